@@ -1,0 +1,54 @@
+//! The command-line grammar. Every command and flag is documented in the README.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Neural Mesh Protocol: send logic to data, get back only the answer and a signed receipt.
+#[derive(Debug, Parser)]
+#[command(name = "nmp", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print the Guardian report for a module as JSON (exit 0 accepted, 4 rejected).
+    Inspect(InspectArgs),
+    /// Run a module through the local node pipeline over a dataset, with no network, and print
+    /// its stdout (exit 0 ok, 4 rejected, 5 trap or limit).
+    Exec(ExecArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// The WebAssembly module to check.
+    pub(crate) wasm: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExecArgs {
+    /// The WebAssembly module to run (a WASI preview 1 command).
+    pub(crate) wasm: PathBuf,
+    /// A directory mounted read-only for the guest at `/data/NAME`.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) data: PathBuf,
+    /// The name the dataset is mounted under [default: the directory's base name].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) data_name: Option<String>,
+    /// A file whose bytes the guest reads on stdin [default: empty input].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) input: Option<PathBuf>,
+    /// Wall-clock deadline for the run, in milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub(crate) timeout_ms: u64,
+    /// Memory cap for the guest, in MiB.
+    #[arg(long, value_name = "N", default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..=4_096))]
+    pub(crate) memory_mb: u64,
+    /// Fuel budget (deterministic instruction metering) [default: unmetered].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) fuel: Option<u64>,
+}

@@ -1,0 +1,64 @@
+//! Exit statuses: the command-line contract scripts depend on (README, "Exit statuses").
+
+use std::process::ExitCode;
+
+/// How a command ended, as its exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// 0: success (module accepted, run completed, payload passed).
+    Ok,
+    /// 3: the egress filter blocked the output.
+    Blocked,
+    /// 4: the Guardian rejected the module.
+    Rejected,
+    /// 5: the guest trapped, timed out or hit a limit.
+    Trapped,
+    /// 7: a receipt failed verification.
+    Invalid,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> Self {
+        ExitCode::from(match status {
+            Status::Ok => 0,
+            Status::Blocked => 3,
+            Status::Rejected => 4,
+            Status::Trapped => 5,
+            Status::Invalid => 7,
+        })
+    }
+}
+
+/// Exit status 2: bad arguments, unreadable files or bad configuration.
+const USAGE: u8 = 2;
+
+/// Reports a command-line parsing error on one line (help and version go to stdout, status 0).
+pub(crate) fn usage(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+        || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    {
+        // Printing help to stdout cannot meaningfully fail; a closed pipe is not an error here.
+        let _ = err.print();
+        let status = if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            USAGE
+        } else {
+            0
+        };
+        return ExitCode::from(status);
+    }
+    let rendered = err.render().to_string();
+    let line = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ");
+    eprintln!("nmp: {line} (see `nmp --help`)");
+    ExitCode::from(USAGE)
+}
+
+/// Reports a failed command (unreadable file, bad configuration...) on one line.
+pub(crate) fn failure(err: &anyhow::Error) -> ExitCode {
+    eprintln!("nmp: {err:#}");
+    ExitCode::from(USAGE)
+}

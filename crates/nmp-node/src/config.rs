@@ -1,0 +1,10 @@
+//! What a node enforces: the Guardian policy and the sandbox configuration.
+
+/// A node's configuration. Defaults are the policy crates' own deny-by-default settings.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The Guardian policy every module is checked against.
+    pub guardian: nmp_guardian::Policy,
+    /// Sandbox limits (the defaults and ceilings of every run), pool sizing and caches.
+    pub sandbox: nmp_sandbox::Config,
+}

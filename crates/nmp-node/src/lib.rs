@@ -1,0 +1,30 @@
+//! The NMP Data Node: composes the Guardian, the sandbox and the egress filter into the
+//! pipeline every request goes through, over the datasets the node serves.
+//!
+//! ```no_run
+//! use nmp_node::{Config, Dataset, Job, Outcome, Pipeline};
+//!
+//! let pipeline = Pipeline::new(&Config::default())?;
+//! let datasets = [Dataset::new("patients", "examples/logic/data")?];
+//! let wasm = std::fs::read("examples/logic/c/aggregate.wasm")?;
+//! let job = Job { wasm: &wasm, input: b"", datasets: &datasets, limits: None };
+//! let execution = pipeline.execute(job)?;
+//! assert_eq!(execution.outcome(), Outcome::Completed);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Concepts
+//!
+//! - [`Config`]: what the node enforces; lives as long as the node.
+//! - [`Dataset`]: a read-only directory the guest sees at `/data/<name>`, with its
+//!   [`Commitment`] for receipts.
+//! - [`Pipeline`]: the stages composed; one per node, shared by every request.
+//! - [`Job`] and [`Execution`]: one request's input and everything the stages concluded.
+
+mod config;
+mod dataset;
+mod pipeline;
+
+pub use config::Config;
+pub use dataset::{Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES};
+pub use pipeline::{Error, Execution, Job, Outcome, Pipeline};

@@ -1,0 +1,118 @@
+//! The request pipeline: Guardian → sandbox → egress filter, composed from the policy crates.
+//!
+//! Each stage is a separate crate that knows nothing of the others; this module is the only
+//! place they meet. It runs locally (no network): `nmp exec` drives it directly, and the mesh
+//! and gRPC front ends drive it for remote requests.
+
+use nmp_guardian::{Guardian, Report};
+use nmp_sandbox::{Limit, Limits, Mount, Outcome as RunOutcome, Run, Sandbox};
+
+use crate::{Config, Dataset};
+
+/// The composed pipeline. Create one per node and share it: every stage is `Send + Sync`, and
+/// [`Pipeline::execute`] takes `&self`.
+#[derive(Debug)]
+pub struct Pipeline {
+    guardian: Guardian,
+    sandbox: Sandbox,
+}
+
+/// One piece of logic to run, and what it may see.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'a> {
+    /// The WebAssembly module (binary format).
+    pub wasm: &'a [u8],
+    /// Bytes the guest reads on stdin.
+    pub input: &'a [u8],
+    /// Datasets mounted read-only at `/data/<name>`.
+    pub datasets: &'a [Dataset],
+    /// Limits for this run; `None` uses the node's defaults. Each may only tighten the node's.
+    pub limits: Option<&'a Limits>,
+}
+
+/// Everything the pipeline concluded about one job.
+#[derive(Debug)]
+pub struct Execution {
+    /// The Guardian's report; when it rejects, nothing else ran.
+    pub guardian: Report,
+    /// What the sandbox reported, when the module was admitted.
+    pub run: Option<Run>,
+}
+
+/// How a job ended, in the terms of the wire's `Outcome` and the CLI's exit statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The guest exited with status 0.
+    Completed,
+    /// The guest exited with a non-zero status.
+    ExitedNonZero(i32),
+    /// The guest trapped.
+    Trapped,
+    /// The guest hit a limit.
+    LimitExceeded(Limit),
+    /// The guest ran past its deadline.
+    TimedOut,
+    /// The Guardian refused the module; it never ran.
+    Rejected,
+}
+
+/// Why the pipeline could not reach an outcome. Guest misbehaviour is never an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The sandbox could not be created from the configuration.
+    #[error("cannot start the sandbox")]
+    Sandbox(#[source] nmp_sandbox::Error),
+    /// The sandbox failed on the host side (or refused the per-run limits) for this job.
+    #[error("the sandbox failed to run the module")]
+    Run(#[source] nmp_sandbox::Error),
+}
+
+impl Pipeline {
+    /// Builds the pipeline from a node configuration. Reserves the sandbox's instance pool.
+    pub fn new(config: &Config) -> Result<Self, Error> {
+        Ok(Self {
+            guardian: Guardian::new(config.guardian.clone()),
+            sandbox: Sandbox::new(config.sandbox.clone()).map_err(Error::Sandbox)?,
+        })
+    }
+
+    /// The Guardian stage, for callers that only need a report.
+    pub fn guardian(&self) -> &Guardian {
+        &self.guardian
+    }
+
+    /// Runs one job through every stage and returns what each concluded.
+    ///
+    /// Blocks the calling thread for up to the run's deadline plus compilation; call it from a
+    /// blocking thread in async code.
+    pub fn execute(&self, job: Job<'_>) -> Result<Execution, Error> {
+        let guardian = self.guardian.inspect(job.wasm);
+        if !guardian.is_accepted() {
+            return Ok(Execution { guardian, run: None });
+        }
+        let mounts: Vec<Mount> =
+            job.datasets.iter().map(|d| Mount::new(d.name(), d.path())).collect();
+        let limits = job.limits.unwrap_or(&self.sandbox.config().limits);
+        let run = self
+            .sandbox
+            .run_with(job.wasm, job.input, &mounts, limits)
+            .map_err(Error::Run)?;
+        Ok(Execution { guardian, run: Some(run) })
+    }
+}
+
+impl Execution {
+    /// How the job ended.
+    pub fn outcome(&self) -> Outcome {
+        match self.run.as_ref().map(|run| &run.outcome) {
+            None => Outcome::Rejected,
+            Some(RunOutcome::Completed { exit_code: 0, .. }) => Outcome::Completed,
+            Some(RunOutcome::Completed { exit_code, .. }) => Outcome::ExitedNonZero(*exit_code),
+            Some(RunOutcome::Trapped { .. }) => Outcome::Trapped,
+            Some(RunOutcome::LimitExceeded { limit, .. }) => Outcome::LimitExceeded(*limit),
+            Some(RunOutcome::TimedOut { .. }) => Outcome::TimedOut,
+        }
+    }
+}
