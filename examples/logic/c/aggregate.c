@@ -733,7 +733,7 @@ static void walk(void) {
         if (!path) continue;
         if (type == DT_UNKNOWN) {
           struct stat st;
-          if (stat(path, &st) == 0)
+          if (lstat(path, &st) == 0) /* lstat: symbolic links are not followed */
             type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
         }
         if (type == DT_DIR) {
