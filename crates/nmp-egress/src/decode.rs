@@ -1,0 +1,273 @@
+//! The decoders behind the evasion defence: given a string, what serialized or encoded content
+//! might it hide? Each candidate says which decoder produced it and which bytes it came from.
+//!
+//! Decoders never expand: every output is at most as long as its source, so the expansion
+//! budget (enforced by the engine) bounds the total work of a scan.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use regex::bytes::Regex;
+
+use crate::report::Decoding;
+
+/// One thing a string may hide.
+#[derive(Debug)]
+pub(crate) struct Candidate {
+    /// The decoder.
+    pub(crate) via: Decoding,
+    /// The source bytes it came from (within the scanned string).
+    pub(crate) range: Range<usize>,
+    /// The decoded bytes (for [`Decoding::Json`], the JSON text itself).
+    pub(crate) bytes: Vec<u8>,
+}
+
+fn lenient(alphabet: &base64::alphabet::Alphabet) -> GeneralPurpose {
+    let config = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
+    GeneralPurpose::new(alphabet, config)
+}
+
+static STANDARD: LazyLock<GeneralPurpose> = LazyLock::new(|| lenient(&base64::alphabet::STANDARD));
+static URL_SAFE: LazyLock<GeneralPurpose> = LazyLock::new(|| lenient(&base64::alphabet::URL_SAFE));
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9+/_\-]+={0,2}").expect("static token pattern compiles")
+});
+
+/// Finds every decodable candidate in `text`. `min_len` is the shortest base64/hex token tried.
+pub(crate) fn candidates(text: &[u8], min_len: usize) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    if let Some(c) = json_text(text) {
+        out.push(c);
+    }
+    for range in words(text) {
+        let word = &text[range.clone()];
+        if word.contains(&b'%')
+            && let Some(bytes) = percent(word)
+        {
+            out.push(Candidate {
+                via: Decoding::Url,
+                range: range.clone(),
+                bytes,
+            });
+        }
+        if (word.contains(&b'\\') || word.windows(2).any(|w| w == b"&#"))
+            && let Some(bytes) = unescape(word)
+        {
+            out.push(Candidate {
+                via: Decoding::Escape,
+                range,
+                bytes,
+            });
+        }
+    }
+    for m in TOKEN.find_iter(text) {
+        if m.len() >= min_len
+            && let Some((via, bytes)) = token(m.as_bytes())
+        {
+            out.push(Candidate {
+                via,
+                range: m.range(),
+                bytes,
+            });
+        }
+    }
+    out
+}
+
+/// Ranges of the whitespace-separated words of `text`.
+fn words(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos < text.len() && text[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let start = pos;
+        while pos < text.len() && !text[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        (pos > start).then_some(start..pos)
+    })
+}
+
+/// A string whose trimmed content looks like a JSON container or string literal.
+fn json_text(text: &[u8]) -> Option<Candidate> {
+    let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    let end = text.iter().rposition(|b| !b.is_ascii_whitespace())? + 1;
+    let inner = &text[start..end];
+    let framed = matches!(
+        (inner.first(), inner.last()),
+        (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']')) | (Some(b'"'), Some(b'"'))
+    );
+    (framed && inner.len() >= 2).then(|| Candidate {
+        via: Decoding::Json,
+        range: start..end,
+        bytes: inner.to_vec(),
+    })
+}
+
+/// Decodes a base64, base64url or hex token whose output is text.
+fn token(tok: &[u8]) -> Option<(Decoding, Vec<u8>)> {
+    let body = tok
+        .strip_suffix(b"==")
+        .or_else(|| tok.strip_suffix(b"="))
+        .unwrap_or(tok);
+    if body.len() % 2 == 0 && body.iter().all(u8::is_ascii_hexdigit) {
+        if let Ok(bytes) = hex::decode(body)
+            && is_text(&bytes)
+        {
+            return Some((Decoding::Hex, bytes));
+        }
+    }
+    let url = body.iter().any(|b| matches!(b, b'-' | b'_'));
+    let std = body.iter().any(|b| matches!(b, b'+' | b'/'));
+    let (via, engine) = match (url, std) {
+        (true, true) => return None,
+        (true, false) => (Decoding::Base64Url, &*URL_SAFE),
+        (false, _) => (Decoding::Base64, &*STANDARD),
+    };
+    // Cheap rejection: decode a prefix first, so binary blobs cost little.
+    let probe = &body[..body.len().min(64) / 4 * 4];
+    if probe.len() >= 8 && !engine.decode(probe).is_ok_and(|b| is_text(&b)) {
+        return None;
+    }
+    let bytes = engine.decode(body).ok()?;
+    is_text(&bytes).then_some((via, bytes))
+}
+
+/// UTF-8 with no control characters but whitespace, and at least one alphanumeric.
+pub(crate) fn is_text(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+                && s.chars().any(char::is_alphanumeric)
+        }
+        Err(_) => false,
+    }
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Percent-decodes `%XX` sequences; `None` when there are none.
+fn percent(text: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                text.get(i + 1).copied().and_then(hex_val),
+                text.get(i + 2).copied().and_then(hex_val),
+            )
+        {
+            out.push(h << 4 | l);
+            changed = true;
+            i += 3;
+        } else {
+            out.push(text[i]);
+            i += 1;
+        }
+    }
+    changed.then_some(out)
+}
+
+/// Decodes `\uXXXX`, `\xXX` and `&#NN;`/`&#xHH;` escapes; `None` when there are none.
+fn unescape(text: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < text.len() {
+        if let Some((c, used)) = escape_at(&text[i..]) {
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            changed = true;
+            i += used;
+        } else {
+            out.push(text[i]);
+            i += 1;
+        }
+    }
+    changed.then_some(out)
+}
+
+fn hex_number(digits: &[u8]) -> Option<u32> {
+    digits
+        .iter()
+        .try_fold(0u32, |acc, &b| Some(acc * 16 + u32::from(hex_val(b)?)))
+}
+
+/// One escape at the start of `s`: the character and the bytes it used.
+fn escape_at(s: &[u8]) -> Option<(char, usize)> {
+    match s {
+        [b'\\', b'u', rest @ ..] if rest.len() >= 4 => {
+            Some((char::from_u32(hex_number(&rest[..4])?)?, 6))
+        }
+        [b'\\', b'x', rest @ ..] if rest.len() >= 2 => {
+            Some((char::from_u32(hex_number(&rest[..2])?)?, 4))
+        }
+        [b'&', b'#', rest @ ..] => {
+            let end = rest.iter().take(8).position(|&b| b == b';')?;
+            let body = &rest[..end];
+            let cp = match body {
+                [b'x' | b'X', hex @ ..] if !hex.is_empty() => hex_number(hex)?,
+                _ if !body.is_empty() && body.iter().all(u8::is_ascii_digit) => {
+                    std::str::from_utf8(body).ok()?.parse().ok()?
+                }
+                _ => return None,
+            };
+            Some((char::from_u32(cp)?, end + 3))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(text: &str) -> (Decoding, String) {
+        let c = candidates(text.as_bytes(), 12).into_iter().next().unwrap();
+        (c.via, String::from_utf8(c.bytes).unwrap())
+    }
+
+    #[test]
+    fn decoders() {
+        assert_eq!(
+            first("am9obkBleGFtcGxlLmNvbQ=="),
+            (Decoding::Base64, "john@example.com".into())
+        );
+        assert_eq!(
+            first("6a6f686e406578616d706c652e636f6d"),
+            (Decoding::Hex, "john@example.com".into())
+        );
+        assert_eq!(
+            first("john%40example.com"),
+            (Decoding::Url, "john@example.com".into())
+        );
+        assert_eq!(
+            first(r"john\u0040example&#46;com"),
+            (Decoding::Escape, "john@example.com".into())
+        );
+        assert_eq!(first(r#" {"a":1} "#).0, Decoding::Json);
+    }
+
+    #[test]
+    fn binary_and_words_are_not_candidates() {
+        assert!(candidates(b"internationalization", 12).is_empty());
+        assert!(
+            candidates(
+                b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                12
+            )
+            .is_empty()
+        );
+        assert!(candidates(b"100% sure", 12).is_empty());
+    }
+}

@@ -1,0 +1,373 @@
+//! The compiled rule set: regex rules (PII, secrets, custom patterns) run over text, and field
+//! rules (restricted keys, identity fields, credentials) run over key/value pairs.
+
+mod check;
+mod field;
+mod keys;
+mod pii;
+mod secret;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::config::{Config, ConfigError};
+use crate::report::Category;
+use check::Validator;
+use field::{FieldRule, identity_or_credential};
+pub(crate) use field::{Source, Value, is_placeholder};
+pub(crate) use keys::words;
+
+/// A built-in regex rule.
+#[derive(Debug)]
+pub(crate) struct Spec {
+    pub(crate) id: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) pattern: &'static str,
+    pub(crate) validate: Option<Validator>,
+}
+
+/// Restricted keys that are always on (rule `key.builtin`), whatever the data owner configures.
+pub(crate) const BUILTIN_KEYS: &[&str] = &[
+    "ssn",
+    "social_security_number",
+    "mrn",
+    "medical_record_number",
+    "patient_id",
+    "passport_number",
+    "national_id",
+    "tax_id",
+    "drivers_license_number",
+];
+
+/// Rules that fire on key/value pairs rather than a regex.
+const FIELD_RULES: &[(&str, &str, Category)] = &[
+    ("pii.name", "name", Category::Pii),
+    ("secret.credential", "credential", Category::Secret),
+    ("key.builtin", "restricted_key", Category::RestrictedKey),
+    ("key.configured", "restricted_key", Category::RestrictedKey),
+];
+
+/// Rules that report an exhausted budget; they cannot be disabled.
+pub(crate) const LIMIT_RULES: &[&str] = &[
+    "limit.input_size",
+    "limit.json_depth",
+    "limit.decode_depth",
+    "limit.expansion",
+];
+
+/// Most bytes a custom pattern may compile to.
+const CUSTOM_PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
+/// Every rule id that `disabled_rules` accepts, in a stable order.
+pub fn rule_ids() -> Vec<&'static str> {
+    let regex = pii::RULES.iter().chain(secret::RULES).map(|s| s.id);
+    let mut ids: Vec<&'static str> = regex.chain(FIELD_RULES.iter().map(|f| f.0)).collect();
+    ids.dedup();
+    ids
+}
+
+/// One rule as reports and placeholders name it.
+#[derive(Debug, Clone)]
+pub(crate) struct Rule {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) category: Category,
+    /// The regex source, for the rule-set digest (empty for field and limit rules).
+    pub(crate) pattern: String,
+}
+
+/// A regex match that passed its validator.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub(crate) rule: usize,
+    pub(crate) range: Range<usize>,
+}
+
+/// The compiled rule set of one [`crate::Scanner`].
+#[derive(Debug)]
+pub(crate) struct Detector {
+    pub(crate) rules: Vec<Rule>,
+    set: RegexSet,
+    regexes: Vec<(usize, Regex, Option<Validator>)>,
+    allow: HashSet<Vec<u8>>,
+    keys: keys::KeyMatcher<usize>,
+    kv: Regex,
+    /// Rule index of each field rule, `None` when disabled.
+    field_rules: [Option<usize>; 5],
+}
+
+fn category_of(id: &str) -> Category {
+    match id.split('.').next() {
+        Some("pii") => Category::Pii,
+        Some("secret") => Category::Secret,
+        Some("key") => Category::RestrictedKey,
+        Some("limit") => Category::Undecidable,
+        _ => Category::Custom,
+    }
+}
+
+impl Detector {
+    /// Compiles `config`'s rule set.
+    pub(crate) fn new(config: &Config) -> Result<Self, ConfigError> {
+        let known = rule_ids();
+        if let Some(rule) = config
+            .disabled_rules
+            .iter()
+            .find(|r| !known.contains(&r.as_str()))
+        {
+            return Err(ConfigError::UnknownRule { rule: rule.clone() });
+        }
+        let enabled = |id: &str| !config.disabled_rules.iter().any(|d| d == id);
+        let mut rules = Vec::new();
+        let index = |rules: &mut Vec<Rule>, id: &str, label: &str, pattern: &str| {
+            rules
+                .iter()
+                .position(|r: &Rule| r.id == id)
+                .unwrap_or_else(|| {
+                    let category = category_of(id);
+                    rules.push(Rule {
+                        id: id.into(),
+                        label: label.into(),
+                        category,
+                        pattern: pattern.into(),
+                    });
+                    rules.len() - 1
+                })
+        };
+        for limit in LIMIT_RULES {
+            index(&mut rules, limit, "limit", "");
+        }
+        let mut regexes = Vec::new();
+        for spec in pii::RULES
+            .iter()
+            .chain(secret::RULES)
+            .filter(|s| enabled(s.id))
+        {
+            let rule = index(&mut rules, spec.id, spec.label, spec.pattern);
+            let regex = Regex::new(spec.pattern).expect("built-in patterns compile (unit-tested)");
+            regexes.push((rule, regex, spec.validate));
+        }
+        let mut seen = HashSet::new();
+        for extra in &config.extra_patterns {
+            let valid_id = (1..=32).contains(&extra.id.len())
+                && extra
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !valid_id || !seen.insert(extra.id.as_str()) {
+                return Err(ConfigError::InvalidPatternId {
+                    id: extra.id.clone(),
+                });
+            }
+            let regex = RegexBuilder::new(&extra.pattern)
+                .size_limit(CUSTOM_PATTERN_SIZE_LIMIT)
+                .build()
+                .map_err(|source| ConfigError::InvalidPattern {
+                    id: extra.id.clone(),
+                    source,
+                })?;
+            let rule = index(
+                &mut rules,
+                &format!("custom.{}", extra.id),
+                &extra.id,
+                &extra.pattern,
+            );
+            regexes.push((rule, regex, None));
+        }
+        let set = RegexSetBuilder::new(regexes.iter().map(|(_, r, _)| r.as_str()))
+            .size_limit(CUSTOM_PATTERN_SIZE_LIMIT * 8)
+            .build()
+            .map_err(|source| ConfigError::InvalidPattern {
+                id: "*".into(),
+                source,
+            })?;
+        let field = |rules: &mut Vec<Rule>, id: &str, label: &str| {
+            enabled(id).then(|| index(rules, id, label, ""))
+        };
+        let field_rules = [
+            field(&mut rules, "pii.dob", "dob"),
+            field(&mut rules, "pii.address", "address"),
+            field(&mut rules, "pii.name", "name"),
+            field(&mut rules, "secret.aws_secret_key", "aws_secret_key"),
+            field(&mut rules, "secret.credential", "credential"),
+        ];
+        let mut keys = keys::KeyMatcher::new();
+        if let Some(builtin) = field(&mut rules, "key.builtin", "restricted_key") {
+            for key in BUILTIN_KEYS {
+                keys.insert(key, builtin);
+            }
+        }
+        if let Some(configured) = field(&mut rules, "key.configured", "restricted_key") {
+            for key in &config.restricted_keys {
+                if !keys.insert(key, configured) {
+                    return Err(ConfigError::EmptyRestrictedKey { key: key.clone() });
+                }
+            }
+        }
+        Ok(Self {
+            rules,
+            set,
+            regexes,
+            allow: config
+                .allowlist
+                .iter()
+                .map(|v| v.as_bytes().to_vec())
+                .collect(),
+            keys,
+            kv: Regex::new(KV_PATTERN).expect("static key/value pattern compiles"),
+            field_rules,
+        })
+    }
+
+    /// Index of the limit rule `id` (one of [`LIMIT_RULES`]).
+    pub(crate) fn limit_rule(&self, id: &str) -> usize {
+        self.rules
+            .iter()
+            .position(|r| r.id == id)
+            .expect("limit rules are always registered")
+    }
+
+    fn allowed(&self, value: &[u8]) -> bool {
+        !self.allow.is_empty() && self.allow.contains(value)
+    }
+
+    /// Appends every validated regex hit in `text`.
+    pub(crate) fn matches(&self, text: &[u8], out: &mut Vec<Hit>) {
+        for i in self.set.matches(text).iter() {
+            let (rule, regex, validate) = &self.regexes[i];
+            for m in regex.find_iter(text) {
+                let ok = validate.is_none_or(|v| v(text, m.range()));
+                if ok
+                    && !m.is_empty()
+                    && !self.allowed(m.as_bytes())
+                    && !is_placeholder_bytes(m.as_bytes())
+                {
+                    out.push(Hit {
+                        rule: *rule,
+                        range: m.range(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The rule a key/value pair triggers, if any: restricted keys first, then identity fields
+    /// and credentials.
+    pub(crate) fn field(&self, key: &str, value: Value<'_>, source: Source) -> Option<usize> {
+        let text = match value {
+            Value::Str(s) | Value::Num(s) => Some(s),
+            Value::Null => return None,
+            Value::Other => None,
+        };
+        if text.is_some_and(|t| is_placeholder(t.trim()) || self.allowed(t.as_bytes())) {
+            return None;
+        }
+        let key_words = words(key);
+        if let Some(rule) = self.keys.lookup(&key_words) {
+            return Some(rule);
+        }
+        let [dob, address, name, aws, credential] = self.field_rules;
+        match identity_or_credential(&key_words, value, source)? {
+            FieldRule::Dob => dob,
+            FieldRule::Address => address,
+            FieldRule::Name => name,
+            FieldRule::AwsSecret => aws.or(credential),
+            FieldRule::Credential => credential,
+        }
+    }
+
+    /// The restricted-key rule a bare key (a CSV header cell) triggers, if any.
+    pub(crate) fn restricted(&self, key: &str) -> Option<usize> {
+        self.keys.lookup(&words(key))
+    }
+
+    /// Key/value assignments in free text (`password=...`, `"patientId": 7`): for each pair
+    /// that triggers a field rule, the rule and the value's range.
+    pub(crate) fn pairs(&self, text: &[u8], out: &mut Vec<Hit>) {
+        for caps in self.kv.captures_iter(text) {
+            let (Some(key), Some(value)) =
+                (caps.get(1), caps.get(2).or(caps.get(3)).or(caps.get(4)))
+            else {
+                continue;
+            };
+            let (Ok(k), Ok(v)) = (
+                std::str::from_utf8(key.as_bytes()),
+                std::str::from_utf8(value.as_bytes()),
+            ) else {
+                continue;
+            };
+            if let Some(rule) = self.field(k, Value::Str(v), Source::Text) {
+                out.push(Hit {
+                    rule,
+                    range: value.range(),
+                });
+            }
+        }
+    }
+}
+
+fn is_placeholder_bytes(b: &[u8]) -> bool {
+    std::str::from_utf8(b).is_ok_and(is_placeholder)
+}
+
+/// `key: value` / `key=value` in free text; group 1 is the key, groups 2-4 the value (double
+/// quoted, single quoted, bare; a bare value may carry an auth scheme such as `Bearer `).
+const KV_PATTERN: &str = r#"(?:^|[^\p{L}\p{N}_.\-\x{AD}\x{200B}-\x{200F}\x{2060}-\x{2064}\x{FEFF}])["']?([\p{L}\p{N}_][\p{L}\p{N}_.\-\x{AD}\x{200B}-\x{200F}\x{2060}-\x{2064}\x{FEFF}]{0,63})["']?[ \t]*[:=][ \t]*(?:"([^"\r\n]{1,256})"|'([^'\r\n]{1,256})'|((?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]{1,256}))"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(text: &str) -> Vec<String> {
+        let d = Detector::new(&Config::default()).unwrap();
+        let mut out = Vec::new();
+        d.matches(text.as_bytes(), &mut out);
+        d.pairs(text.as_bytes(), &mut out);
+        out.iter().map(|h| d.rules[h.rule].id.clone()).collect()
+    }
+
+    #[test]
+    fn every_rule_id_is_known_and_compiles() {
+        let d = Detector::new(&Config::default()).unwrap();
+        for id in rule_ids() {
+            assert!(d.rules.iter().any(|r| r.id == id), "{id}");
+        }
+    }
+
+    #[test]
+    fn text_hits() {
+        assert_eq!(hits("mail john.doe@example.org now"), ["pii.email"]);
+        assert_eq!(
+            hits("key AKIAIOSFODNN7EXAMPLE"),
+            ["secret.aws_access_key_id"]
+        );
+        assert_eq!(hits("db_password=Tr0ub4dor#3x;"), ["secret.credential"]);
+        assert_eq!(hits("version 1.2.3.4.5 at 12:30:45"), Vec::<String>::new());
+        assert_eq!(hits("icon@2x.png"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn config_errors_are_typed() {
+        let bad = Config {
+            disabled_rules: vec!["pii.nope".into()],
+            ..Config::default()
+        };
+        assert!(matches!(
+            Detector::new(&bad),
+            Err(ConfigError::UnknownRule { .. })
+        ));
+        let bad = Config {
+            extra_patterns: vec![crate::ExtraPattern {
+                id: "x".into(),
+                pattern: "(".into(),
+            }],
+            ..Config::default()
+        };
+        assert!(matches!(
+            Detector::new(&bad),
+            Err(ConfigError::InvalidPattern { .. })
+        ));
+    }
+}

@@ -1,0 +1,377 @@
+//! Validators that turn a regex candidate into a hit: checksums, number rules, context.
+//!
+//! Each takes the haystack and the candidate's range, so it can also look at the bytes around
+//! the match (the `regex` crate has no look-around, which keeps it linear).
+
+use std::ops::Range;
+
+use base64::Engine as _;
+
+/// A validator: `true` keeps the candidate.
+pub(crate) type Validator = fn(&[u8], Range<usize>) -> bool;
+
+fn digits(bytes: &[u8]) -> Vec<u8> {
+    bytes
+        .iter()
+        .filter(|b| b.is_ascii_digit())
+        .map(|b| b - b'0')
+        .collect()
+}
+
+fn byte_before(hay: &[u8], m: &Range<usize>) -> Option<u8> {
+    m.start.checked_sub(1).map(|i| hay[i])
+}
+
+/// `true` when the match is glued to more digits or dotted/dashed numbers around it.
+fn inside_number(hay: &[u8], m: &Range<usize>, joiners: &[u8]) -> bool {
+    let before = byte_before(hay, m);
+    let before2 = m.start.checked_sub(2).map(|i| hay[i]);
+    let after = hay.get(m.end).copied();
+    let after2 = hay.get(m.end + 1).copied();
+    let glued_before = before.is_some_and(|b| joiners.contains(&b))
+        && before2.is_some_and(|b| b.is_ascii_alphanumeric());
+    let glued_after = after.is_some_and(|b| joiners.contains(&b))
+        && after2.is_some_and(|b| b.is_ascii_alphanumeric());
+    before.is_some_and(|b| b.is_ascii_alphanumeric())
+        || after.is_some_and(|b| b.is_ascii_alphanumeric())
+        || glued_before
+        || glued_after
+}
+
+/// Luhn checksum over the digits.
+pub(crate) fn luhn(digits: &[u8]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            let d = u32::from(d);
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// Payment card: 13-19 digits, one consistent separator, a known issuer prefix, Luhn.
+pub(crate) fn card(hay: &[u8], m: Range<usize>) -> bool {
+    let raw = &hay[m.clone()];
+    let seps: Vec<u8> = raw
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_digit())
+        .collect();
+    if seps.windows(2).any(|w| w[0] != w[1]) || inside_number(hay, &m, b"-. ") {
+        return false;
+    }
+    let d = digits(raw);
+    let prefix = |n: usize| {
+        d.iter()
+            .take(n)
+            .fold(0u32, |acc, &x| acc * 10 + u32::from(x))
+    };
+    let issuer = match d.first() {
+        Some(4) => matches!(d.len(), 13 | 16 | 19),
+        Some(5) => (51..=55).contains(&prefix(2)) && d.len() == 16,
+        Some(2) => (2221..=2720).contains(&prefix(4)) && d.len() == 16,
+        Some(3) => match prefix(2) {
+            34 | 37 => d.len() == 15,
+            35 => (3528..=3589).contains(&prefix(4)) && (16..=19).contains(&d.len()),
+            30 | 36 | 38 | 39 => (14..=19).contains(&d.len()),
+            _ => false,
+        },
+        Some(6) => {
+            (prefix(4) == 6011 || prefix(2) == 65 || (644..=649).contains(&prefix(3)))
+                && (16..=19).contains(&d.len())
+                || prefix(2) == 62 && (16..=19).contains(&d.len())
+        }
+        _ => false,
+    };
+    issuer && luhn(&d)
+}
+
+/// US SSN with dashes or spaces: area not 000, 666 or 900-999; group not 00; serial not 0000.
+pub(crate) fn ssn(hay: &[u8], m: Range<usize>) -> bool {
+    if inside_number(hay, &m, b"-. ") {
+        return false;
+    }
+    let d = digits(&hay[m]);
+    let area = u32::from(d[0]) * 100 + u32::from(d[1]) * 10 + u32::from(d[2]);
+    let group = u32::from(d[3]) * 10 + u32::from(d[4]);
+    let serial = d[5..].iter().fold(0u32, |acc, &x| acc * 10 + u32::from(x));
+    area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
+}
+
+/// IBAN: known country length and mod-97 == 1.
+pub(crate) fn iban(hay: &[u8], m: Range<usize>) -> bool {
+    let compact: Vec<u8> = hay[m]
+        .iter()
+        .filter(|b| **b != b' ')
+        .map(u8::to_ascii_uppercase)
+        .collect();
+    let Some(len) = iban_length(&compact[..2]) else {
+        return false;
+    };
+    if compact.len() != len {
+        return false;
+    }
+    let rotated = compact[4..].iter().chain(&compact[..4]);
+    let mut rem: u32 = 0;
+    for &b in rotated {
+        let v = match b {
+            b'0'..=b'9' => u32::from(b - b'0'),
+            b'A'..=b'Z' => u32::from(b - b'A') + 10,
+            _ => return false,
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+fn iban_length(country: &[u8]) -> Option<usize> {
+    const TABLE: &[(&[u8; 2], usize)] = &[
+        (b"AD", 24),
+        (b"AE", 23),
+        (b"AT", 20),
+        (b"AZ", 28),
+        (b"BA", 20),
+        (b"BE", 16),
+        (b"BG", 22),
+        (b"BH", 22),
+        (b"BR", 29),
+        (b"CH", 21),
+        (b"CR", 22),
+        (b"CY", 28),
+        (b"CZ", 24),
+        (b"DE", 22),
+        (b"DK", 18),
+        (b"DO", 28),
+        (b"EE", 20),
+        (b"EG", 29),
+        (b"ES", 24),
+        (b"FI", 18),
+        (b"FO", 18),
+        (b"FR", 27),
+        (b"GB", 22),
+        (b"GE", 22),
+        (b"GI", 23),
+        (b"GL", 18),
+        (b"GR", 27),
+        (b"GT", 28),
+        (b"HR", 21),
+        (b"HU", 28),
+        (b"IE", 22),
+        (b"IL", 23),
+        (b"IS", 26),
+        (b"IT", 27),
+        (b"JO", 30),
+        (b"KW", 30),
+        (b"KZ", 20),
+        (b"LB", 28),
+        (b"LI", 21),
+        (b"LT", 20),
+        (b"LU", 20),
+        (b"LV", 21),
+        (b"MC", 27),
+        (b"MD", 24),
+        (b"ME", 22),
+        (b"MK", 19),
+        (b"MR", 27),
+        (b"MT", 31),
+        (b"MU", 30),
+        (b"NL", 18),
+        (b"NO", 15),
+        (b"PK", 24),
+        (b"PL", 28),
+        (b"PS", 29),
+        (b"PT", 25),
+        (b"QA", 29),
+        (b"RO", 24),
+        (b"RS", 22),
+        (b"SA", 24),
+        (b"SE", 24),
+        (b"SI", 19),
+        (b"SK", 24),
+        (b"SM", 27),
+        (b"TN", 24),
+        (b"TR", 26),
+        (b"UA", 29),
+        (b"VG", 24),
+        (b"XK", 20),
+    ];
+    TABLE
+        .iter()
+        .find(|(c, _)| c.as_slice() == country)
+        .map(|(_, n)| *n)
+}
+
+/// IPv4 not glued into a longer dotted number, excluding 0.0.0.0, loopback and broadcast.
+pub(crate) fn ipv4(hay: &[u8], m: Range<usize>) -> bool {
+    if inside_number(hay, &m, b".") {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&hay[m]);
+    match text.parse::<std::net::Ipv4Addr>() {
+        Ok(ip) => !(ip.is_unspecified() || ip.is_loopback() || ip.is_broadcast()),
+        Err(_) => false,
+    }
+}
+
+/// IPv6 that parses, excluding `::` and `::1`, not glued to more hex or colons.
+pub(crate) fn ipv6(hay: &[u8], m: Range<usize>) -> bool {
+    let glued = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    if glued(byte_before(hay, &m)) || glued(hay.get(m.end).copied()) {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&hay[m]);
+    match text.parse::<std::net::Ipv6Addr>() {
+        Ok(ip) => !(ip.is_unspecified() || ip.is_loopback()) && text.matches(':').count() >= 2,
+        Err(_) => false,
+    }
+}
+
+/// Phone: 8-15 digits for E.164, 10-11 for national formats; not inside a longer number.
+pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
+    if inside_number(hay, &m, b"-.") {
+        return false;
+    }
+    let raw = &hay[m];
+    let n = raw.iter().filter(|b| b.is_ascii_digit()).count();
+    if raw.first() == Some(&b'+') {
+        (8..=15).contains(&n)
+    } else if raw.first() == Some(&b'0') {
+        (10..=11).contains(&n) && raw.get(1) != Some(&b'0')
+    } else {
+        // North American: area code and exchange start with 2-9.
+        let d = digits(raw);
+        n == 10 && d[0] >= 2 && d[3] >= 2
+    }
+}
+
+/// Passport MRZ second line: the document number, birth date and expiry check digits hold.
+pub(crate) fn mrz_line2(hay: &[u8], m: Range<usize>) -> bool {
+    let l = &hay[m];
+    mrz_check(&l[0..9], l[9]) && mrz_check(&l[13..19], l[19]) && mrz_check(&l[21..27], l[27])
+}
+
+/// Passport MRZ first line: `P`, a type letter or `<`, a country, names separated by `<<`.
+pub(crate) fn mrz_line1(hay: &[u8], m: Range<usize>) -> bool {
+    hay[m].windows(2).any(|w| w == b"<<")
+}
+
+fn mrz_check(field: &[u8], check: u8) -> bool {
+    const WEIGHTS: [u32; 3] = [7, 3, 1];
+    let sum: u32 = field
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let v = match c {
+                b'0'..=b'9' => u32::from(c - b'0'),
+                b'A'..=b'Z' => u32::from(c - b'A') + 10,
+                _ => 0,
+            };
+            v * WEIGHTS[i % 3]
+        })
+        .sum();
+    check.is_ascii_digit() && sum % 10 == u32::from(check - b'0')
+}
+
+/// JWT: the header segment is base64url JSON naming an `alg`.
+pub(crate) fn jwt(hay: &[u8], m: Range<usize>) -> bool {
+    let header = hay[m].split(|b| *b == b'.').next().unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header.strip_suffix(b"=").unwrap_or(header))
+        .ok()
+        .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
+        .is_some_and(|v| v.get("alg").is_some())
+}
+
+/// Shannon entropy in bits per character.
+pub(crate) fn entropy(text: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in text.bytes() {
+        counts[usize::from(b)] += 1;
+    }
+    let n = text.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn whole(v: Validator, s: &str) -> bool {
+        v(s.as_bytes(), 0..s.len())
+    }
+
+    #[test]
+    fn cards() {
+        assert!(whole(card, "4111111111111111"));
+        assert!(whole(card, "4111 1111 1111 1111"));
+        assert!(whole(card, "378282246310005"));
+        assert!(!whole(card, "4111111111111112"));
+        assert!(!whole(card, "4111-1111 1111-1111"));
+        assert!(!whole(card, "1234567812345670"));
+    }
+
+    #[test]
+    fn ssns() {
+        assert!(whole(ssn, "123-45-6789"));
+        assert!(!whole(ssn, "666-45-6789"));
+        assert!(!whole(ssn, "923-45-6789"));
+        assert!(!whole(ssn, "123-00-6789"));
+        assert!(!whole(ssn, "123-45-0000"));
+    }
+
+    #[test]
+    fn ibans() {
+        assert!(whole(iban, "GB82WEST12345698765432"));
+        assert!(whole(iban, "DE89 3704 0044 0532 0130 00"));
+        assert!(!whole(iban, "GB82WEST12345698765433"));
+    }
+
+    #[test]
+    fn ips() {
+        assert!(whole(ipv4, "203.0.113.7"));
+        assert!(!whole(ipv4, "127.0.0.1"));
+        assert!(!ipv4(b"1.2.3.4.5", 0..7));
+        assert!(whole(ipv6, "2001:db8::8a2e:370:7334"));
+        assert!(!whole(ipv6, "::1"));
+    }
+
+    #[test]
+    fn mrz() {
+        let line2 = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        assert!(whole(mrz_line2, line2));
+        assert!(!whole(mrz_line2, &line2.replace("C36", "C37")));
+    }
+
+    #[test]
+    fn phones() {
+        assert!(whole(phone, "+1 415 555 0132"));
+        assert!(whole(phone, "(415) 555-0132"));
+        assert!(!whole(phone, "123-456-7890"));
+        assert!(whole(phone, "020 7946 0958"));
+    }
+
+    #[test]
+    fn entropy_orders_strings() {
+        assert!(entropy("aaaaaaaa") < 0.1);
+        assert!(entropy("x8#Lq2!vZ0pR") > 3.4);
+    }
+}

@@ -1,0 +1,258 @@
+//! Rules that look at a key and its value together: restricted schema keys, identity fields
+//! (date of birth, address, person name) and credential assignments with an entropy check.
+
+use super::check::entropy;
+
+/// Keys whose value is a date of birth.
+const DOB_KEYS: &[&str] = &["dob", "dateofbirth", "birthdate", "birthday", "birthdt"];
+/// Keys whose value is a postal address.
+const ADDRESS_KEYS: &[&str] = &[
+    "address",
+    "streetaddress",
+    "street",
+    "addressline",
+    "addressline1",
+    "addressline2",
+    "homeaddress",
+    "mailingaddress",
+    "postaladdress",
+    "residentialaddress",
+    "billingaddress",
+    "shippingaddress",
+];
+/// Keys whose value is a person's name, whatever it looks like.
+const NAME_KEYS: &[&str] = &[
+    "firstname",
+    "lastname",
+    "fullname",
+    "surname",
+    "givenname",
+    "familyname",
+    "middlename",
+    "maidenname",
+    "forename",
+    "patientname",
+];
+/// Key endings that name a credential.
+const CREDENTIAL_SUFFIXES: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "apikey",
+    "accesskey",
+    "secretkey",
+    "privatekey",
+    "token",
+    "credential",
+    "credentials",
+    "authorization",
+    "signingkey",
+    "encryptionkey",
+];
+/// Values that stand for "no credential here".
+const NON_VALUES: &[&str] = &[
+    "redacted",
+    "hidden",
+    "masked",
+    "none",
+    "null",
+    "undefined",
+    "notset",
+    "changeit",
+    "na",
+];
+
+/// Which field rule fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldRule {
+    Dob,
+    Address,
+    Name,
+    AwsSecret,
+    Credential,
+}
+
+/// A member's value as the field rules see it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Value<'a> {
+    /// A string (or, in text, an unquoted value).
+    Str(&'a str),
+    /// A number, as written.
+    Num(&'a str),
+    /// `null`.
+    Null,
+    /// A boolean, array or object.
+    Other,
+}
+
+/// Where the key/value pair was seen; generic `name` keys only count in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Json,
+    Text,
+}
+
+/// `true` for `[REDACTED:label]`, the filter's own placeholder.
+pub(crate) fn is_placeholder(s: &str) -> bool {
+    s.strip_prefix("[REDACTED:")
+        .and_then(|r| r.strip_suffix(']'))
+        .is_some_and(|l| {
+            !l.is_empty()
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
+}
+
+/// Evaluates the identity and credential rules for `key` = `value` (restricted keys are checked
+/// by the caller first); `key_words` are the normalised words of the key.
+pub(crate) fn identity_or_credential(
+    key_words: &[String],
+    value: Value<'_>,
+    source: Source,
+) -> Option<FieldRule> {
+    let text = match value {
+        Value::Str(s) | Value::Num(s) => s.trim(),
+        Value::Null | Value::Other => return None,
+    };
+    if text.is_empty() || is_placeholder(text) {
+        return None;
+    }
+    let joined = key_words.concat();
+    let key = joined.as_str();
+    if DOB_KEYS.contains(&key) || key.ends_with("dateofbirth") || key.ends_with("birthdate") {
+        return text
+            .bytes()
+            .any(|b| b.is_ascii_digit())
+            .then_some(FieldRule::Dob);
+    }
+    let Value::Str(_) = value else {
+        return None;
+    };
+    let has_letter = text.chars().any(char::is_alphabetic);
+    if ADDRESS_KEYS.contains(&key) {
+        return has_letter.then_some(FieldRule::Address);
+    }
+    if NAME_KEYS.contains(&key) {
+        return has_letter.then_some(FieldRule::Name);
+    }
+    if key == "name" && source == Source::Json {
+        return person_name(text).then_some(FieldRule::Name);
+    }
+    if key.contains("secret")
+        && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"))
+        && text.len() == 40
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+')
+    {
+        return Some(FieldRule::AwsSecret);
+    }
+    (CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s)) && credential_like(text))
+        .then_some(FieldRule::Credential)
+}
+
+/// Two to four capitalised alphabetic words: `Maria José Alvarez`, not `Cohort A` or `mean age`.
+fn person_name(text: &str) -> bool {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    (2..=4).contains(&parts.len())
+        && text.len() <= 64
+        && parts.iter().all(|p| {
+            let mut chars = p.chars();
+            chars.next().is_some_and(char::is_uppercase)
+                && p.chars().count() >= 2
+                && p.chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+        })
+}
+
+/// A credential-shaped value: at least 8 characters, two character classes, 3 bits/char of
+/// entropy, and not a mask, a variable reference, a path or a "none" word.
+fn credential_like(text: &str) -> bool {
+    let folded: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let masked = text
+        .chars()
+        .filter(|c| matches!(c, '*' | '•' | '#' | 'x' | 'X'))
+        .count()
+        * 2
+        > text.chars().count();
+    let reference = text.starts_with("${")
+        || text.starts_with('$')
+            && text.len() < 64
+            && text[1..]
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'_')
+        || text.starts_with('%') && text.ends_with('%')
+        || text.starts_with('<') && text.ends_with('>')
+        || text.starts_with('/')
+        || text.starts_with('~')
+        || text.starts_with("./");
+    let classes = [
+        text.bytes().any(|b| b.is_ascii_lowercase()),
+        text.bytes().any(|b| b.is_ascii_uppercase()),
+        text.bytes().any(|b| b.is_ascii_digit()),
+        text.bytes().any(|b| !b.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|c| **c)
+    .count();
+    text.len() >= 8
+        && !masked
+        && !reference
+        && !NON_VALUES.contains(&folded.as_str())
+        && classes >= 2
+        && entropy(text) >= 3.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::keys::words;
+
+    fn eval(key: &str, value: &str) -> Option<FieldRule> {
+        identity_or_credential(&words(key), Value::Str(value), Source::Json)
+    }
+
+    #[test]
+    fn identity_fields() {
+        assert_eq!(eval("dateOfBirth", "1984-02-29"), Some(FieldRule::Dob));
+        assert_eq!(
+            eval("home_address", "12 Rue de la Paix"),
+            Some(FieldRule::Address)
+        );
+        assert_eq!(eval("lastName", "O'Brien"), Some(FieldRule::Name));
+        assert_eq!(eval("name", "Maria José Alvarez"), Some(FieldRule::Name));
+        assert_eq!(eval("name", "Cohort A"), None);
+        assert_eq!(eval("name", "mean age by ward"), None);
+        assert_eq!(eval("ageBucket", "40-49"), None);
+    }
+
+    #[test]
+    fn credentials() {
+        assert_eq!(
+            eval("db_password", "Tr0ub4dor&3x"),
+            Some(FieldRule::Credential)
+        );
+        assert_eq!(
+            eval("client_secret", "9f8e7d6c5b4a39281706f5e4"),
+            Some(FieldRule::Credential)
+        );
+        assert_eq!(eval("password", "********"), None);
+        assert_eq!(eval("api_key", "${API_KEY}"), None);
+        assert_eq!(eval("password", "[REDACTED:credential]"), None);
+        assert_eq!(eval("tokenCount", "Tr0ub4dor&3x"), None);
+        assert_eq!(eval("password_policy", "min 12 chars, 1 digit"), None);
+        assert_eq!(
+            eval(
+                "aws_secret_access_key",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+            ),
+            Some(FieldRule::AwsSecret)
+        );
+    }
+}

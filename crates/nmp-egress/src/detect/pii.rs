@@ -1,0 +1,108 @@
+//! Personal-data rules matched anywhere in text. Field-based PII (dates of birth, addresses and
+//! names under identity-like keys) lives in `field.rs`.
+
+use super::Spec;
+use super::check;
+
+/// Regex rules for personal data. Every pattern is linear-time (`regex` crate) and anchored on
+/// ASCII word boundaries; the validator does what a regex cannot (checksums, number rules).
+pub(crate) const RULES: &[Spec] = &[
+    Spec {
+        id: "pii.email",
+        label: "email",
+        pattern: r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}(?-u:\b)",
+        validate: Some(email),
+    },
+    Spec {
+        id: "pii.phone",
+        label: "phone",
+        pattern: r"\+[1-9][0-9]{0,3}(?:[ .\-]?\(?[0-9]{1,4}\)?){2,6}|\([2-9][0-9]{2}\) ?[0-9]{3}[ .\-][0-9]{4}|(?-u:\b)[2-9][0-9]{2}[ .\-][0-9]{3}[ .\-][0-9]{4}(?-u:\b)|(?-u:\b)0[1-9][0-9]{1,3}[ \-][0-9]{3,4}[ \-][0-9]{3,4}(?-u:\b)|(?-u:\b)0[1-9](?: [0-9]{2}){4}(?-u:\b)",
+        validate: Some(check::phone),
+    },
+    Spec {
+        id: "pii.ssn",
+        label: "ssn",
+        pattern: r"(?-u:\b)(?:[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{3} [0-9]{2} [0-9]{4})(?-u:\b)",
+        validate: Some(check::ssn),
+    },
+    Spec {
+        id: "pii.card",
+        label: "card",
+        pattern: r"(?-u:\b)[0-9](?:[ \-]?[0-9]){12,18}(?-u:\b)",
+        validate: Some(check::card),
+    },
+    Spec {
+        id: "pii.iban",
+        label: "iban",
+        pattern: r"(?-u:\b)(?:(?i:[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})|[A-Z]{2}[0-9]{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)(?-u:\b)",
+        validate: Some(check::iban),
+    },
+    Spec {
+        id: "pii.ipv4",
+        label: "ip",
+        pattern: r"(?-u:\b)(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?-u:\b)",
+        validate: Some(check::ipv4),
+    },
+    Spec {
+        id: "pii.ipv6",
+        label: "ip",
+        pattern: r"(?i:[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?::(?:[0-9]{1,3}\.){3}[0-9]{1,3})?)",
+        validate: Some(ipv6),
+    },
+    Spec {
+        id: "pii.mrz",
+        label: "mrz",
+        pattern: r"P[A-Z<][A-Z]{3}[A-Z<]{39}|[A-Z0-9<]{9}[0-9][A-Z]{3}[0-9]{6}[0-9][MFX<][0-9]{6}[0-9][A-Z0-9<]{14}[0-9<][0-9]",
+        validate: Some(mrz),
+    },
+    Spec {
+        id: "pii.dob",
+        label: "dob",
+        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on)?)[ \t]*[:=]?[ \t]*(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2} [a-z]{3,9},? [0-9]{4}|[a-z]{3,9} [0-9]{1,2},? [0-9]{4})(?-u:\b)",
+        validate: None,
+    },
+    Spec {
+        id: "pii.address",
+        label: "address",
+        pattern: r"(?-u:\b)[0-9]{1,6} (?:[A-Z][a-z]+ ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy|Circle|Highway|Hwy)(?-u:\b)",
+        validate: None,
+    },
+];
+
+/// Rejects file names such as `icon@2x.png` and local parts with leading or trailing dots.
+fn email(hay: &[u8], m: std::ops::Range<usize>) -> bool {
+    const FILE_EXTENSIONS: &[&[u8]] = &[
+        b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"css", b"js",
+    ];
+    let s = &hay[m];
+    let Some(at) = s.iter().position(|b| *b == b'@') else {
+        return false;
+    };
+    let tld = s
+        .rsplit(|b| *b == b'.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let local = &s[..at];
+    !local.starts_with(b".") && !local.ends_with(b".") && !FILE_EXTENSIONS.contains(&tld.as_slice())
+}
+
+/// IPv6 with enough hex to be an address rather than `a::b` in source code.
+fn ipv6(hay: &[u8], m: std::ops::Range<usize>) -> bool {
+    let s = &hay[m.clone()];
+    let hex = s.iter().filter(|b| b.is_ascii_hexdigit()).count();
+    let groups = s.split(|b| *b == b':').filter(|g| !g.is_empty()).count();
+    hex >= 5 && groups >= 2 && check::ipv6(hay, m)
+}
+
+/// Either MRZ line, each with its own check.
+fn mrz(hay: &[u8], m: std::ops::Range<usize>) -> bool {
+    let glued = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'<');
+    if glued(m.start.checked_sub(1).map(|i| &hay[i])) || glued(hay.get(m.end)) {
+        return false;
+    }
+    if hay[m.start] == b'P' && check::mrz_line1(hay, m.clone()) {
+        return true;
+    }
+    check::mrz_line2(hay, m)
+}

@@ -1,0 +1,324 @@
+//! One scan in progress: runs the rules over every string, follows decoders within the budgets,
+//! and records findings with the input bytes each one covers.
+
+mod walk;
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::rc::Rc;
+
+use crate::config::Limits;
+use crate::decode::{self, Candidate};
+use crate::detect::{Detector, Hit};
+use crate::json::{self, ParseError, Text};
+use crate::report::Decoding;
+
+/// Where a piece of text sits in the input, so a match can be mapped back to input bytes.
+#[derive(Debug, Clone)]
+pub(crate) enum Origin<'t> {
+    /// The input itself (text mode): offsets are input offsets.
+    Input,
+    /// A JSON string of the input: offsets map through its escapes.
+    Str(&'t Text<'t>),
+    /// Decoded or joined content: any match covers all of these input ranges (string contents).
+    Spans(Rc<[Range<usize>]>),
+}
+
+impl Origin<'_> {
+    /// Input ranges covering `r` of this text.
+    fn resolve(&self, r: Range<usize>) -> Rc<[Range<usize>]> {
+        match self {
+            Origin::Input => Rc::from([r]),
+            Origin::Str(t) => Rc::from([t.source(r)]),
+            Origin::Spans(s) => s.clone(),
+        }
+    }
+}
+
+/// One segment of a JSON path.
+#[derive(Debug)]
+enum Seg {
+    /// `$`, or `#i$` for the i-th of several documents.
+    Root(Option<usize>),
+    /// `.key`, or `.*` for a key that is not shown.
+    Key(Option<String>),
+    /// `[i]`.
+    Index(usize),
+    /// `>`: what follows is inside decoded content.
+    Layer,
+}
+
+/// How a finding's input bytes are rewritten in redact mode.
+#[derive(Debug, Clone)]
+pub(crate) struct Edit {
+    /// Input bytes replaced.
+    pub(crate) range: Range<usize>,
+    /// The rule whose label names the placeholder.
+    pub(crate) rule: usize,
+    /// `true` when the bytes are a whole JSON value (not string content): the placeholder gets
+    /// quotes so the output stays JSON.
+    pub(crate) quoted: bool,
+}
+
+/// A finding before it becomes a report entry.
+#[derive(Debug)]
+pub(crate) struct Found {
+    pub(crate) rule: usize,
+    pub(crate) path: Option<String>,
+    pub(crate) via: Vec<Decoding>,
+    /// The input bytes to rewrite; empty for findings that cannot be redacted.
+    pub(crate) edits: Vec<Edit>,
+    /// `false` when redaction cannot remove what was found (limits, CSV columns).
+    pub(crate) redactable: bool,
+}
+
+impl Found {
+    /// The report span: the smallest range covering every edit.
+    pub(crate) fn span(&self) -> Option<Range<usize>> {
+        let start = self.edits.iter().map(|e| e.range.start).min()?;
+        let end = self.edits.iter().map(|e| e.range.end).max()?;
+        Some(start..end)
+    }
+}
+
+/// The state of one scan.
+#[derive(Debug)]
+pub(crate) struct Engine<'d> {
+    det: &'d Detector,
+    limits: &'d Limits,
+    /// Decoded bytes still allowed.
+    budget: usize,
+    /// Decoded bytes produced so far.
+    pub(crate) decoded: usize,
+    /// JSON nesting depth of the node being walked, across decoded layers.
+    json_depth: usize,
+    path: Vec<Seg>,
+    via: Vec<Decoding>,
+    pub(crate) found: Vec<Found>,
+    seen: HashSet<(usize, usize, usize)>,
+    limit_hit: HashSet<usize>,
+}
+
+impl<'d> Engine<'d> {
+    /// A fresh scan of an input of `input_len` bytes.
+    pub(crate) fn new(det: &'d Detector, limits: &'d Limits, input_len: usize) -> Self {
+        Self {
+            det,
+            limits,
+            budget: input_len
+                .saturating_mul(limits.max_expansion_ratio)
+                .max(64 << 10),
+            decoded: 0,
+            json_depth: 0,
+            path: Vec::new(),
+            via: Vec::new(),
+            found: Vec::new(),
+            seen: HashSet::new(),
+            limit_hit: HashSet::new(),
+        }
+    }
+
+    fn render_path(&self) -> Option<String> {
+        if self.path.is_empty() {
+            return None;
+        }
+        let mut s = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Root(None) => s.push('$'),
+                Seg::Root(Some(i)) => {
+                    let _ = write!(s, "#{i}$");
+                }
+                Seg::Key(Some(k)) => {
+                    s.push('.');
+                    s.push_str(k);
+                }
+                Seg::Key(None) => s.push_str(".*"),
+                Seg::Index(i) => {
+                    let _ = write!(s, "[{i}]");
+                }
+                Seg::Layer => s.push('>'),
+            }
+        }
+        Some(s)
+    }
+
+    /// Records a finding (once per rule and span).
+    fn record(&mut self, rule: usize, edits: Vec<Edit>, redactable: bool) {
+        let (start, end) = edits
+            .first()
+            .map_or((0, 0), |e| (e.range.start, e.range.end));
+        if !self.seen.insert((rule, start, end)) {
+            return;
+        }
+        let path = (self.found.len() < self.limits.max_findings)
+            .then(|| self.render_path())
+            .flatten();
+        self.found.push(Found {
+            rule,
+            path,
+            via: self.via.clone(),
+            edits,
+            redactable,
+        });
+    }
+
+    /// Records a match of `rule` covering `r` of a text at `origin`.
+    fn hit(&mut self, rule: usize, origin: &Origin<'_>, r: Range<usize>, quoted: bool) {
+        let edits = origin
+            .resolve(r)
+            .iter()
+            .map(|range| Edit {
+                range: range.clone(),
+                rule,
+                quoted,
+            })
+            .collect();
+        self.record(rule, edits, true);
+    }
+
+    /// Records an exhausted budget (once per limit per scan) at `origin`.
+    pub(crate) fn limit(&mut self, id: &str, origin: Option<&Origin<'_>>, len: usize) {
+        let rule = self.det.limit_rule(id);
+        if self.limit_hit.insert(rule) {
+            let edits = origin.map_or_else(Vec::new, |o| {
+                o.resolve(0..len)
+                    .iter()
+                    .map(|range| Edit {
+                        range: range.clone(),
+                        rule,
+                        quoted: false,
+                    })
+                    .collect()
+            });
+            self.record(rule, edits, false);
+        }
+    }
+
+    /// Scans the whole input as text (CSV, logs, anything that is not JSON).
+    pub(crate) fn text_input(&mut self, input: &[u8]) {
+        self.csv_header(input);
+        self.text(input, &Origin::Input);
+    }
+
+    /// A first line that looks like a CSV header: restricted column names block (the column's
+    /// values cannot be redacted cell by cell).
+    fn csv_header(&mut self, input: &[u8]) {
+        let line_end = input
+            .iter()
+            .take(4096)
+            .position(|&b| b == b'\n')
+            .unwrap_or(input.len().min(4096));
+        let line = &input[..line_end];
+        let Some(&sep) = [b',', b'\t', b';', b'|'].iter().find(|s| line.contains(s)) else {
+            return;
+        };
+        let mut start = 0;
+        for cell in line.split(|&b| b == sep) {
+            let range = start..start + cell.len();
+            start += cell.len() + 1;
+            let name = String::from_utf8_lossy(cell);
+            if let Some(rule) = self.det.restricted(name.trim().trim_matches(['"', '\''])) {
+                let edits = vec![Edit {
+                    range,
+                    rule,
+                    quoted: false,
+                }];
+                self.record(rule, edits, false);
+            }
+        }
+    }
+
+    /// Runs every rule over `text`, then follows what it may hide. A text that is itself JSON is
+    /// walked as a document instead of being matched as flat text.
+    fn text(&mut self, text: &[u8], origin: &Origin<'_>) {
+        let candidates = decode::candidates(text, self.limits.min_encoded_len);
+        let json = candidates.iter().find(|c| c.via == Decoding::Json);
+        let walked = json.is_some_and(|c| {
+            !self.may_enter(c, origin, text.len()) || self.json_candidate(c, origin)
+        });
+        if !walked {
+            let mut hits: Vec<Hit> = Vec::new();
+            self.det.matches(text, &mut hits);
+            if text.contains(&b':') || text.contains(&b'=') {
+                self.det.pairs(text, &mut hits);
+            }
+            for h in hits {
+                self.hit(h.rule, origin, h.range, false);
+            }
+        }
+        self.follow(
+            candidates.iter().filter(|c| c.via != Decoding::Json),
+            origin,
+            text.len(),
+        );
+    }
+
+    /// Follows decoded (non-JSON) candidates found in a text of `len` bytes at `origin`.
+    fn follow<'c>(
+        &mut self,
+        candidates: impl Iterator<Item = &'c Candidate>,
+        origin: &Origin<'_>,
+        len: usize,
+    ) {
+        for c in candidates {
+            if !self.may_enter(c, origin, len) {
+                return;
+            }
+            let inner = Origin::Spans(origin.resolve(c.range.clone()));
+            self.via.push(c.via);
+            self.text(&c.bytes, &inner);
+            self.via.pop();
+        }
+    }
+
+    /// Checks the decode depth and takes the candidate's bytes from the expansion budget;
+    /// records the limit and refuses when either is exhausted.
+    fn may_enter(&mut self, c: &Candidate, origin: &Origin<'_>, len: usize) -> bool {
+        if self.via.len() >= self.limits.max_decode_depth {
+            self.limit("limit.decode_depth", Some(origin), len);
+            return false;
+        }
+        self.spend(c.bytes.len(), origin, len)
+    }
+
+    /// Takes `n` bytes from the expansion budget; on exhaustion records the limit and refuses.
+    fn spend(&mut self, n: usize, origin: &Origin<'_>, len: usize) -> bool {
+        if self
+            .limit_hit
+            .contains(&self.det.limit_rule("limit.expansion"))
+        {
+            return false;
+        }
+        if n > self.budget {
+            self.limit("limit.expansion", Some(origin), len);
+            return false;
+        }
+        self.budget -= n;
+        self.decoded += n;
+        true
+    }
+
+    /// Parses a JSON-looking candidate and walks it as a decoded layer; `false` if it is not
+    /// JSON after all (the caller then scans it as text).
+    fn json_candidate(&mut self, c: &Candidate, origin: &Origin<'_>) -> bool {
+        let room = self.limits.max_json_depth.saturating_sub(self.json_depth);
+        match json::parse(&c.bytes, room) {
+            Ok(doc) => {
+                let spans = Origin::Spans(origin.resolve(c.range.clone()));
+                self.via.push(Decoding::Json);
+                self.path.push(Seg::Layer);
+                self.doc(&doc, Some(&spans));
+                self.path.pop();
+                self.via.pop();
+                true
+            }
+            Err(ParseError::TooDeep) => {
+                self.limit("limit.json_depth", Some(origin), c.range.end);
+                true
+            }
+            Err(ParseError::Syntax) => false,
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! The egress filter of an NMP Data Node: may these output bytes leave the node?
+//!
+//! Whatever a guest program computes, its output passes through a [`Scanner`] before it leaves.
+//! The scanner looks for personal data (emails, phones, SSNs, payment cards with Luhn, IBANs with
+//! mod-97, IPs, passport MRZ lines, and dates of birth, addresses and names under identity keys),
+//! secrets (cloud keys, provider tokens, JWTs, private keys, credential assignments) and the data
+//! owner's restricted schema keys, matched across case, separators, Unicode look-alikes and
+//! zero-width characters. Strings that hold serialized data (JSON in JSON, base64, hex, URL or
+//! `\u` escapes, and combinations) are decoded and scanned recursively within a depth and
+//! expansion budget, and strings split across adjacent array elements are joined. A hit blocks
+//! the output, or redacts it in [`Mode::Redact`]; anything the scanner cannot decide within its
+//! [`Limits`] blocks. The [`Report`] never contains a matched value.
+//!
+//! ```
+//! use nmp_egress::{Config, Mode, Scanner, Verdict};
+//!
+//! let config = Config {
+//!     mode: Mode::Redact,
+//!     restricted_keys: vec!["patientId".into()],
+//!     ..Config::default()
+//! };
+//! let scanner = Scanner::new(config)?;
+//! let scan = scanner.scan(br#"{"patient_id": 17, "contact": "ann@example.org", "patientCount": 42}"#);
+//! assert_eq!(scan.verdict, Verdict::Redacted);
+//! assert_eq!(
+//!     scan.output.as_deref(),
+//!     Some(&br#"{"patient_id": "[REDACTED:restricted_key]", "contact": "[REDACTED:email]", "patientCount": 42}"#[..])
+//! );
+//! assert_eq!(scan.report.findings[1].path.as_deref(), Some("$.contact"));
+//! # Ok::<(), nmp_egress::ConfigError>(())
+//! ```
+//!
+//! # Concepts
+//!
+//! - [`Config`]: the node's filter settings (mode, extra keys and patterns, allowlist, disabled
+//!   rules, [`Limits`]); deserialized from the node's TOML config, lives as long as the node.
+//! - [`Scanner`]: the compiled rule set; built once from a `Config`, shared by all workers.
+//! - [`Scan`]: the outcome of one [`Scanner::scan`]: a [`Verdict`], a [`Report`] and, in redact
+//!   mode, the bytes that may leave. One per response.
+//! - [`Finding`]: one thing that may not leave: [`Category`], rule id, JSON path or byte span,
+//!   and the [`Decoding`] steps that uncovered it.
+//!
+//! See `docs/egress.md` in the repository for the rule list, budgets, limits and measured figures.
+
+mod config;
+mod decode;
+mod detect;
+mod engine;
+mod json;
+mod redact;
+mod report;
+mod scanner;
+
+pub use config::{Config, ConfigError, ExtraPattern, Limits, Mode};
+pub use detect::rule_ids;
+pub use report::{Category, Decoding, Finding, Format, Report, Scan, Span, Verdict};
+pub use scanner::Scanner;
