@@ -1,0 +1,2 @@
+//! Vector generator (being written).
+fn main() {}
