@@ -1,0 +1,1 @@
+//! Integration tests for the Guardian: hostile modules, one file per concern.
