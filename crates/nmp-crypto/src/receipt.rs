@@ -86,10 +86,8 @@ pub enum VerifyError {
     #[error("receipt signature invalid")]
     BadSignature(#[source] SignatureError),
     /// A valid receipt, but from another node than expected.
-    #[error("receipt signed by {actual}, expected {expected}")]
+    #[error("receipt signed by {actual}, not by the expected node")]
     WrongNode {
-        /// The node the agent expected.
-        expected: PeerId,
         /// The node that signed.
         actual: PeerId,
     },
@@ -151,24 +149,21 @@ pub fn verify(
     })?;
     identity::verify(&node, Domain::Receipt, &receipt.body, &receipt.signature)
         .map_err(VerifyError::BadSignature)?;
-    if let Some(&expected) = expected.node {
-        if expected != node {
-            return Err(VerifyError::WrongNode {
-                expected,
-                actual: node,
-            });
-        }
+    if let Some(&expected) = expected.node
+        && expected != node
+    {
+        return Err(VerifyError::WrongNode { actual: node });
     }
     let module = digest(&body.module_sha256, "module_sha256")?;
     let output = digest(&body.output_sha256, "output_sha256")?;
     digest(&body.input_sha256, "input_sha256")?;
-    if let Some(expected) = expected.module_sha256 {
-        if expected != module {
-            return Err(VerifyError::WrongImage {
-                expected,
-                actual: module,
-            });
-        }
+    if let Some(expected) = expected.module_sha256
+        && expected != module
+    {
+        return Err(VerifyError::WrongImage {
+            expected,
+            actual: module,
+        });
     }
     if let Some(bytes) = expected.output {
         let actual: [u8; 32] = Sha256::digest(bytes).into();

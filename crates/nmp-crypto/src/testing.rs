@@ -4,6 +4,8 @@
 //! vector generator (`cargo run -p nmp-crypto --example gen_vectors --features test-vectors`),
 //! the tests and the benches can reproduce every intermediate value of the key schedule.
 
+mod vectors;
+
 use nmp_wire::pb;
 use sha2::{Digest, Sha256};
 
@@ -12,6 +14,8 @@ use crate::{
     identity::{Domain, Identity},
     kem::NodeKey,
 };
+
+pub use vectors::{GENERATOR, envelope_vectors, receipt_vectors, seed};
 
 /// The random values one seal consumes, fixed.
 #[derive(Debug, Clone)]
