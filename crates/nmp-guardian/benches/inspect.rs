@@ -6,6 +6,11 @@
 //!
 //! `cargo bench -p nmp-guardian --bench inspect -- --warm-up-time 1 --measurement-time 3`
 
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 

@@ -65,7 +65,11 @@ impl CallGraph {
         self.in_table.dedup();
         let dispatch = |sig: u32| (funcs + sig as usize) as u32;
         let mut edges: Vec<(u32, u32)> = Vec::with_capacity(self.direct.len());
-        edges.extend(self.direct.iter().filter(|(a, b)| defined(*a) && defined(*b)));
+        edges.extend(
+            self.direct
+                .iter()
+                .filter(|(a, b)| defined(*a) && defined(*b)),
+        );
         edges.extend(
             self.indirect
                 .iter()
@@ -84,8 +88,10 @@ impl CallGraph {
             .filter(|c| c.len() > 1 || graph.has_edge(c[0], c[0]))
             .map(|members| {
                 let indirect = members.iter().any(|m| *m as usize >= funcs);
-                let mut functions: Vec<u32> =
-                    members.into_iter().filter(|m| (*m as usize) < funcs).collect();
+                let mut functions: Vec<u32> = members
+                    .into_iter()
+                    .filter(|m| (*m as usize) < funcs)
+                    .collect();
                 functions.sort_unstable();
                 Cycle {
                     functions,
@@ -104,10 +110,18 @@ impl Cycle {
         let lowest = self.functions.first().copied();
         let listed = |n: usize| {
             let shown: Vec<String> = self.functions.iter().take(n).map(u32::to_string).collect();
-            let more = if self.functions.len() > n { ", …" } else { "" };
+            let more = if self.functions.len() > n {
+                ", …"
+            } else {
+                ""
+            };
             format!("{}{more}", shown.join(", "))
         };
-        let how = if self.indirect { " (through call_indirect)" } else { "" };
+        let how = if self.indirect {
+            " (through call_indirect)"
+        } else {
+            ""
+        };
         let message = match total {
             1 => format!("function {} calls itself{how}", listed(1)),
             _ => format!("functions {} call each other{how}", listed(8)),

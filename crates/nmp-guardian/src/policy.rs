@@ -186,11 +186,24 @@ mod tests {
         let mut policy = Policy::default();
         let fd_write = policy.imports[0].clone();
         policy.imports.push(fd_write);
-        policy.imports.push(AllowedImport::wasi("sock_accept", &[ValueType::I32], &[]));
-        policy.imports.push(AllowedImport::wasi("proc_raise", &[ValueType::I32], &[]));
+        policy
+            .imports
+            .push(AllowedImport::wasi("sock_accept", &[ValueType::I32], &[]));
+        policy
+            .imports
+            .push(AllowedImport::wasi("proc_raise", &[ValueType::I32], &[]));
         let normalized = policy.normalized();
         assert_eq!(normalized.imports.len(), 25);
-        assert!(normalized.allowed("wasi_snapshot_preview1", "sock_accept").is_empty());
-        assert_eq!(normalized.allowed("wasi_snapshot_preview1", "fd_write").len(), 1);
+        assert!(
+            normalized
+                .allowed("wasi_snapshot_preview1", "sock_accept")
+                .is_empty()
+        );
+        assert_eq!(
+            normalized
+                .allowed("wasi_snapshot_preview1", "fd_write")
+                .len(),
+            1
+        );
     }
 }

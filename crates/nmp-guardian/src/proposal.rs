@@ -34,18 +34,48 @@ struct Candidate {
 /// Candidates in probing order: a proposal comes before those that build on
 /// it, so the most basic explanation wins.
 const CANDIDATES: [Candidate; 17] = [
-    candidate(FindingCode::Threads, "threads", "shared memory or atomics", F::THREADS),
-    candidate(FindingCode::Memory64, "memory64", "64-bit memories or tables", F::MEMORY64),
-    candidate(FindingCode::MultiMemory, "multi_memory", "more than one memory", F::MULTI_MEMORY),
-    candidate(FindingCode::Exceptions, "exceptions", "exception handling", F::EXCEPTIONS),
+    candidate(
+        FindingCode::Threads,
+        "threads",
+        "shared memory or atomics",
+        F::THREADS,
+    ),
+    candidate(
+        FindingCode::Memory64,
+        "memory64",
+        "64-bit memories or tables",
+        F::MEMORY64,
+    ),
+    candidate(
+        FindingCode::MultiMemory,
+        "multi_memory",
+        "more than one memory",
+        F::MULTI_MEMORY,
+    ),
+    candidate(
+        FindingCode::Exceptions,
+        "exceptions",
+        "exception handling",
+        F::EXCEPTIONS,
+    ),
     candidate(
         FindingCode::Exceptions,
         "legacy_exceptions",
         "legacy `try`/`catch` exception handling",
         F::LEGACY_EXCEPTIONS.union(F::EXCEPTIONS),
     ),
-    candidate(FindingCode::TailCall, "tail_call", "tail calls", F::TAIL_CALL),
-    candidate(FindingCode::RelaxedSimd, "relaxed_simd", "relaxed SIMD", F::RELAXED_SIMD),
+    candidate(
+        FindingCode::TailCall,
+        "tail_call",
+        "tail calls",
+        F::TAIL_CALL,
+    ),
+    candidate(
+        FindingCode::RelaxedSimd,
+        "relaxed_simd",
+        "relaxed SIMD",
+        F::RELAXED_SIMD,
+    ),
     candidate(
         FindingCode::ExtendedConst,
         "extended_const",
@@ -70,7 +100,12 @@ const CANDIDATES: [Candidate; 17] = [
         "typed function references",
         F::FUNCTION_REFERENCES,
     ),
-    candidate(FindingCode::Gc, "gc", "garbage-collected types", F::GC.union(F::FUNCTION_REFERENCES)),
+    candidate(
+        FindingCode::Gc,
+        "gc",
+        "garbage-collected types",
+        F::GC.union(F::FUNCTION_REFERENCES),
+    ),
     candidate(
         FindingCode::Threads,
         "shared_everything_threads",
@@ -105,11 +140,18 @@ const CANDIDATES: [Candidate; 17] = [
         FindingCode::UnsupportedProposal,
         "custom_descriptors",
         "custom descriptors",
-        F::CUSTOM_DESCRIPTORS.union(F::GC).union(F::FUNCTION_REFERENCES),
+        F::CUSTOM_DESCRIPTORS
+            .union(F::GC)
+            .union(F::FUNCTION_REFERENCES),
     ),
 ];
 
-const fn candidate(code: FindingCode, name: &'static str, uses: &'static str, features: F) -> Candidate {
+const fn candidate(
+    code: FindingCode,
+    name: &'static str,
+    uses: &'static str,
+    features: F,
+) -> Candidate {
     Candidate {
         code,
         name,
@@ -135,14 +177,24 @@ pub(crate) fn classify(bytes: &[u8], first: Failure, findings: &mut Vec<Finding>
             .find(|c| !enabled.contains(c.features) && passes(c.features));
         let Some(candidate) = found else {
             let finding = if passes(F::all()) {
-                proposal_finding(FindingCode::UnsupportedProposal, "several", "a combination of proposals", &failure)
+                proposal_finding(
+                    FindingCode::UnsupportedProposal,
+                    "several",
+                    "a combination of proposals",
+                    &failure,
+                )
             } else {
                 failure_finding(&failure)
             };
             findings.push(finding);
             return;
         };
-        findings.push(proposal_finding(candidate.code, candidate.name, candidate.uses, &failure));
+        findings.push(proposal_finding(
+            candidate.code,
+            candidate.name,
+            candidate.uses,
+            &failure,
+        ));
         enabled |= candidate.features;
         let rest = Span {
             from: failure.ordinal,

@@ -50,7 +50,7 @@ impl Report {
         policy_digest: Digest,
         max_findings: u32,
     ) -> Self {
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings.sort_by_key(Finding::sort_key);
         let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
             Verdict::Rejected
         } else {

@@ -138,7 +138,10 @@ impl<'p> Scan<'p> {
         id
     }
 
-    fn functions(&mut self, reader: wasmparser::FunctionSectionReader<'_>) -> wasmparser::Result<()> {
+    fn functions(
+        &mut self,
+        reader: wasmparser::FunctionSectionReader<'_>,
+    ) -> wasmparser::Result<()> {
         let offset = reader.range().start;
         for ty in reader {
             self.funcs.push(ty?);
@@ -180,7 +183,14 @@ impl<'p> Scan<'p> {
     }
 
     /// Checks a memory's or table's initial and maximum size.
-    fn sizes(&mut self, at: Location, what: &str, initial: u64, maximum: Option<u64>, kind: Extent) {
+    fn sizes(
+        &mut self,
+        at: Location,
+        what: &str,
+        initial: u64,
+        maximum: Option<u64>,
+        kind: Extent,
+    ) {
         let (limit, too_large, unbounded) = match kind {
             Extent::Memory => (
                 self.policy.max_memory_pages,
@@ -194,7 +204,13 @@ impl<'p> Scan<'p> {
             ),
         };
         if initial > limit {
-            self.limit(too_large, at.clone(), &format!("initial {what}"), limit, initial);
+            self.limit(
+                too_large,
+                at.clone(),
+                &format!("initial {what}"),
+                limit,
+                initial,
+            );
         }
         match maximum {
             Some(maximum) if maximum > limit => {
@@ -269,7 +285,11 @@ impl<'p> Scan<'p> {
             RecursionPolicy::Allow => Severity::Warning,
         };
         let graph = std::mem::take(&mut self.graph);
-        let sig_of = |f: u32| self.funcs.get(f as usize).and_then(|ty| self.sig_of_type(*ty));
+        let sig_of = |f: u32| {
+            self.funcs
+                .get(f as usize)
+                .and_then(|ty| self.sig_of_type(*ty))
+        };
         let cycles = graph.cycles(
             self.funcs.len(),
             self.imported_funcs,

@@ -110,7 +110,12 @@ impl Scan<'_> {
     fn bad_start(&mut self, at: Location, why: &str) {
         self.start_reported = true;
         let message = format!("the `_start` export {why}; a WASI command needs `() -> ()`");
-        self.push(Finding::new(FindingCode::BadStartExport, Severity::Error, message, at));
+        self.push(Finding::new(
+            FindingCode::BadStartExport,
+            Severity::Error,
+            message,
+            at,
+        ));
     }
 
     pub(super) fn start_section(&mut self, func: u32, offset: usize) {
@@ -121,7 +126,12 @@ impl Scan<'_> {
             function: Some(func),
             ..Location::at(Section::Start, offset)
         };
-        self.push(Finding::new(FindingCode::StartSection, Severity::Info, message, at));
+        self.push(Finding::new(
+            FindingCode::StartSection,
+            Severity::Info,
+            message,
+            at,
+        ));
     }
 
     /// A WASI command exports `_start: () -> ()` and its memory as `memory`.

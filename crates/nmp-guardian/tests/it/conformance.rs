@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use nmp_guardian::{Guardian, Policy, validate};
 
 fn suite() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/wasm-spec");
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/wasm-spec");
     assert!(
         dir.join("spec.jsonl").is_file(),
         "the spec conformance suite is missing: expected {} (a sibling of the repository)",
@@ -45,13 +46,24 @@ fn spec_suite_agrees_with_the_guardian() {
                     wrong.push(format!("{file}: {expect} but validates"));
                 }
                 let first = report.findings.first().map(|f| format!("{:?}", f.code));
-                *codes.entry(format!("{expect} -> {}", first.unwrap_or_default())).or_default() += 1;
+                *codes
+                    .entry(format!("{expect} -> {}", first.unwrap_or_default()))
+                    .or_default() += 1;
             }
             other => panic!("unknown expectation {other} for {file}"),
         }
     }
     println!("spec modules by expectation: {counts:?}");
     println!("first finding of rejected modules: {codes:#?}");
-    assert_eq!(counts.values().sum::<usize>(), 4_581, "the suite has 4,581 modules");
-    assert!(wrong.is_empty(), "{} disagreements:\n{}", wrong.len(), wrong.join("\n"));
+    assert_eq!(
+        counts.values().sum::<usize>(),
+        4_581,
+        "the suite has 4,581 modules"
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} disagreements:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

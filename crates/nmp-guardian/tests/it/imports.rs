@@ -10,7 +10,12 @@ fn import(module: &str, name: &str, sig: &str) -> Vec<u8> {
 
 fn forbidden(wasm: &[u8], module: &str, name: &str) {
     let report = inspect(wasm);
-    assert_eq!(errors(&report), vec![FindingCode::ForbiddenImport], "{:#?}", report.findings);
+    assert_eq!(
+        errors(&report),
+        vec![FindingCode::ForbiddenImport],
+        "{:#?}",
+        report.findings
+    );
     assert_eq!(
         report.findings[0].detail,
         Some(Detail::Import {
@@ -41,13 +46,21 @@ fn the_default_allowlist_accepts_its_own_signatures() {
 
 #[test]
 fn sockets_are_forbidden() {
-    let wasm = import("wasi_snapshot_preview1", "sock_accept", "(param i32 i32 i32) (result i32)");
+    let wasm = import(
+        "wasi_snapshot_preview1",
+        "sock_accept",
+        "(param i32 i32 i32) (result i32)",
+    );
     forbidden(&wasm, "wasi_snapshot_preview1", "sock_accept");
 }
 
 #[test]
 fn proc_raise_is_forbidden() {
-    let wasm = import("wasi_snapshot_preview1", "proc_raise", "(param i32) (result i32)");
+    let wasm = import(
+        "wasi_snapshot_preview1",
+        "proc_raise",
+        "(param i32) (result i32)",
+    );
     forbidden(&wasm, "wasi_snapshot_preview1", "proc_raise");
 }
 
@@ -59,7 +72,11 @@ fn sockets_stay_forbidden_even_when_a_policy_lists_them() {
         &[ValueType::I32; 3],
         &[ValueType::I32],
     ));
-    let wasm = import("wasi_snapshot_preview1", "sock_accept", "(param i32 i32 i32) (result i32)");
+    let wasm = import(
+        "wasi_snapshot_preview1",
+        "sock_accept",
+        "(param i32 i32 i32) (result i32)",
+    );
     let report = inspect_with(policy, &wasm);
     assert_eq!(errors(&report), vec![FindingCode::ForbiddenImport]);
 }
@@ -71,18 +88,28 @@ fn unknown_modules_are_forbidden() {
 
 #[test]
 fn a_wrong_signature_is_a_mismatch() {
-    let wasm = import("wasi_snapshot_preview1", "fd_write", "(param i32 i32) (result i32)");
+    let wasm = import(
+        "wasi_snapshot_preview1",
+        "fd_write",
+        "(param i32 i32) (result i32)",
+    );
     let report = inspect(&wasm);
     assert_eq!(errors(&report), vec![FindingCode::ImportSignatureMismatch]);
     let message = &report.findings[0].message;
     assert!(message.contains("(i32, i32) -> (i32)"), "{message}");
-    assert!(message.contains("(i32, i32, i32, i32) -> (i32)"), "{message}");
+    assert!(
+        message.contains("(i32, i32, i32, i32) -> (i32)"),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_missing_result_is_a_mismatch() {
     let wasm = import("wasi_snapshot_preview1", "sched_yield", "");
-    assert_eq!(errors(&inspect(&wasm)), vec![FindingCode::ImportSignatureMismatch]);
+    assert_eq!(
+        errors(&inspect(&wasm)),
+        vec![FindingCode::ImportSignatureMismatch]
+    );
 }
 
 #[test]
@@ -96,7 +123,11 @@ fn imported_memories_tables_and_globals_are_forbidden() {
             r#"(module {item} (memory (export "memory") 1 1) (func (export "_start")))"#
         ));
         let report = inspect(&wasm);
-        assert!(errors(&report).contains(&FindingCode::ForbiddenImport), "{item}: {:#?}", report.findings);
+        assert!(
+            errors(&report).contains(&FindingCode::ForbiddenImport),
+            "{item}: {:#?}",
+            report.findings
+        );
     }
 }
 
@@ -131,7 +162,10 @@ fn a_custom_allowlist_is_honoured() {
     let allowed = import("nmp", "log", "(param i32 i32)");
     assert!(inspect_with(policy.clone(), &allowed).is_accepted());
     let wasi = import("wasi_snapshot_preview1", "proc_exit", "(param i32)");
-    assert_eq!(errors(&inspect_with(policy, &wasi)), vec![FindingCode::ForbiddenImport]);
+    assert_eq!(
+        errors(&inspect_with(policy, &wasi)),
+        vec![FindingCode::ForbiddenImport]
+    );
 }
 
 #[test]
@@ -141,6 +175,10 @@ fn a_policy_allowlist_loads_from_json() {
                          "params": ["i32", "i32", "i32", "i32"], "results": ["i32"]}]}"#,
     )
     .unwrap();
-    let wasm = import("wasi_snapshot_preview1", "fd_write", "(param i32 i32 i32 i32) (result i32)");
+    let wasm = import(
+        "wasi_snapshot_preview1",
+        "fd_write",
+        "(param i32 i32 i32 i32) (result i32)",
+    );
     assert!(inspect_with(policy, &wasm).is_accepted());
 }

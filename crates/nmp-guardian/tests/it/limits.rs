@@ -30,7 +30,13 @@ fn module_size() {
     };
     let mut over = wasm.clone();
     over.extend_from_slice(&[0, 1, b'x']); // a custom section named "x"
-    boundary(policy, &wasm, &over, FindingCode::ModuleTooLarge, over.len() as u64);
+    boundary(
+        policy,
+        &wasm,
+        &over,
+        FindingCode::ModuleTooLarge,
+        over.len() as u64,
+    );
 }
 
 #[test]
@@ -39,7 +45,13 @@ fn function_count_includes_start() {
         max_functions: 3,
         ..Policy::default()
     };
-    boundary(policy, &functions(2), &functions(3), FindingCode::TooManyFunctions, 4);
+    boundary(
+        policy,
+        &functions(2),
+        &functions(3),
+        FindingCode::TooManyFunctions,
+        4,
+    );
 }
 
 #[test]
@@ -65,7 +77,13 @@ fn memory_initial_pages() {
         max_memory_pages: 2,
         ..Policy::default()
     };
-    boundary(policy, &memory("2"), &memory("3"), FindingCode::MemoryTooLarge, 3);
+    boundary(
+        policy,
+        &memory("2"),
+        &memory("3"),
+        FindingCode::MemoryTooLarge,
+        3,
+    );
 }
 
 #[test]
@@ -74,13 +92,22 @@ fn memory_maximum_pages() {
         max_memory_pages: 2,
         ..Policy::default()
     };
-    boundary(policy, &memory("1 2"), &memory("1 3"), FindingCode::MemoryTooLarge, 3);
+    boundary(
+        policy,
+        &memory("1 2"),
+        &memory("1 3"),
+        FindingCode::MemoryTooLarge,
+        3,
+    );
 }
 
 #[test]
 fn the_default_memory_limit_is_256_mib() {
     assert!(inspect(&memory("4096 4096")).is_accepted());
-    assert_eq!(errors(&inspect(&memory("1 4097"))), vec![FindingCode::MemoryTooLarge]);
+    assert_eq!(
+        errors(&inspect(&memory("1 4097"))),
+        vec![FindingCode::MemoryTooLarge]
+    );
 }
 
 #[test]
@@ -163,7 +190,13 @@ fn code_bytes() {
         max_code_bytes: code_size(&at),
         ..Policy::default()
     };
-    boundary(policy, &at, &over, FindingCode::CodeTooLarge, code_size(&over));
+    boundary(
+        policy,
+        &at,
+        &over,
+        FindingCode::CodeTooLarge,
+        code_size(&over),
+    );
 }
 
 #[test]
@@ -206,7 +239,9 @@ fn findings_are_capped_but_the_verdict_is_not() {
         max_findings: 2,
         ..Policy::default()
     };
-    let imports: String = (0..5).map(|i| format!(r#"(import "env" "f{i}" (func))"#)).collect();
+    let imports: String = (0..5)
+        .map(|i| format!(r#"(import "env" "f{i}" (func))"#))
+        .collect();
     let report = inspect_with(policy, &command(&imports));
     assert!(!report.is_accepted());
     assert_eq!(report.findings.len(), 3);

@@ -6,7 +6,10 @@ use super::{command, errors, inspect, wat};
 
 /// Asserts that `wasm` is rejected with exactly `code` as its only error.
 fn rejected_as(wasm: &[u8], code: FindingCode) {
-    assert!(validate(wasm).is_err(), "validate accepted a {code:?} module");
+    assert!(
+        validate(wasm).is_err(),
+        "validate accepted a {code:?} module"
+    );
     let report = inspect(wasm);
     assert_eq!(errors(&report), vec![code], "{:#?}", report.findings);
 }
@@ -42,7 +45,10 @@ fn two_memories_are_multi_memory() {
 
 #[test]
 fn tags_and_throw_are_exceptions() {
-    rejected_as(&command("(tag $e) (func (throw $e))"), FindingCode::Exceptions);
+    rejected_as(
+        &command("(tag $e) (func (throw $e))"),
+        FindingCode::Exceptions,
+    );
 }
 
 #[test]
@@ -59,7 +65,10 @@ fn legacy_try_is_exceptions() {
     // body `nop nop nop nop end` becomes `try catch_all end end`.
     let mut wasm = command("(func nop nop nop nop)");
     let body = [0x01, 0x01, 0x01, 0x01, 0x0b];
-    let at = wasm.windows(5).position(|w| w == body).expect("the nop body");
+    let at = wasm
+        .windows(5)
+        .position(|w| w == body)
+        .expect("the nop body");
     wasm[at..at + 5].copy_from_slice(&[0x06, 0x40, 0x19, 0x0b, 0x0b]);
     rejected_as(&wasm, FindingCode::Exceptions);
     let report = inspect(&wasm);
@@ -134,12 +143,10 @@ fn a_component_is_a_component_binary() {
 
 #[test]
 fn each_proposal_in_one_module_is_reported() {
-    let wasm = wat(
-        r#"(module
+    let wasm = wat(r#"(module
              (memory (export "memory") 1 1 shared)
              (func $a)
-             (func (export "_start") (return_call $a)))"#,
-    );
+             (func (export "_start") (return_call $a)))"#);
     let report = inspect(&wasm);
     assert_eq!(
         errors(&report),
@@ -152,7 +159,9 @@ fn each_proposal_in_one_module_is_reported() {
 #[test]
 fn proposal_findings_name_the_proposal_and_place() {
     let report = inspect(&command("(func $a) (func (return_call $a))"));
-    let finding = report.find(FindingCode::TailCall).expect("tail call finding");
+    let finding = report
+        .find(FindingCode::TailCall)
+        .expect("tail call finding");
     assert_eq!(
         finding.detail,
         Some(Detail::Proposal {

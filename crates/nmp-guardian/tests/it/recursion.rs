@@ -6,7 +6,12 @@ use super::{command, errors, inspect, inspect_with};
 
 fn cycle(wasm: &[u8]) -> (Vec<u32>, bool) {
     let report = inspect(wasm);
-    assert_eq!(errors(&report), vec![FindingCode::Recursion], "{:#?}", report.findings);
+    assert_eq!(
+        errors(&report),
+        vec![FindingCode::Recursion],
+        "{:#?}",
+        report.findings
+    );
     match &report.findings[0].detail {
         Some(Detail::Cycle {
             functions,
@@ -25,7 +30,8 @@ fn direct_recursion() {
 
 #[test]
 fn mutual_recursion() {
-    let wasm = command("(func $a (call $b)) (func $b (call $c)) (func $c (call $a)) (func $d (call $a))");
+    let wasm =
+        command("(func $a (call $b)) (func $b (call $c)) (func $c (call $a)) (func $d (call $a))");
     assert_eq!(cycle(&wasm), (vec![0, 1, 2], false));
 }
 
@@ -68,7 +74,9 @@ fn call_indirect_of_another_signature_is_not_recursion() {
 
 #[test]
 fn a_deep_acyclic_chain_is_fine() {
-    let chain: String = (0..500).map(|i| format!("(func $f{i} (call $f{}))", i + 1)).collect();
+    let chain: String = (0..500)
+        .map(|i| format!("(func $f{i} (call $f{}))", i + 1))
+        .collect();
     let wasm = command(&format!("{chain} (func $f500)"));
     assert!(inspect(&wasm).is_accepted());
 }

@@ -39,7 +39,9 @@ fn a_start_section_is_recorded_but_allowed() {
         r#"(module (memory (export "memory") 1 1) (func $init) (start $init) (func (export "_start")))"#,
     ));
     assert!(report.is_accepted());
-    let finding = report.find(FindingCode::StartSection).expect("start section finding");
+    let finding = report
+        .find(FindingCode::StartSection)
+        .expect("start section finding");
     assert_eq!(finding.severity, Severity::Info);
     assert_eq!(finding.location.function, Some(0));
 }
@@ -48,12 +50,18 @@ fn a_start_section_is_recorded_but_allowed() {
 fn empty_input_is_malformed() {
     let report = inspect(b"");
     assert_eq!(errors(&report), vec![FindingCode::Malformed]);
-    assert!(matches!(validate(b""), Err(ValidationError::Malformed { .. })));
+    assert!(matches!(
+        validate(b""),
+        Err(ValidationError::Malformed { .. })
+    ));
 }
 
 #[test]
 fn a_wrong_magic_is_malformed() {
-    assert_eq!(errors(&inspect(b"\x7fELF\x02\x01\x01\0")), vec![FindingCode::Malformed]);
+    assert_eq!(
+        errors(&inspect(b"\x7fELF\x02\x01\x01\0")),
+        vec![FindingCode::Malformed]
+    );
 }
 
 #[test]
