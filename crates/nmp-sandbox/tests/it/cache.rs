@@ -1,0 +1,107 @@
+//! Compiled-module caches: memory, disk, and corrupted artifacts.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use nmp_sandbox::{CacheHit, Config, Run, Sandbox};
+use tempfile::TempDir;
+
+use crate::support::{bounded, command, config, sandbox};
+
+fn hello() -> Vec<u8> {
+    command(
+        r#"(data (i32.const 64) "hello")
+           (func (export "_start") (call $check (call $write (i32.const 1) (i32.const 64) (i32.const 5))))"#,
+    )
+}
+
+fn disk_config(dir: &Path) -> Config {
+    Config {
+        cache_dir: Some(dir.to_path_buf()),
+        ..config()
+    }
+}
+
+/// Runs `hello` once on a fresh sandbox caching in `dir`.
+fn run_once(dir: &Path) -> Run {
+    let config = disk_config(dir);
+    bounded(move || {
+        let run = Sandbox::new(config).unwrap().run(&hello(), b"", &[]).unwrap();
+        assert_eq!(run.outcome.stdout(), b"hello");
+        run
+    })
+}
+
+fn files_with(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == extension))
+        .collect()
+}
+
+#[test]
+fn second_run_hits_the_memory_cache() {
+    let (first, second) = bounded(|| {
+        let sandbox = sandbox();
+        let first = sandbox.run(&hello(), b"", &[]).unwrap();
+        let second = sandbox.run(&hello(), b"", &[]).unwrap();
+        (first, second)
+    });
+    assert_eq!(first.stats.cache, CacheHit::Miss);
+    assert_eq!(second.stats.cache, CacheHit::Memory);
+    assert_eq!(first.outcome, second.outcome);
+}
+
+#[test]
+fn a_new_sandbox_hits_the_disk_cache() {
+    let dir = TempDir::new().unwrap();
+    assert_eq!(run_once(dir.path()).stats.cache, CacheHit::Miss);
+    assert_eq!(files_with(dir.path(), "cwasm").len(), 1);
+    assert_eq!(files_with(dir.path(), "sha256").len(), 1);
+    assert_eq!(run_once(dir.path()).stats.cache, CacheHit::Disk);
+}
+
+#[test]
+fn a_corrupted_artifact_is_detected_and_recompiled() {
+    let dir = TempDir::new().unwrap();
+    run_once(dir.path());
+    let artifact = files_with(dir.path(), "cwasm").remove(0);
+    let mut bytes = fs::read(&artifact).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    fs::write(&artifact, bytes).unwrap();
+
+    assert_eq!(run_once(dir.path()).stats.cache, CacheHit::Miss);
+    // The recompile rewrote a good artifact.
+    assert_eq!(run_once(dir.path()).stats.cache, CacheHit::Disk);
+}
+
+#[test]
+fn a_missing_digest_means_a_recompile() {
+    let dir = TempDir::new().unwrap();
+    run_once(dir.path());
+    fs::remove_file(files_with(dir.path(), "sha256").remove(0)).unwrap();
+    assert_eq!(run_once(dir.path()).stats.cache, CacheHit::Miss);
+    assert_eq!(run_once(dir.path()).stats.cache, CacheHit::Disk);
+}
+
+#[test]
+fn the_disk_cache_keeps_at_most_its_entry_count() {
+    let dir = TempDir::new().unwrap();
+    let config = Config {
+        disk_cache_entries: 2,
+        ..disk_config(dir.path())
+    };
+    bounded(move || {
+        let sandbox = Sandbox::new(config).unwrap();
+        for code in 0..4 {
+            let module = command(&format!(
+                r#"(func (export "_start") (call $proc_exit (i32.const {code})))"#
+            ));
+            sandbox.run(&module, b"", &[]).unwrap();
+        }
+    });
+    assert_eq!(files_with(dir.path(), "cwasm").len(), 2);
+    assert_eq!(files_with(dir.path(), "sha256").len(), 2);
+}
