@@ -64,18 +64,24 @@ pub(crate) fn candidates(text: &[u8], min_len: usize) -> Vec<Candidate> {
             });
         }
     }
-    for m in TOKEN.find_iter(text) {
-        if m.len() >= min_len
-            && let Some((via, bytes)) = token(m.as_bytes())
-        {
-            out.push(Candidate {
+    out.extend(tokens(text, min_len));
+    out
+}
+
+/// The base64, base64url and hex tokens of at least `min_len` bytes in `text` that decode to
+/// text.
+pub(crate) fn tokens(text: &[u8], min_len: usize) -> impl Iterator<Item = Candidate> + '_ {
+    TOKEN
+        .find_iter(text)
+        .filter(move |m| m.len() >= min_len)
+        .filter_map(|m| {
+            let (via, bytes) = token(m.as_bytes())?;
+            Some(Candidate {
                 via,
                 range: m.range(),
                 bytes,
-            });
-        }
-    }
-    out
+            })
+        })
 }
 
 /// Ranges of the whitespace-separated words of `text`.
@@ -115,12 +121,12 @@ fn token(tok: &[u8]) -> Option<(Decoding, Vec<u8>)> {
         .strip_suffix(b"==")
         .or_else(|| tok.strip_suffix(b"="))
         .unwrap_or(tok);
-    if body.len() % 2 == 0 && body.iter().all(u8::is_ascii_hexdigit) {
-        if let Ok(bytes) = hex::decode(body)
-            && is_text(&bytes)
-        {
-            return Some((Decoding::Hex, bytes));
-        }
+    if body.len().is_multiple_of(2)
+        && body.iter().all(u8::is_ascii_hexdigit)
+        && let Ok(bytes) = hex::decode(body)
+        && is_text(&bytes)
+    {
+        return Some((Decoding::Hex, bytes));
     }
     let url = body.iter().any(|b| matches!(b, b'-' | b'_'));
     let std = body.iter().any(|b| matches!(b, b'+' | b'/'));

@@ -229,7 +229,8 @@ impl Detector {
             .expect("limit rules are always registered")
     }
 
-    fn allowed(&self, value: &[u8]) -> bool {
+    /// `true` when `value` is on the allowlist.
+    pub(crate) fn allowed(&self, value: &[u8]) -> bool {
         !self.allow.is_empty() && self.allow.contains(value)
     }
 

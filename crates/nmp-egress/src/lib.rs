@@ -54,4 +54,4 @@ mod scanner;
 pub use config::{Config, ConfigError, ExtraPattern, Limits, Mode};
 pub use detect::rule_ids;
 pub use report::{Category, Decoding, Finding, Format, Report, Scan, Span, Verdict};
-pub use scanner::Scanner;
+pub use scanner::{MAX_REDACT_ROUNDS, Scanner};

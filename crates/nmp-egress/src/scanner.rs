@@ -8,7 +8,10 @@ use crate::detect::{BUILTIN_KEYS, Detector};
 use crate::engine::Engine;
 use crate::json::{self, ParseError};
 use crate::redact::{self, Replacement};
-use crate::report::{Finding, Format, Report, Scan, Span, Verdict};
+use crate::report::{Category, Finding, Format, Report, Scan, Span, Verdict};
+
+/// Most rounds of redaction in one scan (the first plus rescans of its output).
+pub const MAX_REDACT_ROUNDS: usize = 3;
 
 /// A compiled egress filter. Build it once per node configuration; [`Scanner::scan`] is cheap to
 /// call for every response and the scanner is `Send + Sync`, so one instance serves all workers.
@@ -94,7 +97,58 @@ impl Scanner {
     /// Scans one output. Never fails and never panics: anything it cannot decide within the
     /// configured [`Limits`] is reported as an [`Category::Undecidable`] finding and blocks.
     /// Time is linear in the input length (times the decode expansion ratio at worst).
+    ///
+    /// In redact mode the redacted output is scanned again, because removing one match can
+    /// expose a neighbour it hid (a phone number glued to an email); findings of those extra
+    /// rounds are reported without a span. Output still dirty after [`MAX_REDACT_ROUNDS`]
+    /// rounds blocks (`limit.redaction`).
     pub fn scan(&self, input: &[u8]) -> Scan {
+        let mut scan = self.pass(input);
+        for round in 1..=MAX_REDACT_ROUNDS {
+            let Some(output) = scan
+                .output
+                .as_deref()
+                .filter(|_| scan.verdict == Verdict::Redacted)
+            else {
+                return scan;
+            };
+            let again = self.pass(output);
+            if again.verdict == Verdict::Pass {
+                return scan;
+            }
+            let report = &mut scan.report;
+            report.bytes_decoded += again.report.bytes_decoded;
+            report.findings_omitted += again.report.findings_omitted;
+            for finding in again.report.findings {
+                if report.findings.len() < self.config.limits.max_findings {
+                    report.findings.push(Finding {
+                        span: None,
+                        ..finding
+                    });
+                } else {
+                    report.findings_omitted += 1;
+                }
+            }
+            scan.output = again.output;
+            if again.verdict == Verdict::Blocked || round == MAX_REDACT_ROUNDS {
+                if again.verdict == Verdict::Redacted {
+                    report.findings.push(Finding {
+                        category: Category::Undecidable,
+                        rule: "limit.redaction".into(),
+                        path: None,
+                        span: None,
+                        decoded_via: Vec::new(),
+                    });
+                }
+                scan.verdict = Verdict::Blocked;
+                scan.output = None;
+            }
+        }
+        scan
+    }
+
+    /// One scan of `input` (and, in redact mode, one round of redaction).
+    fn pass(&self, input: &[u8]) -> Scan {
         let limits = &self.config.limits;
         let mut engine = Engine::new(&self.det, limits, input.len());
         let format = if input.len() > limits.max_input_bytes {
@@ -180,7 +234,6 @@ impl Scanner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Category;
 
     #[test]
     fn scanner_is_send_and_sync() {

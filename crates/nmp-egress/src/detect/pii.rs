@@ -84,7 +84,11 @@ fn email(hay: &[u8], m: std::ops::Range<usize>) -> bool {
         .unwrap_or_default()
         .to_ascii_lowercase();
     let local = &s[..at];
-    !local.starts_with(b".") && !local.ends_with(b".") && !FILE_EXTENSIONS.contains(&tld.as_slice())
+    // A file extension glued to a neighbour (`icon@2x.png` + `ER` in a joined run) is no TLD.
+    let file_name = FILE_EXTENSIONS
+        .iter()
+        .any(|e| tld.starts_with(e) && !(e == b"gif" && tld.starts_with(b"gift")));
+    !local.starts_with(b".") && !local.ends_with(b".") && !file_name
 }
 
 /// IPv6 with enough hex to be an address rather than `a::b` in source code.

@@ -15,7 +15,7 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "secret.aws_secret_key",
         label: "aws_secret_key",
-        pattern: r"(?i)aws[A-Za-z_.\-]{0,24}(?:secret|private)[A-Za-z_.\-]{0,24}[\x22']?[ \t]*[:=][ \t]*[\x22']?[A-Za-z0-9/+]{40}(?-u:\b)",
+        pattern: r"(?i)aws[A-Za-z_.\-]{0,24}(?:secret|private)[A-Za-z_.\-]{0,24}[\x22']?[ \t]*[:=][ \t]*[\x22']?[A-Za-z0-9/+]{40}",
         validate: None,
     },
     Spec {

@@ -13,8 +13,11 @@ use crate::report::Decoding;
 /// Longest key shown in a path; longer or non-identifier keys show as `*`.
 const MAX_SHOWN_KEY: usize = 64;
 
-/// Most strings joined in one run when looking for split contraband.
-const JOIN_WINDOW: usize = 8;
+/// Most adjacent strings joined in one run when looking for split contraband.
+const MAX_RUN: usize = 4;
+
+/// Longest string that takes part in a joined run; longer strings are scanned alone.
+const MAX_PIECE: usize = 64;
 
 fn shown_key(key: &str) -> Option<String> {
     let ok = !key.is_empty()
@@ -125,73 +128,75 @@ impl Engine<'_> {
         self.path.pop();
     }
 
-    /// Joins runs of adjacent string children and reports matches (and decodable tokens) that
-    /// cross a boundary between two of them; redaction then covers every string involved.
+    /// Joins runs of 2 to [`MAX_RUN`] adjacent short string children and reports matches (and
+    /// decodable tokens) that span the whole run; redaction then covers every string involved.
     fn joined(
         &mut self,
         doc: &Doc<'_>,
         children: impl Iterator<Item = usize>,
         layer: Option<&Origin<'_>>,
     ) {
-        let strings: Vec<&Text<'_>> = children
-            .filter_map(|c| match &doc.nodes[c].kind {
-                Kind::Str(t) if !t.value.is_empty() => Some(t),
+        let pieces: Vec<Option<&Text<'_>>> = children
+            .map(|c| match &doc.nodes[c].kind {
+                Kind::Str(t) if !t.value.is_empty() && t.value.len() <= MAX_PIECE => Some(t),
                 _ => None,
             })
             .collect();
-        for window in strings.chunks(JOIN_WINDOW).chain(
-            strings
-                .get(JOIN_WINDOW / 2..)
-                .into_iter()
-                .flat_map(|s| s.chunks(JOIN_WINDOW)),
-        ) {
-            if window.len() >= 2 {
-                self.join_window(window, layer);
+        let mut joined = Vec::new();
+        let mut bounds = Vec::with_capacity(MAX_RUN);
+        for start in 0..pieces.len() {
+            joined.clear();
+            bounds.clear();
+            for piece in pieces[start..].iter().take(MAX_RUN) {
+                let Some(t) = piece else { break };
+                joined.extend_from_slice(t.value.as_bytes());
+                bounds.push(joined.len());
+                if bounds.len() >= 2 {
+                    let run: Vec<&Text<'_>> = pieces[start..start + bounds.len()]
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .collect();
+                    self.join_run(&joined, &bounds, &run, layer);
+                }
             }
         }
     }
 
-    fn join_window(&mut self, window: &[&Text<'_>], layer: Option<&Origin<'_>>) {
-        let mut joined = Vec::new();
-        let mut bounds = Vec::with_capacity(window.len());
-        for t in window {
-            joined.extend_from_slice(t.value.as_bytes());
-            bounds.push(joined.len());
+    /// Scans one joined run; only what starts in its first piece and ends in its last counts
+    /// (shorter runs cover the rest).
+    fn join_run(
+        &mut self,
+        joined: &[u8],
+        bounds: &[usize],
+        run: &[&Text<'_>],
+        layer: Option<&Origin<'_>>,
+    ) {
+        let first_end = bounds[0];
+        let last_start = bounds[bounds.len() - 2];
+        let spans_run = |r: &Range<usize>| r.start < first_end && r.end > last_start;
+        if run.iter().any(|t| self.det.allowed(t.value.as_bytes())) {
+            return;
         }
-        let crossing = |r: &Range<usize>| bounds.iter().any(|&b| r.start < b && r.end > b);
-        let involved = |r: &Range<usize>| -> Rc<[Range<usize>]> {
-            let mut start = 0;
-            let mut spans = Vec::new();
-            for (t, &end) in window.iter().zip(&bounds) {
-                if r.start < end && r.end > start {
-                    match layer {
-                        Some(o) => spans.extend(o.resolve(0..0).iter().cloned()),
-                        None => spans.push(t.source(0..t.value.len())),
-                    }
-                }
-                start = end;
-            }
-            spans.into()
-        };
         let mut hits: Vec<Hit> = Vec::new();
-        self.det.matches(&joined, &mut hits);
-        self.via.push(Decoding::Joined);
-        for h in hits.into_iter().filter(|h| crossing(&h.range)) {
-            self.hit(h.rule, &Origin::Spans(involved(&h.range)), 0..0, false);
-        }
-        let tokens: Vec<_> = decode::candidates(&joined, self.limits.min_encoded_len)
-            .into_iter()
-            .filter(|c| {
-                matches!(
-                    c.via,
-                    Decoding::Base64 | Decoding::Base64Url | Decoding::Hex
-                ) && crossing(&c.range)
-            })
+        self.det.matches(joined, &mut hits);
+        let tokens: Vec<_> = decode::tokens(joined, self.limits.min_encoded_len)
+            .filter(|c| spans_run(&c.range))
             .collect();
-        for c in &tokens {
-            let origin = Origin::Spans(involved(&c.range));
-            self.follow(std::iter::once(c), &origin, 0);
+        hits.retain(|h| spans_run(&h.range));
+        if hits.is_empty() && tokens.is_empty() {
+            return;
         }
+        let spans: Rc<[Range<usize>]> = match layer {
+            Some(o) => o.resolve(0..0),
+            None => run.iter().map(|t| t.source(0..t.value.len())).collect(),
+        };
+        let origin = Origin::Spans(spans);
+        self.via.push(Decoding::Joined);
+        for h in hits {
+            self.hit(h.rule, &origin, 0..0, false);
+        }
+        self.follow(tokens.iter(), &origin, 0);
         self.via.pop();
     }
 }

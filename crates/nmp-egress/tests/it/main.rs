@@ -1,0 +1,5 @@
+//! Integration tests of `nmp-egress`: the labelled corpus, behaviour examples and properties.
+
+mod behaviour;
+mod corpus;
+mod props;
