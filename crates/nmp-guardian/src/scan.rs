@@ -339,7 +339,45 @@ impl Observer for Scan<'_> {
         self.body_locals(declared);
     }
 
-    fn op(&mut self, offset: usize, op: &Operator<'_>) {
-        self.body_op(offset, op);
+    fn enter(&mut self, offset: usize) {
+        if let Some(body) = self.body.as_mut() {
+            body.enter(offset, self.policy.max_nesting_depth);
+        }
+    }
+
+    fn enter_loop(&mut self, offset: usize) {
+        self.enter(offset);
+        self.loops += 1;
+        if let Some(body) = self.body.as_mut() {
+            body.count_loop(offset, self.policy.max_loops_per_function);
+        }
+    }
+
+    fn end(&mut self) {
+        if let Some(body) = self.body.as_mut() {
+            body.depth = body.depth.saturating_sub(1);
+        }
+    }
+
+    fn br_table(&mut self, offset: usize, labels: u32) {
+        if let Some(body) = self.body.as_mut() {
+            body.br_table(offset, labels, self.policy.max_br_table_targets);
+        }
+    }
+
+    fn call(&mut self, func: u32) {
+        if let Some(body) = &self.body {
+            self.graph.call(body.function, func);
+        }
+    }
+
+    fn call_indirect(&mut self, type_index: u32) {
+        if let (Some(body), Some(sig)) = (&self.body, self.sig_of_type(type_index)) {
+            self.graph.call_indirect(body.function, sig);
+        }
+    }
+
+    fn ref_func(&mut self, func: u32) {
+        self.graph.in_table(func);
     }
 }

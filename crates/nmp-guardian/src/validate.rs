@@ -1,6 +1,7 @@
 //! The validation stage: wasmparser with the Guardian's fixed feature set.
 
 mod run;
+mod tee;
 
 use wasmparser::WasmFeatures;
 

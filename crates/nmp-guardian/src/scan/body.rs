@@ -1,6 +1,4 @@
-//! Per-function facts: locals, nesting, loops, `br_table` sizes and calls.
-
-use wasmparser::Operator;
+//! Per-function facts: locals, nesting, loops and `br_table` sizes.
 
 use super::Scan;
 use crate::{FindingCode, Location, Section};
@@ -10,9 +8,9 @@ use crate::{FindingCode, Location, Section};
 /// crossed.
 #[derive(Debug, Default)]
 pub(super) struct Body {
-    function: u32,
+    pub(super) function: u32,
     offset: usize,
-    depth: u32,
+    pub(super) depth: u32,
     deepest: u32,
     too_deep_at: Option<usize>,
     loops: u32,
@@ -101,56 +99,28 @@ impl Scan<'_> {
             );
         }
     }
-
-    pub(super) fn body_op(&mut self, offset: usize, op: &Operator<'_>) {
-        let policy = self.policy;
-        let Some(body) = self.body.as_mut() else {
-            return;
-        };
-        let caller = body.function;
-        match op {
-            Operator::Block { .. }
-            | Operator::If { .. }
-            | Operator::Try { .. }
-            | Operator::TryTable { .. } => body.enter(offset, policy.max_nesting_depth),
-            Operator::Loop { .. } => {
-                body.enter(offset, policy.max_nesting_depth);
-                body.loops = body.loops.saturating_add(1);
-                if body.loops > policy.max_loops_per_function {
-                    body.too_many_loops_at.get_or_insert(offset);
-                }
-                self.loops += 1;
-            }
-            Operator::End => body.depth = body.depth.saturating_sub(1),
-            Operator::BrTable { targets } => {
-                body.widest_br_table = body.widest_br_table.max(targets.len());
-                if targets.len() > policy.max_br_table_targets {
-                    body.wide_br_table_at.get_or_insert(offset);
-                }
-            }
-            Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
-                self.graph.call(caller, *function_index);
-            }
-            Operator::CallIndirect { type_index, .. }
-            | Operator::ReturnCallIndirect { type_index, .. }
-            | Operator::CallRef { type_index }
-            | Operator::ReturnCallRef { type_index } => {
-                if let Some(sig) = self.sig_of_type(*type_index) {
-                    self.graph.call_indirect(caller, sig);
-                }
-            }
-            Operator::RefFunc { function_index } => self.graph.in_table(*function_index),
-            _ => {}
-        }
-    }
 }
 
 impl Body {
-    fn enter(&mut self, offset: usize, max_depth: u32) {
+    pub(super) fn enter(&mut self, offset: usize, max_depth: u32) {
         self.depth = self.depth.saturating_add(1);
         self.deepest = self.deepest.max(self.depth);
         if self.depth > max_depth {
             self.too_deep_at.get_or_insert(offset);
+        }
+    }
+
+    pub(super) fn count_loop(&mut self, offset: usize, max_loops: u32) {
+        self.loops = self.loops.saturating_add(1);
+        if self.loops > max_loops {
+            self.too_many_loops_at.get_or_insert(offset);
+        }
+    }
+
+    pub(super) fn br_table(&mut self, offset: usize, labels: u32, max_labels: u32) {
+        self.widest_br_table = self.widest_br_table.max(labels);
+        if labels > max_labels {
+            self.wide_br_table_at.get_or_insert(offset);
         }
     }
 }

@@ -7,11 +7,12 @@
 use std::mem::take;
 
 use wasmparser::{
-    BinaryReaderError, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator,
-    OperatorsReader, OperatorsReaderAllocations, Parser, Payload, ValidPayload, Validator,
-    ValidatorResources, WasmFeatures,
+    BinaryReaderError, FuncValidator, FuncValidatorAllocations, FunctionBody, OperatorsReader,
+    OperatorsReaderAllocations, Parser, Payload, ValidPayload, Validator, ValidatorResources,
+    WasmFeatures,
 };
 
+use super::tee::{Tee, observe_operator};
 use crate::Section;
 
 /// Sees what a run decodes.
@@ -27,8 +28,27 @@ pub(crate) trait Observer {
     /// Sees the number of locals a function body declares.
     fn locals(&mut self, declared: u64);
 
-    /// Sees one decoded instruction of the current function body.
-    fn op(&mut self, offset: usize, op: &Operator<'_>);
+    /// Sees `block`, `if`, `try` or `try_table` at `offset`.
+    fn enter(&mut self, _offset: usize) {}
+
+    /// Sees `loop` at `offset`.
+    fn enter_loop(&mut self, _offset: usize) {}
+
+    /// Sees `end`.
+    fn end(&mut self) {}
+
+    /// Sees a `br_table` with `labels` labels besides its default.
+    fn br_table(&mut self, _offset: usize, _labels: u32) {}
+
+    /// Sees a direct call (or tail call) of `func`.
+    fn call(&mut self, _func: u32) {}
+
+    /// Sees an indirect call (`call_indirect`, `call_ref` or their tail-call
+    /// forms) of type `type_index`.
+    fn call_indirect(&mut self, _type_index: u32) {}
+
+    /// Sees `ref.func` of `func` in a function body.
+    fn ref_func(&mut self, _func: u32) {}
 }
 
 /// The unobserved run.
@@ -40,8 +60,6 @@ impl Observer for () {
     }
 
     fn locals(&mut self, _: u64) {}
-
-    fn op(&mut self, _: usize, _: &Operator<'_>) {}
 }
 
 /// Which payloads a run covers, by ordinal (the n-th payload the parser yields).
@@ -178,11 +196,23 @@ fn walk<O: Observer>(
     let mut ops = OperatorsReader::new_with_allocs(locals.get_binary_reader(), take(allocs));
     while !ops.eof() {
         let offset = ops.original_position();
-        let op = ops.read().map_err(malformed)?;
-        if let Some(v) = validator.as_mut() {
-            v.op(offset, &op).map_err(invalid)?;
+        match validator.as_mut() {
+            Some(v) => {
+                let mut tee = Tee {
+                    inner: v.simd_visitor(offset),
+                    observer: &mut *observer,
+                    offset,
+                };
+                // The outer error is a decoding one, the inner a validation one.
+                ops.visit_operator(&mut tee)
+                    .map_err(malformed)?
+                    .map_err(invalid)?;
+            }
+            None => {
+                let op = ops.read().map_err(malformed)?;
+                observe_operator(observer, offset, &op);
+            }
         }
-        observer.op(offset, &op);
     }
     ops.finish().map_err(malformed)?;
     *allocs = ops.into_allocations();
