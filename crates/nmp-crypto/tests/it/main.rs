@@ -1,6 +1,9 @@
 //! Integration tests of `nmp-crypto`: known-answer vectors, every refusal, byte flips, properties.
 
-#![allow(clippy::unwrap_used, reason = "test helpers panic on a broken fixture, like the tests")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers panic on a broken fixture, like the tests"
+)]
 
 mod envelope;
 mod props;
