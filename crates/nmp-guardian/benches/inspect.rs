@@ -18,7 +18,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nmp_guardian::{Guardian, Policy};
 use wasmparser::{Validator, WasmFeatures};
 
-/// Functions in the generated module; about 5.5 MB of code.
+/// Functions in the generated module (about 2.5 MB).
 const FUNCTIONS: u32 = 12_000;
 
 fn body(f: u32) -> String {

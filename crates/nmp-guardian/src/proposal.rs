@@ -233,3 +233,40 @@ fn failure_finding(failure: &Failure) -> Finding {
     let message = failure.error.message().to_owned();
     Finding::new(code, Severity::Error, message, location(failure))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_candidate_adds_something_to_the_guardian_features() {
+        for candidate in &CANDIDATES {
+            assert!(
+                !features().contains(candidate.features),
+                "{} is already on",
+                candidate.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_shared_memory_is_explained_as_threads() {
+        let wasm = wat::parse_str("(module (memory 1 1 shared))").unwrap();
+        let failure = run(&wasm, features(), Span::WHOLE, &mut ()).unwrap_err();
+        let mut findings = Vec::new();
+        classify(&wasm, failure, &mut findings);
+        let codes: Vec<_> = findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, vec![FindingCode::Threads]);
+    }
+
+    #[test]
+    fn a_type_error_is_invalid() {
+        let wasm = wat::parse_str("(module (func (result i32) i64.const 0))").unwrap();
+        let failure = run(&wasm, features(), Span::WHOLE, &mut ()).unwrap_err();
+        let mut findings = Vec::new();
+        classify(&wasm, failure, &mut findings);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, FindingCode::Invalid);
+        assert_eq!(findings[0].location.function, Some(0));
+    }
+}

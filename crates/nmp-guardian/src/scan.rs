@@ -7,14 +7,15 @@
 
 mod body;
 mod imports;
+mod sections;
 
 use std::collections::HashMap;
 
-use wasmparser::{ConstExpr, ElementItems, FuncType, Operator, Payload, TableInit};
+use wasmparser::{FuncType, Payload};
 
 use crate::callgraph::CallGraph;
 use crate::validate::Observer;
-use crate::{Detail, Finding, FindingCode, Location, Policy, RecursionPolicy, Section, Severity};
+use crate::{Detail, Finding, FindingCode, Location, Policy, RecursionPolicy, Severity};
 
 /// What the main pass knows about the module so far.
 #[derive(Debug)]
@@ -115,170 +116,6 @@ impl<'p> Scan<'p> {
         self.sigs.get(self.sig_of_type(ty)? as usize)
     }
 
-    fn types(&mut self, reader: wasmparser::TypeSectionReader<'_>) -> wasmparser::Result<()> {
-        for group in reader {
-            for sub in group?.into_types() {
-                let sig = match &sub.composite_type.inner {
-                    wasmparser::CompositeInnerType::Func(func) => Some(self.intern(func)),
-                    _ => None,
-                };
-                self.types.push(sig);
-            }
-        }
-        Ok(())
-    }
-
-    fn intern(&mut self, func: &FuncType) -> u32 {
-        if let Some(id) = self.sig_ids.get(func) {
-            return *id;
-        }
-        let id = u32::try_from(self.sigs.len()).unwrap_or(u32::MAX);
-        self.sigs.push(func.clone());
-        self.sig_ids.insert(func.clone(), id);
-        id
-    }
-
-    fn functions(
-        &mut self,
-        reader: wasmparser::FunctionSectionReader<'_>,
-    ) -> wasmparser::Result<()> {
-        let offset = reader.range().start;
-        for ty in reader {
-            self.funcs.push(ty?);
-        }
-        let total = self.funcs.len() as u64;
-        if total > u64::from(self.policy.max_functions) {
-            self.limit(
-                FindingCode::TooManyFunctions,
-                Location::at(Section::Function, offset),
-                "functions",
-                self.policy.max_functions,
-                total,
-            );
-        }
-        Ok(())
-    }
-
-    fn tables(&mut self, reader: wasmparser::TableSectionReader<'_>) -> wasmparser::Result<()> {
-        for (index, table) in reader.into_iter_with_offsets().enumerate() {
-            let (offset, table) = table?;
-            let at = Location::at(Section::Table, offset);
-            let what = format!("elements of table {index}");
-            self.sizes(at, &what, table.ty.initial, table.ty.maximum, Extent::Table);
-            if let TableInit::Expr(expr) = table.init {
-                self.const_expr(&expr)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn memories(&mut self, reader: wasmparser::MemorySectionReader<'_>) -> wasmparser::Result<()> {
-        for (index, memory) in reader.into_iter_with_offsets().enumerate() {
-            let (offset, memory) = memory?;
-            let at = Location::at(Section::Memory, offset);
-            let what = format!("pages of memory {index}");
-            self.sizes(at, &what, memory.initial, memory.maximum, Extent::Memory);
-        }
-        Ok(())
-    }
-
-    /// Checks a memory's or table's initial and maximum size.
-    fn sizes(
-        &mut self,
-        at: Location,
-        what: &str,
-        initial: u64,
-        maximum: Option<u64>,
-        kind: Extent,
-    ) {
-        let (limit, too_large, unbounded) = match kind {
-            Extent::Memory => (
-                self.policy.max_memory_pages,
-                FindingCode::MemoryTooLarge,
-                FindingCode::MemoryNoMaximum,
-            ),
-            Extent::Table => (
-                self.policy.max_table_elements,
-                FindingCode::TableTooLarge,
-                FindingCode::TableNoMaximum,
-            ),
-        };
-        if initial > limit {
-            self.limit(
-                too_large,
-                at.clone(),
-                &format!("initial {what}"),
-                limit,
-                initial,
-            );
-        }
-        match maximum {
-            Some(maximum) if maximum > limit => {
-                self.limit(too_large, at, &format!("maximum {what}"), limit, maximum);
-            }
-            Some(_) => {}
-            None => {
-                let message = format!(
-                    "{what} have no declared maximum; growth is capped at run time by the sandbox"
-                );
-                self.push(Finding::new(unbounded, Severity::Info, message, at));
-            }
-        }
-    }
-
-    fn globals(&mut self, reader: wasmparser::GlobalSectionReader<'_>) -> wasmparser::Result<()> {
-        for global in reader {
-            self.const_expr(&global?.init_expr)?;
-        }
-        Ok(())
-    }
-
-    fn elements(&mut self, reader: wasmparser::ElementSectionReader<'_>) -> wasmparser::Result<()> {
-        for element in reader {
-            match element?.items {
-                ElementItems::Functions(funcs) => {
-                    for func in funcs {
-                        self.graph.in_table(func?);
-                    }
-                }
-                ElementItems::Expressions(_, exprs) => {
-                    for expr in exprs {
-                        self.const_expr(&expr?)?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Notes every function a constant expression takes a reference to: such
-    /// a function can end up in a table and be called indirectly.
-    fn const_expr(&mut self, expr: &ConstExpr<'_>) -> wasmparser::Result<()> {
-        for op in expr.get_operators_reader() {
-            if let Operator::RefFunc { function_index } = op? {
-                self.graph.in_table(function_index);
-            }
-        }
-        Ok(())
-    }
-
-    fn data(&mut self, reader: wasmparser::DataSectionReader<'_>) -> wasmparser::Result<()> {
-        let offset = reader.range().start;
-        for segment in reader {
-            self.data_bytes += segment?.data.len() as u64;
-        }
-        if self.data_bytes > self.policy.max_data_bytes {
-            self.limit(
-                FindingCode::DataTooLarge,
-                Location::at(Section::Data, offset),
-                "bytes of data segments",
-                self.policy.max_data_bytes,
-                self.data_bytes,
-            );
-        }
-        Ok(())
-    }
-
     fn check_recursion(&mut self) {
         let severity = match self.policy.recursion {
             RecursionPolicy::Reject => Severity::Error,
@@ -300,13 +137,6 @@ impl<'p> Scan<'p> {
             self.push(cycle.into_finding(severity));
         }
     }
-}
-
-/// Which kind of sized thing [`Scan::sizes`] checks.
-#[derive(Clone, Copy)]
-enum Extent {
-    Memory,
-    Table,
 }
 
 impl Observer for Scan<'_> {
@@ -379,5 +209,54 @@ impl Observer for Scan<'_> {
 
     fn ref_func(&mut self, func: u32) {
         self.graph.in_table(func);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::{Span, features, run};
+
+    fn scan<'p>(policy: &'p Policy, text: &str) -> Scan<'p> {
+        let wasm = wat::parse_str(text).unwrap();
+        let mut scan = Scan::new(policy);
+        run(&wasm, features(), Span::WHOLE, &mut scan).unwrap();
+        scan
+    }
+
+    #[test]
+    fn equal_signatures_share_an_id() {
+        let policy = Policy::default();
+        let scan = scan(
+            &policy,
+            "(module (type (func (param i32))) (type (func (param i32))))",
+        );
+        assert_eq!(scan.types, vec![Some(0), Some(0)]);
+        assert_eq!(scan.sigs.len(), 1);
+    }
+
+    #[test]
+    fn function_indices_count_imports_first() {
+        let policy = Policy::default();
+        let scan = scan(
+            &policy,
+            r#"(module (import "m" "f" (func)) (func) (func (param i32)))"#,
+        );
+        assert_eq!(
+            (scan.imported_funcs, scan.bodies, scan.funcs.len()),
+            (1, 2, 3)
+        );
+        assert_eq!(scan.sig_of_func(2).map(|s| s.params().len()), Some(1));
+        assert!(scan.complete);
+    }
+
+    #[test]
+    fn an_unfinished_scan_skips_module_wide_checks() {
+        let policy = Policy::default();
+        let mut wasm = wat::parse_str("(module (func))").unwrap();
+        wasm.truncate(wasm.len() - 1);
+        let mut scan = Scan::new(&policy);
+        assert!(run(&wasm, features(), Span::WHOLE, &mut scan).is_err());
+        assert!(scan.finish().is_empty());
     }
 }

@@ -240,3 +240,42 @@ pub(crate) fn section_of(payload: &Payload<'_>) -> Option<Section> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::features;
+
+    /// Payloads: version 0, types 1, functions 2, code start 3, bodies 4 and
+    /// 5 (the first invalid), end 6.
+    fn module() -> Vec<u8> {
+        wat::parse_str("(module (func (result i32) i64.const 0) (func))").unwrap()
+    }
+
+    #[test]
+    fn a_failure_names_its_payload_and_function() {
+        let failure = run(&module(), features(), Span::WHOLE, &mut ()).unwrap_err();
+        assert_eq!(failure.ordinal, 4);
+        assert_eq!(failure.function, Some(0));
+        assert_eq!(failure.kind, FailureKind::Invalid);
+        assert_eq!(failure.section, Some(Section::Code));
+    }
+
+    #[test]
+    fn bodies_before_from_are_skipped() {
+        let span = Span {
+            from: 5,
+            until: None,
+        };
+        assert!(run(&module(), features(), span, &mut ()).is_ok());
+    }
+
+    #[test]
+    fn a_run_ends_after_until() {
+        let span = Span {
+            from: 0,
+            until: Some(3),
+        };
+        assert!(run(&module(), features(), span, &mut ()).is_ok());
+    }
+}
