@@ -3,6 +3,11 @@
 //!
 //! `cargo bench -p nmp-sandbox --bench run -- --warm-up-time 1 --measurement-time 3`
 
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
+
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -49,7 +54,10 @@ fn cold_compile(c: &mut Criterion) {
 fn cached(c: &mut Criterion) {
     let wasm = hello(u64::MAX);
     let mut group = c.benchmark_group("run/cached");
-    for (name, allocator) in [("pooling", Allocator::Pooling), ("on_demand", Allocator::OnDemand)] {
+    for (name, allocator) in [
+        ("pooling", Allocator::Pooling),
+        ("on_demand", Allocator::OnDemand),
+    ] {
         let sandbox = sandbox(allocator);
         sandbox.run(&wasm, b"", &[]).expect("warm the cache");
         group.bench_function(name, |b| {

@@ -222,8 +222,7 @@ impl Config {
         if self.max_concurrent_runs == 0 || self.max_concurrent_runs > 10_000 {
             return invalid("max_concurrent_runs", "must be between 1 and 10,000");
         }
-        if self.epoch_tick < Duration::from_millis(1) || self.epoch_tick > Duration::from_secs(1)
-        {
+        if self.epoch_tick < Duration::from_millis(1) || self.epoch_tick > Duration::from_secs(1) {
             return invalid("epoch_tick", "must be between 1 ms and 1 s");
         }
         if self.cache_entries == 0 {
@@ -277,6 +276,12 @@ mod tests {
             ..Config::default()
         };
         let err = config.validate().unwrap_err();
-        assert!(matches!(err, Error::InvalidConfig { field: "epoch_tick", .. }));
+        assert!(matches!(
+            err,
+            Error::InvalidConfig {
+                field: "epoch_tick",
+                ..
+            }
+        ));
     }
 }

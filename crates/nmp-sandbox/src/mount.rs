@@ -100,7 +100,17 @@ mod tests {
     #[test]
     fn escaping_or_odd_names_fail() {
         let long = "a".repeat(MAX_MOUNT_NAME + 1);
-        for name in ["", ".", "..", "a..b", "a/b", "/etc", "caf\u{e9}", "a b", &long] {
+        for name in [
+            "",
+            ".",
+            "..",
+            "a..b",
+            "a/b",
+            "/etc",
+            "caf\u{e9}",
+            "a b",
+            &long,
+        ] {
             assert!(
                 matches!(check(name), Err(Error::InvalidMount { .. })),
                 "{name:?}"

@@ -59,7 +59,11 @@ struct Declared {
 impl Declared {
     fn memory(&mut self, memory: MemoryType) {
         self.memories += 1;
-        let page = 1u128 << memory.page_size_log2.unwrap_or(DEFAULT_PAGE_SIZE_LOG2).min(64);
+        let page = 1u128
+            << memory
+                .page_size_log2
+                .unwrap_or(DEFAULT_PAGE_SIZE_LOG2)
+                .min(64);
         let bytes = u128::from(memory.initial).saturating_mul(page);
         self.largest_memory_bytes = self.largest_memory_bytes.max(bytes);
     }
@@ -101,7 +105,10 @@ mod tests {
     #[test]
     fn each_ceiling_is_reported() {
         assert_eq!(check("(module (memory 65536))"), Some(Limit::Memory));
-        assert_eq!(check("(module (table 1000000 funcref))"), Some(Limit::Table));
+        assert_eq!(
+            check("(module (table 1000000 funcref))"),
+            Some(Limit::Table)
+        );
         assert_eq!(
             check("(module (memory 1) (memory 1))"),
             Some(Limit::Memories)

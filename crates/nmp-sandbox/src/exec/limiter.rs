@@ -109,7 +109,11 @@ mod tests {
         };
         let mut limiter = Limiter::new(&limits, 1, 1);
         assert!(limiter.memory_growing(0, 1 << 16, None).unwrap());
-        assert!(limiter.memory_growing(1 << 16, (1 << 20) + 1, None).is_err());
+        assert!(
+            limiter
+                .memory_growing(1 << 16, (1 << 20) + 1, None)
+                .is_err()
+        );
         assert_eq!(limiter.exceeded(), Some(Limit::Memory));
         assert_eq!(limiter.peak_memory_bytes(), 1 << 16);
     }

@@ -76,7 +76,10 @@ mod tests {
         let first = flights.join([1; 32]);
         let turn = first.wait();
         let second = flights.join([1; 32]);
-        assert!(second.flight.try_lock().is_err(), "the first holds the turn");
+        assert!(
+            second.flight.try_lock().is_err(),
+            "the first holds the turn"
+        );
         drop(turn);
         assert!(second.flight.try_lock().is_ok());
         drop(first);

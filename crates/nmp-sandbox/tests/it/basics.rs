@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use nmp_sandbox::{CacheHit, Config, Determinism, Error, Limit, Limits, Outcome, Sandbox, TrapKind};
+use nmp_sandbox::{
+    CacheHit, Config, Determinism, Error, Limit, Limits, Outcome, Sandbox, TrapKind,
+};
 
 use crate::support::{bounded, command, config, run, sandbox, stdout, wasm};
 
@@ -28,7 +30,9 @@ fn proc_exit_completes_with_its_code() {
              (call $proc_exit (i32.const 7)))"#,
     );
     let run = run(module, b"", vec![]);
-    assert!(matches!(&run.outcome, Outcome::Completed { exit_code: 7, stdout, .. } if stdout == b"bye"));
+    assert!(
+        matches!(&run.outcome, Outcome::Completed { exit_code: 7, stdout, .. } if stdout == b"bye")
+    );
 }
 
 #[test]
@@ -41,7 +45,11 @@ fn unreachable_traps_and_keeps_output() {
     );
     let run = run(module, b"", vec![]);
     match &run.outcome {
-        Outcome::Trapped { trap: TrapKind::Unreachable, stderr, .. } => assert_eq!(stderr, b"before"),
+        Outcome::Trapped {
+            trap: TrapKind::Unreachable,
+            stderr,
+            ..
+        } => assert_eq!(stderr, b"before"),
         other => panic!("expected an unreachable trap, got {other:?}"),
     }
 }
@@ -95,7 +103,10 @@ fn per_run_limits_may_only_tighten() {
     };
     let err = bounded(move || sandbox().run_with(&wasm, b"", &[], &looser).map(|_| ()))
         .expect_err("a looser limit is refused");
-    assert!(matches!(err, Error::LimitAboveCeiling { field: "timeout" }), "{err:?}");
+    assert!(
+        matches!(err, Error::LimitAboveCeiling { field: "timeout" }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -105,7 +116,13 @@ fn invalid_config_is_refused() {
         ..Config::default()
     };
     let err = Sandbox::new(config).expect_err("zero runs is invalid");
-    assert!(matches!(err, Error::InvalidConfig { field: "max_concurrent_runs", .. }));
+    assert!(matches!(
+        err,
+        Error::InvalidConfig {
+            field: "max_concurrent_runs",
+            ..
+        }
+    ));
 }
 
 /// Prints 16 random bytes and the realtime clock's 8 bytes.
@@ -125,7 +142,8 @@ fn output_with(determinism: Option<Determinism>) -> Vec<u8> {
     };
     let wasm = entropy_and_time();
     bounded(move || {
-        let run = Sandbox::new(config).unwrap().run(&wasm, b"", &[]).unwrap();
+        let sandbox = Sandbox::new(config).expect("valid config");
+        let run = sandbox.run(&wasm, b"", &[]).expect("not a host failure");
         assert!(run.outcome.is_success(), "{run:?}");
         run.outcome.stdout().to_vec()
     })
@@ -157,9 +175,20 @@ fn a_compile_past_its_deadline_is_a_limit() {
         compile_timeout: Duration::from_micros(1),
         ..config()
     };
-    let run = bounded(move || Sandbox::new(config).unwrap().run(&module, b"", &[]).unwrap());
+    let run = bounded(move || {
+        Sandbox::new(config)
+            .unwrap()
+            .run(&module, b"", &[])
+            .unwrap()
+    });
     assert!(
-        matches!(run.outcome, Outcome::LimitExceeded { limit: Limit::CompileTime, .. }),
+        matches!(
+            run.outcome,
+            Outcome::LimitExceeded {
+                limit: Limit::CompileTime,
+                ..
+            }
+        ),
         "{run:?}"
     );
 }

@@ -26,7 +26,8 @@ fn disk_config(dir: &Path) -> Config {
 fn run_once(dir: &Path) -> Run {
     let config = disk_config(dir);
     bounded(move || {
-        let run = Sandbox::new(config).unwrap().run(&hello(), b"", &[]).unwrap();
+        let sandbox = Sandbox::new(config).expect("valid config");
+        let run = sandbox.run(&hello(), b"", &[]).expect("not a host failure");
         assert_eq!(run.outcome.stdout(), b"hello");
         run
     })
@@ -34,8 +35,8 @@ fn run_once(dir: &Path) -> Run {
 
 fn files_with(dir: &Path, extension: &str) -> Vec<PathBuf> {
     fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
+        .expect("cache dir is readable")
+        .map(|entry| entry.expect("cache dir entry").path())
         .filter(|path| path.extension().is_some_and(|ext| ext == extension))
         .collect()
 }

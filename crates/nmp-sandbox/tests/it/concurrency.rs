@@ -31,7 +31,7 @@ fn long_sandbox(max_runs: usize) -> Arc<Sandbox> {
         max_concurrent_runs: max_runs,
         ..config()
     };
-    Arc::new(Sandbox::new(config).unwrap())
+    Arc::new(Sandbox::new(config).expect("valid config"))
 }
 
 /// Starts a spinner on its own thread; the flag turns true when it has ended.
@@ -43,7 +43,7 @@ fn spin_in_background(sandbox: &Arc<Sandbox>) -> (thread::JoinHandle<Outcome>, A
         let run = loop {
             match sandbox.run(&spinner(), b"", &[]) {
                 Err(Error::TooManyRuns { .. }) => thread::yield_now(),
-                other => break other.unwrap(),
+                other => break other.expect("not a host failure"),
             }
         };
         flag.store(true, Ordering::SeqCst);

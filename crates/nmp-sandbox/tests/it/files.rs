@@ -72,21 +72,30 @@ fn happy_path_reads_the_dataset_and_echoes_stdin() {
 #[test]
 fn parent_path_escape_is_refused() {
     let dir = dataset();
-    let run = run(open_attempt("../outside.txt", 0, FD_READ), b"", mount(dir.path()));
+    let run = run(
+        open_attempt("../outside.txt", 0, FD_READ),
+        b"",
+        mount(dir.path()),
+    );
     assert_ne!(exit_code(&run.outcome), 0);
 }
 
 #[test]
 fn absolute_path_escape_is_refused() {
     let dir = dataset();
-    let run = run(open_attempt("/etc/passwd", 0, FD_READ), b"", mount(dir.path()));
+    let run = run(
+        open_attempt("/etc/passwd", 0, FD_READ),
+        b"",
+        mount(dir.path()),
+    );
     assert_ne!(exit_code(&run.outcome), 0);
 }
 
 #[test]
 fn symlink_out_of_the_dataset_is_refused() {
     let dir = dataset();
-    std::os::unix::fs::symlink(dir.path().join("outside.txt"), dir.path().join("data/link")).expect("symlink");
+    std::os::unix::fs::symlink(dir.path().join("outside.txt"), dir.path().join("data/link"))
+        .expect("symlink");
     let run = run(open_attempt("link", 0, FD_READ), b"", mount(dir.path()));
     assert_ne!(exit_code(&run.outcome), 0);
 }
@@ -94,9 +103,16 @@ fn symlink_out_of_the_dataset_is_refused() {
 #[test]
 fn opening_a_dataset_file_for_writing_is_refused() {
     let dir = dataset();
-    let run = run(open_attempt("file.csv", O_TRUNC, FD_WRITE), b"", mount(dir.path()));
+    let run = run(
+        open_attempt("file.csv", O_TRUNC, FD_WRITE),
+        b"",
+        mount(dir.path()),
+    );
     assert_ne!(exit_code(&run.outcome), 0);
-    assert_eq!(fs::read_to_string(dir.path().join("data/file.csv")).unwrap(), CSV);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("data/file.csv")).unwrap(),
+        CSV
+    );
 }
 
 #[test]
@@ -119,7 +135,10 @@ fn a_missing_mount_directory_is_a_host_error() {
     let mounts = vec![Mount::new("gone", "/nonexistent/nmp-sandbox-test")];
     let wasm = command(r#"(func (export "_start"))"#);
     let result = bounded(move || sandbox().run(&wasm, b"", &mounts).map(|_| ()));
-    assert!(matches!(result, Err(Error::MountUnavailable { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(Error::MountUnavailable { .. })),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -128,5 +147,8 @@ fn an_escaping_mount_name_is_rejected() {
     let mounts = vec![Mount::new("..", dir.path().join("data"))];
     let wasm = command(r#"(func (export "_start"))"#);
     let result = bounded(move || sandbox().run(&wasm, b"", &mounts).map(|_| ()));
-    assert!(matches!(result, Err(Error::InvalidMount { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(Error::InvalidMount { .. })),
+        "{result:?}"
+    );
 }

@@ -6,7 +6,11 @@ use crate::support::{SHORT_TIMEOUT, command, run, run_with, wasm};
 
 #[test]
 fn infinite_loop_in_start_export_times_out() {
-    let run = run(command(r#"(func (export "_start") (loop (br 0)))"#), b"", vec![]);
+    let run = run(
+        command(r#"(func (export "_start") (loop (br 0)))"#),
+        b"",
+        vec![],
+    );
     assert!(matches!(run.outcome, Outcome::TimedOut { .. }), "{run:?}");
     assert!(run.stats.exec_time >= SHORT_TIMEOUT);
 }
@@ -78,7 +82,13 @@ fn memory_grow_bomb_hits_the_memory_limit() {
     );
     let run = run(module, b"", vec![]);
     assert!(
-        matches!(run.outcome, Outcome::LimitExceeded { limit: Limit::Memory, .. }),
+        matches!(
+            run.outcome,
+            Outcome::LimitExceeded {
+                limit: Limit::Memory,
+                ..
+            }
+        ),
         "{run:?}"
     );
     assert!(run.stats.peak_memory_bytes <= Limits::default().memory_bytes);
@@ -88,7 +98,13 @@ fn memory_grow_bomb_hits_the_memory_limit() {
 fn huge_declared_memory_is_refused_before_compiling() {
     let module = wasm(r#"(module (memory 65536) (func (export "_start")))"#);
     let run = run(module, b"", vec![]);
-    assert!(matches!(run.outcome, Outcome::LimitExceeded { limit: Limit::Memory, .. }));
+    assert!(matches!(
+        run.outcome,
+        Outcome::LimitExceeded {
+            limit: Limit::Memory,
+            ..
+        }
+    ));
     assert_eq!(run.stats.exec_time, std::time::Duration::ZERO);
 }
 
@@ -102,14 +118,26 @@ fn declared_memory_over_a_per_run_cap_is_refused_at_instantiation() {
         ..Limits::default()
     };
     let run = run_with(module, limits);
-    assert!(matches!(run.outcome, Outcome::LimitExceeded { limit: Limit::Memory, .. }));
+    assert!(matches!(
+        run.outcome,
+        Outcome::LimitExceeded {
+            limit: Limit::Memory,
+            ..
+        }
+    ));
 }
 
 #[test]
 fn huge_declared_table_is_refused() {
     let module = wasm(r#"(module (table 1000000 funcref) (func (export "_start")))"#);
     let run = run(module, b"", vec![]);
-    assert!(matches!(run.outcome, Outcome::LimitExceeded { limit: Limit::Table, .. }));
+    assert!(matches!(
+        run.outcome,
+        Outcome::LimitExceeded {
+            limit: Limit::Table,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -122,22 +150,44 @@ fn table_grow_bomb_hits_the_table_limit() {
                                       (i32.const -1))))))"#,
     );
     let run = run(module, b"", vec![]);
-    assert!(matches!(run.outcome, Outcome::LimitExceeded { limit: Limit::Table, .. }), "{run:?}");
+    assert!(
+        matches!(
+            run.outcome,
+            Outcome::LimitExceeded {
+                limit: Limit::Table,
+                ..
+            }
+        ),
+        "{run:?}"
+    );
 }
 
 #[test]
 fn too_many_memories_are_refused() {
     let module = wasm(r#"(module (memory 1) (memory 1) (func (export "_start")))"#);
     let run = run(module, b"", vec![]);
-    assert!(matches!(run.outcome, Outcome::LimitExceeded { limit: Limit::Memories, .. }));
+    assert!(matches!(
+        run.outcome,
+        Outcome::LimitExceeded {
+            limit: Limit::Memories,
+            ..
+        }
+    ));
 }
 
 #[test]
 fn deep_recursion_traps_with_stack_overflow() {
-    let module = wasm(r#"(module (func $down (call $down)) (func (export "_start") (call $down)))"#);
+    let module =
+        wasm(r#"(module (func $down (call $down)) (func (export "_start") (call $down)))"#);
     let run = run(module, b"", vec![]);
     assert!(
-        matches!(run.outcome, Outcome::Trapped { trap: TrapKind::StackOverflow, .. }),
+        matches!(
+            run.outcome,
+            Outcome::Trapped {
+                trap: TrapKind::StackOverflow,
+                ..
+            }
+        ),
         "{run:?}"
     );
 }
@@ -151,7 +201,16 @@ fn fuel_exhaustion_is_a_limit() {
         ..Limits::default()
     };
     let run = run_with(module, limits);
-    assert!(matches!(run.outcome, Outcome::LimitExceeded { limit: Limit::Fuel, .. }), "{run:?}");
+    assert!(
+        matches!(
+            run.outcome,
+            Outcome::LimitExceeded {
+                limit: Limit::Fuel,
+                ..
+            }
+        ),
+        "{run:?}"
+    );
     assert_eq!(run.stats.fuel_consumed, Some(100_000));
 }
 
@@ -168,7 +227,11 @@ fn stdout_flood_hits_the_stdout_cap_exactly() {
     let run = run(flood(1), b"", vec![]);
     let cap = Limits::default().stdout_bytes;
     match &run.outcome {
-        Outcome::LimitExceeded { limit: Limit::Stdout, stdout, .. } => assert_eq!(stdout.len(), cap),
+        Outcome::LimitExceeded {
+            limit: Limit::Stdout,
+            stdout,
+            ..
+        } => assert_eq!(stdout.len(), cap),
         other => panic!("expected LimitExceeded(Stdout), got {other:?}"),
     }
 }
@@ -178,7 +241,11 @@ fn stderr_flood_hits_the_stderr_cap() {
     let run = run(flood(2), b"", vec![]);
     let cap = Limits::default().stderr_bytes;
     match &run.outcome {
-        Outcome::LimitExceeded { limit: Limit::Stderr, stderr, .. } => assert_eq!(stderr.len(), cap),
+        Outcome::LimitExceeded {
+            limit: Limit::Stderr,
+            stderr,
+            ..
+        } => assert_eq!(stderr.len(), cap),
         other => panic!("expected LimitExceeded(Stderr), got {other:?}"),
     }
 }

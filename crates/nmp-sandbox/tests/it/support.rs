@@ -10,10 +10,10 @@ use nmp_sandbox::{Config, Limits, Mount, Outcome, Run, Sandbox};
 const HARNESS_BOUND: Duration = Duration::from_secs(60);
 
 /// A deadline short enough for tests yet far above any honest test guest's needs.
-pub const SHORT_TIMEOUT: Duration = Duration::from_millis(300);
+pub(crate) const SHORT_TIMEOUT: Duration = Duration::from_millis(300);
 
 /// Default config, with the short timeout as the sandbox-wide default.
-pub fn config() -> Config {
+pub(crate) fn config() -> Config {
     Config {
         limits: Limits {
             timeout: SHORT_TIMEOUT,
@@ -24,7 +24,7 @@ pub fn config() -> Config {
     }
 }
 
-pub fn sandbox() -> Sandbox {
+pub(crate) fn sandbox() -> Sandbox {
     Sandbox::new(config()).expect("default test config is valid")
 }
 
@@ -63,18 +63,18 @@ const PRELUDE: &str = r#"
 "#;
 
 /// A WASI command: the prelude plus `body`.
-pub fn command(body: &str) -> Vec<u8> {
+pub(crate) fn command(body: &str) -> Vec<u8> {
     wasm(&format!("(module {PRELUDE} {body})"))
 }
 
 /// Any module from its text.
-pub fn wasm(text: &str) -> Vec<u8> {
+pub(crate) fn wasm(text: &str) -> Vec<u8> {
     wat::parse_str(text).expect("test WAT parses")
 }
 
 /// Runs `f` on its own thread and fails the test if it does not finish within the harness
 /// bound: a hung sandbox fails loudly instead of hanging the suite.
-pub fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = mpsc::sync_channel(1);
     thread::spawn(move || {
         let _ = tx.send(f());
@@ -84,13 +84,17 @@ pub fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
 }
 
 /// Runs `wasm` on a fresh default sandbox, bounded.
-pub fn run(wasm: Vec<u8>, input: &[u8], mounts: Vec<Mount>) -> Run {
+pub(crate) fn run(wasm: Vec<u8>, input: &[u8], mounts: Vec<Mount>) -> Run {
     let input = input.to_vec();
-    bounded(move || sandbox().run(&wasm, &input, &mounts).expect("the run is not a host failure"))
+    bounded(move || {
+        sandbox()
+            .run(&wasm, &input, &mounts)
+            .expect("the run is not a host failure")
+    })
 }
 
 /// Runs `wasm` with `limits`, bounded.
-pub fn run_with(wasm: Vec<u8>, limits: Limits) -> Run {
+pub(crate) fn run_with(wasm: Vec<u8>, limits: Limits) -> Run {
     bounded(move || {
         sandbox()
             .run_with(&wasm, b"", &[], &limits)
@@ -99,6 +103,6 @@ pub fn run_with(wasm: Vec<u8>, limits: Limits) -> Run {
 }
 
 /// The outcome's stdout as text, for readable assertions.
-pub fn stdout(outcome: &Outcome) -> String {
+pub(crate) fn stdout(outcome: &Outcome) -> String {
     String::from_utf8_lossy(outcome.stdout()).into_owned()
 }
