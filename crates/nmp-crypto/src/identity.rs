@@ -71,7 +71,8 @@ impl Identity {
 
     /// Builds the identity whose Ed25519 secret key (RFC 8032 seed) is `secret`.
     ///
-    /// Deterministic: the same 32 bytes always give the same PeerId. The argument is zeroized.
+    /// Deterministic: the same 32 bytes always give the same PeerId. The copy passed in is
+    /// zeroized; the caller zeroizes its own.
     pub fn from_secret_bytes(secret: [u8; 32]) -> Self {
         let mut secret = Zeroizing::new(secret);
         let secret = ed25519::SecretKey::try_from_bytes(&mut secret[..])

@@ -54,7 +54,7 @@ pub struct Trace {
     pub signed_message: Vec<u8>,
 }
 
-/// [`crate::seal`] with fixed seeds, returning every intermediate value.
+/// [`crate::envelope::seal`] with fixed seeds, returning every intermediate value.
 pub fn seal_traced(
     params: &SealParams<'_>,
     payload: &pb::LogicPayload,

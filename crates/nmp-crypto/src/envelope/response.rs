@@ -10,7 +10,7 @@ use super::{NONCE_BYTES, OpenError, aead, schedule};
 
 /// The response-direction AES-256-GCM key of one exchange, bound to its request id.
 ///
-/// The agent gets it from [`crate::seal`], the node from [`crate::Keyring::open`]; it lives as
+/// The agent gets it from [`crate::envelope::seal`], the node from [`crate::Keyring::open`]; it lives as
 /// long as that one request and is zeroized on drop. `Debug` prints only the request id.
 pub struct ResponseKey {
     key: Zeroizing<[u8; 32]>,
