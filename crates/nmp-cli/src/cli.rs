@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Neural Mesh Protocol: send logic to data, get back only the answer and a signed receipt.
 #[derive(Debug, Parser)]
@@ -19,6 +19,42 @@ pub(crate) enum Command {
     /// Run a module through the local node pipeline over a dataset, with no network, and print
     /// its stdout (exit 0 ok, 4 rejected, 5 trap or limit).
     Exec(ExecArgs),
+    /// The egress filter: may these bytes leave a Data Node?
+    #[command(subcommand)]
+    Egress(EgressCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EgressCommand {
+    /// Scan one payload read from stdin. Block mode: the report as JSON on stdout (exit 0 pass,
+    /// 3 blocked). Redact mode: the payload with every hit replaced on stdout (byte-identical when
+    /// nothing was found; exit 0, or 3 if something could not be decided) and the report on
+    /// `--report` or stderr.
+    Scan(EgressScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EgressScanArgs {
+    /// Restricted schema keys, comma-separated (e.g. `patientId,mrn`), added to the built-in list.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub(crate) restricted_keys: Vec<String>,
+    /// What to do with a hit [default: block, or the config file's mode].
+    #[arg(long, value_enum)]
+    pub(crate) mode: Option<EgressMode>,
+    /// A TOML file with the filter's configuration (the `[egress]` table of a node config).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Where redact mode writes the report [default: stderr].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) report: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum EgressMode {
+    /// Drop the whole payload when anything is found.
+    Block,
+    /// Replace each hit with a typed placeholder such as `[REDACTED:email]`.
+    Redact,
 }
 
 #[derive(Debug, Args)]

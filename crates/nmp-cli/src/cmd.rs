@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the exit [`Status`] or an error (exit 2).
 
+mod egress;
 mod exec;
 mod inspect;
 
@@ -7,13 +8,17 @@ use std::{fs, io::Read, path::Path};
 
 use anyhow::{Context as _, bail};
 
-use crate::{cli::{Cli, Command}, exit::Status};
+use crate::{
+    cli::{Cli, Command, EgressCommand},
+    exit::Status,
+};
 
 /// Runs the parsed command.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Exec(args) => exec::run(&args),
+        Command::Egress(EgressCommand::Scan(args)) => egress::scan(&args),
     }
 }
 
@@ -23,7 +28,8 @@ const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Reads a whole file, refusing anything larger than `limit` bytes before allocating for it.
 pub(crate) fn read_file(path: &Path, what: &str, limit: u64) -> anyhow::Result<Vec<u8>> {
-    let file = fs::File::open(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+    let file =
+        fs::File::open(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)

@@ -13,8 +13,6 @@ pub(crate) enum Status {
     Rejected,
     /// 5: the guest trapped, timed out or hit a limit.
     Trapped,
-    /// 7: a receipt failed verification.
-    Invalid,
 }
 
 impl From<Status> for ExitCode {
@@ -24,7 +22,6 @@ impl From<Status> for ExitCode {
             Status::Blocked => 3,
             Status::Rejected => 4,
             Status::Trapped => 5,
-            Status::Invalid => 7,
         })
     }
 }
@@ -35,8 +32,10 @@ const USAGE: u8 = 2;
 /// Reports a command-line parsing error on one line (help and version go to stdout, status 0).
 pub(crate) fn usage(err: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
-        || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     {
         // Printing help to stdout cannot meaningfully fail; a closed pipe is not an error here.
         let _ = err.print();
@@ -59,6 +58,9 @@ pub(crate) fn usage(err: &clap::Error) -> ExitCode {
 
 /// Reports a failed command (unreadable file, bad configuration...) on one line.
 pub(crate) fn failure(err: &anyhow::Error) -> ExitCode {
-    eprintln!("nmp: {err:#}");
+    // One line, whatever the error chain holds (some sources format over several lines).
+    let text = format!("{err:#}");
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    eprintln!("nmp: {line}");
     ExitCode::from(USAGE)
 }

@@ -1,4 +1,4 @@
-//! What a node enforces: the Guardian policy and the sandbox configuration.
+//! What a node enforces: the Guardian policy, the sandbox configuration and the egress filter.
 
 /// A node's configuration. Defaults are the policy crates' own deny-by-default settings.
 #[derive(Debug, Clone, Default)]
@@ -7,4 +7,6 @@ pub struct Config {
     pub guardian: nmp_guardian::Policy,
     /// Sandbox limits (the defaults and ceilings of every run), pool sizing and caches.
     pub sandbox: nmp_sandbox::Config,
+    /// The egress filter: mode (block or redact), restricted keys, extra rules, budgets.
+    pub egress: nmp_egress::Config,
 }

@@ -154,7 +154,11 @@ impl Dataset {
             let entry = entry.map_err(|e| self.io(dir, e))?;
             let kind = entry.file_type().map_err(|e| self.io(&entry.path(), e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let relative = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+            let relative = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
             if kind.is_dir() {
                 self.walk(&entry.path(), relative, depth + 1, out)?;
             } else if kind.is_file() {
@@ -182,11 +186,18 @@ impl Dataset {
     }
 
     fn io(&self, path: &Path, source: io::Error) -> DatasetError {
-        DatasetError::Io { name: self.name.clone(), path: path.to_owned(), source }
+        DatasetError::Io {
+            name: self.name.clone(),
+            path: path.to_owned(),
+            source,
+        }
     }
 
     fn too_large(&self, what: &'static str) -> DatasetError {
-        DatasetError::TooLarge { name: self.name.clone(), what }
+        DatasetError::TooLarge {
+            name: self.name.clone(),
+            what,
+        }
     }
 }
 
@@ -194,7 +205,9 @@ fn is_valid_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name != "."
         && name != ".."
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
 }
 
 #[cfg(test)]
@@ -235,7 +248,10 @@ mod tests {
     fn rejects_bad_names_and_missing_dirs() {
         let dir = tempfile::tempdir().unwrap();
         for bad in ["", ".", "..", "a/b", "a b", &"x".repeat(65)] {
-            assert!(matches!(Dataset::new(bad, dir.path()), Err(DatasetError::InvalidName(_))));
+            assert!(matches!(
+                Dataset::new(bad, dir.path()),
+                Err(DatasetError::InvalidName(_))
+            ));
         }
         let missing = dir.path().join("missing");
         assert!(matches!(

@@ -27,4 +27,4 @@ mod pipeline;
 
 pub use config::Config;
 pub use dataset::{Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES};
-pub use pipeline::{Error, Execution, Job, Outcome, Pipeline};
+pub use pipeline::{Error, Execution, Filtered, Job, Outcome, Pipeline};

@@ -4,9 +4,13 @@
 //! place they meet. It runs locally (no network): `nmp exec` drives it directly, and the mesh
 //! and gRPC front ends drive it for remote requests.
 
+mod egress;
+
+use nmp_egress::Scanner;
 use nmp_guardian::{Guardian, Report};
 use nmp_sandbox::{Limit, Limits, Mount, Outcome as RunOutcome, Run, Sandbox};
 
+pub use self::egress::Filtered;
 use crate::{Config, Dataset};
 
 /// The composed pipeline. Create one per node and share it: every stage is `Send + Sync`, and
@@ -15,6 +19,7 @@ use crate::{Config, Dataset};
 pub struct Pipeline {
     guardian: Guardian,
     sandbox: Sandbox,
+    egress: Scanner,
 }
 
 /// One piece of logic to run, and what it may see.
@@ -37,6 +42,8 @@ pub struct Execution {
     pub guardian: Report,
     /// What the sandbox reported, when the module was admitted.
     pub run: Option<Run>,
+    /// The egress filter's verdicts on what the guest wrote, when it ran.
+    pub egress: Option<Filtered>,
 }
 
 /// How a job ended, in the terms of the wire's `Outcome` and the CLI's exit statuses.
@@ -55,6 +62,9 @@ pub enum Outcome {
     TimedOut,
     /// The Guardian refused the module; it never ran.
     Rejected,
+    /// The guest's output held private data and the egress filter blocked it: nothing but the
+    /// reports leaves, whatever the guest's own ending was.
+    EgressBlocked,
 }
 
 /// Why the pipeline could not reach an outcome. Guest misbehaviour is never an error.
@@ -64,6 +74,9 @@ pub enum Error {
     /// The sandbox could not be created from the configuration.
     #[error("cannot start the sandbox")]
     Sandbox(#[source] nmp_sandbox::Error),
+    /// The egress filter's configuration is invalid (e.g. an extra pattern does not compile).
+    #[error("invalid egress filter configuration")]
+    Egress(#[source] nmp_egress::ConfigError),
     /// The sandbox failed on the host side (or refused the per-run limits) for this job.
     #[error("the sandbox failed to run the module")]
     Run(#[source] nmp_sandbox::Error),
@@ -75,6 +88,7 @@ impl Pipeline {
         Ok(Self {
             guardian: Guardian::new(config.guardian.clone()),
             sandbox: Sandbox::new(config.sandbox.clone()).map_err(Error::Sandbox)?,
+            egress: Scanner::new(config.egress.clone()).map_err(Error::Egress)?,
         })
     }
 
@@ -90,22 +104,37 @@ impl Pipeline {
     pub fn execute(&self, job: Job<'_>) -> Result<Execution, Error> {
         let guardian = self.guardian.inspect(job.wasm);
         if !guardian.is_accepted() {
-            return Ok(Execution { guardian, run: None });
+            return Ok(Execution {
+                guardian,
+                run: None,
+                egress: None,
+            });
         }
-        let mounts: Vec<Mount> =
-            job.datasets.iter().map(|d| Mount::new(d.name(), d.path())).collect();
+        let mounts: Vec<Mount> = job
+            .datasets
+            .iter()
+            .map(|d| Mount::new(d.name(), d.path()))
+            .collect();
         let limits = job.limits.unwrap_or(&self.sandbox.config().limits);
         let run = self
             .sandbox
             .run_with(job.wasm, job.input, &mounts, limits)
             .map_err(Error::Run)?;
-        Ok(Execution { guardian, run: Some(run) })
+        let egress = Filtered::scan(&self.egress, &run.outcome);
+        Ok(Execution {
+            guardian,
+            run: Some(run),
+            egress: Some(egress),
+        })
     }
 }
 
 impl Execution {
     /// How the job ended.
     pub fn outcome(&self) -> Outcome {
+        if self.egress.as_ref().is_some_and(Filtered::is_blocked) {
+            return Outcome::EgressBlocked;
+        }
         match self.run.as_ref().map(|run| &run.outcome) {
             None => Outcome::Rejected,
             Some(RunOutcome::Completed { exit_code: 0, .. }) => Outcome::Completed,
@@ -114,5 +143,18 @@ impl Execution {
             Some(RunOutcome::LimitExceeded { limit, .. }) => Outcome::LimitExceeded(*limit),
             Some(RunOutcome::TimedOut { .. }) => Outcome::TimedOut,
         }
+    }
+
+    /// The stdout bytes that may leave the node: as the guest wrote them when the filter
+    /// passed them, redacted in redact mode, `None` when blocked or when the module never ran.
+    pub fn stdout(&self) -> Option<&[u8]> {
+        let run = self.run.as_ref()?;
+        self.egress.as_ref()?.stdout(run.outcome.stdout())
+    }
+
+    /// The stderr bytes that may leave the node, filtered like [`Execution::stdout`].
+    pub fn stderr(&self) -> Option<&[u8]> {
+        let run = self.run.as_ref()?;
+        self.egress.as_ref()?.stderr(run.outcome.stderr())
     }
 }

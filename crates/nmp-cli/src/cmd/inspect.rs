@@ -9,5 +9,9 @@ pub(crate) fn run(args: &InspectArgs) -> anyhow::Result<Status> {
     let wasm = read_module(&args.wasm)?;
     let report = Guardian::new(Policy::default()).inspect(&wasm);
     print_json(&report)?;
-    Ok(if report.is_accepted() { Status::Ok } else { Status::Rejected })
+    Ok(if report.is_accepted() {
+        Status::Ok
+    } else {
+        Status::Rejected
+    })
 }

@@ -134,7 +134,7 @@ fn response() -> impl Strategy<Value = pb::LogicResponse> {
 fn round_trips<M: Message + Default + PartialEq + std::fmt::Debug>(msg: &M) {
     let encoded = msg.encode_to_vec();
     assert_eq!(encoded.len(), msg.encoded_len());
-    assert_eq!(&M::decode(encoded.as_slice()).unwrap(), msg);
+    assert_eq!(&M::decode(encoded.as_slice()).expect("decodes"), msg);
 }
 
 proptest! {

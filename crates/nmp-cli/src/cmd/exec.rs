@@ -1,0 +1,136 @@
+//! `nmp exec FILE.wasm --data DIR`: the whole node pipeline, locally, with no network.
+
+use std::{
+    io::{self, Write as _},
+    time::Duration,
+};
+
+use anyhow::{Context as _, anyhow};
+use nmp_node::{Config, Dataset, Execution, Job, Outcome, Pipeline};
+use nmp_wire::limits::MAX_INPUT_BYTES;
+
+use super::{read_file, read_module};
+use crate::{cli::ExecArgs, exit::Status};
+
+pub(crate) fn run(args: &ExecArgs) -> anyhow::Result<Status> {
+    let wasm = read_module(&args.wasm)?;
+    let input = match &args.input {
+        Some(path) => read_file(path, "input", MAX_INPUT_BYTES as u64)?,
+        None => Vec::new(),
+    };
+    let dataset = dataset(args)?;
+    let pipeline = Pipeline::new(&config(args)).context("cannot start the node pipeline")?;
+    let job = Job {
+        wasm: &wasm,
+        input: &input,
+        datasets: std::slice::from_ref(&dataset),
+        limits: None,
+    };
+    let execution = pipeline.execute(job).context("the pipeline failed")?;
+    report(&execution)
+}
+
+fn config(args: &ExecArgs) -> Config {
+    let mut config = Config::default();
+    let limits = &mut config.sandbox.limits;
+    limits.timeout = Duration::from_millis(args.timeout_ms);
+    limits.memory_bytes = args.memory_mb * 1024 * 1024;
+    limits.fuel = args.fuel;
+    config
+}
+
+fn dataset(args: &ExecArgs) -> anyhow::Result<Dataset> {
+    let name = match &args.data_name {
+        Some(name) => name.clone(),
+        None => {
+            let canonical = args.data.canonicalize().with_context(|| {
+                format!("cannot read dataset directory {}", args.data.display())
+            })?;
+            canonical
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    anyhow!(
+                        "{} has no usable base name; pass --data-name",
+                        args.data.display()
+                    )
+                })?
+        }
+    };
+    Ok(Dataset::new(name, &args.data)?)
+}
+
+/// Prints what may leave (stdout) and a one-line account on stderr; returns the exit status.
+fn report(execution: &Execution) -> anyhow::Result<Status> {
+    let Some(run) = &execution.run else {
+        let text = serde_json::to_string_pretty(&execution.guardian).context("encoding JSON")?;
+        eprintln!("{text}");
+        eprintln!(
+            "nmp: rejected by the Guardian ({} findings)",
+            execution.guardian.findings.len()
+        );
+        return Ok(Status::Rejected);
+    };
+    // Only what the egress filter let through is printed: nothing when it blocked.
+    if let Some(stdout) = execution.stdout() {
+        let mut out = io::stdout().lock();
+        out.write_all(stdout).context("writing stdout")?;
+        out.flush().context("writing stdout")?;
+    }
+    if let Some(stderr) = execution.stderr() {
+        io::stderr().write_all(stderr).context("writing stderr")?;
+    }
+    let stats = &run.stats;
+    let account = format!(
+        "in {:.1} ms (compile {:.1} ms, cache {:?}, peak memory {} KiB{})",
+        ms(stats.wall_time),
+        ms(stats.compile_time),
+        stats.cache,
+        stats.peak_memory_bytes / 1024,
+        stats
+            .fuel_consumed
+            .map(|f| format!(", fuel {f}"))
+            .unwrap_or_default(),
+    );
+    let (status, what) = match execution.outcome() {
+        Outcome::Completed => (Status::Ok, "completed".to_owned()),
+        Outcome::ExitedNonZero(code) => (Status::Trapped, format!("exited with status {code}")),
+        Outcome::Trapped => (
+            Status::Trapped,
+            format!("trapped: {}", trap_message(execution)),
+        ),
+        Outcome::LimitExceeded(limit) => {
+            (Status::Trapped, format!("stopped at the {limit:?} limit"))
+        }
+        Outcome::TimedOut => (Status::Trapped, "timed out".to_owned()),
+        Outcome::Rejected => (Status::Rejected, "rejected".to_owned()),
+        Outcome::EgressBlocked => {
+            if let Some(egress) = &execution.egress {
+                let reports = [&egress.stdout.report, &egress.stderr.report];
+                let text = serde_json::to_string_pretty(&reports).context("encoding JSON")?;
+                eprintln!("{text}");
+            }
+            (
+                Status::Blocked,
+                "output blocked by the egress filter".to_owned(),
+            )
+        }
+        other => (Status::Trapped, format!("{other:?}")),
+    };
+    eprintln!("nmp: {what} {account}");
+    Ok(status)
+}
+
+fn trap_message(execution: &Execution) -> String {
+    match execution.run.as_ref().map(|r| &r.outcome) {
+        Some(nmp_sandbox::Outcome::Trapped { trap, message, .. }) => {
+            format!("{trap:?}: {}", message.lines().next().unwrap_or_default())
+        }
+        _ => String::new(),
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}

@@ -1,0 +1,64 @@
+//! The `nmp` binary against its command-line contract (README, "Command-line contract"): exit
+//! statuses, what reaches stdout, and one-line reasons for bad arguments.
+
+mod egress;
+mod exec;
+mod inspect;
+
+use std::{
+    io::Write as _,
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+};
+
+/// The repository root.
+pub(crate) fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A file under `examples/logic/`.
+pub(crate) fn example(path: &str) -> PathBuf {
+    repo().join("examples/logic").join(path)
+}
+
+/// Runs `nmp` with `args` and `stdin`, and returns its output.
+pub(crate) fn nmp(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nmp"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn nmp");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    child.wait_with_output().expect("wait for nmp")
+}
+
+/// The exit status, which must exist (the process was not killed by a signal).
+pub(crate) fn status(output: &Output) -> i32 {
+    output.status.code().expect("nmp exited normally")
+}
+
+/// Asserts exit status 2 with exactly one line on stderr.
+pub(crate) fn assert_usage_error(output: &Output) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(status(output), 2, "stderr: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "one-line reason expected, got: {stderr}"
+    );
+    assert!(stderr.starts_with("nmp: "), "{stderr}");
+}
+
+/// Writes a WAT module to a binary file in `dir`.
+pub(crate) fn wat_file(dir: &Path, name: &str, wat: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, wat::parse_str(wat).expect("valid WAT")).expect("write module");
+    path
+}

@@ -1,0 +1,127 @@
+//! The C example `aggregate` scanning a large CSV: inside the node pipeline (Guardian, then the
+//! wasmtime sandbox, with and without fuel metering) versus the same C source compiled natively,
+//! in the same run.
+//!
+//! `cargo bench -p nmp-node --bench csv_scan` (release). The file is generated once into the
+//! system temporary directory and reused; `NMP_BENCH_CSV_BYTES` sets its size (default 1 GiB).
+
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use nmp_node::{Config, Dataset, Job, Outcome, Pipeline};
+
+const DEFAULT_BYTES: u64 = 1 << 30;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A directory holding one generated `patients.csv` of `bytes` bytes, reused across runs.
+fn dataset_dir(bytes: u64) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nmp-bench-csv-{bytes}"));
+    let csv = dir.join("patients.csv");
+    if fs::metadata(&csv).map(|m| m.len()).ok() != Some(bytes) {
+        fs::create_dir_all(&dir).expect("create bench dir");
+        let status = Command::new("python3")
+            .arg(repo().join("examples/logic/data/generate.py"))
+            .args(["--bytes", &bytes.to_string(), "--out"])
+            .arg(&csv)
+            .status()
+            .expect("run generate.py");
+        assert!(status.success(), "generate.py failed");
+    }
+    dir
+}
+
+/// The native build of `aggregate.c`, compiled with `cc -O2` by the repo's build script.
+fn native_aggregate() -> PathBuf {
+    let dir = std::env::temp_dir().join("nmp-bench-native");
+    let status = Command::new("bash")
+        .arg(repo().join("scripts/build-logic.sh"))
+        .arg("--native")
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .status()
+        .expect("run build-logic.sh");
+    assert!(status.success(), "native build failed");
+    dir.join("aggregate")
+}
+
+fn bench(c: &mut Criterion) {
+    let bytes = std::env::var("NMP_BENCH_CSV_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_BYTES);
+    let data = dataset_dir(bytes);
+    let native = native_aggregate();
+    let wasm =
+        fs::read(repo().join("examples/logic/c/aggregate.wasm")).expect("read aggregate.wasm");
+    let datasets = [Dataset::new("patients", &data).expect("dataset")];
+
+    let native_out = Command::new(&native)
+        .arg(&data)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run native");
+    assert!(native_out.status.success());
+
+    let mut group = c.benchmark_group("csv_scan");
+    group.throughput(Throughput::Bytes(bytes));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(30));
+
+    group.bench_function("native", |b| {
+        b.iter(|| {
+            let out = Command::new(&native)
+                .arg(&data)
+                .stdin(Stdio::null())
+                .output()
+                .expect("run native");
+            assert!(out.status.success());
+        });
+    });
+
+    for (name, fuel) in [
+        ("sandbox", None),
+        ("sandbox_fuel_metered", Some(u64::MAX / 2)),
+    ] {
+        let mut config = Config::default();
+        config.sandbox.limits.timeout = Duration::from_secs(600);
+        config.sandbox.limits.fuel = fuel;
+        let pipeline = Pipeline::new(&config).expect("pipeline");
+        let job = Job {
+            wasm: &wasm,
+            input: b"",
+            datasets: &datasets,
+            limits: None,
+        };
+        let first = pipeline.execute(job).expect("execute");
+        assert_eq!(first.outcome(), Outcome::Completed);
+        let stdout = first
+            .run
+            .as_ref()
+            .map(|r| r.outcome.stdout().to_vec())
+            .unwrap_or_default();
+        assert_eq!(stdout, native_out.stdout, "sandbox and native disagree");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let execution = pipeline.execute(job).expect("execute");
+                assert_eq!(execution.outcome(), Outcome::Completed);
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,52 @@
+//! The egress stage: everything a guest wrote passes the filter before any of it may leave.
+
+use nmp_egress::{Scan, Scanner, Verdict};
+use nmp_sandbox::Outcome;
+
+/// The egress filter's verdicts on one run's stdout and stderr.
+#[derive(Debug, Clone)]
+pub struct Filtered {
+    /// The verdict on stdout (the result).
+    pub stdout: Scan,
+    /// The verdict on stderr (the guest's diagnostics, returned to the agent too).
+    pub stderr: Scan,
+}
+
+impl Filtered {
+    /// Scans both streams of a finished run, whatever its outcome: a guest that traps can
+    /// still have written private data before it stopped.
+    pub(crate) fn scan(scanner: &Scanner, outcome: &Outcome) -> Self {
+        Self {
+            stdout: scanner.scan(outcome.stdout()),
+            stderr: scanner.scan(outcome.stderr()),
+        }
+    }
+
+    /// `true` when either stream was blocked; then neither leaves.
+    pub fn is_blocked(&self) -> bool {
+        self.stdout.verdict == Verdict::Blocked || self.stderr.verdict == Verdict::Blocked
+    }
+
+    /// `true` when the filter replaced something in either stream.
+    pub fn is_redacted(&self) -> bool {
+        self.stdout.verdict == Verdict::Redacted || self.stderr.verdict == Verdict::Redacted
+    }
+
+    pub(crate) fn stdout<'a>(&'a self, raw: &'a [u8]) -> Option<&'a [u8]> {
+        self.leaving(&self.stdout, raw)
+    }
+
+    pub(crate) fn stderr<'a>(&'a self, raw: &'a [u8]) -> Option<&'a [u8]> {
+        self.leaving(&self.stderr, raw)
+    }
+
+    fn leaving<'a>(&'a self, scan: &'a Scan, raw: &'a [u8]) -> Option<&'a [u8]> {
+        if self.is_blocked() {
+            return None;
+        }
+        match scan.verdict {
+            Verdict::Redacted => scan.output.as_deref(),
+            _ => Some(raw),
+        }
+    }
+}
