@@ -33,48 +33,56 @@ fn lenient(alphabet: &base64::alphabet::Alphabet) -> GeneralPurpose {
 
 static STANDARD: LazyLock<GeneralPurpose> = LazyLock::new(|| lenient(&base64::alphabet::STANDARD));
 static URL_SAFE: LazyLock<GeneralPurpose> = LazyLock::new(|| lenient(&base64::alphabet::URL_SAFE));
-static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9+/_\-]+={0,2}").expect("static token pattern compiles")
-});
-
-/// Finds every decodable candidate in `text`. `min_len` is the shortest base64/hex token tried.
-pub(crate) fn candidates(text: &[u8], min_len: usize) -> Vec<Candidate> {
-    let mut out = Vec::new();
-    if let Some(c) = json_text(text) {
-        out.push(c);
-    }
-    for range in words(text) {
-        let word = &text[range.clone()];
-        if word.contains(&b'%')
-            && let Some(bytes) = percent(word)
-        {
-            out.push(Candidate {
-                via: Decoding::Url,
-                range: range.clone(),
-                bytes,
-            });
-        }
-        if (word.contains(&b'\\') || word.windows(2).any(|w| w == b"&#"))
-            && let Some(bytes) = unescape(word)
-        {
-            out.push(Candidate {
-                via: Decoding::Escape,
-                range,
-                bytes,
-            });
-        }
-    }
-    out.extend(tokens(text, min_len));
-    out
+/// The decoders of one scanner, with the token pattern compiled for its `min_encoded_len`.
+#[derive(Debug)]
+pub(crate) struct Decoder {
+    token: Regex,
 }
 
-/// The base64, base64url and hex tokens of at least `min_len` bytes in `text` that decode to
-/// text.
-pub(crate) fn tokens(text: &[u8], min_len: usize) -> impl Iterator<Item = Candidate> + '_ {
-    TOKEN
-        .find_iter(text)
-        .filter(move |m| m.len() >= min_len)
-        .filter_map(|m| {
+impl Decoder {
+    /// Decoders that try base64 and hex tokens of at least `min_len` bytes.
+    pub(crate) fn new(min_len: usize) -> Self {
+        let pattern = format!("(?-u)[A-Za-z0-9+/_\\-]{{{min_len},}}={{0,2}}");
+        Self {
+            token: Regex::new(&pattern).expect("token pattern compiles for any length"),
+        }
+    }
+
+    /// Finds every decodable candidate in `text`.
+    pub(crate) fn candidates(&self, text: &[u8]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        if let Some(c) = json_text(text) {
+            out.push(c);
+        }
+        let escapes = text.iter().any(|b| matches!(b, b'%' | b'\\' | b'&'));
+        for range in words(text).filter(|_| escapes) {
+            let word = &text[range.clone()];
+            if word.contains(&b'%')
+                && let Some(bytes) = percent(word)
+            {
+                out.push(Candidate {
+                    via: Decoding::Url,
+                    range: range.clone(),
+                    bytes,
+                });
+            }
+            if (word.contains(&b'\\') || word.windows(2).any(|w| w == b"&#"))
+                && let Some(bytes) = unescape(word)
+            {
+                out.push(Candidate {
+                    via: Decoding::Escape,
+                    range,
+                    bytes,
+                });
+            }
+        }
+        out.extend(self.tokens(text));
+        out
+    }
+
+    /// The base64, base64url and hex tokens in `text` that decode to text.
+    pub(crate) fn tokens<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = Candidate> + 't {
+        self.token.find_iter(text).filter_map(|m| {
             let (via, bytes) = token(m.as_bytes())?;
             Some(Candidate {
                 via,
@@ -82,6 +90,7 @@ pub(crate) fn tokens(text: &[u8], min_len: usize) -> impl Iterator<Item = Candid
                 bytes,
             })
         })
+    }
 }
 
 /// Ranges of the whitespace-separated words of `text`.
@@ -237,6 +246,10 @@ fn escape_at(s: &[u8]) -> Option<(char, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn candidates(text: &[u8], min_len: usize) -> Vec<Candidate> {
+        Decoder::new(min_len).candidates(text)
+    }
 
     fn first(text: &str) -> (Decoding, String) {
         let c = candidates(text.as_bytes(), 12).into_iter().next().unwrap();

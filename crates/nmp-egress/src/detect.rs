@@ -15,7 +15,8 @@ use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use crate::config::{Config, ConfigError};
 use crate::report::Category;
 use check::Validator;
-use field::{FieldRule, identity_or_credential};
+pub(crate) use field::KeyClass;
+use field::{FieldRule, classify, evaluate};
 pub(crate) use field::{Source, Value, is_placeholder};
 pub(crate) use keys::words;
 
@@ -56,6 +57,10 @@ pub(crate) const LIMIT_RULES: &[&str] = &[
     "limit.decode_depth",
     "limit.expansion",
 ];
+
+/// Lazy-DFA cache of the combined rule set, per thread: large enough that the automaton does
+/// not thrash and fall back to the slower NFA simulation.
+const SET_DFA_CACHE: usize = 8 << 20;
 
 /// Most bytes a custom pattern may compile to.
 const CUSTOM_PATTERN_SIZE_LIMIT: usize = 1 << 20;
@@ -146,7 +151,9 @@ impl Detector {
             .filter(|s| enabled(s.id))
         {
             let rule = index(&mut rules, spec.id, spec.label, spec.pattern);
-            let regex = Regex::new(spec.pattern).expect("built-in patterns compile (unit-tested)");
+            // ASCII semantics keep the combined automaton small (the built-ins need no Unicode).
+            let regex = Regex::new(&format!("(?-u){}", spec.pattern))
+                .expect("built-in patterns compile (unit-tested)");
             regexes.push((rule, regex, spec.validate));
         }
         let mut seen = HashSet::new();
@@ -178,6 +185,7 @@ impl Detector {
         }
         let set = RegexSetBuilder::new(regexes.iter().map(|(_, r, _)| r.as_str()))
             .size_limit(CUSTOM_PATTERN_SIZE_LIMIT * 8)
+            .dfa_size_limit(SET_DFA_CACHE)
             .build()
             .map_err(|source| ConfigError::InvalidPattern {
                 id: "*".into(),
@@ -236,6 +244,9 @@ impl Detector {
 
     /// Appends every validated regex hit in `text`.
     pub(crate) fn matches(&self, text: &[u8], out: &mut Vec<Hit>) {
+        if !self.set.is_match(text) {
+            return;
+        }
         for i in self.set.matches(text).iter() {
             let (rule, regex, validate) = &self.regexes[i];
             for m in regex.find_iter(text) {
@@ -254,23 +265,32 @@ impl Detector {
         }
     }
 
-    /// The rule a key/value pair triggers, if any: restricted keys first, then identity fields
-    /// and credentials.
-    pub(crate) fn field(&self, key: &str, value: Value<'_>, source: Source) -> Option<usize> {
+    /// What `key` says about its value: restricted, an identity field, a credential, or plain.
+    pub(crate) fn classify(&self, key: &str) -> KeyClass {
+        let key_words = words(key);
+        match self.keys.lookup(&key_words) {
+            Some(rule) => KeyClass::Restricted(rule),
+            None => classify(&key_words),
+        }
+    }
+
+    /// The rule a value under a key of class `class` triggers, if any.
+    pub(crate) fn judge(&self, class: KeyClass, value: Value<'_>, source: Source) -> Option<usize> {
         let text = match value {
             Value::Str(s) | Value::Num(s) => Some(s),
             Value::Null => return None,
             Value::Other => None,
         };
-        if text.is_some_and(|t| is_placeholder(t.trim()) || self.allowed(t.as_bytes())) {
+        if class == KeyClass::Plain
+            || text.is_some_and(|t| is_placeholder(t.trim()) || self.allowed(t.as_bytes()))
+        {
             return None;
         }
-        let key_words = words(key);
-        if let Some(rule) = self.keys.lookup(&key_words) {
+        if let KeyClass::Restricted(rule) = class {
             return Some(rule);
         }
         let [dob, address, name, aws, credential] = self.field_rules;
-        match identity_or_credential(&key_words, value, source)? {
+        match evaluate(class, value, source)? {
             FieldRule::Dob => dob,
             FieldRule::Address => address,
             FieldRule::Name => name,
@@ -293,13 +313,16 @@ impl Detector {
             else {
                 continue;
             };
+            if key.len() > MAX_TEXT_KEY {
+                continue;
+            }
             let (Ok(k), Ok(v)) = (
                 std::str::from_utf8(key.as_bytes()),
                 std::str::from_utf8(value.as_bytes()),
             ) else {
                 continue;
             };
-            if let Some(rule) = self.field(k, Value::Str(v), Source::Text) {
+            if let Some(rule) = self.judge(self.classify(k), Value::Str(v), Source::Text) {
                 out.push(Hit {
                     rule,
                     range: value.range(),
@@ -315,7 +338,13 @@ fn is_placeholder_bytes(b: &[u8]) -> bool {
 
 /// `key: value` / `key=value` in free text; group 1 is the key, groups 2-4 the value (double
 /// quoted, single quoted, bare; a bare value may carry an auth scheme such as `Bearer `).
-const KV_PATTERN: &str = r#"(?:^|[^\p{L}\p{N}_.\-\x{AD}\x{200B}-\x{200F}\x{2060}-\x{2064}\x{FEFF}])["']?([\p{L}\p{N}_][\p{L}\p{N}_.\-\x{AD}\x{200B}-\x{200F}\x{2060}-\x{2064}\x{FEFF}]{0,63})["']?[ \t]*[:=][ \t]*(?:"([^"\r\n]{1,256})"|'([^'\r\n]{1,256})'|((?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]{1,256}))"#;
+/// Repetitions are unbounded on purpose: counted ones (`{1,256}`) over Unicode classes unroll
+/// into an automaton too large for the lazy DFA. Keys are limited to [`MAX_TEXT_KEY`] after the
+/// match.
+const KV_PATTERN: &str = r#"(?:^|[^\p{L}\p{N}_.\-\x{AD}\x{200B}-\x{200F}\x{2060}-\x{2064}\x{FEFF}])["']?([\p{L}\p{N}_][\p{L}\p{N}_.\-\x{AD}\x{200B}-\x{200F}\x{2060}-\x{2064}\x{FEFF}]*)["']?[ \t]*[:=][ \t]*(?:"([^"\r\n]+)"|'([^'\r\n]+)'|((?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]+))"#;
+
+/// Longest key (in bytes) of a free-text `key=value` pair that is evaluated.
+const MAX_TEXT_KEY: usize = 256;
 
 #[cfg(test)]
 mod tests {

@@ -3,14 +3,14 @@
 
 mod walk;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::rc::Rc;
 
 use crate::config::Limits;
-use crate::decode::{self, Candidate};
-use crate::detect::{Detector, Hit};
+use crate::decode::{Candidate, Decoder};
+use crate::detect::{Detector, Hit, KeyClass};
 use crate::json::{self, ParseError, Text};
 use crate::report::Decoding;
 
@@ -86,6 +86,7 @@ impl Found {
 #[derive(Debug)]
 pub(crate) struct Engine<'d> {
     det: &'d Detector,
+    decoder: &'d Decoder,
     limits: &'d Limits,
     /// Decoded bytes still allowed.
     budget: usize,
@@ -98,13 +99,20 @@ pub(crate) struct Engine<'d> {
     pub(crate) found: Vec<Found>,
     seen: HashSet<(usize, usize, usize)>,
     limit_hit: HashSet<usize>,
+    key_classes: HashMap<Box<str>, KeyClass>,
 }
 
 impl<'d> Engine<'d> {
     /// A fresh scan of an input of `input_len` bytes.
-    pub(crate) fn new(det: &'d Detector, limits: &'d Limits, input_len: usize) -> Self {
+    pub(crate) fn new(
+        det: &'d Detector,
+        decoder: &'d Decoder,
+        limits: &'d Limits,
+        input_len: usize,
+    ) -> Self {
         Self {
             det,
+            decoder,
             limits,
             budget: input_len
                 .saturating_mul(limits.max_expansion_ratio)
@@ -116,6 +124,7 @@ impl<'d> Engine<'d> {
             found: Vec::new(),
             seen: HashSet::new(),
             limit_hit: HashSet::new(),
+            key_classes: HashMap::new(),
         }
     }
 
@@ -233,7 +242,7 @@ impl<'d> Engine<'d> {
     /// Runs every rule over `text`, then follows what it may hide. A text that is itself JSON is
     /// walked as a document instead of being matched as flat text.
     fn text(&mut self, text: &[u8], origin: &Origin<'_>) {
-        let candidates = decode::candidates(text, self.limits.min_encoded_len);
+        let candidates = self.decoder.candidates(text);
         let json = candidates.iter().find(|c| c.via == Decoding::Json);
         let walked = json.is_some_and(|c| {
             !self.may_enter(c, origin, text.len()) || self.json_candidate(c, origin)

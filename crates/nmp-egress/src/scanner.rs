@@ -4,6 +4,7 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use crate::config::{Config, ConfigError, Limits, Mode};
+use crate::decode::Decoder;
 use crate::detect::{BUILTIN_KEYS, Detector};
 use crate::engine::Engine;
 use crate::json::{self, ParseError};
@@ -19,7 +20,9 @@ pub const MAX_REDACT_ROUNDS: usize = 3;
 pub struct Scanner {
     config: Config,
     det: Detector,
+    decoder: Decoder,
     digest: [u8; 32],
+    digest_hex: String,
 }
 
 /// The canonical description of a rule set that [`Scanner::rule_set_digest`] hashes.
@@ -74,11 +77,13 @@ impl Scanner {
             limits: &config.limits,
         };
         let bytes = serde_json::to_vec(&canonical).expect("the canonical description serializes");
-        let digest = Sha256::digest(&bytes).into();
+        let digest: [u8; 32] = Sha256::digest(&bytes).into();
         Ok(Self {
+            decoder: Decoder::new(config.limits.min_encoded_len),
             config,
             det,
             digest,
+            digest_hex: hex::encode(digest),
         })
     }
 
@@ -150,7 +155,7 @@ impl Scanner {
     /// One scan of `input` (and, in redact mode, one round of redaction).
     fn pass(&self, input: &[u8]) -> Scan {
         let limits = &self.config.limits;
-        let mut engine = Engine::new(&self.det, limits, input.len());
+        let mut engine = Engine::new(&self.det, &self.decoder, limits, input.len());
         let format = if input.len() > limits.max_input_bytes {
             engine.limit("limit.input_size", None, 0);
             Format::Unread
@@ -221,7 +226,7 @@ impl Scanner {
             bytes_decoded: engine.decoded,
             findings_omitted: engine.found.len().saturating_sub(findings.len()),
             findings,
-            rule_set_digest: hex::encode(self.digest),
+            rule_set_digest: self.digest_hex.clone(),
         };
         Scan {
             verdict,

@@ -105,13 +105,55 @@ pub(crate) fn is_placeholder(s: &str) -> bool {
         })
 }
 
-/// Evaluates the identity and credential rules for `key` = `value` (restricted keys are checked
-/// by the caller first); `key_words` are the normalised words of the key.
-pub(crate) fn identity_or_credential(
-    key_words: &[String],
-    value: Value<'_>,
-    source: Source,
-) -> Option<FieldRule> {
+/// What a key says about its value; computed once per distinct key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyClass {
+    /// No field rule looks at this key.
+    Plain,
+    /// A restricted key: the rule index.
+    Restricted(usize),
+    Dob,
+    Address,
+    /// A key that always holds a person's name (`lastName`).
+    Name,
+    /// The bare key `name`: a person's name only if the value looks like one.
+    GenericName,
+    /// A credential key: `aws` when the key names an AWS secret key, `suffix` when it ends with a
+    /// credential word.
+    Secret {
+        aws: bool,
+        suffix: bool,
+    },
+}
+
+/// Classifies a (non-restricted) key by its normalised words.
+pub(crate) fn classify(key_words: &[String]) -> KeyClass {
+    let joined = key_words.concat();
+    let key = joined.as_str();
+    if DOB_KEYS.contains(&key) || key.ends_with("dateofbirth") || key.ends_with("birthdate") {
+        return KeyClass::Dob;
+    }
+    if ADDRESS_KEYS.contains(&key) {
+        return KeyClass::Address;
+    }
+    if NAME_KEYS.contains(&key) {
+        return KeyClass::Name;
+    }
+    if key == "name" {
+        return KeyClass::GenericName;
+    }
+    let aws = key.contains("secret")
+        && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"));
+    let suffix = CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s));
+    if aws || suffix {
+        KeyClass::Secret { aws, suffix }
+    } else {
+        KeyClass::Plain
+    }
+}
+
+/// Evaluates the identity and credential rules for a value under a key of class `class`.
+pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Option<FieldRule> {
     let text = match value {
         Value::Str(s) | Value::Num(s) => s.trim(),
         Value::Null | Value::Other => return None,
@@ -119,9 +161,7 @@ pub(crate) fn identity_or_credential(
     if text.is_empty() || is_placeholder(text) {
         return None;
     }
-    let joined = key_words.concat();
-    let key = joined.as_str();
-    if DOB_KEYS.contains(&key) || key.ends_with("dateofbirth") || key.ends_with("birthdate") {
+    if class == KeyClass::Dob {
         return text
             .bytes()
             .any(|b| b.is_ascii_digit())
@@ -130,27 +170,26 @@ pub(crate) fn identity_or_credential(
     let Value::Str(_) = value else {
         return None;
     };
-    let has_letter = text.chars().any(char::is_alphabetic);
-    if ADDRESS_KEYS.contains(&key) {
-        return has_letter.then_some(FieldRule::Address);
+    let has_letter = || text.chars().any(char::is_alphabetic);
+    match class {
+        KeyClass::Plain | KeyClass::Restricted(_) | KeyClass::Dob => None,
+        KeyClass::Address => has_letter().then_some(FieldRule::Address),
+        KeyClass::Name => has_letter().then_some(FieldRule::Name),
+        KeyClass::GenericName => {
+            (source == Source::Json && person_name(text)).then_some(FieldRule::Name)
+        }
+        KeyClass::Secret { aws, suffix } => {
+            let aws_shaped = text.len() == 40
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+');
+            if aws && aws_shaped {
+                Some(FieldRule::AwsSecret)
+            } else {
+                (suffix && credential_like(text)).then_some(FieldRule::Credential)
+            }
+        }
     }
-    if NAME_KEYS.contains(&key) {
-        return has_letter.then_some(FieldRule::Name);
-    }
-    if key == "name" && source == Source::Json {
-        return person_name(text).then_some(FieldRule::Name);
-    }
-    if key.contains("secret")
-        && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"))
-        && text.len() == 40
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+')
-    {
-        return Some(FieldRule::AwsSecret);
-    }
-    (CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s)) && credential_like(text))
-        .then_some(FieldRule::Credential)
 }
 
 /// Two to four capitalised alphabetic words: `Maria José Alvarez`, not `Cohort A` or `mean age`.
@@ -215,7 +254,7 @@ mod tests {
     use crate::detect::keys::words;
 
     fn eval(key: &str, value: &str) -> Option<FieldRule> {
-        identity_or_credential(&words(key), Value::Str(value), Source::Json)
+        evaluate(classify(&words(key)), Value::Str(value), Source::Json)
     }
 
     #[test]

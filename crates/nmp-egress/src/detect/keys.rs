@@ -94,13 +94,16 @@ fn invisible(c: char) -> bool {
 
 /// Splits a key into normalised lowercase words.
 pub(crate) fn words(key: &str) -> Vec<String> {
-    let chars: Vec<char> = key
-        .chars()
-        .take(MAX_KEY_CHARS)
-        .nfkc()
-        .map(fold_confusable)
-        .filter(|c| !invisible(*c))
-        .collect();
+    let chars: Vec<char> = if key.is_ascii() {
+        key.chars().take(MAX_KEY_CHARS).collect()
+    } else {
+        key.chars()
+            .take(MAX_KEY_CHARS)
+            .nfkc()
+            .map(fold_confusable)
+            .filter(|c| !invisible(*c))
+            .collect()
+    };
     let mut out = Vec::new();
     let mut word = String::new();
     for (i, &c) in chars.iter().enumerate() {

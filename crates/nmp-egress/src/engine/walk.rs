@@ -5,10 +5,12 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use super::{Edit, Engine, Origin, Seg};
-use crate::decode;
-use crate::detect::{Hit, Source, Value};
+use crate::detect::{Hit, KeyClass, Source, Value};
 use crate::json::{Doc, Kind, Node, Text};
 use crate::report::Decoding;
+
+/// Most distinct keys whose class one scan remembers.
+const KEY_CACHE: usize = 4096;
 
 /// Longest key shown in a path; longer or non-identifier keys show as `*`.
 const MAX_SHOWN_KEY: usize = 64;
@@ -29,6 +31,18 @@ fn shown_key(key: &str) -> Option<String> {
 }
 
 impl Engine<'_> {
+    /// The class of `key`, from the per-scan cache when the key was seen before.
+    fn key_class(&mut self, key: &str) -> KeyClass {
+        if let Some(class) = self.key_classes.get(key) {
+            return *class;
+        }
+        let class = self.det.classify(key);
+        if self.key_classes.len() < KEY_CACHE {
+            self.key_classes.insert(key.into(), class);
+        }
+        class
+    }
+
     /// Walks every document of `doc`. `layer` is `None` for the input itself, or the input
     /// ranges that decoded content came from.
     pub(crate) fn doc(&mut self, doc: &Doc<'_>, layer: Option<&Origin<'_>>) {
@@ -120,7 +134,8 @@ impl Engine<'_> {
             Kind::Null => Value::Null,
             Kind::Bool | Kind::Array(_) | Kind::Object(_) => Value::Other,
         };
-        if let Some(rule) = self.det.field(&key.value, field_value, Source::Json) {
+        let class = self.key_class(&key.value);
+        if let Some(rule) = self.det.judge(class, field_value, Source::Json) {
             let edits = self.value_edits(node, layer, rule);
             self.record(rule, edits, true);
         }
@@ -152,12 +167,8 @@ impl Engine<'_> {
                 joined.extend_from_slice(t.value.as_bytes());
                 bounds.push(joined.len());
                 if bounds.len() >= 2 {
-                    let run: Vec<&Text<'_>> = pieces[start..start + bounds.len()]
-                        .iter()
-                        .flatten()
-                        .copied()
-                        .collect();
-                    self.join_run(&joined, &bounds, &run, layer);
+                    let run = &pieces[start..start + bounds.len()];
+                    self.join_run(&joined, &bounds, run, layer);
                 }
             }
         }
@@ -169,18 +180,24 @@ impl Engine<'_> {
         &mut self,
         joined: &[u8],
         bounds: &[usize],
-        run: &[&Text<'_>],
+        run: &[Option<&Text<'_>>],
         layer: Option<&Origin<'_>>,
     ) {
         let first_end = bounds[0];
         let last_start = bounds[bounds.len() - 2];
         let spans_run = |r: &Range<usize>| r.start < first_end && r.end > last_start;
-        if run.iter().any(|t| self.det.allowed(t.value.as_bytes())) {
+        if run
+            .iter()
+            .flatten()
+            .any(|t| self.det.allowed(t.value.as_bytes()))
+        {
             return;
         }
         let mut hits: Vec<Hit> = Vec::new();
         self.det.matches(joined, &mut hits);
-        let tokens: Vec<_> = decode::tokens(joined, self.limits.min_encoded_len)
+        let tokens: Vec<_> = self
+            .decoder
+            .tokens(joined)
             .filter(|c| spans_run(&c.range))
             .collect();
         hits.retain(|h| spans_run(&h.range));
@@ -189,7 +206,11 @@ impl Engine<'_> {
         }
         let spans: Rc<[Range<usize>]> = match layer {
             Some(o) => o.resolve(0..0),
-            None => run.iter().map(|t| t.source(0..t.value.len())).collect(),
+            None => run
+                .iter()
+                .flatten()
+                .map(|t| t.source(0..t.value.len()))
+                .collect(),
         };
         let origin = Origin::Spans(spans);
         self.via.push(Decoding::Joined);
