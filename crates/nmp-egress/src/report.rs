@@ -52,7 +52,8 @@ pub struct Report {
     pub bytes_scanned: usize,
     /// Bytes produced by all decoders (counted against the expansion budget).
     pub bytes_decoded: usize,
-    /// The findings, in input order, at most `limits.max_findings` of them.
+    /// The findings, in scan order (document order, decoded content after its container), at
+    /// most `limits.max_findings` of them.
     pub findings: Vec<Finding>,
     /// Findings beyond `limits.max_findings`: counted, not listed (and still redacted).
     pub findings_omitted: usize,
