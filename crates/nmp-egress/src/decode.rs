@@ -146,11 +146,26 @@ fn token(tok: &[u8]) -> Option<(Decoding, Vec<u8>)> {
     };
     // Cheap rejection: decode a prefix first, so binary blobs cost little.
     let probe = &body[..body.len().min(64) / 4 * 4];
-    if probe.len() >= 8 && !engine.decode(probe).is_ok_and(|b| is_text(&b)) {
+    if probe.len() >= 8 && !engine.decode(probe).is_ok_and(|b| is_text_prefix(&b)) {
         return None;
     }
     let bytes = engine.decode(body).ok()?;
     is_text(&bytes).then_some((via, bytes))
+}
+
+/// The start of a text: UTF-8 (possibly cut inside the last character) without control
+/// characters but whitespace.
+fn is_text_prefix(bytes: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to here")
+        }
+        Err(_) => return false,
+    };
+    valid
+        .chars()
+        .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// UTF-8 with no control characters but whitespace, and at least one alphanumeric.

@@ -198,3 +198,31 @@ pub(crate) fn base64_std(s: &str) -> String {
     }
     out
 }
+
+#[test]
+fn deepest_allowed_nesting_fits_a_small_thread_stack() {
+    let config = Config {
+        limits: Limits {
+            max_json_depth: 512,
+            ..Limits::default()
+        },
+        ..Config::default()
+    };
+    let scanner = Scanner::new(config).expect("valid config");
+    let inner = format!(r#"{{"ssn":"{}"}}"#, "123-45-6789");
+    let deep = "[".repeat(500) + &inner + &"]".repeat(500);
+    let blob = base64_std(&deep);
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            (
+                scanner.scan(deep.as_bytes()).verdict,
+                scanner.scan(format!("[\"{blob}\"]").as_bytes()).verdict,
+            )
+        })
+        .expect("thread starts");
+    assert_eq!(
+        handle.join().expect("no stack overflow"),
+        (Verdict::Blocked, Verdict::Blocked)
+    );
+}
