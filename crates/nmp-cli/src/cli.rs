@@ -22,6 +22,32 @@ pub(crate) enum Command {
     /// The egress filter: may these bytes leave a Data Node?
     #[command(subcommand)]
     Egress(EgressCommand),
+    /// Create an Ed25519 identity (a key file, mode 0600) and print its PeerId.
+    Keygen(KeygenArgs),
+    /// Verify a receipt file (exit 0 valid, 7 invalid with the reason).
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeygenArgs {
+    /// Where to write the key file; an existing file is never overwritten.
+    #[arg(long, value_name = "FILE", default_value = "nmp.key")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The receipt file (JSON, as written by `nmp exec --receipt`).
+    pub(crate) receipt: PathBuf,
+    /// The output bytes received; their SHA-256 must be the receipted output digest.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// The PeerId of the node that must have signed.
+    #[arg(long, value_name = "PEERID")]
+    pub(crate) node: Option<String>,
+    /// The module that must have run (its SHA-256 is the receipted image id).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) wasm: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +110,12 @@ pub(crate) struct ExecArgs {
     #[arg(long, value_name = "N", default_value_t = 256,
           value_parser = clap::value_parser!(u64).range(1..=4_096))]
     pub(crate) memory_mb: u64,
+    /// Write a signed receipt of the run here (JSON); needs `--key`.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub(crate) receipt: Option<PathBuf>,
+    /// The node identity that signs the receipt (a key file from `nmp keygen`).
+    #[arg(long, value_name = "FILE", requires = "receipt")]
+    pub(crate) key: Option<PathBuf>,
     /// Fuel budget (deterministic instruction metering) [default: unmetered].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) fuel: Option<u64>,

@@ -3,6 +3,8 @@
 mod egress;
 mod exec;
 mod inspect;
+mod keygen;
+mod verify;
 
 use std::{fs, io::Read, path::Path};
 
@@ -19,6 +21,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Inspect(args) => inspect::run(&args),
         Command::Exec(args) => exec::run(&args),
         Command::Egress(EgressCommand::Scan(args)) => egress::scan(&args),
+        Command::Keygen(args) => keygen::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }
 

@@ -13,6 +13,8 @@ pub(crate) enum Status {
     Rejected,
     /// 5: the guest trapped, timed out or hit a limit.
     Trapped,
+    /// 7: a receipt failed verification.
+    Invalid,
 }
 
 impl From<Status> for ExitCode {
@@ -22,6 +24,7 @@ impl From<Status> for ExitCode {
             Status::Blocked => 3,
             Status::Rejected => 4,
             Status::Trapped => 5,
+            Status::Invalid => 7,
         })
     }
 }

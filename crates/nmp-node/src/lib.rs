@@ -20,10 +20,13 @@
 //!   [`Commitment`] for receipts.
 //! - [`Pipeline`]: the stages composed; one per node, shared by every request.
 //! - [`Job`] and [`Execution`]: one request's input and everything the stages concluded.
+//! - [`receipt::Context`]: who asked, about what and when; with an execution it makes the
+//!   receipt body the node signs.
 
 mod config;
 mod dataset;
 mod pipeline;
+pub mod receipt;
 
 pub use config::Config;
 pub use dataset::{Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES};

@@ -97,6 +97,11 @@ impl Pipeline {
         &self.guardian
     }
 
+    /// SHA-256 of the egress filter's active rule set and configuration (receipts bind it).
+    pub fn egress_rule_set_digest(&self) -> [u8; 32] {
+        self.egress.rule_set_digest()
+    }
+
     /// Runs one job through every stage and returns what each concluded.
     ///
     /// Blocks the calling thread for up to the run's deadline plus compilation; call it from a

@@ -1,12 +1,15 @@
 //! `nmp exec FILE.wasm --data DIR`: the whole node pipeline, locally, with no network.
 
 use std::{
+    fs,
     io::{self, Write as _},
-    time::Duration,
+    path::Path,
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use anyhow::{Context as _, anyhow};
-use nmp_node::{Config, Dataset, Execution, Job, Outcome, Pipeline};
+use nmp_crypto::{Identity, receipt};
+use nmp_node::{Config, Dataset, Execution, Job, Outcome, Pipeline, receipt::Context};
 use nmp_wire::limits::MAX_INPUT_BYTES;
 
 use super::{read_file, read_module};
@@ -19,6 +22,13 @@ pub(crate) fn run(args: &ExecArgs) -> anyhow::Result<Status> {
         None => Vec::new(),
     };
     let dataset = dataset(args)?;
+    // Load the signing key before running anything: a bad key is a usage error, not a run.
+    let signer = match &args.key {
+        Some(path) => Some(
+            Identity::load(path).with_context(|| format!("cannot load key {}", path.display()))?,
+        ),
+        None => None,
+    };
     let pipeline = Pipeline::new(&config(args)).context("cannot start the node pipeline")?;
     let job = Job {
         wasm: &wasm,
@@ -27,7 +37,39 @@ pub(crate) fn run(args: &ExecArgs) -> anyhow::Result<Status> {
         limits: None,
     };
     let execution = pipeline.execute(job).context("the pipeline failed")?;
+    if let (Some(signer), Some(path)) = (&signer, &args.receipt) {
+        write_receipt(&pipeline, &job, &execution, &dataset, signer, path)?;
+    }
     report(&execution)
+}
+
+/// Signs a receipt of the run (every outcome is receipted) and writes its JSON view.
+fn write_receipt(
+    pipeline: &Pipeline,
+    job: &Job<'_>,
+    execution: &Execution,
+    dataset: &Dataset,
+    signer: &Identity,
+    path: &Path,
+) -> anyhow::Result<()> {
+    let commitment = dataset
+        .commitment()
+        .context("cannot commit to the dataset")?;
+    let issued_at_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0);
+    let context = Context {
+        request_id: &[],
+        capability: "",
+        agent_peer_id: &[],
+        datasets: &[(dataset, commitment)],
+        issued_at_ms,
+    };
+    let body = pipeline.receipt_body(job, execution, &context);
+    let json = receipt::to_json(&receipt::sign(signer, &body));
+    let text = serde_json::to_string_pretty(&json).context("encoding the receipt")?;
+    fs::write(path, text + "\n").with_context(|| format!("cannot write receipt {}", path.display()))
 }
 
 fn config(args: &ExecArgs) -> Config {

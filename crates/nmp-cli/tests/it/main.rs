@@ -4,6 +4,7 @@
 mod egress;
 mod exec;
 mod inspect;
+mod receipt;
 
 use std::{
     io::Write as _,
@@ -30,12 +31,14 @@ pub(crate) fn nmp(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn nmp");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
+    // nmp may exit before reading stdin (e.g. on a usage error): a closed pipe is fine.
+    if let Err(err) = child.stdin.take().expect("stdin").write_all(stdin) {
+        assert_eq!(
+            err.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "write stdin: {err}"
+        );
+    }
     child.wait_with_output().expect("wait for nmp")
 }
 

@@ -1,0 +1,199 @@
+use std::path::Path;
+
+use crate::{assert_usage_error, example, nmp, status};
+
+fn keygen(dir: &Path) -> (String, String) {
+    let key = dir.join("node.key");
+    let key = key.to_str().expect("UTF-8 path").to_owned();
+    let out = nmp(&["keygen", "--out", &key], b"");
+    assert_eq!(status(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let peer = String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .trim()
+        .to_owned();
+    assert!(
+        peer.starts_with("12D3KooW"),
+        "an Ed25519 PeerId, got {peer}"
+    );
+    (key, peer)
+}
+
+#[test]
+fn keygen_never_overwrites_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, _) = keygen(dir.path());
+    assert_usage_error(&nmp(&["keygen", "--out", &key], b""));
+}
+
+#[test]
+fn exec_receipt_verifies_against_output_node_and_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, peer) = keygen(dir.path());
+    let receipt = dir.path().join("receipt.json");
+    let receipt = receipt.to_str().unwrap();
+    let wasm = example("c/aggregate.wasm");
+    let wasm = wasm.to_str().unwrap();
+    let data = example("data");
+    let out = nmp(
+        &[
+            "exec",
+            wasm,
+            "--data",
+            data.to_str().unwrap(),
+            "--receipt",
+            receipt,
+            "--key",
+            &key,
+        ],
+        b"",
+    );
+    assert_eq!(status(&out), 0);
+    let output = dir.path().join("output.json");
+    std::fs::write(&output, &out.stdout).unwrap();
+    let output = output.to_str().unwrap();
+
+    let ok = nmp(
+        &[
+            "verify", receipt, "--output", output, "--node", &peer, "--wasm", wasm,
+        ],
+        b"",
+    );
+    assert_eq!(status(&ok), 0, "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("outcome completed"));
+
+    // Each expectation that does not hold is exit 7 with its reason.
+    let other_output = dir.path().join("other.json");
+    std::fs::write(&other_output, b"{\"rows\":0}").unwrap();
+    let bad = nmp(
+        &[
+            "verify",
+            receipt,
+            "--output",
+            other_output.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(status(&bad), 7);
+    let other_dir = tempfile::tempdir().unwrap();
+    let (_, other_peer) = keygen(other_dir.path());
+    assert_eq!(
+        status(&nmp(&["verify", receipt, "--node", &other_peer], b"")),
+        7
+    );
+    let other_wasm = example("wat/hello.wasm");
+    assert_eq!(
+        status(&nmp(
+            &["verify", receipt, "--wasm", other_wasm.to_str().unwrap()],
+            b""
+        )),
+        7
+    );
+}
+
+#[test]
+fn tampered_or_garbage_receipts_exit_7() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, _) = keygen(dir.path());
+    let receipt = dir.path().join("receipt.json");
+    let wasm = example("wat/hello.wasm");
+    let data = example("data");
+    let out = nmp(
+        &[
+            "exec",
+            wasm.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--receipt",
+            receipt.to_str().unwrap(),
+            "--key",
+            &key,
+        ],
+        b"hi",
+    );
+    assert_eq!(status(&out), 0);
+    let text = std::fs::read_to_string(&receipt).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let sig = json["signature_hex"].as_str().unwrap().to_owned();
+    let flipped = format!(
+        "{}{}",
+        if sig.starts_with('0') { "1" } else { "0" },
+        &sig[1..]
+    );
+    json["signature_hex"] = serde_json::Value::String(flipped);
+    let tampered = dir.path().join("tampered.json");
+    std::fs::write(&tampered, json.to_string()).unwrap();
+    assert_eq!(
+        status(&nmp(&["verify", tampered.to_str().unwrap()], b"")),
+        7
+    );
+
+    let garbage = dir.path().join("garbage.json");
+    std::fs::write(&garbage, b"not json at all").unwrap();
+    assert_eq!(status(&nmp(&["verify", garbage.to_str().unwrap()], b"")), 7);
+    assert_usage_error(&nmp(&["verify", "/nonexistent/receipt.json"], b""));
+    assert_usage_error(&nmp(
+        &["verify", garbage.to_str().unwrap(), "--node", "not-a-peer"],
+        b"",
+    ));
+}
+
+#[test]
+fn rejected_and_blocked_runs_are_receipted_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, _) = keygen(dir.path());
+    let data = example("data");
+    for (module, want, outcome) in [
+        ("wat/escape.wasm", 4, "rejected"),
+        ("c/exfiltrate.wasm", 3, "egress_blocked"),
+    ] {
+        let receipt = dir.path().join(format!("{want}.json"));
+        let wasm = example(module);
+        let out = nmp(
+            &[
+                "exec",
+                wasm.to_str().unwrap(),
+                "--data",
+                data.to_str().unwrap(),
+                "--receipt",
+                receipt.to_str().unwrap(),
+                "--key",
+                &key,
+            ],
+            b"",
+        );
+        assert_eq!(status(&out), want);
+        let ok = nmp(
+            &[
+                "verify",
+                receipt.to_str().unwrap(),
+                "--wasm",
+                wasm.to_str().unwrap(),
+            ],
+            b"",
+        );
+        assert_eq!(status(&ok), 0);
+        assert!(String::from_utf8_lossy(&ok.stdout).contains(&format!("outcome {outcome}")));
+    }
+}
+
+#[test]
+fn receipt_needs_a_key_and_a_bad_key_is_refused_before_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = example("wat/hello.wasm");
+    let data = example("data");
+    let receipt = dir.path().join("r.json");
+    let base = [
+        "exec",
+        wasm.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--receipt", receipt.to_str().unwrap()]);
+    assert_usage_error(&nmp(&args, b""));
+    let bad_key = dir.path().join("bad.key");
+    std::fs::write(&bad_key, b"not a key").unwrap();
+    args.extend(["--key", bad_key.to_str().unwrap()]);
+    assert_usage_error(&nmp(&args, b""));
+    assert!(!receipt.exists());
+}
