@@ -24,4 +24,10 @@ cargo test --workspace --locked
 step "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
+step "fuzz targets compile (run them with: cd fuzz && cargo +nightly fuzz run TARGET)"
+cargo check --manifest-path fuzz/Cargo.toml --bins --locked
+
+step "committed example .wasm files match their sources"
+bash scripts/build-logic.sh --check
+
 step "all checks passed"

@@ -1,16 +1,11 @@
-use crate::{assert_usage_error, example, nmp, status, wat_file};
+use crate::{arg, assert_usage_error, example, exec, status, wat_file};
 
-fn data_dir() -> String {
-    example("data").to_str().expect("UTF-8 path").to_owned()
-}
+const SPIN: &str =
+    r#"(module (memory (export "memory") 1) (func (export "_start") (loop (br 0))))"#;
 
 #[test]
 fn honest_aggregate_prints_its_answer_and_exits_0() {
-    let wasm = example("c/aggregate.wasm");
-    let out = nmp(
-        &["exec", wasm.to_str().unwrap(), "--data", &data_dir()],
-        b"",
-    );
+    let out = exec(&example("c/aggregate.wasm"), &[], b"");
     assert_eq!(status(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON answer");
     assert_eq!(json["rows"], 200);
@@ -19,19 +14,8 @@ fn honest_aggregate_prints_its_answer_and_exits_0() {
 
 #[test]
 fn input_file_reaches_stdin() {
-    let wasm = example("c/aggregate.wasm");
     let input = example("inputs/aggregate-by-city.json");
-    let out = nmp(
-        &[
-            "exec",
-            wasm.to_str().unwrap(),
-            "--data",
-            &data_dir(),
-            "--input",
-            input.to_str().unwrap(),
-        ],
-        b"",
-    );
+    let out = exec(&example("c/aggregate.wasm"), &["--input", arg(&input)], b"");
     assert_eq!(status(&out), 0);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["group_by"], "city");
@@ -39,12 +23,8 @@ fn input_file_reaches_stdin() {
 
 #[test]
 fn exfiltration_exits_3_and_prints_nothing_on_stdout() {
-    let wasm = example("c/exfiltrate.wasm");
     for input in ["", "base64", "hex"] {
-        let out = nmp(
-            &["exec", wasm.to_str().unwrap(), "--data", &data_dir()],
-            input.as_bytes(),
-        );
+        let out = exec(&example("c/exfiltrate.wasm"), &[], input.as_bytes());
         assert_eq!(status(&out), 3, "variant {input:?}");
         assert!(
             out.stdout.is_empty(),
@@ -56,30 +36,15 @@ fn exfiltration_exits_3_and_prints_nothing_on_stdout() {
 
 #[test]
 fn grouping_by_email_is_blocked() {
-    let wasm = example("c/aggregate.wasm");
     let input = example("inputs/aggregate-by-email.json");
-    let out = nmp(
-        &[
-            "exec",
-            wasm.to_str().unwrap(),
-            "--data",
-            &data_dir(),
-            "--input",
-            input.to_str().unwrap(),
-        ],
-        b"",
-    );
+    let out = exec(&example("c/aggregate.wasm"), &["--input", arg(&input)], b"");
     assert_eq!(status(&out), 3);
     assert!(out.stdout.is_empty());
 }
 
 #[test]
 fn import_escape_exits_4_without_running() {
-    let wasm = example("wat/escape.wasm");
-    let out = nmp(
-        &["exec", wasm.to_str().unwrap(), "--data", &data_dir()],
-        b"",
-    );
+    let out = exec(&example("wat/escape.wasm"), &[], b"");
     assert_eq!(status(&out), 4);
     assert!(out.stdout.is_empty());
 }
@@ -87,20 +52,9 @@ fn import_escape_exits_4_without_running() {
 #[test]
 fn runaway_loop_exits_5_at_its_deadline() {
     let dir = tempfile::tempdir().unwrap();
-    let spin = wat_file(
-        dir.path(),
-        "spin.wasm",
-        r#"(module (memory (export "memory") 1) (func (export "_start") (loop (br 0))))"#,
-    );
-    let out = nmp(
-        &[
-            "exec",
-            spin.to_str().unwrap(),
-            "--data",
-            &data_dir(),
-            "--timeout-ms",
-            "300",
-        ],
+    let out = exec(
+        &wat_file(dir.path(), "spin.wasm", SPIN),
+        &["--timeout-ms", "300"],
         b"",
     );
     assert_eq!(status(&out), 5);
@@ -110,20 +64,9 @@ fn runaway_loop_exits_5_at_its_deadline() {
 #[test]
 fn fuel_budget_stops_a_loop_with_exit_5() {
     let dir = tempfile::tempdir().unwrap();
-    let spin = wat_file(
-        dir.path(),
-        "spin.wasm",
-        r#"(module (memory (export "memory") 1) (func (export "_start") (loop (br 0))))"#,
-    );
-    let out = nmp(
-        &[
-            "exec",
-            spin.to_str().unwrap(),
-            "--data",
-            &data_dir(),
-            "--fuel",
-            "100000",
-        ],
+    let out = exec(
+        &wat_file(dir.path(), "spin.wasm", SPIN),
+        &["--fuel", "100000"],
         b"",
     );
     assert_eq!(status(&out), 5);
@@ -132,17 +75,10 @@ fn fuel_budget_stops_a_loop_with_exit_5() {
 
 #[test]
 fn guest_exit_status_is_reported_with_exit_5() {
-    let wasm = example("assemblyscript/params.wasm");
     let input = example("inputs/params-bad.json");
-    let out = nmp(
-        &[
-            "exec",
-            wasm.to_str().unwrap(),
-            "--data",
-            &data_dir(),
-            "--input",
-            input.to_str().unwrap(),
-        ],
+    let out = exec(
+        &example("assemblyscript/params.wasm"),
+        &["--input", arg(&input)],
         b"",
     );
     assert_eq!(status(&out), 5);
@@ -151,27 +87,20 @@ fn guest_exit_status_is_reported_with_exit_5() {
 
 #[test]
 fn bad_arguments_exit_2_with_one_line() {
-    let wasm = example("wat/hello.wasm");
-    let wasm = wasm.to_str().unwrap();
-    let data = data_dir();
-    assert_usage_error(&nmp(&["exec", wasm], b""));
-    assert_usage_error(&nmp(&["exec", wasm, "--data", "/nonexistent"], b""));
-    assert_usage_error(&nmp(
-        &["exec", wasm, "--data", &data, "--timeout-ms", "0"],
+    let hello = example("wat/hello.wasm");
+    assert_usage_error(&crate::nmp(&["exec", arg(&hello)], b""));
+    assert_usage_error(&crate::nmp(
+        &["exec", arg(&hello), "--data", "/nonexistent"],
         b"",
     ));
-    assert_usage_error(&nmp(
-        &["exec", wasm, "--data", &data, "--memory-mb", "lots"],
-        b"",
-    ));
-    assert_usage_error(&nmp(
-        &["exec", wasm, "--data", &data, "--data-name", "../etc"],
-        b"",
-    ));
-    assert_usage_error(&nmp(
-        &["exec", wasm, "--data", &data, "--input", "/nonexistent"],
-        b"",
-    ));
+    for extra in [
+        &["--timeout-ms", "0"][..],
+        &["--memory-mb", "lots"],
+        &["--data-name", "../etc"],
+        &["--input", "/nonexistent"],
+    ] {
+        assert_usage_error(&exec(&hello, extra, b""));
+    }
 }
 
 #[test]
@@ -181,17 +110,9 @@ fn oversized_input_is_refused_before_reading_it_all() {
     let file = std::fs::File::create(&big).unwrap();
     file.set_len(nmp_wire::limits::MAX_INPUT_BYTES as u64 + 1)
         .unwrap();
-    let wasm = example("wat/hello.wasm");
-    let out = nmp(
-        &[
-            "exec",
-            wasm.to_str().unwrap(),
-            "--data",
-            &data_dir(),
-            "--input",
-            big.to_str().unwrap(),
-        ],
+    assert_usage_error(&exec(
+        &example("wat/hello.wasm"),
+        &["--input", arg(&big)],
         b"",
-    );
-    assert_usage_error(&out);
+    ));
 }

@@ -42,6 +42,19 @@ pub(crate) fn nmp(args: &[&str], stdin: &[u8]) -> Output {
     child.wait_with_output().expect("wait for nmp")
 }
 
+/// The path as a string argument.
+pub(crate) fn arg(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
+}
+
+/// Runs `nmp exec MODULE --data examples/logic/data EXTRA...` with `stdin`.
+pub(crate) fn exec(module: &Path, extra: &[&str], stdin: &[u8]) -> Output {
+    let data = example("data");
+    let mut args = vec!["exec", arg(module), "--data", arg(&data)];
+    args.extend_from_slice(extra);
+    nmp(&args, stdin)
+}
+
 /// The exit status, which must exist (the process was not killed by a signal).
 pub(crate) fn status(output: &Output) -> i32 {
     output.status.code().expect("nmp exited normally")

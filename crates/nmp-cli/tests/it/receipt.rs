@@ -1,11 +1,10 @@
 use std::path::Path;
 
-use crate::{assert_usage_error, example, nmp, status};
+use crate::{arg, assert_usage_error, example, exec, nmp, status};
 
 fn keygen(dir: &Path) -> (String, String) {
     let key = dir.join("node.key");
-    let key = key.to_str().expect("UTF-8 path").to_owned();
-    let out = nmp(&["keygen", "--out", &key], b"");
+    let out = nmp(&["keygen", "--out", arg(&key)], b"");
     assert_eq!(status(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     let peer = String::from_utf8(out.stdout)
         .expect("UTF-8")
@@ -15,7 +14,12 @@ fn keygen(dir: &Path) -> (String, String) {
         peer.starts_with("12D3KooW"),
         "an Ed25519 PeerId, got {peer}"
     );
-    (key, peer)
+    (arg(&key).to_owned(), peer)
+}
+
+/// Runs `module` with `stdin`, writing a receipt signed by `key` to `receipt`.
+fn exec_receipted(module: &Path, key: &str, receipt: &Path, stdin: &[u8]) -> std::process::Output {
+    exec(module, &["--receipt", arg(receipt), "--key", key], stdin)
 }
 
 #[test]
@@ -30,31 +34,23 @@ fn exec_receipt_verifies_against_output_node_and_module() {
     let dir = tempfile::tempdir().unwrap();
     let (key, peer) = keygen(dir.path());
     let receipt = dir.path().join("receipt.json");
-    let receipt = receipt.to_str().unwrap();
     let wasm = example("c/aggregate.wasm");
-    let wasm = wasm.to_str().unwrap();
-    let data = example("data");
-    let out = nmp(
-        &[
-            "exec",
-            wasm,
-            "--data",
-            data.to_str().unwrap(),
-            "--receipt",
-            receipt,
-            "--key",
-            &key,
-        ],
-        b"",
-    );
+    let out = exec_receipted(&wasm, &key, &receipt, b"");
     assert_eq!(status(&out), 0);
     let output = dir.path().join("output.json");
     std::fs::write(&output, &out.stdout).unwrap();
-    let output = output.to_str().unwrap();
 
+    let receipt = arg(&receipt);
     let ok = nmp(
         &[
-            "verify", receipt, "--output", output, "--node", &peer, "--wasm", wasm,
+            "verify",
+            receipt,
+            "--output",
+            arg(&output),
+            "--node",
+            &peer,
+            "--wasm",
+            arg(&wasm),
         ],
         b"",
     );
@@ -64,16 +60,13 @@ fn exec_receipt_verifies_against_output_node_and_module() {
     // Each expectation that does not hold is exit 7 with its reason.
     let other_output = dir.path().join("other.json");
     std::fs::write(&other_output, b"{\"rows\":0}").unwrap();
-    let bad = nmp(
-        &[
-            "verify",
-            receipt,
-            "--output",
-            other_output.to_str().unwrap(),
-        ],
-        b"",
+    assert_eq!(
+        status(&nmp(
+            &["verify", receipt, "--output", arg(&other_output)],
+            b""
+        )),
+        7
     );
-    assert_eq!(status(&bad), 7);
     let other_dir = tempfile::tempdir().unwrap();
     let (_, other_peer) = keygen(other_dir.path());
     assert_eq!(
@@ -82,10 +75,7 @@ fn exec_receipt_verifies_against_output_node_and_module() {
     );
     let other_wasm = example("wat/hello.wasm");
     assert_eq!(
-        status(&nmp(
-            &["verify", receipt, "--wasm", other_wasm.to_str().unwrap()],
-            b""
-        )),
+        status(&nmp(&["verify", receipt, "--wasm", arg(&other_wasm)], b"")),
         7
     );
 }
@@ -95,22 +85,15 @@ fn tampered_or_garbage_receipts_exit_7() {
     let dir = tempfile::tempdir().unwrap();
     let (key, _) = keygen(dir.path());
     let receipt = dir.path().join("receipt.json");
-    let wasm = example("wat/hello.wasm");
-    let data = example("data");
-    let out = nmp(
-        &[
-            "exec",
-            wasm.to_str().unwrap(),
-            "--data",
-            data.to_str().unwrap(),
-            "--receipt",
-            receipt.to_str().unwrap(),
-            "--key",
+    assert_eq!(
+        status(&exec_receipted(
+            &example("wat/hello.wasm"),
             &key,
-        ],
-        b"hi",
+            &receipt,
+            b"hi"
+        )),
+        0
     );
-    assert_eq!(status(&out), 0);
     let text = std::fs::read_to_string(&receipt).unwrap();
     let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let sig = json["signature_hex"].as_str().unwrap().to_owned();
@@ -122,17 +105,14 @@ fn tampered_or_garbage_receipts_exit_7() {
     json["signature_hex"] = serde_json::Value::String(flipped);
     let tampered = dir.path().join("tampered.json");
     std::fs::write(&tampered, json.to_string()).unwrap();
-    assert_eq!(
-        status(&nmp(&["verify", tampered.to_str().unwrap()], b"")),
-        7
-    );
+    assert_eq!(status(&nmp(&["verify", arg(&tampered)], b"")), 7);
 
     let garbage = dir.path().join("garbage.json");
     std::fs::write(&garbage, b"not json at all").unwrap();
-    assert_eq!(status(&nmp(&["verify", garbage.to_str().unwrap()], b"")), 7);
+    assert_eq!(status(&nmp(&["verify", arg(&garbage)], b"")), 7);
     assert_usage_error(&nmp(&["verify", "/nonexistent/receipt.json"], b""));
     assert_usage_error(&nmp(
-        &["verify", garbage.to_str().unwrap(), "--node", "not-a-peer"],
+        &["verify", arg(&garbage), "--node", "not-a-peer"],
         b"",
     ));
 }
@@ -141,36 +121,14 @@ fn tampered_or_garbage_receipts_exit_7() {
 fn rejected_and_blocked_runs_are_receipted_too() {
     let dir = tempfile::tempdir().unwrap();
     let (key, _) = keygen(dir.path());
-    let data = example("data");
     for (module, want, outcome) in [
         ("wat/escape.wasm", 4, "rejected"),
         ("c/exfiltrate.wasm", 3, "egress_blocked"),
     ] {
         let receipt = dir.path().join(format!("{want}.json"));
         let wasm = example(module);
-        let out = nmp(
-            &[
-                "exec",
-                wasm.to_str().unwrap(),
-                "--data",
-                data.to_str().unwrap(),
-                "--receipt",
-                receipt.to_str().unwrap(),
-                "--key",
-                &key,
-            ],
-            b"",
-        );
-        assert_eq!(status(&out), want);
-        let ok = nmp(
-            &[
-                "verify",
-                receipt.to_str().unwrap(),
-                "--wasm",
-                wasm.to_str().unwrap(),
-            ],
-            b"",
-        );
+        assert_eq!(status(&exec_receipted(&wasm, &key, &receipt, b"")), want);
+        let ok = nmp(&["verify", arg(&receipt), "--wasm", arg(&wasm)], b"");
         assert_eq!(status(&ok), 0);
         assert!(String::from_utf8_lossy(&ok.stdout).contains(&format!("outcome {outcome}")));
     }
@@ -179,21 +137,11 @@ fn rejected_and_blocked_runs_are_receipted_too() {
 #[test]
 fn receipt_needs_a_key_and_a_bad_key_is_refused_before_running() {
     let dir = tempfile::tempdir().unwrap();
-    let wasm = example("wat/hello.wasm");
-    let data = example("data");
+    let hello = example("wat/hello.wasm");
     let receipt = dir.path().join("r.json");
-    let base = [
-        "exec",
-        wasm.to_str().unwrap(),
-        "--data",
-        data.to_str().unwrap(),
-    ];
-    let mut args = base.to_vec();
-    args.extend(["--receipt", receipt.to_str().unwrap()]);
-    assert_usage_error(&nmp(&args, b""));
+    assert_usage_error(&exec(&hello, &["--receipt", arg(&receipt)], b""));
     let bad_key = dir.path().join("bad.key");
     std::fs::write(&bad_key, b"not a key").unwrap();
-    args.extend(["--key", bad_key.to_str().unwrap()]);
-    assert_usage_error(&nmp(&args, b""));
+    assert_usage_error(&exec_receipted(&hello, arg(&bad_key), &receipt, b""));
     assert!(!receipt.exists());
 }
