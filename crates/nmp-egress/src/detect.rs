@@ -4,6 +4,7 @@
 mod check;
 mod field;
 mod keys;
+mod pairs;
 mod pii;
 mod secret;
 
@@ -19,6 +20,7 @@ pub(crate) use field::KeyClass;
 use field::{FieldRule, classify, evaluate};
 pub(crate) use field::{Source, Value, is_placeholder};
 pub(crate) use keys::words;
+pub(crate) use pairs::Pair;
 
 /// A built-in regex rule.
 #[derive(Debug)]
@@ -224,7 +226,7 @@ impl Detector {
                 .map(|v| v.as_bytes().to_vec())
                 .collect(),
             keys,
-            kv: Regex::new(KV_PATTERN).expect("static key/value pattern compiles"),
+            kv: Regex::new(pairs::PATTERN).expect("static key/value pattern compiles"),
             field_rules,
         })
     }
@@ -304,31 +306,12 @@ impl Detector {
         self.keys.lookup(&words(key))
     }
 
-    /// Key/value assignments in free text (`password=...`, `"patientId": 7`): for each pair
-    /// that triggers a field rule, the rule and the value's range.
-    pub(crate) fn pairs(&self, text: &[u8], out: &mut Vec<Hit>) {
-        for caps in self.kv.captures_iter(text) {
-            let (Some(key), Some(value)) =
-                (caps.get(1), caps.get(2).or(caps.get(3)).or(caps.get(4)))
-            else {
-                continue;
-            };
-            if key.len() > MAX_TEXT_KEY {
-                continue;
-            }
-            let (Ok(k), Ok(v)) = (
-                std::str::from_utf8(key.as_bytes()),
-                std::str::from_utf8(value.as_bytes()),
-            ) else {
-                continue;
-            };
-            if let Some(rule) = self.judge(self.classify(k), Value::Str(v), Source::Text) {
-                out.push(Hit {
-                    rule,
-                    range: value.range(),
-                });
-            }
-        }
+    /// Key/value assignments in free text (`password=...`, `"patientId": 7`); the caller
+    /// classifies each key and judges its value.
+    pub(crate) fn pairs<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = Pair> + 't {
+        self.kv
+            .find_iter(text)
+            .filter_map(|m| pairs::split(m.as_bytes(), m.start()))
     }
 }
 
@@ -336,15 +319,8 @@ fn is_placeholder_bytes(b: &[u8]) -> bool {
     std::str::from_utf8(b).is_ok_and(is_placeholder)
 }
 
-/// `key: value` / `key=value` in free text; group 1 is the key, groups 2-4 the value (double
-/// quoted, single quoted, bare; a bare value may carry an auth scheme such as `Bearer `).
-/// Repetitions are unbounded on purpose: counted ones (`{1,256}`) over Unicode classes unroll
-/// into an automaton too large for the lazy DFA. Keys are limited to [`MAX_TEXT_KEY`] after the
-/// match.
-const KV_PATTERN: &str = r#"(?:^|[^\p{L}\p{N}_.\-\x{AD}\x{200B}-\x{200F}\x{2060}-\x{2064}\x{FEFF}])["']?([\p{L}\p{N}_][\p{L}\p{N}_.\-\x{AD}\x{200B}-\x{200F}\x{2060}-\x{2064}\x{FEFF}]*)["']?[ \t]*[:=][ \t]*(?:"([^"\r\n]+)"|'([^'\r\n]+)'|((?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]+))"#;
-
 /// Longest key (in bytes) of a free-text `key=value` pair that is evaluated.
-const MAX_TEXT_KEY: usize = 256;
+pub(crate) const MAX_TEXT_KEY: usize = 256;
 
 #[cfg(test)]
 mod tests {
@@ -354,7 +330,16 @@ mod tests {
         let d = Detector::new(&Config::default()).unwrap();
         let mut out = Vec::new();
         d.matches(text.as_bytes(), &mut out);
-        d.pairs(text.as_bytes(), &mut out);
+        for p in d.pairs(text.as_bytes()) {
+            let key = std::str::from_utf8(&text.as_bytes()[p.key]).unwrap();
+            let value = std::str::from_utf8(&text.as_bytes()[p.value.clone()]).unwrap();
+            if let Some(rule) = d.judge(d.classify(key), Value::Str(value), Source::Text) {
+                out.push(Hit {
+                    rule,
+                    range: p.value,
+                });
+            }
+        }
         out.iter().map(|h| d.rules[h.rule].id.clone()).collect()
     }
 

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use crate::config::Limits;
 use crate::decode::{Candidate, Decoder};
-use crate::detect::{Detector, Hit, KeyClass};
+use crate::detect::{Detector, Hit, KeyClass, MAX_TEXT_KEY, Source, Value};
 use crate::json::{self, ParseError, Text};
 use crate::report::Decoding;
 
@@ -251,7 +251,7 @@ impl<'d> Engine<'d> {
             let mut hits: Vec<Hit> = Vec::new();
             self.det.matches(text, &mut hits);
             if text.contains(&b':') || text.contains(&b'=') {
-                self.det.pairs(text, &mut hits);
+                self.pairs(text, &mut hits);
             }
             for h in hits {
                 self.hit(h.rule, origin, h.range, false);
@@ -262,6 +262,28 @@ impl<'d> Engine<'d> {
             origin,
             text.len(),
         );
+    }
+
+    /// Field-rule hits of the `key=value` pairs in `text` (on the values).
+    fn pairs(&mut self, text: &[u8], hits: &mut Vec<Hit>) {
+        for pair in self.det.pairs(text) {
+            if pair.key.len() > MAX_TEXT_KEY {
+                continue;
+            }
+            let (Ok(key), Ok(value)) = (
+                std::str::from_utf8(&text[pair.key]),
+                std::str::from_utf8(&text[pair.value.clone()]),
+            ) else {
+                continue;
+            };
+            let class = self.key_class(key);
+            if let Some(rule) = self.det.judge(class, Value::Str(value), Source::Text) {
+                hits.push(Hit {
+                    rule,
+                    range: pair.value,
+                });
+            }
+        }
     }
 
     /// Follows decoded (non-JSON) candidates found in a text of `len` bytes at `origin`.

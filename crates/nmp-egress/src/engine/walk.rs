@@ -32,7 +32,7 @@ fn shown_key(key: &str) -> Option<String> {
 
 impl Engine<'_> {
     /// The class of `key`, from the per-scan cache when the key was seen before.
-    fn key_class(&mut self, key: &str) -> KeyClass {
+    pub(super) fn key_class(&mut self, key: &str) -> KeyClass {
         if let Some(class) = self.key_classes.get(key) {
             return *class;
         }

@@ -1,0 +1,86 @@
+//! `key=value` and `key: value` assignments in free text (logs, CSV cells, strings inside JSON).
+//!
+//! One ASCII automaton finds them (bytes of multi-byte UTF-8 characters count as key characters,
+//! so look-alike keys are found too); a small parser then splits each match, which keeps the
+//! search on the lazy DFA instead of a capture-group engine.
+
+use std::ops::Range;
+
+/// A key/value assignment: the key and the value (without quotes), as ranges of the text.
+#[derive(Debug, Clone)]
+pub(crate) struct Pair {
+    pub(crate) key: Range<usize>,
+    pub(crate) value: Range<usize>,
+}
+
+/// The assignment pattern: a key not glued to a preceding key character, an optional quote,
+/// `:` or `=`, then a double-quoted, single-quoted or bare value (a bare value may carry an
+/// auth scheme such as `Bearer `). Unbounded repetitions keep the automaton small.
+pub(crate) const PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])["']?[A-Za-z0-9_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*["']?[ \t]*[:=][ \t]*(?:"[^"\r\n]+"|'[^'\r\n]+'|(?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]+)"#;
+
+fn key_start(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+fn key_byte(b: u8) -> bool {
+    key_start(b) || b == b'.' || b == b'-'
+}
+
+/// Splits one match of [`PATTERN`] found at `offset`.
+pub(crate) fn split(m: &[u8], offset: usize) -> Option<Pair> {
+    let start = m.iter().position(|&b| key_start(b))?;
+    let end = start + m[start..].iter().take_while(|&&b| key_byte(b)).count();
+    let mut i = end;
+    while m
+        .get(i)
+        .is_some_and(|b| matches!(b, b'"' | b'\'' | b' ' | b'\t'))
+    {
+        i += 1;
+    }
+    if !matches!(m.get(i), Some(b':' | b'=')) {
+        return None;
+    }
+    i += 1;
+    while m.get(i).is_some_and(|b| matches!(b, b' ' | b'\t')) {
+        i += 1;
+    }
+    let value = match m.get(i) {
+        Some(b'"' | b'\'') if m.len() >= i + 2 => i + 1..m.len() - 1,
+        Some(_) => i..m.len(),
+        None => return None,
+    };
+    Some(Pair {
+        key: offset + start..offset + end,
+        value: offset + value.start..offset + value.end,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::bytes::Regex;
+
+    fn pairs(text: &str) -> Vec<(String, String)> {
+        let re = Regex::new(PATTERN).unwrap();
+        re.find_iter(text.as_bytes())
+            .filter_map(|m| split(m.as_bytes(), m.start()))
+            .map(|p| (text[p.key].to_owned(), text[p.value].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn splits_assignments() {
+        assert_eq!(
+            pairs(
+                r#"x db_password=Tr0ub4dor#3x; "patientId": 17, 'k':'v v' Authorization: Bearer abc"#
+            ),
+            [
+                ("db_password".into(), "Tr0ub4dor#3x".into()),
+                ("patientId".into(), "17".into()),
+                ("k".into(), "v v".into()),
+                ("Authorization".into(), "Bearer abc".into()),
+            ]
+        );
+        assert_eq!(pairs("pаtient_id=5"), [("pаtient_id".into(), "5".into())]);
+    }
+}
