@@ -51,6 +51,22 @@ pub(crate) struct Executed {
     pub(crate) peak_memory_bytes: u64,
 }
 
+impl Executed {
+    /// A guest stopped by `limit` before it started: no output, no time, no resources.
+    pub(crate) fn not_started(limit: Limit) -> Self {
+        Self {
+            outcome: Outcome::LimitExceeded {
+                limit,
+                stdout: Vec::new(),
+                stderr: Vec::new(),
+            },
+            elapsed: Duration::ZERO,
+            fuel_consumed: None,
+            peak_memory_bytes: 0,
+        }
+    }
+}
+
 /// Instantiates `pre` in a fresh store and runs `_start` under `job.limits`.
 ///
 /// The deadline is enforced twice, for the two places a guest can spend time: in wasm code,

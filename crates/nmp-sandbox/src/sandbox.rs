@@ -20,8 +20,8 @@ use self::prepare::Prepared;
 use self::ticker::Ticker;
 use crate::cache::{DiskCache, MemoryCache};
 use crate::compile::Compiler;
-use crate::exec::{self, Job, State};
-use crate::{Config, Error, Limits, Mount, Outcome, Run, Stats, mount};
+use crate::exec::{self, Executed, Job, State};
+use crate::{Config, Error, Limits, Mount, Run, Stats, mount};
 
 /// Runs validated WebAssembly modules under limits over read-only data.
 ///
@@ -120,34 +120,20 @@ impl Sandbox {
             max: self.runs.max(),
         })?;
         let prepared = self.prepare(wasm)?;
-        let pre = match prepared.ready {
-            Prepared::Ready(pre) => pre,
-            Prepared::Refused(limit) => {
-                let outcome = Outcome::LimitExceeded {
-                    limit,
-                    stdout: Vec::new(),
-                    stderr: Vec::new(),
+        let executed = match prepared.ready {
+            Prepared::Ready(pre) => {
+                let job = Job {
+                    engine: &self.engine,
+                    runtime: self.runtime(),
+                    config: &self.config,
+                    limits,
+                    input,
+                    mounts,
                 };
-                let stats = Stats {
-                    wall_time: started.elapsed(),
-                    compile_time: prepared.elapsed,
-                    exec_time: std::time::Duration::ZERO,
-                    fuel_consumed: None,
-                    peak_memory_bytes: 0,
-                    cache: prepared.cache,
-                };
-                return Ok(Run { outcome, stats });
+                exec::execute(&job, &pre)?
             }
+            Prepared::Refused(limit) => Executed::not_started(limit),
         };
-        let job = Job {
-            engine: &self.engine,
-            runtime: self.runtime(),
-            config: &self.config,
-            limits,
-            input,
-            mounts,
-        };
-        let executed = exec::execute(&job, &pre)?;
         let stats = Stats {
             wall_time: started.elapsed(),
             compile_time: prepared.elapsed,

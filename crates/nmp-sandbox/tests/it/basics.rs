@@ -18,7 +18,10 @@ fn returning_from_start_completes_with_zero() {
     let run = run(command(r#"(func (export "_start"))"#), b"", vec![]);
     assert!(run.outcome.is_success(), "{run:?}");
     assert_eq!(run.stats.cache, CacheHit::Miss);
-    assert!(run.stats.fuel_consumed.is_some());
+    assert_eq!(
+        run.stats.fuel_consumed, None,
+        "the test sandbox is unmetered"
+    );
 }
 
 #[test]
@@ -186,6 +189,26 @@ fn a_compile_past_its_deadline_is_a_limit() {
             run.outcome,
             Outcome::LimitExceeded {
                 limit: Limit::CompileTime,
+                ..
+            }
+        ),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn an_out_of_bounds_pointer_to_wasi_is_a_host_call_trap() {
+    // WASI requires a call that must dereference an out-of-bounds pointer to trap.
+    let module = command(
+        r#"(func (export "_start")
+             (drop (call $fd_write (i32.const 1) (i32.const -16) (i32.const 1) (i32.const 8))))"#,
+    );
+    let run = run(module, b"", vec![]);
+    assert!(
+        matches!(
+            run.outcome,
+            Outcome::Trapped {
+                trap: TrapKind::HostCall,
                 ..
             }
         ),

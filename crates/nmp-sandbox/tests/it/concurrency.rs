@@ -26,7 +26,7 @@ fn long_sandbox(max_runs: usize) -> Arc<Sandbox> {
     let config = Config {
         limits: Limits {
             timeout: Duration::from_secs(3),
-            ..Limits::default()
+            ..config().limits
         },
         max_concurrent_runs: max_runs,
         ..config()
@@ -75,7 +75,8 @@ fn a_hostile_run_does_not_disturb_honest_runs() {
             !spinner_done.load(Ordering::SeqCst),
             "the honest runs finished while the spinner was still running"
         );
-        assert!(matches!(spinner.join().unwrap(), Outcome::TimedOut { .. }));
+        let outcome = spinner.join().unwrap();
+        assert!(matches!(outcome, Outcome::TimedOut { .. }), "{outcome:?}");
     });
 }
 
@@ -92,6 +93,7 @@ fn runs_beyond_the_bound_are_refused_not_queued() {
                 other => panic!("expected TooManyRuns while the spinner runs, got {other:?}"),
             }
         }
-        assert!(matches!(spinner.join().unwrap(), Outcome::TimedOut { .. }));
+        let outcome = spinner.join().unwrap();
+        assert!(matches!(outcome, Outcome::TimedOut { .. }), "{outcome:?}");
     });
 }

@@ -12,11 +12,14 @@ const HARNESS_BOUND: Duration = Duration::from_secs(60);
 /// A deadline short enough for tests yet far above any honest test guest's needs.
 pub(crate) const SHORT_TIMEOUT: Duration = Duration::from_millis(300);
 
-/// Default config, with the short timeout as the sandbox-wide default.
+/// Default config, with the short timeout as the sandbox-wide default, unmetered so that
+/// spinning guests end by the clock however fast the machine (tests that meter set fuel per
+/// run).
 pub(crate) fn config() -> Config {
     Config {
         limits: Limits {
             timeout: SHORT_TIMEOUT,
+            fuel: None,
             ..Limits::default()
         },
         max_concurrent_runs: 4,
