@@ -1,5 +1,5 @@
 //! Scans JSON Lines corpus files (`{"id": ..., "input": ...}` per line) and prints one JSON line
-//! per case (`id`, `flagged`, `categories`), then a `timing` line with the bytes scanned and the
+//! per case (`id`, `flagged`, `categories`, `rules`), then a `timing` line with the bytes scanned and the
 //! seconds spent over `--repeat` passes. `scripts/egress-compare.py` reads this output.
 //!
 //! `cargo run --release -p nmp-egress --example scan_corpus -- [--repeat N] [--config FILE] FILE...`
@@ -53,9 +53,17 @@ fn main() -> anyhow::Result<()> {
         let mut categories: Vec<_> = scan.report.findings.iter().map(|f| f.category).collect();
         categories.sort();
         categories.dedup();
+        let mut rules: Vec<&str> = scan
+            .report
+            .findings
+            .iter()
+            .map(|f| f.rule.as_str())
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
         println!(
             "{}",
-            json!({"id": case.id, "flagged": scan.verdict != Verdict::Pass, "categories": categories})
+            json!({"id": case.id, "flagged": scan.verdict != Verdict::Pass, "categories": categories, "rules": rules})
         );
     }
     let bytes: usize = cases.iter().map(|c| c.input.len()).sum();

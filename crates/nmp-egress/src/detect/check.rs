@@ -161,9 +161,11 @@ pub(crate) fn ipv4(hay: &[u8], m: Range<usize>) -> bool {
     }
 }
 
-/// IPv6 that parses, excluding `::` and `::1`, not glued to more hex or colons.
+/// IPv6 that parses, excluding `::` and `::1`, not glued to letters, digits, colons or dots
+/// (so `Sha256::digest` in source code is not an address).
 pub(crate) fn ipv6(hay: &[u8], m: Range<usize>) -> bool {
-    let glued = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    let glued =
+        |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b':' || b == b'.');
     if glued(byte_before(hay, &m)) || glued(hay.get(m.end).copied()) {
         return false;
     }
@@ -288,6 +290,7 @@ mod tests {
         assert!(!ipv4(b"1.2.3.4.5", 0..7));
         assert!(whole(ipv6, "2001:db8::8a2e:370:7334"));
         assert!(!whole(ipv6, "::1"));
+        assert!(!ipv6(b"Sha256::digest", 2..7));
     }
 
     #[test]

@@ -206,6 +206,13 @@ fn person_name(text: &str) -> bool {
         })
 }
 
+/// `alice_secret.diffie_hellman`: a member access in quoted code, not a password.
+fn dotted_identifier(text: &str) -> bool {
+    let mut parts = text.split('.');
+    let ident = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_');
+    text.contains('.') && parts.all(ident)
+}
+
 /// A credential-shaped value: at least 8 characters, two character classes, 3 bits/char of
 /// entropy, and not a mask, a variable reference, a path or a "none" word.
 fn credential_like(text: &str) -> bool {
@@ -231,6 +238,10 @@ fn credential_like(text: &str) -> bool {
         || text.starts_with('/')
         || text.starts_with('~')
         || text.starts_with("./");
+    // Source code quoted in logs or docs (`hash_password::<Sha256>(...)`, `token: init()`).
+    let code = ["::", "()", "->", "=>"].iter().any(|t| text.contains(t))
+        || text.starts_with([':', '<', '(', '&', '*'])
+        || dotted_identifier(text);
     let classes = [
         text.bytes().any(|b| b.is_ascii_lowercase()),
         text.bytes().any(|b| b.is_ascii_uppercase()),
@@ -243,6 +254,7 @@ fn credential_like(text: &str) -> bool {
     text.len() >= 8
         && !masked
         && !reference
+        && !code
         && !NON_VALUES.contains(&folded.as_str())
         && classes >= 2
         && entropy(text) >= 3.0
@@ -282,6 +294,8 @@ mod tests {
             Some(FieldRule::Credential)
         );
         assert_eq!(eval("password", "********"), None);
+        assert_eq!(eval("token", "cpuid_aes_sha::InitToken"), None);
+        assert_eq!(eval("shared_secret", "alice_secret.diffie_hellman"), None);
         assert_eq!(eval("api_key", "${API_KEY}"), None);
         assert_eq!(eval("password", "[REDACTED:credential]"), None);
         assert_eq!(eval("tokenCount", "Tr0ub4dor&3x"), None);
