@@ -173,7 +173,9 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     let has_letter = || text.chars().any(char::is_alphabetic);
     match class {
         KeyClass::Plain | KeyClass::Restricted(_) | KeyClass::Dob => None,
-        KeyClass::Address => has_letter().then_some(FieldRule::Address),
+        // In free text `address = /ip4/...` is code or config; a postal address has words.
+        KeyClass::Address => (has_letter() && (source == Source::Json || text.contains(' ')))
+            .then_some(FieldRule::Address),
         KeyClass::Name => has_letter().then_some(FieldRule::Name),
         KeyClass::GenericName => {
             (source == Source::Json && person_name(text)).then_some(FieldRule::Name)
