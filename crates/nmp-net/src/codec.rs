@@ -1,0 +1,243 @@
+//! Length-delimited protobuf framing shared by every `nmp.v1` libp2p protocol.
+//!
+//! A frame is an unsigned LEB128 varint length followed by that many bytes of one encoded
+//! message. The length is checked against the caller's maximum before any buffer is allocated.
+
+use std::io;
+
+use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use prost::Message;
+
+/// The longest varint this reader accepts: ten bytes carry 64 bits.
+const MAX_VARINT_BYTES: usize = 10;
+
+/// Why a frame could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FrameError {
+    /// The stream ended cleanly before the first byte of a frame; nothing was lost.
+    #[error("stream closed")]
+    Closed,
+    /// The announced length exceeds the limit; nothing beyond the length prefix was read.
+    #[error("frame of {len} bytes exceeds the {max}-byte limit")]
+    TooLarge {
+        /// The length the peer announced.
+        len: u64,
+        /// The limit in force.
+        max: usize,
+    },
+    /// The stream ended inside a frame (in its length prefix or its body).
+    #[error("stream ended inside a frame")]
+    Truncated,
+    /// The length prefix is not a valid varint of at most ten bytes.
+    #[error("malformed length prefix")]
+    BadLength,
+    /// The frame body is not the expected protobuf message.
+    #[error("malformed message")]
+    Malformed(#[source] prost::DecodeError),
+    /// The underlying stream failed.
+    #[error("stream i/o failed")]
+    Io(#[source] io::Error),
+}
+
+impl From<io::Error> for FrameError {
+    fn from(err: io::Error) -> Self {
+        if err.kind() == io::ErrorKind::UnexpectedEof {
+            Self::Truncated
+        } else {
+            Self::Io(err)
+        }
+    }
+}
+
+impl From<FrameError> for io::Error {
+    fn from(err: FrameError) -> Self {
+        match err {
+            FrameError::Io(err) => err,
+            FrameError::Closed | FrameError::Truncated => {
+                io::Error::new(io::ErrorKind::UnexpectedEof, err)
+            }
+            other => io::Error::new(io::ErrorKind::InvalidData, other),
+        }
+    }
+}
+
+/// Encodes `message` as one frame: varint length, then the message bytes.
+pub fn encode<M: Message>(message: &M) -> Vec<u8> {
+    message.encode_length_delimited_to_vec()
+}
+
+/// Reads one frame body of at most `max` bytes.
+///
+/// Returns [`FrameError::Closed`] when the stream ends before the first byte. Cancel-safe only
+/// between frames: dropping the future mid-frame leaves the stream unusable.
+pub async fn read_frame<R: AsyncRead + Unpin>(
+    io: &mut R,
+    max: usize,
+) -> Result<Vec<u8>, FrameError> {
+    let len = read_length(io).await?;
+    let Some(len) = usize::try_from(len).ok().filter(|len| *len <= max) else {
+        return Err(FrameError::TooLarge { len, max });
+    };
+    let mut body = vec![0; len];
+    io.read_exact(&mut body).await?;
+    Ok(body)
+}
+
+/// Reads one frame of at most `max` bytes and decodes it as `M`.
+pub async fn read_message<M, R>(io: &mut R, max: usize) -> Result<M, FrameError>
+where
+    M: Message + Default,
+    R: AsyncRead + Unpin,
+{
+    let body = read_frame(io, max).await?;
+    M::decode(body.as_slice()).map_err(FrameError::Malformed)
+}
+
+/// Writes `message` as one frame and flushes; refuses messages longer than `max` bytes.
+pub async fn write_message<M, W>(io: &mut W, message: &M, max: usize) -> Result<(), FrameError>
+where
+    M: Message,
+    W: AsyncWrite + Unpin,
+{
+    let len = message.encoded_len();
+    if len > max {
+        return Err(FrameError::TooLarge {
+            len: len as u64,
+            max,
+        });
+    }
+    io.write_all(&encode(message)).await?;
+    io.flush().await?;
+    Ok(())
+}
+
+async fn read_length<R: AsyncRead + Unpin>(io: &mut R) -> Result<u64, FrameError> {
+    let mut value = 0u64;
+    for index in 0..MAX_VARINT_BYTES {
+        let mut byte = [0u8; 1];
+        if io.read(&mut byte).await? == 0 {
+            return Err(if index == 0 {
+                FrameError::Closed
+            } else {
+                FrameError::Truncated
+            });
+        }
+        let bits = u64::from(byte[0] & 0x7f);
+        let shift = 7 * index as u32;
+        if index == MAX_VARINT_BYTES - 1 && bits > 1 {
+            return Err(FrameError::BadLength);
+        }
+        value |= bits << shift;
+        if byte[0] & 0x80 == 0 {
+            return Ok(value);
+        }
+    }
+    Err(FrameError::BadLength)
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::executor::block_on;
+    use futures::io::Cursor;
+    use nmp_wire::pb;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn read(bytes: &[u8], max: usize) -> Result<Vec<u8>, FrameError> {
+        block_on(read_frame(&mut Cursor::new(bytes), max))
+    }
+
+    proptest! {
+        #[test]
+        fn round_trip(request_id in proptest::collection::vec(any::<u8>(), 0..64),
+                      capability in "[a-z./]{0,40}") {
+            let message = pb::LogicRequest { request_id, capability, ..Default::default() };
+            let mut wire = Vec::new();
+            block_on(write_message(&mut Cursor::new(&mut wire), &message, 1 << 20)).unwrap();
+            prop_assert_eq!(wire.clone(), encode(&message));
+            let decoded: pb::LogicRequest =
+                block_on(read_message(&mut Cursor::new(&wire), 1 << 20)).unwrap();
+            prop_assert_eq!(decoded, message);
+        }
+
+        #[test]
+        fn hostile_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let _ = block_on(read_message::<pb::LogicRequest, _>(&mut Cursor::new(&bytes), 128));
+        }
+
+        #[test]
+        fn truncated_body_is_truncated(len in 1usize..200, cut in 0usize..200) {
+            let cut = cut % len;
+            let mut wire = encode_len(len as u64);
+            wire.extend(std::iter::repeat_n(0u8, cut));
+            prop_assert!(matches!(read(&wire, 1024), Err(FrameError::Truncated)));
+        }
+    }
+
+    fn encode_len(len: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        prost::encoding::encode_varint(len, &mut out);
+        out
+    }
+
+    #[test]
+    fn empty_stream_is_closed() {
+        assert!(matches!(read(&[], 16), Err(FrameError::Closed)));
+    }
+
+    #[test]
+    fn oversized_length_is_refused_before_reading() {
+        let wire = encode_len(u64::MAX);
+        assert!(matches!(
+            read(&wire, 16),
+            Err(FrameError::TooLarge {
+                len: u64::MAX,
+                max: 16
+            })
+        ));
+        let wire = encode_len(17);
+        assert!(matches!(
+            read(&wire, 16),
+            Err(FrameError::TooLarge { len: 17, .. })
+        ));
+    }
+
+    #[test]
+    fn overlong_varint_is_bad_length() {
+        assert!(matches!(read(&[0xff; 11], 16), Err(FrameError::BadLength)));
+        let mut eleventh_bit = vec![0xff; 9];
+        eleventh_bit.push(0x02);
+        assert!(matches!(
+            read(&eleventh_bit, 16),
+            Err(FrameError::BadLength)
+        ));
+    }
+
+    #[test]
+    fn truncated_prefix_is_truncated() {
+        assert!(matches!(read(&[0x80], 16), Err(FrameError::Truncated)));
+    }
+
+    #[test]
+    fn garbage_body_is_malformed() {
+        let mut wire = encode_len(3);
+        wire.extend([0xff, 0xff, 0xff]);
+        let result = block_on(read_message::<pb::LogicRequest, _>(
+            &mut Cursor::new(&wire),
+            16,
+        ));
+        assert!(matches!(result, Err(FrameError::Malformed(_))));
+    }
+
+    #[test]
+    fn oversized_write_is_refused() {
+        let message = pb::LogicRequest {
+            request_id: vec![1; 32],
+            ..Default::default()
+        };
+        let result = block_on(write_message(&mut Cursor::new(Vec::new()), &message, 8));
+        assert!(matches!(result, Err(FrameError::TooLarge { .. })));
+    }
+}

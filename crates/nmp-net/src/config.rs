@@ -1,0 +1,94 @@
+//! [`Config`]: every knob and limit of a mesh node, with its default.
+
+use std::time::Duration;
+
+use libp2p::Multiaddr;
+
+/// How a [`Mesh`](crate::Mesh) listens, whom it bootstraps from, and every limit it enforces.
+///
+/// `Config::default()` listens on nothing; tests and nodes set [`Config::listen`] (for example
+/// [`Config::loopback`]). Every limit below is enforced, and what happens at the limit is
+/// stated on the field.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Addresses to listen on: TCP (`/ip4/…/tcp/N`), QUIC (`/ip4/…/udp/N/quic-v1`) and
+    /// WebSocket (`/ip4/…/tcp/N/ws`). Defaults to none.
+    pub listen: Vec<Multiaddr>,
+    /// Bootstrap peers, each a full address ending in `/p2p/<peer id>`. They seed the
+    /// Kademlia routing table and are dialled at start. Defaults to none.
+    pub bootstrap: Vec<Multiaddr>,
+    /// Established connections allowed per peer; further ones are denied. Defaults to 2.
+    pub max_connections_per_peer: u32,
+    /// Established connections allowed in total; further ones are denied. Defaults to 256.
+    pub max_connections: u32,
+    /// Incoming connections still in their handshake; further ones are denied. Defaults to 64.
+    pub max_pending_incoming: u32,
+    /// How long a connection with no open stream stays up. Defaults to 30 s.
+    pub idle_timeout: Duration,
+    /// Deadline for one `/nmp/info/1` exchange and for reading the request of a
+    /// `/nmp/logic/1` stream; a peer slower than this gets an error or a reset. Defaults to 10 s.
+    pub request_timeout: Duration,
+    /// Concurrent inbound `/nmp/info/1` streams per connection; further ones are refused.
+    /// Defaults to 16.
+    pub max_info_streams: usize,
+    /// Concurrent inbound `/nmp/logic/1` streams per peer; further ones are reset at once.
+    /// Defaults to 8.
+    pub max_logic_streams_per_peer: usize,
+    /// Largest frame read or written on any stream; larger ones fail with
+    /// [`FrameError::TooLarge`](crate::FrameError::TooLarge) and reset the stream. Defaults to
+    /// [`nmp_wire::limits::MAX_FRAME_BYTES`] (24 MiB).
+    pub max_frame_bytes: usize,
+    /// Capacity of the inbound queue handed to the node; when it is full, new requests are
+    /// refused (info) or reset (logic) rather than queued. Defaults to 64.
+    pub inbound_queue: usize,
+    /// Capacity of the command queue from [`Mesh`](crate::Mesh) handles to the swarm task;
+    /// callers wait when it is full. Defaults to 64.
+    pub command_queue: usize,
+    /// How often this node republishes its provider records. Defaults to 12 h (Kademlia's own
+    /// default); records expire after [`Config::provider_ttl`].
+    pub provider_republish: Duration,
+    /// How long other peers keep a provider record of ours. Defaults to 48 h.
+    pub provider_ttl: Duration,
+    /// Deadline of one Kademlia query (provide or lookup). Defaults to 30 s.
+    pub query_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: Vec::new(),
+            bootstrap: Vec::new(),
+            max_connections_per_peer: 2,
+            max_connections: 256,
+            max_pending_incoming: 64,
+            idle_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(10),
+            max_info_streams: 16,
+            max_logic_streams_per_peer: 8,
+            max_frame_bytes: nmp_wire::limits::MAX_FRAME_BYTES,
+            inbound_queue: 64,
+            command_queue: 64,
+            provider_republish: Duration::from_secs(12 * 60 * 60),
+            provider_ttl: Duration::from_secs(48 * 60 * 60),
+            query_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Config {
+    /// The defaults, listening on ephemeral 127.0.0.1 ports for TCP, QUIC and WebSocket.
+    pub fn loopback() -> Self {
+        let listen = [
+            "/ip4/127.0.0.1/tcp/0",
+            "/ip4/127.0.0.1/udp/0/quic-v1",
+            "/ip4/127.0.0.1/tcp/0/ws",
+        ]
+        .iter()
+        .map(|addr| addr.parse().expect("literal multiaddr is valid"))
+        .collect();
+        Self {
+            listen,
+            ..Self::default()
+        }
+    }
+}

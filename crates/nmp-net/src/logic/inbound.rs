@@ -1,0 +1,167 @@
+//! The node side of `/nmp/logic/1`: per-peer stream limits, reading the request, and the
+//! handles the node answers and watches through.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures::io::{ReadHalf, WriteHalf};
+use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
+use libp2p::PeerId;
+use nmp_wire::pb;
+use tokio::sync::mpsc;
+
+use crate::codec;
+use crate::config::Config;
+use crate::error::Error;
+use crate::mesh::Incoming;
+
+type Active = Arc<Mutex<HashMap<PeerId, usize>>>;
+
+/// Accepts inbound logic streams, at most [`Config::max_logic_streams_per_peer`] per peer at
+/// once; streams over the limit, or whose request is late or malformed, are reset.
+pub(crate) async fn accept(
+    mut incoming: libp2p_stream::IncomingStreams,
+    inbound: mpsc::Sender<Incoming>,
+    config: Config,
+) {
+    let active = Active::default();
+    while let Some((peer, stream)) = incoming.next().await {
+        let Some(permit) = Permit::acquire(&active, peer, config.max_logic_streams_per_peer) else {
+            continue;
+        };
+        tokio::spawn(read_request(
+            stream,
+            permit,
+            inbound.clone(),
+            config.clone(),
+        ));
+    }
+}
+
+async fn read_request(
+    mut stream: libp2p::Stream,
+    permit: Permit,
+    inbound: mpsc::Sender<Incoming>,
+    config: Config,
+) {
+    let read = codec::read_message::<pb::LogicRequest, _>(&mut stream, config.max_frame_bytes);
+    let Ok(Ok(request)) = tokio::time::timeout(config.request_timeout, read).await else {
+        return;
+    };
+    let (reader, writer) = stream.split();
+    let stream = LogicStream {
+        request,
+        sender: LogicSender {
+            peer: permit.peer,
+            writer,
+            max_frame_bytes: config.max_frame_bytes,
+            _permit: permit,
+        },
+        closed: LogicClosed { reader },
+    };
+    // A full queue resets the stream: the node is saturated and says so at once.
+    let _ = inbound.try_send(Incoming::Logic(Box::new(stream)));
+}
+
+/// One slot of a peer's inbound stream budget, released on drop.
+#[derive(Debug)]
+struct Permit {
+    peer: PeerId,
+    active: Active,
+}
+
+impl Permit {
+    fn acquire(active: &Active, peer: PeerId, max: usize) -> Option<Self> {
+        let mut counts = active.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = counts.entry(peer).or_default();
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(Self {
+            peer,
+            active: active.clone(),
+        })
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut counts = self.active.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = counts.get_mut(&self.peer) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.peer);
+            }
+        }
+    }
+}
+
+/// An inbound logic stream whose request has been read.
+///
+/// Dropping it (or its parts) resets the stream; the agent sees an error.
+#[derive(Debug)]
+pub struct LogicStream {
+    request: pb::LogicRequest,
+    sender: LogicSender,
+    closed: LogicClosed,
+}
+
+impl LogicStream {
+    /// The peer that opened the stream.
+    pub fn peer(&self) -> PeerId {
+        self.sender.peer
+    }
+
+    /// The request the agent sent.
+    pub fn request(&self) -> &pb::LogicRequest {
+        &self.request
+    }
+
+    /// Splits the stream into the request, the response writer and the cancellation signal,
+    /// so a job can report progress while another task watches for the agent leaving.
+    pub fn into_parts(self) -> (pb::LogicRequest, LogicSender, LogicClosed) {
+        (self.request, self.sender, self.closed)
+    }
+}
+
+/// Writes `LogicResponse` frames to the agent; holds one of the peer's stream slots.
+#[derive(Debug)]
+pub struct LogicSender {
+    peer: PeerId,
+    writer: WriteHalf<libp2p::Stream>,
+    max_frame_bytes: usize,
+    _permit: Permit,
+}
+
+impl LogicSender {
+    /// Writes one response frame and flushes it.
+    ///
+    /// Fails with [`Error::Frame`] when the response exceeds the frame limit or the agent has
+    /// gone (its stream is closed or reset); the job can then stop.
+    pub async fn send(&mut self, response: &pb::LogicResponse) -> Result<(), Error> {
+        Ok(codec::write_message(&mut self.writer, response, self.max_frame_bytes).await?)
+    }
+
+    /// Closes the node's side of the stream after the last response.
+    pub async fn finish(mut self) -> Result<(), Error> {
+        self.writer
+            .close()
+            .await
+            .map_err(|err| Error::Frame(err.into()))
+    }
+}
+
+/// Resolves when the agent abandons the stream.
+#[derive(Debug)]
+pub struct LogicClosed {
+    reader: ReadHalf<libp2p::Stream>,
+}
+
+impl LogicClosed {
+    /// Waits until the agent closes or resets the stream, or sends anything after its request
+    /// (which the protocol forbids): in every case the job should be cancelled. Cancel-safe.
+    pub async fn wait(mut self) {
+        let _ = self.reader.read(&mut [0u8; 1]).await;
+    }
+}

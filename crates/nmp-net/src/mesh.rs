@@ -1,0 +1,187 @@
+//! [`Mesh`]: the handle to a running libp2p swarm, and [`Inbound`]: what peers ask of us.
+
+mod driver;
+
+use libp2p::identity::Keypair;
+use libp2p::kad::RecordKey;
+use libp2p::request_response::ResponseChannel;
+use libp2p::{Multiaddr, PeerId};
+use nmp_wire::pb;
+use sha2::{Digest, Sha256};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::info::InfoRequest;
+use crate::logic::{self, LogicResponses, LogicStream};
+
+/// A request from the handle to the swarm task; each carries its own reply channel.
+#[derive(Debug)]
+pub(crate) enum Command {
+    ListenAddrs(oneshot::Sender<Vec<Multiaddr>>),
+    Dial(Multiaddr, oneshot::Sender<Result<PeerId, Error>>),
+    Provide(RecordKey, oneshot::Sender<Result<(), Error>>),
+    FindProviders(RecordKey, oneshot::Sender<Vec<PeerId>>),
+    Describe(
+        PeerId,
+        oneshot::Sender<Result<pb::SignedCapabilityDocument, Error>>,
+    ),
+    Respond {
+        channel: ResponseChannel<pb::SignedCapabilityDocument>,
+        document: pb::SignedCapabilityDocument,
+    },
+}
+
+/// One thing a peer asks of this node.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Incoming {
+    /// A `/nmp/info/1` describe request.
+    Info(InfoRequest),
+    /// A `/nmp/logic/1` stream with its request already read.
+    Logic(Box<LogicStream>),
+}
+
+/// The node side's queue of [`Incoming`] requests, bounded by [`Config::inbound_queue`].
+///
+/// While it is full, new requests are refused or reset rather than queued. Dropping it makes
+/// the mesh refuse every inbound request.
+#[derive(Debug)]
+pub struct Inbound {
+    receiver: mpsc::Receiver<Incoming>,
+}
+
+impl Inbound {
+    /// The next inbound request; `None` once the mesh has shut down. Cancel-safe.
+    pub async fn next(&mut self) -> Option<Incoming> {
+        self.receiver.recv().await
+    }
+}
+
+/// A handle to one running mesh node; cheap to clone.
+///
+/// The swarm runs in a spawned tokio task that stops when every handle (and every pending
+/// [`InfoRequest`]) is gone. Every method fails with [`Error::Shutdown`] once it has stopped.
+#[derive(Clone)]
+pub struct Mesh {
+    peer_id: PeerId,
+    commands: mpsc::Sender<Command>,
+    streams: libp2p_stream::Control,
+    max_frame_bytes: usize,
+}
+
+impl std::fmt::Debug for Mesh {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mesh")
+            .field("peer_id", &self.peer_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Mesh {
+    /// Starts a mesh node with identity `keypair`: binds every [`Config::listen`] address,
+    /// waits until each reports its address, dials the bootstrap peers and spawns the swarm.
+    ///
+    /// Fails when a transport cannot be built, an address cannot be bound or reports nothing
+    /// within [`Config::request_timeout`], or a bootstrap address lacks its peer id. Must be
+    /// called inside a tokio runtime.
+    pub async fn bind(keypair: Keypair, config: Config) -> Result<(Self, Inbound), Error> {
+        let peer_id = keypair.public().to_peer_id();
+        let (inbound_tx, receiver) = mpsc::channel(config.inbound_queue);
+        let (commands, command_rx) = mpsc::channel(config.command_queue);
+        let (streams, incoming) =
+            driver::start(keypair, &config, command_rx, &commands, &inbound_tx).await?;
+        tokio::spawn(logic::accept(incoming, inbound_tx, config.clone()));
+        let mesh = Self {
+            peer_id,
+            commands,
+            streams,
+            max_frame_bytes: config.max_frame_bytes,
+        };
+        Ok((mesh, Inbound { receiver }))
+    }
+
+    /// This node's peer id.
+    pub fn peer_id(&self) -> PeerId {
+        self.peer_id
+    }
+
+    /// The addresses this node listens on, one or more per configured listener.
+    pub async fn listen_addrs(&self) -> Result<Vec<Multiaddr>, Error> {
+        self.ask(Command::ListenAddrs).await
+    }
+
+    /// Dials `addr` and waits for the connection; returns the remote peer id.
+    ///
+    /// Fails with [`Error::Dial`] when the address is unreachable, the handshake fails, or a
+    /// connection limit denies it.
+    pub async fn dial(&self, addr: Multiaddr) -> Result<PeerId, Error> {
+        self.ask(|reply| Command::Dial(addr, reply)).await?
+    }
+
+    /// Announces that this node serves `capability`: a Kademlia provider record under
+    /// `sha256("nmp/v1/cap/" + capability)`, republished every [`Config::provider_republish`].
+    ///
+    /// Fails with [`Error::Provide`] when no peer accepted the record within
+    /// [`Config::query_timeout`]; the local record stays and is republished.
+    pub async fn provide(&self, capability: &str) -> Result<(), Error> {
+        let key = capability_key(capability)?;
+        self.ask(|reply| Command::Provide(key, reply)).await?
+    }
+
+    /// Looks `capability` up in the DHT and returns the peers that provide it.
+    ///
+    /// Fails with [`Error::CapabilityTooLong`] past
+    /// [`nmp_wire::limits::MAX_CAPABILITY_BYTES`], as does [`Mesh::provide`].
+    ///
+    /// Ends when the query completes or after [`Config::query_timeout`], returning whatever
+    /// was found by then (possibly nothing).
+    pub async fn find_providers(&self, capability: &str) -> Result<Vec<PeerId>, Error> {
+        let key = capability_key(capability)?;
+        self.ask(|reply| Command::FindProviders(key, reply)).await
+    }
+
+    /// Asks `peer` for its signed capability document over `/nmp/info/1`.
+    ///
+    /// The signature is not checked here: callers verify it against `peer` before trusting
+    /// anything in it. Fails with [`Error::Describe`] when the peer is unreachable, does not
+    /// answer within [`Config::request_timeout`] or sends a malformed frame.
+    pub async fn describe(&self, peer: PeerId) -> Result<pb::SignedCapabilityDocument, Error> {
+        self.ask(|reply| Command::Describe(peer, reply)).await?
+    }
+
+    /// Opens a `/nmp/logic/1` stream to `peer`, sends `request` and returns the responses.
+    ///
+    /// Dropping the returned [`LogicResponses`] closes the stream, which tells the node to
+    /// cancel the job.
+    pub async fn open_logic(
+        &self,
+        peer: PeerId,
+        request: &pb::LogicRequest,
+    ) -> Result<LogicResponses, Error> {
+        logic::open(self.streams.clone(), peer, request, self.max_frame_bytes).await
+    }
+
+    async fn ask<T>(
+        &self,
+        command: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T, Error> {
+        let (reply, response) = oneshot::channel();
+        self.commands
+            .send(command(reply))
+            .await
+            .map_err(|_| Error::Shutdown)?;
+        response.await.map_err(|_| Error::Shutdown)
+    }
+}
+
+/// The DHT key of `capability`: `sha256("nmp/v1/cap/" + capability)`.
+///
+/// Fails with [`Error::CapabilityTooLong`] past [`nmp_wire::limits::MAX_CAPABILITY_BYTES`].
+pub(crate) fn capability_key(capability: &str) -> Result<RecordKey, Error> {
+    if capability.len() > nmp_wire::limits::MAX_CAPABILITY_BYTES {
+        return Err(Error::CapabilityTooLong(capability.len()));
+    }
+    let digest = Sha256::digest(format!("nmp/v1/cap/{capability}"));
+    Ok(RecordKey::new(&digest))
+}

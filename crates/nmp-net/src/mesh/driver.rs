@@ -1,0 +1,300 @@
+//! The swarm task: turns [`Command`]s into libp2p calls and swarm events into replies.
+
+use std::collections::{HashMap, HashSet};
+
+use futures::StreamExt;
+use libp2p::core::ConnectedPoint;
+use libp2p::identity::Keypair;
+use libp2p::kad::{self, GetProvidersOk, QueryId, QueryResult};
+use libp2p::multiaddr::Protocol;
+use libp2p::request_response::{self, OutboundRequestId};
+use libp2p::swarm::dial_opts::DialOpts;
+use libp2p::swarm::{ConnectionId, SwarmEvent};
+use libp2p::{PeerId, Swarm, identify};
+use nmp_wire::pb;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{Command, Incoming};
+use crate::config::Config;
+use crate::error::Error;
+use crate::info::InfoRequest;
+use crate::swarm::{self, Behaviour, BehaviourEvent, KAD_PROTOCOL};
+
+type Reply<T> = oneshot::Sender<T>;
+
+/// The swarm and the replies it still owes.
+struct Driver {
+    swarm: Swarm<Behaviour>,
+    commands: mpsc::WeakSender<Command>,
+    inbound: mpsc::Sender<Incoming>,
+    dials: HashMap<ConnectionId, Reply<Result<PeerId, Error>>>,
+    provides: HashMap<QueryId, Reply<Result<(), Error>>>,
+    lookups: HashMap<QueryId, (HashSet<PeerId>, Reply<Vec<PeerId>>)>,
+    describes:
+        HashMap<OutboundRequestId, (PeerId, Reply<Result<pb::SignedCapabilityDocument, Error>>)>,
+}
+
+/// Builds and binds the swarm, then spawns its task; returns the stream control and the
+/// inbound `/nmp/logic/1` streams.
+pub(super) async fn start(
+    keypair: Keypair,
+    config: &Config,
+    command_rx: mpsc::Receiver<Command>,
+    commands: &mpsc::Sender<Command>,
+    inbound: &mpsc::Sender<Incoming>,
+) -> Result<(libp2p_stream::Control, libp2p_stream::IncomingStreams), Error> {
+    let mut swarm = swarm::build(keypair, config).await?;
+    listen(&mut swarm, config).await?;
+    bootstrap(&mut swarm, config)?;
+    let mut control = swarm.behaviour().stream.new_control();
+    let incoming = control
+        .accept(crate::logic::PROTOCOL)
+        .expect("a fresh stream behaviour has no protocol registered");
+    let driver = Driver {
+        swarm,
+        commands: commands.downgrade(),
+        inbound: inbound.clone(),
+        dials: HashMap::new(),
+        provides: HashMap::new(),
+        lookups: HashMap::new(),
+        describes: HashMap::new(),
+    };
+    tokio::spawn(driver.run(command_rx));
+    Ok((control, incoming))
+}
+
+/// Binds every listen address and waits until each listener reports one.
+async fn listen(swarm: &mut Swarm<Behaviour>, config: &Config) -> Result<(), Error> {
+    let mut waiting = HashMap::new();
+    for addr in &config.listen {
+        let id = swarm
+            .listen_on(addr.clone())
+            .map_err(|source| Error::Listen {
+                addr: addr.clone(),
+                source: Box::new(source),
+            })?;
+        waiting.insert(id, addr.clone());
+    }
+    let reported = async {
+        while !waiting.is_empty() {
+            match swarm.select_next_some().await {
+                SwarmEvent::NewListenAddr { listener_id, .. } => {
+                    waiting.remove(&listener_id);
+                }
+                SwarmEvent::ListenerClosed {
+                    listener_id,
+                    reason: Err(source),
+                    ..
+                } => {
+                    if let Some(addr) = waiting.remove(&listener_id) {
+                        return Err(Error::Listen {
+                            addr,
+                            source: Box::new(source),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    };
+    tokio::time::timeout(config.request_timeout, reported)
+        .await
+        .map_err(|_| Error::ListenTimeout)?
+}
+
+/// Seeds Kademlia with the bootstrap peers, dials them and starts a bootstrap query.
+fn bootstrap(swarm: &mut Swarm<Behaviour>, config: &Config) -> Result<(), Error> {
+    for addr in &config.bootstrap {
+        let Some(Protocol::P2p(peer)) = addr.iter().last() else {
+            return Err(Error::BootstrapAddress(addr.clone()));
+        };
+        swarm.behaviour_mut().kad.add_address(&peer, addr.clone());
+        // A failed dial is retried by Kademlia's own queries; the mesh still starts.
+        let _ = swarm.dial(addr.clone());
+    }
+    if !config.bootstrap.is_empty() {
+        let _ = swarm.behaviour_mut().kad.bootstrap();
+    }
+    Ok(())
+}
+
+impl Driver {
+    async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
+        loop {
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(command) => self.on_command(command),
+                    None => return,
+                },
+                event = self.swarm.select_next_some() => self.on_event(event),
+            }
+        }
+    }
+
+    fn on_command(&mut self, command: Command) {
+        let swarm = &mut self.swarm;
+        match command {
+            Command::ListenAddrs(reply) => {
+                let _ = reply.send(swarm.listeners().cloned().collect());
+            }
+            Command::Dial(addr, reply) => {
+                let opts = DialOpts::unknown_peer_id().address(addr).build();
+                let id = opts.connection_id();
+                match swarm.dial(opts) {
+                    Ok(()) => {
+                        self.dials.insert(id, reply);
+                    }
+                    Err(err) => {
+                        let _ = reply.send(Err(Error::Dial(Box::new(err))));
+                    }
+                }
+            }
+            Command::Provide(key, reply) => match swarm.behaviour_mut().kad.start_providing(key) {
+                Ok(id) => {
+                    self.provides.insert(id, reply);
+                }
+                Err(err) => {
+                    let _ = reply.send(Err(Error::Provide(Box::new(err))));
+                }
+            },
+            Command::FindProviders(key, reply) => {
+                let id = swarm.behaviour_mut().kad.get_providers(key);
+                self.lookups.insert(id, (HashSet::new(), reply));
+            }
+            Command::Describe(peer, reply) => {
+                let id = swarm
+                    .behaviour_mut()
+                    .info
+                    .send_request(&peer, pb::DescribeRequest {});
+                self.describes.insert(id, (peer, reply));
+            }
+            Command::Respond { channel, document } => {
+                // The asking peer may have gone; it then simply gets no answer.
+                let _ = swarm.behaviour_mut().info.send_response(channel, document);
+            }
+        }
+    }
+
+    fn on_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
+        match event {
+            SwarmEvent::ConnectionEstablished {
+                peer_id,
+                connection_id,
+                endpoint,
+                ..
+            } => {
+                if let Some(reply) = self.dials.remove(&connection_id) {
+                    let _ = reply.send(Ok(peer_id));
+                }
+                if let ConnectedPoint::Dialer { address, .. } = endpoint {
+                    self.swarm
+                        .behaviour_mut()
+                        .kad
+                        .add_address(&peer_id, address);
+                }
+            }
+            SwarmEvent::OutgoingConnectionError {
+                connection_id,
+                error,
+                ..
+            } => {
+                if let Some(reply) = self.dials.remove(&connection_id) {
+                    let _ = reply.send(Err(Error::Dial(Box::new(error))));
+                }
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Identify(event)) => self.on_identify(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Kad(event)) => self.on_kad(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Info(event)) => self.on_info(event),
+            _ => {}
+        }
+    }
+
+    /// Learns the listen addresses of every peer that speaks the NMP DHT.
+    fn on_identify(&mut self, event: identify::Event) {
+        if let identify::Event::Received { peer_id, info, .. } = event
+            && info.protocols.contains(&KAD_PROTOCOL)
+        {
+            for addr in info.listen_addrs {
+                self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
+            }
+        }
+    }
+
+    fn on_kad(&mut self, event: kad::Event) {
+        let kad::Event::OutboundQueryProgressed {
+            id, result, step, ..
+        } = event
+        else {
+            return;
+        };
+        match result {
+            QueryResult::StartProviding(result) => {
+                if let Some(reply) = self.provides.remove(&id) {
+                    let _ = reply.send(
+                        result
+                            .map(drop)
+                            .map_err(|err| Error::Provide(Box::new(err))),
+                    );
+                }
+            }
+            QueryResult::GetProviders(result) => {
+                let Some((found, _)) = self.lookups.get_mut(&id) else {
+                    return;
+                };
+                let finished = match result {
+                    Ok(GetProvidersOk::FoundProviders { providers, .. }) => {
+                        found.extend(providers);
+                        step.last
+                    }
+                    Ok(GetProvidersOk::FinishedWithNoAdditionalRecord { .. }) | Err(_) => true,
+                };
+                if finished && let Some((found, reply)) = self.lookups.remove(&id) {
+                    let _ = reply.send(found.into_iter().collect());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_info(
+        &mut self,
+        event: request_response::Event<pb::DescribeRequest, pb::SignedCapabilityDocument>,
+    ) {
+        match event {
+            request_response::Event::Message { peer, message, .. } => match message {
+                request_response::Message::Request { channel, .. } => {
+                    let Some(commands) = self.commands.upgrade() else {
+                        return;
+                    };
+                    let request = InfoRequest {
+                        peer,
+                        channel,
+                        commands,
+                    };
+                    // A full queue refuses the request: dropping its channel fails it remotely.
+                    let _ = self.inbound.try_send(Incoming::Info(request));
+                }
+                request_response::Message::Response {
+                    request_id,
+                    response,
+                } => {
+                    if let Some((_, reply)) = self.describes.remove(&request_id) {
+                        let _ = reply.send(Ok(response));
+                    }
+                }
+            },
+            request_response::Event::OutboundFailure {
+                request_id, error, ..
+            } => {
+                if let Some((peer, reply)) = self.describes.remove(&request_id) {
+                    let _ = reply.send(Err(Error::Describe {
+                        peer,
+                        source: Box::new(error),
+                    }));
+                }
+            }
+            _ => {}
+        }
+    }
+}
