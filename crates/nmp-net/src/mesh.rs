@@ -1,6 +1,8 @@
 //! [`Mesh`]: the handle to a running libp2p swarm, and [`Inbound`]: what peers ask of us.
 
 mod driver;
+#[cfg(test)]
+mod hostile;
 
 use libp2p::identity::Keypair;
 use libp2p::kad::RecordKey;
