@@ -55,6 +55,10 @@ pub enum Error {
     /// A `/nmp/logic/1` stream to the peer could not be opened.
     #[error("could not open a logic stream")]
     OpenStream(#[source] BoxError),
+    /// Opening a stream and sending the request took longer than the request timeout; the
+    /// stream, if any, was dropped.
+    #[error("timed out")]
+    Timeout,
     /// A frame on a stream was oversized, truncated or malformed, or the stream failed.
     #[error("framing error")]
     Frame(#[from] FrameError),

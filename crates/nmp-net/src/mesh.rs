@@ -69,7 +69,7 @@ pub struct Mesh {
     peer_id: PeerId,
     commands: mpsc::Sender<Command>,
     streams: libp2p_stream::Control,
-    max_frame_bytes: usize,
+    config: Config,
 }
 
 impl std::fmt::Debug for Mesh {
@@ -98,7 +98,7 @@ impl Mesh {
             peer_id,
             commands,
             streams,
-            max_frame_bytes: config.max_frame_bytes,
+            config,
         };
         Ok((mesh, Inbound { receiver }))
     }
@@ -154,14 +154,24 @@ impl Mesh {
 
     /// Opens a `/nmp/logic/1` stream to `peer`, sends `request` and returns the responses.
     ///
-    /// Dropping the returned [`LogicResponses`] closes the stream, which tells the node to
-    /// cancel the job.
+    /// Opening and writing the request must finish within [`Config::request_timeout`], or this
+    /// fails with [`Error::Timeout`]; reading the responses has no deadline here, since jobs
+    /// differ in length: wrap the stream in your own. Dropping the returned
+    /// [`LogicResponses`] closes the stream, which tells the node to cancel the job.
     pub async fn open_logic(
         &self,
         peer: PeerId,
         request: &pb::LogicRequest,
     ) -> Result<LogicResponses, Error> {
-        logic::open(self.streams.clone(), peer, request, self.max_frame_bytes).await
+        let open = logic::open(
+            self.streams.clone(),
+            peer,
+            request,
+            self.config.max_frame_bytes,
+        );
+        tokio::time::timeout(self.config.request_timeout, open)
+            .await
+            .map_err(|_| Error::Timeout)?
     }
 
     async fn ask<T>(

@@ -59,3 +59,32 @@ async fn describe_of_a_silent_node_fails_with_a_typed_error() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn connections_over_the_total_limit_are_denied() {
+    within(async {
+        let config = nmp_net::Config {
+            max_connections: 1,
+            ..nmp_net::Config::loopback()
+        };
+        let (node, inbound) = nmp_net::Mesh::bind(nmp_net::Keypair::generate_ed25519(), config)
+            .await
+            .unwrap();
+        serve(inbound, "node");
+        let addr = address(&node, Transport::Tcp).await;
+        let first = agent(Vec::new()).await;
+        first.dial(addr.clone()).await.unwrap();
+        first.describe(node.peer_id()).await.unwrap();
+
+        // The node drops the second connection as soon as it is established, so either the
+        // dial or the request over it fails.
+        let second = agent(Vec::new()).await;
+        let denied = match second.dial(addr).await {
+            Err(_) => true,
+            Ok(peer) => second.describe(peer).await.is_err(),
+        };
+        assert!(denied, "a second connection was served");
+        first.describe(node.peer_id()).await.unwrap();
+    })
+    .await;
+}
