@@ -4,9 +4,12 @@ use std::time::Duration;
 
 use libp2p::Multiaddr;
 
+use crate::error::Error;
+
 /// How a [`Mesh`](crate::Mesh) listens, whom it bootstraps from, and every limit it enforces.
 ///
-/// `Config::default()` listens on nothing; tests and nodes set [`Config::listen`] (for example
+/// [`Mesh::bind`](crate::Mesh::bind) refuses a config whose queue, stream or frame limits are
+/// zero. `Config::default()` listens on nothing; tests and nodes set [`Config::listen`] (for example
 /// [`Config::loopback`]). Every limit below is enforced, and what happens at the limit is
 /// stated on the field.
 #[derive(Debug, Clone)]
@@ -76,6 +79,24 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Checks the fields that must be positive for the mesh to work at all.
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        let positive = [
+            ("inbound_queue", self.inbound_queue),
+            ("command_queue", self.command_queue),
+            ("max_info_streams", self.max_info_streams),
+            (
+                "max_logic_streams_per_peer",
+                self.max_logic_streams_per_peer,
+            ),
+            ("max_frame_bytes", self.max_frame_bytes),
+        ];
+        match positive.into_iter().find(|(_, value)| *value == 0) {
+            Some((name, _)) => Err(Error::InvalidConfig(name)),
+            None => Ok(()),
+        }
+    }
+
     /// The defaults, listening on ephemeral 127.0.0.1 ports for TCP, QUIC and WebSocket.
     pub fn loopback() -> Self {
         let listen = [
@@ -90,5 +111,23 @@ impl Config {
             listen,
             ..Self::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_limits_are_refused() {
+        assert!(Config::default().validate().is_ok());
+        let config = Config {
+            inbound_queue: 0,
+            ..Config::default()
+        };
+        assert!(matches!(
+            config.validate(),
+            Err(Error::InvalidConfig("inbound_queue"))
+        ));
     }
 }

@@ -11,6 +11,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A [`Config`](crate::Config) field holds a value the mesh cannot run with (its name is
+    /// given); no mesh exists.
+    #[error("invalid configuration: `{0}` must be at least 1")]
+    InvalidConfig(&'static str),
     /// Building the transports (TCP, QUIC, WebSocket, Noise, Yamux) failed; no mesh exists.
     #[error("could not set up the transports")]
     Transport(#[source] BoxError),

@@ -84,10 +84,12 @@ impl Mesh {
     /// Starts a mesh node with identity `keypair`: binds every [`Config::listen`] address,
     /// waits until each reports its address, dials the bootstrap peers and spawns the swarm.
     ///
-    /// Fails when a transport cannot be built, an address cannot be bound or reports nothing
+    /// Fails with [`Error::InvalidConfig`] when a queue, stream or frame limit is zero, and
+    /// otherwise when a transport cannot be built, an address cannot be bound or reports nothing
     /// within [`Config::request_timeout`], or a bootstrap address lacks its peer id. Must be
     /// called inside a tokio runtime.
     pub async fn bind(keypair: Keypair, config: Config) -> Result<(Self, Inbound), Error> {
+        config.validate()?;
         let peer_id = keypair.public().to_peer_id();
         let (inbound_tx, receiver) = mpsc::channel(config.inbound_queue);
         let (commands, command_rx) = mpsc::channel(config.command_queue);
