@@ -1,4 +1,9 @@
-//! What a node enforces: the Guardian policy, the sandbox configuration and the egress filter.
+//! What a node enforces: the Guardian policy, the sandbox configuration and the egress filter;
+//! and the TOML file a node is configured from ([`File`]).
+
+mod file;
+
+pub use file::{DatasetEntry, File, FileError, Listen, MAX_FILE_BYTES, Policy, SandboxLimits};
 
 /// A node's configuration. Defaults are the policy crates' own deny-by-default settings.
 #[derive(Debug, Clone, Default)]

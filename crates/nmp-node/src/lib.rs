@@ -22,12 +22,18 @@
 //! - [`Job`] and [`Execution`]: one request's input and everything the stages concluded.
 //! - [`receipt::Context`]: who asked, about what and when; with an execution it makes the
 //!   receipt body the node signs.
+//! - [`Service`]: the node's request service over the pipeline, its datasets, keys and policy;
+//!   one per node, shared in an `Arc` by every transport.
+//! - [`grpc::Server`]: the `nmp.v1.LogicMesh` gRPC face of a [`Service`].
 
-mod config;
+pub mod config;
 mod dataset;
+pub mod grpc;
 mod pipeline;
 pub mod receipt;
+pub mod service;
 
 pub use config::Config;
 pub use dataset::{Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES};
 pub use pipeline::{Error, Execution, Filtered, Job, Outcome, Pipeline};
+pub use service::Service;

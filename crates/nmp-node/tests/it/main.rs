@@ -1,6 +1,11 @@
 //! The composed pipeline on the bundled example logic and dataset: each stage stops what it
 //! must, and the receipt binds what ran and what left.
 
+mod agent;
+mod config;
+mod grpc;
+mod service;
+
 use std::path::{Path, PathBuf};
 
 use nmp_crypto::{

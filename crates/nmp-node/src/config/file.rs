@@ -1,0 +1,240 @@
+//! The node's TOML configuration file: identity, addresses, datasets and policy.
+//!
+//! `examples/node.toml` is a complete, commented example; every field but `identity` and the
+//! datasets has a default. Unknown fields are refused, so a typo never silently weakens a policy.
+
+use std::{
+    collections::HashSet,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use nmp_crypto::PeerId;
+use serde::Deserialize;
+
+use crate::{
+    Dataset, DatasetError,
+    service::{self, Access, Served},
+};
+
+/// Largest configuration file read: 1 MiB.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A node's configuration file as written.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    /// Path of the node's Ed25519 key file (68 bytes, see `nmp keygen`), relative to the file.
+    pub identity: PathBuf,
+    /// libp2p listen addresses. Defaults to none of each.
+    #[serde(default)]
+    pub listen: Listen,
+    /// Multiaddrs (with `/p2p/<PeerId>`) of the peers dialled first. Defaults to none.
+    #[serde(default)]
+    pub bootstrap: Vec<String>,
+    /// Address of the gRPC server; absent means no gRPC face.
+    #[serde(default)]
+    pub grpc: Option<SocketAddr>,
+    /// The datasets served.
+    #[serde(default)]
+    pub datasets: Vec<DatasetEntry>,
+    /// Who may ask, how often, and under which policies.
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+/// libp2p listen addresses, one multiaddr string per transport.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Listen {
+    /// TCP, e.g. `/ip4/0.0.0.0/tcp/7701`.
+    pub tcp: Option<String>,
+    /// QUIC, e.g. `/ip4/0.0.0.0/udp/7701/quic-v1`.
+    pub quic: Option<String>,
+    /// WebSocket, e.g. `/ip4/0.0.0.0/tcp/7702/ws`.
+    pub ws: Option<String>,
+}
+
+/// One dataset as configured.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetEntry {
+    /// The name the guest sees (`/data/<name>`).
+    pub name: String,
+    /// The directory holding it, relative to the file.
+    pub path: PathBuf,
+    /// Its format as published. Defaults to `csv`.
+    #[serde(default = "csv")]
+    pub format: String,
+    /// The capability it serves.
+    pub capability: String,
+    /// Column or JSON keys that must never leave (added to the egress filter's list).
+    #[serde(default)]
+    pub restricted_keys: Vec<String>,
+}
+
+fn csv() -> String {
+    "csv".to_owned()
+}
+
+/// The node's policy section.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Any authenticated agent may send logic. Defaults to `true`; `false` admits only
+    /// `allowed_agents`.
+    pub open: bool,
+    /// Base58 PeerIds admitted when `open` is `false`.
+    pub allowed_agents: Vec<String>,
+    /// Requests per agent per minute; 0 is unlimited. Defaults to 60.
+    pub rate_limit_per_minute: u32,
+    /// Jobs running at once; 0 means the number of cores. Defaults to 0.
+    pub max_concurrent_jobs: usize,
+    /// Jobs waiting for a run slot. Defaults to 64.
+    pub max_queued_jobs: usize,
+    /// The Guardian policy (`nmp_guardian::Policy`). Defaults to its defaults.
+    pub guardian: nmp_guardian::Policy,
+    /// Sandbox limits of every run.
+    pub sandbox: SandboxLimits,
+    /// The egress filter (`nmp_egress::Config`). Defaults to block mode, every rule on.
+    pub egress: nmp_egress::Config,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            open: true,
+            allowed_agents: Vec::new(),
+            rate_limit_per_minute: 60,
+            max_concurrent_jobs: 0,
+            max_queued_jobs: 64,
+            guardian: nmp_guardian::Policy::default(),
+            sandbox: SandboxLimits::default(),
+            egress: nmp_egress::Config::default(),
+        }
+    }
+}
+
+/// The sandbox limits a node applies to every run (requests may only tighten them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SandboxLimits {
+    /// Wall-clock deadline per run. Defaults to the sandbox's default.
+    pub timeout_ms: Option<u64>,
+    /// Memory cap per run, in MiB. Defaults to the sandbox's default.
+    pub memory_mb: Option<u64>,
+    /// Fuel budget per run; 0 turns metering off. Defaults to the sandbox's default.
+    pub fuel: Option<u64>,
+}
+
+/// Why a configuration file cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// The file could not be read.
+    #[error("cannot read {path}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is larger than [`MAX_FILE_BYTES`].
+    #[error("{path} is larger than {MAX_FILE_BYTES} bytes")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is not valid TOML for this schema (unknown field, wrong type, missing field).
+    #[error("invalid configuration")]
+    Parse(#[from] toml::de::Error),
+    /// An allowed agent is not a PeerId.
+    #[error("allowed agent `{0}` is not a PeerId")]
+    InvalidAgent(String),
+    /// A dataset cannot be served.
+    #[error("invalid dataset")]
+    Dataset(#[from] DatasetError),
+}
+
+impl File {
+    /// Reads and parses the file at `path` (at most [`MAX_FILE_BYTES`]).
+    pub fn load(path: &Path) -> Result<Self, FileError> {
+        let read = |source| FileError::Read {
+            path: path.to_owned(),
+            source,
+        };
+        let size = std::fs::metadata(path).map_err(read)?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(FileError::TooLarge {
+                path: path.to_owned(),
+            });
+        }
+        Self::parse(&std::fs::read_to_string(path).map_err(read)?)
+    }
+
+    /// Parses a configuration from TOML text.
+    pub fn parse(text: &str) -> Result<Self, FileError> {
+        Ok(toml::from_str(text)?)
+    }
+
+    /// The service configuration this file describes; relative dataset paths resolve against
+    /// `base` (the file's directory). Each dataset's restricted keys join the egress filter's.
+    pub fn service_config(&self, base: &Path) -> Result<service::Config, FileError> {
+        let policy = &self.policy;
+        let mut node = crate::Config {
+            guardian: policy.guardian.clone(),
+            egress: policy.egress.clone(),
+            ..crate::Config::default()
+        };
+        let limits = &mut node.sandbox.limits;
+        if let Some(ms) = policy.sandbox.timeout_ms {
+            limits.timeout = Duration::from_millis(ms);
+        }
+        if let Some(mb) = policy.sandbox.memory_mb {
+            limits.memory_bytes = mb.saturating_mul(1024 * 1024);
+        }
+        if let Some(fuel) = policy.sandbox.fuel {
+            limits.fuel = (fuel > 0).then_some(fuel);
+        }
+        let mut datasets = Vec::new();
+        for entry in &self.datasets {
+            let dataset = Dataset::new(&entry.name, base.join(&entry.path))?;
+            node.egress
+                .restricted_keys
+                .extend(entry.restricted_keys.iter().cloned());
+            datasets.push(Served {
+                capability: entry.capability.clone(),
+                dataset,
+                format: entry.format.clone(),
+            });
+        }
+        let access = if policy.open {
+            Access::Open
+        } else {
+            let agents = policy
+                .allowed_agents
+                .iter()
+                .map(|a| {
+                    a.parse::<PeerId>()
+                        .map_err(|_| FileError::InvalidAgent(a.clone()))
+                })
+                .collect::<Result<HashSet<_>, _>>()?;
+            Access::Allowed(agents)
+        };
+        let defaults = service::Config::default();
+        Ok(service::Config {
+            node,
+            datasets,
+            access,
+            rate_limit_per_minute: policy.rate_limit_per_minute,
+            max_concurrent_jobs: match policy.max_concurrent_jobs {
+                0 => defaults.max_concurrent_jobs,
+                n => n,
+            },
+            max_queued_jobs: policy.max_queued_jobs,
+            ..defaults
+        })
+    }
+}

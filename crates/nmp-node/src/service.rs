@@ -1,0 +1,203 @@
+//! The Data Node's request service, independent of any transport: one sealed `LogicRequest` in,
+//! a stream of `LogicResponse` out; and the node's signed capability document.
+//!
+//! The gRPC face ([`crate::grpc`]) and the mesh both drive the same [`Service`].
+
+mod document;
+mod execute;
+mod policy;
+mod report;
+mod schema;
+
+use std::{collections::HashMap, sync::atomic::AtomicUsize};
+
+use nmp_crypto::{Identity, Keyring};
+use tokio::sync::Semaphore;
+
+use self::policy::RateLimiter;
+pub use self::{
+    policy::{Access, MAX_TRACKED_AGENTS},
+    schema::{MAX_CSV_LINE_BYTES, SCHEMA_SAMPLE_ROWS},
+};
+use crate::{Commitment, Dataset, DatasetError, Pipeline};
+
+/// Responses buffered per request before the service waits for the caller to read. Default 8.
+pub const RESPONSE_BUFFER: usize = 8;
+
+/// One dataset the node serves, and the capability it serves it under.
+#[derive(Debug, Clone)]
+pub struct Served {
+    /// The capability name agents ask for (e.g. `demo.hospital/patients`), 1-256 bytes.
+    pub capability: String,
+    /// The dataset, mounted at `/data/<name>` for requests naming the capability.
+    pub dataset: Dataset,
+    /// Its format as published (`csv` gets an inferred schema; anything else none).
+    pub format: String,
+}
+
+/// How the service admits and schedules requests.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The pipeline's policies: Guardian, sandbox limits, egress filter.
+    pub node: crate::Config,
+    /// The datasets served, grouped by capability when several share one.
+    pub datasets: Vec<Served>,
+    /// Which agents may send logic. Defaults to [`Access::Open`].
+    pub access: Access,
+    /// Requests each agent may send per minute (token bucket, bursts up to this many); 0 means
+    /// unlimited. Defaults to 60.
+    pub rate_limit_per_minute: u32,
+    /// Jobs running at once. Defaults to the number of available cores.
+    pub max_concurrent_jobs: usize,
+    /// Jobs waiting for a run slot; one more is answered `ERROR_CODE_OVERLOADED`. Defaults to 64.
+    pub max_queued_jobs: usize,
+    /// How long a capability document is valid after it is issued (capped by the KEM keys'
+    /// expiry). Defaults to 3,600,000 (one hour).
+    pub document_ttl_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            node: crate::Config::default(),
+            datasets: Vec::new(),
+            access: Access::Open,
+            rate_limit_per_minute: 60,
+            max_concurrent_jobs: std::thread::available_parallelism().map_or(1, usize::from),
+            max_queued_jobs: 64,
+            document_ttl_ms: 3_600_000,
+        }
+    }
+}
+
+/// Why the service cannot start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The pipeline could not be built from the configuration.
+    #[error("cannot build the pipeline")]
+    Pipeline(#[from] crate::Error),
+    /// A dataset's commitment could not be computed.
+    #[error("cannot commit to a dataset")]
+    Dataset(#[from] DatasetError),
+    /// A dataset's schema could not be read.
+    #[error("cannot read the schema of dataset `{name}`")]
+    Schema {
+        /// The dataset.
+        name: String,
+        /// The failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A capability name is empty or longer than 256 bytes.
+    #[error("invalid capability name `{0}`")]
+    InvalidCapability(String),
+    /// Two datasets served under one capability share a name (they would share a mount).
+    #[error("dataset `{0}` is served twice under one capability")]
+    DuplicateDataset(String),
+    /// `max_concurrent_jobs` is zero: nothing could ever run.
+    #[error("max_concurrent_jobs must be at least 1")]
+    NoConcurrency,
+}
+
+/// The node's request service. Build one per node and share it in an `Arc`.
+#[derive(Debug)]
+pub struct Service {
+    identity: Identity,
+    keyring: Keyring,
+    pipeline: Pipeline,
+    config: Config,
+    capabilities: HashMap<String, Vec<Mounted>>,
+    rate: RateLimiter,
+    slots: std::sync::Arc<Semaphore>,
+    queued: AtomicUsize,
+}
+
+/// A dataset with what was computed about it at start-up.
+#[derive(Debug)]
+struct Mounted {
+    served: Served,
+    commitment: Commitment,
+    columns: Vec<nmp_wire::pb::Column>,
+    rows: u64,
+}
+
+impl Service {
+    /// Builds the service: the pipeline, and each dataset's commitment and schema.
+    ///
+    /// Reads every dataset file once (commitments hash them), so start-up costs one pass over
+    /// the data. Fails with [`Error`] when a dataset or the configuration is unusable.
+    pub fn new(identity: Identity, keyring: Keyring, config: Config) -> Result<Self, Error> {
+        if config.max_concurrent_jobs == 0 {
+            return Err(Error::NoConcurrency);
+        }
+        let pipeline = Pipeline::new(&config.node)?;
+        let mut capabilities: HashMap<String, Vec<Mounted>> = HashMap::new();
+        for served in &config.datasets {
+            let cap = &served.capability;
+            if cap.is_empty() || cap.len() > nmp_wire::limits::MAX_CAPABILITY_BYTES {
+                return Err(Error::InvalidCapability(cap.clone()));
+            }
+            let group = capabilities.entry(cap.clone()).or_default();
+            let name = served.dataset.name();
+            if group.iter().any(|m| m.served.dataset.name() == name) {
+                return Err(Error::DuplicateDataset(name.to_owned()));
+            }
+            group.push(Mounted::new(served.clone(), &config.node.egress)?);
+        }
+        Ok(Self {
+            rate: RateLimiter::new(config.rate_limit_per_minute),
+            slots: std::sync::Arc::new(Semaphore::new(config.max_concurrent_jobs)),
+            queued: AtomicUsize::new(0),
+            identity,
+            keyring,
+            pipeline,
+            capabilities,
+            config,
+        })
+    }
+
+    /// The node's identity (its PeerId names it in envelopes, receipts and documents).
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// Jobs waiting for a run slot now (the queue depth).
+    pub fn queued_jobs(&self) -> usize {
+        self.queued.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Mounted {
+    fn new(served: Served, egress: &nmp_egress::Config) -> Result<Self, Error> {
+        let commitment = served.dataset.commitment()?;
+        let (columns, rows) = if served.format.eq_ignore_ascii_case("csv") {
+            let restricted = |column: &str| {
+                egress
+                    .restricted_keys
+                    .iter()
+                    .any(|key| normalize(key) == normalize(column))
+            };
+            schema::infer(served.dataset.path(), restricted).map_err(|source| Error::Schema {
+                name: served.dataset.name().to_owned(),
+                source,
+            })?
+        } else {
+            (Vec::new(), 0)
+        };
+        Ok(Self {
+            served,
+            commitment,
+            columns,
+            rows,
+        })
+    }
+}
+
+/// A key as the egress filter compares it: lowercase, without separators.
+fn normalize(key: &str) -> String {
+    key.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}

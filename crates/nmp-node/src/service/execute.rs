@@ -1,0 +1,335 @@
+//! One request through the service: metadata → envelope → policy and rate → Guardian → queue →
+//! sandbox → egress filter → receipt → sealed result, with a status event as each stage starts.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use nmp_crypto::{PeerId, envelope::ResponseKey};
+use nmp_wire::{
+    limits,
+    pb::{self, logic_response::Event},
+};
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
+
+use super::{Mounted, RESPONSE_BUFFER, Service, report};
+use crate::{Dataset, Execution, Job, Outcome, receipt::Context};
+
+/// Why a request ended before reaching an outcome: its error code and one line of text.
+#[derive(Debug)]
+struct Refusal {
+    code: pb::ErrorCode,
+    message: String,
+}
+
+impl Refusal {
+    fn new(code: pb::ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn cancelled() -> Self {
+        Self::new(pb::ErrorCode::Cancelled, "the caller went away")
+    }
+
+    fn internal(error: impl std::fmt::Display) -> Self {
+        Self::new(pb::ErrorCode::Internal, error.to_string())
+    }
+}
+
+/// The response stream of one request, tagged with its request id.
+struct Events {
+    tx: mpsc::Sender<pb::LogicResponse>,
+    request_id: Vec<u8>,
+    started: Instant,
+}
+
+impl Events {
+    async fn send(&self, event: Event) -> Result<(), Refusal> {
+        let response = pb::LogicResponse {
+            request_id: self.request_id.clone(),
+            event: Some(event),
+        };
+        self.tx
+            .send(response)
+            .await
+            .map_err(|_| Refusal::cancelled())
+    }
+
+    async fn status(&self, stage: pb::Stage, queue_position: u32) -> Result<(), Refusal> {
+        let elapsed_us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.send(Event::Status(pb::Status {
+            stage: stage as i32,
+            elapsed_us,
+            queue_position,
+        }))
+        .await
+    }
+}
+
+/// Holds a place in the job queue; leaving (by any path) frees it.
+struct QueuePlace<'a>(&'a AtomicUsize);
+
+impl Drop for QueuePlace<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Service {
+    /// Handles one request and returns its response stream: `Status` events (`VALIDATING`,
+    /// `QUEUED` with the queue position, `RUNNING`, `FILTERING`, `SIGNED`), then exactly one
+    /// `LogicResult` or `Error`, then the end of the stream. `now_ms` is the node's clock
+    /// (Unix milliseconds) for the envelope's window and the rate limit.
+    ///
+    /// Must be called inside a Tokio runtime: the request runs on a spawned task, the sandbox
+    /// on a blocking thread. Dropping the receiver cancels the request while it is being
+    /// admitted or queued (a running job finishes, and its result is discarded). At most
+    /// [`RESPONSE_BUFFER`] responses wait unread.
+    pub fn execute(
+        self: &Arc<Self>,
+        request: pb::LogicRequest,
+        now_ms: u64,
+    ) -> mpsc::Receiver<pb::LogicResponse> {
+        let (tx, rx) = mpsc::channel(RESPONSE_BUFFER);
+        let service = Arc::clone(self);
+        tokio::spawn(async move {
+            let request_id = if request.request_id.len() == limits::REQUEST_ID_BYTES {
+                request.request_id.clone()
+            } else {
+                Vec::new()
+            };
+            let events = Events {
+                tx,
+                request_id,
+                started: Instant::now(),
+            };
+            let end = match service.handle(&request, now_ms, &events).await {
+                Ok(result) => Event::Result(result),
+                Err(refusal) => Event::Error(pb::Error {
+                    code: refusal.code as i32,
+                    message: refusal.message,
+                }),
+            };
+            // The caller may be gone; there is no one left to tell.
+            let _ = events.send(end).await;
+        });
+        rx
+    }
+
+    async fn handle(
+        self: &Arc<Self>,
+        request: &pb::LogicRequest,
+        now_ms: u64,
+        events: &Events,
+    ) -> Result<pb::LogicResult, Refusal> {
+        let mounted = self.mounted(request)?;
+        let opened = self.keyring.open(request, now_ms).map_err(|e| {
+            let code = report::open_error_code(&e);
+            Refusal::new(code, e.to_string())
+        })?;
+        if !self.config.access.admits(&opened.agent) {
+            let message = format!("agent {} is not allowed here", opened.agent);
+            return Err(Refusal::new(pb::ErrorCode::Forbidden, message));
+        }
+        if !self.rate.admit(&opened.agent, now_ms) {
+            let message = format!(
+                "over {} requests a minute",
+                self.config.rate_limit_per_minute
+            );
+            return Err(Refusal::new(pb::ErrorCode::RateLimited, message));
+        }
+        events.status(pb::Stage::Validating, 0).await?;
+        let payload = Arc::new(opened.payload);
+        let service = Arc::clone(self);
+        let module = Arc::clone(&payload);
+        let guardian =
+            tokio::task::spawn_blocking(move || service.pipeline.guardian().inspect(&module.wasm))
+                .await
+                .map_err(Refusal::internal)?;
+        let datasets: Vec<Dataset> = mounted.iter().map(|m| m.served.dataset.clone()).collect();
+        let execution = if guardian.is_accepted() {
+            let permit = self.run_slot(events).await?;
+            events.status(pb::Stage::Running, 0).await?;
+            let execution = self.run(&payload, &datasets, request.limits.as_ref()).await;
+            drop(permit);
+            let execution = execution?;
+            events.status(pb::Stage::Filtering, 0).await?;
+            execution
+        } else {
+            // A rejected module never takes a run slot; its report is the whole answer.
+            Execution {
+                guardian,
+                run: None,
+                egress: None,
+            }
+        };
+        let job = Job {
+            wasm: &payload.wasm,
+            input: &payload.input,
+            datasets: &datasets,
+            limits: None,
+        };
+        let issued_at_ms =
+            now_ms.saturating_add(u64::try_from(events.started.elapsed().as_millis()).unwrap_or(0));
+        let receipt = self.receipt(
+            request,
+            &opened.agent,
+            mounted,
+            &job,
+            &execution,
+            issued_at_ms,
+        );
+        events.status(pb::Stage::Signed, 0).await?;
+        Ok(self.result(&execution, &opened.response_key, receipt))
+    }
+
+    /// The datasets of the capability a well-formed request names.
+    fn mounted(&self, request: &pb::LogicRequest) -> Result<&[Mounted], Refusal> {
+        let id_len = request.request_id.len();
+        if id_len != limits::REQUEST_ID_BYTES {
+            let message = format!("request id is {id_len} bytes, expected 16");
+            return Err(Refusal::new(pb::ErrorCode::Malformed, message));
+        }
+        let cap_len = request.capability.len();
+        if cap_len > limits::MAX_CAPABILITY_BYTES {
+            let message = format!("capability name is {cap_len} bytes, limit 256");
+            return Err(Refusal::new(pb::ErrorCode::TooLarge, message));
+        }
+        if request.receipt_kind != pb::ReceiptKind::Signed as i32 {
+            let message = format!("receipt kind {} is not offered", request.receipt_kind);
+            return Err(Refusal::new(pb::ErrorCode::Unsupported, message));
+        }
+        self.capabilities
+            .get(&request.capability)
+            .map(Vec::as_slice)
+            .ok_or_else(|| {
+                let message = format!("no dataset serves `{}`", request.capability);
+                Refusal::new(pb::ErrorCode::UnknownCapability, message)
+            })
+    }
+
+    /// Waits for a run slot, announcing the queue position; refuses when the queue is full and
+    /// gives up when the caller goes away.
+    async fn run_slot(&self, events: &Events) -> Result<OwnedSemaphorePermit, Refusal> {
+        if let Ok(permit) = Arc::clone(&self.slots).try_acquire_owned() {
+            events.status(pb::Stage::Queued, 0).await?;
+            return Ok(permit);
+        }
+        let ahead = self.queued.fetch_add(1, Ordering::SeqCst);
+        let _place = QueuePlace(&self.queued);
+        if ahead >= self.config.max_queued_jobs {
+            let message = format!("{ahead} jobs already queued");
+            return Err(Refusal::new(pb::ErrorCode::Overloaded, message));
+        }
+        let position = u32::try_from(ahead + 1).unwrap_or(u32::MAX);
+        events.status(pb::Stage::Queued, position).await?;
+        tokio::select! {
+            permit = Arc::clone(&self.slots).acquire_owned() => permit
+                .map_err(|_| Refusal::new(pb::ErrorCode::ShuttingDown, "the node is stopping")),
+            () = events.tx.closed() => Err(Refusal::cancelled()),
+        }
+    }
+
+    /// Runs the admitted module on a blocking thread under the requested limits.
+    async fn run(
+        self: &Arc<Self>,
+        payload: &Arc<pb::LogicPayload>,
+        datasets: &[Dataset],
+        requested: Option<&pb::RequestedLimits>,
+    ) -> Result<Execution, Refusal> {
+        let limits = self.limits(requested);
+        let service = Arc::clone(self);
+        let payload = Arc::clone(payload);
+        let datasets = datasets.to_vec();
+        tokio::task::spawn_blocking(move || {
+            service.pipeline.execute(Job {
+                wasm: &payload.wasm,
+                input: &payload.input,
+                datasets: &datasets,
+                limits: Some(&limits),
+            })
+        })
+        .await
+        .map_err(Refusal::internal)?
+        .map_err(Refusal::internal)
+    }
+
+    /// The node's limits, tightened (never loosened) by what the agent asked for; 0 = default.
+    fn limits(&self, requested: Option<&pb::RequestedLimits>) -> nmp_sandbox::Limits {
+        let mut limits = self.config.node.sandbox.limits.clone();
+        if let Some(r) = requested {
+            if r.timeout_ms > 0 {
+                limits.timeout = limits.timeout.min(Duration::from_millis(r.timeout_ms));
+            }
+            if r.memory_bytes > 0 {
+                limits.memory_bytes = limits.memory_bytes.min(r.memory_bytes);
+            }
+            if r.fuel > 0 {
+                limits.fuel = Some(limits.fuel.map_or(r.fuel, |fuel| fuel.min(r.fuel)));
+            }
+        }
+        limits
+    }
+
+    fn receipt(
+        &self,
+        request: &pb::LogicRequest,
+        agent: &PeerId,
+        mounted: &[Mounted],
+        job: &Job<'_>,
+        execution: &Execution,
+        issued_at_ms: u64,
+    ) -> pb::Receipt {
+        let agent_peer_id = agent.to_bytes();
+        let datasets: Vec<_> = mounted
+            .iter()
+            .map(|m| (&m.served.dataset, m.commitment))
+            .collect();
+        let context = Context {
+            request_id: &request.request_id,
+            capability: &request.capability,
+            agent_peer_id: &agent_peer_id,
+            datasets: &datasets,
+            issued_at_ms,
+        };
+        let body = self.pipeline.receipt_body(job, execution, &context);
+        nmp_crypto::receipt::sign(&self.identity, &body)
+    }
+
+    fn result(
+        &self,
+        execution: &Execution,
+        key: &ResponseKey,
+        receipt: pb::Receipt,
+    ) -> pb::LogicResult {
+        let outcome = execution.outcome();
+        let output = execution.stdout().map(|stdout| {
+            key.seal_response(&pb::ResponsePayload {
+                stdout: stdout.to_vec(),
+                stderr: execution.stderr().unwrap_or_default().to_vec(),
+            })
+        });
+        pb::LogicResult {
+            outcome: crate::receipt::wire_outcome(outcome) as i32,
+            exit_code: match outcome {
+                Outcome::ExitedNonZero(code) => code,
+                _ => 0,
+            },
+            detail: report::detail(execution),
+            guardian: Some(report::guardian(&execution.guardian)),
+            egress: Some(report::egress(
+                execution,
+                self.pipeline.egress_rule_set_digest(),
+            )),
+            output,
+            receipt: Some(receipt),
+        }
+    }
+}

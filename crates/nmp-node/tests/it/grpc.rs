@@ -1,0 +1,90 @@
+//! The gRPC face through a real tonic client on 127.0.0.1: Describe, Execute and reflection.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use nmp_node::grpc::Server;
+use nmp_wire::pb::{self, execute_request::Message, logic_mesh_client::LogicMeshClient};
+use tokio::sync::oneshot;
+use tonic_reflection::pb::v1::{
+    ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+    server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+};
+
+use crate::agent::{Agent, config, result, service_at, stages};
+
+#[tokio::test]
+async fn grpc_serves_describe_execute_and_reflection() {
+    let now_ms = u64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    let node = service_at(config(), now_ms);
+    let server = Server::bind(node, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let url = format!("http://{}", server.local_addr().unwrap());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let serving = tokio::spawn(server.serve(async {
+        let _ = stopped.await;
+    }));
+
+    let channel = tonic::transport::Channel::from_shared(url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut client = LogicMeshClient::new(channel.clone());
+    let signed = client
+        .describe(pb::DescribeRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    let mut agent = Agent::at(1, &signed, now_ms);
+    let (request, key, _) = agent.seal("c/aggregate.wasm", b"");
+    let start = pb::ExecuteRequest {
+        message: Some(Message::Start(request)),
+    };
+    let mut inbound = client
+        .execute(tokio_stream::iter([start]))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut responses = Vec::new();
+    while let Some(response) = inbound.message().await.unwrap() {
+        responses.push(response);
+    }
+    assert_eq!(stages(&responses).last(), Some(&pb::Stage::Signed));
+    let result = result(&responses);
+    assert_eq!(result.outcome, pb::Outcome::Completed as i32);
+    let answer = key.open_response(result.output.as_ref().unwrap()).unwrap();
+    assert!(!answer.stdout.is_empty());
+
+    let not_started = pb::ExecuteRequest {
+        message: Some(Message::Cancel(pb::Cancel::default())),
+    };
+    let refused = client.execute(tokio_stream::iter([not_started])).await;
+    assert_eq!(refused.unwrap_err().code(), tonic::Code::InvalidArgument);
+
+    let mut reflection = ServerReflectionClient::new(channel);
+    let list = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut answers = reflection
+        .server_reflection_info(tokio_stream::iter([list]))
+        .await
+        .unwrap()
+        .into_inner();
+    let answer = answers.message().await.unwrap().unwrap();
+    let Some(MessageResponse::ListServicesResponse(services)) = answer.message_response else {
+        panic!("expected a service list, got {answer:?}");
+    };
+    let names: Vec<_> = services.service.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"nmp.v1.LogicMesh"), "{names:?}");
+
+    stop.send(()).unwrap();
+    serving.await.unwrap().unwrap();
+}
