@@ -72,12 +72,18 @@ impl Server {
     }
 
     /// Serves `LogicMesh` and reflection (`grpc.reflection.v1`) until `shutdown` completes,
-    /// then stops accepting and lets open calls finish. Messages larger than
-    /// [`MAX_FRAME_BYTES`] are refused in both directions.
+    /// then closes the service ([`Service::close`]: queued jobs end with
+    /// `ERROR_CODE_SHUTTING_DOWN`), stops accepting, and lets open calls finish. Messages
+    /// larger than [`MAX_FRAME_BYTES`] are refused in both directions.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), Error> {
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(nmp_wire::FILE_DESCRIPTOR_SET)
             .build_v1()?;
+        let service = Arc::clone(&self.service);
+        let shutdown = async move {
+            shutdown.await;
+            service.close();
+        };
         let mesh = LogicMeshServer::new(Mesh {
             service: self.service,
         })

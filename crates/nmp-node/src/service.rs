@@ -47,7 +47,8 @@ pub struct Config {
     /// Requests each agent may send per minute (token bucket, bursts up to this many); 0 means
     /// unlimited. Defaults to 60.
     pub rate_limit_per_minute: u32,
-    /// Jobs running at once. Defaults to the number of available cores.
+    /// Jobs running at once. Defaults to the number of available cores; never more than the
+    /// sandbox's `max_concurrent_runs` (the service uses the smaller of the two).
     pub max_concurrent_jobs: usize,
     /// Jobs waiting for a run slot; one more is answered `ERROR_CODE_OVERLOADED`. Defaults to 64.
     pub max_queued_jobs: usize,
@@ -95,7 +96,8 @@ pub enum Error {
     /// Two datasets served under one capability share a name (they would share a mount).
     #[error("dataset `{0}` is served twice under one capability")]
     DuplicateDataset(String),
-    /// `max_concurrent_jobs` is zero: nothing could ever run.
+    /// `max_concurrent_jobs` (or the sandbox's `max_concurrent_runs`) is zero: nothing could
+    /// ever run.
     #[error("max_concurrent_jobs must be at least 1")]
     NoConcurrency,
 }
@@ -127,7 +129,10 @@ impl Service {
     ///
     /// Reads every dataset file once (commitments hash them), so start-up costs one pass over
     /// the data. Fails with [`Error`] when a dataset or the configuration is unusable.
-    pub fn new(identity: Identity, keyring: Keyring, config: Config) -> Result<Self, Error> {
+    pub fn new(identity: Identity, keyring: Keyring, mut config: Config) -> Result<Self, Error> {
+        config.max_concurrent_jobs = config
+            .max_concurrent_jobs
+            .min(config.node.sandbox.max_concurrent_runs);
         if config.max_concurrent_jobs == 0 {
             return Err(Error::NoConcurrency);
         }
@@ -160,6 +165,12 @@ impl Service {
     /// The node's identity (its PeerId names it in envelopes, receipts and documents).
     pub fn identity(&self) -> &Identity {
         &self.identity
+    }
+
+    /// Stops taking work: new requests and jobs still queued are answered
+    /// `ERROR_CODE_SHUTTING_DOWN`; running jobs finish and deliver their results. Idempotent.
+    pub fn close(&self) {
+        self.slots.close();
     }
 
     /// Jobs waiting for a run slot now (the queue depth).

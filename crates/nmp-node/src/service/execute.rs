@@ -14,7 +14,7 @@ use nmp_wire::{
     limits,
     pb::{self, logic_response::Event},
 };
-use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, TryAcquireError, mpsc};
 
 use super::{Mounted, RESPONSE_BUFFER, Service, report};
 use crate::{Dataset, Execution, Job, Outcome, receipt::Context};
@@ -36,6 +36,10 @@ impl Refusal {
 
     fn cancelled() -> Self {
         Self::new(pb::ErrorCode::Cancelled, "the caller went away")
+    }
+
+    fn shutting_down() -> Self {
+        Self::new(pb::ErrorCode::ShuttingDown, "the node is stopping")
     }
 
     fn internal(error: impl std::fmt::Display) -> Self {
@@ -129,6 +133,9 @@ impl Service {
         now_ms: u64,
         events: &Events,
     ) -> Result<pb::LogicResult, Refusal> {
+        if self.slots.is_closed() {
+            return Err(Refusal::shutting_down());
+        }
         let mounted = self.mounted(request)?;
         let opened = self.keyring.open(request, now_ms).map_err(|e| {
             let code = report::open_error_code(&e);
@@ -218,9 +225,13 @@ impl Service {
     /// Waits for a run slot, announcing the queue position; refuses when the queue is full and
     /// gives up when the caller goes away.
     async fn run_slot(&self, events: &Events) -> Result<OwnedSemaphorePermit, Refusal> {
-        if let Ok(permit) = Arc::clone(&self.slots).try_acquire_owned() {
-            events.status(pb::Stage::Queued, 0).await?;
-            return Ok(permit);
+        match Arc::clone(&self.slots).try_acquire_owned() {
+            Ok(permit) => {
+                events.status(pb::Stage::Queued, 0).await?;
+                return Ok(permit);
+            }
+            Err(TryAcquireError::Closed) => return Err(Refusal::shutting_down()),
+            Err(TryAcquireError::NoPermits) => {}
         }
         let ahead = self.queued.fetch_add(1, Ordering::SeqCst);
         let _place = QueuePlace(&self.queued);
@@ -231,8 +242,9 @@ impl Service {
         let position = u32::try_from(ahead + 1).unwrap_or(u32::MAX);
         events.status(pb::Stage::Queued, position).await?;
         tokio::select! {
-            permit = Arc::clone(&self.slots).acquire_owned() => permit
-                .map_err(|_| Refusal::new(pb::ErrorCode::ShuttingDown, "the node is stopping")),
+            permit = Arc::clone(&self.slots).acquire_owned() => {
+                permit.map_err(|_| Refusal::shutting_down())
+            }
             () = events.tx.closed() => Err(Refusal::cancelled()),
         }
     }

@@ -4,38 +4,53 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use nmp_node::grpc::Server;
 use nmp_wire::pb::{self, execute_request::Message, logic_mesh_client::LogicMeshClient};
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
+use tokio_stream::wrappers::ReceiverStream;
 use tonic_reflection::pb::v1::{
     ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
     server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
 };
 
-use crate::agent::{Agent, config, result, service_at, stages};
+use crate::agent::{Agent, config, error_code, result, service_at, stages};
 
-#[tokio::test]
-async fn grpc_serves_describe_execute_and_reflection() {
-    let now_ms = u64::try_from(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_millis(),
-    )
-    .unwrap();
-    let node = service_at(config(), now_ms);
-    let server = Server::bind(node, "127.0.0.1:0".parse().unwrap())
+fn now_ms() -> u64 {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970");
+    u64::try_from(since.as_millis()).expect("milliseconds fit")
+}
+
+/// A node serving gRPC on an ephemeral loopback port: a connected channel, the stop switch
+/// and the server task.
+async fn serve(
+    config: nmp_node::service::Config,
+    now_ms: u64,
+) -> (
+    tonic::transport::Channel,
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<Result<(), nmp_node::grpc::Error>>,
+) {
+    let node = service_at(config, now_ms);
+    let server = Server::bind(node, "127.0.0.1:0".parse().expect("address"))
         .await
-        .unwrap();
-    let url = format!("http://{}", server.local_addr().unwrap());
+        .expect("binds loopback");
+    let url = format!("http://{}", server.local_addr().expect("bound"));
     let (stop, stopped) = oneshot::channel::<()>();
     let serving = tokio::spawn(server.serve(async {
         let _ = stopped.await;
     }));
-
     let channel = tonic::transport::Channel::from_shared(url)
-        .unwrap()
+        .expect("valid url")
         .connect()
         .await
-        .unwrap();
+        .expect("connects");
+    (channel, stop, serving)
+}
+
+#[tokio::test]
+async fn grpc_serves_describe_execute_and_reflection() {
+    let now_ms = now_ms();
+    let (channel, stop, serving) = serve(config(), now_ms).await;
     let mut client = LogicMeshClient::new(channel.clone());
     let signed = client
         .describe(pb::DescribeRequest {})
@@ -84,6 +99,56 @@ async fn grpc_serves_describe_execute_and_reflection() {
     };
     let names: Vec<_> = services.service.iter().map(|s| s.name.as_str()).collect();
     assert!(names.contains(&"nmp.v1.LogicMesh"), "{names:?}");
+
+    stop.send(()).unwrap();
+    serving.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_cancel_message_ends_the_request_with_cancelled() {
+    let now_ms = now_ms();
+    let mut config = config();
+    config.node.sandbox.limits.timeout = std::time::Duration::from_secs(1);
+    config.node.sandbox.limits.fuel = None;
+    let (channel, stop, serving) = serve(config, now_ms).await;
+    let mut client = LogicMeshClient::new(channel);
+    let signed = client
+        .describe(pb::DescribeRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    let mut agent = Agent::at(1, &signed, now_ms);
+    let (request, _, _) = agent.seal("wat/spin.wasm", b"");
+    let request_id = request.request_id.clone();
+    let (outbound, rx) = mpsc::channel(4);
+    outbound
+        .send(pb::ExecuteRequest {
+            message: Some(Message::Start(request)),
+        })
+        .await
+        .unwrap();
+    let mut inbound = client
+        .execute(ReceiverStream::new(rx))
+        .await
+        .unwrap()
+        .into_inner();
+    loop {
+        let response = inbound.message().await.unwrap().expect("stream open");
+        if stages(std::slice::from_ref(&response)) == [pb::Stage::Running] {
+            break;
+        }
+    }
+    outbound
+        .send(pb::ExecuteRequest {
+            message: Some(Message::Cancel(pb::Cancel { request_id })),
+        })
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    while let Some(response) = inbound.message().await.unwrap() {
+        rest.push(response);
+    }
+    assert_eq!(error_code(&rest), pb::ErrorCode::Cancelled);
 
     stop.send(()).unwrap();
     serving.await.unwrap().unwrap();

@@ -257,3 +257,26 @@ async fn describe_publishes_schema_policy_and_keys_but_no_data() {
     let text = format!("{document:?}");
     assert!(!text.contains("P000000001"), "no value from the data");
 }
+
+#[tokio::test]
+async fn closing_fails_queued_jobs_and_new_requests_but_lets_running_ones_finish() {
+    let node = service(one_slot(1));
+    let mut agent = Agent::new(1, &node.describe(NOW_MS));
+    let (spin, _, _) = agent.seal("wat/spin.wasm", b"");
+    let mut running = node.execute(spin, NOW_MS);
+    until(&mut running, pb::Stage::Running).await;
+    let (queued, _, _) = agent.seal("wat/hello.wasm", b"");
+    let mut queued = node.execute(queued, NOW_MS);
+    until(&mut queued, pb::Stage::Queued).await;
+
+    node.close();
+    assert_eq!(
+        error_code(&collect(queued).await),
+        pb::ErrorCode::ShuttingDown
+    );
+    let (late, _, _) = agent.seal("wat/hello.wasm", b"");
+    let late = collect(node.execute(late, NOW_MS)).await;
+    assert_eq!(error_code(&late), pb::ErrorCode::ShuttingDown);
+    let spun = collect(running).await;
+    assert_eq!(result(&spun).outcome, pb::Outcome::TimedOut as i32);
+}
