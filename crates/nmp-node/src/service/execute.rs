@@ -89,8 +89,10 @@ impl Drop for QueuePlace<'_> {
 impl Service {
     /// Handles one request and returns its response stream: `Status` events (`VALIDATING`,
     /// `QUEUED` with the queue position, `RUNNING`, `FILTERING`, `SIGNED`), then exactly one
-    /// `LogicResult` or `Error`, then the end of the stream. `now_ms` is the node's clock
-    /// (Unix milliseconds) for the envelope's window and the rate limit.
+    /// `LogicResult` or `Error`, then the end of the stream. Every response carries the
+    /// request id (empty when the request's is not 16 bytes). `now_ms` is the node's clock
+    /// (Unix milliseconds) for the envelope's window and the rate limit. `COMPILING` is not
+    /// announced separately: compilation happens inside the sandbox run (and is cached).
     ///
     /// Must be called inside a Tokio runtime: the request runs on a spawned task, the sandbox
     /// on a blocking thread. Dropping the receiver cancels the request while it is being

@@ -3,7 +3,7 @@
 
 use std::{
     fs,
-    io::{self, BufRead, BufReader},
+    io::{self, BufRead, BufReader, Read as _},
     path::Path,
 };
 
@@ -51,22 +51,19 @@ pub(crate) fn infer(
 
 /// Header names, inferred types and the number of non-empty data rows of one file.
 fn scan(file: &Path) -> io::Result<(Vec<String>, Vec<pb::ColumnType>, u64)> {
-    let mut lines = BufReader::new(fs::File::open(file)?).split(b'\n');
-    let Some(header) = lines.next().transpose()? else {
+    let mut reader = BufReader::new(fs::File::open(file)?);
+    let mut line = Vec::new();
+    if !next_line(&mut reader, &mut line)? {
         return Ok((Vec::new(), Vec::new(), 0));
-    };
-    let names: Vec<String> = fields(&String::from_utf8_lossy(&header));
+    }
+    let names: Vec<String> = fields(&String::from_utf8_lossy(&line));
     let mut types: Vec<Option<pb::ColumnType>> = vec![None; names.len()];
     let mut rows = 0u64;
-    for line in lines {
-        let line = line?;
-        if line.len() > MAX_CSV_LINE_BYTES {
-            break;
-        }
+    while next_line(&mut reader, &mut line)? {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        if (rows as usize) < SCHEMA_SAMPLE_ROWS {
+        if rows < SCHEMA_SAMPLE_ROWS as u64 {
             let values = fields(&String::from_utf8_lossy(&line));
             for (slot, value) in types.iter_mut().zip(&values) {
                 *slot = merge(*slot, value);
@@ -79,6 +76,20 @@ fn scan(file: &Path) -> io::Result<(Vec<String>, Vec<pb::ColumnType>, u64)> {
         .map(|t| t.unwrap_or(pb::ColumnType::String))
         .collect();
     Ok((names, types, rows))
+}
+
+/// Reads the next line into `line` (without its `\n`), never buffering more than
+/// [`MAX_CSV_LINE_BYTES`]; `false` at the end of the file or at an over-long line.
+fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
+    line.clear();
+    let limit = MAX_CSV_LINE_BYTES as u64 + 1;
+    let read = reader.by_ref().take(limit).read_until(b'\n', line)?;
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        return Ok(true);
+    }
+    // No newline: the end of the file (a last line without one), or a line over the limit.
+    Ok(read > 0 && line.len() <= MAX_CSV_LINE_BYTES)
 }
 
 /// Splits one CSV line (RFC 4180 quoting) into trimmed fields.
@@ -169,5 +180,16 @@ mod tests {
             ]
         );
         assert!(columns[1].restricted && !columns[0].restricted);
+    }
+
+    #[test]
+    fn an_over_long_line_ends_the_count_without_buffering_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = b"a\n1\n".to_vec();
+        text.extend(std::iter::repeat_n(b'9', MAX_CSV_LINE_BYTES + 10));
+        text.extend(b"\n2\n");
+        fs::write(dir.path().join("a.csv"), text).unwrap();
+        let (columns, rows) = infer(dir.path(), |_| false).unwrap();
+        assert_eq!((columns.len(), rows), (1, 1));
     }
 }

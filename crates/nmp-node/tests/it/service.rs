@@ -139,6 +139,8 @@ async fn bad_envelopes_get_their_error_codes() {
     unknown.capability = "demo.bank/ledger".to_owned();
     let (mut short_id, _, _) = agent.seal("wat/hello.wasm", b"");
     short_id.request_id.truncate(8);
+    let (mut long_name, _, _) = agent.seal("wat/hello.wasm", b"");
+    long_name.capability = "x".repeat(257);
     let (mut zk, _, _) = agent.seal("wat/hello.wasm", b"");
     zk.receipt_kind = pb::ReceiptKind::Zk as i32;
 
@@ -151,6 +153,7 @@ async fn bad_envelopes_get_their_error_codes() {
         (misaddressed, pb::ErrorCode::WrongRecipient),
         (unknown, pb::ErrorCode::UnknownCapability),
         (short_id, pb::ErrorCode::Malformed),
+        (long_name, pb::ErrorCode::TooLarge),
         (zk, pb::ErrorCode::Unsupported),
     ];
     for (request, code) in cases {
