@@ -25,15 +25,19 @@
 //! - [`Service`]: the node's request service over the pipeline, its datasets, keys and policy;
 //!   one per node, shared in an `Arc` by every transport.
 //! - [`grpc::Server`]: the `nmp.v1.LogicMesh` gRPC face of a [`Service`].
+//! - [`Node`]: a running Data Node: the service on the libp2p mesh (and gRPC), from a
+//!   configuration file; lives until [`Node::shutdown`].
 
 pub mod config;
 mod dataset;
 pub mod grpc;
+pub mod node;
 mod pipeline;
 pub mod receipt;
 pub mod service;
 
 pub use config::Config;
 pub use dataset::{Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES};
+pub use node::Node;
 pub use pipeline::{Error, Execution, Filtered, Job, Outcome, Pipeline};
 pub use service::Service;

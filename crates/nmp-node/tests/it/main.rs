@@ -4,6 +4,7 @@
 mod agent;
 mod config;
 mod grpc;
+mod mesh;
 mod service;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,200 @@
+//! [`Node`]: the Data Node on the mesh. It composes the libp2p [`nmp_net::Mesh`], the request
+//! [`Service`] and, when configured, the gRPC [`grpc::Server`], all over one identity.
+
+mod serve;
+
+use std::{
+    net::SocketAddr,
+    path::Path,
+    sync::Arc,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use nmp_crypto::{Identity, KemKeyPair, Keyring, envelope::OpenConfig};
+use nmp_net::{Multiaddr, PeerId};
+use tokio::{sync::oneshot, task::JoinHandle};
+
+use crate::{
+    Service,
+    config::{File, FileError},
+    grpc, service,
+};
+
+pub use self::serve::MAX_LOGIC_HANDLERS;
+
+/// How long [`Node::shutdown`] waits for running jobs (and open gRPC calls) before dropping
+/// them: 30 s.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Why a node could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration file describes no usable service (bad dataset, bad agent id).
+    #[error("invalid node configuration")]
+    Config(#[from] FileError),
+    /// A listen or bootstrap address in the file is not a multiaddr.
+    #[error("`{0}` is not a multiaddr")]
+    Address(String),
+    /// The request service could not be built (pipeline, dataset commitments, schemas).
+    #[error("cannot start the request service")]
+    Service(#[from] service::Error),
+    /// The mesh could not start, or could not announce a capability to its bootstrap peers.
+    #[error("mesh failure")]
+    Mesh(#[from] nmp_net::Error),
+    /// The gRPC server could not bind its address.
+    #[error("cannot start the gRPC server")]
+    Grpc(#[from] grpc::Error),
+}
+
+/// A running Data Node: serving describe and logic requests from the mesh (and gRPC when
+/// configured) until [`Node::shutdown`].
+///
+/// Dropping a `Node` without calling [`Node::shutdown`] stops accepting new requests at once and
+/// does not wait for running jobs.
+#[derive(Debug)]
+pub struct Node {
+    service: Arc<Service>,
+    peer_id: PeerId,
+    listen_addrs: Vec<Multiaddr>,
+    grpc_addr: Option<SocketAddr>,
+    stop_mesh: oneshot::Sender<()>,
+    serving: JoinHandle<()>,
+    grpc: Option<Grpc>,
+}
+
+/// The running gRPC server: its stop signal and its task.
+#[derive(Debug)]
+struct Grpc {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<Result<(), grpc::Error>>,
+}
+
+impl Node {
+    /// Starts a node as `identity` from `file`, resolving relative dataset paths against
+    /// `base_dir` (the file's directory).
+    ///
+    /// Builds a keyring with a fresh KEM key pair valid for the document TTL, the service
+    /// (one pass over every dataset), binds the mesh on the file's listen addresses and
+    /// bootstrap peers, announces every served capability, binds the gRPC server if the file
+    /// names an address, and spawns the serving loop. When the file has bootstrap peers, a
+    /// capability no peer accepted fails the start with [`Error::Mesh`]; without any, the
+    /// records stay local. Must be called inside a Tokio runtime.
+    pub async fn start(identity: Identity, file: &File, base_dir: &Path) -> Result<Self, Error> {
+        let config = file.service_config(base_dir)?;
+        let mesh_config = nmp_net::Config {
+            listen: addresses(
+                [&file.listen.tcp, &file.listen.quic, &file.listen.ws]
+                    .into_iter()
+                    .flatten(),
+            )?,
+            bootstrap: addresses(&file.bootstrap)?,
+            ..nmp_net::Config::default()
+        };
+        let keyring = Keyring::new(
+            identity.peer_id(),
+            KemKeyPair::generate(),
+            now_ms().saturating_add(config.document_ttl_ms),
+            OpenConfig::default(),
+        );
+        let keypair = identity.to_libp2p_keypair();
+        let mut capabilities: Vec<String> = config
+            .datasets
+            .iter()
+            .map(|d| d.capability.clone())
+            .collect();
+        capabilities.sort();
+        capabilities.dedup();
+        let service = Arc::new(Service::new(identity, keyring, config)?);
+        let (mesh, inbound) = nmp_net::Mesh::bind(keypair, mesh_config).await?;
+        for capability in &capabilities {
+            match mesh.provide(capability).await {
+                Err(nmp_net::Error::Provide(_)) if file.bootstrap.is_empty() => {}
+                other => other?,
+            }
+        }
+        let listen_addrs = mesh.listen_addrs().await?;
+        let grpc = match file.grpc {
+            Some(addr) => Some(grpc::Server::bind(Arc::clone(&service), addr).await?),
+            None => None,
+        };
+        let grpc_addr = grpc.as_ref().map(grpc::Server::local_addr).transpose()?;
+        let grpc = grpc.map(|server| {
+            let (stop, stopped) = oneshot::channel::<()>();
+            let task = tokio::spawn(server.serve(async {
+                // A dropped sender stops the server too.
+                let _ = stopped.await;
+            }));
+            Grpc { stop, task }
+        });
+        let (stop_mesh, stopped) = oneshot::channel();
+        let serving = tokio::spawn(serve::run(
+            mesh.clone(),
+            inbound,
+            Arc::clone(&service),
+            stopped,
+        ));
+        Ok(Self {
+            service,
+            peer_id: mesh.peer_id(),
+            listen_addrs,
+            grpc_addr,
+            stop_mesh,
+            serving,
+            grpc,
+        })
+    }
+
+    /// The node's PeerId (the identity's).
+    pub fn peer_id(&self) -> PeerId {
+        self.peer_id
+    }
+
+    /// The addresses the mesh listens on, as bound at start (ports resolved).
+    pub fn listen_addrs(&self) -> &[Multiaddr] {
+        &self.listen_addrs
+    }
+
+    /// The gRPC server's address, if the node serves gRPC.
+    pub fn grpc_addr(&self) -> Option<SocketAddr> {
+        self.grpc_addr
+    }
+
+    /// The request service the node serves.
+    pub fn service(&self) -> &Arc<Service> {
+        &self.service
+    }
+
+    /// Stops gracefully: closes the service (queued jobs end with `ERROR_CODE_SHUTTING_DOWN`),
+    /// stops accepting requests on the mesh and gRPC, and waits up to [`SHUTDOWN_GRACE`] for
+    /// running jobs to deliver their results; past it, their streams are dropped.
+    pub async fn shutdown(self) {
+        self.service.close();
+        // The loops may have ended already; nothing to stop then.
+        let _ = self.stop_mesh.send(());
+        let _ = self.serving.await;
+        if let Some(Grpc { stop, task }) = self.grpc {
+            let _ = stop.send(());
+            let abort = task.abort_handle();
+            if tokio::time::timeout(SHUTDOWN_GRACE, task).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+}
+
+/// Parses multiaddr strings.
+fn addresses<'a>(texts: impl IntoIterator<Item = &'a String>) -> Result<Vec<Multiaddr>, Error> {
+    texts
+        .into_iter()
+        .map(|text| text.parse().map_err(|_| Error::Address(text.clone())))
+        .collect()
+}
+
+/// The node's clock: Unix milliseconds.
+fn now_ms() -> u64 {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    u64::try_from(since_epoch.as_millis()).unwrap_or(u64::MAX)
+}

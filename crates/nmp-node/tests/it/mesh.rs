@@ -1,0 +1,192 @@
+//! A Data Node on a real loopback mesh: an agent that knows only the bootstrap peer finds it
+//! through the DHT, verifies its capability document, and streams sealed logic to it.
+
+use std::{
+    path::Path,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use nmp_crypto::{capability, receipt};
+use nmp_net::{LogicResponses, Mesh, Multiaddr};
+use nmp_node::{Node, config::File};
+use nmp_wire::pb;
+use sha2::{Digest as _, Sha256};
+use tokio_stream::StreamExt as _;
+
+use crate::{
+    agent::{Agent, CAPABILITY, node_identity, result, stages},
+    example,
+};
+
+/// Deadline of each test, well above what a loopback run takes.
+const DEADLINE: Duration = Duration::from_secs(120);
+
+fn now_ms() -> u64 {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970");
+    u64::try_from(since_epoch.as_millis()).expect("clock fits in u64 ms")
+}
+
+/// The TCP listen address of `mesh`, ending in its `/p2p/<peer id>`.
+async fn tcp_address(mesh: &Mesh) -> String {
+    let addrs = mesh.listen_addrs().await.expect("mesh running");
+    let tcp = addrs
+        .iter()
+        .map(Multiaddr::to_string)
+        .find(|a| a.contains("/tcp/") && !a.contains("/ws"))
+        .expect("a TCP listener");
+    format!("{tcp}/p2p/{}", mesh.peer_id())
+}
+
+/// A node configuration file over the bundled dataset, bootstrapping from `bootstrap`.
+fn file(dir: &Path, bootstrap: &str) -> File {
+    node_identity()
+        .save(&dir.join("node.key"))
+        .expect("key file written");
+    File::parse(&format!(
+        r#"
+identity = "node.key"
+bootstrap = ["{bootstrap}"]
+grpc = "127.0.0.1:0"
+
+[listen]
+tcp = "/ip4/127.0.0.1/tcp/0"
+quic = "/ip4/127.0.0.1/udp/0/quic-v1"
+ws = "/ip4/127.0.0.1/tcp/0/ws"
+
+[[datasets]]
+name = "patients"
+path = "{}"
+format = "csv"
+capability = "{CAPABILITY}"
+"#,
+        example("data").display()
+    ))
+    .expect("valid configuration")
+}
+
+/// Every response until the stream ends.
+async fn collect(mut responses: LogicResponses) -> Vec<pb::LogicResponse> {
+    let mut all = Vec::new();
+    while let Some(response) = responses.next().await {
+        all.push(response.expect("well-formed responses"));
+    }
+    all
+}
+
+/// A bootstrap peer, a Data Node started from its file, and an agent that knows only the
+/// bootstrap peer and has found the node through the DHT and verified its document.
+async fn mesh_with_node(
+    dir: &Path,
+) -> (
+    (Mesh, nmp_net::Inbound),
+    Node,
+    Mesh,
+    pb::SignedCapabilityDocument,
+) {
+    let bootstrap = Mesh::bind(
+        nmp_net::Keypair::generate_ed25519(),
+        nmp_net::Config::loopback(),
+    )
+    .await
+    .expect("bootstrap binds");
+    let seed = tcp_address(&bootstrap.0).await;
+    let node = Node::start(node_identity(), &file(dir, &seed), dir)
+        .await
+        .expect("node starts");
+    assert_eq!(node.peer_id(), node_identity().peer_id());
+    assert_eq!(node.listen_addrs().len(), 3, "{:?}", node.listen_addrs());
+    assert!(node.grpc_addr().is_some());
+
+    let config = nmp_net::Config {
+        bootstrap: vec![seed.parse().expect("multiaddr")],
+        ..nmp_net::Config::loopback()
+    };
+    let (agent, _) = Mesh::bind(nmp_net::Keypair::generate_ed25519(), config)
+        .await
+        .expect("agent binds");
+    let providers = agent.find_providers(CAPABILITY).await.expect("lookup runs");
+    assert_eq!(providers, vec![node.peer_id()]);
+    let signed = agent
+        .describe(node.peer_id())
+        .await
+        .expect("node describes itself");
+    let document = capability::verify(&signed, Some(&node.peer_id()), now_ms())
+        .expect("the document verifies for the node's PeerId");
+    assert_eq!(document.datasets.len(), 1);
+    assert_eq!(document.datasets[0].capability, CAPABILITY);
+    assert_eq!(document.datasets[0].row_count, 200);
+    (bootstrap, node, agent, signed)
+}
+
+#[tokio::test]
+async fn agent_finds_the_node_through_the_dht_and_gets_a_verified_sealed_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    tokio::time::timeout(DEADLINE, async {
+        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path()).await;
+        let mut sealer = Agent::at(1, &signed, now_ms());
+        let (request, key, wasm) = sealer.seal("c/aggregate.wasm", b"");
+        let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
+
+        use pb::Stage::*;
+        assert_eq!(
+            stages(&responses),
+            [Validating, Queued, Running, Filtering, Signed]
+        );
+        let result = result(&responses);
+        assert_eq!(result.outcome, pb::Outcome::Completed as i32);
+        let answer = key
+            .open_response(result.output.as_ref().expect("output leaves"))
+            .expect("the agent opens its answer");
+        let json: serde_json::Value = serde_json::from_slice(&answer.stdout).unwrap();
+        assert_eq!(json["rows"], 200);
+        receipt::verify(
+            result.receipt.as_ref().expect("receipt"),
+            &receipt::Expected {
+                node: Some(&node.peer_id()),
+                module_sha256: Some(Sha256::digest(&wasm).into()),
+                output: Some(&answer.stdout),
+            },
+        )
+        .expect("receipt verifies");
+        node.shutdown().await;
+    })
+    .await
+    .expect("within the deadline");
+}
+
+#[tokio::test]
+async fn exfiltration_over_the_mesh_is_blocked_and_no_output_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    tokio::time::timeout(DEADLINE, async {
+        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path()).await;
+        let mut sealer = Agent::at(2, &signed, now_ms());
+        let (request, _, _) = sealer.seal("c/exfiltrate.wasm", b"");
+        let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
+        let result = result(&responses);
+        assert_eq!(result.outcome, pb::Outcome::EgressBlocked as i32);
+        assert!(result.output.is_none());
+        assert_eq!(
+            result.egress.as_ref().unwrap().verdict,
+            pb::EgressVerdict::Blocked as i32
+        );
+        node.shutdown().await;
+    })
+    .await
+    .expect("within the deadline");
+}
+
+#[tokio::test]
+async fn a_bad_listen_address_fails_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = file(
+        dir.path(),
+        "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA",
+    );
+    file.listen.tcp = Some("not an address".to_owned());
+    let err = Node::start(node_identity(), &file, dir.path())
+        .await
+        .expect_err("a bad listen address is refused");
+    assert!(matches!(err, nmp_node::node::Error::Address(_)), "{err:?}");
+}
