@@ -26,6 +26,16 @@ pub(crate) enum Command {
     Keygen(KeygenArgs),
     /// Verify a receipt file (exit 0 valid, 7 invalid with the reason).
     Verify(VerifyArgs),
+    /// Run a Data Node from a TOML configuration until Ctrl-C or SIGTERM (exit 0 after a
+    /// graceful shutdown).
+    Node(NodeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NodeArgs {
+    /// The node's TOML configuration; relative paths in it resolve against its directory.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@ mod egress;
 mod exec;
 mod inspect;
 mod keygen;
+mod node;
 mod verify;
 
 use std::{fs, io::Read, path::Path};
@@ -23,6 +24,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Egress(EgressCommand::Scan(args)) => egress::scan(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Node(args) => node::run(&args),
     }
 }
 

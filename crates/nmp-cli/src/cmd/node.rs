@@ -1,0 +1,90 @@
+//! `nmp node --config FILE`: runs a Data Node until Ctrl-C or SIGTERM.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use nmp_crypto::Identity;
+use nmp_node::{Node, config::File};
+
+use crate::{cli::NodeArgs, exit::Status};
+
+pub(crate) fn run(args: &NodeArgs) -> anyhow::Result<Status> {
+    let file = File::load(&args.config)
+        .with_context(|| format!("cannot load node configuration {}", args.config.display()))?;
+    let base = args.config.parent().unwrap_or(Path::new(""));
+    let key = base.join(&file.identity);
+    let identity = Identity::load(&key)
+        .with_context(|| format!("cannot load the identity key {}", key.display()))?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(serve(identity, &file, base))
+}
+
+/// Starts the node, reports its addresses, and shuts it down on the first signal.
+async fn serve(identity: Identity, file: &File, base: &Path) -> anyhow::Result<Status> {
+    let node = Node::start(identity, file, base)
+        .await
+        .context("cannot start the node")?;
+    let peer = node.peer_id();
+    for addr in node.listen_addrs() {
+        eprintln!("listening on {addr}/p2p/{peer}");
+    }
+    if let Some(addr) = node.grpc_addr() {
+        eprintln!("gRPC on {addr}");
+    }
+    let signal = stop_signal().await;
+    eprintln!("shutting down");
+    node.shutdown().await;
+    signal?;
+    Ok(Status::Ok)
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+async fn stop_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+        tokio::select! {
+            interrupted = tokio::signal::ctrl_c() => interrupted.context("cannot listen for Ctrl-C"),
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c()
+            .await
+            .context("cannot listen for Ctrl-C")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// Runs the command on a configuration written into a fresh directory.
+    fn with_config(text: &str) -> anyhow::Result<Status> {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("node.toml");
+        std::fs::write(&config, text).unwrap();
+        run(&NodeArgs { config })
+    }
+
+    #[test]
+    fn a_missing_key_file_is_a_failure_naming_it() {
+        let err = with_config("identity = \"absent.key\"\n").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("absent.key"), "{text}");
+    }
+
+    #[test]
+    fn a_broken_config_is_a_failure() {
+        let err = with_config("identity = [\n").unwrap_err();
+        assert!(format!("{err:#}").contains("node configuration"), "{err:#}");
+        let missing = run(&NodeArgs {
+            config: PathBuf::from("/nonexistent/node.toml"),
+        });
+        assert!(missing.is_err());
+    }
+}
