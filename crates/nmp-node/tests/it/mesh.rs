@@ -157,7 +157,7 @@ async fn agent_finds_the_node_through_the_dht_and_gets_a_verified_sealed_answer(
 }
 
 #[tokio::test]
-async fn exfiltration_over_the_mesh_is_blocked_and_no_output_leaves() {
+async fn exfiltration_over_the_mesh_is_blocked_and_a_stopped_node_answers_nothing() {
     let dir = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path()).await;
@@ -171,7 +171,12 @@ async fn exfiltration_over_the_mesh_is_blocked_and_no_output_leaves() {
             result.egress.as_ref().unwrap().verdict,
             pb::EgressVerdict::Blocked as i32
         );
+        let peer = node.peer_id();
         node.shutdown().await;
+        assert!(
+            agent.describe(peer).await.is_err(),
+            "a node that shut down answers nothing"
+        );
     })
     .await
     .expect("within the deadline");
