@@ -76,9 +76,11 @@ async fn collect(mut responses: LogicResponses) -> Vec<pb::LogicResponse> {
 }
 
 /// A bootstrap peer, a Data Node started from its file, and an agent that knows only the
-/// bootstrap peer and has found the node through the DHT and verified its document.
+/// bootstrap peer and has found the node through the DHT and verified its document. `tune`
+/// adjusts the file before the node starts.
 async fn mesh_with_node(
     dir: &Path,
+    tune: impl FnOnce(&mut File),
 ) -> (
     (Mesh, nmp_net::Inbound),
     Node,
@@ -92,7 +94,9 @@ async fn mesh_with_node(
     .await
     .expect("bootstrap binds");
     let seed = tcp_address(&bootstrap.0).await;
-    let node = Node::start(node_identity(), &file(dir, &seed), dir)
+    let mut file = file(dir, &seed);
+    tune(&mut file);
+    let node = Node::start(node_identity(), &file, dir)
         .await
         .expect("node starts");
     assert_eq!(node.peer_id(), node_identity().peer_id());
@@ -124,7 +128,7 @@ async fn mesh_with_node(
 async fn agent_finds_the_node_through_the_dht_and_gets_a_verified_sealed_answer() {
     let dir = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
-        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path()).await;
+        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |_| {}).await;
         let mut sealer = Agent::at(1, &signed, now_ms());
         let (request, key, wasm) = sealer.seal("c/aggregate.wasm", b"");
         let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
@@ -160,7 +164,7 @@ async fn agent_finds_the_node_through_the_dht_and_gets_a_verified_sealed_answer(
 async fn exfiltration_over_the_mesh_is_blocked_and_a_stopped_node_answers_nothing() {
     let dir = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
-        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path()).await;
+        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |_| {}).await;
         let mut sealer = Agent::at(2, &signed, now_ms());
         let (request, _, _) = sealer.seal("c/exfiltrate.wasm", b"");
         let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
@@ -180,6 +184,64 @@ async fn exfiltration_over_the_mesh_is_blocked_and_a_stopped_node_answers_nothin
     })
     .await
     .expect("within the deadline");
+}
+
+#[tokio::test]
+async fn an_agent_that_leaves_cancels_its_queued_job() {
+    let dir = tempfile::tempdir().unwrap();
+    tokio::time::timeout(DEADLINE, async {
+        // One run slot, held by a spinning guest until its 5 s deadline (no fuel metering).
+        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
+            file.policy.max_concurrent_jobs = 1;
+            file.policy.sandbox.timeout_ms = Some(5_000);
+            file.policy.sandbox.fuel = Some(0);
+        })
+        .await;
+        let mut sealer = Agent::at(3, &signed, now_ms());
+        let (spin, _, _) = sealer.seal("wat/spin.wasm", b"");
+        let mut running = agent.open_logic(node.peer_id(), &spin).await.unwrap();
+        until(&mut running, pb::Stage::Running).await;
+
+        let (queued, _, _) = sealer.seal("c/aggregate.wasm", b"");
+        let mut waiting = agent.open_logic(node.peer_id(), &queued).await.unwrap();
+        until(&mut waiting, pb::Stage::Queued).await;
+        assert_eq!(node.service().queued_jobs(), 1);
+        drop(waiting);
+        // The spinning job still holds the only slot, so only the cancellation empties the queue.
+        while node.service().queued_jobs() > 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(
+            tokio::time::timeout(Duration::ZERO, running.next())
+                .await
+                .is_err(),
+            "the queue emptied while the spinning job still held the slot"
+        );
+        let result = collect(running).await;
+        assert_eq!(
+            crate::agent::result(&result).outcome,
+            pb::Outcome::TimedOut as i32
+        );
+        node.shutdown().await;
+    })
+    .await
+    .expect("within the deadline");
+}
+
+/// Reads `responses` until a status of `stage` arrives.
+async fn until(responses: &mut LogicResponses, stage: pb::Stage) {
+    loop {
+        let response = responses
+            .next()
+            .await
+            .expect("stream open")
+            .expect("well-formed");
+        match response.event {
+            Some(pb::logic_response::Event::Status(s)) if s.stage == stage as i32 => return,
+            Some(pb::logic_response::Event::Status(_)) => {}
+            other => panic!("expected {stage:?}, got {other:?}"),
+        }
+    }
 }
 
 #[tokio::test]
