@@ -61,6 +61,17 @@ pub struct Node {
     stop_mesh: oneshot::Sender<()>,
     serving: JoinHandle<()>,
     grpc: Option<Grpc>,
+    rotation: Rotation,
+}
+
+/// The KEM key rotation task; dropping it (with the node) stops it.
+#[derive(Debug)]
+struct Rotation(JoinHandle<()>);
+
+impl Drop for Rotation {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The running gRPC server: its stop signal and its task.
@@ -127,6 +138,7 @@ impl Node {
             }));
             Grpc { stop, task }
         });
+        let rotation = Rotation(tokio::spawn(rotate_keys(Arc::clone(&service))));
         let (stop_mesh, stopped) = oneshot::channel();
         let serving = tokio::spawn(serve::run(
             mesh.clone(),
@@ -142,6 +154,7 @@ impl Node {
             stop_mesh,
             serving,
             grpc,
+            rotation,
         })
     }
 
@@ -169,6 +182,7 @@ impl Node {
     /// stops accepting requests on the mesh and gRPC, and waits up to [`SHUTDOWN_GRACE`] for
     /// running jobs to deliver their results; past it, their streams are dropped.
     pub async fn shutdown(self) {
+        drop(self.rotation);
         self.service.close();
         // The loops may have ended already; nothing to stop then.
         let _ = self.stop_mesh.send(());
@@ -180,6 +194,17 @@ impl Node {
                 abort.abort();
             }
         }
+    }
+}
+
+/// Rotates the node's KEM key every half document TTL, so the published key never expires
+/// while the node runs (the keyring keeps the previous key through its grace period).
+async fn rotate_keys(service: Arc<Service>) {
+    let period = (service.document_ttl() / 2).max(Duration::from_secs(1));
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    loop {
+        ticks.tick().await;
+        service.rotate_kem_key(now_ms());
     }
 }
 

@@ -167,6 +167,21 @@ impl Service {
         &self.identity
     }
 
+    /// How long a capability document (and the KEM key it publishes) stays valid.
+    pub fn document_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.config.document_ttl_ms)
+    }
+
+    /// Replaces the current KEM key with a fresh one valid for [`Service::document_ttl`]; the
+    /// old key keeps opening envelopes through the keyring's grace period, so requests sealed
+    /// to a document fetched just before the rotation still open. Costs one ML-KEM and one
+    /// X25519 key generation.
+    pub fn rotate_kem_key(&self, now_ms: u64) {
+        let not_after = now_ms.saturating_add(self.config.document_ttl_ms);
+        self.keyring
+            .rotate(nmp_crypto::KemKeyPair::generate(), not_after, now_ms);
+    }
+
     /// Stops taking work: new requests and jobs still queued are answered
     /// `ERROR_CODE_SHUTTING_DOWN`; running jobs finish and deliver their results. Idempotent.
     pub fn close(&self) {

@@ -4,6 +4,7 @@
 mod egress;
 mod exec;
 mod inspect;
+mod node;
 mod receipt;
 
 use std::{

@@ -26,7 +26,7 @@ pub const KEY_FILE_BYTES: usize = 68;
 pub enum KeyFileError {
     /// The file could not be opened, read, created or written; nothing was changed on failure
     /// to open.
-    #[error("key file {path}: {source}")]
+    #[error("cannot access key file {path}")]
     Io {
         /// The file.
         path: PathBuf,

@@ -283,3 +283,33 @@ async fn closing_fails_queued_jobs_and_new_requests_but_lets_running_ones_finish
     let spun = collect(running).await;
     assert_eq!(result(&spun).outcome, pb::Outcome::TimedOut as i32);
 }
+
+#[tokio::test]
+async fn rotated_kem_key_is_published_first_and_the_old_one_still_opens() {
+    let node = service(config());
+    let before = node.describe(NOW_MS);
+    let mut old_agent = Agent::new(1, &before);
+    node.rotate_kem_key(NOW_MS);
+    let after = node.describe(NOW_MS);
+    let keys = |signed: &pb::SignedCapabilityDocument| {
+        nmp_crypto::capability::verify(signed, None, NOW_MS)
+            .expect("document verifies")
+            .kem_keys
+            .into_iter()
+            .map(|k| k.key_id)
+            .collect::<Vec<_>>()
+    };
+    let (old, new) = (keys(&before), keys(&after));
+    assert_eq!(
+        new.len(),
+        2,
+        "the new key first, then the old one in its grace period"
+    );
+    assert_eq!(new[1], old[0]);
+    assert_ne!(new[0], old[0]);
+
+    // A request sealed to the document fetched before the rotation still opens.
+    let (request, _, _) = old_agent.seal("wat/hello.wasm", b"hi");
+    let responses = collect(node.execute(request, NOW_MS)).await;
+    assert_eq!(result(&responses).outcome, pb::Outcome::Completed as i32);
+}
