@@ -108,6 +108,14 @@ impl Pipeline {
     /// blocking thread in async code.
     pub fn execute(&self, job: Job<'_>) -> Result<Execution, Error> {
         let guardian = self.guardian.inspect(job.wasm);
+        self.execute_admitted(job, guardian)
+    }
+
+    /// Runs the stages after the Guardian for a job whose report the caller already holds (a
+    /// node checks modules before queueing them, so it does not inspect twice). A rejected
+    /// report ends the job there, as in [`Pipeline::execute`]. The report must be this
+    /// pipeline's Guardian's report for `job.wasm`.
+    pub fn execute_admitted(&self, job: Job<'_>, guardian: Report) -> Result<Execution, Error> {
         if !guardian.is_accepted() {
             return Ok(Execution {
                 guardian,

@@ -166,7 +166,9 @@ impl Service {
         let execution = if guardian.is_accepted() {
             let permit = self.run_slot(events).await?;
             events.status(pb::Stage::Running, 0).await?;
-            let execution = self.run(&payload, &datasets, request.limits.as_ref()).await;
+            let execution = self
+                .run(&payload, &datasets, request.limits.as_ref(), guardian)
+                .await;
             drop(permit);
             let execution = execution?;
             events.status(pb::Stage::Filtering, 0).await?;
@@ -257,18 +259,20 @@ impl Service {
         payload: &Arc<pb::LogicPayload>,
         datasets: &[Dataset],
         requested: Option<&pb::RequestedLimits>,
+        guardian: nmp_guardian::Report,
     ) -> Result<Execution, Refusal> {
         let limits = self.limits(requested);
         let service = Arc::clone(self);
         let payload = Arc::clone(payload);
         let datasets = datasets.to_vec();
         tokio::task::spawn_blocking(move || {
-            service.pipeline.execute(Job {
+            let job = Job {
                 wasm: &payload.wasm,
                 input: &payload.input,
                 datasets: &datasets,
                 limits: Some(&limits),
-            })
+            };
+            service.pipeline.execute_admitted(job, guardian)
         })
         .await
         .map_err(Refusal::internal)?
