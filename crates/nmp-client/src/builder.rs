@@ -1,0 +1,109 @@
+//! [`Builder`]: how an [`NmpClient`] joins the mesh.
+
+use std::{sync::Arc, time::Duration};
+
+use nmp_crypto::Identity;
+use nmp_guardian::{Guardian, Policy};
+use nmp_net::Multiaddr;
+
+use crate::{Error, NmpClient, client::Shared};
+
+/// Default deadline of one whole execution, from sending the request to the last response:
+/// 120 s. The node's own run deadline is shorter; the rest covers queueing and transit.
+pub const DEFAULT_EXECUTE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Configures and starts an [`NmpClient`]. Start from [`NmpClient::builder`].
+#[derive(Debug)]
+pub struct Builder {
+    identity: Option<Identity>,
+    net: nmp_net::Config,
+    execute_timeout: Duration,
+    guardian: Policy,
+}
+
+impl Builder {
+    pub(crate) fn new() -> Self {
+        Self {
+            identity: None,
+            net: nmp_net::Config::default(),
+            execute_timeout: DEFAULT_EXECUTE_TIMEOUT,
+            guardian: Policy::default(),
+        }
+    }
+
+    /// The agent's identity, which signs every request and is the PeerId nodes see
+    /// [default: a fresh one for this client].
+    #[must_use]
+    pub fn identity(mut self, identity: Identity) -> Self {
+        self.identity = Some(identity);
+        self
+    }
+
+    /// Adds a bootstrap peer: a multiaddr ending in `/p2p/<peer id>`.
+    #[must_use]
+    pub fn bootstrap(mut self, addr: Multiaddr) -> Self {
+        self.net.bootstrap.push(addr);
+        self
+    }
+
+    /// Adds a listen address [default: none; an agent only dials out].
+    #[must_use]
+    pub fn listen(mut self, addr: Multiaddr) -> Self {
+        self.net.listen.push(addr);
+        self
+    }
+
+    /// Replaces the mesh configuration (limits, timeouts, listen and bootstrap addresses)
+    /// [default: `nmp_net::Config::default()`].
+    #[must_use]
+    pub fn mesh_config(mut self, config: nmp_net::Config) -> Self {
+        self.net = config;
+        self
+    }
+
+    /// Deadline of one DHT query (each lookup) [default: 30 s].
+    #[must_use]
+    pub fn query_timeout(mut self, timeout: Duration) -> Self {
+        self.net.query_timeout = timeout;
+        self
+    }
+
+    /// Deadline of one describe request and of opening a logic stream [default: 10 s].
+    #[must_use]
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.net.request_timeout = timeout;
+        self
+    }
+
+    /// Deadline of one whole execution; past it the stream is dropped, which cancels the job
+    /// [default: [`DEFAULT_EXECUTE_TIMEOUT`]].
+    #[must_use]
+    pub fn execute_timeout(mut self, timeout: Duration) -> Self {
+        self.execute_timeout = timeout;
+        self
+    }
+
+    /// The Guardian policy of the pre-flight check [default: the Guardian's default policy,
+    /// which is also a Data Node's default].
+    #[must_use]
+    pub fn guardian_policy(mut self, policy: Policy) -> Self {
+        self.guardian = policy;
+        self
+    }
+
+    /// Starts the mesh, dials the bootstrap peers and returns the client.
+    ///
+    /// Fails with [`Error::Mesh`] when the mesh cannot start (a bad listen or bootstrap
+    /// address, an unreachable bootstrap peer is not an error: lookups then find nothing).
+    pub async fn connect(self) -> Result<NmpClient, Error> {
+        let identity = self.identity.unwrap_or_else(Identity::generate);
+        let request_timeout = self.net.request_timeout;
+        let (mesh, _inbound) = nmp_net::Mesh::bind(identity.to_libp2p_keypair(), self.net).await?;
+        Ok(NmpClient::from_shared(Arc::new(Shared::new(
+            identity,
+            mesh,
+            Guardian::new(self.guardian),
+            (self.execute_timeout, request_timeout),
+        ))))
+    }
+}

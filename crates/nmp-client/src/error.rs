@@ -1,0 +1,130 @@
+//! [`Error`]: every way a client call fails. Nothing that came with a failed call is trusted.
+
+use std::time::Duration;
+
+use nmp_crypto::{
+    capability,
+    envelope::{OpenError, SealError},
+    receipt,
+};
+use nmp_net::{BoxError, PeerId};
+use nmp_wire::pb;
+
+/// Why a client call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The mesh failed: it could not start, a lookup or describe request failed, or a logic
+    /// stream could not be opened.
+    #[error("mesh failure")]
+    Mesh(#[from] nmp_net::Error),
+    /// No node in the mesh announces the capability.
+    #[error("no provider found for `{capability}`")]
+    NoProviders {
+        /// The capability looked up.
+        capability: String,
+    },
+    /// The node's capability document failed verification (signature, expiry, keys).
+    #[error("capability document refused")]
+    Document {
+        /// The node asked, when known (a gRPC endpoint is not a PeerId).
+        peer: Option<PeerId>,
+        /// Why.
+        #[source]
+        source: Box<capability::VerifyError>,
+    },
+    /// The node's verified document does not list the capability the logic asks for.
+    #[error("{peer} does not serve `{capability}`")]
+    NotServed {
+        /// The node.
+        peer: PeerId,
+        /// The capability asked for.
+        capability: String,
+    },
+    /// The node's document holds no KEM key that is still valid.
+    #[error("{peer} offers no KEM key valid now")]
+    NoKemKey {
+        /// The node.
+        peer: PeerId,
+    },
+    /// The pre-flight Guardian check rejected the module; nothing was sent.
+    #[error("the module was rejected before sending: {}", first_finding(.0))]
+    Rejected(Box<nmp_guardian::Report>),
+    /// The request could not be sealed (module or input over the wire limits).
+    #[error("cannot seal the request")]
+    Seal(#[from] SealError),
+    /// The response stream from the node failed (a bad frame, a reset, a gRPC status).
+    #[error("response stream from {peer} failed")]
+    Transport {
+        /// The node.
+        peer: PeerId,
+        /// Why.
+        #[source]
+        source: BoxError,
+    },
+    /// The node refused the request or failed before an outcome; no receipt exists.
+    #[error("{peer} refused the request ({code:?}): {message}")]
+    Node {
+        /// The node.
+        peer: PeerId,
+        /// What the program can act on.
+        code: pb::ErrorCode,
+        /// The node's one-line reason (untrusted text).
+        message: String,
+    },
+    /// The node broke the protocol: no final event, a response for another request, an
+    /// unknown event, or more status events than the protocol allows.
+    #[error("{peer} broke the protocol: {reason}")]
+    Protocol {
+        /// The node.
+        peer: PeerId,
+        /// What it did.
+        reason: &'static str,
+    },
+    /// The node did not finish within the client's execute timeout; the stream was dropped,
+    /// which cancels the job.
+    #[error("{peer} did not answer within {after:?}")]
+    Timeout {
+        /// The node.
+        peer: PeerId,
+        /// The timeout.
+        after: Duration,
+    },
+    /// The sealed output did not open (tampered, or not for this request).
+    #[error("the answer of {peer} did not open")]
+    Response {
+        /// The node.
+        peer: PeerId,
+        /// Why.
+        #[source]
+        source: Box<OpenError>,
+    },
+    /// The receipt failed verification: the answer is discarded.
+    #[error("the receipt of {peer} did not verify")]
+    Receipt {
+        /// The node.
+        peer: PeerId,
+        /// Why.
+        #[source]
+        source: Box<receipt::VerifyError>,
+    },
+    /// The receipt verifies but is not about this request (the field that differs is named):
+    /// the answer is discarded.
+    #[error("the receipt of {peer} does not match the request: `{field}` differs")]
+    ReceiptMismatch {
+        /// The node.
+        peer: PeerId,
+        /// The receipt body field.
+        field: &'static str,
+    },
+    /// The gRPC endpoint could not be reached or its address is malformed.
+    #[error("cannot connect to gRPC endpoint")]
+    Grpc(#[source] BoxError),
+}
+
+fn first_finding(report: &nmp_guardian::Report) -> String {
+    report
+        .findings
+        .first()
+        .map_or_else(|| "no finding".to_owned(), |f| f.message.clone())
+}

@@ -1,0 +1,212 @@
+//! One request and its answer, on any transport: seal to the node's key, read the response
+//! stream, open the output and check the receipt against everything the agent knows.
+
+use std::time::Duration;
+
+use futures::{Stream, StreamExt as _};
+use nmp_crypto::{
+    Identity,
+    envelope::{self, ResponseKey},
+    receipt,
+};
+use nmp_net::{BoxError, PeerId};
+use nmp_wire::{limits::REQUEST_ID_BYTES, pb, pb::logic_response::Event};
+use sha2::{Digest as _, Sha256};
+
+use crate::{Answer, Error, Logic, Provider};
+
+/// Most status events one request may produce; a node sending more is cut off: 64 (the
+/// protocol has six stages).
+pub const MAX_STATUS_EVENTS: usize = 64;
+
+/// A sealed request and what the agent must remember to check the answer.
+#[derive(Debug)]
+pub(crate) struct Sealed {
+    pub(crate) request: pb::LogicRequest,
+    key: ResponseKey,
+    agent: PeerId,
+    module_sha256: [u8; 32],
+    input_sha256: [u8; 32],
+}
+
+/// The KEM key of `document` valid longest, if one is valid past `after_ms`.
+pub(crate) fn usable_key(
+    document: &pb::CapabilityDocument,
+    after_ms: u64,
+) -> Option<&pb::KemPublicKey> {
+    document
+        .kem_keys
+        .iter()
+        .filter(|k| k.not_after_ms > after_ms)
+        .max_by_key(|k| k.not_after_ms)
+}
+
+/// Seals `logic` to `provider` at `now_ms` under a fresh random request id.
+pub(crate) fn seal(
+    agent: &Identity,
+    provider: &Provider,
+    logic: &Logic,
+    now_ms: u64,
+) -> Result<Sealed, Error> {
+    if provider.dataset(&logic.capability).is_none() {
+        return Err(Error::NotServed {
+            peer: provider.peer,
+            capability: logic.capability.clone(),
+        });
+    }
+    let node_key = usable_key(&provider.document, now_ms).ok_or(Error::NoKemKey {
+        peer: provider.peer,
+    })?;
+    let mut request_id = [0; REQUEST_ID_BYTES];
+    getrandom::fill(&mut request_id).map_err(|err| Error::Transport {
+        peer: provider.peer,
+        source: format!("no randomness for a request id: {err}").into(),
+    })?;
+    let payload = pb::LogicPayload {
+        wasm: logic.wasm.to_vec(),
+        input: logic.input.to_vec(),
+    };
+    let (request, key) = envelope::seal(
+        &envelope::SealParams {
+            agent,
+            node_peer: &provider.peer,
+            node_key,
+            request_id,
+            capability: &logic.capability,
+            timestamp_ms: now_ms,
+            limits: logic.limits,
+            receipt_kind: pb::ReceiptKind::Signed,
+        },
+        &payload,
+    )?;
+    Ok(Sealed {
+        request,
+        key,
+        agent: agent.peer_id(),
+        module_sha256: Sha256::digest(&logic.wasm).into(),
+        input_sha256: Sha256::digest(&logic.input).into(),
+    })
+}
+
+/// Reads `responses` to the end event within `timeout`, calling `progress` on each status,
+/// and returns the verified answer. Dropping the stream (on timeout or error) cancels the job.
+pub(crate) async fn receive<E: Into<BoxError>>(
+    provider: &Provider,
+    sealed: &Sealed,
+    responses: impl Stream<Item = Result<pb::LogicResponse, E>>,
+    timeout: Duration,
+    progress: &(impl Fn(PeerId, &pb::Status) + Sync),
+) -> Result<Answer, Error> {
+    let peer = provider.peer;
+    let read = async {
+        let mut responses = std::pin::pin!(responses);
+        let mut statuses = Vec::new();
+        while let Some(response) = responses.next().await {
+            let response = response.map_err(|e| Error::Transport {
+                peer,
+                source: e.into(),
+            })?;
+            if response.request_id != sealed.request.request_id {
+                return Err(protocol(peer, "a response for another request"));
+            }
+            match response.event {
+                Some(Event::Status(status)) if statuses.len() < MAX_STATUS_EVENTS => {
+                    progress(peer, &status);
+                    statuses.push(status);
+                }
+                Some(Event::Status(_)) => return Err(protocol(peer, "too many status events")),
+                Some(Event::Result(result)) => {
+                    return verify(provider, sealed, result, statuses);
+                }
+                Some(Event::Error(error)) => {
+                    return Err(Error::Node {
+                        peer,
+                        code: pb::ErrorCode::try_from(error.code)
+                            .unwrap_or(pb::ErrorCode::Unspecified),
+                        message: error.message,
+                    });
+                }
+                None => return Err(protocol(peer, "a response without an event")),
+            }
+        }
+        Err(protocol(peer, "the stream ended without a result"))
+    };
+    tokio::time::timeout(timeout, read)
+        .await
+        .map_err(|_| Error::Timeout {
+            peer,
+            after: timeout,
+        })?
+}
+
+fn protocol(peer: PeerId, reason: &'static str) -> Error {
+    Error::Protocol { peer, reason }
+}
+
+/// Opens the output and verifies the receipt; checks the receipt is about this request.
+fn verify(
+    provider: &Provider,
+    sealed: &Sealed,
+    result: pb::LogicResult,
+    statuses: Vec<pb::Status>,
+) -> Result<Answer, Error> {
+    let peer = provider.peer;
+    let outcome =
+        pb::Outcome::try_from(result.outcome).map_err(|_| protocol(peer, "an unknown outcome"))?;
+    let receipt = result
+        .receipt
+        .ok_or_else(|| protocol(peer, "a result without a receipt"))?;
+    let payload = match &result.output {
+        Some(output) => sealed
+            .key
+            .open_response(output)
+            .map_err(|source| Error::Response {
+                peer,
+                source: Box::new(source),
+            })?,
+        None => pb::ResponsePayload::default(),
+    };
+    let body = receipt::verify(
+        &receipt,
+        &receipt::Expected {
+            node: Some(&peer),
+            module_sha256: Some(sealed.module_sha256),
+            output: Some(&payload.stdout),
+        },
+    )
+    .map_err(|source| Error::Receipt {
+        peer,
+        source: Box::new(source),
+    })?;
+    let policy = provider.document.policy.as_ref();
+    let checks: [(&'static str, bool); 6] = [
+        ("request_id", body.request_id == sealed.request.request_id),
+        (
+            "agent_peer_id",
+            body.agent_peer_id == sealed.agent.to_bytes(),
+        ),
+        ("input_sha256", body.input_sha256 == sealed.input_sha256),
+        ("capability", body.capability == sealed.request.capability),
+        ("outcome", body.outcome == result.outcome),
+        (
+            "guardian_policy_digest",
+            policy.is_none_or(|p| p.guardian_policy_digest == body.guardian_policy_digest),
+        ),
+    ];
+    if let Some((field, _)) = checks.into_iter().find(|(_, ok)| !ok) {
+        return Err(Error::ReceiptMismatch { peer, field });
+    }
+    Ok(Answer {
+        peer,
+        outcome,
+        exit_code: result.exit_code,
+        detail: result.detail,
+        output: payload.stdout,
+        stderr: payload.stderr,
+        guardian: result.guardian,
+        egress: result.egress,
+        receipt,
+        receipt_body: body,
+        statuses,
+    })
+}
