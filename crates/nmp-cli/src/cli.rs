@@ -29,6 +29,73 @@ pub(crate) enum Command {
     /// Run a Data Node from a TOML configuration until Ctrl-C or SIGTERM (exit 0 after a
     /// graceful shutdown).
     Node(NodeArgs),
+    /// Find the Data Nodes that serve a capability and print their verified capability
+    /// documents as JSON (exit 0 found, 6 none found or the network failed).
+    Discover(DiscoverArgs),
+    /// Run a module on every node that serves a capability; print each node's result and receipt
+    /// verdict (exit 0 all completed, 3 blocked, 4 rejected, 5 trap or limit, 6 no provider or
+    /// network failure, 7 a receipt or answer failed verification).
+    Run(RunArgs),
+    /// Start a local mesh (a bootstrap peer and two hospital Data Nodes over a generated
+    /// dataset) in this process and walk an agent through an honest query, an exfiltration
+    /// attempt and an import escape.
+    Demo(DemoArgs),
+}
+
+/// How an agent joins the mesh.
+#[derive(Debug, Args)]
+pub(crate) struct AgentArgs {
+    /// A peer to dial first: a multiaddr ending in `/p2p/<peer id>` (repeatable).
+    #[arg(long, value_name = "ADDR", required = true)]
+    pub(crate) bootstrap: Vec<String>,
+    /// The agent's identity key file [default: a fresh identity for this run].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) identity: Option<PathBuf>,
+    /// Deadline of the DHT lookup, in seconds.
+    #[arg(long, value_name = "N", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub(crate) lookup_timeout_secs: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiscoverArgs {
+    /// The capability, e.g. `demo.hospital/patients`.
+    pub(crate) capability: String,
+    #[command(flatten)]
+    pub(crate) agent: AgentArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// The capability to run against; the module runs on every node that serves it.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) capability: String,
+    /// The WebAssembly module (a WASI preview 1 command).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) wasm: PathBuf,
+    /// A file whose bytes the guest reads on stdin [default: empty input].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) input: Option<PathBuf>,
+    /// Write each node's receipt here as `<peer id>.json`.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) receipt_dir: Option<PathBuf>,
+    /// Deadline of the whole run on each node, in seconds.
+    #[arg(long, value_name = "N", default_value_t = 120,
+          value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub(crate) timeout_secs: u64,
+    #[command(flatten)]
+    pub(crate) agent: AgentArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Patients generated per hospital.
+    #[arg(long, value_name = "N", default_value_t = 50_000,
+          value_parser = clap::value_parser!(u64).range(10..=10_000_000))]
+    pub(crate) rows: u64,
+    /// Keep the generated data and keys here instead of a temporary directory.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,10 +1,14 @@
 //! One module per subcommand; each returns the exit [`Status`] or an error (exit 2).
 
+mod agent;
+mod demo;
+mod discover;
 mod egress;
 mod exec;
 mod inspect;
 mod keygen;
 mod node;
+mod run;
 mod verify;
 
 use std::{fs, io::Read, path::Path};
@@ -25,6 +29,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Keygen(args) => keygen::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Node(args) => node::run(&args),
+        Command::Discover(args) => discover::run(&args),
+        Command::Run(args) => run::run(&args),
+        Command::Demo(args) => demo::run(&args),
     }
 }
 

@@ -13,6 +13,8 @@ pub(crate) enum Status {
     Rejected,
     /// 5: the guest trapped, timed out or hit a limit.
     Trapped,
+    /// 6: no provider was found, or the network failed.
+    Unreachable,
     /// 7: a receipt failed verification.
     Invalid,
 }
@@ -24,6 +26,7 @@ impl From<Status> for ExitCode {
             Status::Blocked => 3,
             Status::Rejected => 4,
             Status::Trapped => 5,
+            Status::Unreachable => 6,
             Status::Invalid => 7,
         })
     }

@@ -6,6 +6,7 @@
 mod cli;
 mod cmd;
 mod exit;
+mod local;
 
 use std::process::ExitCode;
 

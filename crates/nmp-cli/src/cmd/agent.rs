@@ -1,0 +1,144 @@
+//! Joining the mesh as an agent (`nmp discover`, `nmp run`), and the JSON views they print.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use nmp_client::{Answer, Error, Multiaddr, NmpClient, Provider};
+use nmp_crypto::{Identity, receipt};
+use nmp_wire::pb;
+use serde_json::{Value, json};
+
+use crate::cli::AgentArgs;
+
+/// Parses the bootstrap addresses, loads the identity and joins the mesh.
+pub(crate) async fn connect(
+    args: &AgentArgs,
+    execute_timeout: Duration,
+) -> anyhow::Result<NmpClient> {
+    let mut builder = NmpClient::builder()
+        .query_timeout(Duration::from_secs(args.lookup_timeout_secs))
+        .execute_timeout(execute_timeout);
+    for text in &args.bootstrap {
+        let addr: Multiaddr = text
+            .parse()
+            .with_context(|| format!("`{text}` is not a multiaddr"))?;
+        builder = builder.bootstrap(addr);
+    }
+    if let Some(path) = &args.identity {
+        let identity = Identity::load(path)
+            .with_context(|| format!("cannot load the identity key {}", path.display()))?;
+        builder = builder.identity(identity);
+    }
+    builder.connect().await.context("cannot join the mesh")
+}
+
+/// A node's verified capability document as JSON (no data, only what the node publishes).
+pub(crate) fn provider_json(provider: &Provider) -> Value {
+    let d = &provider.document;
+    let datasets: Vec<Value> = d
+        .datasets
+        .iter()
+        .map(|set| {
+            let columns: Vec<Value> = set
+                .columns
+                .iter()
+                .map(|c| {
+                    let kind = pb::ColumnType::try_from(c.r#type)
+                        .map_or("unknown", |t| t.as_str_name());
+                    json!({"name": c.name, "type": kind.trim_start_matches("COLUMN_TYPE_").to_lowercase(), "restricted": c.restricted})
+                })
+                .collect();
+            json!({
+                "name": set.name, "capability": set.capability, "format": set.format,
+                "rows": set.row_count, "bytes": set.bytes,
+                "commitment": hex::encode(&set.commitment), "columns": columns,
+            })
+        })
+        .collect();
+    let policy = d.policy.clone().unwrap_or_default();
+    let limits = d.limits.unwrap_or_default();
+    json!({
+        "peer": provider.peer.to_string(),
+        "datasets": datasets,
+        "limits": {
+            "max_module_bytes": limits.max_module_bytes, "max_input_bytes": limits.max_input_bytes,
+            "max_output_bytes": limits.max_output_bytes, "max_timeout_ms": limits.max_timeout_ms,
+            "max_memory_bytes": limits.max_memory_bytes, "max_fuel": limits.max_fuel,
+        },
+        "policy": {
+            "open": policy.open, "rate_limit_per_minute": policy.rate_limit_per_minute,
+            "egress_mode": policy.egress_mode, "restricted_keys": policy.restricted_keys,
+            "guardian_policy_digest": hex::encode(&policy.guardian_policy_digest),
+        },
+        "kem_keys": d.kem_keys.len(),
+        "expires_at_ms": d.expires_at_ms,
+    })
+}
+
+/// The lower-case name of an outcome, e.g. `egress_blocked`.
+pub(crate) fn outcome_name(outcome: pb::Outcome) -> String {
+    outcome
+        .as_str_name()
+        .trim_start_matches("OUTCOME_")
+        .to_lowercase()
+}
+
+/// A verified answer as JSON: the output (as JSON when it parses, else text), the outcome and
+/// the receipt digests.
+pub(crate) fn answer_json(answer: &Answer) -> Value {
+    let output = serde_json::from_slice::<Value>(&answer.output)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&answer.output).into_owned()));
+    let body = &answer.receipt_body;
+    json!({
+        "peer": answer.peer.to_string(),
+        "outcome": outcome_name(answer.outcome),
+        "detail": answer.detail,
+        "output": output,
+        "receipt": {
+            "verified": true,
+            "module_sha256": hex::encode(&body.module_sha256),
+            "input_sha256": hex::encode(&body.input_sha256),
+            "output_sha256": hex::encode(&body.output_sha256),
+        },
+    })
+}
+
+/// A failed node as JSON: its error chain on one line and its kind.
+pub(crate) fn failure_json(peer: &nmp_client::PeerId, err: &Error) -> Value {
+    json!({"peer": peer.to_string(), "error": chain(err), "kind": error_kind(err)})
+}
+
+/// `err` and its sources on one line, separated by `: `.
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// What kind of failure `err` is, for scripts: `verification`, `rejected`, `refused` or `network`.
+pub(crate) fn error_kind(err: &Error) -> &'static str {
+    match err {
+        Error::Document { .. }
+        | Error::Response { .. }
+        | Error::Receipt { .. }
+        | Error::ReceiptMismatch { .. }
+        | Error::Protocol { .. } => "verification",
+        Error::Rejected(_) => "rejected",
+        Error::Node { .. } | Error::NotServed { .. } | Error::NoKemKey { .. } => "refused",
+        _ => "network",
+    }
+}
+
+/// Writes `answer`'s receipt as `<dir>/<peer id>.json`.
+pub(crate) fn save_receipt(dir: &std::path::Path, answer: &Answer) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(format!("{}.json", answer.peer));
+    let text = serde_json::to_string_pretty(&receipt::to_json(&answer.receipt))
+        .context("encoding the receipt")?;
+    std::fs::write(&path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+}

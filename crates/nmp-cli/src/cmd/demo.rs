@@ -1,0 +1,151 @@
+//! `nmp demo`: a local mesh in one process (a bootstrap peer and two hospital Data Nodes over
+//! generated patients), and an agent that finds them through the DHT and sends an honest
+//! aggregate, an exfiltration attempt and an import escape.
+
+mod data;
+mod report;
+
+use std::{path::PathBuf, time::Instant};
+
+use anyhow::{Context as _, bail, ensure};
+use nmp_client::{Error, Logic, NmpClient, Outcome};
+
+use crate::{
+    cli::DemoArgs,
+    exit::Status,
+    local::{LocalMesh, NodeSpec, Transport},
+};
+
+/// The capability both hospitals serve.
+const CAPABILITY: &str = "demo.hospital/patients";
+const AGGREGATE: &[u8] = include_bytes!("../../../../examples/logic/c/aggregate.wasm");
+const EXFILTRATE: &[u8] = include_bytes!("../../../../examples/logic/c/exfiltrate.wasm");
+const ESCAPE: &[u8] = include_bytes!("../../../../examples/logic/wat/escape.wasm");
+/// The honest question: patients, mean age and mean cost per diagnosis.
+const QUESTION: &str = r#"{"group_by":"diagnosis","metric":["age","cost_usd"],"min_count":5}"#;
+
+/// The two hospitals: directory name, data seed, transport.
+const HOSPITALS: [(&str, u64, Transport); 2] = [
+    ("st-marys", 0x5EED_0001, Transport::Tcp),
+    ("riverside", 0x5EED_0002, Transport::Quic),
+];
+
+pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<Status> {
+    let temp;
+    let dir: PathBuf = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => {
+            temp = tempfile::tempdir().context("cannot create a temporary directory")?;
+            temp.path().to_path_buf()
+        }
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(demo(args, &dir))?;
+    if args.dir.is_some() {
+        println!(
+            "Data, keys and node configurations are in {}.",
+            dir.display()
+        );
+    }
+    Ok(Status::Ok)
+}
+
+async fn demo(args: &DemoArgs, dir: &std::path::Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    report::title();
+    report::step(1, "Generating synthetic patients (fake, deterministic)");
+    let mut specs = Vec::new();
+    for (name, seed, transport) in HOSPITALS {
+        let data = dir.join(name).join("data");
+        let bytes = data::write_patients(&data, seed, args.rows, name)?;
+        report::generated(name, args.rows, bytes);
+        specs.push(NodeSpec {
+            name: name.to_owned(),
+            capability: CAPABILITY.to_owned(),
+            data,
+            transport,
+            restricted: ["patient_id", "name", "email", "ssn"]
+                .map(str::to_owned)
+                .to_vec(),
+            policy: "rate_limit_per_minute = 600".to_owned(),
+        });
+    }
+
+    report::step(2, "Starting a local mesh on 127.0.0.1");
+    let mesh = LocalMesh::start(dir, &specs).await?;
+    for (spec, node) in specs.iter().zip(mesh.nodes()) {
+        report::node(&spec.name, spec.transport, &node.peer_id());
+    }
+    let agent = mesh.agent(Transport::Tcp).await?;
+    report::agent(&agent.peer_id());
+
+    let outcome = walk(&agent, &mesh).await;
+    mesh.shutdown().await;
+    outcome?;
+    report::done(started.elapsed());
+    Ok(())
+}
+
+/// Steps 3 to 5, against a running mesh.
+async fn walk(agent: &NmpClient, mesh: &LocalMesh) -> anyhow::Result<()> {
+    report::step(3, &format!("Discovering `{CAPABILITY}` through the DHT"));
+    let discovery = agent.discover(CAPABILITY).await.context("lookup failed")?;
+    ensure!(
+        discovery.providers.len() == mesh.nodes().len(),
+        "found {} of {} hospitals",
+        discovery.providers.len(),
+        mesh.nodes().len()
+    );
+    for provider in &discovery.providers {
+        report::provider(provider, CAPABILITY);
+    }
+
+    report::step(
+        4,
+        "Honest question: patients, mean age and mean cost per diagnosis",
+    );
+    let honest = Logic::new(CAPABILITY, AGGREGATE).with_input(QUESTION.as_bytes());
+    let answers = agent
+        .execute_all_with_progress(&honest, report::progress)
+        .await
+        .context("the honest query failed")?;
+    for node in &answers {
+        let answer = node
+            .answer
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{}: {}", node.peer, super::agent::chain(e)))?;
+        ensure!(
+            answer.is_completed(),
+            "{} answered {:?}",
+            node.peer,
+            answer.outcome
+        );
+        report::answer(answer)?;
+    }
+
+    report::step(5, "Hostile logic");
+    let exfiltrate = Logic::new(CAPABILITY, EXFILTRATE);
+    let answers = agent
+        .execute_all(&exfiltrate)
+        .await
+        .context("the exfiltration run failed")?;
+    for node in &answers {
+        let answer = node
+            .answer
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{}: {}", node.peer, super::agent::chain(e)))?;
+        if answer.outcome != Outcome::EgressBlocked || !answer.output.is_empty() {
+            bail!(
+                "{} let the exfiltration through: {:?}",
+                node.peer,
+                answer.outcome
+            );
+        }
+        report::blocked(answer);
+    }
+    match agent.execute_all(&Logic::new(CAPABILITY, ESCAPE)).await {
+        Err(Error::Rejected(guardian)) => report::rejected(&guardian),
+        other => bail!("the import escape was not rejected: {other:?}"),
+    }
+    Ok(())
+}

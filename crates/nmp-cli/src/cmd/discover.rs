@@ -1,0 +1,50 @@
+//! `nmp discover CAPABILITY --bootstrap ADDR`: the verified capability documents of every node
+//! that serves a capability, as JSON.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use serde_json::json;
+
+use super::agent;
+use crate::{cli::DiscoverArgs, exit::Status};
+
+pub(crate) fn run(args: &DiscoverArgs) -> anyhow::Result<Status> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(discover(args))
+}
+
+async fn discover(args: &DiscoverArgs) -> anyhow::Result<Status> {
+    let client = agent::connect(&args.agent, Duration::from_secs(60)).await?;
+    let discovery = match client.discover(&args.capability).await {
+        Ok(discovery) => discovery,
+        Err(err) => {
+            eprintln!(
+                "nmp: lookup of `{}` failed: {}",
+                args.capability,
+                agent::chain(&err)
+            );
+            return Ok(Status::Unreachable);
+        }
+    };
+    let providers: Vec<_> = discovery
+        .providers
+        .iter()
+        .map(agent::provider_json)
+        .collect();
+    let failed: Vec<_> = discovery
+        .failed
+        .iter()
+        .map(|(peer, err)| agent::failure_json(peer, err))
+        .collect();
+    super::print_json(&json!({
+        "capability": args.capability,
+        "providers": providers,
+        "failed": failed,
+    }))?;
+    if discovery.providers.is_empty() {
+        eprintln!("nmp: no provider of `{}` answered", args.capability);
+        return Ok(Status::Unreachable);
+    }
+    Ok(Status::Ok)
+}

@@ -1,0 +1,72 @@
+//! `nmp run --capability NAME --wasm FILE`: runs a module on every node that serves a
+//! capability and prints each node's verified result (or why there is none) as JSON.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use nmp_client::{Error, Logic, NodeAnswer, Outcome};
+use nmp_wire::limits::MAX_INPUT_BYTES;
+use serde_json::json;
+
+use super::{agent, read_file, read_module};
+use crate::{cli::RunArgs, exit::Status};
+
+pub(crate) fn run(args: &RunArgs) -> anyhow::Result<Status> {
+    let wasm = read_module(&args.wasm)?;
+    let input = match &args.input {
+        Some(path) => read_file(path, "input", MAX_INPUT_BYTES as u64)?,
+        None => Vec::new(),
+    };
+    let logic = Logic::new(args.capability.clone(), wasm).with_input(input);
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(execute(args, &logic))
+}
+
+async fn execute(args: &RunArgs, logic: &Logic) -> anyhow::Result<Status> {
+    let client = agent::connect(&args.agent, Duration::from_secs(args.timeout_secs)).await?;
+    let answers = match client.execute_all(logic).await {
+        Ok(answers) => answers,
+        Err(Error::Rejected(report)) => {
+            super::print_json(&report)?;
+            eprintln!("nmp: the module was rejected before sending (no node was asked)");
+            return Ok(Status::Rejected);
+        }
+        Err(err) => {
+            eprintln!("nmp: {}", agent::chain(&err));
+            return Ok(Status::Unreachable);
+        }
+    };
+    let mut nodes = Vec::new();
+    for node in &answers {
+        match &node.answer {
+            Ok(answer) => {
+                if let Some(dir) = &args.receipt_dir {
+                    agent::save_receipt(dir, answer)?;
+                }
+                nodes.push(agent::answer_json(answer));
+            }
+            Err(err) => nodes.push(agent::failure_json(&node.peer, err)),
+        }
+    }
+    super::print_json(&json!({"capability": logic.capability, "nodes": nodes}))?;
+    Ok(status(&answers))
+}
+
+/// The exit status of a fan-out: the most serious thing any node reported. A failed
+/// verification (7) comes first, then a network failure (6), a rejection (4), a trap or limit
+/// (5) and a blocked output (3).
+fn status(answers: &[NodeAnswer]) -> Status {
+    let rank = |node: &NodeAnswer| match &node.answer {
+        Err(err) if agent::error_kind(err) == "verification" => (6, Status::Invalid),
+        Err(_) => (5, Status::Unreachable),
+        Ok(a) if a.outcome == Outcome::Rejected => (4, Status::Rejected),
+        Ok(a) if a.outcome == Outcome::Completed => (0, Status::Ok),
+        Ok(a) if a.outcome == Outcome::EgressBlocked => (2, Status::Blocked),
+        Ok(_) => (3, Status::Trapped),
+    };
+    answers
+        .iter()
+        .map(rank)
+        .max_by_key(|(rank, _)| *rank)
+        .map_or(Status::Unreachable, |(_, status)| status)
+}
