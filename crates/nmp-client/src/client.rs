@@ -18,6 +18,16 @@ use crate::{Answer, Builder, Error, Logic, NodeAnswer, exchange};
 /// request is never sealed to a key about to lapse: 30 s.
 const REFRESH_MARGIN_MS: u64 = 30_000;
 
+/// Pauses before resending a request whose stream failed before the node answered anything
+/// (a node under load drops streams it cannot accept in time). The same sealed request is
+/// resent, so a node that did read the first copy refuses the second as a replay: a request
+/// runs at most once.
+const RETRIES: [Duration; 3] = [
+    Duration::from_millis(20),
+    Duration::from_millis(100),
+    Duration::from_millis(500),
+];
+
 /// A Data Node with its verified capability document.
 #[derive(Debug, Clone)]
 pub struct Provider {
@@ -240,15 +250,34 @@ impl NmpClient {
     ) -> Result<Answer, Error> {
         let provider = self.provider(peer).await?;
         let sealed = exchange::seal(&self.shared.identity, &provider, logic, now_ms())?;
-        let responses = self.shared.mesh.open_logic(peer, &sealed.request).await?;
-        exchange::receive(
-            &provider,
-            &sealed,
-            responses,
-            self.shared.execute_timeout,
-            progress,
-        )
-        .await
+        let mut attempt = 0;
+        loop {
+            let mut answered = false;
+            let result = match self.shared.mesh.open_logic(peer, &sealed.request).await {
+                Ok(responses) => {
+                    exchange::receive(
+                        &provider,
+                        &sealed,
+                        responses,
+                        self.shared.execute_timeout,
+                        progress,
+                        &mut answered,
+                    )
+                    .await
+                }
+                Err(err) => Err(err.into()),
+            };
+            match result {
+                Err(
+                    Error::Transport { .. }
+                    | Error::Mesh(nmp_net::Error::OpenStream(_) | nmp_net::Error::Frame(_)),
+                ) if !answered && attempt < RETRIES.len() => {
+                    tokio::time::sleep(RETRIES[attempt]).await;
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
     }
 
     /// Discovers every provider of `logic.capability` and runs `logic` on each, concurrently.

@@ -89,13 +89,15 @@ pub(crate) fn seal(
 }
 
 /// Reads `responses` to the end event within `timeout`, calling `progress` on each status,
-/// and returns the verified answer. Dropping the stream (on timeout or error) cancels the job.
+/// and returns the verified answer; sets `answered` once the node has sent anything. Dropping
+/// the stream (on timeout or error) cancels the job.
 pub(crate) async fn receive<E: Into<BoxError>>(
     provider: &Provider,
     sealed: &Sealed,
     responses: impl Stream<Item = Result<pb::LogicResponse, E>>,
     timeout: Duration,
     progress: &(impl Fn(PeerId, &pb::Status) + Sync),
+    answered: &mut bool,
 ) -> Result<Answer, Error> {
     let peer = provider.peer;
     let read = async {
@@ -106,6 +108,7 @@ pub(crate) async fn receive<E: Into<BoxError>>(
                 peer,
                 source: e.into(),
             })?;
+            *answered = true;
             if response.request_id != sealed.request.request_id {
                 return Err(protocol(peer, "a response for another request"));
             }

@@ -50,6 +50,7 @@ pub use builder::{Builder, DEFAULT_EXECUTE_TIMEOUT};
 pub use client::{Discovery, NmpClient, Provider};
 pub use error::Error;
 pub use exchange::MAX_STATUS_EVENTS;
+pub use grpc::GrpcNode;
 pub use logic::Logic;
 pub use nmp_crypto::Identity;
 pub use nmp_net::{Multiaddr, PeerId};

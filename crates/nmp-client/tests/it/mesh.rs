@@ -137,12 +137,31 @@ async fn six_peers_discover_execute_and_verify_over_every_transport() {
 
         // gRPC: the same envelope and checks through node A's LogicMesh endpoint.
         let endpoint = format!("http://{}", w.a.grpc_addr().expect("gRPC on"));
-        let answer = w
+        let node = w
             .ws_agent
-            .execute_grpc(&endpoint, Some(w.a.peer_id()), &logic)
+            .connect_grpc(&endpoint, Some(w.a.peer_id()))
             .await
-            .expect("verified answer over gRPC");
-        assert!(answer.is_completed());
+            .expect("the endpoint answers with a verified document");
+        for _ in 0..2 {
+            let answer = node
+                .execute(&logic)
+                .await
+                .expect("verified answer over gRPC");
+            assert!(answer.is_completed());
+        }
+        // Expecting another node refuses the document.
+        let err = w
+            .ws_agent
+            .connect_grpc(&endpoint, Some(w.b.peer_id()))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Document { .. }), "{err:?}");
+        let err = w
+            .ws_agent
+            .connect_grpc("not a uri", None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Grpc(_)), "{err:?}");
         w.shutdown().await;
     })
     .await
