@@ -3,7 +3,10 @@
 
 mod file;
 
-pub use file::{DatasetEntry, File, FileError, Listen, MAX_FILE_BYTES, Policy, SandboxLimits};
+pub use file::{
+    DatasetEntry, File, FileError, Listen, MAX_DOCUMENT_TTL_SECS, MAX_FILE_BYTES,
+    MIN_DOCUMENT_TTL_SECS, Policy, SandboxLimits,
+};
 
 /// A node's configuration. Defaults are the policy crates' own deny-by-default settings.
 #[derive(Debug, Clone, Default)]

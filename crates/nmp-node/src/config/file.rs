@@ -21,6 +21,14 @@ use crate::{
 /// Largest configuration file read: 1 MiB.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
+/// Shortest capability-document TTL accepted (`policy.document_ttl_secs`): 60 s. The node
+/// rotates its KEM key every half TTL, so a shorter one would mostly churn keys.
+pub const MIN_DOCUMENT_TTL_SECS: u64 = 60;
+
+/// Longest capability-document TTL accepted (`policy.document_ttl_secs`): 7 days. A published
+/// KEM key stays usable that long after it is fetched.
+pub const MAX_DOCUMENT_TTL_SECS: u64 = 7 * 24 * 60 * 60;
+
 /// A node's configuration file as written.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -93,6 +101,10 @@ pub struct Policy {
     pub max_concurrent_jobs: usize,
     /// Jobs waiting for a run slot. Defaults to 64.
     pub max_queued_jobs: usize,
+    /// How long a capability document (and the KEM key it publishes) stays valid, in seconds;
+    /// the node rotates its KEM key every half of it. Between [`MIN_DOCUMENT_TTL_SECS`] and
+    /// [`MAX_DOCUMENT_TTL_SECS`]. Defaults to 3,600 (one hour).
+    pub document_ttl_secs: u64,
     /// The Guardian policy (`nmp_guardian::Policy`). Defaults to its defaults.
     pub guardian: nmp_guardian::Policy,
     /// Sandbox limits of every run.
@@ -109,6 +121,7 @@ impl Default for Policy {
             rate_limit_per_minute: 60,
             max_concurrent_jobs: 0,
             max_queued_jobs: 64,
+            document_ttl_secs: 3_600,
             guardian: nmp_guardian::Policy::default(),
             sandbox: SandboxLimits::default(),
             egress: nmp_egress::Config::default(),
@@ -156,6 +169,9 @@ pub enum FileError {
     /// A dataset cannot be served.
     #[error("invalid dataset")]
     Dataset(#[from] DatasetError),
+    /// `policy.document_ttl_secs` is outside [`MIN_DOCUMENT_TTL_SECS`]..=[`MAX_DOCUMENT_TTL_SECS`].
+    #[error("document_ttl_secs = {0} is outside {MIN_DOCUMENT_TTL_SECS}..={MAX_DOCUMENT_TTL_SECS}")]
+    DocumentTtl(u64),
 }
 
 impl File {
@@ -183,6 +199,10 @@ impl File {
     /// `base` (the file's directory). Each dataset's restricted keys join the egress filter's.
     pub fn service_config(&self, base: &Path) -> Result<service::Config, FileError> {
         let policy = &self.policy;
+        let ttl = policy.document_ttl_secs;
+        if !(MIN_DOCUMENT_TTL_SECS..=MAX_DOCUMENT_TTL_SECS).contains(&ttl) {
+            return Err(FileError::DocumentTtl(ttl));
+        }
         let mut node = crate::Config {
             guardian: policy.guardian.clone(),
             egress: policy.egress.clone(),
@@ -234,6 +254,7 @@ impl File {
                 n => n,
             },
             max_queued_jobs: policy.max_queued_jobs,
+            document_ttl_ms: ttl * 1_000,
             ..defaults
         })
     }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use nmp_node::config::{File, FileError};
+use nmp_node::config::{File, FileError, MAX_DOCUMENT_TTL_SECS, MIN_DOCUMENT_TTL_SECS};
 
 fn examples() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples"))
@@ -17,6 +17,7 @@ fn the_example_file_parses_and_describes_a_service() {
     let config = file.service_config(examples()).expect("example is usable");
     assert_eq!(config.datasets[0].capability, "demo.hospital/patients");
     assert_eq!(config.rate_limit_per_minute, 60);
+    assert_eq!(config.document_ttl_ms, 3_600_000);
     assert!(config.max_concurrent_jobs >= 1);
     let keys = &config.node.egress.restricted_keys;
     assert!(keys.iter().any(|k| k == "ssn") && keys.iter().any(|k| k == "patientId"));
@@ -36,4 +37,22 @@ fn unknown_fields_and_bad_agents_are_refused() {
         file.service_config(examples()),
         Err(FileError::InvalidAgent(_))
     ));
+}
+
+#[test]
+fn document_ttl_is_read_and_bounded() {
+    let with_ttl = |secs: u64| {
+        File::parse(&format!(
+            "identity = \"k\"\n[policy]\ndocument_ttl_secs = {secs}\n"
+        ))
+        .expect("parses")
+        .service_config(examples())
+    };
+    assert_eq!(with_ttl(600).unwrap().document_ttl_ms, 600_000);
+    for secs in [0, MIN_DOCUMENT_TTL_SECS - 1, MAX_DOCUMENT_TTL_SECS + 1] {
+        assert!(
+            matches!(with_ttl(secs), Err(FileError::DocumentTtl(s)) if s == secs),
+            "{secs}"
+        );
+    }
 }
