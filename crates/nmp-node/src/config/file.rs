@@ -255,7 +255,6 @@ impl File {
             },
             max_queued_jobs: policy.max_queued_jobs,
             document_ttl_ms: ttl * 1_000,
-            ..defaults
         })
     }
 }
