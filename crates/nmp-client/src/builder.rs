@@ -54,7 +54,9 @@ impl Builder {
     }
 
     /// Replaces the mesh configuration (limits, timeouts, listen and bootstrap addresses)
-    /// [default: `nmp_net::Config::default()`].
+    /// [default: `nmp_net::Config::default()`]. Its `max_logic_streams_per_peer` also caps the
+    /// logic streams this agent opens to any one node (further requests wait in the agent), so
+    /// it should not exceed the nodes' own value.
     #[must_use]
     pub fn mesh_config(mut self, config: nmp_net::Config) -> Self {
         self.net = config;
@@ -98,12 +100,14 @@ impl Builder {
     pub async fn connect(self) -> Result<NmpClient, Error> {
         let identity = self.identity.unwrap_or_else(Identity::generate);
         let request_timeout = self.net.request_timeout;
+        let max_streams = self.net.max_logic_streams_per_peer;
         let (mesh, _inbound) = nmp_net::Mesh::bind(identity.to_libp2p_keypair(), self.net).await?;
         Ok(NmpClient::from_shared(Arc::new(Shared::new(
             identity,
             mesh,
             Guardian::new(self.guardian),
             (self.execute_timeout, request_timeout),
+            max_streams,
         ))))
     }
 }

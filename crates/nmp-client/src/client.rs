@@ -11,6 +11,7 @@ use nmp_crypto::{Identity, capability};
 use nmp_guardian::Guardian;
 use nmp_net::{Mesh, PeerId};
 use nmp_wire::pb;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::{Answer, Builder, Error, Logic, NodeAnswer, exchange};
 
@@ -18,15 +19,21 @@ use crate::{Answer, Builder, Error, Logic, NodeAnswer, exchange};
 /// request is never sealed to a key about to lapse: 30 s.
 const REFRESH_MARGIN_MS: u64 = 30_000;
 
-/// Pauses before resending a request whose stream failed before the node answered anything
-/// (a node under load drops streams it cannot accept in time). The same sealed request is
-/// resent, so a node that did read the first copy refuses the second as a replay: a request
-/// runs at most once.
-const RETRIES: [Duration; 3] = [
-    Duration::from_millis(20),
-    Duration::from_millis(100),
-    Duration::from_millis(500),
-];
+/// Most times a request is resent when its stream failed before the node answered anything:
+/// 5. A node under load drops streams it cannot accept in time, so this is ordinary
+/// back-pressure. The same sealed request is resent, so a node that did read an earlier copy
+/// refuses the next as a replay: a request runs at most once.
+const MAX_RESENDS: u32 = 5;
+
+/// The pause before resend `attempt` (0-based): 10 ms doubling each time, plus up to 15 ms of
+/// jitter taken from the (random) request id so that agents refused together do not return
+/// together.
+fn backoff(attempt: u32, request_id: &[u8]) -> Duration {
+    let jitter = request_id
+        .get(attempt as usize)
+        .map_or(0, |b| u64::from(b % 16));
+    Duration::from_millis((10u64 << attempt.min(10)) + jitter)
+}
 
 /// A Data Node with its verified capability document.
 #[derive(Debug, Clone)]
@@ -72,6 +79,9 @@ pub(crate) struct Shared {
     pub(crate) execute_timeout: Duration,
     pub(crate) request_timeout: Duration,
     documents: Mutex<HashMap<PeerId, Provider>>,
+    /// Per node, the logic streams this agent may have open at once.
+    streams: Mutex<HashMap<PeerId, Arc<Semaphore>>>,
+    max_streams_per_node: usize,
 }
 
 impl Shared {
@@ -80,6 +90,7 @@ impl Shared {
         mesh: Mesh,
         guardian: Guardian,
         (execute_timeout, request_timeout): (Duration, Duration),
+        max_streams_per_node: usize,
     ) -> Self {
         Self {
             identity,
@@ -88,6 +99,8 @@ impl Shared {
             execute_timeout,
             request_timeout,
             documents: Mutex::new(HashMap::new()),
+            streams: Mutex::new(HashMap::new()),
+            max_streams_per_node,
         }
     }
 }
@@ -250,6 +263,7 @@ impl NmpClient {
     ) -> Result<Answer, Error> {
         let provider = self.provider(peer).await?;
         let sealed = exchange::seal(&self.shared.identity, &provider, logic, now_ms())?;
+        let _slot = self.stream_slot(peer).await;
         let mut attempt = 0;
         loop {
             let mut answered = false;
@@ -271,13 +285,27 @@ impl NmpClient {
                 Err(
                     Error::Transport { .. }
                     | Error::Mesh(nmp_net::Error::OpenStream(_) | nmp_net::Error::Frame(_)),
-                ) if !answered && attempt < RETRIES.len() => {
-                    tokio::time::sleep(RETRIES[attempt]).await;
+                ) if !answered && attempt < MAX_RESENDS => {
+                    tokio::time::sleep(backoff(attempt, &sealed.request.request_id)).await;
                     attempt += 1;
                 }
                 result => return result,
             }
         }
+    }
+
+    /// Waits for one of the node's stream slots: an agent never opens more logic streams to
+    /// one node than the node admits from one peer (`max_logic_streams_per_peer`, 8 by
+    /// default); further requests wait here, in the agent, instead of being refused.
+    async fn stream_slot(&self, peer: PeerId) -> Option<OwnedSemaphorePermit> {
+        let semaphore = self.shared.streams.lock().ok().map(|mut streams| {
+            Arc::clone(
+                streams
+                    .entry(peer)
+                    .or_insert_with(|| Arc::new(Semaphore::new(self.shared.max_streams_per_node))),
+            )
+        })?;
+        semaphore.acquire_owned().await.ok()
     }
 
     /// Discovers every provider of `logic.capability` and runs `logic` on each, concurrently.

@@ -19,13 +19,27 @@ type Active = Arc<Mutex<HashMap<PeerId, usize>>>;
 
 /// Accepts inbound logic streams, at most [`Config::max_logic_streams_per_peer`] per peer at
 /// once; streams over the limit, or whose request is late or malformed, are reset.
+///
+/// `libp2p-stream` hands over inbound streams through a channel with room for one, and drops
+/// (resets) a stream that arrives while the previous one waits. A node whose async workers are
+/// busy (sandbox runs, envelope crypto) would drop streams that way, so a dedicated OS thread
+/// takes them off that channel at once and queues up to [`Config::inbound_queue`] of them
+/// here; only beyond that is a stream reset.
 pub(crate) async fn accept(
-    mut incoming: libp2p_stream::IncomingStreams,
+    incoming: libp2p_stream::IncomingStreams,
     inbound: mpsc::Sender<Incoming>,
     config: Config,
 ) {
+    let (tx, mut accepted) = mpsc::channel(config.inbound_queue);
+    let drain = std::thread::Builder::new()
+        .name("nmp-logic-accept".to_owned())
+        .spawn(move || futures::executor::block_on(drain(incoming, tx)));
+    if drain.is_err() {
+        // Without the thread nothing is accepted; the node answers describe requests only.
+        return;
+    }
     let active = Active::default();
-    while let Some((peer, stream)) = incoming.next().await {
+    while let Some((peer, stream)) = accepted.recv().await {
         let Some(permit) = Permit::acquire(&active, peer, config.max_logic_streams_per_peer) else {
             continue;
         };
@@ -35,6 +49,20 @@ pub(crate) async fn accept(
             inbound.clone(),
             config.clone(),
         ));
+    }
+}
+
+/// Moves streams from `libp2p-stream`'s one-slot channel to `tx` until either side closes; a
+/// stream that finds `tx` full is dropped (reset).
+async fn drain(
+    mut incoming: libp2p_stream::IncomingStreams,
+    tx: mpsc::Sender<(PeerId, libp2p::Stream)>,
+) {
+    while let Some(stream) = incoming.next().await {
+        match tx.try_send(stream) {
+            Ok(()) | Err(mpsc::error::TrySendError::Full(_)) => {}
+            Err(mpsc::error::TrySendError::Closed(_)) => return,
+        }
     }
 }
 
