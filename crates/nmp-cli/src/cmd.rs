@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns the exit [`Status`] or an error (exit 2).
 
 mod agent;
+pub(crate) mod bench;
 mod demo;
 mod discover;
 mod egress;
@@ -32,6 +33,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Discover(args) => discover::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }
 

@@ -56,6 +56,8 @@ pub(crate) struct NodeSpec {
     pub(crate) restricted: Vec<String>,
     /// Extra lines of its `[policy]` table.
     pub(crate) policy: String,
+    /// Whether it also serves gRPC (on an ephemeral 127.0.0.1 port).
+    pub(crate) grpc: bool,
 }
 
 /// A bootstrap peer and running Data Nodes, all on 127.0.0.1.
@@ -99,7 +101,12 @@ impl LocalMesh {
         let mut text = format!(
             "# Written by nmp for a local mesh; run it again with `nmp node --config` once the\n\
              # bootstrap address below is replaced by a live one.\n\
-             identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n\n[listen]\n{}\n\n",
+             identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n{}\n[listen]\n{}\n\n",
+            if spec.grpc {
+                "grpc = \"127.0.0.1:0\"\n"
+            } else {
+                ""
+            },
             spec.transport.listen()
         );
         let _ = write!(

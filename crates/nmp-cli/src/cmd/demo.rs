@@ -68,6 +68,7 @@ async fn demo(args: &DemoArgs, dir: &std::path::Path) -> anyhow::Result<()> {
                 .map(str::to_owned)
                 .to_vec(),
             policy: "rate_limit_per_minute = 600".to_owned(),
+            grpc: false,
         });
     }
 

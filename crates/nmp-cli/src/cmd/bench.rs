@@ -1,0 +1,103 @@
+//! `nmp bench`: the end-to-end load tool. Starts Data Nodes and agents in this process on
+//! 127.0.0.1 and measures what a user of the mesh feels: the latency of one request through the
+//! whole pipeline (over TCP, QUIC and gRPC, beside the same job run in-process with no network),
+//! throughput under concurrent load, and discovery time in meshes of several sizes.
+
+mod discovery;
+mod latency;
+mod stats;
+mod throughput;
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::ValueEnum;
+use serde_json::{Value, json};
+
+use crate::exit::Status;
+
+/// The benchmark guest: 1 KiB of JSON out, nothing in.
+const KIB: &[u8] = include_bytes!("../../../../examples/logic/wat/kib.wasm");
+/// The capability the benchmark nodes serve.
+const CAPABILITY: &str = "bench/kib";
+/// Node policy lines that keep admission control out of the measurement: the rate limit and
+/// the queue are far above what the suites send.
+const OPEN_POLICY: &str = "rate_limit_per_minute = 100000000\nmax_queued_jobs = 8192";
+
+/// Arguments of `nmp bench`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The suites to run, comma-separated.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "latency,throughput,discovery"
+    )]
+    suites: Vec<Suite>,
+    /// Sequential requests per transport in the latency suite (after 20 warm-up requests).
+    #[arg(long, value_name = "N", default_value_t = 500,
+          value_parser = clap::value_parser!(u32).range(10..=1_000_000))]
+    requests: u32,
+    /// Concurrency levels of the throughput suite, comma-separated.
+    #[arg(long, value_name = "N,...", value_delimiter = ',', default_value = "1,64,1024",
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
+    concurrency: Vec<u32>,
+    /// Requests per throughput level [default: 4 per concurrent slot, at least 500].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    throughput_requests: Option<u32>,
+    /// Mesh sizes (Data Nodes) of the discovery suite, comma-separated.
+    #[arg(long, value_name = "N,...", value_delimiter = ',', default_value = "10,50",
+          value_parser = clap::value_parser!(u32).range(2..=200))]
+    nodes: Vec<u32>,
+    /// Also write the results as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+}
+
+/// One measurement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Suite {
+    /// p50/p99 of sequential requests over TCP, QUIC and gRPC, and in-process.
+    Latency,
+    /// Requests per second at each concurrency level, over TCP.
+    Throughput,
+    /// Time to find and describe a node in meshes of each size.
+    Discovery,
+}
+
+pub(crate) fn run(args: &Args) -> anyhow::Result<Status> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let mut results = serde_json::Map::new();
+    println!(
+        "nmp bench: {} build, {} cores, everything on 127.0.0.1 in this process\n",
+        if cfg!(debug_assertions) {
+            "DEBUG (figures are not representative)"
+        } else {
+            "release"
+        },
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
+    for suite in &args.suites {
+        let value: Value = match suite {
+            Suite::Latency => runtime.block_on(latency::run(dir.path(), args.requests))?,
+            Suite::Throughput => runtime.block_on(throughput::run(
+                dir.path(),
+                &args.concurrency,
+                args.throughput_requests,
+            ))?,
+            Suite::Discovery => runtime.block_on(discovery::run(dir.path(), &args.nodes))?,
+        };
+        let name = suite
+            .to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_owned());
+        results.insert(name, value);
+    }
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&json!(results)).context("encoding JSON")?;
+        std::fs::write(path, text + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(Status::Ok)
+}

@@ -1,0 +1,127 @@
+//! The throughput suite: requests per second for the 1 KiB benchmark guest at each
+//! concurrency level, against one Data Node over TCP. A node admits at most
+//! `max_logic_streams_per_peer` concurrent streams from one agent, so each level uses as many
+//! agents as it needs, the way many agents load a real node.
+
+use std::{
+    path::Path,
+    sync::{
+        Arc,
+        atomic::{AtomicU32, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context as _, ensure};
+use futures::future::try_join_all;
+use nmp_client::{Logic, NmpClient, PeerId};
+use serde_json::{Value, json};
+
+use super::{
+    CAPABILITY, KIB, OPEN_POLICY,
+    latency::tiny_dataset,
+    stats::{Samples, ms},
+};
+use crate::local::{LocalMesh, NodeSpec, Transport};
+
+pub(super) async fn run(
+    dir: &Path,
+    levels: &[u32],
+    requests: Option<u32>,
+) -> anyhow::Result<Value> {
+    let dir = dir.join("throughput");
+    let spec = NodeSpec {
+        name: "node".to_owned(),
+        capability: CAPABILITY.to_owned(),
+        data: tiny_dataset(&dir)?,
+        transport: Transport::Tcp,
+        restricted: Vec::new(),
+        policy: OPEN_POLICY.to_owned(),
+        grpc: false,
+    };
+    let mesh = LocalMesh::start(&dir, &[spec]).await?;
+    let result = measure_levels(&mesh, levels, requests).await;
+    mesh.shutdown().await;
+    result
+}
+
+async fn measure_levels(
+    mesh: &LocalMesh,
+    levels: &[u32],
+    requests: Option<u32>,
+) -> anyhow::Result<Value> {
+    let node = mesh.nodes()[0].peer_id();
+    let per_agent = u32::try_from(nmp_net::Config::default().max_logic_streams_per_peer)
+        .unwrap_or(u32::MAX)
+        .max(1);
+    println!("throughput: 1 KiB result, cached module, one Data Node over TCP");
+    println!(
+        "  {:>11} {:>7} {:>9} {:>10} {:>9} {:>9}",
+        "concurrency", "agents", "requests", "req/s", "p50 ms", "p99 ms"
+    );
+    let mut rows = Vec::new();
+    let mut agents: Vec<NmpClient> = Vec::new();
+    for &level in levels {
+        let needed = level.div_ceil(per_agent) as usize;
+        while agents.len() < needed {
+            let agent = mesh.agent(Transport::Tcp).await?;
+            let found = agent.discover(CAPABILITY).await.context("lookup failed")?;
+            ensure!(found.providers.len() == 1, "an agent did not find the node");
+            agents.push(agent);
+        }
+        let total = requests.unwrap_or_else(|| (level * 4).max(500));
+        let (elapsed, samples) = load(&agents[..needed], node, level, total).await?;
+        let rate = f64::from(total) / elapsed.as_secs_f64();
+        println!(
+            "  {level:>11} {needed:>7} {total:>9} {rate:>10.0} {:>9.3} {:>9.3}",
+            ms(samples.percentile(50.0)),
+            ms(samples.percentile(99.0))
+        );
+        rows.push(json!({
+            "concurrency": level, "agents": needed, "requests": total,
+            "requests_per_second": rate.round(), "latency": samples.json(),
+        }));
+    }
+    println!();
+    Ok(Value::Array(rows))
+}
+
+/// Runs `total` requests with `level` workers spread over `agents`; returns the wall time and
+/// every request's latency.
+async fn load(
+    agents: &[NmpClient],
+    node: PeerId,
+    level: u32,
+    total: u32,
+) -> anyhow::Result<(Duration, Samples)> {
+    let logic = Logic::new(CAPABILITY, KIB);
+    let next = Arc::new(AtomicU32::new(0));
+    let started = Instant::now();
+    let workers = (0..level).map(|worker| {
+        let agent = agents[worker as usize % agents.len()].clone();
+        let (logic, next) = (logic.clone(), Arc::clone(&next));
+        tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while next.fetch_add(1, Ordering::Relaxed) < total {
+                let sent = Instant::now();
+                let answer = agent.execute(node, &logic).await?;
+                ensure!(
+                    answer.is_completed(),
+                    "unexpected outcome {:?}",
+                    answer.outcome
+                );
+                latencies.push(sent.elapsed());
+            }
+            anyhow::Ok(latencies)
+        })
+    });
+    let results = try_join_all(workers)
+        .await
+        .context("a load worker panicked")?;
+    let elapsed = started.elapsed();
+    let mut all = Vec::with_capacity(total as usize);
+    for latencies in results {
+        all.extend(latencies.context("a benchmark request failed")?);
+    }
+    Ok((elapsed, Samples::new(all)))
+}
