@@ -191,10 +191,19 @@ impl NmpClient {
     }
 
     /// Fetches `peer`'s capability document over the mesh and verifies it against `peer` (the
-    /// signature, the expiry and every KEM key) before anything in it is used. The verified
+    /// signature, the expiry and every KEM key) before anything in it is used. A peer this
+    /// agent has no address for is first looked up in the DHT by its id. The verified
     /// document is cached until shortly before it expires.
     pub async fn describe(&self, peer: PeerId) -> Result<Provider, Error> {
-        let signed = self.shared.mesh.describe(peer).await?;
+        let mesh = &self.shared.mesh;
+        let signed = match mesh.describe(peer).await {
+            Ok(signed) => signed,
+            // Unreachable by its id alone: look its addresses up in the DHT, then ask again.
+            Err(nmp_net::Error::Describe { .. }) if mesh.find_peer(peer).await? => {
+                mesh.describe(peer).await?
+            }
+            Err(err) => return Err(err.into()),
+        };
         let provider = self.verify_document(&signed, Some(peer))?;
         self.cache(&provider);
         Ok(provider)

@@ -24,6 +24,7 @@ pub(crate) enum Command {
     Dial(Multiaddr, oneshot::Sender<Result<PeerId, Error>>),
     Provide(RecordKey, oneshot::Sender<Result<(), Error>>),
     FindProviders(RecordKey, oneshot::Sender<Vec<PeerId>>),
+    FindPeer(PeerId, oneshot::Sender<bool>),
     Describe(
         PeerId,
         oneshot::Sender<Result<pb::SignedCapabilityDocument, Error>>,
@@ -143,6 +144,13 @@ impl Mesh {
     pub async fn find_providers(&self, capability: &str) -> Result<Vec<PeerId>, Error> {
         let key = capability_key(capability)?;
         self.ask(|reply| Command::FindProviders(key, reply)).await
+    }
+
+    /// Looks `peer` up in the DHT (a Kademlia closest-peers query for its id) and remembers
+    /// the addresses found, so it can then be reached by its PeerId alone. Returns whether the
+    /// peer was found; ends after [`Config::query_timeout`] at the latest.
+    pub async fn find_peer(&self, peer: PeerId) -> Result<bool, Error> {
+        self.ask(|reply| Command::FindPeer(peer, reply)).await
     }
 
     /// Asks `peer` for its signed capability document over `/nmp/info/1`.

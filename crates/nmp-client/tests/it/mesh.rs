@@ -15,7 +15,7 @@ use crate::{
 /// The whole mesh: bootstrap, nodes A (TCP, patients, gRPC), B (QUIC, patients) and
 /// C (WebSocket, ledger), and agents over TCP and WebSocket.
 struct World {
-    _bootstrap: nmp_net::Mesh,
+    bootstrap: nmp_net::Mesh,
     a: Node,
     b: Node,
     c: Node,
@@ -56,7 +56,7 @@ async fn world() -> World {
     let tcp_agent = agent(address(&seed, Transport::Tcp).await).await;
     let ws_agent = agent(address(&seed, Transport::Ws).await).await;
     World {
-        _bootstrap: seed,
+        bootstrap: seed,
         a,
         b,
         c,
@@ -134,6 +134,18 @@ async fn six_peers_discover_execute_and_verify_over_every_transport() {
             .expect("verified answer");
         let json: serde_json::Value = serde_json::from_slice(&answer.output).unwrap();
         assert_eq!(json["groups"]["b0"]["count"], 10);
+
+        // An agent that only has the node's PeerId finds its address through the DHT.
+        let fresh = agent(address(&w.bootstrap, Transport::Tcp).await).await;
+        let answer = fresh
+            .execute(
+                w.c.peer_id(),
+                &Logic::new(LEDGER, module("c/aggregate.wasm"))
+                    .with_input(b"{\"group_by\":\"branch\"}".to_vec()),
+            )
+            .await
+            .expect("verified answer by PeerId alone");
+        assert!(answer.is_completed());
 
         // gRPC: the same envelope and checks through node A's LogicMesh endpoint.
         let endpoint = format!("http://{}", w.a.grpc_addr().expect("gRPC on"));

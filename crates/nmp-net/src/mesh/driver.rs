@@ -30,6 +30,7 @@ struct Driver {
     dials: HashMap<ConnectionId, Reply<Result<PeerId, Error>>>,
     provides: HashMap<QueryId, Reply<Result<(), Error>>>,
     lookups: HashMap<QueryId, (HashSet<PeerId>, Reply<Vec<PeerId>>)>,
+    peer_lookups: HashMap<QueryId, (PeerId, Reply<bool>)>,
     describes:
         HashMap<OutboundRequestId, (PeerId, Reply<Result<pb::SignedCapabilityDocument, Error>>)>,
 }
@@ -57,6 +58,7 @@ pub(super) async fn start(
         dials: HashMap::new(),
         provides: HashMap::new(),
         lookups: HashMap::new(),
+        peer_lookups: HashMap::new(),
         describes: HashMap::new(),
     };
     tokio::spawn(driver.run(command_rx));
@@ -162,6 +164,10 @@ impl Driver {
                 let id = swarm.behaviour_mut().kad.get_providers(key);
                 self.lookups.insert(id, (HashSet::new(), reply));
             }
+            Command::FindPeer(peer, reply) => {
+                let id = swarm.behaviour_mut().kad.get_closest_peers(peer);
+                self.peer_lookups.insert(id, (peer, reply));
+            }
             Command::Describe(peer, reply) => {
                 let id = swarm
                     .behaviour_mut()
@@ -252,6 +258,23 @@ impl Driver {
                 if finished && let Some((found, reply)) = self.lookups.remove(&id) {
                     let _ = reply.send(found.into_iter().collect());
                 }
+            }
+            QueryResult::GetClosestPeers(result) => {
+                let Some((target, reply)) = self.peer_lookups.remove(&id) else {
+                    return;
+                };
+                let found = result
+                    .ok()
+                    .and_then(|ok| ok.peers.into_iter().find(|p| p.peer_id == target));
+                if let Some(info) = &found {
+                    for addr in &info.addrs {
+                        self.swarm
+                            .behaviour_mut()
+                            .kad
+                            .add_address(&target, addr.clone());
+                    }
+                }
+                let _ = reply.send(found.is_some_and(|info| !info.addrs.is_empty()));
             }
             _ => {}
         }
