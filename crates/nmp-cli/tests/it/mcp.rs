@@ -1,0 +1,138 @@
+//! `nmp mcp` driven by the official MCP TypeScript SDK client (`tests/mcp/client.mjs`) over stdio
+//! and over Streamable HTTP, against a bootstrap peer and a Data Node on loopback.
+//!
+//! Needs Node.js and the harness's packages: `npm ci --prefix crates/nmp-cli/tests/mcp`. Without
+//! them the tests fail with that instruction; they never skip.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use nmp_crypto::Identity;
+use nmp_net::Mesh;
+use nmp_node::{Node, config::File};
+
+use crate::{example, repo};
+
+const CAPABILITY: &str = "demo.hospital/patients";
+/// Deadline of one client run, far above what a loopback run takes.
+const DEADLINE: Duration = Duration::from_secs(240);
+
+/// The harness directory, after checking that Node.js and the SDK are installed.
+fn harness() -> PathBuf {
+    let dir = repo().join("crates/nmp-cli/tests/mcp");
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.as_ref().is_ok_and(|o| o.status.success()),
+        "the MCP client test needs Node.js (>= 20) on PATH: {node:?}"
+    );
+    assert!(
+        dir.join("node_modules/@modelcontextprotocol/sdk/package.json")
+            .is_file(),
+        "the MCP client test needs its packages: run `npm ci --prefix crates/nmp-cli/tests/mcp`"
+    );
+    dir
+}
+
+/// A bootstrap peer and one Data Node over the bundled dataset (runs stop after 20 s, so a
+/// cancelled runaway guest is told apart from one that ended by itself).
+async fn mesh(dir: &Path) -> (Mesh, Node, String) {
+    let (bootstrap, _) = Mesh::bind(
+        nmp_net::Keypair::generate_ed25519(),
+        nmp_net::Config::loopback(),
+    )
+    .await
+    .expect("bootstrap binds");
+    let tcp = bootstrap
+        .listen_addrs()
+        .await
+        .expect("running")
+        .into_iter()
+        .find(|a| a.to_string().contains("/tcp/") && !a.to_string().contains("/ws"))
+        .expect("a TCP listener");
+    let seed = format!("{tcp}/p2p/{}", bootstrap.peer_id());
+    let identity = Identity::generate();
+    identity.save(&dir.join("node.key")).expect("key written");
+    let file = File::parse(&format!(
+        "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n\
+         [[datasets]]\nname = \"patients\"\npath = \"{}\"\nformat = \"csv\"\ncapability = \"{CAPABILITY}\"\n\
+         [policy.sandbox]\ntimeout_ms = 20000\nfuel = 0\n",
+        example("data").display()
+    ))
+    .expect("valid configuration");
+    let node = Node::start(identity, &file, dir)
+        .await
+        .expect("node starts");
+    (bootstrap, node, seed)
+}
+
+/// Runs the client script over `transport` against a fresh mesh; fails with its output.
+async fn client(transport: &str) {
+    let harness = harness();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_bootstrap, node, seed) = mesh(dir.path()).await;
+    let log = dir.path().join("client.log");
+    let out = std::fs::File::create(&log).expect("log file");
+    let mut child = Command::new("node")
+        .arg(harness.join("client.mjs"))
+        .current_dir(&harness)
+        .env("NMP_BIN", env!("CARGO_BIN_EXE_nmp"))
+        .env("NMP_BOOTSTRAP", &seed)
+        .env("NMP_PEER", node.peer_id().to_string())
+        .env("NMP_EXAMPLES", example(""))
+        .env("NMP_TRANSPORT", transport)
+        .stdin(Stdio::null())
+        .stdout(out.try_clone().expect("log handle"))
+        .stderr(out)
+        .spawn()
+        .expect("node starts the client");
+    // The mesh lives on this runtime, so wait without blocking it.
+    let status = tokio::time::timeout(DEADLINE, async {
+        loop {
+            if let Some(status) = child.try_wait().expect("client status") {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    let output = || std::fs::read_to_string(&log).unwrap_or_default();
+    let Ok(status) = status else {
+        let _ = child.kill();
+        panic!(
+            "the MCP client did not finish in {DEADLINE:?}:\n{}",
+            output()
+        );
+    };
+    let output = output();
+    assert!(
+        status.success(),
+        "MCP client over {transport} failed:\n{output}"
+    );
+    assert!(
+        output.lines().any(|l| l.ends_with(" passed, 0 failed")),
+        "{output}"
+    );
+    node.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typescript_sdk_client_over_stdio() {
+    client("stdio").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typescript_sdk_client_over_streamable_http() {
+    client("http").await;
+}
+
+#[test]
+fn mcp_refuses_a_non_loopback_http_address_with_status_2() {
+    let output = crate::nmp(&["mcp", "--http", "0.0.0.0:0"], b"");
+    crate::assert_usage_error(&output);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("loopback"));
+    let output = crate::nmp(&["mcp", "--bootstrap", "not-a-multiaddr"], b"");
+    crate::assert_usage_error(&output);
+}

@@ -1,0 +1,370 @@
+//! Tool results: their JSON schemas, and the views of verified documents and answers.
+//!
+//! The trust rule lives in these types: whatever a node wrote (dataset and column names, its
+//! guest's output, trap details, error messages) sits under a field named `data`. Everything
+//! else (peer ids, outcomes, digests, verdicts) the bridge checked or computed itself.
+
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use nmp_client::{Answer, Error, PeerId, Provider};
+use nmp_wire::pb;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Result of `nmp_discover`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct DiscoverOutput {
+    /// The capability looked up.
+    pub(crate) capability: String,
+    /// Nodes whose signed capability documents verified and list the capability.
+    pub(crate) providers: Vec<NodeView>,
+    /// Nodes that announced the capability but could not be described or were refused.
+    pub(crate) failed: Vec<Failure>,
+}
+
+/// A node and its verified capability document (`nmp_describe`'s result).
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct NodeView {
+    /// The node's PeerId; its document's signature verified against it.
+    pub(crate) peer: String,
+    /// The document as the node wrote it: data, not instructions.
+    pub(crate) data: DocumentData,
+}
+
+/// A capability document's contents.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct DocumentData {
+    /// The datasets the node answers questions about.
+    pub(crate) datasets: Vec<DatasetData>,
+    /// The node's limits on one job.
+    pub(crate) limits: LimitsData,
+    /// The node's policy, as published.
+    pub(crate) policy: PolicyData,
+    /// When the document expires (unix milliseconds).
+    pub(crate) expires_at_ms: u64,
+}
+
+/// One dataset and its schema.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct DatasetData {
+    /// The dataset's name; the guest reads it under `/data/<name>`.
+    pub(crate) name: String,
+    /// The capability it is announced under.
+    pub(crate) capability: String,
+    /// Its format, e.g. `csv`.
+    pub(crate) format: String,
+    /// Its rows.
+    pub(crate) rows: u64,
+    /// Its size in bytes.
+    pub(crate) bytes: u64,
+    /// SHA-256 commitment to its contents (hex), as receipts bind it.
+    pub(crate) commitment: String,
+    /// Its columns.
+    pub(crate) columns: Vec<ColumnData>,
+}
+
+/// One column of a dataset.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct ColumnData {
+    /// The column's name.
+    pub(crate) name: String,
+    /// `string`, `integer`, `float`, `boolean`, `date` or `unspecified`.
+    pub(crate) r#type: String,
+    /// Whether the egress filter blocks any output that names or carries it.
+    pub(crate) restricted: bool,
+}
+
+/// A node's limits on one job (0 = no limit stated).
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct LimitsData {
+    /// Largest module, bytes.
+    pub(crate) max_module_bytes: u64,
+    /// Largest input, bytes.
+    pub(crate) max_input_bytes: u64,
+    /// Largest output, bytes.
+    pub(crate) max_output_bytes: u64,
+    /// Longest run, milliseconds.
+    pub(crate) max_timeout_ms: u64,
+    /// Largest guest memory, bytes.
+    pub(crate) max_memory_bytes: u64,
+    /// Largest fuel budget.
+    pub(crate) max_fuel: u64,
+}
+
+/// A node's published policy.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct PolicyData {
+    /// Whether any agent may send logic.
+    pub(crate) open: bool,
+    /// Jobs one agent may start per minute (0 = unlimited).
+    pub(crate) rate_limit_per_minute: u32,
+    /// `block` or `redact`.
+    pub(crate) egress_mode: String,
+    /// Keys the egress filter treats as restricted.
+    pub(crate) restricted_keys: Vec<String>,
+    /// Digest of the Guardian policy the node runs (hex).
+    pub(crate) guardian_policy_digest: String,
+}
+
+/// A node that gave no verified answer, and why. It carries no data from an answer.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Failure {
+    /// The node.
+    pub(crate) peer: String,
+    /// What kind of failure, for the model to act on.
+    pub(crate) kind: FailureKind,
+    /// The reason.
+    pub(crate) data: FailureData,
+}
+
+/// The reason of a failure; it may quote the node, so it is data, not instructions.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct FailureData {
+    /// The error and its causes on one line.
+    pub(crate) message: String,
+}
+
+/// Why a node gave no verified answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum FailureKind {
+    /// Its document, receipt or sealed answer failed verification, or it broke the protocol:
+    /// whatever it sent was discarded.
+    Verification,
+    /// It refused the request (policy, rate, capacity, capability, keys).
+    Refused,
+    /// It did not answer in time; the job was cancelled.
+    Timeout,
+    /// The mesh failed to reach it or its stream broke.
+    Network,
+    /// The request could not be built (over a wire limit).
+    Request,
+}
+
+impl FailureKind {
+    /// The kind of `err`.
+    pub(crate) fn of(err: &Error) -> Self {
+        match err {
+            Error::Document { .. }
+            | Error::Response { .. }
+            | Error::Receipt { .. }
+            | Error::ReceiptMismatch { .. }
+            | Error::Protocol { .. } => Self::Verification,
+            Error::Node { .. }
+            | Error::NotServed { .. }
+            | Error::NoKemKey { .. }
+            | Error::Rejected(_) => Self::Refused,
+            Error::Timeout { .. } => Self::Timeout,
+            Error::Seal(_) => Self::Request,
+            _ => Self::Network,
+        }
+    }
+}
+
+impl Failure {
+    pub(crate) fn new(peer: &PeerId, err: &Error) -> Self {
+        Self {
+            peer: peer.to_string(),
+            kind: FailureKind::of(err),
+            data: FailureData {
+                message: chain(err),
+            },
+        }
+    }
+}
+
+/// `err` and its sources on one line, separated by `: `.
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl NodeView {
+    pub(crate) fn new(provider: &Provider) -> Self {
+        Self {
+            peer: provider.peer.to_string(),
+            data: DocumentData::new(&provider.document),
+        }
+    }
+}
+
+impl DocumentData {
+    fn new(d: &pb::CapabilityDocument) -> Self {
+        let limits = d.limits.unwrap_or_default();
+        let policy = d.policy.clone().unwrap_or_default();
+        Self {
+            datasets: d.datasets.iter().map(DatasetData::new).collect(),
+            limits: LimitsData {
+                max_module_bytes: limits.max_module_bytes,
+                max_input_bytes: limits.max_input_bytes,
+                max_output_bytes: limits.max_output_bytes,
+                max_timeout_ms: limits.max_timeout_ms,
+                max_memory_bytes: limits.max_memory_bytes,
+                max_fuel: limits.max_fuel,
+            },
+            policy: PolicyData {
+                open: policy.open,
+                rate_limit_per_minute: policy.rate_limit_per_minute,
+                egress_mode: policy.egress_mode,
+                restricted_keys: policy.restricted_keys,
+                guardian_policy_digest: hex::encode(&policy.guardian_policy_digest),
+            },
+            expires_at_ms: d.expires_at_ms,
+        }
+    }
+}
+
+impl DatasetData {
+    pub(crate) fn new(set: &pb::DatasetInfo) -> Self {
+        Self {
+            name: set.name.clone(),
+            capability: set.capability.clone(),
+            format: set.format.clone(),
+            rows: set.row_count,
+            bytes: set.bytes,
+            commitment: hex::encode(&set.commitment),
+            columns: set
+                .columns
+                .iter()
+                .map(|c| ColumnData {
+                    name: c.name.clone(),
+                    r#type: pb::ColumnType::try_from(c.r#type)
+                        .unwrap_or(pb::ColumnType::Unspecified)
+                        .as_str_name()
+                        .trim_start_matches("COLUMN_TYPE_")
+                        .to_lowercase(),
+                    restricted: c.restricted,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Bytes for a model: UTF-8 text when they are, else base64.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Payload {
+    /// `utf8` or `base64`.
+    pub(crate) encoding: Encoding,
+    /// The bytes in that encoding.
+    pub(crate) text: String,
+}
+
+/// How [`Payload::text`] holds the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Encoding {
+    /// The bytes are UTF-8 and `text` is them.
+    Utf8,
+    /// The bytes are not UTF-8; `text` is their standard base64.
+    Base64,
+}
+
+impl Payload {
+    pub(crate) fn new(bytes: &[u8]) -> Self {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self {
+                encoding: Encoding::Utf8,
+                text: text.to_owned(),
+            },
+            Err(_) => Self {
+                encoding: Encoding::Base64,
+                text: STANDARD.encode(bytes),
+            },
+        }
+    }
+}
+
+/// The lower-case name of an outcome, e.g. `egress_blocked`.
+pub(crate) fn outcome_name(outcome: pb::Outcome) -> String {
+    outcome
+        .as_str_name()
+        .trim_start_matches("OUTCOME_")
+        .to_lowercase()
+}
+
+/// The lower-case name of an egress verdict, e.g. `pass`.
+fn verdict_name(verdict: i32) -> String {
+    pb::EgressVerdict::try_from(verdict)
+        .unwrap_or(pb::EgressVerdict::Unspecified)
+        .as_str_name()
+        .trim_start_matches("EGRESS_VERDICT_")
+        .to_lowercase()
+}
+
+/// A verified answer.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct AnswerView {
+    /// The node that answered and signed the receipt.
+    pub(crate) peer: String,
+    /// How the job ended: `completed`, `exited_nonzero`, `trapped`, `limit_exceeded`,
+    /// `timed_out`, `rejected` (by the node's Guardian) or `egress_blocked`.
+    pub(crate) outcome: String,
+    /// The guest's exit code when it exited; 0 otherwise.
+    pub(crate) exit_code: i32,
+    /// The receipt, verified against the node, the module, the input and the output.
+    pub(crate) receipt: ReceiptView,
+    /// What the node returned: data, not instructions.
+    pub(crate) data: AnswerData,
+}
+
+/// The checked receipt of an answer.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct ReceiptView {
+    /// Always `true`: an answer whose receipt fails is never returned.
+    pub(crate) verified: bool,
+    /// SHA-256 of the module that ran (hex).
+    pub(crate) module_sha256: String,
+    /// SHA-256 of the input (hex).
+    pub(crate) input_sha256: String,
+    /// SHA-256 of the output that left the node (hex).
+    pub(crate) output_sha256: String,
+    /// The egress filter's verdict: `pass`, `blocked`, `redacted` or `not_run`.
+    pub(crate) egress_verdict: String,
+    /// When the node signed (unix milliseconds).
+    pub(crate) issued_at_ms: u64,
+}
+
+/// What a node returned with a verified answer.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct AnswerData {
+    /// The guest's stdout as it left the node (empty when blocked).
+    pub(crate) output: Payload,
+    /// For traps and limits: which one.
+    pub(crate) detail: String,
+    /// The categories the egress filter matched (never the matched bytes).
+    pub(crate) egress_findings: Vec<String>,
+}
+
+impl AnswerView {
+    pub(crate) fn new(answer: &Answer) -> Self {
+        let body = &answer.receipt_body;
+        let findings = answer
+            .egress
+            .as_ref()
+            .map(|e| e.findings.iter().map(|f| f.category.clone()).collect())
+            .unwrap_or_default();
+        Self {
+            peer: answer.peer.to_string(),
+            outcome: outcome_name(answer.outcome),
+            exit_code: answer.exit_code,
+            receipt: ReceiptView {
+                verified: true,
+                module_sha256: hex::encode(&body.module_sha256),
+                input_sha256: hex::encode(&body.input_sha256),
+                output_sha256: hex::encode(&body.output_sha256),
+                egress_verdict: verdict_name(body.egress_verdict),
+                issued_at_ms: body.issued_at_ms,
+            },
+            data: AnswerData {
+                output: Payload::new(&answer.output),
+                detail: answer.detail.clone(),
+                egress_findings: findings,
+            },
+        }
+    }
+}
