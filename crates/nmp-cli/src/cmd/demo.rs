@@ -8,7 +8,7 @@ mod report;
 use std::{path::PathBuf, time::Instant};
 
 use anyhow::{Context as _, bail, ensure};
-use nmp_client::{Error, Logic, NmpClient, Outcome};
+use nmp_client::{Answer, Error, Logic, NmpClient, NodeAnswer, Outcome};
 
 use crate::{
     cli::DemoArgs,
@@ -111,10 +111,7 @@ async fn walk(agent: &NmpClient, mesh: &LocalMesh) -> anyhow::Result<()> {
         .await
         .context("the honest query failed")?;
     for node in &answers {
-        let answer = node
-            .answer
-            .as_ref()
-            .map_err(|e| anyhow::anyhow!("{}: {}", node.peer, super::agent::chain(e)))?;
+        let answer = verified(node)?;
         ensure!(
             answer.is_completed(),
             "{} answered {:?}",
@@ -131,10 +128,7 @@ async fn walk(agent: &NmpClient, mesh: &LocalMesh) -> anyhow::Result<()> {
         .await
         .context("the exfiltration run failed")?;
     for node in &answers {
-        let answer = node
-            .answer
-            .as_ref()
-            .map_err(|e| anyhow::anyhow!("{}: {}", node.peer, super::agent::chain(e)))?;
+        let answer = verified(node)?;
         if answer.outcome != Outcome::EgressBlocked || !answer.output.is_empty() {
             bail!(
                 "{} let the exfiltration through: {:?}",
@@ -149,4 +143,11 @@ async fn walk(agent: &NmpClient, mesh: &LocalMesh) -> anyhow::Result<()> {
         other => bail!("the import escape was not rejected: {other:?}"),
     }
     Ok(())
+}
+
+/// A node's verified answer, or its failure as an error naming the node.
+fn verified(node: &NodeAnswer) -> anyhow::Result<&Answer> {
+    node.answer
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("{}: {}", node.peer, super::agent::chain(e)))
 }
