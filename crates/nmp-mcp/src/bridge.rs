@@ -5,9 +5,13 @@ use std::sync::Arc;
 use nmp_client::{Error, NmpClient, Provider};
 use rmcp::{
     ErrorData, RoleServer, ServerHandler,
-    handler::server::{router::tool::ToolRouter, wrapper::Parameters},
+    handler::server::{
+        common::{schema_for_input, schema_for_output},
+        router::tool::ToolRouter,
+        wrapper::Parameters,
+    },
     model::{
-        CallToolResult, ContentBlock, Implementation, ListResourceTemplatesResult,
+        CallToolResult, ContentBlock, Implementation, JsonObject, ListResourceTemplatesResult,
         ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams,
         ReadResourceResponse, ServerCapabilities, ServerConfig,
     },
@@ -179,6 +183,7 @@ impl Bridge {
             its signed receipt verified: per node the outcome, the output (UTF-8 text, else \
             base64) and the receipt digests, or a typed failure with no data. Sends progress \
             notifications when given a progress token; cancelling the call cancels the jobs.",
+        input_schema = input_schema::<ExecuteParams>(),
         output_schema = output_schema::<ExecuteOutput>(),
         annotations(read_only_hint = false, destructive_hint = false, open_world_hint = true)
     )]
@@ -239,35 +244,42 @@ impl ServerHandler for Bridge {
     }
 }
 
-/// The JSON schema of a tool's structured result, without schemars' integer `format`s (`uint64`
-/// and the like are not JSON Schema formats; validators such as Ajv warn about each one).
-fn output_schema<T: schemars::JsonSchema + 'static>() -> Arc<rmcp::model::JsonObject> {
-    fn strip(value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::Object(map) => {
-                if map
-                    .get("format")
-                    .and_then(serde_json::Value::as_str)
-                    .is_some_and(|f| f.starts_with("int") || f.starts_with("uint"))
-                {
-                    map.remove("format");
-                }
-                map.values_mut().for_each(strip);
+/// The JSON schema of a tool's structured result, cleaned by [`without_int_formats`].
+fn output_schema<T: schemars::JsonSchema + 'static>() -> Arc<JsonObject> {
+    without_int_formats(&schema_for_output::<T>())
+}
+
+/// The JSON schema of a tool's arguments, cleaned by [`without_int_formats`].
+fn input_schema<T: schemars::JsonSchema + 'static>() -> Arc<JsonObject> {
+    let schema = schema_for_input::<T>().expect("argument types are structs: object schemas");
+    without_int_formats(&schema)
+}
+
+/// `schema` without schemars' integer `format`s: `uint64` and the like are not JSON Schema
+/// formats, and validators such as Ajv warn about each one.
+fn without_int_formats(schema: &JsonObject) -> Arc<JsonObject> {
+    fn strip(map: &mut JsonObject) {
+        if map
+            .get("format")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|f| f.starts_with("int") || f.starts_with("uint"))
+        {
+            map.remove("format");
+        }
+        for value in map.values_mut() {
+            match value {
+                serde_json::Value::Object(inner) => strip(inner),
+                serde_json::Value::Array(items) => items
+                    .iter_mut()
+                    .filter_map(serde_json::Value::as_object_mut)
+                    .for_each(strip),
+                _ => {}
             }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
         }
     }
-    let mut schema = serde_json::Value::Object(
-        rmcp::handler::server::common::schema_for_output::<T>()
-            .as_ref()
-            .clone(),
-    );
+    let mut schema = schema.clone();
     strip(&mut schema);
-    match schema {
-        serde_json::Value::Object(map) => Arc::new(map),
-        _ => rmcp::handler::server::common::schema_for_output::<T>(),
-    }
+    Arc::new(schema)
 }
 
 /// A tool result: `summary` (the bridge's words only) as text, `output` as structured content.

@@ -93,8 +93,10 @@ async fn tools_declare_clean_schemas_and_answer_with_verified_data() {
             ["nmp_describe", "nmp_discover", "nmp_execute", "nmp_inspect"]
         );
         for tool in &tools {
-            let schema = serde_json::to_string(tool.output_schema.as_ref().unwrap()).unwrap();
-            assert!(!schema.contains("uint"), "{}: {schema}", tool.name);
+            let output = serde_json::to_string(tool.output_schema.as_ref().unwrap()).unwrap();
+            let input = serde_json::to_string(&tool.input_schema).unwrap();
+            assert!(!output.contains("uint"), "{}: {output}", tool.name);
+            assert!(!input.contains("uint"), "{}: {input}", tool.name);
         }
 
         let wat = std::fs::read_to_string(
