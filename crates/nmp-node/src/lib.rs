@@ -31,6 +31,7 @@
 pub mod config;
 mod dataset;
 pub mod grpc;
+pub mod metrics;
 pub mod node;
 mod pipeline;
 pub mod receipt;

@@ -45,6 +45,15 @@ pub enum Error {
     /// The gRPC server could not bind its address.
     #[error("cannot start the gRPC server")]
     Grpc(#[from] grpc::Error),
+    /// The metrics endpoint could not bind its address (in use, not local, no permission).
+    #[error("cannot listen for metrics on {addr}")]
+    Metrics {
+        /// The address.
+        addr: SocketAddr,
+        /// The failure.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// A running Data Node: serving describe and logic requests from the mesh (and gRPC when
@@ -61,6 +70,7 @@ pub struct Node {
     stop_mesh: oneshot::Sender<()>,
     serving: JoinHandle<()>,
     grpc: Option<Grpc>,
+    metrics: Option<Endpoint>,
     rotation: Rotation,
 }
 
@@ -72,6 +82,14 @@ impl Drop for Rotation {
     fn drop(&mut self) {
         self.0.abort();
     }
+}
+
+/// The running metrics endpoint: its address, stop signal and task.
+#[derive(Debug)]
+struct Endpoint {
+    addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
 }
 
 /// The running gRPC server: its stop signal and its task.
@@ -138,7 +156,19 @@ impl Node {
             }));
             Grpc { stop, task }
         });
+        let metrics = match file.metrics {
+            Some(addr) => Some(Endpoint::start(Arc::clone(&service), addr).await?),
+            None => None,
+        };
         let rotation = Rotation(tokio::spawn(rotate_keys(Arc::clone(&service))));
+        tracing::info!(
+            peer = %mesh.peer_id(),
+            listen = ?listen_addrs,
+            grpc = ?grpc_addr,
+            metrics = ?metrics.as_ref().map(|m| m.addr),
+            capabilities = ?capabilities,
+            "node started"
+        );
         let (stop_mesh, stopped) = oneshot::channel();
         let serving = tokio::spawn(serve::run(
             mesh.clone(),
@@ -154,6 +184,7 @@ impl Node {
             stop_mesh,
             serving,
             grpc,
+            metrics,
             rotation,
         })
     }
@@ -173,6 +204,11 @@ impl Node {
         self.grpc_addr
     }
 
+    /// The metrics endpoint's address (ports resolved), if the file names one.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|m| m.addr)
+    }
+
     /// The request service the node serves.
     pub fn service(&self) -> &Arc<Service> {
         &self.service
@@ -182,6 +218,7 @@ impl Node {
     /// stops accepting requests on the mesh and gRPC, and waits up to [`SHUTDOWN_GRACE`] for
     /// running jobs to deliver their results; past it, their streams are dropped.
     pub async fn shutdown(self) {
+        tracing::info!(peer = %self.peer_id, "node stopping");
         drop(self.rotation);
         self.service.close();
         // The loops may have ended already; nothing to stop then.
@@ -194,6 +231,25 @@ impl Node {
                 abort.abort();
             }
         }
+        if let Some(Endpoint { stop, task, .. }) = self.metrics {
+            let _ = stop.send(());
+            let _ = task.await;
+        }
+        tracing::info!(peer = %self.peer_id, "node stopped");
+    }
+}
+
+impl Endpoint {
+    /// Binds `addr` and serves the service's metrics on it.
+    async fn start(service: Arc<Service>, addr: SocketAddr) -> Result<Self, Error> {
+        let bind_error = |source| Error::Metrics { addr, source };
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(crate::metrics::http::serve(listener, service, stopped));
+        Ok(Self { addr, stop, task })
     }
 }
 

@@ -15,11 +15,15 @@ use nmp_crypto::{Identity, Keyring};
 use tokio::sync::Semaphore;
 
 use self::policy::RateLimiter;
+pub(crate) use self::report::label;
 pub use self::{
     policy::{Access, MAX_TRACKED_AGENTS},
     schema::{MAX_CSV_LINE_BYTES, SCHEMA_SAMPLE_ROWS},
 };
-use crate::{Commitment, Dataset, DatasetError, Pipeline};
+use crate::{
+    Commitment, Dataset, DatasetError, Pipeline,
+    metrics::{Gauges, Metrics},
+};
 
 /// Responses buffered per request before the service waits for the caller to read. Default 8.
 pub const RESPONSE_BUFFER: usize = 8;
@@ -113,6 +117,7 @@ pub struct Service {
     rate: RateLimiter,
     slots: std::sync::Arc<Semaphore>,
     queued: AtomicUsize,
+    metrics: Metrics,
 }
 
 /// A dataset with what was computed about it at start-up.
@@ -137,6 +142,7 @@ impl Service {
             return Err(Error::NoConcurrency);
         }
         let pipeline = Pipeline::new(&config.node)?;
+        let metrics = Metrics::default();
         let mut capabilities: HashMap<String, Vec<Mounted>> = HashMap::new();
         for served in &config.datasets {
             let cap = &served.capability;
@@ -149,11 +155,13 @@ impl Service {
                 return Err(Error::DuplicateDataset(name.to_owned()));
             }
             group.push(Mounted::new(served.clone(), &config.node.egress)?);
+            metrics.commitment();
         }
         Ok(Self {
             rate: RateLimiter::new(config.rate_limit_per_minute),
             slots: std::sync::Arc::new(Semaphore::new(config.max_concurrent_jobs)),
             queued: AtomicUsize::new(0),
+            metrics,
             identity,
             keyring,
             pipeline,
@@ -180,6 +188,8 @@ impl Service {
         let not_after = now_ms.saturating_add(self.config.document_ttl_ms);
         self.keyring
             .rotate(nmp_crypto::KemKeyPair::generate(), not_after, now_ms);
+        self.metrics.kem_rotation();
+        tracing::info!(not_after_ms = not_after, "KEM key rotated");
     }
 
     /// Stops taking work: new requests and jobs still queued are answered
@@ -191,6 +201,23 @@ impl Service {
     /// Jobs waiting for a run slot now (the queue depth).
     pub fn queued_jobs(&self) -> usize {
         self.queued.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Jobs holding a run slot now.
+    pub fn running_jobs(&self) -> usize {
+        self.config
+            .max_concurrent_jobs
+            .saturating_sub(self.slots.available_permits())
+    }
+
+    /// The node's metrics in the Prometheus text exposition format 0.0.4 (names, labels and
+    /// types in `docs/observability.md`). Costs a few microseconds; never blocks.
+    pub fn metrics_text(&self) -> String {
+        self.metrics.render(Gauges {
+            queued: self.queued_jobs(),
+            running: self.running_jobs(),
+            datasets: self.capabilities.values().map(Vec::len).sum(),
+        })
     }
 }
 

@@ -44,6 +44,10 @@ pub struct File {
     /// Address of the gRPC server; absent means no gRPC face.
     #[serde(default)]
     pub grpc: Option<SocketAddr>,
+    /// Address of the Prometheus metrics endpoint (`GET /metrics`, plain HTTP); absent means
+    /// no endpoint. Bind it to a loopback or private address: it needs no credentials.
+    #[serde(default)]
+    pub metrics: Option<SocketAddr>,
     /// The datasets served.
     #[serde(default)]
     pub datasets: Vec<DatasetEntry>,

@@ -10,15 +10,21 @@ pub struct Filtered {
     pub stdout: Scan,
     /// The verdict on stderr (the guest's diagnostics, returned to the agent too).
     pub stderr: Scan,
+    /// How long both scans took.
+    pub elapsed: std::time::Duration,
 }
 
 impl Filtered {
     /// Scans both streams of a finished run, whatever its outcome: a guest that traps can
     /// still have written private data before it stopped.
     pub(crate) fn scan(scanner: &Scanner, outcome: &Outcome) -> Self {
+        let started = std::time::Instant::now();
+        let stdout = scanner.scan(outcome.stdout());
+        let stderr = scanner.scan(outcome.stderr());
         Self {
-            stdout: scanner.scan(outcome.stdout()),
-            stderr: scanner.scan(outcome.stderr()),
+            stdout,
+            stderr,
+            elapsed: started.elapsed(),
         }
     }
 

@@ -15,9 +15,10 @@ use nmp_wire::{
     pb::{self, logic_response::Event},
 };
 use tokio::sync::{OwnedSemaphorePermit, TryAcquireError, mpsc};
+use tracing::{Instrument as _, field};
 
 use super::{Mounted, RESPONSE_BUFFER, Service, report};
-use crate::{Dataset, Execution, Job, Outcome, receipt::Context};
+use crate::{Dataset, Execution, Job, Outcome, metrics::Stage, receipt::Context};
 
 /// Why a request ended before reaching an outcome: its error code and one line of text.
 #[derive(Debug)]
@@ -44,6 +45,16 @@ impl Refusal {
 
     fn internal(error: impl std::fmt::Display) -> Self {
         Self::new(pb::ErrorCode::Internal, error.to_string())
+    }
+
+    /// Logs the refusal once, where the request ends: node-side failures as warnings.
+    fn log(&self) {
+        let code = report::label(self.code.as_str_name(), "ERROR_CODE_");
+        if self.code == pb::ErrorCode::Internal {
+            tracing::warn!(code = %code, reason = %self.message, "refused");
+        } else {
+            tracing::info!(code = %code, reason = %self.message, "refused");
+        }
     }
 }
 
@@ -98,6 +109,9 @@ impl Service {
     /// on a blocking thread. Dropping the receiver cancels the request while it is being
     /// admitted or queued (a running job finishes, and its result is discarded). At most
     /// [`RESPONSE_BUFFER`] responses wait unread.
+    ///
+    /// Logs under a `request` span (request id, agent, capability): `accepted`, then `finished`
+    /// with the outcome and wall time, or `refused` with the error code. Never payloads.
     pub fn execute(
         self: &Arc<Self>,
         request: pb::LogicRequest,
@@ -105,12 +119,24 @@ impl Service {
     ) -> mpsc::Receiver<pb::LogicResponse> {
         let (tx, rx) = mpsc::channel(RESPONSE_BUFFER);
         let service = Arc::clone(self);
-        tokio::spawn(async move {
-            let request_id = if request.request_id.len() == limits::REQUEST_ID_BYTES {
-                request.request_id.clone()
-            } else {
-                Vec::new()
-            };
+        let request_id = if request.request_id.len() == limits::REQUEST_ID_BYTES {
+            request.request_id.clone()
+        } else {
+            Vec::new()
+        };
+        // An over-long name is refused below; it is not worth a log line of its own.
+        let capability = if request.capability.len() <= limits::MAX_CAPABILITY_BYTES {
+            request.capability.as_str()
+        } else {
+            "(too long)"
+        };
+        let span = tracing::info_span!(
+            "request",
+            id = %hex::encode(&request_id),
+            agent = field::Empty,
+            capability = ?capability,
+        );
+        let task = async move {
             let events = Events {
                 tx,
                 request_id,
@@ -118,14 +144,22 @@ impl Service {
             };
             let end = match service.handle(&request, now_ms, &events).await {
                 Ok(result) => Event::Result(result),
-                Err(refusal) => Event::Error(pb::Error {
-                    code: refusal.code as i32,
-                    message: refusal.message,
-                }),
+                Err(refusal) => {
+                    refusal.log();
+                    service.metrics.error(refusal.code);
+                    Event::Error(pb::Error {
+                        code: refusal.code as i32,
+                        message: refusal.message,
+                    })
+                }
             };
             // The caller may be gone; there is no one left to tell.
             let _ = events.send(end).await;
-        });
+            service
+                .metrics
+                .observe(Stage::Total, events.started.elapsed());
+        };
+        tokio::spawn(task.instrument(span));
         rx
     }
 
@@ -143,6 +177,7 @@ impl Service {
             let code = report::open_error_code(&e);
             Refusal::new(code, e.to_string())
         })?;
+        tracing::Span::current().record("agent", field::display(&opened.agent));
         if !self.config.access.admits(&opened.agent) {
             let message = format!("agent {} is not allowed here", opened.agent);
             return Err(Refusal::new(pb::ErrorCode::Forbidden, message));
@@ -154,6 +189,7 @@ impl Service {
             );
             return Err(Refusal::new(pb::ErrorCode::RateLimited, message));
         }
+        tracing::info!("accepted");
         events.status(pb::Stage::Validating, 0).await?;
         let payload = Arc::new(opened.payload);
         let service = Arc::clone(self);
@@ -162,15 +198,27 @@ impl Service {
             tokio::task::spawn_blocking(move || service.pipeline.guardian().inspect(&module.wasm))
                 .await
                 .map_err(Refusal::internal)?;
+        self.metrics
+            .observe(Stage::Validate, events.started.elapsed());
         let datasets: Vec<Dataset> = mounted.iter().map(|m| m.served.dataset.clone()).collect();
         let execution = if guardian.is_accepted() {
+            let queued = Instant::now();
             let permit = self.run_slot(events).await?;
+            self.metrics.observe(Stage::Queue, queued.elapsed());
             events.status(pb::Stage::Running, 0).await?;
+            let running = Instant::now();
             let execution = self
                 .run(&payload, &datasets, request.limits.as_ref(), guardian)
                 .await;
             drop(permit);
             let execution = execution?;
+            let filter = execution
+                .egress
+                .as_ref()
+                .map_or(Duration::ZERO, |f| f.elapsed);
+            self.metrics.observe(Stage::Filter, filter);
+            self.metrics
+                .observe(Stage::Run, running.elapsed().saturating_sub(filter));
             events.status(pb::Stage::Filtering, 0).await?;
             execution
         } else {
@@ -196,6 +244,16 @@ impl Service {
             &job,
             &execution,
             issued_at_ms,
+        );
+        let outcome = crate::receipt::wire_outcome(execution.outcome());
+        self.metrics.job(outcome);
+        tracing::info!(
+            outcome = report::label(outcome.as_str_name(), "OUTCOME_"),
+            wall_time_us = execution
+                .run
+                .as_ref()
+                .map_or(0, |r| r.stats.wall_time.as_micros()),
+            "finished"
         );
         events.status(pb::Stage::Signed, 0).await?;
         Ok(self.result(&execution, &opened.response_key, receipt))

@@ -5,6 +5,7 @@ mod agent;
 mod config;
 mod grpc;
 mod mesh;
+mod metrics;
 mod service;
 
 use std::path::{Path, PathBuf};

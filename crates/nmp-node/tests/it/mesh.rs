@@ -19,9 +19,9 @@ use crate::{
 };
 
 /// Deadline of each test, well above what a loopback run takes.
-const DEADLINE: Duration = Duration::from_secs(120);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(120);
 
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     let since_epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .expect("clock after 1970");
@@ -29,7 +29,7 @@ fn now_ms() -> u64 {
 }
 
 /// The TCP listen address of `mesh`, ending in its `/p2p/<peer id>`.
-async fn tcp_address(mesh: &Mesh) -> String {
+pub(crate) async fn tcp_address(mesh: &Mesh) -> String {
     let addrs = mesh.listen_addrs().await.expect("mesh running");
     let tcp = addrs
         .iter()
@@ -67,7 +67,7 @@ capability = "{CAPABILITY}"
 }
 
 /// Every response until the stream ends.
-async fn collect(mut responses: LogicResponses) -> Vec<pb::LogicResponse> {
+pub(crate) async fn collect(mut responses: LogicResponses) -> Vec<pb::LogicResponse> {
     let mut all = Vec::new();
     while let Some(response) = responses.next().await {
         all.push(response.expect("well-formed responses"));
@@ -78,7 +78,7 @@ async fn collect(mut responses: LogicResponses) -> Vec<pb::LogicResponse> {
 /// A bootstrap peer, a Data Node started from its file, and an agent that knows only the
 /// bootstrap peer and has found the node through the DHT and verified its document. `tune`
 /// adjusts the file before the node starts.
-async fn mesh_with_node(
+pub(crate) async fn mesh_with_node(
     dir: &Path,
     tune: impl FnOnce(&mut File),
 ) -> (
@@ -229,7 +229,7 @@ async fn an_agent_that_leaves_cancels_its_queued_job() {
 }
 
 /// Reads `responses` until a status of `stage` arrives.
-async fn until(responses: &mut LogicResponses, stage: pb::Stage) {
+pub(crate) async fn until(responses: &mut LogicResponses, stage: pb::Stage) {
     loop {
         let response = responses
             .next()
