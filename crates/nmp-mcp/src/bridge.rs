@@ -182,7 +182,8 @@ impl Bridge {
             error result), sealed to each node, and each node's answer is returned only after \
             its signed receipt verified: per node the outcome, the output (UTF-8 text, else \
             base64) and the receipt digests, or a typed failure with no data. Sends progress \
-            notifications when given a progress token; cancelling the call cancels the jobs.",
+            notifications when given a progress token; cancelling the call abandons it and \
+            closes every node's stream.",
         input_schema = input_schema::<ExecuteParams>(),
         output_schema = output_schema::<ExecuteOutput>(),
         annotations(read_only_hint = false, destructive_hint = false, open_world_hint = true)

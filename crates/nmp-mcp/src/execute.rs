@@ -1,7 +1,9 @@
 //! `nmp_execute`: pre-flight, send, stream progress, and report each node's verified answer.
 //!
 //! Status events become MCP progress notifications when the call carries a progress token; a
-//! cancelled call drops the job's response streams, which cancels the jobs on the nodes.
+//! cancelled call closes the job's response streams, which cancels the job on every node still
+//! admitting or queueing it (a node lets a job already running finish under its own deadline,
+//! then discards the result).
 
 use nmp_client::{Error, NmpClient, NodeAnswer, PeerId, Stage, Status};
 use rmcp::{
@@ -113,7 +115,8 @@ pub(crate) async fn execute(
     let answers = loop {
         tokio::select! {
             () = ctx.ct.cancelled() => {
-                // Dropping `job` drops every response stream: the nodes cancel the jobs.
+                // Dropping `job` closes every response stream: a node cancels a job it is still
+                // admitting or queueing, and discards the result of one already running.
                 return Err(ErrorData::internal_error("the call was cancelled", None));
             }
             Some((peer, stage)) = queued.recv() => {
