@@ -1,4 +1,7 @@
 //! `nmp node --config FILE`: runs a Data Node until Ctrl-C or SIGTERM.
+//!
+//! Besides its address lines, the node logs structured events to stderr through `tracing`;
+//! `RUST_LOG` sets the filter (default [`DEFAULT_LOG_FILTER`]). See docs/observability.md.
 
 use std::path::Path;
 
@@ -8,6 +11,10 @@ use nmp_node::{Node, config::File};
 
 use crate::{cli::NodeArgs, exit::Status};
 
+/// The log filter when `RUST_LOG` is unset: the node's own events at `info`, other crates'
+/// errors only.
+const DEFAULT_LOG_FILTER: &str = "error,nmp_node=info,nmp_net=info,nmp_cli=info";
+
 pub(crate) fn run(args: &NodeArgs) -> anyhow::Result<Status> {
     let file = File::load(&args.config)
         .with_context(|| format!("cannot load node configuration {}", args.config.display()))?;
@@ -15,8 +22,26 @@ pub(crate) fn run(args: &NodeArgs) -> anyhow::Result<Status> {
     let key = base.join(&file.identity);
     let identity = Identity::load(&key)
         .with_context(|| format!("cannot load the identity key {}", key.display()))?;
+    init_logging()?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(serve(identity, &file, base))
+}
+
+/// Sends `tracing` events to stderr, filtered by `RUST_LOG` or [`DEFAULT_LOG_FILTER`]. A
+/// `RUST_LOG` that is not a valid filter is a configuration failure.
+fn init_logging() -> anyhow::Result<()> {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(text) => EnvFilter::try_new(&text)
+            .with_context(|| format!("RUST_LOG `{text}` is not a valid log filter"))?,
+        Err(_) => EnvFilter::new(DEFAULT_LOG_FILTER),
+    };
+    // Installed once per process; a second node in the same process (tests) keeps the first.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    Ok(())
 }
 
 /// Starts the node, reports its addresses, and shuts it down on the first signal.
