@@ -4,8 +4,8 @@
 mod file;
 
 pub use file::{
-    DatasetEntry, File, FileError, Listen, MAX_DOCUMENT_TTL_SECS, MAX_FILE_BYTES,
-    MIN_DOCUMENT_TTL_SECS, Policy, SandboxLimits,
+    DatasetEntry, File, FileError, Listen, MAX_DATASET_RESCAN_SECS, MAX_DOCUMENT_TTL_SECS,
+    MAX_FILE_BYTES, MIN_DOCUMENT_TTL_SECS, Policy, SandboxLimits,
 };
 
 /// A node's configuration. Defaults are the policy crates' own deny-by-default settings.

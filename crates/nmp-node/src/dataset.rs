@@ -4,6 +4,7 @@ use std::{
     fmt, fs,
     io::{self, Read},
     path::{Path, PathBuf},
+    time::SystemTime,
 };
 
 use sha2::{Digest, Sha256};
@@ -16,6 +17,10 @@ pub const MAX_FILES: usize = 100_000;
 
 /// Deepest directory nesting walked inside a dataset. Default 16.
 pub const MAX_DEPTH: usize = 16;
+
+/// Every regular file of a dataset, sorted by relative path, with its size and modification
+/// time (when the platform reports one): what changes when the data does.
+pub(crate) type Listing = Vec<(String, u64, Option<SystemTime>)>;
 
 /// A read-only directory of data, mounted for the guest at `/data/<name>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +142,21 @@ impl Dataset {
             files: files.len() as u64,
             bytes: total,
         })
+    }
+
+    /// The dataset's files with their sizes and modification times, without reading them:
+    /// one `stat` per file. Bounded like [`Dataset::commitment`].
+    pub(crate) fn listing(&self) -> Result<Listing, DatasetError> {
+        let mut files = Vec::new();
+        self.walk(&self.path, String::new(), 0, &mut files)?;
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+            .into_iter()
+            .map(|(relative, path)| {
+                let meta = fs::metadata(&path).map_err(|e| self.io(&path, e))?;
+                Ok((relative, meta.len(), meta.modified().ok()))
+            })
+            .collect()
     }
 
     fn walk(

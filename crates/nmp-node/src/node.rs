@@ -71,14 +71,15 @@ pub struct Node {
     serving: JoinHandle<()>,
     grpc: Option<Grpc>,
     metrics: Option<Endpoint>,
-    rotation: Rotation,
+    rotation: Background,
+    rescan: Option<Background>,
 }
 
-/// The KEM key rotation task; dropping it (with the node) stops it.
+/// A periodic task (KEM key rotation, dataset checks); dropping it (with the node) stops it.
 #[derive(Debug)]
-struct Rotation(JoinHandle<()>);
+struct Background(JoinHandle<()>);
 
-impl Drop for Rotation {
+impl Drop for Background {
     fn drop(&mut self) {
         self.0.abort();
     }
@@ -106,11 +107,15 @@ impl Node {
     /// Builds a keyring with a fresh KEM key pair valid for the document TTL, the service
     /// (one pass over every dataset), binds the mesh on the file's listen addresses and
     /// bootstrap peers, announces every served capability, binds the gRPC server if the file
-    /// names an address, and spawns the serving loop. When the file has bootstrap peers, a
+    /// names an address (and the metrics endpoint if it names one), and spawns the serving
+    /// loop, the KEM key rotation and the dataset checks (every `dataset_rescan_secs`: a
+    /// dataset whose files changed is re-committed, see [`Service::refresh_datasets`]). When
+    /// the file has bootstrap peers, a
     /// capability no peer accepted fails the start with [`Error::Mesh`]; without any, the
     /// records stay local. Must be called inside a Tokio runtime.
     pub async fn start(identity: Identity, file: &File, base_dir: &Path) -> Result<Self, Error> {
         let config = file.service_config(base_dir)?;
+        let rescan = file.dataset_rescan()?;
         let mesh_config = nmp_net::Config {
             listen: addresses(
                 [&file.listen.tcp, &file.listen.quic, &file.listen.ws]
@@ -160,7 +165,9 @@ impl Node {
             Some(addr) => Some(Endpoint::start(Arc::clone(&service), addr).await?),
             None => None,
         };
-        let rotation = Rotation(tokio::spawn(rotate_keys(Arc::clone(&service))));
+        let rotation = Background(tokio::spawn(rotate_keys(Arc::clone(&service))));
+        let rescan = rescan
+            .map(|period| Background(tokio::spawn(refresh_datasets(Arc::clone(&service), period))));
         tracing::info!(
             peer = %mesh.peer_id(),
             listen = ?listen_addrs,
@@ -186,6 +193,7 @@ impl Node {
             grpc,
             metrics,
             rotation,
+            rescan,
         })
     }
 
@@ -220,6 +228,7 @@ impl Node {
     pub async fn shutdown(self) {
         tracing::info!(peer = %self.peer_id, "node stopping");
         drop(self.rotation);
+        drop(self.rescan);
         self.service.close();
         // The loops may have ended already; nothing to stop then.
         let _ = self.stop_mesh.send(());
@@ -261,6 +270,19 @@ async fn rotate_keys(service: Arc<Service>) {
     loop {
         ticks.tick().await;
         service.rotate_kem_key(now_ms());
+    }
+}
+
+/// Checks the datasets' files every `period` and re-commits those that changed; the check
+/// runs on a blocking thread.
+async fn refresh_datasets(service: Arc<Service>, period: Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let service = Arc::clone(&service);
+        // A panicked check is the same as a failed one: the next tick tries again.
+        let _ = tokio::task::spawn_blocking(move || service.refresh_datasets()).await;
     }
 }
 

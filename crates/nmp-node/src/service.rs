@@ -5,6 +5,7 @@
 
 mod document;
 mod execute;
+mod mounted;
 mod policy;
 mod report;
 mod schema;
@@ -14,14 +15,14 @@ use std::{collections::HashMap, sync::atomic::AtomicUsize};
 use nmp_crypto::{Identity, Keyring};
 use tokio::sync::Semaphore;
 
-use self::policy::RateLimiter;
 pub(crate) use self::report::label;
+use self::{mounted::Mounted, policy::RateLimiter};
 pub use self::{
     policy::{Access, MAX_TRACKED_AGENTS},
     schema::{MAX_CSV_LINE_BYTES, SCHEMA_SAMPLE_ROWS},
 };
 use crate::{
-    Commitment, Dataset, DatasetError, Pipeline,
+    Dataset, DatasetError, Pipeline,
     metrics::{Gauges, Metrics},
 };
 
@@ -120,15 +121,6 @@ pub struct Service {
     metrics: Metrics,
 }
 
-/// A dataset with what was computed about it at start-up.
-#[derive(Debug)]
-struct Mounted {
-    served: Served,
-    commitment: Commitment,
-    columns: Vec<nmp_wire::pb::Column>,
-    rows: u64,
-}
-
 impl Service {
     /// Builds the service: the pipeline, and each dataset's commitment and schema.
     ///
@@ -219,38 +211,4 @@ impl Service {
             datasets: self.capabilities.values().map(Vec::len).sum(),
         })
     }
-}
-
-impl Mounted {
-    fn new(served: Served, egress: &nmp_egress::Config) -> Result<Self, Error> {
-        let commitment = served.dataset.commitment()?;
-        let (columns, rows) = if served.format.eq_ignore_ascii_case("csv") {
-            let restricted = |column: &str| {
-                egress
-                    .restricted_keys
-                    .iter()
-                    .any(|key| normalize(key) == normalize(column))
-            };
-            schema::infer(served.dataset.path(), restricted).map_err(|source| Error::Schema {
-                name: served.dataset.name().to_owned(),
-                source,
-            })?
-        } else {
-            (Vec::new(), 0)
-        };
-        Ok(Self {
-            served,
-            commitment,
-            columns,
-            rows,
-        })
-    }
-}
-
-/// A key as the egress filter compares it: lowercase, without separators.
-fn normalize(key: &str) -> String {
-    key.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
 }

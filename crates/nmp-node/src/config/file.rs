@@ -29,6 +29,9 @@ pub const MIN_DOCUMENT_TTL_SECS: u64 = 60;
 /// KEM key stays usable that long after it is fetched.
 pub const MAX_DOCUMENT_TTL_SECS: u64 = 7 * 24 * 60 * 60;
 
+/// Longest interval between two checks of the datasets' files (`dataset_rescan_secs`): one day.
+pub const MAX_DATASET_RESCAN_SECS: u64 = 24 * 60 * 60;
+
 /// A node's configuration file as written.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,6 +54,11 @@ pub struct File {
     /// The datasets served.
     #[serde(default)]
     pub datasets: Vec<DatasetEntry>,
+    /// Seconds between two checks of the datasets' files (paths, sizes, modification times);
+    /// a dataset that changed is re-committed. 0 turns the checks off; at most
+    /// [`MAX_DATASET_RESCAN_SECS`]. Defaults to 30.
+    #[serde(default = "thirty")]
+    pub dataset_rescan_secs: u64,
     /// Who may ask, how often, and under which policies.
     #[serde(default)]
     pub policy: Policy,
@@ -84,6 +92,10 @@ pub struct DatasetEntry {
     /// Column or JSON keys that must never leave (added to the egress filter's list).
     #[serde(default)]
     pub restricted_keys: Vec<String>,
+}
+
+fn thirty() -> u64 {
+    30
 }
 
 fn csv() -> String {
@@ -173,6 +185,9 @@ pub enum FileError {
     /// A dataset cannot be served.
     #[error("invalid dataset")]
     Dataset(#[from] DatasetError),
+    /// `dataset_rescan_secs` is above [`MAX_DATASET_RESCAN_SECS`].
+    #[error("dataset_rescan_secs = {0} is above {MAX_DATASET_RESCAN_SECS}")]
+    DatasetRescan(u64),
     /// `policy.document_ttl_secs` is outside [`MIN_DOCUMENT_TTL_SECS`]..=[`MAX_DOCUMENT_TTL_SECS`].
     #[error("document_ttl_secs = {0} is outside {MIN_DOCUMENT_TTL_SECS}..={MAX_DOCUMENT_TTL_SECS}")]
     DocumentTtl(u64),
@@ -197,6 +212,16 @@ impl File {
     /// Parses a configuration from TOML text.
     pub fn parse(text: &str) -> Result<Self, FileError> {
         Ok(toml::from_str(text)?)
+    }
+
+    /// How often the node checks its datasets' files for changes; `None` when the checks are
+    /// off (`dataset_rescan_secs = 0`).
+    pub fn dataset_rescan(&self) -> Result<Option<Duration>, FileError> {
+        match self.dataset_rescan_secs {
+            0 => Ok(None),
+            secs if secs > MAX_DATASET_RESCAN_SECS => Err(FileError::DatasetRescan(secs)),
+            secs => Ok(Some(Duration::from_secs(secs))),
+        }
     }
 
     /// The service configuration this file describes; relative dataset paths resolve against

@@ -9,7 +9,9 @@ impl Service {
     /// inferred schemas, row counts and commitments, limits, policy summary, current KEM public
     /// keys, and an expiry of `now_ms + document_ttl_ms` (no later than the first KEM key's).
     ///
-    /// Cheap: everything but the keys and the signature was computed at start-up.
+    /// Cheap: everything but the keys and the signature was computed at start-up or at the
+    /// last re-commitment ([`Service::refresh_datasets`]), whose results the next document
+    /// carries.
     pub fn describe(&self, now_ms: u64) -> pb::SignedCapabilityDocument {
         let kem_keys = self.keyring.public_keys(now_ms);
         let key_expiry = kem_keys.first().map_or(now_ms, |k| k.not_after_ms);
@@ -17,14 +19,17 @@ impl Service {
             .capabilities
             .values()
             .flatten()
-            .map(|m| pb::DatasetInfo {
-                name: m.served.dataset.name().to_owned(),
-                capability: m.served.capability.clone(),
-                format: m.served.format.clone(),
-                columns: m.columns.clone(),
-                row_count: m.rows,
-                bytes: m.commitment.bytes,
-                commitment: m.commitment.sha256.to_vec(),
+            .map(|m| {
+                let facts = m.facts();
+                pb::DatasetInfo {
+                    name: m.served.dataset.name().to_owned(),
+                    capability: m.served.capability.clone(),
+                    format: m.served.format.clone(),
+                    columns: facts.columns,
+                    row_count: facts.rows,
+                    bytes: facts.commitment.bytes,
+                    commitment: facts.commitment.sha256.to_vec(),
+                }
             })
             .collect();
         datasets.sort_by(|a, b| (&a.capability, &a.name).cmp(&(&b.capability, &b.name)));

@@ -18,7 +18,7 @@ use tokio::sync::{OwnedSemaphorePermit, TryAcquireError, mpsc};
 use tracing::{Instrument as _, field};
 
 use super::{Mounted, RESPONSE_BUFFER, Service, report};
-use crate::{Dataset, Execution, Job, Outcome, metrics::Stage, receipt::Context};
+use crate::{Commitment, Dataset, Execution, Job, Outcome, metrics::Stage, receipt::Context};
 
 /// Why a request ended before reaching an outcome: its error code and one line of text.
 #[derive(Debug)]
@@ -201,6 +201,9 @@ impl Service {
         self.metrics
             .observe(Stage::Validate, events.started.elapsed());
         let datasets: Vec<Dataset> = mounted.iter().map(|m| m.served.dataset.clone()).collect();
+        // The commitments as the job is admitted: a re-commitment during the run applies to
+        // later requests.
+        let commitments: Vec<Commitment> = mounted.iter().map(Mounted::commitment).collect();
         let execution = if guardian.is_accepted() {
             let queued = Instant::now();
             let permit = self.run_slot(events).await?;
@@ -240,7 +243,7 @@ impl Service {
         let receipt = self.receipt(
             request,
             &opened.agent,
-            mounted,
+            &commitments,
             &job,
             &execution,
             issued_at_ms,
@@ -358,15 +361,16 @@ impl Service {
         &self,
         request: &pb::LogicRequest,
         agent: &PeerId,
-        mounted: &[Mounted],
+        commitments: &[Commitment],
         job: &Job<'_>,
         execution: &Execution,
         issued_at_ms: u64,
     ) -> pb::Receipt {
         let agent_peer_id = agent.to_bytes();
-        let datasets: Vec<_> = mounted
+        let datasets: Vec<_> = job
+            .datasets
             .iter()
-            .map(|m| (&m.served.dataset, m.commitment))
+            .zip(commitments.iter().copied())
             .collect();
         let context = Context {
             request_id: &request.request_id,

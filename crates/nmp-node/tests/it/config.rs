@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use nmp_node::config::{File, FileError, MAX_DOCUMENT_TTL_SECS, MIN_DOCUMENT_TTL_SECS};
+use nmp_node::config::{
+    File, FileError, MAX_DATASET_RESCAN_SECS, MAX_DOCUMENT_TTL_SECS, MIN_DOCUMENT_TTL_SECS,
+};
 
 fn examples() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples"))
@@ -18,6 +20,10 @@ fn the_example_file_parses_and_describes_a_service() {
     assert_eq!(config.datasets[0].capability, "demo.hospital/patients");
     assert_eq!(config.rate_limit_per_minute, 60);
     assert_eq!(config.document_ttl_ms, 3_600_000);
+    assert_eq!(
+        file.dataset_rescan().unwrap(),
+        Some(std::time::Duration::from_secs(30))
+    );
     assert!(config.max_concurrent_jobs >= 1);
     let keys = &config.node.egress.restricted_keys;
     assert!(keys.iter().any(|k| k == "ssn") && keys.iter().any(|k| k == "patientId"));
@@ -55,4 +61,18 @@ fn document_ttl_is_read_and_bounded() {
             "{secs}"
         );
     }
+}
+
+#[test]
+fn dataset_rescan_is_bounded_and_zero_turns_it_off() {
+    let rescan = |secs: u64| {
+        File::parse(&format!("identity = \"k\"\ndataset_rescan_secs = {secs}\n"))
+            .expect("parses")
+            .dataset_rescan()
+    };
+    assert_eq!(rescan(0).unwrap(), None);
+    assert!(matches!(
+        rescan(MAX_DATASET_RESCAN_SECS + 1),
+        Err(FileError::DatasetRescan(_))
+    ));
 }

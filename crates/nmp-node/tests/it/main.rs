@@ -6,6 +6,7 @@ mod config;
 mod grpc;
 mod mesh;
 mod metrics;
+mod recommit;
 mod service;
 
 use std::path::{Path, PathBuf};
