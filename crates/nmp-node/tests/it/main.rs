@@ -8,6 +8,7 @@ mod mesh;
 mod metrics;
 mod recommit;
 mod service;
+mod shutdown;
 
 use std::path::{Path, PathBuf};
 
