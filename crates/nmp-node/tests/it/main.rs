@@ -4,6 +4,7 @@
 mod agent;
 mod config;
 mod grpc;
+mod hostile;
 mod mesh;
 mod metrics;
 mod recommit;
