@@ -1,6 +1,8 @@
 //! One request through the service: metadata → envelope → policy and rate → Guardian → queue →
 //! sandbox → egress filter → receipt → sealed result, with a status event as each stage starts.
 
+mod events;
+
 use std::{
     sync::{
         Arc,
@@ -17,76 +19,9 @@ use nmp_wire::{
 use tokio::sync::{OwnedSemaphorePermit, TryAcquireError, mpsc};
 use tracing::{Instrument as _, field};
 
+use self::events::{Events, Refusal};
 use super::{Mounted, RESPONSE_BUFFER, Service, report};
 use crate::{Commitment, Dataset, Execution, Job, Outcome, metrics::Stage, receipt::Context};
-
-/// Why a request ended before reaching an outcome: its error code and one line of text.
-#[derive(Debug)]
-struct Refusal {
-    code: pb::ErrorCode,
-    message: String,
-}
-
-impl Refusal {
-    fn new(code: pb::ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
-    }
-
-    fn cancelled() -> Self {
-        Self::new(pb::ErrorCode::Cancelled, "the caller went away")
-    }
-
-    fn shutting_down() -> Self {
-        Self::new(pb::ErrorCode::ShuttingDown, "the node is stopping")
-    }
-
-    fn internal(error: impl std::fmt::Display) -> Self {
-        Self::new(pb::ErrorCode::Internal, error.to_string())
-    }
-
-    /// Logs the refusal once, where the request ends: node-side failures as warnings.
-    fn log(&self) {
-        let code = report::label(self.code.as_str_name(), "ERROR_CODE_");
-        if self.code == pb::ErrorCode::Internal {
-            tracing::warn!(code = %code, reason = %self.message, "refused");
-        } else {
-            tracing::info!(code = %code, reason = %self.message, "refused");
-        }
-    }
-}
-
-/// The response stream of one request, tagged with its request id.
-struct Events {
-    tx: mpsc::Sender<pb::LogicResponse>,
-    request_id: Vec<u8>,
-    started: Instant,
-}
-
-impl Events {
-    async fn send(&self, event: Event) -> Result<(), Refusal> {
-        let response = pb::LogicResponse {
-            request_id: self.request_id.clone(),
-            event: Some(event),
-        };
-        self.tx
-            .send(response)
-            .await
-            .map_err(|_| Refusal::cancelled())
-    }
-
-    async fn status(&self, stage: pb::Stage, queue_position: u32) -> Result<(), Refusal> {
-        let elapsed_us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        self.send(Event::Status(pb::Status {
-            stage: stage as i32,
-            elapsed_us,
-            queue_position,
-        }))
-        .await
-    }
-}
 
 /// Holds a place in the job queue; leaving (by any path) frees it.
 struct QueuePlace<'a>(&'a AtomicUsize);

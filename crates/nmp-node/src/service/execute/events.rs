@@ -1,0 +1,81 @@
+//! The response stream of one request, and the refusals that end a request before it
+//! reaches an outcome.
+
+use std::time::Instant;
+
+use nmp_wire::pb::{self, logic_response::Event};
+use tokio::sync::mpsc;
+
+use crate::service::report;
+
+/// Why a request ended before reaching an outcome: its error code and one line of text.
+#[derive(Debug)]
+pub(super) struct Refusal {
+    pub(super) code: pb::ErrorCode,
+    pub(super) message: String,
+}
+
+impl Refusal {
+    pub(super) fn new(code: pb::ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub(super) fn cancelled() -> Self {
+        Self::new(pb::ErrorCode::Cancelled, "the caller went away")
+    }
+
+    pub(super) fn shutting_down() -> Self {
+        Self::new(pb::ErrorCode::ShuttingDown, "the node is stopping")
+    }
+
+    pub(super) fn internal(error: impl std::fmt::Display) -> Self {
+        Self::new(pb::ErrorCode::Internal, error.to_string())
+    }
+
+    /// Logs the refusal once, where the request ends: node-side failures as warnings.
+    pub(super) fn log(&self) {
+        let code = report::label(self.code.as_str_name(), "ERROR_CODE_");
+        if self.code == pb::ErrorCode::Internal {
+            tracing::warn!(code = %code, reason = %self.message, "refused");
+        } else {
+            tracing::info!(code = %code, reason = %self.message, "refused");
+        }
+    }
+}
+
+/// The response stream of one request, tagged with its request id.
+pub(super) struct Events {
+    pub(super) tx: mpsc::Sender<pb::LogicResponse>,
+    pub(super) request_id: Vec<u8>,
+    pub(super) started: Instant,
+}
+
+impl Events {
+    pub(super) async fn send(&self, event: Event) -> Result<(), Refusal> {
+        let response = pb::LogicResponse {
+            request_id: self.request_id.clone(),
+            event: Some(event),
+        };
+        self.tx
+            .send(response)
+            .await
+            .map_err(|_| Refusal::cancelled())
+    }
+
+    pub(super) async fn status(
+        &self,
+        stage: pb::Stage,
+        queue_position: u32,
+    ) -> Result<(), Refusal> {
+        let elapsed_us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.send(Event::Status(pb::Status {
+            stage: stage as i32,
+            elapsed_us,
+            queue_position,
+        }))
+        .await
+    }
+}
