@@ -39,6 +39,7 @@ fn init_logging() -> anyhow::Result<()> {
     // Installed once per process; a second node in the same process (tests) keeps the first.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .try_init();
     Ok(())
@@ -55,6 +56,9 @@ async fn serve(identity: Identity, file: &File, base: &Path) -> anyhow::Result<S
     }
     if let Some(addr) = node.grpc_addr() {
         eprintln!("gRPC on {addr}");
+    }
+    if let Some(addr) = node.metrics_addr() {
+        eprintln!("metrics on http://{addr}/metrics");
     }
     let signal = stop_signal().await;
     eprintln!("shutting down");
