@@ -25,8 +25,12 @@
 //! - [`Service`]: the node's request service over the pipeline, its datasets, keys and policy;
 //!   one per node, shared in an `Arc` by every transport.
 //! - [`grpc::Server`]: the `nmp.v1.LogicMesh` gRPC face of a [`Service`].
-//! - [`Node`]: a running Data Node: the service on the libp2p mesh (and gRPC), from a
-//!   configuration file; lives until [`Node::shutdown`].
+//! - [`Node`]: a running Data Node: the service on the libp2p mesh (and gRPC, and a
+//!   Prometheus [`metrics`] endpoint), from a configuration file; lives until
+//!   [`Node::shutdown`]. It re-commits datasets whose files change.
+//!
+//! Logs go through `tracing` (a `request` span per request; never payloads); see
+//! `docs/observability.md` for every event and metric.
 
 pub mod config;
 mod dataset;
