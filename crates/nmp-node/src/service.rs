@@ -195,6 +195,11 @@ impl Service {
         self.queued.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// The service's counters, for the transports' own refusals.
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
     /// Jobs holding a run slot now.
     pub fn running_jobs(&self) -> usize {
         self.config

@@ -47,7 +47,11 @@ pub(super) async fn run(
                     Ok(permit) => {
                         handlers.spawn(handle(Arc::clone(&service), *stream, permit));
                     }
-                    Err(_) => refuse(*stream).await,
+                    Err(_) => {
+                        service.metrics().error(pb::ErrorCode::Overloaded);
+                        tracing::info!(peer = %stream.peer(), "refused: too many requests in progress");
+                        refuse(*stream).await;
+                    }
                 },
                 Some(_) => {}
             },
