@@ -57,7 +57,7 @@ async fn answer(mut stream: TcpStream, service: Arc<Service>, _slot: OwnedSemaph
         return;
     };
     let response = match head {
-        Ok(Some(head)) => respond(&head, &service),
+        Ok(Some(head)) => respond(&head, || service.metrics_text()),
         Ok(None) => reply("400 Bad Request", "request head too large or incomplete\n"),
         Err(_) => return,
     };
@@ -89,8 +89,8 @@ async fn read_head(stream: &mut TcpStream) -> std::io::Result<Option<Vec<u8>>> {
     Ok(None)
 }
 
-/// The response to one complete request head.
-fn respond(head: &[u8], service: &Service) -> Vec<u8> {
+/// The response to one complete request head; `metrics` renders the body of a `200`.
+fn respond(head: &[u8], metrics: impl FnOnce() -> String) -> Vec<u8> {
     let line = head.split(|&b| b == b'\r').next().unwrap_or_default();
     let parts: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
     let [method, target, version] = parts[..] else {
@@ -104,7 +104,7 @@ fn respond(head: &[u8], service: &Service) -> Vec<u8> {
         (b"GET", b"/metrics") => response(
             "200 OK",
             "text/plain; version=0.0.4; charset=utf-8",
-            &service.metrics_text(),
+            &metrics(),
         ),
         (b"GET", _) => reply("404 Not Found", "only /metrics is served\n"),
         _ => reply("405 Method Not Allowed", "GET only\n"),
@@ -122,4 +122,47 @@ fn response(status: &str, content_type: &str, body: &str) -> Vec<u8> {
         body.len()
     )
     .into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(head: &[u8]) -> String {
+        let response = String::from_utf8(respond(head, || "nmp_up 1\n".to_owned())).unwrap();
+        response.lines().next().unwrap().to_owned()
+    }
+
+    #[test]
+    fn answers_metrics_and_refuses_everything_else() {
+        assert_eq!(status(b"GET /metrics HTTP/1.1\r\n\r\n"), "HTTP/1.1 200 OK");
+        assert_eq!(
+            status(b"GET /metrics?x=1 HTTP/1.0\r\n\r\n"),
+            "HTTP/1.1 200 OK"
+        );
+        assert_eq!(status(b"GET / HTTP/1.1\r\n\r\n"), "HTTP/1.1 404 Not Found");
+        assert_eq!(
+            status(b"POST /metrics HTTP/1.1\r\n\r\n"),
+            "HTTP/1.1 405 Method Not Allowed"
+        );
+        for bad in [
+            &b"GET /metrics HTTP/2\r\n\r\n"[..],
+            b"GET /metrics\r\n\r\n",
+            b"GET  /metrics HTTP/1.1\r\n\r\n",
+            b"\xff\x00\r\n\r\n",
+        ] {
+            assert_eq!(status(bad), "HTTP/1.1 400 Bad Request", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn responses_carry_their_length_and_close() {
+        let response = String::from_utf8(respond(b"GET /metrics HTTP/1.1\r\n\r\n", || {
+            "nmp_up 1\n".to_owned()
+        }))
+        .unwrap();
+        assert!(response.contains("Content-Length: 9\r\n"), "{response}");
+        assert!(response.contains("Connection: close\r\n"), "{response}");
+        assert!(response.ends_with("\r\n\r\nnmp_up 1\n"), "{response}");
+    }
 }
