@@ -80,6 +80,25 @@ async fn metrics_count_real_jobs_and_refuse_hostile_requests() {
         let silent = exchange(addr, b"GET /metrics HTTP/1.1\r\n").await;
         assert!(silent.is_empty(), "{silent}");
 
+        // Silent clients holding every connection slot: one more is closed unanswered, and
+        // once they leave the endpoint answers again.
+        let mut held = Vec::new();
+        for _ in 0..nmp_node::metrics::MAX_CONNECTIONS {
+            held.push(TcpStream::connect(addr).await.expect("endpoint accepts"));
+        }
+        // Accepts are taken in order, so every silent client holds its slot (for up to the
+        // 5 s read timeout) before this one arrives.
+        let refused = exchange(addr, get).await;
+        assert!(refused.is_empty(), "{refused}");
+        drop(held);
+        loop {
+            let answer = exchange(addr, get).await;
+            if answer.starts_with("HTTP/1.1 200 OK") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+
         node.shutdown().await;
     })
     .await
