@@ -40,6 +40,8 @@ pub(crate) enum Command {
     /// dataset) in this process and walk an agent through an honest query, an exfiltration
     /// attempt and an import escape.
     Demo(DemoArgs),
+    /// Serve NMP as Model Context Protocol tools over stdio (or Streamable HTTP).
+    Mcp(crate::cmd::mcp::Args),
     /// Measure the mesh end to end on loopback: latency, throughput and discovery time.
     Bench(crate::cmd::bench::Args),
 }

@@ -8,6 +8,7 @@ mod egress;
 mod exec;
 mod inspect;
 mod keygen;
+pub(crate) mod mcp;
 mod node;
 mod run;
 mod verify;
@@ -33,6 +34,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Discover(args) => discover::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Mcp(args) => mcp::run(&args),
         Command::Bench(args) => bench::run(&args),
     }
 }

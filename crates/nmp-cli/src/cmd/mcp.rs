@@ -97,23 +97,7 @@ async fn serve(
 /// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM; if signals cannot be watched, never (the
 /// process is then stopped the hard way, which loses nothing: sessions hold no state to save).
 async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+    if super::node::stop_signal().await.is_err() {
+        std::future::pending::<()>().await;
     }
 }

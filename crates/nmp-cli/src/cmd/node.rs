@@ -68,7 +68,7 @@ async fn serve(identity: Identity, file: &File, base: &Path) -> anyhow::Result<S
 }
 
 /// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM.
-async fn stop_signal() -> anyhow::Result<()> {
+pub(crate) async fn stop_signal() -> anyhow::Result<()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

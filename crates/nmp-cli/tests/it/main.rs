@@ -4,6 +4,7 @@
 mod egress;
 mod exec;
 mod inspect;
+mod mcp;
 mod mesh;
 mod node;
 mod receipt;
