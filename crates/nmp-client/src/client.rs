@@ -25,6 +25,10 @@ const REFRESH_MARGIN_MS: u64 = 30_000;
 /// refuses the next as a replay: a request runs at most once.
 const MAX_RESENDS: u32 = 5;
 
+/// An `OVERLOADED` refusal waits this many times longer than a failed stream before the
+/// request is sealed and sent again (at most [`MAX_RESENDS`] times): 5, so 50 ms doubling.
+const OVERLOAD_BACKOFF_FACTOR: u32 = 5;
+
 /// The pause before resend `attempt` (0-based): 10 ms doubling each time, plus up to 15 ms of
 /// jitter taken from the (random) request id so that agents refused together do not return
 /// together.
@@ -271,15 +275,42 @@ impl NmpClient {
         progress: &(impl Fn(PeerId, &pb::Status) + Sync),
     ) -> Result<Answer, Error> {
         let provider = self.provider(peer).await?;
-        let sealed = exchange::seal(&self.shared.identity, &provider, logic, now_ms())?;
         let _slot = self.stream_slot(peer).await;
+        let mut overloaded = 0;
+        loop {
+            match self.send(&provider, logic, progress).await {
+                // The node is saturated and says so before running anything: ask again later,
+                // sealed anew (the refused request id may already sit in its replay cache).
+                Err(Error::Node {
+                    code: pb::ErrorCode::Overloaded,
+                    ..
+                }) if overloaded < MAX_RESENDS => {
+                    let pause = backoff(overloaded, &[]) * OVERLOAD_BACKOFF_FACTOR;
+                    tokio::time::sleep(pause).await;
+                    overloaded += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// Seals `logic` once and sends it, resending the same sealed request while its stream
+    /// fails before the node answers anything.
+    async fn send(
+        &self,
+        provider: &Provider,
+        logic: &Logic,
+        progress: &(impl Fn(PeerId, &pb::Status) + Sync),
+    ) -> Result<Answer, Error> {
+        let peer = provider.peer;
+        let sealed = exchange::seal(&self.shared.identity, provider, logic, now_ms())?;
         let mut attempt = 0;
         loop {
             let mut answered = false;
             let result = match self.shared.mesh.open_logic(peer, &sealed.request).await {
                 Ok(responses) => {
                     exchange::receive(
-                        &provider,
+                        provider,
                         &sealed,
                         responses,
                         self.shared.execute_timeout,

@@ -35,6 +35,7 @@ impl NmpClient {
         let channel = Endpoint::from_shared(endpoint.to_owned())
             .map_err(|e| Error::Grpc(e.into()))?
             .connect_timeout(self.shared().request_timeout)
+            .tcp_nodelay(true)
             .connect()
             .await
             .map_err(|e| Error::Grpc(e.into()))?;

@@ -92,7 +92,7 @@ impl Server {
         tonic::transport::Server::builder()
             .add_service(mesh)
             .add_service(reflection)
-            .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), shutdown)
+            .serve_with_incoming_shutdown(incoming(self.listener), shutdown)
             .await?;
         Ok(())
     }
@@ -185,4 +185,17 @@ async fn relay(
             () = tx.closed() => return,
         }
     }
+}
+
+/// Accepted connections with `TCP_NODELAY` set: request/response frames are small, and Nagle's
+/// algorithm against the peer's delayed acknowledgements would add ~40 ms to each exchange.
+fn incoming(
+    listener: tokio::net::TcpListener,
+) -> impl tokio_stream::Stream<Item = std::io::Result<tokio::net::TcpStream>> {
+    use tokio_stream::StreamExt as _;
+    TcpListenerStream::new(listener).map(|accepted| {
+        let stream = accepted?;
+        stream.set_nodelay(true)?;
+        Ok(stream)
+    })
 }
