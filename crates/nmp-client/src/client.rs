@@ -26,8 +26,12 @@ const REFRESH_MARGIN_MS: u64 = 30_000;
 const MAX_RESENDS: u32 = 5;
 
 /// An `OVERLOADED` refusal waits this many times longer than a failed stream before the
-/// request is sealed and sent again (at most [`MAX_RESENDS`] times): 5, so 50 ms doubling.
+/// request is sealed and sent again: 5, so 50 ms doubling, at most [`MAX_OVERLOAD_PAUSE`].
 const OVERLOAD_BACKOFF_FACTOR: u32 = 5;
+/// Most times an `OVERLOADED` request is sealed and sent again: 8 (about 5 s in all).
+const MAX_OVERLOAD_RETRIES: u32 = 8;
+/// Longest pause between two `OVERLOADED` retries: 1 s.
+const MAX_OVERLOAD_PAUSE: Duration = Duration::from_secs(1);
 
 /// The pause before resend `attempt` (0-based): 10 ms doubling each time, plus up to 15 ms of
 /// jitter taken from the (random) request id so that agents refused together do not return
@@ -284,8 +288,9 @@ impl NmpClient {
                 Err(Error::Node {
                     code: pb::ErrorCode::Overloaded,
                     ..
-                }) if overloaded < MAX_RESENDS => {
-                    let pause = backoff(overloaded, &[]) * OVERLOAD_BACKOFF_FACTOR;
+                }) if overloaded < MAX_OVERLOAD_RETRIES => {
+                    let pause = (backoff(overloaded, &[]) * OVERLOAD_BACKOFF_FACTOR)
+                        .min(MAX_OVERLOAD_PAUSE);
                     tokio::time::sleep(pause).await;
                     overloaded += 1;
                 }

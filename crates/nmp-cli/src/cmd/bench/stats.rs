@@ -23,6 +23,10 @@ impl Samples {
         self.0[rank.clamp(1, self.0.len()) - 1]
     }
 
+    pub(super) fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub(super) fn mean(&self) -> Duration {
         let total: Duration = self.0.iter().sum();
         total / u32::try_from(self.0.len().max(1)).unwrap_or(u32::MAX)

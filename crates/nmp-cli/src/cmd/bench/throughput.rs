@@ -56,8 +56,8 @@ async fn measure_levels(
         .max(1);
     println!("throughput: 1 KiB result, cached module, one Data Node over TCP");
     println!(
-        "  {:>11} {:>7} {:>9} {:>10} {:>9} {:>9}",
-        "concurrency", "agents", "requests", "req/s", "p50 ms", "p99 ms"
+        "  {:>11} {:>7} {:>9} {:>10} {:>9} {:>9} {:>8}",
+        "concurrency", "agents", "requests", "req/s", "p50 ms", "p99 ms", "refused"
     );
     let mut rows = Vec::new();
     let mut agents: Vec<NmpClient> = Vec::new();
@@ -70,15 +70,16 @@ async fn measure_levels(
             agents.push(agent);
         }
         let total = requests.unwrap_or_else(|| (level * 4).max(500));
-        let (elapsed, samples) = load(&agents[..needed], node, level, total).await?;
-        let rate = f64::from(total) / elapsed.as_secs_f64();
+        let (elapsed, samples, refused) = load(&agents[..needed], node, level, total).await?;
+        let completed = u32::try_from(samples.len()).unwrap_or(u32::MAX);
+        let rate = f64::from(completed) / elapsed.as_secs_f64();
         println!(
-            "  {level:>11} {needed:>7} {total:>9} {rate:>10.0} {:>9.3} {:>9.3}",
+            "  {level:>11} {needed:>7} {total:>9} {rate:>10.0} {:>9.3} {:>9.3} {refused:>8}",
             ms(samples.percentile(50.0)),
             ms(samples.percentile(99.0))
         );
         rows.push(json!({
-            "concurrency": level, "agents": needed, "requests": total,
+            "concurrency": level, "agents": needed, "requests": total, "refused": refused,
             "requests_per_second": rate.round(), "latency": samples.json(),
         }));
     }
@@ -86,14 +87,15 @@ async fn measure_levels(
     Ok(Value::Array(rows))
 }
 
-/// Runs `total` requests with `level` workers spread over `agents`; returns the wall time and
-/// every request's latency.
+/// Runs `total` requests with `level` workers spread over `agents`; returns the wall time, the
+/// latency of every completed request, and how many the node still refused as `OVERLOADED`
+/// after the client's own retries (a saturated node's answer, counted, not an error).
 async fn load(
     agents: &[NmpClient],
     node: PeerId,
     level: u32,
     total: u32,
-) -> anyhow::Result<(Duration, Samples)> {
+) -> anyhow::Result<(Duration, Samples, u32)> {
     let logic = Logic::new(CAPABILITY, KIB);
     let next = Arc::new(AtomicU32::new(0));
     let started = Instant::now();
@@ -101,10 +103,19 @@ async fn load(
         let agent = agents[worker as usize % agents.len()].clone();
         let (logic, next) = (logic.clone(), Arc::clone(&next));
         tokio::spawn(async move {
-            let mut latencies = Vec::new();
+            let (mut latencies, mut refused) = (Vec::new(), 0u32);
             while next.fetch_add(1, Ordering::Relaxed) < total {
                 let sent = Instant::now();
-                let answer = agent.execute(node, &logic).await?;
+                let answer = match agent.execute(node, &logic).await {
+                    Err(nmp_client::Error::Node {
+                        code: nmp_wire::pb::ErrorCode::Overloaded,
+                        ..
+                    }) => {
+                        refused += 1;
+                        continue;
+                    }
+                    answer => answer?,
+                };
                 ensure!(
                     answer.is_completed(),
                     "unexpected outcome {:?}",
@@ -112,16 +123,18 @@ async fn load(
                 );
                 latencies.push(sent.elapsed());
             }
-            anyhow::Ok(latencies)
+            anyhow::Ok((latencies, refused))
         })
     });
     let results = try_join_all(workers)
         .await
         .context("a load worker panicked")?;
     let elapsed = started.elapsed();
-    let mut all = Vec::with_capacity(total as usize);
-    for latencies in results {
-        all.extend(latencies.context("a benchmark request failed")?);
+    let (mut all, mut refused) = (Vec::with_capacity(total as usize), 0);
+    for worker in results {
+        let (latencies, worker_refused) = worker.context("a benchmark request failed")?;
+        all.extend(latencies);
+        refused += worker_refused;
     }
-    Ok((elapsed, Samples::new(all)))
+    Ok((elapsed, Samples::new(all), refused))
 }
