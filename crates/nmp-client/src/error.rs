@@ -122,6 +122,20 @@ pub enum Error {
     Grpc(#[source] BoxError),
 }
 
+impl Error {
+    /// This error and its sources on one line, separated by `: ` (for logs and messages).
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
+    }
+}
+
 fn first_finding(report: &nmp_guardian::Report) -> String {
     report
         .findings

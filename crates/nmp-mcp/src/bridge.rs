@@ -25,7 +25,7 @@ use crate::{
     params::{self, DescribeParams, DiscoverParams, ExecuteParams, InspectParams},
     report::{InspectOutput, ReportView},
     resource::Known,
-    view::{DiscoverOutput, Failure, NodeView, chain},
+    view::{DiscoverOutput, Failure, NodeView},
 };
 
 /// Most nodes whose datasets the bridge lists as resources: 256. Nodes described after that
@@ -160,7 +160,7 @@ impl Bridge {
         let report = match self.client.preflight(&wasm) {
             Ok(report) => report,
             Err(Error::Rejected(report)) => *report,
-            Err(err) => return Err(ErrorData::internal_error(chain(&err), None)),
+            Err(err) => return Err(ErrorData::internal_error(err.chain(), None)),
         };
         let output = InspectOutput {
             accepted: report.is_accepted(),
@@ -238,7 +238,7 @@ impl ServerHandler for Bridge {
     ) -> Result<ReadResourceResponse, ErrorData> {
         let (peer, dataset) = crate::resource::parse(&request.uri)?;
         let provider = self.client.describe(peer).await.map_err(|err| {
-            ErrorData::resource_not_found(format!("cannot describe {peer}: {}", chain(&err)), None)
+            ErrorData::resource_not_found(format!("cannot describe {peer}: {}", err.chain()), None)
         })?;
         self.remember(&provider);
         crate::resource::read(&request.uri, &provider, &dataset).map(Into::into)
@@ -304,6 +304,6 @@ pub(crate) fn tool_result(
 fn failed(tool: &str, err: &Error) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(format!(
         "{tool} failed: {}",
-        chain(err)
+        err.chain()
     ))])
 }

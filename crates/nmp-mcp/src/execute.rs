@@ -92,7 +92,7 @@ pub(crate) async fn execute(
                            sent; `preflight.findings` says why.";
             return tool_result(&output, summary.to_owned(), true);
         }
-        Err(err) => return Err(ErrorData::internal_error(crate::view::chain(&err), None)),
+        Err(err) => return Err(ErrorData::internal_error(err.chain(), None)),
     }
 
     let (events, mut queued) = mpsc::channel(PROGRESS_QUEUE);
@@ -144,10 +144,7 @@ pub(crate) async fn execute(
             tool_result(&output, summary, answered == 0)
         }
         Err(err) => Ok(CallToolResult::error(vec![
-            rmcp::model::ContentBlock::text(format!(
-                "nmp_execute failed: {}",
-                crate::view::chain(&err)
-            )),
+            rmcp::model::ContentBlock::text(format!("nmp_execute failed: {}", err.chain())),
         ])),
     }
 }

@@ -166,22 +166,10 @@ impl Failure {
             peer: peer.to_string(),
             kind: FailureKind::of(err),
             data: FailureData {
-                message: chain(err),
+                message: err.chain(),
             },
         }
     }
-}
-
-/// `err` and its sources on one line, separated by `: `.
-pub(crate) fn chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 impl NodeView {

@@ -105,19 +105,7 @@ pub(crate) fn answer_json(answer: &Answer) -> Value {
 
 /// A failed node as JSON: its error chain on one line and its kind.
 pub(crate) fn failure_json(peer: &nmp_client::PeerId, err: &Error) -> Value {
-    json!({"peer": peer.to_string(), "error": chain(err), "kind": error_kind(err)})
-}
-
-/// `err` and its sources on one line, separated by `: `.
-pub(crate) fn chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+    json!({"peer": peer.to_string(), "error": err.chain(), "kind": error_kind(err)})
 }
 
 /// What kind of failure `err` is, for scripts: `verification`, `rejected`, `refused` or `network`.

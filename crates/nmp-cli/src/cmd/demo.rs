@@ -149,5 +149,5 @@ async fn walk(agent: &NmpClient, mesh: &LocalMesh) -> anyhow::Result<()> {
 fn verified(node: &NodeAnswer) -> anyhow::Result<&Answer> {
     node.answer
         .as_ref()
-        .map_err(|e| anyhow::anyhow!("{}: {}", node.peer, super::agent::chain(e)))
+        .map_err(|e| anyhow::anyhow!("{}: {}", node.peer, e.chain()))
 }

@@ -22,7 +22,7 @@ async fn discover(args: &DiscoverArgs) -> anyhow::Result<Status> {
             eprintln!(
                 "nmp: lookup of `{}` failed: {}",
                 args.capability,
-                agent::chain(&err)
+                err.chain()
             );
             return Ok(Status::Unreachable);
         }

@@ -32,7 +32,7 @@ async fn execute(args: &RunArgs, logic: &Logic) -> anyhow::Result<Status> {
             return Ok(Status::Rejected);
         }
         Err(err) => {
-            eprintln!("nmp: {}", agent::chain(&err));
+            eprintln!("nmp: {}", err.chain());
             return Ok(Status::Unreachable);
         }
     };

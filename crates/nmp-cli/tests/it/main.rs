@@ -81,3 +81,40 @@ pub(crate) fn wat_file(dir: &Path, name: &str, wat: &str) -> PathBuf {
     std::fs::write(&path, wat::parse_str(wat).expect("valid WAT")).expect("write module");
     path
 }
+
+/// A bootstrap peer and one Data Node (TCP only) over the bundled dataset serving
+/// `demo.hospital/patients`, whose runs stop after `timeout_ms` (unmetered); returns both and the
+/// bootstrap address an agent needs.
+pub(crate) async fn loopback_node(
+    dir: &Path,
+    timeout_ms: u64,
+) -> (nmp_net::Mesh, nmp_node::Node, String) {
+    let (bootstrap, _) = nmp_net::Mesh::bind(
+        nmp_net::Keypair::generate_ed25519(),
+        nmp_net::Config::loopback(),
+    )
+    .await
+    .expect("bootstrap binds");
+    let tcp = bootstrap
+        .listen_addrs()
+        .await
+        .expect("running")
+        .into_iter()
+        .find(|a| a.to_string().contains("/tcp/") && !a.to_string().contains("/ws"))
+        .expect("a TCP listener");
+    let seed = format!("{tcp}/p2p/{}", bootstrap.peer_id());
+    let identity = nmp_crypto::Identity::generate();
+    identity.save(&dir.join("node.key")).expect("key written");
+    let file = nmp_node::config::File::parse(&format!(
+        "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n\
+         [[datasets]]\nname = \"patients\"\npath = \"{}\"\nformat = \"csv\"\n\
+         capability = \"demo.hospital/patients\"\n\
+         [policy.sandbox]\ntimeout_ms = {timeout_ms}\nfuel = 0\n",
+        example("data").display()
+    ))
+    .expect("valid configuration");
+    let node = nmp_node::Node::start(identity, &file, dir)
+        .await
+        .expect("node starts");
+    (bootstrap, node, seed)
+}

@@ -5,18 +5,13 @@
 //! them the tests fail with that instruction; they never skip.
 
 use std::{
-    path::{Path, PathBuf},
+    path::PathBuf,
     process::{Command, Stdio},
     time::Duration,
 };
 
-use nmp_crypto::Identity;
-use nmp_net::Mesh;
-use nmp_node::{Node, config::File};
-
 use crate::{example, repo};
 
-const CAPABILITY: &str = "demo.hospital/patients";
 /// Deadline of one client run, far above what a loopback run takes.
 const DEADLINE: Duration = Duration::from_secs(240);
 
@@ -36,43 +31,11 @@ fn harness() -> PathBuf {
     dir
 }
 
-/// A bootstrap peer and one Data Node over the bundled dataset (runs stop after 20 s, so a
-/// cancelled runaway guest is told apart from one that ended by itself).
-async fn mesh(dir: &Path) -> (Mesh, Node, String) {
-    let (bootstrap, _) = Mesh::bind(
-        nmp_net::Keypair::generate_ed25519(),
-        nmp_net::Config::loopback(),
-    )
-    .await
-    .expect("bootstrap binds");
-    let tcp = bootstrap
-        .listen_addrs()
-        .await
-        .expect("running")
-        .into_iter()
-        .find(|a| a.to_string().contains("/tcp/") && !a.to_string().contains("/ws"))
-        .expect("a TCP listener");
-    let seed = format!("{tcp}/p2p/{}", bootstrap.peer_id());
-    let identity = Identity::generate();
-    identity.save(&dir.join("node.key")).expect("key written");
-    let file = File::parse(&format!(
-        "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n\
-         [[datasets]]\nname = \"patients\"\npath = \"{}\"\nformat = \"csv\"\ncapability = \"{CAPABILITY}\"\n\
-         [policy.sandbox]\ntimeout_ms = 20000\nfuel = 0\n",
-        example("data").display()
-    ))
-    .expect("valid configuration");
-    let node = Node::start(identity, &file, dir)
-        .await
-        .expect("node starts");
-    (bootstrap, node, seed)
-}
-
 /// Runs the client script over `transport` against a fresh mesh; fails with its output.
 async fn client(transport: &str) {
     let harness = harness();
     let dir = tempfile::tempdir().expect("temp dir");
-    let (_bootstrap, node, seed) = mesh(dir.path()).await;
+    let (_bootstrap, node, seed) = crate::loopback_node(dir.path(), 20_000).await;
     let log = dir.path().join("client.log");
     let out = std::fs::File::create(&log).expect("log file");
     let mut child = Command::new("node")

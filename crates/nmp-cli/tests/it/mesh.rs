@@ -1,47 +1,11 @@
 //! `nmp discover`, `nmp run` and `nmp demo` against real Data Nodes on a loopback mesh.
 
-use std::{path::Path, process::Output, time::Duration};
-
-use nmp_crypto::Identity;
-use nmp_net::Mesh;
-use nmp_node::{Node, config::File};
+use std::{process::Output, time::Duration};
 
 use crate::{arg, assert_usage_error, example, nmp, status};
 
 const CAPABILITY: &str = "demo.hospital/patients";
 const DEADLINE: Duration = Duration::from_secs(240);
-
-/// A bootstrap peer and one Data Node over the bundled dataset whose runs stop after 300 ms;
-/// returns them with the bootstrap address an agent needs.
-async fn mesh(dir: &Path) -> (Mesh, Node, String) {
-    let (bootstrap, _) = Mesh::bind(
-        nmp_net::Keypair::generate_ed25519(),
-        nmp_net::Config::loopback(),
-    )
-    .await
-    .expect("bootstrap binds");
-    let tcp = bootstrap
-        .listen_addrs()
-        .await
-        .expect("running")
-        .into_iter()
-        .find(|a| a.to_string().contains("/tcp/") && !a.to_string().contains("/ws"))
-        .expect("a TCP listener");
-    let seed = format!("{tcp}/p2p/{}", bootstrap.peer_id());
-    let identity = Identity::generate();
-    identity.save(&dir.join("node.key")).expect("key written");
-    let file = File::parse(&format!(
-        "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n\
-         [[datasets]]\nname = \"patients\"\npath = \"{}\"\nformat = \"csv\"\ncapability = \"{CAPABILITY}\"\n\
-         [policy.sandbox]\ntimeout_ms = 300\nfuel = 0\n",
-        example("data").display()
-    ))
-    .expect("valid configuration");
-    let node = Node::start(identity, &file, dir)
-        .await
-        .expect("node starts");
-    (bootstrap, node, seed)
-}
 
 /// Runs `nmp` off the async runtime, so the in-process mesh keeps serving it.
 async fn nmp_async(args: Vec<String>) -> Output {
@@ -65,7 +29,7 @@ fn json(output: &Output) -> serde_json::Value {
 async fn discover_and_run_follow_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
-        let (_bootstrap, node, seed) = mesh(dir.path()).await;
+        let (_bootstrap, node, seed) = crate::loopback_node(dir.path(), 300).await;
         let peer = node.peer_id().to_string();
 
         let found = nmp_async(strings(&["discover", CAPABILITY, "--bootstrap", &seed])).await;
