@@ -4,12 +4,7 @@
 //! Same messages, same pipeline and same envelope as the mesh: the gRPC face only moves
 //! `LogicRequest`s in and `LogicResponse`s out.
 
-use std::{
-    future::Future,
-    net::SocketAddr,
-    sync::Arc,
-    time::{SystemTime, UNIX_EPOCH},
-};
+use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use nmp_wire::{
     limits::MAX_FRAME_BYTES,
@@ -24,7 +19,10 @@ use tokio::{net::TcpListener, sync::mpsc};
 use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream};
 use tonic::{Request, Response, Status, Streaming};
 
-use crate::service::{RESPONSE_BUFFER, Service};
+use crate::{
+    node::now_ms,
+    service::{RESPONSE_BUFFER, Service},
+};
 
 /// Why the gRPC server could not start or stopped with a failure.
 #[derive(Debug, thiserror::Error)]
@@ -102,13 +100,6 @@ impl Server {
 #[derive(Debug, Clone)]
 struct Mesh {
     service: Arc<Service>,
-}
-
-fn now_ms() -> u64 {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    u64::try_from(since_epoch.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[tonic::async_trait]

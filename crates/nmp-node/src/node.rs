@@ -295,7 +295,7 @@ fn addresses<'a>(texts: impl IntoIterator<Item = &'a String>) -> Result<Vec<Mult
 }
 
 /// The node's clock: Unix milliseconds.
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     let since_epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
