@@ -26,6 +26,9 @@ pub(crate) enum Command {
     Keygen(KeygenArgs),
     /// Verify a receipt file (exit 0 valid, 7 invalid with the reason).
     Verify(VerifyArgs),
+    /// A Data Node's audit log: the owner's signed record of every request.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Run a Data Node from a TOML configuration until Ctrl-C or SIGTERM (exit 0 after a
     /// graceful shutdown).
     Node(NodeArgs),
@@ -44,6 +47,22 @@ pub(crate) enum Command {
     Mcp(crate::cmd::mcp::Args),
     /// Measure the mesh end to end on loopback: latency, throughput and discovery time.
     Bench(crate::cmd::bench::Args),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Check an audit log: every line signed by one node, numbered and chained (exit 0 valid,
+    /// 7 invalid with the line and the reason).
+    Verify(AuditVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditVerifyArgs {
+    /// The audit log (JSON lines, as the node writes it).
+    pub(crate) log: PathBuf,
+    /// The node that must have signed every line (base58 PeerId) [default: the first line's].
+    #[arg(long, value_name = "PEERID")]
+    pub(crate) node: Option<String>,
 }
 
 /// How an agent joins the mesh.

@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns the exit [`Status`] or an error (exit 2).
 
 mod agent;
+mod audit;
 pub(crate) mod bench;
 mod demo;
 mod discover;
@@ -18,7 +19,7 @@ use std::{fs, io::Read, path::Path};
 use anyhow::{Context as _, bail};
 
 use crate::{
-    cli::{Cli, Command, EgressCommand},
+    cli::{AuditCommand, Cli, Command, EgressCommand},
     exit::Status,
 };
 
@@ -30,6 +31,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Egress(EgressCommand::Scan(args)) => egress::scan(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Audit(AuditCommand::Verify(args)) => audit::verify(&args),
         Command::Node(args) => node::run(&args),
         Command::Discover(args) => discover::run(&args),
         Command::Run(args) => run::run(&args),

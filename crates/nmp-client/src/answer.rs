@@ -5,27 +5,25 @@ use nmp_wire::pb;
 
 use crate::Error;
 
-/// A node's verified answer: the receipt verified against the node, the module, the input and
-/// the output, and matches the request. Every outcome is an answer, including a rejection by
+/// A node's verified answer: it opened under this request's response key, and the receipt
+/// verified against the node, the module, the input and the output, matches the request and
+/// binds every field here. Every outcome is an answer, including a rejection by
 /// the node's Guardian, a trap and a blocked output; look at [`Answer::outcome`].
 #[derive(Debug, Clone)]
 pub struct Answer {
     /// The node that answered and signed.
     pub peer: PeerId,
-    /// How the job ended.
+    /// How the job ended, in the protocol's coarse terms (no exit codes, traps or figures: a
+    /// node keeps those in its owner's audit log).
     pub outcome: pb::Outcome,
-    /// The guest's exit code when it exited; 0 otherwise.
-    pub exit_code: i32,
-    /// For traps and limits: which one (untrusted text from the node).
-    pub detail: String,
     /// The guest's stdout as it left the node; empty when nothing was allowed to leave.
     pub output: Vec<u8>,
     /// The guest's stderr, when the node's policy returns it.
     pub stderr: Vec<u8>,
-    /// The node's Guardian report.
-    pub guardian: Option<pb::GuardianReport>,
-    /// The node's egress report (counts and kinds, never the matched bytes).
-    pub egress: Option<pb::EgressReport>,
+    /// The node's Guardian report on the module.
+    pub guardian: pb::GuardianReport,
+    /// The egress filter's verdict and the categories it found (never where or how many).
+    pub egress: pb::EgressSummary,
     /// The signed receipt, as received (for storing and re-verifying later).
     pub receipt: pb::Receipt,
     /// The verified receipt body.
@@ -39,6 +37,24 @@ impl Answer {
     pub fn is_completed(&self) -> bool {
         self.outcome == pb::Outcome::Completed
     }
+}
+
+/// The lower-case name of an outcome, e.g. `egress_blocked`.
+pub fn outcome_name(outcome: pb::Outcome) -> String {
+    outcome
+        .as_str_name()
+        .trim_start_matches("OUTCOME_")
+        .to_lowercase()
+}
+
+/// The lower-case name of an egress verdict as it travels, e.g. `blocked`; `unspecified` for a
+/// value this version does not know.
+pub fn verdict_name(verdict: i32) -> String {
+    pb::EgressVerdict::try_from(verdict)
+        .unwrap_or(pb::EgressVerdict::Unspecified)
+        .as_str_name()
+        .trim_start_matches("EGRESS_VERDICT_")
+        .to_lowercase()
 }
 
 /// One node's part of a fan-out ([`NmpClient::execute_all`](crate::NmpClient::execute_all)).

@@ -11,6 +11,7 @@ use nmp_crypto::{
 };
 use nmp_net::{BoxError, PeerId};
 use nmp_wire::{limits::REQUEST_ID_BYTES, pb, pb::logic_response::Event};
+use prost::Message as _;
 use sha2::{Digest as _, Sha256};
 
 use crate::{Answer, Error, Logic, Provider};
@@ -146,7 +147,8 @@ fn protocol(peer: PeerId, reason: &'static str) -> Error {
     Error::Protocol { peer, reason }
 }
 
-/// Opens the output and verifies the receipt; checks the receipt is about this request.
+/// Opens the sealed result and verifies the receipt; checks that the receipt is about this
+/// request and binds everything the node said.
 fn verify(
     provider: &Provider,
     sealed: &Sealed,
@@ -154,21 +156,27 @@ fn verify(
     statuses: Vec<pb::Status>,
 ) -> Result<Answer, Error> {
     let peer = provider.peer;
+    let sealed_result = result
+        .sealed
+        .ok_or_else(|| protocol(peer, "a result without a sealed response"))?;
+    let payload = sealed
+        .key
+        .open_response(&sealed_result)
+        .map_err(|source| Error::Response {
+            peer,
+            source: Box::new(source),
+        })?;
     let outcome =
-        pb::Outcome::try_from(result.outcome).map_err(|_| protocol(peer, "an unknown outcome"))?;
-    let receipt = result
+        pb::Outcome::try_from(payload.outcome).map_err(|_| protocol(peer, "an unknown outcome"))?;
+    let receipt = payload
         .receipt
         .ok_or_else(|| protocol(peer, "a result without a receipt"))?;
-    let payload = match &result.output {
-        Some(output) => sealed
-            .key
-            .open_response(output)
-            .map_err(|source| Error::Response {
-                peer,
-                source: Box::new(source),
-            })?,
-        None => pb::ResponsePayload::default(),
-    };
+    let guardian = payload
+        .guardian
+        .ok_or_else(|| protocol(peer, "a result without a Guardian report"))?;
+    let egress = payload
+        .egress
+        .ok_or_else(|| protocol(peer, "a result without an egress verdict"))?;
     let body = receipt::verify(
         &receipt,
         &receipt::Expected {
@@ -182,7 +190,8 @@ fn verify(
         source: Box::new(source),
     })?;
     let policy = provider.document.policy.as_ref();
-    let checks: [(&'static str, bool); 6] = [
+    let sha256 = |bytes: &[u8]| Sha256::digest(bytes).to_vec();
+    let checks: [(&'static str, bool); 11] = [
         ("request_id", body.request_id == sealed.request.request_id),
         (
             "agent_peer_id",
@@ -190,7 +199,24 @@ fn verify(
         ),
         ("input_sha256", body.input_sha256 == sealed.input_sha256),
         ("capability", body.capability == sealed.request.capability),
-        ("outcome", body.outcome == result.outcome),
+        ("outcome", body.outcome == payload.outcome),
+        (
+            "stderr_sha256",
+            body.stderr_sha256 == sha256(&payload.stderr),
+        ),
+        (
+            "guardian_report_sha256",
+            body.guardian_report_sha256 == sha256(&guardian.encode_to_vec()),
+        ),
+        ("egress_verdict", body.egress_verdict == egress.verdict),
+        (
+            "egress_categories",
+            body.egress_categories == egress.categories,
+        ),
+        (
+            "egress_rule_set_digest",
+            body.egress_rule_set_digest == egress.rule_set_digest,
+        ),
         (
             "guardian_policy_digest",
             policy.is_none_or(|p| p.guardian_policy_digest == body.guardian_policy_digest),
@@ -202,12 +228,10 @@ fn verify(
     Ok(Answer {
         peer,
         outcome,
-        exit_code: result.exit_code,
-        detail: result.detail,
         output: payload.stdout,
         stderr: payload.stderr,
-        guardian: result.guardian,
-        egress: result.egress,
+        guardian,
+        egress,
         receipt,
         receipt_body: body,
         statuses,

@@ -45,7 +45,7 @@ mod exchange;
 mod grpc;
 mod logic;
 
-pub use answer::{Answer, NodeAnswer};
+pub use answer::{Answer, NodeAnswer, outcome_name, verdict_name};
 pub use builder::{Builder, DEFAULT_EXECUTE_TIMEOUT};
 pub use client::{Discovery, NmpClient, Provider};
 pub use error::Error;

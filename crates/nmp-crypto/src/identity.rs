@@ -24,6 +24,8 @@ pub enum Domain {
     Receipt,
     /// A node's `CapabilityDocument`: prefix `"nmp/v1/capability\0"`.
     Capability,
+    /// One entry of a node's owner-side audit log: prefix `"nmp/v1/audit\0"`.
+    Audit,
 }
 
 impl Domain {
@@ -33,6 +35,7 @@ impl Domain {
             Self::Request => b"nmp/v1/request\0",
             Self::Receipt => b"nmp/v1/receipt\0",
             Self::Capability => b"nmp/v1/capability\0",
+            Self::Audit => b"nmp/v1/audit\0",
         }
     }
 

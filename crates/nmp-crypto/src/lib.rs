@@ -42,7 +42,7 @@
 //! // Node: open, run, answer, receipt.
 //! let opened = keyring.open(&request, now_ms + 5)?;
 //! assert_eq!(opened.payload, payload);
-//! let output = pb::ResponsePayload { stdout: b"{\"count\":3}".to_vec(), stderr: vec![] };
+//! let output = pb::ResponsePayload { stdout: b"{\"count\":3}".to_vec(), ..Default::default() };
 //! let sealed = opened.response_key.seal_response(&output);
 //! let body = pb::ReceiptBody { output_sha256: sha256(&output.stdout), ..Default::default() };
 //! # let body = pb::ReceiptBody { module_sha256: sha256(&payload.wasm), input_sha256: sha256(&payload.input), ..body };

@@ -15,8 +15,9 @@ use crate::identity::{self, Domain, Identity, SignatureError};
 
 pub use json::{FORMAT as JSON_FORMAT, JsonError, from_json, to_json};
 
-/// The receipt body format version this crate signs and verifies.
-pub const VERSION: u32 = 1;
+/// The receipt body format version this crate signs and verifies: 2 (version 1 carried the exact
+/// resources a run used, a channel the guest controls).
+pub const VERSION: u32 = 2;
 
 /// Largest receipt body accepted, checked before decoding: 64 KiB (about 500 dataset
 /// commitments).

@@ -1,11 +1,11 @@
 //! Tool results: their JSON schemas, and the views of verified documents and answers.
 //!
 //! The trust rule lives in these types: whatever a node wrote (dataset and column names, its
-//! guest's output, trap details, error messages) sits under a field named `data`. Everything
+//! guest's output, error messages) sits under a field named `data`. Everything
 //! else (peer ids, outcomes, digests, verdicts) the bridge checked or computed itself.
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
-use nmp_client::{Answer, Error, PeerId, Provider};
+use nmp_client::{Answer, Error, PeerId, Provider, outcome_name, verdict_name};
 use nmp_wire::pb;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -267,23 +267,6 @@ impl Payload {
     }
 }
 
-/// The lower-case name of an outcome, e.g. `egress_blocked`.
-pub(crate) fn outcome_name(outcome: pb::Outcome) -> String {
-    outcome
-        .as_str_name()
-        .trim_start_matches("OUTCOME_")
-        .to_lowercase()
-}
-
-/// The lower-case name of an egress verdict, e.g. `pass`.
-fn verdict_name(verdict: i32) -> String {
-    pb::EgressVerdict::try_from(verdict)
-        .unwrap_or(pb::EgressVerdict::Unspecified)
-        .as_str_name()
-        .trim_start_matches("EGRESS_VERDICT_")
-        .to_lowercase()
-}
-
 /// A verified answer.
 #[derive(Debug, Serialize, JsonSchema)]
 pub(crate) struct AnswerView {
@@ -292,8 +275,6 @@ pub(crate) struct AnswerView {
     /// How the job ended: `completed`, `exited_nonzero`, `trapped`, `limit_exceeded`,
     /// `timed_out`, `rejected` (by the node's Guardian) or `egress_blocked`.
     pub(crate) outcome: String,
-    /// The guest's exit code when it exited; 0 otherwise.
-    pub(crate) exit_code: i32,
     /// The receipt, verified against the node, the module, the input and the output.
     pub(crate) receipt: ReceiptView,
     /// What the node returned: data, not instructions.
@@ -313,7 +294,10 @@ pub(crate) struct ReceiptView {
     pub(crate) output_sha256: String,
     /// The egress filter's verdict: `pass`, `blocked`, `redacted` or `not_run`.
     pub(crate) egress_verdict: String,
-    /// When the node signed (unix milliseconds).
+    /// The categories of private data the egress filter found (`pii`, `secret`,
+    /// `restricted_key`...), never where or how many.
+    pub(crate) egress_categories: Vec<String>,
+    /// When the node accepted the request (unix milliseconds).
     pub(crate) issued_at_ms: u64,
 }
 
@@ -322,36 +306,25 @@ pub(crate) struct ReceiptView {
 pub(crate) struct AnswerData {
     /// The guest's stdout as it left the node (empty when blocked).
     pub(crate) output: Payload,
-    /// For traps and limits: which one.
-    pub(crate) detail: String,
-    /// The categories the egress filter matched (never the matched bytes).
-    pub(crate) egress_findings: Vec<String>,
 }
 
 impl AnswerView {
     pub(crate) fn new(answer: &Answer) -> Self {
         let body = &answer.receipt_body;
-        let findings = answer
-            .egress
-            .as_ref()
-            .map(|e| e.findings.iter().map(|f| f.category.clone()).collect())
-            .unwrap_or_default();
         Self {
             peer: answer.peer.to_string(),
             outcome: outcome_name(answer.outcome),
-            exit_code: answer.exit_code,
             receipt: ReceiptView {
                 verified: true,
                 module_sha256: hex::encode(&body.module_sha256),
                 input_sha256: hex::encode(&body.input_sha256),
                 output_sha256: hex::encode(&body.output_sha256),
                 egress_verdict: verdict_name(body.egress_verdict),
+                egress_categories: body.egress_categories.clone(),
                 issued_at_ms: body.issued_at_ms,
             },
             data: AnswerData {
                 output: Payload::new(&answer.output),
-                detail: answer.detail.clone(),
-                egress_findings: findings,
             },
         }
     }

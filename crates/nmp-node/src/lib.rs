@@ -29,9 +29,13 @@
 //!   Prometheus [`metrics`] endpoint), from a configuration file; lives until
 //!   [`Node::shutdown`]. It re-commits datasets whose files change.
 //!
+//! - [`audit::AuditLog`]: the owner's signed, hash-chained record of every request, with the
+//!   exact figures (exit codes, fuel, memory, sizes, times, egress findings) agents are not told.
+//!
 //! Logs go through `tracing` (a `request` span per request; never payloads); see
 //! `docs/observability.md` for every event and metric.
 
+pub mod audit;
 pub mod config;
 mod dataset;
 pub mod grpc;

@@ -7,7 +7,7 @@ mod document;
 mod execute;
 mod mounted;
 mod policy;
-mod report;
+pub(crate) mod report;
 mod schema;
 
 use std::{collections::HashMap, sync::atomic::AtomicUsize};
@@ -23,6 +23,7 @@ pub use self::{
 };
 use crate::{
     Dataset, DatasetError, Pipeline,
+    audit::AuditLog,
     metrics::{Gauges, Metrics},
 };
 
@@ -38,7 +39,14 @@ pub struct Served {
     pub dataset: Dataset,
     /// Its format as published (`csv` gets an inferred schema; anything else none).
     pub format: String,
+    /// Results of requests naming this dataset's capability are held back to the next multiple
+    /// of this since the request was accepted (the largest of the capability's datasets'
+    /// applies); zero sends each as soon as it is ready. At most [`MAX_RESPONSE_QUANTUM`].
+    pub response_quantum: std::time::Duration,
 }
+
+/// Longest response quantum a dataset may set: 60 s.
+pub const MAX_RESPONSE_QUANTUM: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How the service admits and schedules requests.
 #[derive(Debug, Clone)]
@@ -60,6 +68,11 @@ pub struct Config {
     /// How long a capability document is valid after it is issued (capped by the KEM keys'
     /// expiry). Defaults to 3,600,000 (one hour).
     pub document_ttl_ms: u64,
+    /// The owner's audit log ([`crate::audit`]): every request that reaches an outcome is
+    /// appended with its exact figures. `None` keeps no log (the figures are then only in the
+    /// node's `tracing` log). Defaults to `None`; a node run from a configuration file always
+    /// keeps one.
+    pub audit_log: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -72,6 +85,7 @@ impl Default for Config {
             max_concurrent_jobs: std::thread::available_parallelism().map_or(1, usize::from),
             max_queued_jobs: 64,
             document_ttl_ms: 3_600_000,
+            audit_log: None,
         }
     }
 }
@@ -105,6 +119,12 @@ pub enum Error {
     /// ever run.
     #[error("max_concurrent_jobs must be at least 1")]
     NoConcurrency,
+    /// A dataset's response quantum is above [`MAX_RESPONSE_QUANTUM`].
+    #[error("dataset `{0}`: response quantum above 60 s")]
+    ResponseQuantum(String),
+    /// The audit log cannot be opened or continued.
+    #[error("cannot open the audit log")]
+    Audit(#[from] crate::audit::Error),
 }
 
 /// The node's request service. Build one per node and share it in an `Arc`.
@@ -119,6 +139,7 @@ pub struct Service {
     slots: std::sync::Arc<Semaphore>,
     queued: AtomicUsize,
     metrics: Metrics,
+    audit: Option<AuditLog>,
 }
 
 impl Service {
@@ -146,10 +167,18 @@ impl Service {
             if group.iter().any(|m| m.served.dataset.name() == name) {
                 return Err(Error::DuplicateDataset(name.to_owned()));
             }
+            if served.response_quantum > MAX_RESPONSE_QUANTUM {
+                return Err(Error::ResponseQuantum(name.to_owned()));
+            }
             group.push(Mounted::new(served.clone(), &config.node.egress)?);
             metrics.commitment();
         }
+        let audit = match &config.audit_log {
+            Some(path) => Some(AuditLog::open(path, identity.clone())?),
+            None => None,
+        };
         Ok(Self {
+            audit,
             rate: RateLimiter::new(config.rate_limit_per_minute),
             slots: std::sync::Arc::new(Semaphore::new(config.max_concurrent_jobs)),
             queued: AtomicUsize::new(0),

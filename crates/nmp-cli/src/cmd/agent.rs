@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use nmp_client::{Answer, Error, Multiaddr, NmpClient, Provider};
+use nmp_client::{Answer, Error, Multiaddr, NmpClient, Provider, outcome_name, verdict_name};
 use nmp_crypto::{Identity, receipt};
 use nmp_wire::pb;
 use serde_json::{Value, json};
@@ -75,14 +75,6 @@ pub(crate) fn provider_json(provider: &Provider) -> Value {
     })
 }
 
-/// The lower-case name of an outcome, e.g. `egress_blocked`.
-pub(crate) fn outcome_name(outcome: pb::Outcome) -> String {
-    outcome
-        .as_str_name()
-        .trim_start_matches("OUTCOME_")
-        .to_lowercase()
-}
-
 /// A verified answer as JSON: the output (as JSON when it parses, else text), the outcome and
 /// the receipt digests.
 pub(crate) fn answer_json(answer: &Answer) -> Value {
@@ -92,7 +84,10 @@ pub(crate) fn answer_json(answer: &Answer) -> Value {
     json!({
         "peer": answer.peer.to_string(),
         "outcome": outcome_name(answer.outcome),
-        "detail": answer.detail,
+        "egress": {
+            "verdict": verdict_name(answer.egress.verdict),
+            "categories": answer.egress.categories,
+        },
         "output": output,
         "receipt": {
             "verified": true,

@@ -1,5 +1,7 @@
-//! A node that lies: it runs the real node service but changes its answer on the way out. The
-//! client refuses every lie with a typed error and never returns the output.
+//! A node that lies: it runs the real node service but changes its answer on the way out. It
+//! holds its own KEM key, so it can open the sealed result and seal a changed one, as a
+//! dishonest node could; lies on the wire are made without the key, as anyone on the path could.
+//! The client refuses every lie with a typed error and never returns the output.
 
 use std::{
     sync::{Arc, Mutex},
@@ -7,7 +9,11 @@ use std::{
 };
 
 use nmp_client::{Error, Logic, NmpClient};
-use nmp_crypto::{Identity, KemKeyPair, Keyring, envelope::OpenConfig, receipt::VerifyError};
+use nmp_crypto::{
+    Identity, KemKeyPair, Keyring,
+    envelope::{OpenConfig, ResponseKey},
+    receipt::VerifyError,
+};
 use nmp_net::{Incoming, Mesh, Multiaddr};
 use nmp_node::{
     Dataset, Service,
@@ -20,14 +26,20 @@ use crate::{DEADLINE, PATIENTS, example, module};
 /// How the node changes its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lie {
-    /// Flip one byte of the receipt signature.
+    /// Flip one byte of the receipt signature (resealed by the node).
     ReceiptSignature,
-    /// Flip one byte of the sealed output.
-    OutputCiphertext,
-    /// Withhold the output but keep the receipt that commits to it.
+    /// Flip one byte of the sealed result on the wire.
+    SealedCiphertext,
+    /// Withhold the output but keep the receipt that commits to it (resealed by the node).
     DropOutput,
-    /// Send the receipt (and output) of the previous request instead.
+    /// Claim another outcome than the receipt's (resealed by the node).
+    ChangeOutcome,
+    /// Claim the egress filter found nothing (resealed by the node).
+    ChangeVerdict,
+    /// Send the previous request's answer, resealed under this request's key.
     ReplayReceipt,
+    /// Send the previous request's sealed result as it was.
+    ReplaySealed,
     /// Tag a status event with another request id.
     ForeignStatus,
     /// End the stream after the status events.
@@ -46,17 +58,24 @@ fn now_ms() -> u64 {
 /// Starts a lying node on loopback TCP; returns its dial address.
 async fn liar(lie: Lie) -> Multiaddr {
     let identity = Identity::generate();
-    let keyring = Keyring::new(
-        identity.peer_id(),
-        KemKeyPair::generate(),
-        now_ms() + 86_400_000,
-        OpenConfig::default(),
-    );
+    let kem = || KemKeyPair::from_seeds(&[3; 32], &[4; 64]);
+    let keyring = |kem| {
+        Keyring::new(
+            identity.peer_id(),
+            kem,
+            now_ms() + 86_400_000,
+            OpenConfig::default(),
+        )
+    };
+    // The liar's own copy of its KEM key, to open each request for its response key.
+    let own = keyring(kem());
+    let keyring = keyring(kem());
     let config = service::Config {
         datasets: vec![Served {
             capability: PATIENTS.to_owned(),
             dataset: Dataset::new("patients", example("data")).expect("bundled dataset"),
             format: "csv".to_owned(),
+            response_quantum: Duration::ZERO,
         }],
         ..service::Config::default()
     };
@@ -82,11 +101,12 @@ async fn liar(lie: Lie) -> Multiaddr {
                 }
                 Incoming::Logic(stream) => {
                     let (request, mut sender, _closed) = stream.into_parts();
+                    let key = own.open(&request, now_ms()).expect("opens").response_key;
                     let mut responses = service.execute(request, now_ms());
                     let previous = Arc::clone(&previous);
                     tokio::spawn(async move {
                         while let Some(mut response) = responses.recv().await {
-                            if !tell(lie, &mut response, &previous) {
+                            if !tell(lie, &mut response, &key, &previous) {
                                 continue;
                             }
                             if sender.send(&response).await.is_err() {
@@ -106,30 +126,53 @@ async fn liar(lie: Lie) -> Multiaddr {
     addr.parse().unwrap()
 }
 
+/// What the liar remembers of the previous request: its answer and its sealed result.
+type Previous = Mutex<Option<(pb::ResponsePayload, pb::LogicResult)>>;
+
 /// Applies `lie` to one response; false drops it.
 fn tell(
     lie: Lie,
     response: &mut pb::LogicResponse,
-    previous: &Mutex<Option<pb::LogicResult>>,
+    key: &ResponseKey,
+    previous: &Previous,
 ) -> bool {
-    match (&mut response.event, lie) {
-        (Some(Event::Status(_)), Lie::ForeignStatus) => response.request_id[0] ^= 1,
+    let result = match (&mut response.event, lie) {
+        (Some(Event::Status(_)), Lie::ForeignStatus) => {
+            response.request_id[0] ^= 1;
+            return true;
+        }
         (Some(Event::Result(_)), Lie::NoResult | Lie::Hang) => return false,
-        (Some(Event::Result(result)), Lie::ReceiptSignature) => {
-            result.receipt.as_mut().unwrap().signature[7] ^= 1;
+        (Some(Event::Result(result)), _) => result,
+        _ => return true,
+    };
+    let original = result.clone();
+    let sealed = result.sealed.as_mut().expect("sealed");
+    let mut answer = key
+        .open_response(sealed)
+        .expect("the node opens its own answer");
+    match lie {
+        Lie::SealedCiphertext => sealed.ciphertext[3] ^= 1,
+        Lie::ReceiptSignature => answer.receipt.as_mut().unwrap().signature[7] ^= 1,
+        Lie::DropOutput => answer.stdout.clear(),
+        Lie::ChangeOutcome => answer.outcome = pb::Outcome::TimedOut as i32,
+        Lie::ChangeVerdict => {
+            answer.egress.as_mut().unwrap().verdict = pb::EgressVerdict::Pass as i32
         }
-        (Some(Event::Result(result)), Lie::OutputCiphertext) => {
-            result.output.as_mut().unwrap().ciphertext[3] ^= 1;
-        }
-        (Some(Event::Result(result)), Lie::DropOutput) => result.output = None,
-        (Some(Event::Result(result)), Lie::ReplayReceipt) => {
+        Lie::ReplayReceipt | Lie::ReplaySealed => {
             let mut previous = previous.lock().unwrap();
             match previous.take() {
-                Some(old) => *result = old,
-                None => *previous = Some(result.clone()),
+                Some((old, _)) if lie == Lie::ReplayReceipt => answer = old,
+                Some((_, old)) => {
+                    *sealed = old.sealed.expect("sealed");
+                    return true;
+                }
+                None => *previous = Some((answer.clone(), original)),
             }
         }
         _ => {}
+    }
+    if lie != Lie::SealedCiphertext {
+        *sealed = key.seal_response(&answer);
     }
     true
 }
@@ -150,8 +193,10 @@ async fn every_lie_is_refused_with_a_typed_error() {
         let logic = Logic::new(PATIENTS, module("c/aggregate.wasm"));
         for lie in [
             Lie::ReceiptSignature,
-            Lie::OutputCiphertext,
+            Lie::SealedCiphertext,
             Lie::DropOutput,
+            Lie::ChangeOutcome,
+            Lie::ChangeVerdict,
             Lie::ForeignStatus,
             Lie::NoResult,
             Lie::Hang,
@@ -162,15 +207,21 @@ async fn every_lie_is_refused_with_a_typed_error() {
                 Lie::ReceiptSignature => {
                     matches!(&err, Error::Receipt { source, .. } if matches!(**source, VerifyError::BadSignature(_)))
                 }
-                Lie::OutputCiphertext => matches!(err, Error::Response { .. }),
+                Lie::SealedCiphertext => matches!(err, Error::Response { .. }),
                 Lie::DropOutput => {
                     matches!(&err, Error::Receipt { source, .. } if matches!(**source, VerifyError::OutputMismatch { .. }))
+                }
+                Lie::ChangeOutcome => {
+                    matches!(err, Error::ReceiptMismatch { field: "outcome", .. })
+                }
+                Lie::ChangeVerdict => {
+                    matches!(err, Error::ReceiptMismatch { field: "egress_verdict", .. })
                 }
                 Lie::ForeignStatus => matches!(err, Error::Protocol { .. }),
                 // The mesh reports a stream closed before its final event as a framing error.
                 Lie::NoResult => matches!(err, Error::Transport { .. }),
                 Lie::Hang => matches!(err, Error::Timeout { .. }),
-                Lie::ReplayReceipt => unreachable!("tested below"),
+                Lie::ReplayReceipt | Lie::ReplaySealed => unreachable!("tested below"),
             };
             assert!(refused, "{lie:?}: {err:?}");
         }
@@ -182,8 +233,8 @@ async fn every_lie_is_refused_with_a_typed_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replayed_answer_is_refused() {
     tokio::time::timeout(DEADLINE, async {
-        // A replayed output is sealed under another request's key: it does not open.
-        let (client, peer) = client_of(liar(Lie::ReplayReceipt).await).await;
+        // A replayed sealed result is sealed under another request's key: it does not open.
+        let (client, peer) = client_of(liar(Lie::ReplaySealed).await).await;
         let logic = Logic::new(PATIENTS, module("c/aggregate.wasm"));
         let first = client
             .execute(peer, &logic)
@@ -193,7 +244,7 @@ async fn a_replayed_answer_is_refused() {
         let err = client.execute(peer, &logic).await.unwrap_err();
         assert!(matches!(err, Error::Response { .. }), "{err:?}");
 
-        // A replayed blocked result has no output to open: same module, same input, same
+        // A node that reseals an old answer under the new key: same module, same input, same
         // (empty) output, so only the receipt's request id gives it away.
         let (client, peer) = client_of(liar(Lie::ReplayReceipt).await).await;
         let logic = Logic::new(PATIENTS, module("c/exfiltrate.wasm"));

@@ -93,7 +93,6 @@ fn body_view(bytes: &[u8]) -> Value {
     let Ok(body) = pb::ReceiptBody::decode(bytes) else {
         return Value::Null;
     };
-    let resources = body.resources.unwrap_or_default();
     json!({
         "version": body.version,
         "kind": kind_name(body.kind),
@@ -104,6 +103,8 @@ fn body_view(bytes: &[u8]) -> Value {
         "module_sha256": hex::encode(&body.module_sha256),
         "input_sha256": hex::encode(&body.input_sha256),
         "output_sha256": hex::encode(&body.output_sha256),
+        "stderr_sha256": hex::encode(&body.stderr_sha256),
+        "guardian_report_sha256": hex::encode(&body.guardian_report_sha256),
         "datasets": body.datasets.iter().map(|d| json!({
             "name": d.name,
             "sha256": hex::encode(&d.sha256),
@@ -116,16 +117,8 @@ fn body_view(bytes: &[u8]) -> Value {
             "EGRESS_VERDICT_",
             body.egress_verdict,
         ),
+        "egress_categories": body.egress_categories,
         "egress_rule_set_digest": hex::encode(&body.egress_rule_set_digest),
-        "resources": {
-            "wall_time_us": resources.wall_time_us,
-            "compile_time_us": resources.compile_time_us,
-            "fuel_consumed": resources.fuel_consumed,
-            "peak_memory_bytes": resources.peak_memory_bytes,
-            "stdout_bytes": resources.stdout_bytes,
-            "stderr_bytes": resources.stderr_bytes,
-            "cache_hit": resources.cache_hit,
-        },
         "outcome": enum_name(
             pb::Outcome::try_from(body.outcome).ok().map(|v| v.as_str_name()),
             "OUTCOME_",

@@ -57,7 +57,8 @@ fn cases() -> Vec<Case> {
             },
             response: pb::ResponsePayload {
                 stdout: br#"{"count":42}"#.to_vec(),
-                stderr: vec![],
+                outcome: pb::Outcome::Completed as i32,
+                ..pb::ResponsePayload::default()
             },
         },
         Case {
@@ -182,6 +183,8 @@ pub fn receipt_vectors() -> Value {
         module_sha256: Sha256::digest(b"\0asm\x01\0\0\0").to_vec(),
         input_sha256: Sha256::digest(br#"{"question":"count"}"#).to_vec(),
         output_sha256: Sha256::digest(output).to_vec(),
+        stderr_sha256: Sha256::digest(b"").to_vec(),
+        guardian_report_sha256: seed::<32>("receipt/guardian-report").to_vec(),
         datasets: vec![pb::DatasetCommitment {
             name: "patients".into(),
             sha256: seed::<32>("receipt/dataset").to_vec(),
@@ -191,15 +194,6 @@ pub fn receipt_vectors() -> Value {
         guardian_policy_digest: seed::<32>("receipt/guardian-policy").to_vec(),
         egress_verdict: pb::EgressVerdict::Pass as i32,
         egress_rule_set_digest: seed::<32>("receipt/egress-rules").to_vec(),
-        resources: Some(pb::Resources {
-            wall_time_us: 1_250,
-            compile_time_us: 0,
-            fuel_consumed: 0,
-            peak_memory_bytes: 1_114_112,
-            stdout_bytes: output.len() as u64,
-            stderr_bytes: 0,
-            cache_hit: true,
-        }),
         outcome: pb::Outcome::Completed as i32,
         issued_at_ms: 1_767_225_600_123,
         ..Default::default()

@@ -39,6 +39,7 @@ fn seal_then_open_then_respond() {
     let answer = pb::ResponsePayload {
         stdout: b"42".to_vec(),
         stderr: b"warn".to_vec(),
+        ..Default::default()
     };
     let sealed = opened.response_key.seal_response(&answer);
     assert_eq!(agent_key.open_response(&sealed).unwrap(), answer);
@@ -321,7 +322,7 @@ fn every_flipped_byte_of_a_sealed_response_is_refused() {
     let opened = fx.keyring.open(&req, NOW).unwrap();
     let answer = pb::ResponsePayload {
         stdout: b"{\"n\":1}".to_vec(),
-        stderr: vec![],
+        ..Default::default()
     };
     let bytes = opened.response_key.seal_response(&answer).encode_to_vec();
     for i in 0..bytes.len() {

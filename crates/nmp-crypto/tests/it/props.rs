@@ -31,7 +31,7 @@ proptest! {
         let (req, agent_key) = envelope::seal(&params, &payload).unwrap();
         let opened = fx.keyring.open(&req, NOW).unwrap();
         prop_assert_eq!(&opened.payload, &payload);
-        let answer = pb::ResponsePayload { stdout, stderr: vec![] };
+        let answer = pb::ResponsePayload { stdout, ..Default::default() };
         let sealed = opened.response_key.seal_response(&answer);
         prop_assert_eq!(agent_key.open_response(&sealed).unwrap(), answer);
     }
@@ -43,7 +43,7 @@ proptest! {
         capability in ".{0,40}",
         outcome in 0i32..8,
         issued_at_ms in any::<u64>(),
-        wall_time_us in any::<u64>(),
+        categories in any::<u16>(),
     ) {
         let node = Identity::from_secret_bytes(secret);
         let module: [u8; 32] = Sha256::digest(&output).into();
@@ -54,7 +54,7 @@ proptest! {
             output_sha256: Sha256::digest(&output).to_vec(),
             outcome,
             issued_at_ms,
-            resources: Some(pb::Resources { wall_time_us, ..Default::default() }),
+            egress_categories: vec![format!("c{categories}")],
             ..Default::default()
         };
         let signed = receipt::sign(&node, &body);

@@ -95,7 +95,7 @@ fn each_mismatch_has_its_own_variant() {
     );
     let mut borrowed = body();
     borrowed.node_peer_id = node.peer_id().to_bytes();
-    borrowed.version = 1;
+    borrowed.version = receipt::VERSION;
     borrowed.kind = 1;
     let impostor = sign_raw(&other, &borrowed);
     assert!(matches!(
@@ -122,12 +122,14 @@ fn each_mismatch_has_its_own_variant() {
             VerifyError::UnsupportedKind(kind as i32)
         );
     }
-    let mut v2 = borrowed.clone();
-    v2.version = 2;
-    assert_eq!(
-        check(&sign_raw(&node, &v2), Expected::default()),
-        VerifyError::UnsupportedVersion(2)
-    );
+    for version in [1, receipt::VERSION + 1] {
+        let mut other = borrowed.clone();
+        other.version = version;
+        assert_eq!(
+            check(&sign_raw(&node, &other), Expected::default()),
+            VerifyError::UnsupportedVersion(version)
+        );
+    }
     let mut short = borrowed.clone();
     short.module_sha256.pop();
     assert!(matches!(

@@ -35,7 +35,8 @@ async fn logic_stream_echoes_status_then_result() {
             let Some(Event::Result(result)) = &responses[1].event else {
                 panic!("no result")
             };
-            assert_eq!(result.detail, "cap.echo");
+            let sealed = result.sealed.as_ref().expect("echoed");
+            assert_eq!(sealed.ciphertext, b"cap.echo");
             assert!(responses.iter().all(|r| r.request_id == vec![9; 16]));
         }
     })

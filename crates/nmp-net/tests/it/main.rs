@@ -113,8 +113,10 @@ async fn echo(stream: nmp_net::LogicStream) {
     let result = pb::LogicResponse {
         request_id: request.request_id,
         event: Some(Event::Result(pb::LogicResult {
-            detail: request.capability,
-            ..Default::default()
+            sealed: Some(pb::SealedResponse {
+                nonce: Vec::new(),
+                ciphertext: request.capability.into_bytes(),
+            }),
         })),
     };
     if sender.send(&status).await.is_ok() && sender.send(&result).await.is_ok() {

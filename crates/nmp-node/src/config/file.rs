@@ -62,6 +62,10 @@ pub struct File {
     /// Who may ask, how often, and under which policies.
     #[serde(default)]
     pub policy: Policy,
+    /// The owner's audit log (signed JSON lines, see `nmp_node::audit`), relative to the file.
+    /// Always kept. Defaults to `audit.jsonl`.
+    #[serde(default = "audit_jsonl")]
+    pub audit_log: PathBuf,
 }
 
 /// libp2p listen addresses, one multiaddr string per transport.
@@ -92,10 +96,19 @@ pub struct DatasetEntry {
     /// Column or JSON keys that must never leave (added to the egress filter's list).
     #[serde(default)]
     pub restricted_keys: Vec<String>,
+    /// Hold each result of this dataset's capability back to the next multiple of this many
+    /// milliseconds since the request was accepted, so that response times say less about the
+    /// run; 0 (the default) sends results when ready. At most 60,000.
+    #[serde(default)]
+    pub response_quantum_ms: u64,
 }
 
 fn thirty() -> u64 {
     30
+}
+
+fn audit_jsonl() -> PathBuf {
+    PathBuf::from("audit.jsonl")
 }
 
 fn csv() -> String {
@@ -257,6 +270,7 @@ impl File {
                 capability: entry.capability.clone(),
                 dataset,
                 format: entry.format.clone(),
+                response_quantum: Duration::from_millis(entry.response_quantum_ms),
             });
         }
         let access = if policy.open {
@@ -284,6 +298,7 @@ impl File {
             },
             max_queued_jobs: policy.max_queued_jobs,
             document_ttl_ms: ttl * 1_000,
+            audit_log: Some(base.join(&self.audit_log)),
         })
     }
 }

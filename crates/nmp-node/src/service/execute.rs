@@ -2,6 +2,8 @@
 //! sandbox → egress filter → receipt → sealed result, with a status event as each stage starts.
 
 mod events;
+mod quantum;
+mod record;
 
 use std::{
     sync::{
@@ -21,7 +23,7 @@ use tracing::{Instrument as _, field};
 
 use self::events::{Events, Refusal};
 use super::{Mounted, RESPONSE_BUFFER, Service, report};
-use crate::{Commitment, Dataset, Execution, Job, Outcome, metrics::Stage, receipt::Context};
+use crate::{Commitment, Dataset, Execution, Job, metrics::Stage, receipt::Context};
 
 /// Holds a place in the job queue; leaving (by any path) frees it.
 struct QueuePlace<'a>(&'a AtomicUsize);
@@ -34,8 +36,10 @@ impl Drop for QueuePlace<'_> {
 
 impl Service {
     /// Handles one request and returns its response stream: `Status` events (`VALIDATING`,
-    /// `QUEUED` with the queue position, `RUNNING`, `FILTERING`, `SIGNED`), then exactly one
-    /// `LogicResult` or `Error`, then the end of the stream. Every response carries the
+    /// `QUEUED` with the queue position, `RUNNING`), then exactly one `LogicResult` (everything
+    /// about the run sealed to the agent) or `Error`, then the end of the stream. Nothing is sent
+    /// between `RUNNING` and the result, which is held back to the capability's response quantum
+    /// when it has one. Every response carries the
     /// request id (empty when the request's is not 16 bytes). `now_ms` is the node's clock
     /// (Unix milliseconds) for the envelope's window and the rate limit. `COMPILING` is not
     /// announced separately: compilation happens inside the sandbox run (and is cached).
@@ -132,7 +136,7 @@ impl Service {
         let guardian =
             tokio::task::spawn_blocking(move || service.pipeline.guardian().inspect(&module.wasm))
                 .await
-                .map_err(Refusal::internal)?;
+                .map_err(|e| Refusal::internal("the Guardian failed", e))?;
         self.metrics
             .observe(Stage::Validate, events.started.elapsed());
         let datasets: Vec<Dataset> = mounted.iter().map(|m| m.served.dataset.clone()).collect();
@@ -157,7 +161,6 @@ impl Service {
             self.metrics.observe(Stage::Filter, filter);
             self.metrics
                 .observe(Stage::Run, running.elapsed().saturating_sub(filter));
-            events.status(pb::Stage::Filtering, 0).await?;
             execution
         } else {
             // A rejected module never takes a run slot; its report is the whole answer.
@@ -173,15 +176,13 @@ impl Service {
             datasets: &datasets,
             limits: None,
         };
-        let issued_at_ms =
-            now_ms.saturating_add(u64::try_from(events.started.elapsed().as_millis()).unwrap_or(0));
         let receipt = self.receipt(
             request,
             &opened.agent,
             &commitments,
             &job,
             &execution,
-            issued_at_ms,
+            now_ms,
         );
         let outcome = crate::receipt::wire_outcome(execution.outcome());
         self.metrics.job(outcome);
@@ -193,8 +194,10 @@ impl Service {
                 .map_or(0, |r| r.stats.wall_time.as_micros()),
             "finished"
         );
-        events.status(pb::Stage::Signed, 0).await?;
-        Ok(self.result(&execution, &opened.response_key, receipt))
+        self.audit(request, &opened.agent, &execution, &receipt, now_ms)?;
+        let result = self.result(&execution, &opened.response_key, receipt);
+        quantum::hold(events.started, quantum::of(mounted)).await;
+        Ok(result)
     }
 
     /// The datasets of the capability a well-formed request names.
@@ -271,8 +274,8 @@ impl Service {
             service.pipeline.execute_admitted(job, guardian)
         })
         .await
-        .map_err(Refusal::internal)?
-        .map_err(Refusal::internal)
+        .map_err(|e| Refusal::internal("the run failed", e))?
+        .map_err(|e| Refusal::internal("the sandbox failed", e))
     }
 
     /// The node's limits, tightened (never loosened) by what the agent asked for; 0 = default.
@@ -318,33 +321,46 @@ impl Service {
         nmp_crypto::receipt::sign(&self.identity, &body)
     }
 
+    /// The result as it travels: everything the agent may learn, sealed to it.
     fn result(
         &self,
         execution: &Execution,
         key: &ResponseKey,
         receipt: pb::Receipt,
     ) -> pb::LogicResult {
-        let outcome = execution.outcome();
-        let output = execution.stdout().map(|stdout| {
-            key.seal_response(&pb::ResponsePayload {
-                stdout: stdout.to_vec(),
-                stderr: execution.stderr().unwrap_or_default().to_vec(),
-            })
-        });
-        pb::LogicResult {
-            outcome: crate::receipt::wire_outcome(outcome) as i32,
-            exit_code: match outcome {
-                Outcome::ExitedNonZero(code) => code,
-                _ => 0,
-            },
-            detail: report::detail(execution),
+        let payload = pb::ResponsePayload {
+            stdout: execution.stdout().unwrap_or_default().to_vec(),
+            stderr: execution.stderr().unwrap_or_default().to_vec(),
+            outcome: crate::receipt::wire_outcome(execution.outcome()) as i32,
             guardian: Some(report::guardian(&execution.guardian)),
-            egress: Some(report::egress(
+            egress: Some(report::egress_summary(
                 execution,
                 self.pipeline.egress_rule_set_digest(),
             )),
-            output,
             receipt: Some(receipt),
+        };
+        pb::LogicResult {
+            sealed: Some(key.seal_response(&payload)),
         }
+    }
+
+    /// Writes the run's exact figures to the owner's audit log, when the node keeps one. A
+    /// node that cannot record a run does not answer it.
+    fn audit(
+        &self,
+        request: &pb::LogicRequest,
+        agent: &PeerId,
+        execution: &Execution,
+        receipt: &pb::Receipt,
+        accepted_at_ms: u64,
+    ) -> Result<(), Refusal> {
+        let Some(log) = &self.audit else {
+            return Ok(());
+        };
+        let entry = record::entry(request, agent, execution, receipt, accepted_at_ms);
+        log.append(entry).map_err(|e| {
+            tracing::error!(error = %e, "cannot write the audit log");
+            Refusal::internal("the audit log", e)
+        })
     }
 }

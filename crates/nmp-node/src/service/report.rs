@@ -1,5 +1,5 @@
-//! The Guardian's and the egress filter's reports in their `nmp.v1` forms, and the mapping of
-//! envelope failures onto error codes.
+//! What an agent is told of a run in `nmp.v1` form (the Guardian's report, the egress verdict
+//! and categories), and the mapping of envelope failures onto error codes.
 
 use nmp_crypto::envelope::OpenError;
 use nmp_wire::pb;
@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::{Execution, Outcome};
 
 /// The stable snake_case name a policy crate gives one of its enum values.
-fn name_of(value: &impl Serialize) -> String {
+pub(crate) fn name_of(value: &impl Serialize) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(name)) => name,
         _ => String::new(),
@@ -61,44 +61,44 @@ fn severity(severity: nmp_guardian::Severity) -> pb::FindingSeverity {
     }
 }
 
-/// The egress report as it travels: the verdict on everything that would leave, the findings of
-/// both streams (never the matched values), the rule-set digest and the bytes scanned.
-pub(crate) fn egress(execution: &Execution, rule_set_digest: [u8; 32]) -> pb::EgressReport {
-    let Some(filtered) = &execution.egress else {
-        return pb::EgressReport {
-            verdict: pb::EgressVerdict::NotRun as i32,
-            rule_set_digest: rule_set_digest.to_vec(),
-            ..pb::EgressReport::default()
-        };
-    };
-    let verdict = if filtered.is_blocked() {
-        pb::EgressVerdict::Blocked
-    } else if filtered.is_redacted() {
-        pb::EgressVerdict::Redacted
-    } else {
-        pb::EgressVerdict::Pass
-    };
-    let scans = [&filtered.stdout, &filtered.stderr];
-    pb::EgressReport {
-        verdict: verdict as i32,
-        findings: scans
-            .iter()
-            .flat_map(|scan| &scan.report.findings)
-            .map(|f| pb::EgressFinding {
-                category: name_of(&f.category),
-                rule: f.rule.clone(),
-                path: f.path.clone().unwrap_or_default(),
-                span_start: f.span.map(|s| s.start as u64),
-                span_end: f.span.map(|s| s.end as u64),
-                decoded_via: f.decoded_via.iter().map(name_of).collect(),
-            })
-            .collect(),
-        rule_set_digest: rule_set_digest.to_vec(),
-        bytes_scanned: scans.iter().map(|s| s.report.bytes_scanned as u64).sum(),
+/// The egress verdict on everything that would leave (both streams).
+pub(crate) fn egress_verdict(execution: &Execution) -> pb::EgressVerdict {
+    match &execution.egress {
+        None => pb::EgressVerdict::NotRun,
+        Some(f) if f.is_blocked() => pb::EgressVerdict::Blocked,
+        Some(f) if f.is_redacted() => pb::EgressVerdict::Redacted,
+        Some(_) => pb::EgressVerdict::Pass,
     }
 }
 
-/// What `LogicResult.detail` says: the trap or the limit, empty otherwise.
+/// The categories of private data the filter found in either stream, sorted and distinct:
+/// all an agent learns of where the filter matched.
+pub(crate) fn egress_categories(execution: &Execution) -> Vec<String> {
+    let Some(filtered) = &execution.egress else {
+        return Vec::new();
+    };
+    let categories: std::collections::BTreeSet<_> = [&filtered.stdout, &filtered.stderr]
+        .iter()
+        .flat_map(|scan| &scan.report.findings)
+        .map(|f| f.category)
+        .collect();
+    categories.iter().map(name_of).collect()
+}
+
+/// The egress filter's decision as an agent sees it: the verdict and the categories, never
+/// paths, spans, rule ids, counts or sizes (the guest shapes those; the audit log has them).
+pub(crate) fn egress_summary(
+    execution: &Execution,
+    rule_set_digest: [u8; 32],
+) -> pb::EgressSummary {
+    pb::EgressSummary {
+        verdict: egress_verdict(execution) as i32,
+        categories: egress_categories(execution),
+        rule_set_digest: rule_set_digest.to_vec(),
+    }
+}
+
+/// What the audit log says of a trap or a limit, empty otherwise.
 pub(crate) fn detail(execution: &Execution) -> String {
     match (
         execution.outcome(),
@@ -106,8 +106,6 @@ pub(crate) fn detail(execution: &Execution) -> String {
     ) {
         (Outcome::LimitExceeded(limit), _) => name_of(&limit),
         (Outcome::Trapped, Some(nmp_sandbox::Outcome::Trapped { trap, .. })) => name_of(trap),
-        (Outcome::Rejected, _) => "rejected by the Guardian".to_owned(),
-        (Outcome::EgressBlocked, _) => "blocked by the egress filter".to_owned(),
         _ => String::new(),
     }
 }

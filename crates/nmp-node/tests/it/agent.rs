@@ -30,6 +30,7 @@ pub(crate) fn config() -> service::Config {
             capability: CAPABILITY.to_owned(),
             dataset: patients(),
             format: "csv".to_owned(),
+            response_quantum: std::time::Duration::ZERO,
         }],
         ..service::Config::default()
     }
@@ -85,6 +86,17 @@ impl Agent {
         limits: pb::RequestedLimits,
     ) -> (pb::LogicRequest, ResponseKey, Vec<u8>) {
         let wasm = std::fs::read(example(module)).expect("bundled module");
+        self.seal_bytes(wasm, input, timestamp_ms, limits)
+    }
+
+    /// Seals a module given as bytes with `input`, at `timestamp_ms`.
+    pub(crate) fn seal_bytes(
+        &mut self,
+        wasm: Vec<u8>,
+        input: &[u8],
+        timestamp_ms: u64,
+        limits: pb::RequestedLimits,
+    ) -> (pb::LogicRequest, ResponseKey, Vec<u8>) {
         self.next_id += 1;
         let node = node_identity().peer_id();
         let payload = pb::LogicPayload {
@@ -137,10 +149,13 @@ pub(crate) fn stages(responses: &[pb::LogicResponse]) -> Vec<pb::Stage> {
         .collect()
 }
 
-/// The final result; panics if the stream ended otherwise.
-pub(crate) fn result(responses: &[pb::LogicResponse]) -> &pb::LogicResult {
+/// The final result, opened under the request's response key; panics if the stream ended
+/// otherwise or the result does not open.
+pub(crate) fn result(responses: &[pb::LogicResponse], key: &ResponseKey) -> pb::ResponsePayload {
     match responses.last().and_then(|r| r.event.as_ref()) {
-        Some(Event::Result(result)) => result,
+        Some(Event::Result(result)) => key
+            .open_response(result.sealed.as_ref().expect("a sealed result"))
+            .expect("the result opens under the request's key"),
         other => panic!("expected a result, got {other:?}"),
     }
 }

@@ -81,13 +81,10 @@ async fn still_serves(agent: &Mesh, node: &Node, seed: u8) {
             .expect("stream opens"),
     )
     .await;
-    let result = result(&responses);
-    assert_eq!(result.outcome, pb::Outcome::Completed as i32);
-    let answer = key
-        .open_response(result.output.as_ref().expect("output leaves"))
-        .expect("the agent opens its answer");
+    let answer = result(&responses, &key);
+    assert_eq!(answer.outcome, pb::Outcome::Completed as i32);
     receipt::verify(
-        result.receipt.as_ref().expect("receipt"),
+        answer.receipt.as_ref().expect("receipt"),
         &receipt::Expected {
             node: Some(&node.peer_id()),
             module_sha256: Some(Sha256::digest(&wasm).into()),
@@ -139,9 +136,9 @@ async fn tampered_and_replayed_envelopes_get_typed_errors() {
         // The agent's signature covers the ciphertext's hash, so a changed byte fails there.
         assert_eq!(error_code(&responses), pb::ErrorCode::WrongRecipient);
 
-        let (request, _, _) = sealer.seal("c/aggregate.wasm", b"");
+        let (request, key, _) = sealer.seal("c/aggregate.wasm", b"");
         let first = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
-        assert_eq!(result(&first).outcome, pb::Outcome::Completed as i32);
+        assert_eq!(result(&first, &key).outcome, pb::Outcome::Completed as i32);
         let replayed = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
         assert_eq!(error_code(&replayed), pb::ErrorCode::Replay);
         still_serves(&agent, &node, 12).await;

@@ -135,19 +135,13 @@ async fn agent_finds_the_node_through_the_dht_and_gets_a_verified_sealed_answer(
         let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
 
         use pb::Stage::*;
-        assert_eq!(
-            stages(&responses),
-            [Validating, Queued, Running, Filtering, Signed]
-        );
-        let result = result(&responses);
-        assert_eq!(result.outcome, pb::Outcome::Completed as i32);
-        let answer = key
-            .open_response(result.output.as_ref().expect("output leaves"))
-            .expect("the agent opens its answer");
+        assert_eq!(stages(&responses), [Validating, Queued, Running]);
+        let answer = result(&responses, &key);
+        assert_eq!(answer.outcome, pb::Outcome::Completed as i32);
         let json: serde_json::Value = serde_json::from_slice(&answer.stdout).unwrap();
         assert_eq!(json["rows"], 200);
         receipt::verify(
-            result.receipt.as_ref().expect("receipt"),
+            answer.receipt.as_ref().expect("receipt"),
             &receipt::Expected {
                 node: Some(&node.peer_id()),
                 module_sha256: Some(Sha256::digest(&wasm).into()),
@@ -167,13 +161,13 @@ async fn exfiltration_over_the_mesh_is_blocked_and_a_stopped_node_answers_nothin
     tokio::time::timeout(DEADLINE, async {
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |_| {}).await;
         let mut sealer = Agent::at(2, &signed, now_ms());
-        let (request, _, _) = sealer.seal("c/exfiltrate.wasm", b"");
+        let (request, key, _) = sealer.seal("c/exfiltrate.wasm", b"");
         let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
-        let result = result(&responses);
-        assert_eq!(result.outcome, pb::Outcome::EgressBlocked as i32);
-        assert!(result.output.is_none());
+        let answer = result(&responses, &key);
+        assert_eq!(answer.outcome, pb::Outcome::EgressBlocked as i32);
+        assert!(answer.stdout.is_empty());
         assert_eq!(
-            result.egress.as_ref().unwrap().verdict,
+            answer.egress.as_ref().unwrap().verdict,
             pb::EgressVerdict::Blocked as i32
         );
         let peer = node.peer_id();
@@ -199,7 +193,7 @@ async fn an_agent_that_leaves_cancels_its_queued_job() {
         })
         .await;
         let mut sealer = Agent::at(3, &signed, now_ms());
-        let (spin, _, _) = sealer.seal("wat/spin.wasm", b"");
+        let (spin, spin_key, _) = sealer.seal("wat/spin.wasm", b"");
         let mut running = agent.open_logic(node.peer_id(), &spin).await.unwrap();
         until(&mut running, pb::Stage::Running).await;
 
@@ -220,7 +214,7 @@ async fn an_agent_that_leaves_cancels_its_queued_job() {
         );
         let result = collect(running).await;
         assert_eq!(
-            crate::agent::result(&result).outcome,
+            crate::agent::result(&result, &spin_key).outcome,
             pb::Outcome::TimedOut as i32
         );
         node.shutdown().await;

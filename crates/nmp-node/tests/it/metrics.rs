@@ -49,9 +49,12 @@ async fn metrics_count_real_jobs_and_refuse_hostile_requests() {
         assert_eq!(sample(&before, "nmp_dataset_commitments_total"), 1);
 
         let mut sealer = Agent::at(4, &signed, now_ms());
-        let (request, _, _) = sealer.seal("c/aggregate.wasm", b"");
+        let (request, key, _) = sealer.seal("c/aggregate.wasm", b"");
         let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
-        assert_eq!(result(&responses).outcome, pb::Outcome::Completed as i32);
+        assert_eq!(
+            result(&responses, &key).outcome,
+            pb::Outcome::Completed as i32
+        );
         // The same request again is a replay.
         let replayed = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
         assert_eq!(crate::agent::error_code(&replayed), pb::ErrorCode::Replay);

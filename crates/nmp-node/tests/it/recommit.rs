@@ -60,13 +60,14 @@ async fn a_changed_csv_is_re_committed_and_receipts_carry_the_new_commitment() {
 
         let signed = agent.describe(node.peer_id()).await.unwrap();
         let mut sealer = Agent::at(5, &signed, now_ms());
-        let (request, _, _) = sealer.seal("wat/hello.wasm", b"");
+        let (request, key, _) = sealer.seal("wat/hello.wasm", b"");
         let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
-        let receipt = result(&responses).receipt.as_ref().expect("receipt");
+        let answer = result(&responses, &key);
+        let receipt = answer.receipt.as_ref().expect("receipt");
         let body = nmp_crypto::receipt::verify(receipt, &nmp_crypto::receipt::Expected::default())
             .expect("receipt verifies");
         assert_eq!(body.datasets[0].sha256, after);
-        assert_eq!(result(&responses).outcome, pb::Outcome::Completed as i32);
+        assert_eq!(answer.outcome, pb::Outcome::Completed as i32);
         node.shutdown().await;
     })
     .await

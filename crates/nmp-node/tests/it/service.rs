@@ -6,6 +6,7 @@ use std::{collections::HashSet, time::Duration};
 use nmp_crypto::{Identity, receipt};
 use nmp_node::service::{self, Access};
 use nmp_wire::pb::{self, logic_response::Event};
+use prost::Message as _;
 use sha2::{Digest as _, Sha256};
 
 use crate::agent::{
@@ -46,21 +47,16 @@ async fn honest_aggregate_streams_every_stage_and_a_verified_sealed_answer() {
     let responses = collect(node.execute(request, NOW_MS)).await;
 
     use pb::Stage::*;
-    assert_eq!(
-        stages(&responses),
-        [Validating, Queued, Running, Filtering, Signed]
-    );
+    // Nothing is announced after the guest starts: the result says when it ended.
+    assert_eq!(stages(&responses), [Validating, Queued, Running]);
     assert!(responses.iter().all(|r| r.request_id == request_id));
-    let result = result(&responses);
-    assert_eq!(result.outcome, pb::Outcome::Completed as i32);
-    let answer = key
-        .open_response(result.output.as_ref().expect("output leaves"))
-        .expect("the agent opens its answer");
+    let answer = result(&responses, &key);
+    assert_eq!(answer.outcome, pb::Outcome::Completed as i32);
     let json: serde_json::Value = serde_json::from_slice(&answer.stdout).unwrap();
     assert_eq!(json["rows"], 200);
 
     let body = receipt::verify(
-        result.receipt.as_ref().expect("receipt"),
+        answer.receipt.as_ref().expect("receipt"),
         &receipt::Expected {
             node: Some(&node_identity().peer_id()),
             module_sha256: Some(Sha256::digest(&wasm).into()),
@@ -72,28 +68,35 @@ async fn honest_aggregate_streams_every_stage_and_a_verified_sealed_answer() {
     assert_eq!(body.capability, CAPABILITY);
     assert_eq!(body.agent_peer_id, agent.identity.peer_id().to_bytes());
     assert_eq!(body.datasets.len(), 1);
-    let guardian = result.guardian.as_ref().unwrap();
+    assert_eq!(
+        body.issued_at_ms, NOW_MS,
+        "the acceptance time, not the end of the run"
+    );
+    let guardian = answer.guardian.as_ref().unwrap();
     assert_eq!(guardian.verdict, pb::GuardianVerdict::Accepted as i32);
     assert_eq!(
-        result.egress.as_ref().unwrap().verdict,
-        pb::EgressVerdict::Pass as i32
+        body.guardian_report_sha256,
+        Sha256::digest(guardian.encode_to_vec()).to_vec()
     );
+    let egress = answer.egress.as_ref().unwrap();
+    assert_eq!(egress.verdict, pb::EgressVerdict::Pass as i32);
+    assert!(egress.categories.is_empty());
 }
 
 #[tokio::test]
-async fn exfiltration_is_blocked_and_no_output_leaves() {
+async fn exfiltration_is_blocked_and_only_the_categories_leave() {
     let node = service(config());
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
-    let (request, _, _) = agent.seal("c/exfiltrate.wasm", b"");
+    let (request, key, _) = agent.seal("c/exfiltrate.wasm", b"");
     let responses = collect(node.execute(request, NOW_MS)).await;
-    let result = result(&responses);
-    assert_eq!(result.outcome, pb::Outcome::EgressBlocked as i32);
-    assert!(result.output.is_none());
-    let egress = result.egress.as_ref().unwrap();
+    let answer = result(&responses, &key);
+    assert_eq!(answer.outcome, pb::Outcome::EgressBlocked as i32);
+    assert!(answer.stdout.is_empty() && answer.stderr.is_empty());
+    let egress = answer.egress.as_ref().unwrap();
     assert_eq!(egress.verdict, pb::EgressVerdict::Blocked as i32);
-    assert!(!egress.findings.is_empty());
-    receipt::verify(
-        result.receipt.as_ref().unwrap(),
+    assert_eq!(egress.categories, ["pii", "restricted_key"]);
+    let body = receipt::verify(
+        answer.receipt.as_ref().unwrap(),
         &receipt::Expected {
             node: Some(&node_identity().peer_id()),
             module_sha256: None,
@@ -101,22 +104,20 @@ async fn exfiltration_is_blocked_and_no_output_leaves() {
         },
     )
     .expect("the receipt binds the empty output");
+    assert_eq!(body.egress_categories, egress.categories);
 }
 
 #[tokio::test]
 async fn import_escape_is_rejected_without_running() {
     let node = service(config());
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
-    let (request, _, _) = agent.seal("wat/escape.wasm", b"");
+    let (request, key, _) = agent.seal("wat/escape.wasm", b"");
     let responses = collect(node.execute(request, NOW_MS)).await;
-    assert_eq!(
-        stages(&responses),
-        [pb::Stage::Validating, pb::Stage::Signed]
-    );
-    let result = result(&responses);
-    assert_eq!(result.outcome, pb::Outcome::Rejected as i32);
-    assert!(result.output.is_none());
-    let guardian = result.guardian.as_ref().unwrap();
+    assert_eq!(stages(&responses), [pb::Stage::Validating]);
+    let answer = result(&responses, &key);
+    assert_eq!(answer.outcome, pb::Outcome::Rejected as i32);
+    assert!(answer.stdout.is_empty());
+    let guardian = answer.guardian.as_ref().unwrap();
     assert_eq!(guardian.verdict, pb::GuardianVerdict::Rejected as i32);
     assert!(!guardian.findings.is_empty());
 }
@@ -162,9 +163,9 @@ async fn bad_envelopes_get_their_error_codes() {
         assert_eq!(error_code(&responses), code);
     }
 
-    let (request, _, _) = agent.seal("wat/hello.wasm", b"");
+    let (request, key, _) = agent.seal("wat/hello.wasm", b"");
     let first = collect(node.execute(request.clone(), NOW_MS)).await;
-    assert_eq!(result(&first).outcome, pb::Outcome::Completed as i32);
+    assert_eq!(result(&first, &key).outcome, pb::Outcome::Completed as i32);
     let replayed = collect(node.execute(request, NOW_MS + 1)).await;
     assert_eq!(error_code(&replayed), pb::ErrorCode::Replay);
 }
@@ -176,9 +177,12 @@ async fn policy_refuses_strangers_and_agents_over_their_rate() {
     let node = service(config);
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     for _ in 0..2 {
-        let (request, _, _) = agent.seal("wat/hello.wasm", b"");
+        let (request, key, _) = agent.seal("wat/hello.wasm", b"");
         let responses = collect(node.execute(request, NOW_MS)).await;
-        assert_eq!(result(&responses).outcome, pb::Outcome::Completed as i32);
+        assert_eq!(
+            result(&responses, &key).outcome,
+            pb::Outcome::Completed as i32
+        );
     }
     let (request, _, _) = agent.seal("wat/hello.wasm", b"");
     let responses = collect(node.execute(request, NOW_MS)).await;
@@ -198,7 +202,7 @@ async fn policy_refuses_strangers_and_agents_over_their_rate() {
 async fn a_full_queue_answers_overloaded() {
     let node = service(one_slot(0));
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
-    let (spin, _, _) = agent.seal("wat/spin.wasm", b"");
+    let (spin, spin_key, _) = agent.seal("wat/spin.wasm", b"");
     let mut running = node.execute(spin, NOW_MS);
     until(&mut running, pb::Stage::Running).await;
 
@@ -206,14 +210,17 @@ async fn a_full_queue_answers_overloaded() {
     let responses = collect(node.execute(request, NOW_MS)).await;
     assert_eq!(error_code(&responses), pb::ErrorCode::Overloaded);
     let spun = collect(running).await;
-    assert_eq!(result(&spun).outcome, pb::Outcome::TimedOut as i32);
+    assert_eq!(
+        result(&spun, &spin_key).outcome,
+        pb::Outcome::TimedOut as i32
+    );
 }
 
 #[tokio::test]
 async fn dropping_the_stream_cancels_a_queued_job() {
     let node = service(one_slot(1));
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
-    let (spin, _, _) = agent.seal("wat/spin.wasm", b"");
+    let (spin, spin_key, _) = agent.seal("wat/spin.wasm", b"");
     let mut running = node.execute(spin, NOW_MS);
     until(&mut running, pb::Stage::Running).await;
 
@@ -232,7 +239,10 @@ async fn dropping_the_stream_cancels_a_queued_job() {
     }
     assert_eq!(node.queued_jobs(), 0);
     let spun = collect(running).await;
-    assert_eq!(result(&spun).outcome, pb::Outcome::TimedOut as i32);
+    assert_eq!(
+        result(&spun, &spin_key).outcome,
+        pb::Outcome::TimedOut as i32
+    );
 }
 
 #[tokio::test]
@@ -265,7 +275,7 @@ async fn describe_publishes_schema_policy_and_keys_but_no_data() {
 async fn closing_fails_queued_jobs_and_new_requests_but_lets_running_ones_finish() {
     let node = service(one_slot(1));
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
-    let (spin, _, _) = agent.seal("wat/spin.wasm", b"");
+    let (spin, spin_key, _) = agent.seal("wat/spin.wasm", b"");
     let mut running = node.execute(spin, NOW_MS);
     until(&mut running, pb::Stage::Running).await;
     let (queued, _, _) = agent.seal("wat/hello.wasm", b"");
@@ -281,7 +291,10 @@ async fn closing_fails_queued_jobs_and_new_requests_but_lets_running_ones_finish
     let late = collect(node.execute(late, NOW_MS)).await;
     assert_eq!(error_code(&late), pb::ErrorCode::ShuttingDown);
     let spun = collect(running).await;
-    assert_eq!(result(&spun).outcome, pb::Outcome::TimedOut as i32);
+    assert_eq!(
+        result(&spun, &spin_key).outcome,
+        pb::Outcome::TimedOut as i32
+    );
 }
 
 #[tokio::test]
@@ -309,7 +322,10 @@ async fn rotated_kem_key_is_published_first_and_the_old_one_still_opens() {
     assert_ne!(new[0], old[0]);
 
     // A request sealed to the document fetched before the rotation still opens.
-    let (request, _, _) = old_agent.seal("wat/hello.wasm", b"hi");
+    let (request, key, _) = old_agent.seal("wat/hello.wasm", b"hi");
     let responses = collect(node.execute(request, NOW_MS)).await;
-    assert_eq!(result(&responses).outcome, pb::Outcome::Completed as i32);
+    assert_eq!(
+        result(&responses, &key).outcome,
+        pb::Outcome::Completed as i32
+    );
 }

@@ -21,7 +21,7 @@ async fn shutdown_finishes_the_running_job_and_fails_the_queued_one() {
         .await;
         let peer = node.peer_id();
         let mut sealer = Agent::at(6, &signed, now_ms());
-        let (spin, _, _) = sealer.seal("wat/spin.wasm", b"");
+        let (spin, spin_key, _) = sealer.seal("wat/spin.wasm", b"");
         let mut running = agent.open_logic(peer, &spin).await.unwrap();
         until(&mut running, pb::Stage::Running).await;
         let (queued, _, _) = sealer.seal("c/aggregate.wasm", b"");
@@ -32,7 +32,10 @@ async fn shutdown_finishes_the_running_job_and_fails_the_queued_one() {
         let waiting = collect(waiting).await;
         assert_eq!(error_code(&waiting), pb::ErrorCode::ShuttingDown);
         let running = collect(running).await;
-        assert_eq!(result(&running).outcome, pb::Outcome::TimedOut as i32);
+        assert_eq!(
+            result(&running, &spin_key).outcome,
+            pb::Outcome::TimedOut as i32
+        );
         stopping.await.expect("shutdown completes");
         assert!(
             agent.describe(peer).await.is_err(),

@@ -99,36 +99,48 @@ fn response() -> impl Strategy<Value = pb::LogicResponse> {
         });
     let error = (0..15i32, ".{0,60}")
         .prop_map(|(code, message)| pb::logic_response::Event::Error(pb::Error { code, message }));
-    let result = (
-        0..8i32,
-        any::<i32>(),
-        proptest::collection::vec(finding(), 0..4),
-        bytes(64),
-        bytes(64),
-    )
-        .prop_map(|(outcome, exit_code, findings, body, signature)| {
-            pb::logic_response::Event::Result(pb::LogicResult {
-                outcome,
-                exit_code,
-                detail: String::new(),
-                guardian: Some(pb::GuardianReport {
-                    findings,
-                    ..Default::default()
-                }),
-                egress: None,
-                output: None,
-                receipt: Some(pb::Receipt {
-                    kind: 1,
-                    body,
-                    signature,
-                }),
-            })
-        });
+    let result = (bytes(12), bytes(256)).prop_map(|(nonce, ciphertext)| {
+        pb::logic_response::Event::Result(pb::LogicResult {
+            sealed: Some(pb::SealedResponse { nonce, ciphertext }),
+        })
+    });
     (
         bytes(16),
         proptest::option::of(prop_oneof![status, error, result]),
     )
         .prop_map(|(request_id, event)| pb::LogicResponse { request_id, event })
+}
+
+fn payload() -> impl Strategy<Value = pb::ResponsePayload> {
+    (
+        bytes(64),
+        0..8i32,
+        proptest::collection::vec(finding(), 0..4),
+        proptest::collection::vec("[a-z_]{1,16}", 0..4),
+        bytes(64),
+        bytes(64),
+    )
+        .prop_map(|(stdout, outcome, findings, categories, body, signature)| {
+            pb::ResponsePayload {
+                stdout,
+                stderr: Vec::new(),
+                outcome,
+                guardian: Some(pb::GuardianReport {
+                    findings,
+                    ..Default::default()
+                }),
+                egress: Some(pb::EgressSummary {
+                    verdict: 2,
+                    categories,
+                    rule_set_digest: vec![0; 32],
+                }),
+                receipt: Some(pb::Receipt {
+                    kind: 1,
+                    body,
+                    signature,
+                }),
+            }
+        })
 }
 
 fn round_trips<M: Message + Default + PartialEq + std::fmt::Debug>(msg: &M) {
@@ -149,9 +161,15 @@ proptest! {
     }
 
     #[test]
+    fn response_payload_round_trips(msg in payload()) {
+        round_trips(&msg);
+    }
+
+    #[test]
     fn garbage_never_panics(data in bytes(512)) {
         let _ = pb::LogicRequest::decode(data.as_slice());
         let _ = pb::LogicResponse::decode(data.as_slice());
+        let _ = pb::ResponsePayload::decode(data.as_slice());
         let _ = pb::SignedCapabilityDocument::decode(data.as_slice());
     }
 }

@@ -96,12 +96,10 @@ pub(super) fn answer(answer: &Answer) -> anyhow::Result<()> {
         .filter_map(|s| Stage::try_from(s.stage).ok())
         .map(|s| s.as_str_name().trim_start_matches("STAGE_").to_lowercase())
         .collect();
-    let resources = answer.receipt_body.resources.unwrap_or_default();
     println!(
-        "\n      {}  {}  ({:.1} ms in the sandbox)",
+        "\n      {}  {} → answered",
         short(&answer.peer),
         stages.join(" → "),
-        resources.wall_time_us as f64 / 1000.0
     );
     let json: Value = serde_json::from_slice(&answer.output)?;
     let groups: BTreeMap<String, Value> = json["groups"]
@@ -132,18 +130,10 @@ pub(super) fn answer(answer: &Answer) -> anyhow::Result<()> {
 /// A blocked exfiltration: what the egress filter found, never the data.
 pub(super) fn blocked(answer: &Answer) {
     clear_progress();
-    let mut found: BTreeMap<&str, usize> = BTreeMap::new();
-    for finding in answer.egress.iter().flat_map(|e| &e.findings) {
-        *found.entry(finding.rule.as_str()).or_default() += 1;
-    }
-    let found: Vec<String> = found
-        .iter()
-        .map(|(rule, n)| format!("{n} {rule}"))
-        .collect();
     println!(
-        "      exfiltrate.wasm on {}: BLOCKED by the egress filter ({}); 0 bytes returned, receipt verified",
+        "      exfiltrate.wasm on {}: BLOCKED by the egress filter (found: {}); 0 bytes returned, receipt verified",
         short(&answer.peer),
-        found.join(", ")
+        answer.egress.categories.join(", ")
     );
 }
 

@@ -31,8 +31,14 @@ impl Refusal {
         Self::new(pb::ErrorCode::ShuttingDown, "the node is stopping")
     }
 
-    pub(super) fn internal(error: impl std::fmt::Display) -> Self {
-        Self::new(pb::ErrorCode::Internal, error.to_string())
+    /// A node-side failure. The agent is told only which stage failed (`what`, fixed text):
+    /// the error's own text can carry what a guest made the node do, so it goes to the log.
+    pub(super) fn internal(what: &'static str, error: impl std::fmt::Display) -> Self {
+        tracing::warn!(error = %error, "{what}");
+        Self::new(
+            pb::ErrorCode::Internal,
+            format!("node-side failure: {what}"),
+        )
     }
 
     /// Logs the refusal once, where the request ends: node-side failures as warnings.

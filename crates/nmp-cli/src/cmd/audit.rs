@@ -1,0 +1,30 @@
+//! `nmp audit verify LOG [--node PEERID]`: check a Data Node's audit log.
+
+use std::io::BufReader;
+
+use anyhow::Context as _;
+use nmp_crypto::PeerId;
+
+use crate::{cli::AuditVerifyArgs, exit::Status};
+
+pub(crate) fn verify(args: &AuditVerifyArgs) -> anyhow::Result<Status> {
+    let node: Option<PeerId> = args
+        .node
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .context("--node is not a PeerId")?;
+    let file = std::fs::File::open(&args.log)
+        .with_context(|| format!("cannot read audit log {}", args.log.display()))?;
+    match nmp_node::audit::verify(BufReader::new(file), node.as_ref()) {
+        Ok(summary) => {
+            let signer = summary.node.unwrap_or_else(|| "nobody (empty)".to_owned());
+            println!("valid: {} entries signed by {signer}", summary.entries);
+            Ok(Status::Ok)
+        }
+        Err(err) => {
+            eprintln!("nmp: invalid audit log: {err}");
+            Ok(Status::Invalid)
+        }
+    }
+}
