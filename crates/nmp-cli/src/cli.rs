@@ -106,6 +106,10 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 120,
           value_parser = clap::value_parser!(u64).range(1..=3_600))]
     pub(crate) timeout_secs: u64,
+    /// Send the module and input only to this node (a base58 PeerId; repeatable). Other
+    /// providers are reported as untrusted and sent nothing [default: every verified provider].
+    #[arg(long, value_name = "PEERID")]
+    pub(crate) trust: Vec<String>,
     #[command(flatten)]
     pub(crate) agent: AgentArgs,
 }

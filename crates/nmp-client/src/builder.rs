@@ -1,10 +1,10 @@
 //! [`Builder`]: how an [`NmpClient`] joins the mesh.
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use nmp_crypto::Identity;
 use nmp_guardian::{Guardian, Policy};
-use nmp_net::Multiaddr;
+use nmp_net::{Multiaddr, PeerId};
 
 use crate::{Error, NmpClient, client::Shared};
 
@@ -19,6 +19,7 @@ pub struct Builder {
     net: nmp_net::Config,
     execute_timeout: Duration,
     guardian: Policy,
+    trusted: Option<HashSet<PeerId>>,
 }
 
 impl Builder {
@@ -28,6 +29,7 @@ impl Builder {
             net: nmp_net::Config::default(),
             execute_timeout: DEFAULT_EXECUTE_TIMEOUT,
             guardian: Policy::default(),
+            trusted: None,
         }
     }
 
@@ -93,6 +95,16 @@ impl Builder {
         self
     }
 
+    /// Pins the nodes this client sends logic and input to: any other node (found through the
+    /// DHT or named by the caller) is refused with [`Error::Untrusted`] before anything is sent
+    /// to it. Repeated calls add to the set [default: no pin; every verified provider of a
+    /// capability is sent the module and its input].
+    #[must_use]
+    pub fn trusted_nodes(mut self, nodes: impl IntoIterator<Item = PeerId>) -> Self {
+        self.trusted.get_or_insert_with(HashSet::new).extend(nodes);
+        self
+    }
+
     /// Starts the mesh, dials the bootstrap peers and returns the client.
     ///
     /// Fails with [`Error::Mesh`] when the mesh cannot start (a bad listen or bootstrap
@@ -108,6 +120,7 @@ impl Builder {
             Guardian::new(self.guardian),
             (self.execute_timeout, request_timeout),
             max_streams,
+            self.trusted,
         ))))
     }
 }

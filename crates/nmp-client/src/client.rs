@@ -1,7 +1,7 @@
 //! [`NmpClient`]: discovery, capability documents and execution over the mesh.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{Arc, Mutex},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
@@ -90,6 +90,8 @@ pub(crate) struct Shared {
     /// Per node, the logic streams this agent may have open at once.
     streams: Mutex<HashMap<PeerId, Arc<Semaphore>>>,
     max_streams_per_node: usize,
+    /// The only nodes logic may be sent to, when pinned.
+    trusted: Option<HashSet<PeerId>>,
 }
 
 impl Shared {
@@ -99,6 +101,7 @@ impl Shared {
         guardian: Guardian,
         (execute_timeout, request_timeout): (Duration, Duration),
         max_streams_per_node: usize,
+        trusted: Option<HashSet<PeerId>>,
     ) -> Self {
         Self {
             identity,
@@ -109,6 +112,7 @@ impl Shared {
             documents: Mutex::new(HashMap::new()),
             streams: Mutex::new(HashMap::new()),
             max_streams_per_node,
+            trusted,
         }
     }
 }
@@ -169,7 +173,17 @@ impl NmpClient {
         }
     }
 
+    /// Whether logic may be sent to `peer`: always without a pin, else only to pinned nodes.
+    pub fn trusts(&self, peer: &PeerId) -> bool {
+        self.shared
+            .trusted
+            .as_ref()
+            .is_none_or(|trusted| trusted.contains(peer))
+    }
+
     /// Finds the nodes that announce `capability` in the DHT and describes each, concurrently.
+    /// With [`Builder::trusted_nodes`](crate::Builder::trusted_nodes), a provider outside the
+    /// pin is listed under `failed` with [`Error::Untrusted`].
     ///
     /// Fails only when the lookup itself fails; an empty [`Discovery`] means nobody provides it.
     pub async fn discover(&self, capability: &str) -> Result<Discovery, Error> {
@@ -191,6 +205,9 @@ impl NmpClient {
         let mut discovery = Discovery::default();
         for (peer, provider) in described {
             match provider {
+                Ok(_) if !self.trusts(&peer) => {
+                    discovery.failed.push((peer, Error::Untrusted { peer }));
+                }
                 Ok(provider) => discovery.providers.push(provider),
                 Err(err) => discovery.failed.push((peer, err)),
             }
@@ -256,7 +273,8 @@ impl NmpClient {
 
     /// Runs `logic` on `peer`: pre-flight, seal, send, stream, open, verify. Returns the
     /// answer only when its receipt verifies against the node, the module, the input and the
-    /// output, and matches this request.
+    /// output, and matches this request. A node outside the client's pin is refused with
+    /// [`Error::Untrusted`] before anything is sent.
     pub async fn execute(&self, peer: PeerId, logic: &Logic) -> Result<Answer, Error> {
         self.execute_with_progress(peer, logic, |_, _| {}).await
     }
@@ -278,6 +296,9 @@ impl NmpClient {
         logic: &Logic,
         progress: &(impl Fn(PeerId, &pb::Status) + Sync),
     ) -> Result<Answer, Error> {
+        if !self.trusts(&peer) {
+            return Err(Error::Untrusted { peer });
+        }
         let provider = self.provider(peer).await?;
         let _slot = self.stream_slot(peer).await;
         let mut overloaded = 0;
@@ -371,6 +392,23 @@ impl NmpClient {
     ) -> Result<Vec<NodeAnswer>, Error> {
         self.preflight(&logic.wasm)?;
         let discovery = self.discover(&logic.capability).await?;
+        self.execute_discovered(discovery, logic, progress).await
+    }
+
+    /// Runs `logic` on every provider of a [`Discovery`] (the ones [`NmpClient::discover`]
+    /// verified and trusts), concurrently, so that a caller can see and show which nodes will
+    /// be sent the module and input before it sends anything. Returns one [`NodeAnswer`] per
+    /// provider and per failed one.
+    ///
+    /// Fails with [`Error::Rejected`] on pre-flight and [`Error::NoProviders`] when the
+    /// discovery found nobody.
+    pub async fn execute_discovered(
+        &self,
+        discovery: Discovery,
+        logic: &Logic,
+        progress: impl Fn(PeerId, &pb::Status) + Sync,
+    ) -> Result<Vec<NodeAnswer>, Error> {
+        self.preflight(&logic.wasm)?;
         if discovery.providers.is_empty() && discovery.failed.is_empty() {
             return Err(Error::NoProviders {
                 capability: logic.capability.clone(),

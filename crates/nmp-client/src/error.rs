@@ -41,6 +41,13 @@ pub enum Error {
         /// The capability asked for.
         capability: String,
     },
+    /// The node is not one of the client's trusted nodes
+    /// ([`Builder::trusted_nodes`](crate::Builder::trusted_nodes)); nothing was sent to it.
+    #[error("{peer} is not a trusted node; nothing was sent to it")]
+    Untrusted {
+        /// The node.
+        peer: PeerId,
+    },
     /// The node's document holds no KEM key that is still valid.
     #[error("{peer} offers no KEM key valid now")]
     NoKemKey {

@@ -152,6 +152,7 @@ impl FailureKind {
             Error::Node { .. }
             | Error::NotServed { .. }
             | Error::NoKemKey { .. }
+            | Error::Untrusted { .. }
             | Error::Rejected(_) => Self::Refused,
             Error::Timeout { .. } => Self::Timeout,
             Error::Seal(_) => Self::Request,

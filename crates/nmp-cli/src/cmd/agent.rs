@@ -15,9 +15,21 @@ pub(crate) async fn connect(
     args: &AgentArgs,
     execute_timeout: Duration,
 ) -> anyhow::Result<NmpClient> {
+    connect_trusting(args, execute_timeout, Vec::new()).await
+}
+
+/// [`connect`], sending logic only to `trusted` nodes when that is not empty.
+pub(crate) async fn connect_trusting(
+    args: &AgentArgs,
+    execute_timeout: Duration,
+    trusted: Vec<nmp_client::PeerId>,
+) -> anyhow::Result<NmpClient> {
     let mut builder = NmpClient::builder()
         .query_timeout(Duration::from_secs(args.lookup_timeout_secs))
         .execute_timeout(execute_timeout);
+    if !trusted.is_empty() {
+        builder = builder.trusted_nodes(trusted);
+    }
     for text in &args.bootstrap {
         let addr: Multiaddr = text
             .parse()
@@ -112,7 +124,10 @@ pub(crate) fn error_kind(err: &Error) -> &'static str {
         | Error::ReceiptMismatch { .. }
         | Error::Protocol { .. } => "verification",
         Error::Rejected(_) => "rejected",
-        Error::Node { .. } | Error::NotServed { .. } | Error::NoKemKey { .. } => "refused",
+        Error::Node { .. }
+        | Error::NotServed { .. }
+        | Error::NoKemKey { .. }
+        | Error::Untrusted { .. } => "refused",
         _ => "network",
     }
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use nmp_client::{Error, Logic, NodeAnswer, Outcome};
+use nmp_client::{Error, Logic, NodeAnswer, Outcome, PeerId};
 use nmp_wire::limits::MAX_INPUT_BYTES;
 use serde_json::json;
 
@@ -23,14 +23,36 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<Status> {
 }
 
 async fn execute(args: &RunArgs, logic: &Logic) -> anyhow::Result<Status> {
-    let client = agent::connect(&args.agent, Duration::from_secs(args.timeout_secs)).await?;
-    let answers = match client.execute_all(logic).await {
-        Ok(answers) => answers,
-        Err(Error::Rejected(report)) => {
-            super::print_json(&report)?;
-            eprintln!("nmp: the module was rejected before sending (no node was asked)");
-            return Ok(Status::Rejected);
+    let trusted = args
+        .trust
+        .iter()
+        .map(|p| {
+            p.parse()
+                .with_context(|| format!("--trust {p} is not a PeerId"))
+        })
+        .collect::<anyhow::Result<Vec<PeerId>>>()?;
+    let timeout = Duration::from_secs(args.timeout_secs);
+    let client = agent::connect_trusting(&args.agent, timeout, trusted).await?;
+    if let Err(err) = client.preflight(&logic.wasm) {
+        return rejected(err);
+    }
+    let discovery = match client.discover(&logic.capability).await {
+        Ok(discovery) => discovery,
+        Err(err) => {
+            eprintln!("nmp: {}", err.chain());
+            return Ok(Status::Unreachable);
         }
+    };
+    // Say where the module and its input go before they go there.
+    for provider in &discovery.providers {
+        eprintln!("nmp: sending to {}", provider.peer);
+    }
+    for (peer, err) in &discovery.failed {
+        eprintln!("nmp: not sending to {peer}: {err}");
+    }
+    let answers = match client.execute_discovered(discovery, logic, |_, _| {}).await {
+        Ok(answers) => answers,
+        Err(err @ Error::Rejected(_)) => return rejected(err),
         Err(err) => {
             eprintln!("nmp: {}", err.chain());
             return Ok(Status::Unreachable);
@@ -50,6 +72,15 @@ async fn execute(args: &RunArgs, logic: &Logic) -> anyhow::Result<Status> {
     }
     super::print_json(&json!({"capability": logic.capability, "nodes": nodes}))?;
     Ok(status(&answers))
+}
+
+/// A module the pre-flight Guardian refused: its report, and no node was asked.
+fn rejected(err: Error) -> anyhow::Result<Status> {
+    if let Error::Rejected(report) = &err {
+        super::print_json(report)?;
+    }
+    eprintln!("nmp: the module was rejected before sending (no node was asked)");
+    Ok(Status::Rejected)
 }
 
 /// The exit status of a fan-out: the most serious thing any node reported. A failed

@@ -196,6 +196,27 @@ async fn hostile_logic_is_stopped_and_reported_with_verified_receipts() {
             assert!(answer.output.is_empty(), "nothing left the node");
         }
 
+        // A pinned agent sends nothing to a node outside its pin, found or named.
+        let pinned = NmpClient::builder()
+            .bootstrap(address(&w.bootstrap, Transport::Tcp).await)
+            .trusted_nodes([w.a.peer_id()])
+            .connect()
+            .await
+            .expect("agent joins");
+        let logic = Logic::new(PATIENTS, module("c/aggregate.wasm"));
+        let answers = pinned.execute_all(&logic).await.expect("fan-out runs");
+        assert_eq!(answers.len(), 2);
+        for node in &answers {
+            if node.peer == w.a.peer_id() {
+                assert!(node.answer.as_ref().expect("verified").is_completed());
+            } else {
+                let err = node.answer.as_ref().unwrap_err();
+                assert!(matches!(err, Error::Untrusted { .. }), "{err:?}");
+            }
+        }
+        let err = pinned.execute(w.b.peer_id(), &logic).await.unwrap_err();
+        assert!(matches!(err, Error::Untrusted { .. }), "{err:?}");
+
         // Pre-flight: the escape never leaves the agent.
         let escape = Logic::new(PATIENTS, module("wat/escape.wasm"));
         let err = w.tcp_agent.execute_all(&escape).await.unwrap_err();

@@ -9,8 +9,8 @@ use prost::Message as _;
 use crate::agent::{Agent, NOW_MS, collect, config, result, service, stages};
 
 /// Reads one byte `n` from stdin, burns fuel and time in proportion to it, grows memory by
-/// `n % 8` pages, prints the same clean answer whatever `n` is, and exits with status `n`:
-/// every side channel a run has, driven by one secret byte.
+/// `n % 8` pages, prints the same clean answer whatever `n` is, and exits with status `n`
+/// (WASI allows 0-125): every side channel a run has, driven by one secret byte.
 const SIDE_CHANNELS: &str = r#"(module
   (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
@@ -91,7 +91,7 @@ async fn exit_codes_fuel_memory_and_time_reach_the_owner_not_the_agent() {
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     let wasm = wat::parse_str(SIDE_CHANNELS).expect("valid WAT");
     let mut seen = Vec::new();
-    for secret in [3u8, 200] {
+    for secret in [3u8, 100] {
         let limits = pb::RequestedLimits::default();
         let (request, key, _) = agent.seal_bytes(wasm.clone(), &[secret], NOW_MS, limits);
         let responses = collect(node.execute(request, NOW_MS)).await;
@@ -120,6 +120,11 @@ async fn exit_codes_fuel_memory_and_time_reach_the_owner_not_the_agent() {
         seen[0], seen[1],
         "the agent's view does not depend on the secret"
     );
+    // WASI refuses exit statuses from 126 up: the guest traps, and the agent learns only that.
+    let limits = pb::RequestedLimits::default();
+    let (request, key, _) = agent.seal_bytes(wasm, &[200], NOW_MS, limits);
+    let answer = result(&collect(node.execute(request, NOW_MS)).await, &key);
+    assert_eq!(answer.outcome, pb::Outcome::Trapped as i32);
 
     let entries: Vec<audit::Entry> = std::fs::read_to_string(&log)
         .expect("the node keeps its audit log")
@@ -134,12 +139,14 @@ async fn exit_codes_fuel_memory_and_time_reach_the_owner_not_the_agent() {
         .map(|e| e.run.clone().expect("ran"))
         .collect();
     assert_eq!(runs[0].exit_code, Some(3));
-    assert_eq!(runs[1].exit_code, Some(200));
+    assert_eq!(runs[1].exit_code, Some(100));
     assert!(runs[1].fuel_consumed > runs[0].fuel_consumed);
     assert!(runs[1].peak_memory_bytes > runs[0].peak_memory_bytes);
+    assert_eq!(entries[2].outcome, "trapped");
+    assert!(!runs[2].detail.is_empty(), "the owner sees which trap");
     let file = std::fs::File::open(&log).expect("log");
     let summary = audit::verify(std::io::BufReader::new(file), None).expect("the log verifies");
-    assert_eq!(summary.entries, 2);
+    assert_eq!(summary.entries, 3);
 }
 
 #[tokio::test]
