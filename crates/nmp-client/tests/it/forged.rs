@@ -34,7 +34,7 @@ enum Lie {
     DropOutput,
     /// Claim another outcome than the receipt's (resealed by the node).
     ChangeOutcome,
-    /// Claim the egress filter found nothing (resealed by the node).
+    /// Claim another egress verdict than the receipt's (resealed by the node).
     ChangeVerdict,
     /// Send the previous request's answer, resealed under this request's key.
     ReplayReceipt,
@@ -156,7 +156,7 @@ fn tell(
         Lie::DropOutput => answer.stdout.clear(),
         Lie::ChangeOutcome => answer.outcome = pb::Outcome::TimedOut as i32,
         Lie::ChangeVerdict => {
-            answer.egress.as_mut().unwrap().verdict = pb::EgressVerdict::Pass as i32
+            answer.egress.as_mut().unwrap().verdict = pb::EgressVerdict::Redacted as i32
         }
         Lie::ReplayReceipt | Lie::ReplaySealed => {
             let mut previous = previous.lock().unwrap();
