@@ -230,10 +230,16 @@ mod tests {
         // 20 MiB announced, 10 bytes sent: truncated (the buffer only grew to what arrived).
         let mut wire = encode_len(20 * 1024 * 1024);
         wire.extend([0u8; 10]);
-        assert!(matches!(read(&wire, 24 * 1024 * 1024), Err(FrameError::Truncated)));
+        assert!(matches!(
+            read(&wire, 24 * 1024 * 1024),
+            Err(FrameError::Truncated)
+        ));
         let mut wire = encode_len(INITIAL_BODY_CAPACITY as u64 * 3);
         wire.extend(vec![7u8; INITIAL_BODY_CAPACITY * 3]);
-        assert_eq!(read(&wire, usize::MAX).unwrap().len(), INITIAL_BODY_CAPACITY * 3);
+        assert_eq!(
+            read(&wire, usize::MAX).unwrap().len(),
+            INITIAL_BODY_CAPACITY * 3
+        );
     }
 
     #[test]

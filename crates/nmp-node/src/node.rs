@@ -12,7 +12,10 @@ use std::{
 
 use nmp_crypto::{Identity, KemKeyPair, Keyring, envelope::OpenConfig};
 use nmp_net::{Multiaddr, PeerId};
-use tokio::{sync::oneshot, task::JoinHandle};
+use tokio::{
+    sync::{Semaphore, oneshot},
+    task::JoinHandle,
+};
 
 use crate::{
     Service,
@@ -67,6 +70,7 @@ pub struct Node {
     peer_id: PeerId,
     listen_addrs: Vec<Multiaddr>,
     grpc_addr: Option<SocketAddr>,
+    grpc_tls: bool,
     stop_mesh: oneshot::Sender<()>,
     serving: JoinHandle<()>,
     grpc: Option<Grpc>,
@@ -132,6 +136,12 @@ impl Node {
             OpenConfig::default(),
         );
         let keypair = identity.to_libp2p_keypair();
+        let handlers = Arc::new(Semaphore::new(MAX_LOGIC_HANDLERS));
+        let grpc_config = grpc::Config {
+            handlers: Arc::clone(&handlers),
+            tls: file.grpc_tls.then(|| keypair.clone()),
+            ..grpc::Config::from_mesh(&mesh_config)
+        };
         let mut capabilities: Vec<String> = config
             .datasets
             .iter()
@@ -149,7 +159,7 @@ impl Node {
         }
         let listen_addrs = mesh.listen_addrs().await?;
         let grpc = match file.grpc {
-            Some(addr) => Some(grpc::Server::bind(Arc::clone(&service), addr).await?),
+            Some(addr) => Some(grpc::Server::bind(Arc::clone(&service), addr, grpc_config).await?),
             None => None,
         };
         let grpc_addr = grpc.as_ref().map(grpc::Server::local_addr).transpose()?;
@@ -178,9 +188,9 @@ impl Node {
         );
         let (stop_mesh, stopped) = oneshot::channel();
         let serving = tokio::spawn(serve::run(
-            mesh.clone(),
-            inbound,
+            (mesh.clone(), inbound),
             Arc::clone(&service),
+            handlers,
             stopped,
         ));
         Ok(Self {
@@ -188,6 +198,7 @@ impl Node {
             peer_id: mesh.peer_id(),
             listen_addrs,
             grpc_addr,
+            grpc_tls: file.grpc_tls,
             stop_mesh,
             serving,
             grpc,
@@ -210,6 +221,13 @@ impl Node {
     /// The gRPC server's address, if the node serves gRPC.
     pub fn grpc_addr(&self) -> Option<SocketAddr> {
         self.grpc_addr
+    }
+
+    /// The gRPC endpoint to give a client: `https://addr` when the node serves TLS
+    /// (`grpc_tls`), `http://addr` otherwise; `None` without gRPC.
+    pub fn grpc_endpoint(&self) -> Option<String> {
+        let scheme = if self.grpc_tls { "https" } else { "http" };
+        self.grpc_addr.map(|addr| format!("{scheme}://{addr}"))
     }
 
     /// The metrics endpoint's address (ports resolved), if the file names one.
