@@ -126,7 +126,9 @@ async fn connections_past_the_cap_and_silent_ones_are_closed() {
             stream.write_all(PREFACE).await.unwrap();
             held.push(stream);
         }
+        // The third is closed without an answer although it speaks HTTP/2.
         let mut third = TcpStream::connect(serving.addr).await.unwrap();
+        third.write_all(PREFACE).await.unwrap();
         closed_by_server(&mut third).await;
 
         // Freeing a place lets a new connection in; one that then stays silent is closed at
