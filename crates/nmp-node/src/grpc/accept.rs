@@ -57,7 +57,7 @@ pub(super) fn incoming(
                 }
             };
             let Ok(slot) = Arc::clone(&open).try_acquire_owned() else {
-                tracing::info!("gRPC connection refused: too many open");
+                tracing::debug!("gRPC connection refused: too many open");
                 continue;
             };
             let tx = tx.clone();

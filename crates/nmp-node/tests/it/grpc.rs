@@ -54,8 +54,11 @@ impl Serving {
     }
 
     async fn stop(self) {
-        self.stop.send(()).unwrap();
-        self.task.await.unwrap().unwrap();
+        self.stop.send(()).expect("the server is running");
+        self.task
+            .await
+            .expect("the server task ends")
+            .expect("the server stops cleanly");
     }
 }
 

@@ -22,7 +22,7 @@ const REFUSED_STREAM: u32 = 0x7;
 
 /// One frame: 24-bit length, type, flags, stream id, payload.
 fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(payload.len()).unwrap().to_be_bytes();
+    let len = u32::try_from(payload.len()).expect("a small frame").to_be_bytes();
     let mut out = vec![len[1], len[2], len[3], kind, flags];
     out.extend(stream.to_be_bytes());
     out.extend(payload);
@@ -53,7 +53,7 @@ fn execute_headers() -> Vec<u8> {
     for (name, value) in fields {
         block.push(0x00);
         for text in [name, value] {
-            block.push(u8::try_from(text.len()).unwrap());
+            block.push(u8::try_from(text.len()).expect("a short header"));
             block.extend(text.as_bytes());
         }
     }
