@@ -43,6 +43,10 @@ pub enum Error {
     /// The bound socket's address could not be read.
     #[error("cannot read the listening address")]
     LocalAddr(#[source] std::io::Error),
+    /// A bound of [`Config`] is zero (or `max_connections` is above what a semaphore holds):
+    /// the field is named.
+    #[error("invalid gRPC configuration: `{0}`")]
+    InvalidConfig(&'static str),
     /// The node's TLS certificate could not be generated.
     #[error("cannot generate the TLS certificate")]
     Certificate(#[from] libp2p_tls::certificate::GenError),
@@ -103,6 +107,26 @@ impl Config {
             tls: None,
         }
     }
+
+    /// Refuses the bounds that would stop the face from serving at all.
+    fn validate(&self) -> Result<(), Error> {
+        let invalid = [
+            ("request_timeout", self.request_timeout.is_zero()),
+            (
+                "max_streams_per_connection",
+                self.max_streams_per_connection == 0,
+            ),
+            (
+                "max_connections",
+                self.max_connections == 0 || self.max_connections > Semaphore::MAX_PERMITS,
+            ),
+            ("max_message_bytes", self.max_message_bytes == 0),
+        ];
+        match invalid.into_iter().find(|(_, bad)| *bad) {
+            Some((name, _)) => Err(Error::InvalidConfig(name)),
+            None => Ok(()),
+        }
+    }
 }
 
 impl Default for Config {
@@ -123,11 +147,15 @@ pub struct Server {
 impl Server {
     /// Binds `addr` (port 0 picks a free port; see [`Server::local_addr`]) and, with
     /// [`Config::tls`], generates the node's certificate.
+    ///
+    /// Fails with [`Error::InvalidConfig`] when a bound is zero, [`Error::Bind`] when the
+    /// address cannot be bound.
     pub async fn bind(
         service: Arc<Service>,
         addr: SocketAddr,
         config: Config,
     ) -> Result<Self, Error> {
+        config.validate()?;
         let tls = config
             .tls
             .as_ref()
@@ -178,5 +206,31 @@ impl Server {
             .serve_with_incoming_shutdown(incoming, shutdown)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_that_stop_the_face_are_refused() {
+        assert!(Config::default().validate().is_ok());
+        let zero_streams = Config {
+            max_streams_per_connection: 0,
+            ..Config::default()
+        };
+        assert!(matches!(
+            zero_streams.validate(),
+            Err(Error::InvalidConfig("max_streams_per_connection"))
+        ));
+        let too_many = Config {
+            max_connections: usize::MAX,
+            ..Config::default()
+        };
+        assert!(matches!(
+            too_many.validate(),
+            Err(Error::InvalidConfig("max_connections"))
+        ));
     }
 }

@@ -22,7 +22,9 @@ const REFUSED_STREAM: u32 = 0x7;
 
 /// One frame: 24-bit length, type, flags, stream id, payload.
 fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(payload.len()).expect("a small frame").to_be_bytes();
+    let len = u32::try_from(payload.len())
+        .expect("a small frame")
+        .to_be_bytes();
     let mut out = vec![len[1], len[2], len[3], kind, flags];
     out.extend(stream.to_be_bytes());
     out.extend(payload);
