@@ -1,11 +1,11 @@
 //! The gRPC face's bounds on 127.0.0.1: a call that never sends its first message is cut at the
-//! deadline and frees its handler slot, a call past the handler pool is refused at once,
-//! connections past the cap are closed, and a connection that sends nothing is closed at the
-//! deadline.
+//! deadline and frees its handler slot, a call past the handler pool is refused at once (and a
+//! node's pool is the mesh's too), connections past the cap are closed, and a connection that
+//! sends nothing is closed at the deadline.
 
 use std::{sync::Arc, time::Duration};
 
-use nmp_node::grpc;
+use nmp_node::{grpc, node::MAX_LOGIC_HANDLERS};
 use nmp_wire::pb::{self, logic_mesh_client::LogicMeshClient};
 use tokio::{
     io::{AsyncReadExt as _, AsyncWriteExt as _},
@@ -17,7 +17,10 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Code, transport::Channel};
 
 use super::{Serving, now_ms};
-use crate::agent::config;
+use crate::{
+    agent::{Agent, config, error_code},
+    mesh::{collect, mesh_with_node},
+};
 
 /// Deadline of each test, far above what it takes.
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -149,4 +152,49 @@ async fn connections_past_the_cap_and_silent_ones_are_closed() {
     })
     .await
     .expect("every refused connection is closed within the deadline");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_shares_its_handler_pool_between_grpc_and_the_mesh() {
+    let dir = tempfile::tempdir().unwrap();
+    tokio::time::timeout(DEADLINE, async {
+        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |_| {}).await;
+        let endpoint = format!("http://{}", node.grpc_addr().expect("gRPC on"));
+        let connect = || async {
+            Channel::from_shared(endpoint.clone())
+                .unwrap()
+                .connect()
+                .await
+                .unwrap()
+        };
+        // Stalled gRPC calls (8 per connection, the stream limit) fill the whole pool; they
+        // hold it until the node's 10 s deadline, far longer than the rest takes.
+        let per_connection = 8;
+        let mut held = Vec::new();
+        for _ in 0..MAX_LOGIC_HANDLERS / per_connection {
+            let channel = connect().await;
+            for _ in 0..per_connection {
+                held.push(stalled(channel.clone()).0);
+            }
+        }
+        // Probes without a request stream end at once (`InvalidArgument`) while a slot is free.
+        let probe = connect().await;
+        loop {
+            let (open, call) = stalled(probe.clone());
+            drop(open);
+            if call.await.unwrap() == Code::ResourceExhausted {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+
+        // The mesh draws on the same pool: its request is refused as overloaded.
+        let (request, _, _) = Agent::at(21, &signed, now_ms()).seal("c/aggregate.wasm", b"");
+        let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
+        assert_eq!(error_code(&responses), pb::ErrorCode::Overloaded);
+        drop(held);
+        node.shutdown().await;
+    })
+    .await
+    .expect("within the deadline");
 }
