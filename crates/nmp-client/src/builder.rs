@@ -72,15 +72,17 @@ impl Builder {
         self
     }
 
-    /// Deadline of one describe request and of opening a logic stream [default: 10 s].
+    /// Deadline of one describe request and of opening a logic stream; over gRPC, of the
+    /// connection with its TLS handshake, of the capability document and of an execution's
+    /// response headers [default: 10 s].
     #[must_use]
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.net.request_timeout = timeout;
         self
     }
 
-    /// Deadline of one whole execution; past it the stream is dropped, which cancels the job
-    /// [default: [`DEFAULT_EXECUTE_TIMEOUT`]].
+    /// Deadline of one whole execution (mesh or gRPC); past it the stream is dropped, which
+    /// cancels the job [default: [`DEFAULT_EXECUTE_TIMEOUT`]].
     #[must_use]
     pub fn execute_timeout(mut self, timeout: Duration) -> Self {
         self.execute_timeout = timeout;

@@ -88,8 +88,9 @@ pub enum Error {
         /// What it did.
         reason: &'static str,
     },
-    /// The node did not finish within the client's execute timeout; the stream was dropped,
-    /// which cancels the job.
+    /// The node did not finish within the client's execute timeout (or, over gRPC, did not
+    /// send its response headers within the request timeout); the stream was dropped, which
+    /// cancels the job.
     #[error("{peer} did not answer within {after:?}")]
     Timeout {
         /// The node.
@@ -124,9 +125,19 @@ pub enum Error {
         /// The receipt body field.
         field: &'static str,
     },
-    /// The gRPC endpoint could not be reached or its address is malformed.
+    /// The gRPC endpoint could not be reached, its address is malformed, or its TLS
+    /// certificate was refused.
     #[error("cannot connect to gRPC endpoint")]
     Grpc(#[source] BoxError),
+    /// The gRPC endpoint did not connect, finish its TLS handshake or send its capability
+    /// document within the request timeout; nothing was kept.
+    #[error("gRPC endpoint {endpoint} did not answer within {after:?}")]
+    GrpcTimeout {
+        /// The endpoint as given.
+        endpoint: String,
+        /// The timeout.
+        after: Duration,
+    },
 }
 
 impl Error {

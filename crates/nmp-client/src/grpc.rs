@@ -1,17 +1,30 @@
 //! Execution through a node's gRPC endpoint (`LogicMesh`), for agents outside the mesh: the same
-//! envelope, the same answer checks.
+//! envelope, the same answer checks. Every network wait has a deadline.
+
+mod tls;
+
+use std::{future::Future, time::Duration};
 
 use nmp_net::PeerId;
 use nmp_wire::{
     limits::MAX_FRAME_BYTES,
     pb::{self, execute_request::Message, logic_mesh_client::LogicMeshClient},
 };
-use tonic::transport::{Channel, Endpoint};
+use tonic::{
+    codegen::http::Uri,
+    transport::{Channel, Endpoint},
+};
 
 use crate::{Answer, Error, Logic, NmpClient, Provider, client::now_ms, exchange};
 
-/// A Data Node reached through its gRPC endpoint: one HTTP/2 connection and the node's verified
-/// capability document, reused by every call. Cheap to clone.
+/// How often the client pings an open gRPC connection (HTTP/2 PING), idle or not: every 30 s.
+/// A ping not answered within the request timeout closes the connection, which fails the calls
+/// on it.
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+
+/// A Data Node reached through its gRPC endpoint: one HTTP/2 connection (over TLS for
+/// `https://`) and the node's verified capability document, reused by every call. Cheap to
+/// clone.
 #[derive(Debug, Clone)]
 pub struct GrpcNode {
     client: NmpClient,
@@ -20,34 +33,64 @@ pub struct GrpcNode {
 }
 
 impl NmpClient {
-    /// Connects to a node's gRPC endpoint (`http://host:port`), fetches its capability document
-    /// and verifies it.
+    /// Connects to a node's gRPC endpoint, fetches its capability document and verifies it.
     ///
-    /// gRPC does not authenticate the node the way the mesh does: pass the PeerId you expect as
-    /// `expected_node`, or the document is trusted for the node it names (and every answer is
-    /// then checked against that node). Fails with [`Error::Grpc`] when the endpoint is
-    /// malformed or unreachable, and [`Error::Document`] when the document is refused.
+    /// `http://host:port` is plain HTTP/2. `https://host:port` is TLS 1.3 to a node serving
+    /// `grpc_tls`: its certificate must carry the libp2p TLS extension (the certificate key
+    /// signed by the node's identity key), which names the node's PeerId; a certificate
+    /// without it, or naming another PeerId than `expected_node`, is refused in the
+    /// handshake, and every later connection must name the same PeerId. Pass the PeerId you
+    /// expect as `expected_node`; without it, the document is trusted for the node it names
+    /// (over TLS: the node the certificate names), and every answer is then checked against
+    /// that node.
+    ///
+    /// The connection, the TLS handshake and the document each have the client's request
+    /// timeout ([`crate::Builder::request_timeout`]). Fails with [`Error::GrpcTimeout`] past
+    /// it, [`Error::Grpc`] when the endpoint is malformed, unreachable or its certificate is
+    /// refused, and [`Error::Document`] when the document is refused.
     pub async fn connect_grpc(
         &self,
         endpoint: &str,
         expected_node: Option<PeerId>,
     ) -> Result<GrpcNode, Error> {
-        let channel = Endpoint::from_shared(endpoint.to_owned())
-            .map_err(|e| Error::Grpc(e.into()))?
-            .connect_timeout(self.shared().request_timeout)
+        let shared = self.shared();
+        let after = shared.request_timeout;
+        let timed_out = || Error::GrpcTimeout {
+            endpoint: endpoint.to_owned(),
+            after,
+        };
+        let uri: Uri = endpoint.parse().map_err(|e| Error::Grpc(Box::new(e)))?;
+        // No connect timeout of tonic's own: `within` bounds the first connection, and every
+        // call bounds its own wait (a reconnect included).
+        let settings = Endpoint::from(uri.clone())
             .tcp_nodelay(true)
-            .connect()
-            .await
-            .map_err(|e| Error::Grpc(e.into()))?;
+            .http2_keep_alive_interval(KEEPALIVE_INTERVAL)
+            .keep_alive_timeout(after)
+            .keep_alive_while_idle(true);
+        let pin = tls::Pin::new(expected_node);
+        let channel = match uri.scheme_str() {
+            Some("http") => within(after, settings.connect()).await,
+            Some("https") => {
+                let connector = tls::Connector::new(&shared.identity, pin.clone())?;
+                within(after, settings.connect_with_connector(connector)).await
+            }
+            _ => {
+                return Err(Error::Grpc(
+                    "the endpoint must be http:// or https://".into(),
+                ));
+            }
+        }
+        .ok_or_else(timed_out)?
+        .map_err(|e| Error::Grpc(e.into()))?;
         let mut channel = LogicMeshClient::new(channel)
             .max_decoding_message_size(MAX_FRAME_BYTES)
             .max_encoding_message_size(MAX_FRAME_BYTES);
-        let signed = channel
-            .describe(pb::DescribeRequest {})
+        let signed = within(after, channel.describe(pb::DescribeRequest {}))
             .await
+            .ok_or_else(timed_out)?
             .map_err(|status| Error::Grpc(status.into()))?
             .into_inner();
-        let provider = self.verify_document(&signed, expected_node)?;
+        let provider = self.verify_document(&signed, expected_node.or_else(|| pin.node()))?;
         Ok(GrpcNode {
             client: self.clone(),
             channel,
@@ -64,6 +107,10 @@ impl GrpcNode {
 
     /// Runs `logic` on the node, with the same pre-flight, envelope and receipt checks as
     /// [`NmpClient::execute`].
+    ///
+    /// The node's response headers must arrive within the client's request timeout and the
+    /// whole execution within its execute timeout; past either, the call is dropped (which
+    /// cancels the job) and the result is [`Error::Timeout`].
     pub async fn execute(&self, logic: &Logic) -> Result<Answer, Error> {
         self.client.preflight(&logic.wasm)?;
         let shared = self.client.shared();
@@ -71,11 +118,14 @@ impl GrpcNode {
         let start = pb::ExecuteRequest {
             message: Some(Message::Start(sealed.request.clone())),
         };
-        let responses = self
-            .channel
-            .clone()
-            .execute(futures::stream::iter([start]))
+        let mut channel = self.channel.clone();
+        let after = shared.request_timeout;
+        let responses = within(after, channel.execute(futures::stream::iter([start])))
             .await
+            .ok_or(Error::Timeout {
+                peer: self.provider.peer,
+                after,
+            })?
             .map_err(|status| Error::Grpc(status.into()))?
             .into_inner();
         exchange::receive(
@@ -88,4 +138,9 @@ impl GrpcNode {
         )
         .await
     }
+}
+
+/// `wait` within `after`; `None` when the deadline passed first (`wait` is then dropped).
+async fn within<T>(after: Duration, wait: impl Future<Output = T>) -> Option<T> {
+    tokio::time::timeout(after, wait).await.ok()
 }

@@ -1,7 +1,9 @@
 //! Length-delimited protobuf framing shared by every `nmp.v1` libp2p protocol.
 //!
 //! A frame is an unsigned LEB128 varint length followed by that many bytes of one encoded
-//! message. The length is checked against the caller's maximum before any buffer is allocated.
+//! message. The length is checked against the caller's maximum before any buffer is allocated,
+//! and the body buffer then grows as bytes arrive (starting at [`INITIAL_BODY_CAPACITY`]), so a
+//! peer that announces a large frame and sends little costs only what it sent.
 
 use std::io;
 
@@ -10,6 +12,10 @@ use prost::Message;
 
 /// The longest varint this reader accepts: ten bytes carry 64 bits.
 const MAX_VARINT_BYTES: usize = 10;
+
+/// Capacity reserved for a frame body before its bytes arrive: 64 KiB. Larger bodies grow the
+/// buffer as they are read.
+pub const INITIAL_BODY_CAPACITY: usize = 64 * 1024;
 
 /// Why a frame could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -79,8 +85,12 @@ pub async fn read_frame<R: AsyncRead + Unpin>(
     let Some(len) = usize::try_from(len).ok().filter(|len| *len <= max) else {
         return Err(FrameError::TooLarge { len, max });
     };
-    let mut body = vec![0; len];
-    io.read_exact(&mut body).await?;
+    let mut body = Vec::with_capacity(len.min(INITIAL_BODY_CAPACITY));
+    let want = u64::try_from(len).expect("a usize fits in a u64");
+    io.take(want).read_to_end(&mut body).await?;
+    if body.len() < len {
+        return Err(FrameError::Truncated);
+    }
     Ok(body)
 }
 
@@ -213,6 +223,23 @@ mod tests {
             read(&eleventh_bit, 16),
             Err(FrameError::BadLength)
         ));
+    }
+
+    #[test]
+    fn bodies_longer_than_the_initial_capacity_are_read_whole_or_truncated() {
+        // 20 MiB announced, 10 bytes sent: truncated (the buffer only grew to what arrived).
+        let mut wire = encode_len(20 * 1024 * 1024);
+        wire.extend([0u8; 10]);
+        assert!(matches!(
+            read(&wire, 24 * 1024 * 1024),
+            Err(FrameError::Truncated)
+        ));
+        let mut wire = encode_len(INITIAL_BODY_CAPACITY as u64 * 3);
+        wire.extend(vec![7u8; INITIAL_BODY_CAPACITY * 3]);
+        assert_eq!(
+            read(&wire, usize::MAX).unwrap().len(),
+            INITIAL_BODY_CAPACITY * 3
+        );
     }
 
     #[test]

@@ -42,7 +42,9 @@ mod swarm;
 pub use codec::FrameError;
 pub use config::Config;
 pub use error::{BoxError, Error};
-pub use info::{InfoRequest, PROTOCOL as INFO_PROTOCOL};
+pub use info::{
+    InfoRequest, MAX_REQUEST_BYTES as MAX_INFO_REQUEST_BYTES, PROTOCOL as INFO_PROTOCOL,
+};
 pub use libp2p::identity::Keypair;
 pub use libp2p::{Multiaddr, PeerId};
 pub use logic::{

@@ -2,27 +2,30 @@
 //! tools (`grpcurl list`) can discover it.
 //!
 //! Same messages, same pipeline and same envelope as the mesh: the gRPC face only moves
-//! `LogicRequest`s in and `LogicResponse`s out.
+//! `LogicRequest`s in and `LogicResponse`s out. It enforces the mesh's bounds on the same
+//! resources ([`Config`]): a deadline for the request, concurrent streams per connection, a
+//! total connection cap, a message size limit, and one pool of logic handlers shared with the
+//! mesh. With [`Config::tls`] it serves TLS 1.3 with a certificate bound to the node's PeerId.
 
-use std::{future::Future, net::SocketAddr, sync::Arc};
+mod accept;
+mod mesh;
+mod tls;
 
-use nmp_wire::{
-    limits::MAX_FRAME_BYTES,
-    pb::{
-        self,
-        execute_request::Message,
-        logic_mesh_server::{LogicMesh, LogicMeshServer},
-        logic_response::Event,
-    },
-};
-use tokio::{net::TcpListener, sync::mpsc};
-use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream};
-use tonic::{Request, Response, Status, Streaming};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
-use crate::{
-    node::now_ms,
-    service::{RESPONSE_BUFFER, Service},
-};
+use nmp_net::Keypair;
+use nmp_wire::pb::logic_mesh_server::LogicMeshServer;
+use tokio::{net::TcpListener, sync::Semaphore};
+
+use crate::{node::MAX_LOGIC_HANDLERS, service::Service};
+
+/// Largest HTTP/2 header list a client may send on one request: 16 KiB. gRPC headers are a
+/// few hundred bytes; a larger list ends the connection.
+pub const MAX_HEADER_LIST_BYTES: u32 = 16 * 1024;
+
+/// How often the server pings an open connection (HTTP/2 PING): every 30 s. A ping not
+/// answered within [`Config::request_timeout`] closes the connection.
+pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
 
 /// Why the gRPC server could not start or stopped with a failure.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +43,16 @@ pub enum Error {
     /// The bound socket's address could not be read.
     #[error("cannot read the listening address")]
     LocalAddr(#[source] std::io::Error),
+    /// A bound of [`Config`] is zero (or `max_connections` is above what a semaphore holds):
+    /// the field is named.
+    #[error("invalid gRPC configuration: `{0}`")]
+    InvalidConfig(&'static str),
+    /// The node's TLS certificate could not be generated.
+    #[error("cannot generate the TLS certificate")]
+    Certificate(#[from] libp2p_tls::certificate::GenError),
+    /// The TLS configuration was refused (certificate or key unusable).
+    #[error("cannot configure TLS")]
+    Tls(#[from] rustls::Error),
     /// The reflection service could not load the `nmp.v1` descriptors.
     #[error("cannot build the reflection service")]
     Reflection(#[from] tonic_reflection::server::Error),
@@ -48,20 +61,115 @@ pub enum Error {
     Transport(#[from] tonic::transport::Error),
 }
 
+/// The bounds and options of the gRPC face. [`Config::from_mesh`] takes every bound from the
+/// mesh configuration that protects the same resource.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Deadline for a call's first message (an `Execute` stream's `start`, a `Describe`
+    /// request; tonic's server timeout, shortened by a client's `grpc-timeout`) and for a new
+    /// connection's first bytes or TLS handshake. A call past it ends with `CANCELLED`
+    /// ("Timeout expired") and its buffered bytes are freed; a connection past it is closed.
+    /// Defaults to the mesh's `request_timeout` (10 s).
+    pub request_timeout: Duration,
+    /// Concurrent streams per HTTP/2 connection (`SETTINGS_MAX_CONCURRENT_STREAMS`); the
+    /// server refuses streams past it (`REFUSED_STREAM`). Defaults to the mesh's
+    /// `max_logic_streams_per_peer` (8).
+    pub max_streams_per_connection: u32,
+    /// Open gRPC connections (plain or TLS, handshaking included); one more is closed as soon
+    /// as it is accepted. Defaults to the mesh's `max_connections` (256).
+    pub max_connections: usize,
+    /// Largest message decoded or encoded, either way; a larger one ends the call with
+    /// `RESOURCE_EXHAUSTED` (or `OUT_OF_RANGE`). Defaults to the mesh's `max_frame_bytes`
+    /// (24 MiB).
+    pub max_message_bytes: usize,
+    /// Logic handlers running at once, shared with the mesh's serving loop: an `Execute`
+    /// stream takes a slot before its first message is read and holds it until the request
+    /// ends; with none free the call ends with `RESOURCE_EXHAUSTED` at once. Defaults to a
+    /// pool of [`MAX_LOGIC_HANDLERS`] of its own; a [`Node`](crate::Node) passes the mesh's.
+    pub handlers: Arc<Semaphore>,
+    /// Serve TLS 1.3 with a self-signed certificate bound to this key's PeerId (the libp2p TLS
+    /// certificate: an extension carries the certificate key signed by the identity key), so
+    /// a client that knows the node's PeerId can refuse any other. Only `h2` is offered by
+    /// ALPN and no client certificate is asked for. Defaults to `None`: plain HTTP/2.
+    pub tls: Option<Keypair>,
+}
+
+impl Config {
+    /// The bounds of `mesh` applied to gRPC, with a fresh handler pool and no TLS.
+    pub fn from_mesh(mesh: &nmp_net::Config) -> Self {
+        Self {
+            request_timeout: mesh.request_timeout,
+            max_streams_per_connection: u32::try_from(mesh.max_logic_streams_per_peer)
+                .unwrap_or(u32::MAX),
+            max_connections: usize::try_from(mesh.max_connections).unwrap_or(usize::MAX),
+            max_message_bytes: mesh.max_frame_bytes,
+            handlers: Arc::new(Semaphore::new(MAX_LOGIC_HANDLERS)),
+            tls: None,
+        }
+    }
+
+    /// Refuses the bounds that would stop the face from serving at all.
+    fn validate(&self) -> Result<(), Error> {
+        let invalid = [
+            ("request_timeout", self.request_timeout.is_zero()),
+            (
+                "max_streams_per_connection",
+                self.max_streams_per_connection == 0,
+            ),
+            (
+                "max_connections",
+                self.max_connections == 0 || self.max_connections > Semaphore::MAX_PERMITS,
+            ),
+            ("max_message_bytes", self.max_message_bytes == 0),
+        ];
+        match invalid.into_iter().find(|(_, bad)| *bad) {
+            Some((name, _)) => Err(Error::InvalidConfig(name)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::from_mesh(&nmp_net::Config::default())
+    }
+}
+
 /// A bound, not yet serving, gRPC server.
 #[derive(Debug)]
 pub struct Server {
     service: Arc<Service>,
     listener: TcpListener,
+    config: Config,
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Server {
-    /// Binds `addr` (port 0 picks a free port; see [`Server::local_addr`]).
-    pub async fn bind(service: Arc<Service>, addr: SocketAddr) -> Result<Self, Error> {
+    /// Binds `addr` (port 0 picks a free port; see [`Server::local_addr`]) and, with
+    /// [`Config::tls`], generates the node's certificate.
+    ///
+    /// Fails with [`Error::InvalidConfig`] when a bound is zero, [`Error::Bind`] when the
+    /// address cannot be bound.
+    pub async fn bind(
+        service: Arc<Service>,
+        addr: SocketAddr,
+        config: Config,
+    ) -> Result<Self, Error> {
+        config.validate()?;
+        let tls = config
+            .tls
+            .as_ref()
+            .map(|keypair| tls::server_config(keypair).map(Arc::new))
+            .transpose()?;
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| Error::Bind { addr, source })?;
-        Ok(Self { service, listener })
+        Ok(Self {
+            service,
+            listener,
+            config,
+            tls,
+        })
     }
 
     /// The address the server listens on.
@@ -71,8 +179,8 @@ impl Server {
 
     /// Serves `LogicMesh` and reflection (`grpc.reflection.v1`) until `shutdown` completes,
     /// then closes the service ([`Service::close`]: queued jobs end with
-    /// `ERROR_CODE_SHUTTING_DOWN`), stops accepting, and lets open calls finish. Messages
-    /// larger than [`MAX_FRAME_BYTES`] are refused in both directions.
+    /// `ERROR_CODE_SHUTTING_DOWN`), stops accepting, and lets open calls finish. Every bound
+    /// of [`Config`] applies.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), Error> {
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(nmp_wire::FILE_DESCRIPTOR_SET)
@@ -82,111 +190,47 @@ impl Server {
             shutdown.await;
             service.close();
         };
-        let mesh = LogicMeshServer::new(Mesh {
-            service: self.service,
-        })
-        .max_decoding_message_size(MAX_FRAME_BYTES)
-        .max_encoding_message_size(MAX_FRAME_BYTES);
+        let config = self.config;
+        let mesh = LogicMeshServer::new(mesh::Mesh::new(self.service, &config))
+            .max_decoding_message_size(config.max_message_bytes)
+            .max_encoding_message_size(config.max_message_bytes);
+        let incoming = accept::incoming(self.listener, &config, self.tls);
         tonic::transport::Server::builder()
+            .timeout(config.request_timeout)
+            .max_concurrent_streams(config.max_streams_per_connection)
+            .http2_max_header_list_size(MAX_HEADER_LIST_BYTES)
+            .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
+            .http2_keepalive_timeout(Some(config.request_timeout))
             .add_service(mesh)
             .add_service(reflection)
-            .serve_with_incoming_shutdown(incoming(self.listener), shutdown)
+            .serve_with_incoming_shutdown(incoming, shutdown)
             .await?;
         Ok(())
     }
 }
 
-/// The generated service trait over the node's [`Service`].
-#[derive(Debug, Clone)]
-struct Mesh {
-    service: Arc<Service>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[tonic::async_trait]
-impl LogicMesh for Mesh {
-    type ExecuteStream = ReceiverStream<Result<pb::LogicResponse, Status>>;
-
-    /// The first message must be `start`; a later `cancel` ends the request with
-    /// `ERROR_CODE_CANCELLED`, and so does the client cancelling the call. Half-closing the
-    /// request side after `start` is normal and does not cancel.
-    async fn execute(
-        &self,
-        request: Request<Streaming<pb::ExecuteRequest>>,
-    ) -> Result<Response<Self::ExecuteStream>, Status> {
-        let mut inbound = request.into_inner();
-        let first = inbound.message().await?;
-        let Some(pb::ExecuteRequest {
-            message: Some(Message::Start(start)),
-        }) = first
-        else {
-            return Err(Status::invalid_argument(
-                "the first message must be `start`",
-            ));
+    #[test]
+    fn bounds_that_stop_the_face_are_refused() {
+        assert!(Config::default().validate().is_ok());
+        let zero_streams = Config {
+            max_streams_per_connection: 0,
+            ..Config::default()
         };
-        let request_id = start.request_id.clone();
-        let responses = self.service.execute(start, now_ms());
-        let (tx, rx) = mpsc::channel(RESPONSE_BUFFER);
-        tokio::spawn(relay(responses, inbound, tx, request_id));
-        Ok(Response::new(ReceiverStream::new(rx)))
+        assert!(matches!(
+            zero_streams.validate(),
+            Err(Error::InvalidConfig("max_streams_per_connection"))
+        ));
+        let too_many = Config {
+            max_connections: usize::MAX,
+            ..Config::default()
+        };
+        assert!(matches!(
+            too_many.validate(),
+            Err(Error::InvalidConfig("max_connections"))
+        ));
     }
-
-    async fn describe(
-        &self,
-        _request: Request<pb::DescribeRequest>,
-    ) -> Result<Response<pb::SignedCapabilityDocument>, Status> {
-        Ok(Response::new(self.service.describe(now_ms())))
-    }
-}
-
-/// Forwards the service's responses to the client until the request ends, the client cancels
-/// (a `cancel` message or a dropped call), or the client's stream fails. Returning drops
-/// `responses`, which cancels a request still queued.
-async fn relay(
-    mut responses: mpsc::Receiver<pb::LogicResponse>,
-    mut inbound: Streaming<pb::ExecuteRequest>,
-    tx: mpsc::Sender<Result<pb::LogicResponse, Status>>,
-    request_id: Vec<u8>,
-) {
-    let mut inbound_open = true;
-    loop {
-        tokio::select! {
-            response = responses.recv() => {
-                let Some(response) = response else { return };
-                if tx.send(Ok(response)).await.is_err() {
-                    return;
-                }
-            }
-            message = inbound.message(), if inbound_open => match message {
-                Ok(Some(pb::ExecuteRequest { message: Some(Message::Cancel(_)) })) => {
-                    let cancelled = pb::LogicResponse {
-                        request_id,
-                        event: Some(Event::Error(pb::Error {
-                            code: pb::ErrorCode::Cancelled as i32,
-                            message: "cancelled by the agent".to_owned(),
-                        })),
-                    };
-                    // The client may already be gone; either way the request ends here.
-                    let _ = tx.send(Ok(cancelled)).await;
-                    return;
-                }
-                Ok(Some(_)) => {}
-                Ok(None) => inbound_open = false,
-                Err(_) => return,
-            },
-            () = tx.closed() => return,
-        }
-    }
-}
-
-/// Accepted connections with `TCP_NODELAY` set: request/response frames are small, and Nagle's
-/// algorithm against the peer's delayed acknowledgements would add ~40 ms to each exchange.
-fn incoming(
-    listener: tokio::net::TcpListener,
-) -> impl tokio_stream::Stream<Item = std::io::Result<tokio::net::TcpStream>> {
-    use tokio_stream::StreamExt as _;
-    TcpListenerStream::new(listener).map(|accepted| {
-        let stream = accepted?;
-        stream.set_nodelay(true)?;
-        Ok(stream)
-    })
 }

@@ -12,7 +12,10 @@ use std::{
 
 use nmp_crypto::{Identity, KemKeyPair, Keyring, envelope::OpenConfig};
 use nmp_net::{Multiaddr, PeerId};
-use tokio::{sync::oneshot, task::JoinHandle};
+use tokio::{
+    sync::{Semaphore, oneshot},
+    task::JoinHandle,
+};
 
 use crate::{
     Service,
@@ -67,6 +70,7 @@ pub struct Node {
     peer_id: PeerId,
     listen_addrs: Vec<Multiaddr>,
     grpc_addr: Option<SocketAddr>,
+    grpc_tls: bool,
     stop_mesh: oneshot::Sender<()>,
     serving: JoinHandle<()>,
     grpc: Option<Grpc>,
@@ -107,12 +111,13 @@ impl Node {
     /// Builds a keyring with a fresh KEM key pair valid for the document TTL, the service
     /// (one pass over every dataset), binds the mesh on the file's listen addresses and
     /// bootstrap peers, announces every served capability, binds the gRPC server if the file
-    /// names an address (and the metrics endpoint if it names one), and spawns the serving
-    /// loop, the KEM key rotation and the dataset checks (every `dataset_rescan_secs`: a
-    /// dataset whose files changed is re-committed, see [`Service::refresh_datasets`]). When
-    /// the file has bootstrap peers, a
-    /// capability no peer accepted fails the start with [`Error::Mesh`]; without any, the
-    /// records stay local. Must be called inside a Tokio runtime.
+    /// names an address (with the mesh's bounds, its pool of [`MAX_LOGIC_HANDLERS`] logic
+    /// handlers and, with `grpc_tls`, TLS; see [`grpc::Config`]) and the metrics endpoint if
+    /// it names one, and spawns the serving loop, the KEM key rotation and the dataset checks
+    /// (every `dataset_rescan_secs`: a dataset whose files changed is re-committed, see
+    /// [`Service::refresh_datasets`]). When the file has bootstrap peers, a capability no peer
+    /// accepted fails the start with [`Error::Mesh`]; without any, the records stay local.
+    /// Must be called inside a Tokio runtime.
     pub async fn start(identity: Identity, file: &File, base_dir: &Path) -> Result<Self, Error> {
         let config = file.service_config(base_dir)?;
         let rescan = file.dataset_rescan()?;
@@ -132,6 +137,12 @@ impl Node {
             OpenConfig::default(),
         );
         let keypair = identity.to_libp2p_keypair();
+        let handlers = Arc::new(Semaphore::new(MAX_LOGIC_HANDLERS));
+        let grpc_config = grpc::Config {
+            handlers: Arc::clone(&handlers),
+            tls: file.grpc_tls.then(|| keypair.clone()),
+            ..grpc::Config::from_mesh(&mesh_config)
+        };
         let mut capabilities: Vec<String> = config
             .datasets
             .iter()
@@ -149,7 +160,7 @@ impl Node {
         }
         let listen_addrs = mesh.listen_addrs().await?;
         let grpc = match file.grpc {
-            Some(addr) => Some(grpc::Server::bind(Arc::clone(&service), addr).await?),
+            Some(addr) => Some(grpc::Server::bind(Arc::clone(&service), addr, grpc_config).await?),
             None => None,
         };
         let grpc_addr = grpc.as_ref().map(grpc::Server::local_addr).transpose()?;
@@ -178,9 +189,9 @@ impl Node {
         );
         let (stop_mesh, stopped) = oneshot::channel();
         let serving = tokio::spawn(serve::run(
-            mesh.clone(),
-            inbound,
+            (mesh.clone(), inbound),
             Arc::clone(&service),
+            handlers,
             stopped,
         ));
         Ok(Self {
@@ -188,6 +199,7 @@ impl Node {
             peer_id: mesh.peer_id(),
             listen_addrs,
             grpc_addr,
+            grpc_tls: file.grpc_tls,
             stop_mesh,
             serving,
             grpc,
@@ -210,6 +222,13 @@ impl Node {
     /// The gRPC server's address, if the node serves gRPC.
     pub fn grpc_addr(&self) -> Option<SocketAddr> {
         self.grpc_addr
+    }
+
+    /// The gRPC endpoint to give a client: `https://addr` when the node serves TLS
+    /// (`grpc_tls`), `http://addr` otherwise; `None` without gRPC.
+    pub fn grpc_endpoint(&self) -> Option<String> {
+        let scheme = if self.grpc_tls { "https" } else { "http" };
+        self.grpc_addr.map(|addr| format!("{scheme}://{addr}"))
     }
 
     /// The metrics endpoint's address (ports resolved), if the file names one.

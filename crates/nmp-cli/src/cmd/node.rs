@@ -54,8 +54,8 @@ async fn serve(identity: Identity, file: &File, base: &Path) -> anyhow::Result<S
     for addr in node.listen_addrs() {
         eprintln!("listening on {addr}/p2p/{peer}");
     }
-    if let Some(addr) = node.grpc_addr() {
-        eprintln!("gRPC on {addr}");
+    if let Some(endpoint) = node.grpc_endpoint() {
+        eprintln!("gRPC on {endpoint}");
     }
     if let Some(addr) = node.metrics_addr() {
         eprintln!("metrics on http://{addr}/metrics");

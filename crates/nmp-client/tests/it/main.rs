@@ -7,6 +7,7 @@
 )]
 
 mod forged;
+mod grpc;
 mod mesh;
 
 use std::{

@@ -149,3 +149,28 @@ async fn a_flood_of_streams_from_one_peer_is_bounded() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn an_info_request_over_its_own_limit_is_refused_from_its_prefix() {
+    tokio::time::timeout(DEADLINE, async {
+        let (node, agent) = pair(Config::loopback()).await;
+        // One byte over the info limit, far under the 24 MiB frame limit: the stream is reset
+        // although a well-formed body follows (an empty request with one unknown bytes field,
+        // which a node without the per-protocol limit would answer), and nothing is answered.
+        let len = crate::MAX_INFO_REQUEST_BYTES + 1;
+        let mut frame = Vec::new();
+        prost::encoding::encode_varint(len as u64, &mut frame);
+        frame.push(0x7a);
+        prost::encoding::encode_varint(len as u64 - 3, &mut frame);
+        frame.resize(frame.len() + len - 3, 0);
+        let mut stream = raw(&agent, &node, INFO_PROTOCOL).await;
+        // The node may reset the stream before the whole body is written.
+        let _ = stream.write_all(&frame).await;
+        let _ = stream.close().await;
+        let answer = codec::read_frame(&mut stream, 1024).await;
+        assert!(answer.is_err(), "answered an oversized info request");
+        still_serves(&agent, &node).await;
+    })
+    .await
+    .unwrap();
+}

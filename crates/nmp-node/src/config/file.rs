@@ -44,9 +44,15 @@ pub struct File {
     /// Multiaddrs (with `/p2p/<PeerId>`) of the peers dialled first. Defaults to none.
     #[serde(default)]
     pub bootstrap: Vec<String>,
-    /// Address of the gRPC server; absent means no gRPC face.
+    /// Address of the gRPC server; absent means no gRPC face. The mesh's limits (request
+    /// timeout, streams per peer, connections, frame size) and its pool of logic handlers
+    /// apply to it too (see `nmp_node::grpc::Config`).
     #[serde(default)]
     pub grpc: Option<SocketAddr>,
+    /// Serve gRPC over TLS 1.3 with a certificate bound to the node's PeerId (clients connect
+    /// with `https://` and check the PeerId); `false` serves plain HTTP/2. Defaults to `false`.
+    #[serde(default)]
+    pub grpc_tls: bool,
     /// Address of the Prometheus metrics endpoint (`GET /metrics`, plain HTTP); absent means
     /// no endpoint. Bind it to a loopback or private address: it needs no credentials.
     #[serde(default)]

@@ -13,9 +13,9 @@ use tokio::{
 use super::{SHUTDOWN_GRACE, now_ms};
 use crate::Service;
 
-/// Logic streams handled at once (admitted, queued or running): 256. One more is answered at
-/// once with `ERROR_CODE_OVERLOADED` and closed. The service's own run slots and job queue
-/// bound the work underneath.
+/// Logic streams handled at once (admitted, queued or running), from the mesh and gRPC
+/// together: 256. One more is answered at once with `ERROR_CODE_OVERLOADED` and closed (gRPC:
+/// `RESOURCE_EXHAUSTED`). The service's own run slots and job queue bound the work underneath.
 pub const MAX_LOGIC_HANDLERS: usize = 256;
 
 /// How long the loop waits to write an `OVERLOADED` refusal to a peer before dropping the
@@ -23,15 +23,14 @@ pub const MAX_LOGIC_HANDLERS: usize = 256;
 const REFUSAL_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Serves `inbound` until `stop` fires (or its sender is dropped) or the mesh shuts down, then
-/// waits up to [`SHUTDOWN_GRACE`] for running handlers. `mesh` is held so the swarm outlives the
-/// loop.
+/// waits up to [`SHUTDOWN_GRACE`] for running handlers. Each logic stream takes one of `slots`
+/// (shared with the gRPC face). `mesh` is held so the swarm outlives the loop.
 pub(super) async fn run(
-    mesh: Mesh,
-    mut inbound: Inbound,
+    (mesh, mut inbound): (Mesh, Inbound),
     service: Arc<Service>,
+    slots: Arc<Semaphore>,
     mut stop: oneshot::Receiver<()>,
 ) {
-    let slots = Arc::new(Semaphore::new(MAX_LOGIC_HANDLERS));
     let mut handlers = JoinSet::new();
     loop {
         tokio::select! {

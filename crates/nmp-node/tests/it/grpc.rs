@@ -1,8 +1,12 @@
-//! The gRPC face through a real tonic client on 127.0.0.1: Describe, Execute and reflection.
+//! The gRPC face through a real tonic client on 127.0.0.1: Describe, Execute and reflection;
+//! its bounds ([`bounds`]) and raw HTTP/2 against its stream limit ([`h2`]).
+
+mod bounds;
+mod h2;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use nmp_node::grpc::Server;
+use nmp_node::grpc::{self, Server};
 use nmp_wire::pb::{self, execute_request::Message, logic_mesh_client::LogicMeshClient};
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
@@ -20,31 +24,57 @@ fn now_ms() -> u64 {
     u64::try_from(since.as_millis()).expect("milliseconds fit")
 }
 
-/// A node serving gRPC on an ephemeral loopback port: a connected channel, the stop switch
-/// and the server task.
+/// A gRPC server running on an ephemeral loopback port.
+struct Serving {
+    addr: std::net::SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), grpc::Error>>,
+}
+
+impl Serving {
+    async fn start(config: nmp_node::service::Config, now_ms: u64, grpc: grpc::Config) -> Self {
+        let node = service_at(config, now_ms);
+        let server = Server::bind(node, "127.0.0.1:0".parse().expect("address"), grpc)
+            .await
+            .expect("binds loopback");
+        let addr = server.local_addr().expect("bound");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server.serve(async {
+            let _ = stopped.await;
+        }));
+        Self { addr, stop, task }
+    }
+
+    async fn channel(&self) -> tonic::transport::Channel {
+        tonic::transport::Channel::from_shared(format!("http://{}", self.addr))
+            .expect("valid url")
+            .connect()
+            .await
+            .expect("connects")
+    }
+
+    async fn stop(self) {
+        self.stop.send(()).expect("the server is running");
+        self.task
+            .await
+            .expect("the server task ends")
+            .expect("the server stops cleanly");
+    }
+}
+
+/// A node serving gRPC with the default bounds: a connected channel, the stop switch and the
+/// server task.
 async fn serve(
     config: nmp_node::service::Config,
     now_ms: u64,
 ) -> (
     tonic::transport::Channel,
     oneshot::Sender<()>,
-    tokio::task::JoinHandle<Result<(), nmp_node::grpc::Error>>,
+    tokio::task::JoinHandle<Result<(), grpc::Error>>,
 ) {
-    let node = service_at(config, now_ms);
-    let server = Server::bind(node, "127.0.0.1:0".parse().expect("address"))
-        .await
-        .expect("binds loopback");
-    let url = format!("http://{}", server.local_addr().expect("bound"));
-    let (stop, stopped) = oneshot::channel::<()>();
-    let serving = tokio::spawn(server.serve(async {
-        let _ = stopped.await;
-    }));
-    let channel = tonic::transport::Channel::from_shared(url)
-        .expect("valid url")
-        .connect()
-        .await
-        .expect("connects");
-    (channel, stop, serving)
+    let serving = Serving::start(config, now_ms, grpc::Config::default()).await;
+    let channel = serving.channel().await;
+    (channel, serving.stop, serving.task)
 }
 
 #[tokio::test]
