@@ -19,6 +19,8 @@ use check::Validator;
 pub(crate) use field::KeyClass;
 use field::{FieldRule, classify, evaluate};
 pub(crate) use field::{Source, Value, is_placeholder};
+use field::{identifier_shaped, is_mask};
+use keys::Qualifier;
 pub(crate) use keys::words;
 pub(crate) use pairs::Pair;
 
@@ -271,7 +273,10 @@ impl Detector {
     pub(crate) fn classify(&self, key: &str) -> KeyClass {
         let key_words = words(key);
         match self.keys.lookup(&key_words) {
-            Some(rule) => KeyClass::Restricted(rule),
+            Some((rule, q)) => KeyClass::Restricted {
+                rule,
+                statistic: q == Qualifier::Statistic,
+            },
             None => classify(&key_words),
         }
     }
@@ -284,12 +289,14 @@ impl Detector {
             Value::Other => None,
         };
         if class == KeyClass::Plain
-            || text.is_some_and(|t| is_placeholder(t.trim()) || self.allowed(t.as_bytes()))
+            || text.is_some_and(|t| is_mask(t) || self.allowed(t.as_bytes()))
         {
             return None;
         }
-        if let KeyClass::Restricted(rule) = class {
-            return Some(rule);
+        if let KeyClass::Restricted { rule, statistic } = class {
+            // A statistic about the column is not the column, unless its value is an identifier.
+            let column = !statistic || matches!(value, Value::Str(s) if identifier_shaped(s));
+            return column.then_some(rule);
         }
         let [dob, address, name, aws, credential] = self.field_rules;
         match evaluate(class, value, source)? {
@@ -301,9 +308,11 @@ impl Detector {
         }
     }
 
-    /// The restricted-key rule a bare key (a CSV header cell) triggers, if any.
+    /// The restricted-key rule a bare key (a CSV header cell) names as a column, if any.
     pub(crate) fn restricted(&self, key: &str) -> Option<usize> {
-        self.keys.lookup(&words(key))
+        self.keys
+            .lookup(&words(key))
+            .and_then(|(rule, q)| (q == Qualifier::Column).then_some(rule))
     }
 
     /// Key/value assignments in free text (`password=...`, `"patientId": 7`); the caller

@@ -14,6 +14,9 @@ use crate::detect::{Detector, Hit, KeyClass, MAX_TEXT_KEY, Source, Value};
 use crate::json::{self, ParseError, Text};
 use crate::report::Decoding;
 
+/// Longest CSV header cell (in bytes) read as a column name.
+const MAX_HEADER_CELL: usize = 64;
+
 /// Where a piece of text sits in the input, so a match can be mapped back to input bytes.
 #[derive(Debug, Clone)]
 pub(crate) enum Origin<'t> {
@@ -100,6 +103,9 @@ pub(crate) struct Engine<'d> {
     seen: HashSet<(usize, usize, usize)>,
     limit_hit: HashSet<usize>,
     key_classes: HashMap<Box<str>, KeyClass>,
+    /// The key of the member whose object or array is being walked (plural `s` dropped), so a
+    /// nested path can name a restricted key.
+    parent_key: Option<String>,
 }
 
 impl<'d> Engine<'d> {
@@ -125,6 +131,7 @@ impl<'d> Engine<'d> {
             seen: HashSet::new(),
             limit_hit: HashSet::new(),
             key_classes: HashMap::new(),
+            parent_key: None,
         }
     }
 
@@ -223,6 +230,15 @@ impl<'d> Engine<'d> {
         let Some(&sep) = [b',', b'\t', b';', b'|'].iter().find(|s| line.contains(s)) else {
             return;
         };
+        // A header names columns: short cells of at most four words. A sentence with a comma
+        // (`Date of birth was converted to age bands (0-17, 18-44)`) is prose, not a header.
+        let header = line.split(|&b| b == sep).all(|cell| {
+            let cell = cell.trim_ascii();
+            cell.len() <= MAX_HEADER_CELL && cell.iter().filter(|&&b| b == b' ').count() < 4
+        });
+        if !header {
+            return;
+        }
         let mut start = 0;
         for cell in line.split(|&b| b == sep) {
             let range = start..start + cell.len();

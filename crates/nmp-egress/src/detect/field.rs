@@ -105,13 +105,53 @@ pub(crate) fn is_placeholder(s: &str) -> bool {
         })
 }
 
+/// `true` for a value that stands in for data rather than being it: the empty string, a mask
+/// (`********`, `XXX-XX-XXXX`), a redaction marker (`[REDACTED]`, `<redacted>`), an angle-bracket
+/// or template placeholder (`<your-api-key>`, `{{PATIENT_EMAIL}}`, `${DB_PASSWORD}`,
+/// `%(password)s`, `$(cat /run/secrets/db)`), a secret-store reference (`vault://...`,
+/// `arn:aws:secretsmanager:...`) or a "none" word.
+pub(crate) fn is_mask(s: &str) -> bool {
+    let s = s.trim();
+    let folded: String = s
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let wrapped = |open: &str, close: &str| {
+        s.len() > open.len() + close.len() && s.starts_with(open) && s.ends_with(close)
+    };
+    let no_digits = !s.bytes().any(|b| b.is_ascii_digit());
+    s.is_empty()
+        || is_placeholder(s)
+        || s.chars()
+            .all(|c| matches!(c, '*' | '•' | '#' | 'x' | 'X' | '-' | '.' | '/' | ' ' | '_'))
+        || (wrapped("[", "]") || wrapped("<", ">")) && no_digits
+        || wrapped("{{", "}}")
+        || wrapped("${", "}")
+        || wrapped("$(", ")")
+        || wrapped("%(", ")s")
+        || wrapped("%", "%") && no_digits
+        || ["vault:", "arn:aws:secretsmanager:", "secretsmanager:", "ssm:", "keyvault:"]
+            .iter()
+            .any(|p| s.starts_with(p))
+        || NON_VALUES.contains(&folded.as_str())
+}
+
+/// A value shaped like a row's identifier rather than a statistic: at least three digits and not
+/// a plain number (`0.98`, `12%`, `3400`), e.g. `M00412`, `123-45-6789`, `1984-02-29`.
+pub(crate) fn identifier_shaped(s: &str) -> bool {
+    let t = s.trim().trim_end_matches('%');
+    s.bytes().filter(u8::is_ascii_digit).count() >= 3 && t.parse::<f64>().is_err()
+}
+
 /// What a key says about its value; computed once per distinct key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum KeyClass {
     /// No field rule looks at this key.
     Plain,
-    /// A restricted key: the rule index.
-    Restricted(usize),
+    /// A restricted key: the rule index, and whether the key describes the column (a statistic
+    /// or schema word qualifies it) rather than being it.
+    Restricted { rule: usize, statistic: bool },
     Dob,
     Address,
     /// A key that always holds a person's name (`lastName`).
@@ -172,7 +212,7 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     };
     let has_letter = || text.chars().any(char::is_alphabetic);
     match class {
-        KeyClass::Plain | KeyClass::Restricted(_) | KeyClass::Dob => None,
+        KeyClass::Plain | KeyClass::Restricted { .. } | KeyClass::Dob => None,
         // In free text `address = /ip4/...` is code or config; a postal address has words.
         KeyClass::Address => (has_letter() && (source == Source::Json || text.contains(' ')))
             .then_some(FieldRule::Address),

@@ -134,12 +134,30 @@ impl Engine<'_> {
             Kind::Null => Value::Null,
             Kind::Bool | Kind::Array(_) | Kind::Object(_) => Value::Other,
         };
-        let class = self.key_class(&key.value);
-        if let Some(rule) = self.det.judge(class, field_value, Source::Json) {
+        let mut class = self.key_class(&key.value);
+        if class == KeyClass::Plain
+            && let Some(parent) = &self.parent_key
+        {
+            // `{"patient": {"id": 7}}` is the restricted key `patient_id` as a nested path.
+            class = self.key_class(&format!("{parent}.{}", key.value));
+        }
+        let object = matches!(node.kind, Kind::Object(_));
+        // An object under a restricted key is walked with the key as its members' prefix, so
+        // `{"ssn": {"null_fraction": 0.1}}` is a statistic and `{"ssn": {"value": ..}}` is not.
+        let walked_later = object && matches!(class, KeyClass::Restricted { .. });
+        if !walked_later && let Some(rule) = self.det.judge(class, field_value, Source::Json) {
             let edits = self.value_edits(node, layer, rule);
             self.record(rule, edits, true);
         }
+        let container = matches!(node.kind, Kind::Object(_) | Kind::Array(_));
+        let saved = container.then(|| {
+            let own = key.value.strip_suffix('s').filter(|k| k.len() >= 3 && !k.ends_with('s'));
+            std::mem::replace(&mut self.parent_key, Some(own.unwrap_or(&key.value).into()))
+        });
         self.node(doc, value, layer);
+        if let Some(saved) = saved {
+            self.parent_key = saved;
+        }
         self.path.pop();
     }
 
