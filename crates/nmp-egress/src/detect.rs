@@ -4,6 +4,7 @@
 mod check;
 mod field;
 mod keys;
+mod names;
 mod pairs;
 mod pii;
 mod secret;
@@ -205,6 +206,9 @@ impl Detector {
             field(&mut rules, "secret.aws_secret_key", "aws_secret_key"),
             field(&mut rules, "secret.credential", "credential"),
         ];
+        if field_rules[2].is_some() {
+            names::load();
+        }
         let mut keys = keys::KeyMatcher::new();
         if let Some(builtin) = field(&mut rules, "key.builtin", "restricted_key") {
             for key in BUILTIN_KEYS {
@@ -248,6 +252,16 @@ impl Detector {
 
     /// Appends every validated regex hit in `text`.
     pub(crate) fn matches(&self, text: &[u8], out: &mut Vec<Hit>) {
+        if let Some(rule) = self.field_rules[2] {
+            let mut found = Vec::new();
+            names::find(text, &mut found);
+            out.extend(
+                found
+                    .into_iter()
+                    .filter(|r| !self.allowed(&text[r.clone()]))
+                    .map(|range| Hit { rule, range }),
+            );
+        }
         if !self.set.is_match(text) {
             return;
         }

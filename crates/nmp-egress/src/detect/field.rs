@@ -131,9 +131,15 @@ pub(crate) fn is_mask(s: &str) -> bool {
         || wrapped("$(", ")")
         || wrapped("%(", ")s")
         || wrapped("%", "%") && no_digits
-        || ["vault:", "arn:aws:secretsmanager:", "secretsmanager:", "ssm:", "keyvault:"]
-            .iter()
-            .any(|p| s.starts_with(p))
+        || [
+            "vault:",
+            "arn:aws:secretsmanager:",
+            "secretsmanager:",
+            "ssm:",
+            "keyvault:",
+        ]
+        .iter()
+        .any(|p| s.starts_with(p))
         || NON_VALUES.contains(&folded.as_str())
 }
 
@@ -151,7 +157,10 @@ pub(crate) enum KeyClass {
     Plain,
     /// A restricted key: the rule index, and whether the key describes the column (a statistic
     /// or schema word qualifies it) rather than being it.
-    Restricted { rule: usize, statistic: bool },
+    Restricted {
+        rule: usize,
+        statistic: bool,
+    },
     Dob,
     Address,
     /// A key that always holds a person's name (`lastName`).

@@ -151,7 +151,10 @@ impl Engine<'_> {
         }
         let container = matches!(node.kind, Kind::Object(_) | Kind::Array(_));
         let saved = container.then(|| {
-            let own = key.value.strip_suffix('s').filter(|k| k.len() >= 3 && !k.ends_with('s'));
+            let own = key
+                .value
+                .strip_suffix('s')
+                .filter(|k| k.len() >= 3 && !k.ends_with('s'));
             std::mem::replace(&mut self.parent_key, Some(own.unwrap_or(&key.value).into()))
         });
         self.node(doc, value, layer);
