@@ -22,7 +22,7 @@ use field::{FieldRule, classify, evaluate};
 pub(crate) use field::{Source, Value, is_placeholder};
 use field::{identifier_shaped, is_mask};
 use keys::Qualifier;
-pub(crate) use keys::words;
+pub(crate) use keys::{fold_confusable, invisible, words};
 pub(crate) use pairs::Pair;
 
 /// A built-in regex rule.

@@ -258,7 +258,8 @@ impl<'d> Engine<'d> {
     /// Runs every rule over `text`, then follows what it may hide. A text that is itself JSON is
     /// walked as a document instead of being matched as flat text.
     fn text(&mut self, text: &[u8], origin: &Origin<'_>) {
-        let candidates = self.decoder.candidates(text);
+        let reverse = !self.via.contains(&Decoding::Reversed);
+        let candidates = self.decoder.candidates(text, reverse);
         let json = candidates.iter().find(|c| c.via == Decoding::Json);
         let walked = json.is_some_and(|c| {
             !self.may_enter(c, origin, text.len()) || self.json_candidate(c, origin)

@@ -123,6 +123,15 @@ pub enum Decoding {
     Escape,
     /// Adjacent array elements or object values joined together.
     Joined,
+    /// Unicode folded to ASCII: full-width and compatibility forms, digits of other scripts,
+    /// Cyrillic and Greek look-alikes, Unicode dashes; zero-width characters dropped.
+    Unicode,
+    /// A short value read backwards.
+    Reversed,
+    /// RFC 4648 base32.
+    Base32,
+    /// zlib-compressed data inside base64.
+    Zlib,
 }
 
 impl Category {

@@ -115,7 +115,7 @@ fn qualifier(rest: &[String]) -> Qualifier {
 const MAX_KEY_CHARS: usize = 256;
 
 /// Maps a Cyrillic or Greek look-alike to the Latin letter it imitates.
-fn fold_confusable(c: char) -> char {
+pub(crate) fn fold_confusable(c: char) -> char {
     match c {
         'а' | 'α' => 'a',
         'А' | 'Α' => 'A',
@@ -154,7 +154,7 @@ fn fold_confusable(c: char) -> char {
 }
 
 /// Zero-width and other invisible format characters that are dropped.
-fn invisible(c: char) -> bool {
+pub(crate) fn invisible(c: char) -> bool {
     matches!(c, '\u{AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
         | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }

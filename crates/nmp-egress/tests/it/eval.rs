@@ -107,6 +107,12 @@ fn eval_corpus_recall_and_false_positive_rate() {
         fpr * 100.0,
         neg.total
     );
-    assert!(recall >= RECALL_FLOOR, "recall {recall} below {RECALL_FLOOR}");
-    assert!(fpr <= FPR_CEILING, "false positives {fpr} above {FPR_CEILING}");
+    assert!(
+        recall >= RECALL_FLOOR,
+        "recall {recall} below {RECALL_FLOOR}"
+    );
+    assert!(
+        fpr <= FPR_CEILING,
+        "false positives {fpr} above {FPR_CEILING}"
+    );
 }
