@@ -4,6 +4,7 @@
 //! Decoders never expand: every output is at most as long as its source, so the expansion
 //! budget (enforced by the engine) bounds the total work of a scan.
 
+mod embedded;
 mod fold;
 
 use std::ops::Range;
@@ -54,8 +55,10 @@ impl Decoder {
     /// inside content that was itself reversed).
     pub(crate) fn candidates(&self, text: &[u8], reverse: bool) -> Vec<Candidate> {
         let mut out = Vec::new();
-        if let Some(c) = json_text(text) {
-            out.push(c);
+        match json_text(text) {
+            Some(c) => out.push(c),
+            None if text.contains(&b'{') => out.extend(embedded::json(text)),
+            None => {}
         }
         let escapes = text.iter().any(|b| matches!(b, b'%' | b'\\' | b'&'));
         for range in words(text).filter(|_| escapes) {

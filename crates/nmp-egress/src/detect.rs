@@ -322,6 +322,17 @@ impl Detector {
         }
     }
 
+    /// The identity rule (date of birth, address, name) whose column a CSV header cell names.
+    pub(crate) fn identity_column(&self, key: &str) -> Option<usize> {
+        let [dob, address, name, _, _] = self.field_rules;
+        match classify(&words(key)) {
+            KeyClass::Dob => dob,
+            KeyClass::Address => address,
+            KeyClass::Name => name,
+            _ => None,
+        }
+    }
+
     /// The restricted-key rule a bare key (a CSV header cell) names as a column, if any.
     pub(crate) fn restricted(&self, key: &str) -> Option<usize> {
         self.keys

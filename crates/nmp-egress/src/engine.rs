@@ -218,8 +218,8 @@ impl<'d> Engine<'d> {
         self.text(input, &Origin::Input);
     }
 
-    /// A first line that looks like a CSV header: restricted column names block (the column's
-    /// values cannot be redacted cell by cell).
+    /// A first line that looks like a CSV header: restricted columns and identity columns (date
+    /// of birth, address, name) block (the column's values cannot be redacted cell by cell).
     fn csv_header(&mut self, input: &[u8]) {
         let line_end = input
             .iter()
@@ -244,7 +244,12 @@ impl<'d> Engine<'d> {
             let range = start..start + cell.len();
             start += cell.len() + 1;
             let name = String::from_utf8_lossy(cell);
-            if let Some(rule) = self.det.restricted(name.trim().trim_matches(['"', '\''])) {
+            let name = name.trim().trim_matches(['"', '\'']);
+            if let Some(rule) = self
+                .det
+                .restricted(name)
+                .or_else(|| self.det.identity_column(name))
+            {
                 let edits = vec![Edit {
                     range,
                     rule,

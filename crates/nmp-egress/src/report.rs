@@ -126,6 +126,8 @@ pub enum Decoding {
     /// Unicode folded to ASCII: full-width and compatibility forms, digits of other scripts,
     /// Cyrillic and Greek look-alikes, Unicode dashes; zero-width characters dropped.
     Unicode,
+    /// A JSON object or escaped JSON string literal embedded in a longer text (a log line).
+    Embedded,
     /// A short value read backwards.
     Reversed,
     /// RFC 4648 base32.

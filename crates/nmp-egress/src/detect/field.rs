@@ -4,7 +4,15 @@
 use super::check::entropy;
 
 /// Keys whose value is a date of birth.
-const DOB_KEYS: &[&str] = &["dob", "dateofbirth", "birthdate", "birthday", "birthdt"];
+const DOB_KEYS: &[&str] = &[
+    "dob",
+    "dateofbirth",
+    "birthdate",
+    "birthday",
+    "birthdt",
+    "born",
+    "bornon",
+];
 /// Keys whose value is a postal address.
 const ADDRESS_KEYS: &[&str] = &[
     "address",
@@ -50,6 +58,45 @@ const CREDENTIAL_SUFFIXES: &[&str] = &[
     "authorization",
     "signingkey",
     "encryptionkey",
+];
+/// Key words that make a credential-word key name something *about* a credential (a pagination
+/// or cursor token, a key's id, name, type, fingerprint algorithm or rotation period), not hold it.
+const NOT_CREDENTIAL: &[&str] = &[
+    "page",
+    "next",
+    "prev",
+    "previous",
+    "cursor",
+    "continuation",
+    "pagination",
+    "resume",
+    "sync",
+    "count",
+    "type",
+    "ttl",
+    "expiry",
+    "expires",
+    "length",
+    "len",
+    "rotation",
+    "period",
+    "algorithm",
+    "algo",
+    "fingerprint",
+    "name",
+    "kind",
+    "format",
+    "policy",
+    "url",
+    "uri",
+    "endpoint",
+    "path",
+    "file",
+    "id",
+    "ids",
+    "version",
+    "hint",
+    "strength",
 ];
 /// Values that stand for "no credential here".
 const NON_VALUES: &[&str] = &[
@@ -193,7 +240,10 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     }
     let aws = key.contains("secret")
         && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"));
-    let suffix = CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s));
+    let described = key_words
+        .iter()
+        .any(|w| NOT_CREDENTIAL.contains(&w.as_str()));
+    let suffix = !described && CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s));
     if aws || suffix {
         KeyClass::Secret { aws, suffix }
     } else {
@@ -351,6 +401,15 @@ mod tests {
         assert_eq!(eval("password", "[REDACTED:credential]"), None);
         assert_eq!(eval("tokenCount", "Tr0ub4dor&3x"), None);
         assert_eq!(eval("password_policy", "min 12 chars, 1 digit"), None);
+        assert_eq!(
+            eval(
+                "next_page_token",
+                "CiAKGjBpNDd2Nmp2Zml2cXRlYmVkMnMxcWwzMWQxMhAB"
+            ),
+            None
+        );
+        assert_eq!(eval("cursorToken", "c_8f3Kq92LmZx"), None);
+        assert_eq!(eval("secret_name", "prod/db-password-v2"), None);
         assert_eq!(
             eval(
                 "aws_secret_access_key",

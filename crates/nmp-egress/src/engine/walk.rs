@@ -21,6 +21,13 @@ const MAX_RUN: usize = 4;
 /// Longest string that takes part in a joined run; longer strings are scanned alone.
 const MAX_PIECE: usize = 64;
 
+/// Longest string (in bytes) that counts as one character of a value spelled out one character
+/// per element (`["1","2","3",...]`, `{"c0": "4", "c1": "1", ...}`); a one-digit number counts too.
+const MAX_TINY: usize = 4;
+
+/// Fewest adjacent tiny elements joined; most joined in one run.
+const TINY_RUN: std::ops::RangeInclusive<usize> = 5..=64;
+
 fn shown_key(key: &str) -> Option<String> {
     let ok = !key.is_empty()
         && key.len() <= MAX_SHOWN_KEY
@@ -105,6 +112,7 @@ impl Engine<'_> {
                     self.path.pop();
                 }
                 self.joined(doc, items.iter().copied(), layer);
+                self.tiny_runs(doc, items, layer);
                 self.json_depth -= 1;
             }
             Kind::Object(members) => {
@@ -113,6 +121,8 @@ impl Engine<'_> {
                     self.member(doc, key, *value, layer);
                 }
                 self.joined(doc, members.iter().map(|m| m.1), layer);
+                let values: Vec<usize> = members.iter().map(|m| m.1).collect();
+                self.tiny_runs(doc, &values, layer);
                 self.json_depth -= 1;
             }
         }
@@ -239,6 +249,53 @@ impl Engine<'_> {
             self.hit(h.rule, &origin, 0..0, false);
         }
         self.follow(tokens.iter(), &origin, 0);
+        self.via.pop();
+    }
+
+    /// Joins runs of [`TINY_RUN`] adjacent one-character strings or one-digit numbers (a value
+    /// spelled out one character per element) and reports any match in the joined text.
+    fn tiny_runs(&mut self, doc: &Doc<'_>, children: &[usize], layer: Option<&Origin<'_>>) {
+        let piece = |c: usize| {
+            let node = &doc.nodes[c];
+            match &node.kind {
+                Kind::Str(t) if !t.value.is_empty() && t.value.len() <= MAX_TINY => {
+                    Some((t.value.as_bytes(), t.source(0..t.value.len())))
+                }
+                Kind::Num(raw) if raw.len() == 1 => Some((*raw, node.span.clone())),
+                _ => None,
+            }
+        };
+        let mut run: Vec<(&[u8], Range<usize>)> = Vec::new();
+        for &c in children.iter().chain([&usize::MAX]) {
+            match (c != usize::MAX).then(|| piece(c)).flatten() {
+                Some(p) if run.len() < *TINY_RUN.end() => run.push(p),
+                Some(_) => {}
+                None => {
+                    if run.len() >= *TINY_RUN.start() {
+                        self.tiny_run(&run, layer);
+                    }
+                    run.clear();
+                }
+            }
+        }
+    }
+
+    fn tiny_run(&mut self, run: &[(&[u8], Range<usize>)], layer: Option<&Origin<'_>>) {
+        let joined: Vec<u8> = run.iter().flat_map(|p| p.0.iter().copied()).collect();
+        let mut hits: Vec<Hit> = Vec::new();
+        self.det.matches(&joined, &mut hits);
+        if hits.is_empty() {
+            return;
+        }
+        let spans: Rc<[Range<usize>]> = match layer {
+            Some(o) => o.resolve(0..0),
+            None => run.iter().map(|p| p.1.clone()).collect(),
+        };
+        let origin = Origin::Spans(spans);
+        self.via.push(Decoding::Joined);
+        for h in hits {
+            self.hit(h.rule, &origin, 0..0, false);
+        }
         self.via.pop();
     }
 }
