@@ -85,6 +85,7 @@ impl Decoder {
         out.extend(self.tokens(text));
         out.extend(fold::unicode(text));
         out.extend(fold::reversed(text).filter(|_| reverse));
+        out.extend(fold::base85(text));
         out
     }
 

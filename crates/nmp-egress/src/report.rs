@@ -132,6 +132,8 @@ pub enum Decoding {
     Reversed,
     /// RFC 4648 base32.
     Base32,
+    /// RFC 1924 base85 (Python's `b85encode`).
+    Base85,
     /// zlib-compressed data inside base64.
     Zlib,
 }

@@ -1,5 +1,5 @@
-//! Decoders for disguises that are not encodings: Unicode look-alikes inside values, reversal,
-//! base32 and zlib-compressed base64.
+//! Decoders for disguises beyond the common encodings: Unicode look-alikes inside values, reversal,
+//! base32, base85 and zlib-compressed base64.
 
 use unicode_normalization::UnicodeNormalization as _;
 
@@ -55,8 +55,8 @@ pub(super) fn unicode(text: &[u8]) -> Option<Candidate> {
     })
 }
 
-/// A short value without whitespace read backwards (`9876-54-321`, `gro.elpmaxe@nna`), when it
-/// holds an `@`, or a
+/// A short value read backwards (`9876-54-321`, `gro.elpmaxe@nna`, `2310-555 )514(`): without
+/// whitespace, or without letters; and when it holds an `@`, or a
 /// `-` and at least nine digits without starting as an ISO date: the marks of the values
 /// worth reversing.
 pub(super) fn reversed(text: &[u8]) -> Option<Candidate> {
@@ -72,7 +72,7 @@ pub(super) fn reversed(text: &[u8]) -> Option<Candidate> {
         })
         && !text.get(10).is_some_and(u8::is_ascii_digit);
     let worth = text.len() <= MAX_REVERSED
-        && !text.iter().any(u8::is_ascii_whitespace)
+        && (!text.iter().any(u8::is_ascii_whitespace) || !text.iter().any(u8::is_ascii_alphabetic))
         && (text.contains(&b'@') || text.contains(&b'-') && digits >= 9 && !date);
     if !worth {
         return None;
@@ -83,6 +83,54 @@ pub(super) fn reversed(text: &[u8]) -> Option<Candidate> {
         range: 0..text.len(),
         bytes: s.chars().rev().collect::<String>().into_bytes(),
     })
+}
+
+/// The base85 alphabet of RFC 1924 (Python's `b85encode`, git binary patches).
+const BASE85: &[u8; 85] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+
+/// Longest value (in bytes) tried as base85.
+const MAX_BASE85: usize = 256;
+
+/// The runs of RFC 1924 base85 characters in `text` (at least 10 characters, at most
+/// [`MAX_BASE85`], with a letter and a symbol of the alphabet) that decode to text. Never longer
+/// than the run.
+pub(super) fn base85(text: &[u8]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for run in text.split(|b| !BASE85.contains(b)) {
+        let range = start..start + run.len();
+        start += run.len() + 1;
+        let plausible = (10..=MAX_BASE85).contains(&run.len())
+            && run.iter().any(|b| !b.is_ascii_alphanumeric())
+            && run.iter().any(u8::is_ascii_alphabetic);
+        if let Some(bytes) = plausible.then(|| base85_decode(run)).flatten() {
+            out.push(Candidate {
+                via: Decoding::Base85,
+                range,
+                bytes,
+            });
+        }
+    }
+    out
+}
+
+fn base85_decode(run: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(run.len());
+    for chunk in run.chunks(5) {
+        let mut acc: u64 = 0;
+        for i in 0..5 {
+            // A short last group is padded with the highest digit, as the encoder expects.
+            let digit = chunk
+                .get(i)
+                .map_or(Some(84), |b| BASE85.iter().position(|a| a == b))?;
+            acc = acc * 85 + digit as u64;
+        }
+        let word = u32::try_from(acc).ok()?.to_be_bytes();
+        // A full group gives four bytes, a short one of n characters n - 1.
+        out.extend_from_slice(&word[..chunk.len().min(5) - 1]);
+    }
+    is_text(&out).then_some(out)
 }
 
 /// An RFC 4648 base32 token (upper case, padding optional) that decodes to text.
@@ -150,6 +198,10 @@ mod tests {
             Some("123-45-6789")
         );
         assert_eq!(text(reversed(b"mean 42")), None);
+        assert_eq!(
+            text(reversed(b"2310-555 )514(")).as_deref(),
+            Some("(415) 555-0132")
+        );
         assert_eq!(text(reversed(b"2026-03-14T12:00:00Z")), None);
         let b32 = data_encoding::BASE32.encode(b"123-45-6789");
         assert_eq!(base32(b32.as_bytes()).as_deref(), Some(&b"123-45-6789"[..]));
@@ -157,5 +209,14 @@ mod tests {
         assert_eq!(zlib(&z, 64).as_deref(), Some(&b"123-45-6789"[..]));
         assert_eq!(zlib(&z, 4), None);
         assert_eq!(zlib(b"{\"a\":1}", 64), None);
+        // Python: base64.b85encode(b"123-45-6789")
+        let b85 = |t: &[u8]| -> Vec<String> {
+            base85(t)
+                .into_iter()
+                .map(|c| String::from_utf8(c.bytes).unwrap())
+                .collect()
+        };
+        assert_eq!(b85(b"ref: F)}kPG&L<YH#j). done"), ["123-45-6789"]);
+        assert!(b85(b"ratio 0.5, elapsed_ms=120 (review)").is_empty());
     }
 }
