@@ -135,6 +135,12 @@ impl Detector {
             rules
                 .iter()
                 .position(|r: &Rule| r.id == id)
+                .inspect(|&i| {
+                    // A rule with several patterns (`pii.address`): the digest covers them all.
+                    if !pattern.is_empty() {
+                        rules[i].pattern = format!("{}|{pattern}", rules[i].pattern);
+                    }
+                })
                 .unwrap_or_else(|| {
                     let category = category_of(id);
                     rules.push(Rule {

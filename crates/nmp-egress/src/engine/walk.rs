@@ -165,7 +165,7 @@ impl Engine<'_> {
                 .value
                 .strip_suffix('s')
                 .filter(|k| k.len() >= 3 && !k.ends_with('s'));
-            std::mem::replace(&mut self.parent_key, Some(own.unwrap_or(&key.value).into()))
+            self.parent_key.replace(own.unwrap_or(&key.value).into())
         });
         self.node(doc, value, layer);
         if let Some(saved) = saved {
