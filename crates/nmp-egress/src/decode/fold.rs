@@ -89,6 +89,17 @@ pub(super) fn reversed(text: &[u8]) -> Option<Candidate> {
 const BASE85: &[u8; 85] =
     b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
 
+/// Which bytes are base85 digits.
+const IS_BASE85: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < BASE85.len() {
+        table[BASE85[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// Longest value (in bytes) tried as base85.
 const MAX_BASE85: usize = 256;
 
@@ -98,7 +109,7 @@ const MAX_BASE85: usize = 256;
 pub(super) fn base85(text: &[u8]) -> Vec<Candidate> {
     let mut out = Vec::new();
     let mut start = 0;
-    for run in text.split(|b| !BASE85.contains(b)) {
+    for run in text.split(|&b| !IS_BASE85[usize::from(b)]) {
         let range = start..start + run.len();
         start += run.len() + 1;
         let plausible = (10..=MAX_BASE85).contains(&run.len())

@@ -10,10 +10,12 @@ use std::path::Path;
 use nmp_egress::{Config, Scanner, Verdict};
 use serde::Deserialize;
 
-/// Lowest overall recall on the evaluation corpus that passes.
-const RECALL_FLOOR: f64 = 0.0;
-/// Highest overall false-positive rate on the evaluation corpus that passes.
-const FPR_CEILING: f64 = 1.0;
+/// Lowest overall recall on the evaluation corpus that passes (measured: 89.9 %; before this
+/// corpus was used, 53.7 %).
+const RECALL_FLOOR: f64 = 0.89;
+/// Highest overall false-positive rate on the evaluation corpus that passes (measured: 1.37 %;
+/// before, 19.0 %).
+const FPR_CEILING: f64 = 0.014;
 
 /// One labelled output of the evaluation corpus.
 #[derive(Debug, Deserialize)]
