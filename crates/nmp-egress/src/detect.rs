@@ -51,6 +51,7 @@ pub(crate) const BUILTIN_KEYS: &[&str] = &[
 const FIELD_RULES: &[(&str, &str, Category)] = &[
     ("pii.name", "name", Category::Pii),
     ("secret.credential", "credential", Category::Secret),
+    ("secret.generic", "secret", Category::Secret),
     ("key.builtin", "restricted_key", Category::RestrictedKey),
     ("key.configured", "restricted_key", Category::RestrictedKey),
 ];
@@ -106,6 +107,8 @@ pub(crate) struct Detector {
     kv: Regex,
     /// Rule index of each field rule, `None` when disabled.
     field_rules: [Option<usize>; 5],
+    /// Rule index of `secret.generic` (a scan for runs, not a regex), `None` when disabled.
+    generic: Option<usize>,
 }
 
 fn category_of(id: &str) -> Category {
@@ -212,6 +215,7 @@ impl Detector {
             field(&mut rules, "secret.aws_secret_key", "aws_secret_key"),
             field(&mut rules, "secret.credential", "credential"),
         ];
+        let generic = field(&mut rules, "secret.generic", "secret");
         if field_rules[2].is_some() {
             names::load();
         }
@@ -240,6 +244,7 @@ impl Detector {
             keys,
             kv: Regex::new(pairs::PATTERN).expect("static key/value pattern compiles"),
             field_rules,
+            generic,
         })
     }
 
@@ -264,6 +269,14 @@ impl Detector {
             out.extend(
                 found
                     .into_iter()
+                    .filter(|r| !self.allowed(&text[r.clone()]))
+                    .map(|range| Hit { rule, range }),
+            );
+        }
+        if let Some(rule) = self.generic {
+            out.extend(
+                check::base64_runs(text)
+                    .filter(|r| check::generic_secret(text, r.clone()))
                     .filter(|r| !self.allowed(&text[r.clone()]))
                     .map(|range| Hit { rule, range }),
             );

@@ -89,12 +89,12 @@ pub(super) fn reversed(text: &[u8]) -> Option<Candidate> {
 const BASE85: &[u8; 85] =
     b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
 
-/// Which bytes are base85 digits.
-const IS_BASE85: [bool; 256] = {
-    let mut table = [false; 256];
+/// The value of each byte as a base85 digit; 0xFF for bytes outside the alphabet.
+const BASE85_VALUE: [u8; 256] = {
+    let mut table = [0xFF; 256];
     let mut i = 0;
     while i < BASE85.len() {
-        table[BASE85[i] as usize] = true;
+        table[BASE85[i] as usize] = i as u8;
         i += 1;
     }
     table
@@ -109,7 +109,7 @@ const MAX_BASE85: usize = 256;
 pub(super) fn base85(text: &[u8]) -> Vec<Candidate> {
     let mut out = Vec::new();
     let mut start = 0;
-    for run in text.split(|&b| !IS_BASE85[usize::from(b)]) {
+    for run in text.split(|&b| BASE85_VALUE[usize::from(b)] == 0xFF) {
         let range = start..start + run.len();
         start += run.len() + 1;
         let plausible = (10..=MAX_BASE85).contains(&run.len())
@@ -132,10 +132,8 @@ fn base85_decode(run: &[u8]) -> Option<Vec<u8>> {
         let mut acc: u64 = 0;
         for i in 0..5 {
             // A short last group is padded with the highest digit, as the encoder expects.
-            let digit = chunk
-                .get(i)
-                .map_or(Some(84), |b| BASE85.iter().position(|a| a == b))?;
-            acc = acc * 85 + digit as u64;
+            let digit = chunk.get(i).map_or(84, |&b| BASE85_VALUE[usize::from(b)]);
+            acc = acc * 85 + u64::from(digit);
         }
         let word = u32::try_from(acc).ok()?.to_be_bytes();
         // A full group gives four bytes, a short one of n characters n - 1.

@@ -48,14 +48,13 @@ pub(crate) fn generic_secret(hay: &[u8], m: Range<usize>) -> bool {
         || hay
             .get(m.end)
             .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-');
-    let pem = in_public_pem(hay, m.start);
+    let start = m.start;
     let raw = &hay[m];
     let body = raw
         .strip_suffix(b"==")
         .or_else(|| raw.strip_suffix(b"="))
         .unwrap_or(raw);
     if glued
-        || pem
         || !(32..=64).contains(&body.len())
         || body.iter().filter(|b| matches!(b, b'+' | b'/')).count() > 3
     {
@@ -71,10 +70,47 @@ pub(crate) fn generic_secret(hay: &[u8], m: Range<usize>) -> bool {
         && !body.iter().all(u8::is_ascii_hexdigit)
         && !text_inside
         && std::str::from_utf8(body).is_ok_and(|s| entropy(s) >= 4.3)
+        && !in_public_pem(hay, start)
+}
+
+/// Bytes of the base64 alphabet (`A-Z`, `a-z`, `0-9`, `+`, `/`).
+const IS_BASE64: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'+' as usize || b == b'/' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// Maximal runs of at least 32 base64-alphabet bytes in `hay`, with up to two `=` of padding:
+/// the candidates of [`generic_secret`].
+pub(crate) fn base64_runs(hay: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos < hay.len() {
+            while pos < hay.len() && !IS_BASE64[usize::from(hay[pos])] {
+                pos += 1;
+            }
+            let start = pos;
+            while pos < hay.len() && IS_BASE64[usize::from(hay[pos])] {
+                pos += 1;
+            }
+            let body = pos;
+            while pos < hay.len() && pos < body + 2 && hay[pos] == b'=' {
+                pos += 1;
+            }
+            if body - start >= 32 {
+                return Some(start..pos);
+            }
+        }
+        None
+    })
 }
 
 /// Most bytes looked back for the `-----BEGIN` line of a PEM block.
-const PEM_LOOKBACK: usize = 64 << 10;
+const PEM_LOOKBACK: usize = 16 << 10;
 
 /// `true` when `at` is inside the body of a PEM block (a certificate or public key is base64 of
 /// DER, not a secret; private keys have their own rule).

@@ -2,7 +2,8 @@
 //! optional middle initial), both looked up in the US Census Bureau's 1990 name frequency lists
 //! (all 5,163 given names, the 50,000 most frequent surnames; `data/`, written by
 //! `scripts/egress-compare/names_data.py`). A pair whose two halves are both common English
-//! words (`Grant Street`, `Mercy General`) is not a name.
+//! words (`Grant Street`, `Mercy General`; month and day names count as such) is not a name, and
+//! a two-letter common word (`In`, `An`) is no half of one.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -16,6 +17,29 @@ type List = HashMap<&'static str, bool>;
 
 static GIVEN: LazyLock<List> = LazyLock::new(|| parse(include_str!("../../data/given-names.txt")));
 static SURNAMES: LazyLock<List> = LazyLock::new(|| parse(include_str!("../../data/surnames.txt")));
+
+/// Capitalised words that the lowercase word list cannot mark as common words: months and days.
+const CALENDAR: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
 const MAX_WORD: usize = 24;
@@ -61,7 +85,9 @@ fn fold(word: &str) -> Option<String> {
 fn lookup(list: &List, word: &str) -> Option<bool> {
     word.split('-').find_map(|part| {
         let key = fold(part)?;
-        list.get(key.as_str()).copied()
+        let common = list.get(key.as_str()).copied()? || CALENDAR.contains(&key.as_str());
+        // A two-letter common word (`In January`, `An Aho-Corasick`) is not half a name.
+        (!(common && key.len() <= 2)).then_some(common)
     })
 }
 
@@ -167,6 +193,8 @@ mod tests {
             "CARL MASON",
             "carl mason",
             "Carl\nMason",
+            "In January",
+            "An Aho-Corasick automaton",
         ] {
             assert_eq!(names(text), Vec::<&str>::new(), "{text}");
         }

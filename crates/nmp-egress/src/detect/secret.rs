@@ -72,10 +72,4 @@ pub(crate) const RULES: &[Spec] = &[
         pattern: r"(?-u:\b)[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s:/@\x22'<>\[\]]{1,64}:[^\s:/@\x22'<>\[\]]{1,128}@",
         validate: None,
     },
-    Spec {
-        id: "secret.generic",
-        label: "secret",
-        pattern: r"[A-Za-z0-9+/]{32,}={0,2}",
-        validate: Some(check::generic_secret),
-    },
 ];
