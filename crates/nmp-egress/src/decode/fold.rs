@@ -60,6 +60,9 @@ pub(super) fn unicode(text: &[u8]) -> Option<Candidate> {
 /// `-` and at least nine digits without starting as an ISO date: the marks of the values
 /// worth reversing.
 pub(super) fn reversed(text: &[u8]) -> Option<Candidate> {
+    if text.len() > MAX_REVERSED {
+        return None;
+    }
     let digits = text.iter().filter(|b| b.is_ascii_digit()).count();
     // An ISO date or timestamp: `dddd-dd-dd` not followed by a digit.
     let date = text.len() >= 10
@@ -71,8 +74,8 @@ pub(super) fn reversed(text: &[u8]) -> Option<Candidate> {
             }
         })
         && !text.get(10).is_some_and(u8::is_ascii_digit);
-    let worth = text.len() <= MAX_REVERSED
-        && (!text.iter().any(u8::is_ascii_whitespace) || !text.iter().any(u8::is_ascii_alphabetic))
+    let worth = (!text.iter().any(u8::is_ascii_whitespace)
+        || !text.iter().any(u8::is_ascii_alphabetic))
         && (text.contains(&b'@') || text.contains(&b'-') && digits >= 9 && !date);
     if !worth {
         return None;
