@@ -303,16 +303,18 @@ impl Detector {
         }
     }
 
-    /// What `key` says about its value: restricted, an identity field, a credential, or plain.
-    pub(crate) fn classify(&self, key: &str) -> KeyClass {
+    /// What `key` says about its value (restricted, an identity field, a credential, or plain),
+    /// and whether it can complete a restricted key as the member of a nested path.
+    pub(crate) fn classify(&self, key: &str) -> (KeyClass, bool) {
         let key_words = words(key);
-        match self.keys.lookup(&key_words) {
+        let class = match self.keys.lookup(&key_words) {
             Some((rule, q)) => KeyClass::Restricted {
                 rule,
                 statistic: q == Qualifier::Statistic,
             },
             None => classify(&key_words),
-        }
+        };
+        (class, self.keys.completes(&key_words))
     }
 
     /// The rule a value under a key of class `class` triggers, if any.
@@ -387,7 +389,7 @@ mod tests {
         for p in d.pairs(text.as_bytes()) {
             let key = std::str::from_utf8(&text.as_bytes()[p.key]).unwrap();
             let value = std::str::from_utf8(&text.as_bytes()[p.value.clone()]).unwrap();
-            if let Some(rule) = d.judge(d.classify(key), Value::Str(value), Source::Text) {
+            if let Some(rule) = d.judge(d.classify(key).0, Value::Str(value), Source::Text) {
                 out.push(Hit {
                     rule,
                     range: p.value,

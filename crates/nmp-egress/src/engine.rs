@@ -102,7 +102,7 @@ pub(crate) struct Engine<'d> {
     pub(crate) found: Vec<Found>,
     seen: HashSet<(usize, usize, usize)>,
     limit_hit: HashSet<usize>,
-    key_classes: HashMap<Box<str>, KeyClass>,
+    key_classes: HashMap<Box<str>, (KeyClass, bool)>,
     /// The key of the member whose object or array is being walked (plural `s` dropped), so a
     /// nested path can name a restricted key.
     parent_key: Option<String>,
@@ -298,7 +298,7 @@ impl<'d> Engine<'d> {
             ) else {
                 continue;
             };
-            let class = self.key_class(key);
+            let (class, _) = self.key_class(key);
             if let Some(rule) = self.det.judge(class, Value::Str(value), Source::Text) {
                 hits.push(Hit {
                     rule,

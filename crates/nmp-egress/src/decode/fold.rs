@@ -60,7 +60,7 @@ pub(super) fn unicode(text: &[u8]) -> Option<Candidate> {
 /// `-` and at least nine digits without starting as an ISO date: the marks of the values
 /// worth reversing.
 pub(super) fn reversed(text: &[u8]) -> Option<Candidate> {
-    if text.len() > MAX_REVERSED {
+    if text.len() > MAX_REVERSED || !text.iter().any(|b| matches!(b, b'-' | b'@')) {
         return None;
     }
     let digits = text.iter().filter(|b| b.is_ascii_digit()).count();

@@ -8,7 +8,7 @@
 //! schema word (`count`, `null`, `fraction`, `type`, ...) makes it a key *about* the column
 //! ([`Qualifier::Statistic`]), anything else (`visit_mrn`, `ssn_max`) leaves it the column.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization as _;
 
@@ -203,6 +203,9 @@ pub(crate) fn words(key: &str) -> Vec<String> {
 #[derive(Debug)]
 pub(crate) struct KeyMatcher<T> {
     table: HashMap<String, T>,
+    /// The endings of the restricted keys, by whole words (`id` of `patient_id`): the keys that
+    /// can complete a restricted key as the member of a nested path.
+    tails: HashSet<String>,
 }
 
 impl<T: Copy> KeyMatcher<T> {
@@ -210,18 +213,33 @@ impl<T: Copy> KeyMatcher<T> {
     pub(crate) fn new() -> Self {
         Self {
             table: HashMap::new(),
+            tails: HashSet::new(),
         }
     }
 
     /// Adds `key`; `false` when nothing is left of it after normalisation. The first insertion of
     /// a key wins.
     pub(crate) fn insert(&mut self, key: &str, tag: T) -> bool {
-        let joined = words(key).concat();
+        let key_words = words(key);
+        let joined = key_words.concat();
         if joined.is_empty() {
             return false;
         }
+        for i in 1..key_words.len() {
+            self.tails.insert(key_words[i..].concat());
+        }
         self.table.entry(joined).or_insert(tag);
         true
+    }
+
+    /// `true` when the key's first words are the ending of a restricted key (`id`, `id_count`
+    /// for `patient_id`): only then can the key, under a parent, name a restricted key.
+    pub(crate) fn completes(&self, key_words: &[String]) -> bool {
+        let mut run = String::new();
+        key_words.iter().take(16).any(|w| {
+            run.push_str(w);
+            self.tails.contains(&run)
+        })
     }
 
     /// The tag of the restricted key that the (already split) key words name, if any, and how

@@ -38,8 +38,9 @@ fn shown_key(key: &str) -> Option<String> {
 }
 
 impl Engine<'_> {
-    /// The class of `key`, from the per-scan cache when the key was seen before.
-    pub(super) fn key_class(&mut self, key: &str) -> KeyClass {
+    /// The class of `key` and whether it can complete a nested restricted key, from the
+    /// per-scan cache when the key was seen before.
+    pub(super) fn key_class(&mut self, key: &str) -> (KeyClass, bool) {
         if let Some(class) = self.key_classes.get(key) {
             return *class;
         }
@@ -112,7 +113,7 @@ impl Engine<'_> {
                     self.path.pop();
                 }
                 self.joined(doc, items.iter().copied(), layer);
-                self.tiny_runs(doc, items, layer);
+                self.tiny_runs(doc, items.iter().copied(), layer);
                 self.json_depth -= 1;
             }
             Kind::Object(members) => {
@@ -121,8 +122,7 @@ impl Engine<'_> {
                     self.member(doc, key, *value, layer);
                 }
                 self.joined(doc, members.iter().map(|m| m.1), layer);
-                let values: Vec<usize> = members.iter().map(|m| m.1).collect();
-                self.tiny_runs(doc, &values, layer);
+                self.tiny_runs(doc, members.iter().map(|m| m.1), layer);
                 self.json_depth -= 1;
             }
         }
@@ -144,12 +144,13 @@ impl Engine<'_> {
             Kind::Null => Value::Null,
             Kind::Bool | Kind::Array(_) | Kind::Object(_) => Value::Other,
         };
-        let mut class = self.key_class(&key.value);
+        let (mut class, completes) = self.key_class(&key.value);
         if class == KeyClass::Plain
+            && completes
             && let Some(parent) = &self.parent_key
         {
             // `{"patient": {"id": 7}}` is the restricted key `patient_id` as a nested path.
-            class = self.key_class(&format!("{parent}.{}", key.value));
+            class = self.key_class(&format!("{parent}.{}", key.value)).0;
         }
         let object = matches!(node.kind, Kind::Object(_));
         // An object under a restricted key is walked with the key as its members' prefix, so
@@ -254,7 +255,12 @@ impl Engine<'_> {
 
     /// Joins runs of [`TINY_RUN`] adjacent one-character strings or one-digit numbers (a value
     /// spelled out one character per element) and reports any match in the joined text.
-    fn tiny_runs(&mut self, doc: &Doc<'_>, children: &[usize], layer: Option<&Origin<'_>>) {
+    fn tiny_runs(
+        &mut self,
+        doc: &Doc<'_>,
+        children: impl Iterator<Item = usize>,
+        layer: Option<&Origin<'_>>,
+    ) {
         let piece = |c: usize| {
             let node = &doc.nodes[c];
             match &node.kind {
@@ -266,8 +272,8 @@ impl Engine<'_> {
             }
         };
         let mut run: Vec<(&[u8], Range<usize>)> = Vec::new();
-        for &c in children.iter().chain([&usize::MAX]) {
-            match (c != usize::MAX).then(|| piece(c)).flatten() {
+        for c in children.map(Some).chain([None]) {
+            match c.and_then(piece) {
                 Some(p) if run.len() < *TINY_RUN.end() => run.push(p),
                 Some(_) => {}
                 None => {
