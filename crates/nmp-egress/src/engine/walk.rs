@@ -261,24 +261,19 @@ impl Engine<'_> {
         children: impl Iterator<Item = usize>,
         layer: Option<&Origin<'_>>,
     ) {
-        let piece = |c: usize| {
-            let node = &doc.nodes[c];
-            match &node.kind {
-                Kind::Str(t) if !t.value.is_empty() && t.value.len() <= MAX_TINY => {
-                    Some((t.value.as_bytes(), t.source(0..t.value.len())))
-                }
-                Kind::Num(raw) if raw.len() == 1 => Some((*raw, node.span.clone())),
-                _ => None,
-            }
+        let tiny = |c: &usize| match &doc.nodes[*c].kind {
+            Kind::Str(t) => !t.value.is_empty() && t.value.len() <= MAX_TINY,
+            Kind::Num(raw) => raw.len() == 1,
+            _ => false,
         };
-        let mut run: Vec<(&[u8], Range<usize>)> = Vec::new();
+        let mut run: Vec<usize> = Vec::new();
         for c in children.map(Some).chain([None]) {
-            match c.and_then(piece) {
-                Some(p) if run.len() < *TINY_RUN.end() => run.push(p),
+            match c.filter(tiny) {
+                Some(c) if run.len() < *TINY_RUN.end() => run.push(c),
                 Some(_) => {}
                 None => {
                     if run.len() >= *TINY_RUN.start() {
-                        self.tiny_run(&run, layer);
+                        self.tiny_run(doc, &run, layer);
                     }
                     run.clear();
                 }
@@ -286,8 +281,13 @@ impl Engine<'_> {
         }
     }
 
-    fn tiny_run(&mut self, run: &[(&[u8], Range<usize>)], layer: Option<&Origin<'_>>) {
-        let joined: Vec<u8> = run.iter().flat_map(|p| p.0.iter().copied()).collect();
+    fn tiny_run(&mut self, doc: &Doc<'_>, run: &[usize], layer: Option<&Origin<'_>>) {
+        let bytes = |c: &usize| match &doc.nodes[*c].kind {
+            Kind::Str(t) => t.value.as_bytes(),
+            Kind::Num(raw) => raw,
+            _ => &[],
+        };
+        let joined: Vec<u8> = run.iter().flat_map(|c| bytes(c).iter().copied()).collect();
         let mut hits: Vec<Hit> = Vec::new();
         self.det.matches(&joined, &mut hits);
         if hits.is_empty() {
@@ -295,7 +295,13 @@ impl Engine<'_> {
         }
         let spans: Rc<[Range<usize>]> = match layer {
             Some(o) => o.resolve(0..0),
-            None => run.iter().map(|p| p.1.clone()).collect(),
+            None => run
+                .iter()
+                .map(|&c| match &doc.nodes[c].kind {
+                    Kind::Str(t) => t.source(0..t.value.len()),
+                    _ => doc.nodes[c].span.clone(),
+                })
+                .collect(),
         };
         let origin = Origin::Spans(spans);
         self.via.push(Decoding::Joined);
