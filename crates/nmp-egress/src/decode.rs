@@ -4,6 +4,9 @@
 //! Decoders never expand: every output is at most as long as its source, so the expansion
 //! budget (enforced by the engine) bounds the total work of a scan.
 
+mod embedded;
+mod fold;
+
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -48,11 +51,14 @@ impl Decoder {
         }
     }
 
-    /// Finds every decodable candidate in `text`.
-    pub(crate) fn candidates(&self, text: &[u8]) -> Vec<Candidate> {
+    /// Finds every decodable candidate in `text`; a reading backwards only when `reverse` (not
+    /// inside content that was itself reversed).
+    pub(crate) fn candidates(&self, text: &[u8], reverse: bool) -> Vec<Candidate> {
         let mut out = Vec::new();
-        if let Some(c) = json_text(text) {
-            out.push(c);
+        match json_text(text) {
+            Some(c) => out.push(c),
+            None if text.contains(&b'{') => out.extend(embedded::json(text)),
+            None => {}
         }
         let escapes = text.iter().any(|b| matches!(b, b'%' | b'\\' | b'&'));
         for range in words(text).filter(|_| escapes) {
@@ -77,6 +83,9 @@ impl Decoder {
             }
         }
         out.extend(self.tokens(text));
+        out.extend(fold::unicode(text));
+        out.extend(fold::reversed(text).filter(|_| reverse));
+        out.extend(fold::base85(text));
         out
     }
 
@@ -144,13 +153,24 @@ fn token(tok: &[u8]) -> Option<(Decoding, Vec<u8>)> {
         (true, false) => (Decoding::Base64Url, &*URL_SAFE),
         (false, _) => (Decoding::Base64, &*STANDARD),
     };
-    // Cheap rejection: decode a prefix first, so binary blobs cost little.
+    if let Some(bytes) = fold::base32(tok) {
+        return Some((Decoding::Base32, bytes));
+    }
+    // Cheap rejection: decode a prefix first, so binary blobs cost little (a zlib stream is
+    // recognised by its two-byte header).
     let probe = &body[..body.len().min(64) / 4 * 4];
-    if probe.len() >= 8 && !engine.decode(probe).is_ok_and(|b| is_text_prefix(&b)) {
+    let zlib_probe = body.starts_with(b"eJ")
+        || body.starts_with(b"eN")
+        || body.starts_with(b"eA")
+        || body.starts_with(b"eF");
+    if probe.len() >= 8 && !zlib_probe && !engine.decode(probe).is_ok_and(|b| is_text_prefix(&b)) {
         return None;
     }
     let bytes = engine.decode(body).ok()?;
-    is_text(&bytes).then_some((via, bytes))
+    if is_text(&bytes) {
+        return Some((via, bytes));
+    }
+    fold::zlib(&bytes, tok.len()).map(|b| (Decoding::Zlib, b))
 }
 
 /// The start of a text: UTF-8 (possibly cut inside the last character) without control
@@ -263,7 +283,7 @@ mod tests {
     use super::*;
 
     fn candidates(text: &[u8], min_len: usize) -> Vec<Candidate> {
-        Decoder::new(min_len).candidates(text)
+        Decoder::new(min_len).candidates(text, true)
     }
 
     fn first(text: &str) -> (Decoding, String) {

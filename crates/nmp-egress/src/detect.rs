@@ -4,6 +4,7 @@
 mod check;
 mod field;
 mod keys;
+mod names;
 mod pairs;
 mod pii;
 mod secret;
@@ -19,7 +20,9 @@ use check::Validator;
 pub(crate) use field::KeyClass;
 use field::{FieldRule, classify, evaluate};
 pub(crate) use field::{Source, Value, is_placeholder};
-pub(crate) use keys::words;
+use field::{identifier_shaped, is_mask};
+use keys::Qualifier;
+pub(crate) use keys::{fold_confusable, invisible, words};
 pub(crate) use pairs::Pair;
 
 /// A built-in regex rule.
@@ -48,6 +51,7 @@ pub(crate) const BUILTIN_KEYS: &[&str] = &[
 const FIELD_RULES: &[(&str, &str, Category)] = &[
     ("pii.name", "name", Category::Pii),
     ("secret.credential", "credential", Category::Secret),
+    ("secret.generic", "secret", Category::Secret),
     ("key.builtin", "restricted_key", Category::RestrictedKey),
     ("key.configured", "restricted_key", Category::RestrictedKey),
 ];
@@ -61,8 +65,9 @@ pub(crate) const LIMIT_RULES: &[&str] = &[
 ];
 
 /// Lazy-DFA cache of the combined rule set, per thread: large enough that the automaton does
-/// not thrash and fall back to the slower NFA simulation.
-const SET_DFA_CACHE: usize = 8 << 20;
+/// not thrash and fall back to the slower NFA simulation (with the multi-format address rules,
+/// 8 MiB thrashed on mixed output and cost a third of the scan time).
+const SET_DFA_CACHE: usize = 32 << 20;
 
 /// Most bytes a custom pattern may compile to.
 const CUSTOM_PATTERN_SIZE_LIMIT: usize = 1 << 20;
@@ -103,6 +108,8 @@ pub(crate) struct Detector {
     kv: Regex,
     /// Rule index of each field rule, `None` when disabled.
     field_rules: [Option<usize>; 5],
+    /// Rule index of `secret.generic` (a scan for runs, not a regex), `None` when disabled.
+    generic: Option<usize>,
 }
 
 fn category_of(id: &str) -> Category {
@@ -132,6 +139,12 @@ impl Detector {
             rules
                 .iter()
                 .position(|r: &Rule| r.id == id)
+                .inspect(|&i| {
+                    // A rule with several patterns (`pii.address`): the digest covers them all.
+                    if !pattern.is_empty() {
+                        rules[i].pattern = format!("{}|{pattern}", rules[i].pattern);
+                    }
+                })
                 .unwrap_or_else(|| {
                     let category = category_of(id);
                     rules.push(Rule {
@@ -203,6 +216,10 @@ impl Detector {
             field(&mut rules, "secret.aws_secret_key", "aws_secret_key"),
             field(&mut rules, "secret.credential", "credential"),
         ];
+        let generic = field(&mut rules, "secret.generic", "secret");
+        if field_rules[2].is_some() {
+            names::load();
+        }
         let mut keys = keys::KeyMatcher::new();
         if let Some(builtin) = field(&mut rules, "key.builtin", "restricted_key") {
             for key in BUILTIN_KEYS {
@@ -228,6 +245,7 @@ impl Detector {
             keys,
             kv: Regex::new(pairs::PATTERN).expect("static key/value pattern compiles"),
             field_rules,
+            generic,
         })
     }
 
@@ -246,6 +264,24 @@ impl Detector {
 
     /// Appends every validated regex hit in `text`.
     pub(crate) fn matches(&self, text: &[u8], out: &mut Vec<Hit>) {
+        if let Some(rule) = self.field_rules[2] {
+            let mut found = Vec::new();
+            names::find(text, &mut found);
+            out.extend(
+                found
+                    .into_iter()
+                    .filter(|r| !self.allowed(&text[r.clone()]))
+                    .map(|range| Hit { rule, range }),
+            );
+        }
+        if let Some(rule) = self.generic {
+            out.extend(
+                check::base64_runs(text)
+                    .filter(|r| check::generic_secret(text, r.clone()))
+                    .filter(|r| !self.allowed(&text[r.clone()]))
+                    .map(|range| Hit { rule, range }),
+            );
+        }
         if !self.set.is_match(text) {
             return;
         }
@@ -267,13 +303,18 @@ impl Detector {
         }
     }
 
-    /// What `key` says about its value: restricted, an identity field, a credential, or plain.
-    pub(crate) fn classify(&self, key: &str) -> KeyClass {
+    /// What `key` says about its value (restricted, an identity field, a credential, or plain),
+    /// and whether it can complete a restricted key as the member of a nested path.
+    pub(crate) fn classify(&self, key: &str) -> (KeyClass, bool) {
         let key_words = words(key);
-        match self.keys.lookup(&key_words) {
-            Some(rule) => KeyClass::Restricted(rule),
+        let class = match self.keys.lookup(&key_words) {
+            Some((rule, q)) => KeyClass::Restricted {
+                rule,
+                statistic: q == Qualifier::Statistic,
+            },
             None => classify(&key_words),
-        }
+        };
+        (class, self.keys.completes(&key_words))
     }
 
     /// The rule a value under a key of class `class` triggers, if any.
@@ -284,12 +325,14 @@ impl Detector {
             Value::Other => None,
         };
         if class == KeyClass::Plain
-            || text.is_some_and(|t| is_placeholder(t.trim()) || self.allowed(t.as_bytes()))
+            || text.is_some_and(|t| is_mask(t) || self.allowed(t.as_bytes()))
         {
             return None;
         }
-        if let KeyClass::Restricted(rule) = class {
-            return Some(rule);
+        if let KeyClass::Restricted { rule, statistic } = class {
+            // A statistic about the column is not the column, unless its value is an identifier.
+            let column = !statistic || matches!(value, Value::Str(s) if identifier_shaped(s));
+            return column.then_some(rule);
         }
         let [dob, address, name, aws, credential] = self.field_rules;
         match evaluate(class, value, source)? {
@@ -301,9 +344,22 @@ impl Detector {
         }
     }
 
-    /// The restricted-key rule a bare key (a CSV header cell) triggers, if any.
+    /// The identity rule (date of birth, address, name) whose column a CSV header cell names.
+    pub(crate) fn identity_column(&self, key: &str) -> Option<usize> {
+        let [dob, address, name, _, _] = self.field_rules;
+        match classify(&words(key)) {
+            KeyClass::Dob => dob,
+            KeyClass::Address => address,
+            KeyClass::Name => name,
+            _ => None,
+        }
+    }
+
+    /// The restricted-key rule a bare key (a CSV header cell) names as a column, if any.
     pub(crate) fn restricted(&self, key: &str) -> Option<usize> {
-        self.keys.lookup(&words(key))
+        self.keys
+            .lookup(&words(key))
+            .and_then(|(rule, q)| (q == Qualifier::Column).then_some(rule))
     }
 
     /// Key/value assignments in free text (`password=...`, `"patientId": 7`); the caller
@@ -333,7 +389,7 @@ mod tests {
         for p in d.pairs(text.as_bytes()) {
             let key = std::str::from_utf8(&text.as_bytes()[p.key]).unwrap();
             let value = std::str::from_utf8(&text.as_bytes()[p.value.clone()]).unwrap();
-            if let Some(rule) = d.judge(d.classify(key), Value::Str(value), Source::Text) {
+            if let Some(rule) = d.judge(d.classify(key).0, Value::Str(value), Source::Text) {
                 out.push(Hit {
                     rule,
                     range: p.value,

@@ -14,6 +14,9 @@ use crate::detect::{Detector, Hit, KeyClass, MAX_TEXT_KEY, Source, Value};
 use crate::json::{self, ParseError, Text};
 use crate::report::Decoding;
 
+/// Longest CSV header cell (in bytes) read as a column name.
+const MAX_HEADER_CELL: usize = 64;
+
 /// Where a piece of text sits in the input, so a match can be mapped back to input bytes.
 #[derive(Debug, Clone)]
 pub(crate) enum Origin<'t> {
@@ -99,7 +102,10 @@ pub(crate) struct Engine<'d> {
     pub(crate) found: Vec<Found>,
     seen: HashSet<(usize, usize, usize)>,
     limit_hit: HashSet<usize>,
-    key_classes: HashMap<Box<str>, KeyClass>,
+    key_classes: HashMap<Box<str>, (KeyClass, bool)>,
+    /// The key of the member whose object or array is being walked (plural `s` dropped), so a
+    /// nested path can name a restricted key.
+    parent_key: Option<String>,
 }
 
 impl<'d> Engine<'d> {
@@ -125,6 +131,7 @@ impl<'d> Engine<'d> {
             seen: HashSet::new(),
             limit_hit: HashSet::new(),
             key_classes: HashMap::new(),
+            parent_key: None,
         }
     }
 
@@ -211,8 +218,8 @@ impl<'d> Engine<'d> {
         self.text(input, &Origin::Input);
     }
 
-    /// A first line that looks like a CSV header: restricted column names block (the column's
-    /// values cannot be redacted cell by cell).
+    /// A first line that looks like a CSV header: restricted columns and identity columns (date
+    /// of birth, address, name) block (the column's values cannot be redacted cell by cell).
     fn csv_header(&mut self, input: &[u8]) {
         let line_end = input
             .iter()
@@ -223,12 +230,26 @@ impl<'d> Engine<'d> {
         let Some(&sep) = [b',', b'\t', b';', b'|'].iter().find(|s| line.contains(s)) else {
             return;
         };
+        // A header names columns: short cells of at most four words. A sentence with a comma
+        // (`Date of birth was converted to age bands (0-17, 18-44)`) is prose, not a header.
+        let header = line.split(|&b| b == sep).all(|cell| {
+            let cell = cell.trim_ascii();
+            cell.len() <= MAX_HEADER_CELL && cell.iter().filter(|&&b| b == b' ').count() < 4
+        });
+        if !header {
+            return;
+        }
         let mut start = 0;
         for cell in line.split(|&b| b == sep) {
             let range = start..start + cell.len();
             start += cell.len() + 1;
             let name = String::from_utf8_lossy(cell);
-            if let Some(rule) = self.det.restricted(name.trim().trim_matches(['"', '\''])) {
+            let name = name.trim().trim_matches(['"', '\'']);
+            if let Some(rule) = self
+                .det
+                .restricted(name)
+                .or_else(|| self.det.identity_column(name))
+            {
                 let edits = vec![Edit {
                     range,
                     rule,
@@ -242,7 +263,8 @@ impl<'d> Engine<'d> {
     /// Runs every rule over `text`, then follows what it may hide. A text that is itself JSON is
     /// walked as a document instead of being matched as flat text.
     fn text(&mut self, text: &[u8], origin: &Origin<'_>) {
-        let candidates = self.decoder.candidates(text);
+        let reverse = !self.via.contains(&Decoding::Reversed);
+        let candidates = self.decoder.candidates(text, reverse);
         let json = candidates.iter().find(|c| c.via == Decoding::Json);
         let walked = json.is_some_and(|c| {
             !self.may_enter(c, origin, text.len()) || self.json_candidate(c, origin)
@@ -276,7 +298,7 @@ impl<'d> Engine<'d> {
             ) else {
                 continue;
             };
-            let class = self.key_class(key);
+            let (class, _) = self.key_class(key);
             if let Some(rule) = self.det.judge(class, Value::Str(value), Source::Text) {
                 hits.push(Hit {
                     rule,

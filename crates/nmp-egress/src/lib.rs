@@ -2,12 +2,16 @@
 //!
 //! Whatever a guest program computes, its output passes through a [`Scanner`] before it leaves.
 //! The scanner looks for personal data (emails, phones, SSNs, payment cards with Luhn, IBANs with
-//! mod-97, IPs, passport MRZ lines, and dates of birth, addresses and names under identity keys),
-//! secrets (cloud keys, provider tokens, JWTs, private keys, credential assignments) and the data
-//! owner's restricted schema keys, matched across case, separators, Unicode look-alikes and
-//! zero-width characters. Strings that hold serialized data (JSON in JSON, base64, hex, URL or
-//! `\u` escapes, and combinations) are decoded and scanned recursively within a depth and
-//! expansion budget, and strings split across adjacent array elements are joined. A hit blocks
+//! mod-97, IPs, passport MRZ lines, postal addresses in several countries' formats, labelled
+//! dates of birth, person names in free text from the census name lists, and identity fields),
+//! secrets (cloud keys, provider tokens, JWTs, private keys, credential assignments, keyless
+//! high-entropy tokens) and the data owner's restricted schema keys (also as nested paths, and
+//! told apart from statistics about them: [`Scanner::is_restricted_key`]), matched across case,
+//! separators, Unicode look-alikes and zero-width characters. Strings that hold serialized or
+//! disguised data (JSON in JSON or in a log line, base64, base32, base85, zlib, hex, URL or `\u`
+//! escapes, full-width or other-script characters, reversal, and combinations) are decoded and
+//! scanned recursively within a depth and expansion budget, and values split across adjacent
+//! array elements or object members are joined. A hit blocks
 //! the output, or redacts it in [`Mode::Redact`]; anything the scanner cannot decide within its
 //! [`Limits`] blocks. The [`Report`] never contains a matched value.
 //!

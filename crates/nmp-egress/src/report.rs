@@ -123,6 +123,19 @@ pub enum Decoding {
     Escape,
     /// Adjacent array elements or object values joined together.
     Joined,
+    /// Unicode folded to ASCII: full-width and compatibility forms, digits of other scripts,
+    /// Cyrillic and Greek look-alikes, Unicode dashes; zero-width characters dropped.
+    Unicode,
+    /// A JSON object or escaped JSON string literal embedded in a longer text (a log line).
+    Embedded,
+    /// A short value read backwards.
+    Reversed,
+    /// RFC 4648 base32.
+    Base32,
+    /// RFC 1924 base85 (Python's `b85encode`).
+    Base85,
+    /// zlib-compressed data inside base64.
+    Zlib,
 }
 
 impl Category {

@@ -62,7 +62,7 @@ impl Scanner {
             .collect();
         extra.sort_unstable();
         let canonical = Canonical {
-            version: concat!("nmp-egress rule set v1 (", env!("CARGO_PKG_VERSION"), ")"),
+            version: concat!("nmp-egress rule set v2 (", env!("CARGO_PKG_VERSION"), ")"),
             rules: det
                 .rules
                 .iter()
@@ -85,6 +85,16 @@ impl Scanner {
             digest,
             digest_hex: hex::encode(digest),
         })
+    }
+
+    /// `true` when a column (or key) of this name is one of the restricted keys, built-in or
+    /// configured, as the filter itself decides it: the same normalisation (case, separators,
+    /// camelCase, Unicode look-alikes, zero-width characters) and the same qualifier rule
+    /// (`visit_mrn` and `mrn_max` are the column, `mrn_null_fraction` is a statistic about it).
+    /// A data node derives the `restricted` flags of its capability document from this, so the
+    /// document and the filter cannot disagree; a CSV header naming such a column blocks.
+    pub fn is_restricted_key(&self, key: &str) -> bool {
+        self.det.restricted(key).is_some()
     }
 
     /// The configuration this scanner was built from.

@@ -38,6 +38,91 @@ fn inside_number(hay: &[u8], m: &Range<usize>, joiners: &[u8]) -> bool {
         || glued_after
 }
 
+/// A high-entropy token with no telling key or prefix: 32-64 characters of upper- and
+/// lower-case letters and digits (base64 alphabet, at most three `+` or `/`, so not a path), not
+/// hex, not glued to a word, at least 4.3 bits of entropy per character, and not base64 of text
+/// (that is decoded and scanned instead).
+pub(crate) fn generic_secret(hay: &[u8], m: Range<usize>) -> bool {
+    let glued = byte_before(hay, &m)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        || hay
+            .get(m.end)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-');
+    let start = m.start;
+    let raw = &hay[m];
+    let body = raw
+        .strip_suffix(b"==")
+        .or_else(|| raw.strip_suffix(b"="))
+        .unwrap_or(raw);
+    if glued
+        || !(32..=64).contains(&body.len())
+        || body.iter().filter(|b| matches!(b, b'+' | b'/')).count() > 3
+    {
+        return false;
+    }
+    let has = |f: fn(&u8) -> bool| body.iter().any(f);
+    let text_inside = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(body)
+        .is_ok_and(|b| std::str::from_utf8(&b).is_ok());
+    has(u8::is_ascii_uppercase)
+        && has(u8::is_ascii_lowercase)
+        && has(u8::is_ascii_digit)
+        && !body.iter().all(u8::is_ascii_hexdigit)
+        && !text_inside
+        && std::str::from_utf8(body).is_ok_and(|s| entropy(s) >= 4.3)
+        && !in_public_pem(hay, start)
+}
+
+/// Bytes of the base64 alphabet (`A-Z`, `a-z`, `0-9`, `+`, `/`).
+const IS_BASE64: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'+' as usize || b == b'/' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// Maximal runs of at least 32 base64-alphabet bytes in `hay`, with up to two `=` of padding:
+/// the candidates of [`generic_secret`].
+pub(crate) fn base64_runs(hay: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos < hay.len() {
+            while pos < hay.len() && !IS_BASE64[usize::from(hay[pos])] {
+                pos += 1;
+            }
+            let start = pos;
+            while pos < hay.len() && IS_BASE64[usize::from(hay[pos])] {
+                pos += 1;
+            }
+            let body = pos;
+            while pos < hay.len() && pos < body + 2 && hay[pos] == b'=' {
+                pos += 1;
+            }
+            if body - start >= 32 {
+                return Some(start..pos);
+            }
+        }
+        None
+    })
+}
+
+/// Most bytes looked back for the `-----BEGIN` line of a PEM block.
+const PEM_LOOKBACK: usize = 16 << 10;
+
+/// `true` when `at` is inside the body of a PEM block (a certificate or public key is base64 of
+/// DER, not a secret; private keys have their own rule).
+fn in_public_pem(hay: &[u8], at: usize) -> bool {
+    let before = &hay[at.saturating_sub(PEM_LOOKBACK)..at];
+    let find = |needle: &[u8]| before.windows(needle.len()).rposition(|w| w == needle);
+    match (find(b"-----BEGIN "), find(b"-----END ")) {
+        (Some(begin), end) => end.is_none_or(|e| e < begin),
+        (None, _) => false,
+    }
+}
+
 /// Luhn checksum over the digits.
 pub(crate) fn luhn(digits: &[u8]) -> bool {
     let sum: u32 = digits
@@ -261,6 +346,8 @@ mod tests {
     fn cards() {
         assert!(whole(card, "4111111111111111"));
         assert!(whole(card, "4111 1111 1111 1111"));
+        assert!(whole(card, "4111.1111.1111.1111"));
+        assert!(whole(card, "4111/1111/1111/1111"));
         assert!(whole(card, "378282246310005"));
         assert!(!whole(card, "4111111111111112"));
         assert!(!whole(card, "4111-1111 1111-1111"));
@@ -268,8 +355,27 @@ mod tests {
     }
 
     #[test]
+    fn generic_secrets() {
+        assert!(whole(generic_secret, "x7Kp2QvR9sLm4TnW8yZb3HcJ6fGd1AeU"));
+        assert!(!whole(generic_secret, "0123456789abcdef0123456789abcdef"));
+        assert!(!whole(
+            generic_secret,
+            "/api/v1/Patients/123/Observations/abc"
+        ));
+        assert!(!whole(
+            generic_secret,
+            "UGF0aWVudCBjb3VudCBieSB3YXJkIGFuZCB3ZWVr"
+        ));
+        assert!(!whole(
+            generic_secret,
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaA1"
+        ));
+    }
+
+    #[test]
     fn ssns() {
         assert!(whole(ssn, "123-45-6789"));
+        assert!(whole(ssn, "123.45.6789"));
         assert!(!whole(ssn, "666-45-6789"));
         assert!(!whole(ssn, "923-45-6789"));
         assert!(!whole(ssn, "123-00-6789"));

@@ -4,7 +4,15 @@
 use super::check::entropy;
 
 /// Keys whose value is a date of birth.
-const DOB_KEYS: &[&str] = &["dob", "dateofbirth", "birthdate", "birthday", "birthdt"];
+const DOB_KEYS: &[&str] = &[
+    "dob",
+    "dateofbirth",
+    "birthdate",
+    "birthday",
+    "birthdt",
+    "born",
+    "bornon",
+];
 /// Keys whose value is a postal address.
 const ADDRESS_KEYS: &[&str] = &[
     "address",
@@ -50,6 +58,45 @@ const CREDENTIAL_SUFFIXES: &[&str] = &[
     "authorization",
     "signingkey",
     "encryptionkey",
+];
+/// Key words that make a credential-word key name something *about* a credential (a pagination
+/// or cursor token, a key's id, name, type, fingerprint algorithm or rotation period), not hold it.
+const NOT_CREDENTIAL: &[&str] = &[
+    "page",
+    "next",
+    "prev",
+    "previous",
+    "cursor",
+    "continuation",
+    "pagination",
+    "resume",
+    "sync",
+    "count",
+    "type",
+    "ttl",
+    "expiry",
+    "expires",
+    "length",
+    "len",
+    "rotation",
+    "period",
+    "algorithm",
+    "algo",
+    "fingerprint",
+    "name",
+    "kind",
+    "format",
+    "policy",
+    "url",
+    "uri",
+    "endpoint",
+    "path",
+    "file",
+    "id",
+    "ids",
+    "version",
+    "hint",
+    "strength",
 ];
 /// Values that stand for "no credential here".
 const NON_VALUES: &[&str] = &[
@@ -105,13 +152,62 @@ pub(crate) fn is_placeholder(s: &str) -> bool {
         })
 }
 
+/// `true` for a value that stands in for data rather than being it: the empty string, a mask
+/// (`********`, `XXX-XX-XXXX`), a redaction marker (`[REDACTED]`, `<redacted>`), an angle-bracket
+/// or template placeholder (`<your-api-key>`, `{{PATIENT_EMAIL}}`, `${DB_PASSWORD}`,
+/// `%(password)s`, `$(cat /run/secrets/db)`), a secret-store reference (`vault://...`,
+/// `arn:aws:secretsmanager:...`) or a "none" word.
+pub(crate) fn is_mask(s: &str) -> bool {
+    let s = s.trim();
+    let folded: String = s
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let wrapped = |open: &str, close: &str| {
+        s.len() > open.len() + close.len() && s.starts_with(open) && s.ends_with(close)
+    };
+    let no_digits = !s.bytes().any(|b| b.is_ascii_digit());
+    s.is_empty()
+        || is_placeholder(s)
+        || s.chars()
+            .all(|c| matches!(c, '*' | '•' | '#' | 'x' | 'X' | '-' | '.' | '/' | ' ' | '_'))
+        || (wrapped("[", "]") || wrapped("<", ">")) && no_digits
+        || wrapped("{{", "}}")
+        || wrapped("${", "}")
+        || wrapped("$(", ")")
+        || wrapped("%(", ")s")
+        || wrapped("%", "%") && no_digits
+        || [
+            "vault:",
+            "arn:aws:secretsmanager:",
+            "secretsmanager:",
+            "ssm:",
+            "keyvault:",
+        ]
+        .iter()
+        .any(|p| s.starts_with(p))
+        || NON_VALUES.contains(&folded.as_str())
+}
+
+/// A value shaped like a row's identifier rather than a statistic: at least three digits and not
+/// a plain number (`0.98`, `12%`, `3400`), e.g. `M00412`, `123-45-6789`, `1984-02-29`.
+pub(crate) fn identifier_shaped(s: &str) -> bool {
+    let t = s.trim().trim_end_matches('%');
+    s.bytes().filter(u8::is_ascii_digit).count() >= 3 && t.parse::<f64>().is_err()
+}
+
 /// What a key says about its value; computed once per distinct key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum KeyClass {
     /// No field rule looks at this key.
     Plain,
-    /// A restricted key: the rule index.
-    Restricted(usize),
+    /// A restricted key: the rule index, and whether the key describes the column (a statistic
+    /// or schema word qualifies it) rather than being it.
+    Restricted {
+        rule: usize,
+        statistic: bool,
+    },
     Dob,
     Address,
     /// A key that always holds a person's name (`lastName`).
@@ -144,7 +240,10 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     }
     let aws = key.contains("secret")
         && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"));
-    let suffix = CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s));
+    let described = key_words
+        .iter()
+        .any(|w| NOT_CREDENTIAL.contains(&w.as_str()));
+    let suffix = !described && CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s));
     if aws || suffix {
         KeyClass::Secret { aws, suffix }
     } else {
@@ -172,7 +271,7 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     };
     let has_letter = || text.chars().any(char::is_alphabetic);
     match class {
-        KeyClass::Plain | KeyClass::Restricted(_) | KeyClass::Dob => None,
+        KeyClass::Plain | KeyClass::Restricted { .. } | KeyClass::Dob => None,
         // In free text `address = /ip4/...` is code or config; a postal address has words.
         KeyClass::Address => (has_letter() && (source == Source::Json || text.contains(' ')))
             .then_some(FieldRule::Address),
@@ -302,6 +401,15 @@ mod tests {
         assert_eq!(eval("password", "[REDACTED:credential]"), None);
         assert_eq!(eval("tokenCount", "Tr0ub4dor&3x"), None);
         assert_eq!(eval("password_policy", "min 12 chars, 1 digit"), None);
+        assert_eq!(
+            eval(
+                "next_page_token",
+                "CiAKGjBpNDd2Nmp2Zml2cXRlYmVkMnMxcWwzMWQxMhAB"
+            ),
+            None
+        );
+        assert_eq!(eval("cursorToken", "c_8f3Kq92LmZx"), None);
+        assert_eq!(eval("secret_name", "prod/db-password-v2"), None);
         assert_eq!(
             eval(
                 "aws_secret_access_key",

@@ -3,16 +3,20 @@
 //! A key is split into lowercase words after Unicode NFKC, folding of Cyrillic and Greek
 //! look-alikes, and removal of zero-width and other format characters; separators and camelCase
 //! boundaries both split words. A restricted key matches when a contiguous run of the key's words
-//! concatenates to the restricted key (optionally plural) and no word of the key is an aggregate
-//! word such as `count` or `avg`: `patient_id`, `PatientID`, `pаtient-id` (Cyrillic `а`) match
-//! `patientId`; `patientCount` and `distinctPatientIds` do not.
+//! concatenates to the restricted key (optionally plural): `patient_id`, `PatientID`, `pаtient-id`
+//! (Cyrillic `а`) match `patientId`. The key's other words qualify the match: a statistic or
+//! schema word (`count`, `null`, `fraction`, `type`, ...) makes it a key *about* the column
+//! ([`Qualifier::Statistic`]), anything else (`visit_mrn`, `ssn_max`) leaves it the column.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization as _;
 
-/// Words that turn a key into an aggregate over the restricted field rather than the field.
-const AGGREGATE: &[&str] = &[
+/// Qualifier words that make a key a statistic or a description *of* a restricted column rather
+/// than the column: `mrn_error_count`, `patientIdNullFraction`, `ssn.type`. Any other qualifier
+/// keeps the key the column: MIN, MAX, MEDIAN or a sample of an identifier column is one person's
+/// identifier (`ssn_max`, `first_member_id`).
+const STAT_WORDS: &[&str] = &[
     "count",
     "counts",
     "cnt",
@@ -22,9 +26,6 @@ const AGGREGATE: &[&str] = &[
     "avg",
     "average",
     "mean",
-    "median",
-    "min",
-    "max",
     "stddev",
     "std",
     "variance",
@@ -34,21 +35,87 @@ const AGGREGATE: &[&str] = &[
     "percentage",
     "ratio",
     "rate",
+    "fraction",
+    "frac",
+    "share",
     "distinct",
     "unique",
+    "nulls",
+    "null",
+    "missing",
+    "present",
+    "presence",
+    "coverage",
+    "completeness",
+    "complete",
+    "error",
+    "errors",
+    "invalid",
+    "valid",
+    "dup",
+    "dups",
+    "duplicate",
+    "duplicates",
+    "length",
+    "len",
     "histogram",
     "bucket",
     "buckets",
     "freq",
     "frequency",
-    "share",
+    "entropy",
+    "cardinality",
+    "filled",
+    "empty",
+    "blank",
+    "bad",
+    "changed",
+    "type",
+    "dtype",
+    "datatype",
+    "kind",
+    "description",
+    "desc",
+    "nullable",
+    "format",
+    "schema",
+    "pii",
+    "sensitive",
+    "restricted",
+    "masked",
+    "hashed",
+    "encrypted",
+    "tokenized",
+    "column",
+    "field",
+    "policy",
+    "rows",
+    "records",
 ];
+
+/// How a key that contains a restricted key is qualified by its other words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Qualifier {
+    /// The key is the restricted column (`patient_id`, `visit_mrn`, `ssn_max`).
+    Column,
+    /// The key describes the column (`mrn_null_fraction`): only an identifier-shaped value
+    /// under it is the column's data.
+    Statistic,
+}
+
+fn qualifier(rest: &[String]) -> Qualifier {
+    if rest.iter().any(|w| STAT_WORDS.contains(&w.as_str())) {
+        Qualifier::Statistic
+    } else {
+        Qualifier::Column
+    }
+}
 
 /// Longest key prefix (in characters) that is normalised; the rest is ignored.
 const MAX_KEY_CHARS: usize = 256;
 
 /// Maps a Cyrillic or Greek look-alike to the Latin letter it imitates.
-fn fold_confusable(c: char) -> char {
+pub(crate) fn fold_confusable(c: char) -> char {
     match c {
         'а' | 'α' => 'a',
         'А' | 'Α' => 'A',
@@ -87,7 +154,7 @@ fn fold_confusable(c: char) -> char {
 }
 
 /// Zero-width and other invisible format characters that are dropped.
-fn invisible(c: char) -> bool {
+pub(crate) fn invisible(c: char) -> bool {
     matches!(c, '\u{AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
         | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
@@ -136,6 +203,9 @@ pub(crate) fn words(key: &str) -> Vec<String> {
 #[derive(Debug)]
 pub(crate) struct KeyMatcher<T> {
     table: HashMap<String, T>,
+    /// The endings of the restricted keys, by whole words (`id` of `patient_id`): the keys that
+    /// can complete a restricted key as the member of a nested path.
+    tails: HashSet<String>,
 }
 
 impl<T: Copy> KeyMatcher<T> {
@@ -143,39 +213,61 @@ impl<T: Copy> KeyMatcher<T> {
     pub(crate) fn new() -> Self {
         Self {
             table: HashMap::new(),
+            tails: HashSet::new(),
         }
     }
 
     /// Adds `key`; `false` when nothing is left of it after normalisation. The first insertion of
     /// a key wins.
     pub(crate) fn insert(&mut self, key: &str, tag: T) -> bool {
-        let joined = words(key).concat();
+        let key_words = words(key);
+        let joined = key_words.concat();
         if joined.is_empty() {
             return false;
+        }
+        for i in 1..key_words.len() {
+            self.tails.insert(key_words[i..].concat());
         }
         self.table.entry(joined).or_insert(tag);
         true
     }
 
-    /// The tag of the restricted key that the (already split) key words name, if any.
-    pub(crate) fn lookup(&self, key_words: &[String]) -> Option<T> {
-        if self.table.is_empty() || key_words.iter().any(|w| AGGREGATE.contains(&w.as_str())) {
+    /// `true` when the key's first words are the ending of a restricted key (`id`, `id_count`
+    /// for `patient_id`): only then can the key, under a parent, name a restricted key.
+    pub(crate) fn completes(&self, key_words: &[String]) -> bool {
+        let mut run = String::new();
+        key_words.iter().take(16).any(|w| {
+            run.push_str(w);
+            self.tails.contains(&run)
+        })
+    }
+
+    /// The tag of the restricted key that the (already split) key words name, if any, and how
+    /// the key's other words qualify it.
+    pub(crate) fn lookup(&self, key_words: &[String]) -> Option<(T, Qualifier)> {
+        if self.table.is_empty() {
             return None;
         }
         let limit = key_words.len().min(16);
         for start in 0..limit {
             let mut run = String::new();
-            for w in &key_words[start..limit] {
+            for (end, w) in key_words[start..limit].iter().enumerate() {
                 run.push_str(w);
                 let singular = run
                     .strip_suffix("es")
                     .into_iter()
                     .chain(run.strip_suffix('s'));
-                if let Some(tag) = self.table.get(&run) {
-                    return Some(*tag);
-                }
-                if let Some(tag) = singular.filter_map(|s| self.table.get(s)).next() {
-                    return Some(*tag);
+                let tag = self
+                    .table
+                    .get(&run)
+                    .or_else(|| singular.filter_map(|s| self.table.get(s)).next());
+                if let Some(tag) = tag {
+                    let rest: Vec<String> = key_words[..start]
+                        .iter()
+                        .chain(&key_words[start + end + 1..])
+                        .cloned()
+                        .collect();
+                    return Some((*tag, qualifier(&rest)));
                 }
             }
         }
@@ -205,7 +297,7 @@ mod tests {
     }
 
     #[test]
-    fn matches_variants_not_aggregates() {
+    fn matches_variants_and_qualifies_statistics() {
         let m = matcher();
         for hit in [
             "patientId",
@@ -220,19 +312,27 @@ mod tests {
             "visit_mrn",
             "date_of_birth",
             "DOB_dateOfBirth",
+            "mrn_max",
+            "minPatientId",
+            "first_mrn",
         ] {
-            assert_eq!(m.lookup(&words(hit)), Some(1), "{hit}");
+            assert_eq!(m.lookup(&words(hit)), Some((1, Qualifier::Column)), "{hit}");
         }
-        for miss in [
-            "patientCount",
-            "patient_count",
+        for stat in [
+            "patient_id_count",
             "distinctPatientIds",
             "mrnCount",
-            "patient",
-            "identifier",
-            "birth",
-            "amrnb",
+            "mrn_null_fraction",
+            "error_count_mrn",
+            "mrn_max_length",
         ] {
+            assert_eq!(
+                m.lookup(&words(stat)),
+                Some((1, Qualifier::Statistic)),
+                "{stat}"
+            );
+        }
+        for miss in ["patient", "patientCount", "identifier", "birth", "amrnb"] {
             assert_eq!(m.lookup(&words(miss)), None, "{miss}");
         }
     }

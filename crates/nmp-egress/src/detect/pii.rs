@@ -16,19 +16,19 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.phone",
         label: "phone",
-        pattern: r"\+[1-9][0-9]{0,3}(?:[ .\-]?\(?[0-9]{1,4}\)?){2,6}|\([2-9][0-9]{2}\) ?[0-9]{3}[ .\-][0-9]{4}|(?-u:\b)[2-9][0-9]{2}[ .\-][0-9]{3}[ .\-][0-9]{4}(?-u:\b)|(?-u:\b)0[1-9][0-9]{1,3}[ \-][0-9]{3,4}[ \-][0-9]{3,4}(?-u:\b)|(?-u:\b)0[1-9](?: [0-9]{2}){4}(?-u:\b)",
+        pattern: r"\+[1-9][0-9]{0,3}(?:[ .\-/_]?\(?[0-9]{1,4}\)?){2,6}|\([2-9][0-9]{2}\) ?[0-9]{3}[ .\-/_][0-9]{4}|(?-u:\b)[2-9][0-9]{2}[ .\-/_][0-9]{3}[ .\-/_][0-9]{4}(?-u:\b)|(?-u:\b)0[1-9][0-9]{1,3}[ \-][0-9]{3,4}[ \-][0-9]{3,4}(?-u:\b)|(?-u:\b)0[1-9](?: [0-9]{2}){4}(?-u:\b)",
         validate: Some(check::phone),
     },
     Spec {
         id: "pii.ssn",
         label: "ssn",
-        pattern: r"(?-u:\b)(?:[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{3} [0-9]{2} [0-9]{4})(?-u:\b)",
+        pattern: r"(?-u:\b)(?:[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{3} [0-9]{2} [0-9]{4}|[0-9]{3}\.[0-9]{2}\.[0-9]{4}|[0-9]{3}/[0-9]{2}/[0-9]{4}|[0-9]{3}_[0-9]{2}_[0-9]{4})(?-u:\b)",
         validate: Some(check::ssn),
     },
     Spec {
         id: "pii.card",
         label: "card",
-        pattern: r"(?-u:\b)[0-9](?:[ \-]?[0-9]){12,18}(?-u:\b)",
+        pattern: r"(?-u:\b)[0-9](?:[ \-./_]?[0-9]){12,18}(?-u:\b)",
         validate: Some(check::card),
     },
     Spec {
@@ -64,7 +64,43 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.address",
         label: "address",
-        pattern: r"(?-u:\b)[0-9]{1,6} (?:[A-Z][a-z]+ ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy|Circle|Highway|Hwy)(?-u:\b)",
+        pattern: r"(?-u:\b)[0-9]{1,6}[A-Za-z]? (?:(?:N|S|E|W|NE|NW|SE|SW)\.? )?(?:[A-Z](?:[a-z'\-]|[\x80-\xFF])+ ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Pike|Ridge|Crossing|Xing|Alley|Plaza|Point|Heights|Park|Gardens|Row|Mews|Close|Crescent|Grove|Hill|Walk|Path|Pass|Expressway|Freeway|Turnpike|Junction|Landing|Manor|Meadows?|Orchard|Summit|Trace|Vista|Estates?|Hollow|Knolls?|Mills?|Springs?|Village|Isle|Cove|Creek|Bypass|Causeway|Crossroad|Fork|Lodge|Stravenue|Inlet|Overpass|Underpass)(?-u:\b)",
+        validate: None,
+    },
+    Spec {
+        id: "pii.address",
+        label: "address",
+        pattern: r"(?:[A-Z](?:[a-z'\-]|[\x80-\xFF])+ ){0,3}[A-Z](?:[a-z'\-]|[\x80-\xFF])+,? (?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AA|AE|AP) [0-9]{5}(?:-[0-9]{4})?(?-u:\b)",
+        validate: None,
+    },
+    Spec {
+        id: "pii.address",
+        label: "address",
+        pattern: r"(?-u:\b)[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}(?-u:\b)",
+        validate: None,
+    },
+    Spec {
+        id: "pii.address",
+        label: "address",
+        pattern: r", ?(?:[0-9]{5}|[0-9]{4} ?[A-Z]{2}|[0-9]{2}-[0-9]{3}|[0-9]{5}-[0-9]{3}) [A-Z](?:[a-z'\-]|[\x80-\xFF])+",
+        validate: None,
+    },
+    Spec {
+        id: "pii.address",
+        label: "address",
+        pattern: r"(?-u:\b)(?:Calle|Avenida|Avda\.?|Paseo|Plaza|Camino|Ronda|Carrer|Rambla|Pasaje|Glorieta|Rua|Travessa|Rodovia|Alameda|Largo|Via|Viale|Piazza|Vicolo|Corso|Borgo|Strada|Contrada|ul\.|ulica|al\.|Aleja|Plac|os\.|Osiedle) (?:(?:de|del|la|las|los|da|do|dos|das|di|della|des|du|le|les|d'|l') ?)?(?:[A-Z](?:[a-z'\-]|[\x80-\xFF])+ ){0,4}[A-Z](?:[a-z'\-]|[\x80-\xFF])+,? [0-9]{1,5}(?-u:\b)",
+        validate: None,
+    },
+    Spec {
+        id: "pii.address",
+        label: "address",
+        pattern: r"(?-u:\b)[0-9]{1,4},? (?:rue|avenue|boulevard|chemin|all\xC3\xA9e|impasse|place|quai|route|Rue|Avenue|Boulevard|Chemin|Impasse|Place|Quai|Route) (?:[a-z']+ ){0,2}[A-Z](?:[a-z'\-]|[\x80-\xFF])+",
+        validate: None,
+    },
+    Spec {
+        id: "pii.address",
+        label: "address",
+        pattern: r"(?-u:\b)[A-Z](?:[a-z\-]|[\x80-\xFF])*(?:stra\xC3\x9Fe|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|straat|laan|plein|gracht|singel|kade|dijk|steeg) [0-9]{1,4}[a-z]?(?-u:\b)",
         validate: None,
     },
 ];

@@ -21,6 +21,13 @@ const MAX_RUN: usize = 4;
 /// Longest string that takes part in a joined run; longer strings are scanned alone.
 const MAX_PIECE: usize = 64;
 
+/// Longest string (in bytes) that counts as one character of a value spelled out one character
+/// per element (`["1","2","3",...]`, `{"c0": "4", "c1": "1", ...}`); a one-digit number counts too.
+const MAX_TINY: usize = 4;
+
+/// Fewest adjacent tiny elements joined; most joined in one run.
+const TINY_RUN: std::ops::RangeInclusive<usize> = 5..=64;
+
 fn shown_key(key: &str) -> Option<String> {
     let ok = !key.is_empty()
         && key.len() <= MAX_SHOWN_KEY
@@ -31,8 +38,9 @@ fn shown_key(key: &str) -> Option<String> {
 }
 
 impl Engine<'_> {
-    /// The class of `key`, from the per-scan cache when the key was seen before.
-    pub(super) fn key_class(&mut self, key: &str) -> KeyClass {
+    /// The class of `key` and whether it can complete a nested restricted key, from the
+    /// per-scan cache when the key was seen before.
+    pub(super) fn key_class(&mut self, key: &str) -> (KeyClass, bool) {
         if let Some(class) = self.key_classes.get(key) {
             return *class;
         }
@@ -105,6 +113,7 @@ impl Engine<'_> {
                     self.path.pop();
                 }
                 self.joined(doc, items.iter().copied(), layer);
+                self.tiny_runs(doc, items.iter().copied(), layer);
                 self.json_depth -= 1;
             }
             Kind::Object(members) => {
@@ -113,6 +122,7 @@ impl Engine<'_> {
                     self.member(doc, key, *value, layer);
                 }
                 self.joined(doc, members.iter().map(|m| m.1), layer);
+                self.tiny_runs(doc, members.iter().map(|m| m.1), layer);
                 self.json_depth -= 1;
             }
         }
@@ -134,12 +144,34 @@ impl Engine<'_> {
             Kind::Null => Value::Null,
             Kind::Bool | Kind::Array(_) | Kind::Object(_) => Value::Other,
         };
-        let class = self.key_class(&key.value);
-        if let Some(rule) = self.det.judge(class, field_value, Source::Json) {
+        let (mut class, completes) = self.key_class(&key.value);
+        if class == KeyClass::Plain
+            && completes
+            && let Some(parent) = &self.parent_key
+        {
+            // `{"patient": {"id": 7}}` is the restricted key `patient_id` as a nested path.
+            class = self.key_class(&format!("{parent}.{}", key.value)).0;
+        }
+        let object = matches!(node.kind, Kind::Object(_));
+        // An object under a restricted key is walked with the key as its members' prefix, so
+        // `{"ssn": {"null_fraction": 0.1}}` is a statistic and `{"ssn": {"value": ..}}` is not.
+        let walked_later = object && matches!(class, KeyClass::Restricted { .. });
+        if !walked_later && let Some(rule) = self.det.judge(class, field_value, Source::Json) {
             let edits = self.value_edits(node, layer, rule);
             self.record(rule, edits, true);
         }
+        let container = matches!(node.kind, Kind::Object(_) | Kind::Array(_));
+        let saved = container.then(|| {
+            let own = key
+                .value
+                .strip_suffix('s')
+                .filter(|k| k.len() >= 3 && !k.ends_with('s'));
+            self.parent_key.replace(own.unwrap_or(&key.value).into())
+        });
         self.node(doc, value, layer);
+        if let Some(saved) = saved {
+            self.parent_key = saved;
+        }
         self.path.pop();
     }
 
@@ -218,6 +250,64 @@ impl Engine<'_> {
             self.hit(h.rule, &origin, 0..0, false);
         }
         self.follow(tokens.iter(), &origin, 0);
+        self.via.pop();
+    }
+
+    /// Joins runs of [`TINY_RUN`] adjacent one-character strings or one-digit numbers (a value
+    /// spelled out one character per element) and reports any match in the joined text.
+    fn tiny_runs(
+        &mut self,
+        doc: &Doc<'_>,
+        children: impl Iterator<Item = usize>,
+        layer: Option<&Origin<'_>>,
+    ) {
+        let tiny = |c: &usize| match &doc.nodes[*c].kind {
+            Kind::Str(t) => !t.value.is_empty() && t.value.len() <= MAX_TINY,
+            Kind::Num(raw) => raw.len() == 1,
+            _ => false,
+        };
+        let mut run: Vec<usize> = Vec::new();
+        for c in children.map(Some).chain([None]) {
+            match c.filter(tiny) {
+                Some(c) if run.len() < *TINY_RUN.end() => run.push(c),
+                Some(_) => {}
+                None => {
+                    if run.len() >= *TINY_RUN.start() {
+                        self.tiny_run(doc, &run, layer);
+                    }
+                    run.clear();
+                }
+            }
+        }
+    }
+
+    fn tiny_run(&mut self, doc: &Doc<'_>, run: &[usize], layer: Option<&Origin<'_>>) {
+        let bytes = |c: &usize| match &doc.nodes[*c].kind {
+            Kind::Str(t) => t.value.as_bytes(),
+            Kind::Num(raw) => raw,
+            _ => &[],
+        };
+        let joined: Vec<u8> = run.iter().flat_map(|c| bytes(c).iter().copied()).collect();
+        let mut hits: Vec<Hit> = Vec::new();
+        self.det.matches(&joined, &mut hits);
+        if hits.is_empty() {
+            return;
+        }
+        let spans: Rc<[Range<usize>]> = match layer {
+            Some(o) => o.resolve(0..0),
+            None => run
+                .iter()
+                .map(|&c| match &doc.nodes[c].kind {
+                    Kind::Str(t) => t.source(0..t.value.len()),
+                    _ => doc.nodes[c].span.clone(),
+                })
+                .collect(),
+        };
+        let origin = Origin::Spans(spans);
+        self.via.push(Decoding::Joined);
+        for h in hits {
+            self.hit(h.rule, &origin, 0..0, false);
+        }
         self.via.pop();
     }
 }

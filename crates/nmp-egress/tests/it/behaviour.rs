@@ -226,3 +226,55 @@ fn deepest_allowed_nesting_fits_a_small_thread_stack() {
         (Verdict::Blocked, Verdict::Blocked)
     );
 }
+
+#[test]
+fn restricted_key_flags_follow_the_filter() {
+    let scanner = Scanner::new(Config {
+        restricted_keys: vec!["patientId".into(), "memberNumber".into()],
+        ..Config::default()
+    })
+    .unwrap();
+    for column in [
+        "patient_id",
+        "PatientIDs",
+        "MEMBER-NUMBER",
+        "ssn",
+        "visit_mrn",
+        "mrn_max",
+    ] {
+        assert!(scanner.is_restricted_key(column), "{column}");
+        let csv = format!("ward,{column}\nICU,x\n");
+        assert_eq!(
+            scanner.scan(csv.as_bytes()).verdict,
+            Verdict::Blocked,
+            "{column}"
+        );
+    }
+    for column in ["patient_count", "mrn_null_fraction", "ward", "member"] {
+        assert!(!scanner.is_restricted_key(column), "{column}");
+        let csv = format!("ward,{column}\nICU,3\n");
+        assert_eq!(
+            scanner.scan(csv.as_bytes()).verdict,
+            Verdict::Pass,
+            "{column}"
+        );
+    }
+}
+
+#[test]
+fn restricted_key_in_double_encoded_json_blocks() {
+    // The seeds' example: a restricted key hidden inside JSON encoded twice.
+    let scanner = Scanner::new(Config {
+        restricted_keys: vec!["patientId".into()],
+        ..Config::default()
+    })
+    .unwrap();
+    let inner = serde_json::to_string(&serde_json::json!({"patientId": "P-0042"})).unwrap();
+    let twice = serde_json::to_string(&serde_json::to_string(&inner).unwrap()).unwrap();
+    let output = format!(r#"{{"ward": "ICU", "result": {twice}}}"#);
+    let scan = scanner.scan(output.as_bytes());
+    assert_eq!(scan.verdict, Verdict::Blocked);
+    let finding = &scan.report.findings[0];
+    assert_eq!(finding.category, Category::RestrictedKey);
+    assert_eq!(finding.decoded_via, [Decoding::Json, Decoding::Json]);
+}

@@ -2,4 +2,5 @@
 
 mod behaviour;
 mod corpus;
+mod eval;
 mod props;
