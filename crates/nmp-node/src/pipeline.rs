@@ -97,6 +97,12 @@ impl Pipeline {
         &self.guardian
     }
 
+    /// The egress stage, for callers that need its rules (the capability document's
+    /// `restricted` column flags come from [`Scanner::is_restricted_key`]).
+    pub fn egress(&self) -> &Scanner {
+        &self.egress
+    }
+
     /// SHA-256 of the egress filter's active rule set and configuration (receipts bind it).
     pub fn egress_rule_set_digest(&self) -> [u8; 32] {
         self.egress.rule_set_digest()

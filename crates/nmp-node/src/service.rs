@@ -170,7 +170,7 @@ impl Service {
             if served.response_quantum > MAX_RESPONSE_QUANTUM {
                 return Err(Error::ResponseQuantum(name.to_owned()));
             }
-            group.push(Mounted::new(served.clone(), &config.node.egress)?);
+            group.push(Mounted::new(served.clone(), pipeline.egress())?);
             metrics.commitment();
         }
         let audit = match &config.audit_log {

@@ -27,7 +27,7 @@ pub(super) struct Facts {
 
 impl Mounted {
     /// Computes the dataset's facts: reads every file once.
-    pub(super) fn new(served: Served, egress: &nmp_egress::Config) -> Result<Self, Error> {
+    pub(super) fn new(served: Served, egress: &nmp_egress::Scanner) -> Result<Self, Error> {
         let listing = served.dataset.listing()?;
         let facts = Facts::compute(&served, egress, listing)?;
         Ok(Self {
@@ -55,7 +55,7 @@ impl Mounted {
     /// Re-computes the facts when the file listing (paths, sizes, modification times) differs
     /// from the one they were computed from, and swaps them in. `Ok(true)` when they changed.
     /// Costs one `stat` per file, plus a full read when the listing changed.
-    fn refresh(&self, egress: &nmp_egress::Config) -> Result<bool, Error> {
+    fn refresh(&self, egress: &nmp_egress::Scanner) -> Result<bool, Error> {
         let listing = self.served.dataset.listing()?;
         let unchanged = self
             .facts
@@ -76,17 +76,13 @@ impl Mounted {
 impl Facts {
     fn compute(
         served: &Served,
-        egress: &nmp_egress::Config,
+        egress: &nmp_egress::Scanner,
         listing: Listing,
     ) -> Result<Self, Error> {
         let commitment = served.dataset.commitment()?;
         let (columns, rows) = if served.format.eq_ignore_ascii_case("csv") {
-            let restricted = |column: &str| {
-                egress
-                    .restricted_keys
-                    .iter()
-                    .any(|key| normalize(key) == normalize(column))
-            };
+            // The filter's own rule: the document's flags and the filter cannot disagree.
+            let restricted = |column: &str| egress.is_restricted_key(column);
             schema::infer(served.dataset.path(), restricted).map_err(|source| Error::Schema {
                 name: served.dataset.name().to_owned(),
                 source,
@@ -116,7 +112,7 @@ impl Service {
         let mut changed = 0;
         for mounted in self.capabilities.values().flatten() {
             let dataset = mounted.served.dataset.name();
-            match mounted.refresh(&self.config.node.egress) {
+            match mounted.refresh(self.pipeline.egress()) {
                 Ok(false) => {}
                 Ok(true) => {
                     changed += 1;
@@ -137,12 +133,4 @@ impl Service {
         }
         changed
     }
-}
-
-/// A key as the egress filter compares it: lowercase, without separators.
-fn normalize(key: &str) -> String {
-    key.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
