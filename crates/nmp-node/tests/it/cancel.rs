@@ -34,9 +34,12 @@ async fn an_agent_that_leaves_stops_its_running_guest_and_frees_the_slot() {
         let left = Instant::now();
 
         // Another agent's job gets the slot long before the spinner's deadline.
-        let (aggregate, _, _) = Agent::at(9, &signed, now_ms()).seal("c/aggregate.wasm", b"");
+        let (aggregate, key, _) = Agent::at(9, &signed, now_ms()).seal("c/aggregate.wasm", b"");
         let responses = collect(agent.open_logic(peer, &aggregate).await.unwrap()).await;
-        assert_eq!(result(&responses).outcome, pb::Outcome::Completed as i32);
+        assert_eq!(
+            result(&responses, &key).outcome,
+            pb::Outcome::Completed as i32
+        );
         let waited = left.elapsed();
         assert!(
             waited < Duration::from_millis(SPIN_DEADLINE_MS / 2),
