@@ -4,12 +4,14 @@
 //! place they meet. It runs locally (no network): `nmp exec` drives it directly, and the mesh
 //! and gRPC front ends drive it for remote requests.
 
+mod cancel;
 mod egress;
 
 use nmp_egress::Scanner;
 use nmp_guardian::{Guardian, Report};
-use nmp_sandbox::{Limit, Limits, Mount, Outcome as RunOutcome, Run, Sandbox};
+use nmp_sandbox::{Cancel, Limit, Limits, Mount, Outcome as RunOutcome, Run, Sandbox};
 
+pub(crate) use self::cancel::spawn_cancellable;
 pub use self::egress::Filtered;
 use crate::{Config, Dataset};
 
@@ -80,6 +82,10 @@ pub enum Error {
     /// The sandbox failed on the host side (or refused the per-run limits) for this job.
     #[error("the sandbox failed to run the module")]
     Run(#[source] nmp_sandbox::Error),
+    /// The job's [`Cancel`] fired before it ended (its caller went away): the guest was
+    /// stopped and its output discarded; nothing was filtered or signed.
+    #[error("the job was cancelled")]
+    Cancelled,
 }
 
 impl Pipeline {
@@ -111,17 +117,27 @@ impl Pipeline {
     /// Runs one job through every stage and returns what each concluded.
     ///
     /// Blocks the calling thread for up to the run's deadline plus compilation; call it from a
-    /// blocking thread in async code.
+    /// blocking thread in async code. It cannot be cancelled; see
+    /// [`Pipeline::execute_admitted`].
     pub fn execute(&self, job: Job<'_>) -> Result<Execution, Error> {
         let guardian = self.guardian.inspect(job.wasm);
-        self.execute_admitted(job, guardian)
+        self.execute_admitted(job, guardian, &Cancel::new())
     }
 
     /// Runs the stages after the Guardian for a job whose report the caller already holds (a
     /// node checks modules before queueing them, so it does not inspect twice). A rejected
     /// report ends the job there, as in [`Pipeline::execute`]. The report must be this
     /// pipeline's Guardian's report for `job.wasm`.
-    pub fn execute_admitted(&self, job: Job<'_>, guardian: Report) -> Result<Execution, Error> {
+    ///
+    /// `cancel` stops the job when the caller no longer wants it: the guest is interrupted
+    /// within one epoch tick of [`Cancel::cancel`] (at once when blocked in a host call), its
+    /// sandbox slot frees, and this returns [`Error::Cancelled`].
+    pub fn execute_admitted(
+        &self,
+        job: Job<'_>,
+        guardian: Report,
+        cancel: &Cancel,
+    ) -> Result<Execution, Error> {
         if !guardian.is_accepted() {
             return Ok(Execution {
                 guardian,
@@ -137,8 +153,11 @@ impl Pipeline {
         let limits = job.limits.unwrap_or(&self.sandbox.config().limits);
         let run = self
             .sandbox
-            .run_with(job.wasm, job.input, &mounts, limits)
-            .map_err(Error::Run)?;
+            .run_cancellable(job.wasm, job.input, &mounts, limits, cancel)
+            .map_err(|e| match e {
+                nmp_sandbox::Error::Cancelled => Error::Cancelled,
+                e => Error::Run(e),
+            })?;
         let egress = Filtered::scan(&self.egress, &run.outcome);
         Ok(Execution {
             guardian,

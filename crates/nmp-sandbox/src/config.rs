@@ -1,11 +1,16 @@
-//! What a [`Sandbox`](crate::Sandbox) allows: per-run limits, pool sizing, caches and clocks.
+//! What a [`Sandbox`](crate::Sandbox) allows: per-run limits, pool sizing, caches, clocks and
+//! randomness.
 //!
 //! Everything is deny-by-default: a default [`Config`] grants no WASI capability beyond stdio
-//! and the mounts passed to each run, and every limit below is finite.
+//! and the mounts passed to each run, every limit below is finite, and the guest's clocks are
+//! coarse.
+
+mod clocks;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use self::clocks::{Clocks, DEFAULT_CLOCK_RESOLUTION, FIXED_CLOCK_STEP, Randomness};
 use crate::Error;
 
 const KIB: usize = 1024;
@@ -113,17 +118,6 @@ pub enum Allocator {
     OnDemand,
 }
 
-/// Fixed clocks and seeded randomness, so the same module, input and data give the same
-/// output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Determinism {
-    /// Seed for both WASI random sources (`random_get`).
-    pub seed: u64,
-    /// The wall-clock time the guest always sees, as time since the Unix epoch. The monotonic
-    /// clock always reads zero.
-    pub wall_clock: Duration,
-}
-
 /// Configuration of a [`Sandbox`](crate::Sandbox), fixed for its lifetime.
 ///
 /// Plain fields with documented defaults; `Config::default()` is the recommended starting
@@ -174,10 +168,13 @@ pub struct Config {
     /// Maximum artifacts kept in `cache_dir`; writing one more first deletes the oldest.
     /// Defaults to 1,024.
     pub disk_cache_entries: usize,
-    /// Fixed clocks and seeded randomness for every run, or `None` for the host's clocks and
-    /// a fresh random seed per run. Deterministic mode also canonicalises NaNs and makes
-    /// relaxed SIMD deterministic, at some speed cost. Defaults to `None`.
-    pub determinism: Option<Determinism>,
+    /// The clocks every guest reads. Defaults to [`Clocks::Coarse`] at 100 ms.
+    ///
+    /// With [`Clocks::Fixed`] and [`Randomness::Seeded`] together the sandbox is
+    /// deterministic (see [`Config::is_deterministic`]).
+    pub clocks: Clocks,
+    /// Where every guest's random bytes come from. Defaults to [`Randomness::Real`].
+    pub randomness: Randomness,
 }
 
 impl Default for Config {
@@ -195,12 +192,33 @@ impl Default for Config {
             cache_entries: 256,
             cache_dir: None,
             disk_cache_entries: 1024,
-            determinism: None,
+            clocks: Clocks::default(),
+            randomness: Randomness::default(),
         }
     }
 }
 
 impl Config {
+    /// A deterministic sandbox: [`Clocks::Fixed`] at `wall_clock` and
+    /// [`Randomness::Seeded`] with `seed`, the rest as [`Config::default`].
+    pub fn deterministic(wall_clock: Duration, seed: u64) -> Self {
+        Self {
+            clocks: Clocks::Fixed { wall_clock },
+            randomness: Randomness::Seeded(seed),
+            ..Self::default()
+        }
+    }
+
+    /// `true` when clocks are [`Clocks::Fixed`] and randomness [`Randomness::Seeded`]: the
+    /// same module, input and data then give the same outcome and output, unless the
+    /// wall-clock deadline cuts the run short (fuel is deterministic, the deadline is not).
+    /// The engine then also canonicalises NaNs and makes relaxed SIMD deterministic, at some
+    /// speed cost.
+    pub fn is_deterministic(&self) -> bool {
+        matches!(self.clocks, Clocks::Fixed { .. })
+            && matches!(self.randomness, Randomness::Seeded(_))
+    }
+
     /// Checks every field's range.
     pub(crate) fn validate(&self) -> Result<(), Error> {
         let invalid = |field, reason| Err(Error::InvalidConfig { field, reason });
@@ -231,7 +249,7 @@ impl Config {
         if self.disk_cache_entries == 0 {
             return invalid("disk_cache_entries", "must be at least 1");
         }
-        Ok(())
+        self.clocks.validate()
     }
 
     /// Stack of each async fiber: wasm's own budget plus room for host calls made from it.

@@ -85,6 +85,11 @@ pub enum Error {
         /// Wasmtime's explanation.
         reason: String,
     },
+    /// The caller's [`Cancel`](crate::Cancel) fired before the run returned; the guest was
+    /// stopped (or never started) and its output discarded. Nothing about the guest's
+    /// behaviour can be inferred from it.
+    #[error("the run was cancelled")]
+    Cancelled,
     /// A host resource (thread, async runtime, cache directory) could not be set up.
     #[error("host resource unavailable: {what}")]
     Io {

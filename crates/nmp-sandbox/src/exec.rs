@@ -2,6 +2,7 @@
 
 mod block_on;
 mod classify;
+mod clocks;
 mod limiter;
 mod output;
 mod wasi;
@@ -12,13 +13,13 @@ use tokio::runtime::Runtime;
 use wasmtime::{Engine, InstancePre, Store, UpdateDeadline};
 use wasmtime_wasi::p1::WasiP1Ctx;
 
-use self::block_on::block_on;
+pub(crate) use self::block_on::block_on;
 use self::classify::{Ended, Observed, classify};
 use self::limiter::Limiter;
 use self::output::OutputCapture;
 pub use self::wasi::PROGRAM_NAME;
 use self::wasi::World;
-use crate::{Config, Error, Limit, Limits, Mount, Outcome};
+use crate::{Cancel, Config, Error, Limit, Limits, Mount, Outcome};
 
 /// Store data of every run.
 pub(crate) struct State {
@@ -41,6 +42,7 @@ pub(crate) struct Job<'a> {
     pub(crate) limits: &'a Limits,
     pub(crate) input: &'a [u8],
     pub(crate) mounts: &'a [Mount],
+    pub(crate) cancel: &'a Cancel,
 }
 
 /// What a run produced.
@@ -69,10 +71,11 @@ impl Executed {
 
 /// Instantiates `pre` in a fresh store and runs `_start` under `job.limits`.
 ///
-/// The deadline is enforced twice, for the two places a guest can spend time: in wasm code,
-/// the epoch callback (checked every `epoch_tick`) raises an interrupt trap once it has
-/// passed; in an async host call (`poll_oneoff` sleeping, a file read), the tokio timeout
-/// around the whole run fires and drops the guest's future, which unwinds its fiber.
+/// The deadline and `job.cancel` are enforced twice, for the two places a guest can spend
+/// time: in wasm code, the epoch callback (checked every `epoch_tick`) raises an interrupt
+/// trap once either has fired; in an async host call (`poll_oneoff` sleeping, a file read),
+/// the tokio timeout or the cancellation around the whole run drops the guest's future, which
+/// unwinds its fiber. A cancelled run is [`Error::Cancelled`], whatever the guest did.
 pub(crate) fn execute(job: &Job<'_>, pre: &InstancePre<State>) -> Result<Executed, Error> {
     let started = Instant::now();
     let limits = job.limits;
@@ -83,7 +86,8 @@ pub(crate) fn execute(job: &Job<'_>, pre: &InstancePre<State>) -> Result<Execute
         mounts: job.mounts,
         stdout: &stdout,
         stderr: &stderr,
-        determinism: job.config.determinism.as_ref(),
+        clocks: job.config.clocks,
+        randomness: job.config.randomness,
     };
     let state = State {
         wasi: world.build()?,
@@ -94,9 +98,10 @@ pub(crate) fn execute(job: &Job<'_>, pre: &InstancePre<State>) -> Result<Execute
     let fuel = limits.fuel.unwrap_or(u64::MAX);
     store.set_fuel(fuel).map_err(|e| Error::host(&e))?;
     let deadline = started + limits.timeout;
+    let cancel = job.cancel.clone();
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(move |_| {
-        Ok(if Instant::now() >= deadline {
+        Ok(if cancel.is_cancelled() || Instant::now() >= deadline {
             UpdateDeadline::Interrupt
         } else {
             UpdateDeadline::Continue(1)
@@ -106,7 +111,18 @@ pub(crate) fn execute(job: &Job<'_>, pre: &InstancePre<State>) -> Result<Execute
     let ended = {
         let _runtime = job.runtime.enter();
         let run = tokio::time::timeout(limits.timeout, drive(&mut store, pre));
-        block_on(run).unwrap_or(Ended::Deadline)
+        block_on(async {
+            tokio::select! {
+                biased;
+                () = job.cancel.cancelled() => None,
+                ended = run => Some(ended.unwrap_or(Ended::Deadline)),
+            }
+        })
+    };
+    // Cancelled in a host call (`None`), in wasm code (an interrupt trap) or just as the guest
+    // ended: the caller wants none of it.
+    let Some(ended) = ended.filter(|_| !job.cancel.is_cancelled()) else {
+        return Err(Error::Cancelled);
     };
 
     let remaining = store.get_fuel().map_err(|e| Error::host(&e))?;

@@ -4,9 +4,10 @@
 //! The node's Guardian has already checked the module statically; this crate runs it with
 //! Wasmtime as a WASI preview 1 command: the request's input on stdin, stdout and stderr
 //! captured under caps, datasets preopened read-only at `/data/<name>`, `argv` the program
-//! name only, no environment, no network, no writable path. Memory, tables, fuel, wall-clock
-//! time, output and compile time are all bounded, and a guest that breaks a bound gets an
-//! [`Outcome`], not an [`Error`]: only host failures are errors.
+//! name only, no environment, no network, no writable path, coarse clocks. Memory, tables,
+//! fuel, wall-clock time, output and compile time are all bounded, and a guest that breaks a
+//! bound gets an [`Outcome`], not an [`Error`]: only host failures (and a caller's
+//! cancellation) are errors.
 //!
 //! ```
 //! use nmp_sandbox::{Config, Outcome, Sandbox};
@@ -42,8 +43,10 @@
 //! - [`Mount`]: a dataset directory for one run, read-only at `/data/<name>`.
 //! - [`Run`]: one call's result, an [`Outcome`] (completed, trapped, limit exceeded, timed
 //!   out, each with the captured output) and its [`Stats`].
-//! - [`Error`]: the module never ran (it does not compile or link, the sandbox is busy) or the
-//!   host failed.
+//! - [`Cancel`]: a token the caller keeps to stop a run it no longer wants (its agent went
+//!   away); one per run, or shared by several.
+//! - [`Error`]: the module never ran (it does not compile or link, the sandbox is busy), the
+//!   host failed, or the caller cancelled the run.
 //!
 //! # How the bounds are enforced
 //!
@@ -58,8 +61,23 @@
 //!   [`Config::max_concurrent_compiles`] at a time; declarations past the ceilings are refused
 //!   before compiling.
 //! - **Output**: the write that would cross a cap stops the guest.
+//! - **Cancellation**: the epoch callback also checks the run's [`Cancel`], and the run's
+//!   future is dropped the moment it fires, so a cancelled guest stops within one tick in wasm
+//!   code and at once in a host call.
+//!
+//! # Clocks and randomness
+//!
+//! Whatever a guest reads can reach its output, so [`Config::clocks`] decides how much time it
+//! sees: [`Clocks::Coarse`] (the default, 100 ms steps), [`Clocks::Fixed`] (no host time at
+//! all) or [`Clocks::Real`] (nanoseconds, a timing channel; opt-in). [`Config::randomness`]
+//! is the host's ([`Randomness::Real`], the default) or a seeded stream
+//! ([`Randomness::Seeded`]). Fixed clocks with seeded randomness make the sandbox
+//! deterministic ([`Config::deterministic`]): the same module, input and data give the same
+//! outcome and output, unless the wall-clock deadline cuts the run short (fuel is
+//! deterministic, the deadline is not).
 
 mod cache;
+mod cancel;
 mod compile;
 mod config;
 mod error;
@@ -68,7 +86,10 @@ mod mount;
 mod outcome;
 mod sandbox;
 
-pub use self::config::{Allocator, Config, Determinism, Limits};
+pub use self::cancel::Cancel;
+pub use self::config::{
+    Allocator, Clocks, Config, DEFAULT_CLOCK_RESOLUTION, FIXED_CLOCK_STEP, Limits, Randomness,
+};
 pub use self::error::Error;
 pub use self::exec::PROGRAM_NAME;
 pub use self::mount::{MAX_MOUNT_NAME, MAX_MOUNTS, Mount};

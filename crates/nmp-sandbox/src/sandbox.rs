@@ -21,7 +21,7 @@ use self::ticker::Ticker;
 use crate::cache::{DiskCache, MemoryCache};
 use crate::compile::Compiler;
 use crate::exec::{self, Executed, Job, State};
-use crate::{Config, Error, Limits, Mount, Run, Stats, mount};
+use crate::{Cancel, Config, Error, Limits, Mount, Run, Stats, mount};
 
 /// Runs validated WebAssembly modules under limits over read-only data.
 ///
@@ -99,13 +99,8 @@ impl Sandbox {
     }
 
     /// Runs `wasm` (a WASI preview 1 command, binary format) under `limits`, which may only
-    /// tighten [`Config::limits`].
-    ///
-    /// Blocks the calling thread until the guest ends: at most `limits.timeout` after it
-    /// starts, plus compilation (bounded by [`Config::compile_timeout`]) on a cache miss. Call
-    /// it from a plain thread; from async code, use `spawn_blocking`. Every guest behaviour,
-    /// including traps, timeouts and exhausted limits, is an `Ok` [`Run`]; `Err` means the
-    /// module never ran or the host failed (see [`Error`]).
+    /// tighten [`Config::limits`]. See [`Sandbox::run_cancellable`]; this run cannot be
+    /// cancelled.
     pub fn run_with(
         &self,
         wasm: &[u8],
@@ -113,12 +108,39 @@ impl Sandbox {
         mounts: &[Mount],
         limits: &Limits,
     ) -> Result<Run, Error> {
+        self.run_cancellable(wasm, input, mounts, limits, &Cancel::new())
+    }
+
+    /// Runs `wasm` (a WASI preview 1 command, binary format) under `limits`, which may only
+    /// tighten [`Config::limits`], until it ends or `cancel` fires.
+    ///
+    /// Blocks the calling thread until the guest ends: at most `limits.timeout` after it
+    /// starts, plus compilation (bounded by [`Config::compile_timeout`]) on a cache miss. Call
+    /// it from a plain thread; from async code, use `spawn_blocking`. Every guest behaviour,
+    /// including traps, timeouts and exhausted limits, is an `Ok` [`Run`]; `Err` means the
+    /// module never ran, the host failed or the caller cancelled (see [`Error`]).
+    ///
+    /// [`Cancel::cancel`] stops the guest within one [`Config::epoch_tick`] (at once when it
+    /// is blocked in a host call) and this call returns [`Error::Cancelled`], freeing its run
+    /// slot. A compile in progress is not interrupted (it finishes and is cached); a token
+    /// already cancelled returns before compiling.
+    pub fn run_cancellable(
+        &self,
+        wasm: &[u8],
+        input: &[u8],
+        mounts: &[Mount],
+        limits: &Limits,
+        cancel: &Cancel,
+    ) -> Result<Run, Error> {
         let started = Instant::now();
         limits.check_within(&self.config.limits)?;
         mount::validate(mounts)?;
         let _permit = self.runs.try_acquire().ok_or(Error::TooManyRuns {
             max: self.runs.max(),
         })?;
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
         let prepared = self.prepare(wasm)?;
         let executed = match prepared.ready {
             Prepared::Ready(pre) => {
@@ -129,6 +151,7 @@ impl Sandbox {
                     limits,
                     input,
                     mounts,
+                    cancel,
                 };
                 exec::execute(&job, &pre)?
             }

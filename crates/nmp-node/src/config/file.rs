@@ -3,6 +3,8 @@
 //! `examples/node.toml` is a complete, commented example; every field but `identity` and the
 //! datasets has a default. Unknown fields are refused, so a typo never silently weakens a policy.
 
+mod clocks;
+
 use std::{
     collections::HashSet,
     net::SocketAddr,
@@ -13,6 +15,7 @@ use std::{
 use nmp_crypto::PeerId;
 use serde::Deserialize;
 
+pub use self::clocks::{ClockMode, RandomMode};
 use crate::{
     Dataset, DatasetError,
     service::{self, Access, Served},
@@ -142,7 +145,7 @@ pub struct Policy {
     pub document_ttl_secs: u64,
     /// The Guardian policy (`nmp_guardian::Policy`). Defaults to its defaults.
     pub guardian: nmp_guardian::Policy,
-    /// Sandbox limits of every run.
+    /// Sandbox limits of every run, and the guest's clocks and randomness.
     pub sandbox: SandboxLimits,
     /// The egress filter (`nmp_egress::Config`). Defaults to block mode, every rule on.
     pub egress: nmp_egress::Config,
@@ -164,7 +167,8 @@ impl Default for Policy {
     }
 }
 
-/// The sandbox limits a node applies to every run (requests may only tighten them).
+/// The sandbox limits a node applies to every run (requests may only tighten them), and what
+/// guests see of time and chance.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SandboxLimits {
@@ -174,6 +178,22 @@ pub struct SandboxLimits {
     pub memory_mb: Option<u64>,
     /// Fuel budget per run; 0 turns metering off. Defaults to the sandbox's default.
     pub fuel: Option<u64>,
+    /// Deterministic mode: `clock = "fixed"` and `random = "seeded"`, so the same module,
+    /// input and data give the same output. Defaults to `false`.
+    pub deterministic: bool,
+    /// The guests' clocks. Defaults to `coarse` (`fixed` when `deterministic`).
+    pub clock: Option<ClockMode>,
+    /// Step of coarse clocks, in ms, between 1 and 60,000; `clock_res_get` reports it.
+    /// Only with `clock = "coarse"`. Defaults to 100.
+    pub clock_resolution_ms: Option<u64>,
+    /// The first wall-clock reading of fixed clocks, in seconds since the Unix epoch. Only
+    /// with `clock = "fixed"`. Defaults to 0.
+    pub clock_start_secs: Option<u64>,
+    /// The guests' random source. Defaults to `real` (`seeded` when `deterministic`).
+    pub random: Option<RandomMode>,
+    /// Seed of seeded randomness; anyone who knows it can predict the bytes. Only with
+    /// `random = "seeded"`. Defaults to 0.
+    pub random_seed: Option<u64>,
 }
 
 /// Why a configuration file cannot be used.
@@ -207,6 +227,10 @@ pub enum FileError {
     /// `dataset_rescan_secs` is above [`MAX_DATASET_RESCAN_SECS`].
     #[error("dataset_rescan_secs = {0} is above {MAX_DATASET_RESCAN_SECS}")]
     DatasetRescan(u64),
+    /// The clock and random keys of `[policy.sandbox]` contradict each other, or set a
+    /// parameter of a mode not chosen.
+    #[error("invalid [policy.sandbox]: {0}")]
+    Sandbox(&'static str),
     /// `policy.document_ttl_secs` is outside [`MIN_DOCUMENT_TTL_SECS`]..=[`MAX_DOCUMENT_TTL_SECS`].
     #[error("document_ttl_secs = {0} is outside {MIN_DOCUMENT_TTL_SECS}..={MAX_DOCUMENT_TTL_SECS}")]
     DocumentTtl(u64),
@@ -266,6 +290,7 @@ impl File {
         if let Some(fuel) = policy.sandbox.fuel {
             limits.fuel = (fuel > 0).then_some(fuel);
         }
+        (node.sandbox.clocks, node.sandbox.randomness) = policy.sandbox.clocks_and_randomness()?;
         let mut datasets = Vec::new();
         for entry in &self.datasets {
             let dataset = Dataset::new(&entry.name, base.join(&entry.path))?;

@@ -76,7 +76,7 @@ impl LogicMesh for Mesh {
 
 /// Forwards the service's responses to the client until the request ends, the client cancels
 /// (a `cancel` message or a dropped call), or the client's stream fails. Returning drops
-/// `responses`, which cancels a request still queued, and frees the handler slot.
+/// `responses`, which cancels the request (queued or running), and frees the handler slot.
 async fn relay(
     mut responses: mpsc::Receiver<pb::LogicResponse>,
     mut inbound: Streaming<pb::ExecuteRequest>,

@@ -65,7 +65,7 @@ pub(super) async fn run(
 }
 
 /// Pipes one request through the service. When the agent leaves first, the response receiver
-/// is dropped, which cancels a job still being admitted or queued.
+/// is dropped, which cancels the job at any stage (admitted, queued or running).
 async fn handle(service: Arc<Service>, stream: LogicStream, _slot: OwnedSemaphorePermit) {
     let (request, mut sender, closed) = stream.into_parts();
     let mut responses = service.execute(request, now_ms());

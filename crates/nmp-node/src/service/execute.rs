@@ -45,8 +45,9 @@ impl Service {
     /// announced separately: compilation happens inside the sandbox run (and is cached).
     ///
     /// Must be called inside a Tokio runtime: the request runs on a spawned task, the sandbox
-    /// on a blocking thread. Dropping the receiver cancels the request while it is being
-    /// admitted or queued (a running job finishes, and its result is discarded). At most
+    /// on a blocking thread. Dropping the receiver cancels the request at any stage: while it
+    /// is admitted or queued, or while its guest runs (the guest is stopped within one epoch
+    /// tick and its run slot freed). At most
     /// [`RESPONSE_BUFFER`] responses wait unread.
     ///
     /// Logs under a `request` span (request id, agent, capability): `accepted`, then `finished`
@@ -150,7 +151,13 @@ impl Service {
             events.status(pb::Stage::Running, 0).await?;
             let running = Instant::now();
             let execution = self
-                .run(&payload, &datasets, request.limits.as_ref(), guardian)
+                .run(
+                    &payload,
+                    &datasets,
+                    request.limits.as_ref(),
+                    guardian,
+                    events,
+                )
                 .await;
             drop(permit);
             let execution = execution?;
@@ -252,30 +259,35 @@ impl Service {
         }
     }
 
-    /// Runs the admitted module on a blocking thread under the requested limits.
+    /// Runs the admitted module on a blocking thread under the requested limits; when the
+    /// caller goes away, the guest is stopped and the request ends as cancelled.
     async fn run(
         self: &Arc<Self>,
         payload: &Arc<pb::LogicPayload>,
         datasets: &[Dataset],
         requested: Option<&pb::RequestedLimits>,
         guardian: nmp_guardian::Report,
+        events: &Events,
     ) -> Result<Execution, Refusal> {
         let limits = self.limits(requested);
         let service = Arc::clone(self);
         let payload = Arc::clone(payload);
         let datasets = datasets.to_vec();
-        tokio::task::spawn_blocking(move || {
+        crate::pipeline::spawn_cancellable(events.tx.closed(), move |cancel| {
             let job = Job {
                 wasm: &payload.wasm,
                 input: &payload.input,
                 datasets: &datasets,
                 limits: Some(&limits),
             };
-            service.pipeline.execute_admitted(job, guardian)
+            service.pipeline.execute_admitted(job, guardian, cancel)
         })
         .await
         .map_err(|e| Refusal::internal("the run failed", e))?
-        .map_err(|e| Refusal::internal("the sandbox failed", e))
+        .map_err(|e| match e {
+            crate::Error::Cancelled => Refusal::cancelled(),
+            e => Refusal::internal("the sandbox failed", e),
+        })
     }
 
     /// The node's limits, tightened (never loosened) by what the agent asked for; 0 = default.

@@ -2,6 +2,7 @@
 //! must, and the receipt binds what ran and what left.
 
 mod agent;
+mod cancel;
 mod channels;
 mod config;
 mod grpc;

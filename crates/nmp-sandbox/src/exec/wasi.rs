@@ -1,17 +1,18 @@
-//! The guest's WASI preview 1 world: stdio, read-only mounts, argv, and optionally fixed
-//! clocks and seeded randomness. Nothing else: no environment, no sockets, no writable path.
+//! The guest's WASI preview 1 world: stdio, read-only mounts, argv, clocks and randomness.
+//! Nothing else: no environment, no sockets, no writable path.
 
 use std::io;
-use std::time::Duration;
 
 use rand::SeedableRng;
-use rand::rngs::StdRng;
+use rand::rngs::ChaCha20Rng;
+use sha2::{Digest, Sha256};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryInputPipe;
-use wasmtime_wasi::{FsPerms, HostMonotonicClock, HostWallClock, WasiCtxBuilder};
+use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
+use super::clocks;
 use super::output::OutputCapture;
-use crate::{Determinism, Error, Mount};
+use crate::{Clocks, Error, Mount, Randomness};
 
 /// The guest's `argv[0]`, and its only argument.
 pub const PROGRAM_NAME: &str = "logic";
@@ -22,7 +23,8 @@ pub(crate) struct World<'a> {
     pub(crate) mounts: &'a [Mount],
     pub(crate) stdout: &'a OutputCapture,
     pub(crate) stderr: &'a OutputCapture,
-    pub(crate) determinism: Option<&'a Determinism>,
+    pub(crate) clocks: Clocks,
+    pub(crate) randomness: Randomness,
 }
 
 impl World<'_> {
@@ -40,12 +42,14 @@ impl World<'_> {
         for mount in self.mounts {
             preopen(&mut wasi, mount)?;
         }
-        if let Some(determinism) = self.determinism {
-            wasi.wall_clock(FixedWallClock(determinism.wall_clock))
-                .monotonic_clock(FixedMonotonicClock)
-                .secure_random(StdRng::seed_from_u64(determinism.seed))
-                .insecure_random(StdRng::seed_from_u64(!determinism.seed))
-                .insecure_random_seed(u128::from(determinism.seed));
+        clocks::install(&mut wasi, self.clocks);
+        if let Randomness::Seeded(seed) = self.randomness {
+            let insecure_seed = derive(seed, b"insecure-seed");
+            let mut low = [0; 16];
+            low.copy_from_slice(&insecure_seed[..16]);
+            wasi.secure_random(ChaCha20Rng::from_seed(derive(seed, b"secure")))
+                .insecure_random(ChaCha20Rng::from_seed(derive(seed, b"insecure")))
+                .insecure_random_seed(u128::from_le_bytes(low));
         }
         Ok(wasi.build_p1())
     }
@@ -69,28 +73,13 @@ fn preopen(wasi: &mut WasiCtxBuilder, mount: &Mount) -> Result<(), Error> {
     Ok(())
 }
 
-/// A wall clock stopped at a fixed instant.
-struct FixedWallClock(Duration);
-
-impl HostWallClock for FixedWallClock {
-    fn resolution(&self) -> Duration {
-        Duration::from_nanos(1)
-    }
-
-    fn now(&self) -> Duration {
-        self.0
-    }
-}
-
-/// A monotonic clock that always reads zero.
-struct FixedMonotonicClock;
-
-impl HostMonotonicClock for FixedMonotonicClock {
-    fn resolution(&self) -> u64 {
-        1
-    }
-
-    fn now(&self) -> u64 {
-        0
-    }
+/// A 32-byte seed for one of the guest's random sources, from the configured seed: SHA-256
+/// over a domain label, the source's name and the seed, so the sources are independent and
+/// the stream stays the same across releases of the random-number crates.
+fn derive(seed: u64, source: &[u8]) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    hash.update(b"nmp-sandbox/randomness/v1/");
+    hash.update(source);
+    hash.update(seed.to_le_bytes());
+    hash.finalize().into()
 }

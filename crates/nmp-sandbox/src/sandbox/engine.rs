@@ -16,7 +16,7 @@ pub(crate) fn engine(config: &Config) -> Result<Engine, Error> {
         .max_wasm_stack(config.max_wasm_stack)
         .async_stack_size(config.async_stack_size())
         .parallel_compilation(true);
-    if config.determinism.is_some() {
+    if config.is_deterministic() {
         wasm.cranelift_nan_canonicalization(true)
             .relaxed_simd_deterministic(true);
     }

@@ -1,10 +1,8 @@
-//! Ordinary endings, host errors, per-run limits, determinism and the compile deadline.
+//! Ordinary endings, host errors, per-run limits and the compile deadline.
 
 use std::time::Duration;
 
-use nmp_sandbox::{
-    CacheHit, Config, Determinism, Error, Limit, Limits, Outcome, Sandbox, TrapKind,
-};
+use nmp_sandbox::{CacheHit, Config, Error, Limit, Limits, Outcome, Sandbox, TrapKind};
 
 use crate::support::{bounded, command, config, run, sandbox, stdout, wasm};
 
@@ -126,45 +124,6 @@ fn invalid_config_is_refused() {
             ..
         }
     ));
-}
-
-/// Prints 16 random bytes and the realtime clock's 8 bytes.
-fn entropy_and_time() -> Vec<u8> {
-    command(
-        r#"(func (export "_start")
-             (call $check (call $random_get (i32.const 64) (i32.const 16)))
-             (call $check (call $clock_time_get (i32.const 0) (i64.const 1) (i32.const 80)))
-             (call $check (call $write (i32.const 1) (i32.const 64) (i32.const 24))))"#,
-    )
-}
-
-fn output_with(determinism: Option<Determinism>) -> Vec<u8> {
-    let config = Config {
-        determinism,
-        ..config()
-    };
-    let wasm = entropy_and_time();
-    bounded(move || {
-        let sandbox = Sandbox::new(config).expect("valid config");
-        let run = sandbox.run(&wasm, b"", &[]).expect("not a host failure");
-        assert!(run.outcome.is_success(), "{run:?}");
-        run.outcome.stdout().to_vec()
-    })
-}
-
-#[test]
-fn deterministic_mode_repeats_randomness_and_time() {
-    let fixed = |seed| {
-        Some(Determinism {
-            seed,
-            wall_clock: Duration::from_secs(1_700_000_000),
-        })
-    };
-    let first = output_with(fixed(42));
-    assert_eq!(first, output_with(fixed(42)));
-    assert_ne!(first, output_with(fixed(43)));
-    assert_eq!(first[16..], 1_700_000_000_000_000_000u64.to_le_bytes());
-    assert_ne!(output_with(None), output_with(None));
 }
 
 #[test]
