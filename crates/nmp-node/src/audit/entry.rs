@@ -32,9 +32,11 @@ pub struct Entry {
     /// SHA-256 of the module (hex).
     pub module_sha256: String,
     /// How the request ended (`completed`, `exited_nonzero`, `trapped`, `limit_exceeded`,
-    /// `timed_out`, `rejected`, `egress_blocked`).
+    /// `timed_out`, `rejected`, `egress_blocked`, or `cancelled` when the agent left while its
+    /// guest ran: the guest was stopped and nothing was filtered, sealed or signed).
     pub outcome: String,
-    /// What the sandbox saw when the module ran; absent when the Guardian rejected it.
+    /// What the sandbox saw when the module ran; absent when the Guardian rejected it or the
+    /// run was cancelled.
     pub run: Option<Run>,
     /// The egress verdict (`pass`, `blocked`, `redacted`, `not_run`).
     pub egress_verdict: String,

@@ -150,6 +150,7 @@ impl Service {
             self.metrics.observe(Stage::Queue, queued.elapsed());
             events.status(pb::Stage::Running, 0).await?;
             let running = Instant::now();
+            let module_sha256 = guardian.module_sha256.to_string();
             let execution = self
                 .run(
                     &payload,
@@ -160,7 +161,18 @@ impl Service {
                 )
                 .await;
             drop(permit);
-            let execution = execution?;
+            let execution = match execution {
+                Ok(execution) => execution,
+                Err(refusal) => {
+                    // The guest ran on the owner's data even if nobody reads the answer.
+                    if refusal.code == pb::ErrorCode::Cancelled {
+                        let entry =
+                            record::cancelled(request, &opened.agent, module_sha256, now_ms);
+                        self.append(entry)?;
+                    }
+                    return Err(refusal);
+                }
+            };
             let filter = execution
                 .egress
                 .as_ref()
@@ -366,10 +378,20 @@ impl Service {
         receipt: &pb::Receipt,
         accepted_at_ms: u64,
     ) -> Result<(), Refusal> {
+        self.append(record::entry(
+            request,
+            agent,
+            execution,
+            receipt,
+            accepted_at_ms,
+        ))
+    }
+
+    /// Appends one entry to the owner's audit log, when the node keeps one.
+    fn append(&self, entry: crate::audit::Entry) -> Result<(), Refusal> {
         let Some(log) = &self.audit else {
             return Ok(());
         };
-        let entry = record::entry(request, agent, execution, receipt, accepted_at_ms);
         log.append(entry).map_err(|e| {
             tracing::error!(error = %e, "cannot write the audit log");
             Refusal::internal("the audit log", e)

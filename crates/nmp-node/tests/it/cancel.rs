@@ -47,6 +47,20 @@ async fn an_agent_that_leaves_stops_its_running_guest_and_frees_the_slot() {
         );
         assert_eq!(node.service().queued_jobs(), 0);
         node.shutdown().await;
+        // The stopped guest still ran on the owner's data: the audit log says so.
+        let log = std::fs::read_to_string(dir.path().join("audit.jsonl")).expect("audit log");
+        let outcomes: Vec<String> = log
+            .lines()
+            .map(|line| {
+                let line: serde_json::Value = serde_json::from_str(line).expect("json");
+                line["entry"]["outcome"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        assert!(outcomes.contains(&"cancelled".to_owned()), "{outcomes:?}");
+        assert!(outcomes.contains(&"completed".to_owned()), "{outcomes:?}");
     })
     .await
     .expect("within the deadline");

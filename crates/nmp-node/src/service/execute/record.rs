@@ -70,6 +70,26 @@ pub(super) fn entry(
     }
 }
 
+/// The audit entry of a request whose agent left while its guest ran: the guest was stopped,
+/// nothing was filtered, sealed or signed.
+pub(super) fn cancelled(
+    request: &pb::LogicRequest,
+    agent: &PeerId,
+    module_sha256: String,
+    accepted_at_ms: u64,
+) -> Entry {
+    Entry {
+        accepted_at_ms,
+        request_id: hex::encode(&request.request_id),
+        agent: agent.to_base58(),
+        capability: request.capability.clone(),
+        module_sha256,
+        outcome: "cancelled".to_owned(),
+        egress_verdict: "not_run".to_owned(),
+        ..Entry::default()
+    }
+}
+
 fn micros(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
