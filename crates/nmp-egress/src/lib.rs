@@ -54,8 +54,13 @@ mod json;
 mod redact;
 mod report;
 mod scanner;
+mod values;
 
 pub use config::{Config, ConfigError, ExtraPattern, Limits, Mode};
 pub use detect::rule_ids;
 pub use report::{Category, Decoding, Finding, Format, Report, Scan, Span, Verdict};
 pub use scanner::{MAX_REDACT_ROUNDS, Scanner};
+pub use values::{
+    COMMON_MIN_ROWS, COMMON_PER_ROWS, MAX_FORM_LEN, MAX_FORM_OCCURRENCES, MIN_FORM_DIGITS,
+    MIN_FORM_LEN, ValueIndex, ValueIndexBuilder, ValuesError,
+};
