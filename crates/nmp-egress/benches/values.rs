@@ -31,8 +31,12 @@ impl Rng {
     }
 }
 
-const FIRST: &[&str] = &["Amelia", "Noah", "Olivia", "Liam", "Emma", "Mateo", "Priya", "Wei"];
-const LAST: &[&str] = &["Smith", "Garcia", "Nguyen", "Patel", "Okafor", "Schmidt", "Kim"];
+const FIRST: &[&str] = &[
+    "Amelia", "Noah", "Olivia", "Liam", "Emma", "Mateo", "Priya", "Wei",
+];
+const LAST: &[&str] = &[
+    "Smith", "Garcia", "Nguyen", "Patel", "Okafor", "Schmidt", "Kim",
+];
 
 fn ssn(rng: &mut Rng) -> String {
     format!(
@@ -134,7 +138,10 @@ fn bench(c: &mut Criterion) {
 
     let scanner = Scanner::new(Config::default()).expect("default configuration");
     let mut rng = Rng(42);
-    let outputs = [("json_1mib", json_output(&mut rng)), ("csv_1mib", csv_output(&mut rng))];
+    let outputs = [
+        ("json_1mib", json_output(&mut rng)),
+        ("csv_1mib", csv_output(&mut rng)),
+    ];
     let mut group = c.benchmark_group("values");
     for (name, output) in &outputs {
         assert_eq!(

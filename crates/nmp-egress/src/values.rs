@@ -111,7 +111,11 @@ impl ValueIndexBuilder {
     ///
     /// Fails once the cells added hold more than the builder's limit of forms.
     pub fn add(&mut self, value: &str) -> Result<(), ValuesError> {
-        for form in normal::forms(value, &mut self.tokens, (MIN_FORM_LEN, MAX_FORM_LEN, MIN_FORM_DIGITS)) {
+        for form in normal::forms(
+            value,
+            &mut self.tokens,
+            (MIN_FORM_LEN, MAX_FORM_LEN, MIN_FORM_DIGITS),
+        ) {
             if self.occurrences.len() == self.limit {
                 return Err(ValuesError::TooManyValues { limit: self.limit });
             }
@@ -158,7 +162,11 @@ impl ValueIndexBuilder {
 }
 
 fn bucket(hash: u64, bits: u32) -> usize {
-    if bits == 0 { 0 } else { (hash >> (64 - bits)) as usize }
+    if bits == 0 {
+        0
+    } else {
+        (hash >> (64 - bits)) as usize
+    }
 }
 
 impl ValueIndex {

@@ -77,8 +77,14 @@ mod tests {
         assert_eq!(found(&idx, "x 699881425 y"), Some("699881425"));
         assert_eq!(found(&idx, "v=699.88.14.25"), Some("699.88.14.25"));
         assert_eq!(found(&idx, "5241-88-996"), Some("5241-88-996"));
-        assert_eq!(found(&idx, "[6,9,9,8,8,1,4,2,5]"), Some("6,9,9,8,8,1,4,2,5"));
-        assert_eq!(found(&idx, "６９９８８１４２５"), Some("６９９８８１４２５"));
+        assert_eq!(
+            found(&idx, "[6,9,9,8,8,1,4,2,5]"),
+            Some("6,9,9,8,8,1,4,2,5")
+        );
+        assert_eq!(
+            found(&idx, "６９９８８１４２５"),
+            Some("６９９８８１４２５")
+        );
         assert_eq!(found(&idx, "id:000000001"), Some("000000001"));
         assert_eq!(found(&idx, "by MATEO_young!"), Some("MATEO_young"));
         assert_eq!(found(&idx, "gnuoy oetam"), Some("gnuoy oetam"));

@@ -17,10 +17,9 @@ use crate::detect::{fold_confusable, invisible};
 /// The first code point (zero) of each run of ten decimal digits that is mapped to ASCII, beyond
 /// those compatibility decomposition already maps (full-width, mathematical, circled…).
 const DIGIT_ZEROS: &[u32] = &[
-    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
-    0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0,
-    0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0,
-    0xAA50, 0xABF0, 0xFF10,
+    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66,
+    0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
 ];
 
 /// The ASCII digit a decimal digit of another script stands for.
@@ -149,8 +148,8 @@ pub(crate) fn forms(
     let joined = tokens.text.clone();
     let digits: String = joined.chars().filter(char::is_ascii_digit).collect();
     let usable = (min_len..=max_len).contains(&joined.len());
-    let digits = (usable && digits.len() >= min_digits.max(min_len) && digits != joined)
-        .then_some(digits);
+    let digits =
+        (usable && digits.len() >= min_digits.max(min_len) && digits != joined).then_some(digits);
     usable.then_some(joined).into_iter().chain(digits)
 }
 

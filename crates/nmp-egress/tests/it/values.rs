@@ -8,7 +8,10 @@ use crate::corpus::load;
 
 /// The bundled demo dataset (`examples/logic/data/patients.csv`), 200 fake patients.
 fn patients() -> Vec<Vec<String>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/logic/data/patients.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/logic/data/patients.csv"
+    );
     let text = std::fs::read_to_string(path).expect("bundled dataset");
     text.lines()
         .map(|l| l.split(',').map(str::to_owned).collect())
@@ -20,10 +23,14 @@ fn index(rows: &[Vec<String>]) -> ValueIndex {
     let mut builder = ValueIndex::builder();
     for row in &rows[1..] {
         for column in [0, 1, 2, 3] {
-            builder.add(&row[column]).unwrap();
+            builder.add(&row[column]).expect("within the limit");
         }
     }
     builder.build(rows.len() as u64 - 1)
+}
+
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).expect("serializes")
 }
 
 fn b64(s: &str) -> String {
@@ -36,39 +43,70 @@ fn disguises(ssn: &str) -> Vec<(&'static str, String)> {
     let reversed: String = digits.chars().rev().collect();
     let wide: String = digits
         .chars()
-        .map(|c| char::from_u32(u32::from(c) - 0x30 + 0xFF10).unwrap())
+        .map(|c| char::from_u32(u32::from(c) - 0x30 + 0xFF10).expect("a full-width digit"))
         .collect();
     let arabic: String = digits
         .chars()
-        .map(|c| char::from_u32(u32::from(c) - 0x30 + 0x0660).unwrap())
+        .map(|c| char::from_u32(u32::from(c) - 0x30 + 0x0660).expect("an Arabic-Indic digit"))
         .collect();
     let dotted = format!("{}.{}.{}", &digits[..3], &digits[3..5], &digits[5..]);
     let zero_width: String = digits.chars().flat_map(|c| [c, '\u{200B}']).collect();
     let elements: Vec<String> = digits.chars().map(String::from).collect();
-    let numbers: Vec<u32> = digits.chars().map(|c| c.to_digit(10).unwrap()).collect();
+    let numbers: Vec<u32> = digits
+        .chars()
+        .map(|c| c.to_digit(10).expect("a digit"))
+        .collect();
     let hex: String = digits.bytes().map(|b| format!("{b:02x}")).collect();
     let percent: String = digits.bytes().map(|b| format!("%{b:02X}")).collect();
     vec![
         ("neutral key", format!(r#"{{"v": "{digits}"}}"#)),
         ("number", format!(r#"{{"n": {digits}}}"#)),
         ("dotted", format!(r#"{{"v": "{dotted}"}}"#)),
-        ("slashes", format!(r#"{{"v": "{}"}}"#, dotted.replace('.', "/"))),
+        (
+            "slashes",
+            format!(r#"{{"v": "{}"}}"#, dotted.replace('.', "/")),
+        ),
         ("reversed", format!(r#"{{"v": "{reversed}"}}"#)),
-        ("reversed dashed", format!(r#"{{"v": "{}"}}"#, ssn.chars().rev().collect::<String>())),
+        (
+            "reversed dashed",
+            format!(r#"{{"v": "{}"}}"#, ssn.chars().rev().collect::<String>()),
+        ),
         ("full-width", format!(r#"{{"v": "{wide}"}}"#)),
         ("arabic-indic", format!(r#"{{"v": "{arabic}"}}"#)),
         ("zero-width", format!(r#"{{"v": "{zero_width}"}}"#)),
         ("base64", format!(r#"{{"v": "{}"}}"#, b64(&digits))),
-        ("base64 of reversed", format!(r#"{{"v": "{}"}}"#, b64(&reversed))),
+        (
+            "base64 of reversed",
+            format!(r#"{{"v": "{}"}}"#, b64(&reversed)),
+        ),
         ("hex", format!(r#"{{"v": "{hex}"}}"#)),
         ("percent", format!(r#"{{"v": "{percent}"}}"#)),
-        ("string elements", serde_json::to_string(&elements).unwrap()),
-        ("number elements", serde_json::to_string(&numbers).unwrap()),
-        ("sibling keys", format!(r#"{{"a": "{}", "b": "{}", "c": "{}"}}"#, &digits[..3], &digits[3..5], &digits[5..])),
-        ("double-encoded", serde_json::to_string(&format!(r#"{{"x": "{dotted}"}}"#)).unwrap()),
-        ("log line", format!("2026-12-07T03:00:00Z INFO done ref={dotted} ok")),
+        ("string elements", json(&elements)),
+        ("number elements", json(&numbers)),
+        (
+            "sibling keys",
+            format!(
+                r#"{{"a": "{}", "b": "{}", "c": "{}"}}"#,
+                &digits[..3],
+                &digits[3..5],
+                &digits[5..]
+            ),
+        ),
+        ("double-encoded", json(&format!(r#"{{"x": "{dotted}"}}"#))),
+        (
+            "log line",
+            format!("2026-12-07T03:00:00Z INFO done ref={dotted} ok"),
+        ),
         ("csv", format!("k,v\nrow,{dotted}\n")),
-        ("prose", format!("The answer is {} {} {}, as asked.", &digits[..3], &digits[3..5], &digits[5..])),
+        (
+            "prose",
+            format!(
+                "The answer is {} {} {}, as asked.",
+                &digits[..3],
+                &digits[3..5],
+                &digits[5..]
+            ),
+        ),
     ]
 }
 
@@ -104,7 +142,11 @@ fn names_and_ids_are_blocked_too() {
         format!(r#"{{"top": "{}"}}"#, name.to_uppercase().replace(' ', "_")),
         format!(r#"{{"who": "{}"}}"#, name.chars().rev().collect::<String>()),
         format!(r#"{{"ref": "{}"}}"#, &id[1..]),
-        format!(r#"{{"first": "{}", "last": "{}"}}"#, name.split(' ').next().unwrap(), name.split(' ').nth(1).unwrap()),
+        format!(
+            r#"{{"first": "{}", "last": "{}"}}"#,
+            name.split(' ').next().unwrap(),
+            name.split(' ').nth(1).unwrap()
+        ),
     ] {
         let scan = scanner.scan_with(output.as_bytes(), &[&index]);
         assert_eq!(scan.verdict, Verdict::Blocked, "{output}");
@@ -117,7 +159,10 @@ fn honest_aggregates_and_the_negatives_corpus_pass_the_index() {
     let index = index(&rows);
     let scanner = Scanner::new(Config::default()).unwrap();
     let aggregate = r#"{"by_city": {"Riverton": {"patients": 21, "mean_age": 51.3, "mean_cost_usd": 1893.41}}, "rows": 200, "diagnosis": "hypertension"}"#;
-    assert_eq!(scanner.scan_with(aggregate.as_bytes(), &[&index]).verdict, Verdict::Pass);
+    assert_eq!(
+        scanner.scan_with(aggregate.as_bytes(), &[&index]).verdict,
+        Verdict::Pass
+    );
     let negatives = load("negatives.jsonl");
     let blocked_by_values: Vec<&str> = negatives
         .iter()
