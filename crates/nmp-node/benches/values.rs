@@ -64,6 +64,9 @@ fn bench(c: &mut Criterion) {
         .expect("dataset")
         .with_value_columns(vec!["name".into(), "email".into()]);
 
+    let started = Instant::now();
+    let commitment = dataset.commitment().expect("commitment");
+    let committed = started.elapsed();
     let before = peak_rss();
     let started = Instant::now();
     let indexed = dataset.indexed(restricted).expect("index builds");
@@ -74,9 +77,11 @@ fn bench(c: &mut Criterion) {
         .filter(|i| index.find(format!("q{i:011}z").as_bytes()).is_some())
         .count();
     eprintln!(
-        "value index of {bytes} bytes of CSV: {} forms ({} occurrences too common), {} bytes \
-         ({:.2} per form), built in {took:.2?}; peak RSS {:?} MiB before, {:?} MiB after; \
-         {false_positives} false positives in {probes} probes (theory {:.1e} per lookup)",
+        "value index of {} bytes of CSV (commitment {committed:.2?}): {} forms ({} occurrences \
+         too common), {} bytes ({:.2} per form), built in {took:.2?}; peak RSS {:?} MiB before, \
+         {:?} MiB after; {false_positives} false positives in {probes} probes (theory {:.1e} \
+         per lookup)",
+        commitment.bytes,
         index.len(),
         index.common(),
         index.memory_bytes(),
