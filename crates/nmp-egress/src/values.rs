@@ -224,3 +224,57 @@ impl ValueIndex {
         run.contains(&h)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_occurrence_limit_holds_at_and_past_its_boundary() {
+        let mut builder = ValueIndex::builder_with_limit(3);
+        builder.add("P000000001").unwrap(); // two forms
+        builder.add("699-88-1425").unwrap(); // the third
+        assert!(matches!(
+            builder.add("699-88-1426"),
+            Err(ValuesError::TooManyValues { limit: 3 })
+        ));
+    }
+
+    #[test]
+    fn common_forms_are_left_out_from_the_threshold_on() {
+        let mut builder = ValueIndex::builder();
+        for _ in 0..COMMON_MIN_ROWS - 1 {
+            builder.add("Riverton").unwrap();
+        }
+        for _ in 0..COMMON_MIN_ROWS {
+            builder.add("hypertension").unwrap();
+        }
+        let index = builder.build(100);
+        assert_eq!((index.len(), index.common()), (1, COMMON_MIN_ROWS as usize));
+        assert!(index.find(b"riverton").is_some());
+        assert!(index.find(b"hypertension").is_none());
+        // In a large dataset the threshold is a share of the rows.
+        let mut builder = ValueIndex::builder();
+        for _ in 0..COMMON_MIN_ROWS {
+            builder.add("Riverton").unwrap();
+        }
+        assert_eq!(builder.build(100 * COMMON_PER_ROWS).len(), 1);
+    }
+
+    #[test]
+    fn form_lengths_hold_at_their_boundaries() {
+        let mut builder = ValueIndex::builder();
+        for value in [
+            "abc",
+            "abcd",
+            &"x".repeat(MAX_FORM_LEN),
+            &"y".repeat(MAX_FORM_LEN + 1),
+        ] {
+            builder.add(value).unwrap();
+        }
+        let index = builder.build(4);
+        assert_eq!(index.len(), 2);
+        assert!(index.find(b"ABCD").is_some());
+        assert!(index.find("x".repeat(MAX_FORM_LEN).as_bytes()).is_some());
+    }
+}
