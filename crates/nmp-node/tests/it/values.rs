@@ -31,28 +31,20 @@ async fn a_restricted_value_leaves_under_no_key_and_in_no_disguise() {
         .await;
         let mut sealer = Agent::at(9, &signed, now_ms());
         for mode in DISGUISES {
-            let (request, _, _) = sealer.seal("c/disguise.wasm", mode.as_bytes());
+            let (request, key, _) = sealer.seal("c/disguise.wasm", mode.as_bytes());
             let responses =
                 collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
-            let result = result(&responses);
-            assert_eq!(result.outcome, pb::Outcome::EgressBlocked as i32, "{mode}");
-            assert!(result.output.is_none(), "{mode}: nothing leaves");
-            let findings = &result.egress.as_ref().expect("egress report").findings;
-            assert!(
-                findings
-                    .iter()
-                    .any(|f| f.category == "restricted_value" && f.rule == "dataset.value"),
-                "{mode}: {findings:?}"
-            );
+            let answer = result(&responses, &key);
+            assert_eq!(answer.outcome, pb::Outcome::EgressBlocked as i32, "{mode}");
+            assert!(answer.stdout.is_empty(), "{mode}: nothing leaves");
+            let egress = answer.egress.as_ref().expect("egress summary");
+            assert_eq!(egress.categories, ["restricted_value"], "{mode}");
         }
 
         let (request, key, _) = sealer.seal("c/disguise.wasm", b"aggregate");
         let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
-        let result = result(&responses);
-        assert_eq!(result.outcome, pb::Outcome::Completed as i32);
-        let answer = key
-            .open_response(result.output.as_ref().expect("the aggregate leaves"))
-            .expect("the agent opens its answer");
+        let answer = result(&responses, &key);
+        assert_eq!(answer.outcome, pb::Outcome::Completed as i32);
         let json: serde_json::Value = serde_json::from_slice(&answer.stdout).unwrap();
         assert_eq!(json["rows"], 200);
         node.shutdown().await;
