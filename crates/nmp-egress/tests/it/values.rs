@@ -1,5 +1,6 @@
 //! Data-aware egress: a value of an indexed column is blocked under any key and in any of the
-//! encodings an attacker tries, and the index costs no false positive on the negatives corpus.
+//! encodings an attacker tries, and the index costs no false positive on the honest outputs of
+//! the tuning and evaluation corpora.
 
 use base64::Engine as _;
 use nmp_egress::{Category, Config, Scanner, ValueIndex, Verdict};
@@ -163,19 +164,31 @@ fn honest_aggregates_and_the_negatives_corpus_pass_the_index() {
         scanner.scan_with(aggregate.as_bytes(), &[&index]).verdict,
         Verdict::Pass
     );
-    let negatives = load("negatives.jsonl");
+    let mut negatives: Vec<(String, String)> = load("negatives.jsonl")
+        .into_iter()
+        .map(|case| (case.id, case.input))
+        .collect();
+    // The independent evaluation corpus's honest outputs too.
+    let eval = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/eval/cases.jsonl");
+    for line in std::fs::read_to_string(eval).expect("eval corpus").lines() {
+        let case: serde_json::Value = serde_json::from_str(line).expect("eval case");
+        if case["label"] == "negative" {
+            let text = |field: &str| case[field].as_str().expect("a string").to_owned();
+            negatives.push((text("id"), text("input")));
+        }
+    }
     let blocked_by_values: Vec<&str> = negatives
         .iter()
-        .filter(|case| {
+        .filter(|(_, input)| {
             scanner
-                .scan_with(case.input.as_bytes(), &[&index])
+                .scan_with(input.as_bytes(), &[&index])
                 .report
                 .findings
                 .iter()
                 .any(|f| f.category == Category::RestrictedValue)
         })
-        .map(|case| case.id.as_str())
+        .map(|(id, _)| id.as_str())
         .collect();
-    assert!(negatives.len() >= 300);
+    assert!(negatives.len() >= 1000, "{}", negatives.len());
     assert_eq!(blocked_by_values, Vec::<&str>::new());
 }

@@ -38,7 +38,12 @@ async fn a_restricted_value_leaves_under_no_key_and_in_no_disguise() {
             assert_eq!(answer.outcome, pb::Outcome::EgressBlocked as i32, "{mode}");
             assert!(answer.stdout.is_empty(), "{mode}: nothing leaves");
             let egress = answer.egress.as_ref().expect("egress summary");
-            assert_eq!(egress.categories, ["restricted_value"], "{mode}");
+            // The pattern rules may see some disguises too; the value index sees every one.
+            assert!(
+                egress.categories.iter().any(|c| c == "restricted_value"),
+                "{mode}: {:?}",
+                egress.categories
+            );
         }
 
         let (request, key, _) = sealer.seal("c/disguise.wasm", b"aggregate");
