@@ -64,6 +64,9 @@ pub(crate) const LIMIT_RULES: &[&str] = &[
     "limit.expansion",
 ];
 
+/// The rule of a dataset value found through a [`crate::ValueIndex`]; always registered.
+pub(crate) const VALUE_RULE: &str = "dataset.value";
+
 /// Lazy-DFA cache of the combined rule set, per thread: large enough that the automaton does
 /// not thrash and fall back to the slower NFA simulation (with the multi-format address rules,
 /// 8 MiB thrashed on mixed output and cost a third of the scan time).
@@ -118,6 +121,7 @@ fn category_of(id: &str) -> Category {
         Some("secret") => Category::Secret,
         Some("key") => Category::RestrictedKey,
         Some("limit") => Category::Undecidable,
+        Some("dataset") => Category::RestrictedValue,
         _ => Category::Custom,
     }
 }
@@ -159,6 +163,7 @@ impl Detector {
         for limit in LIMIT_RULES {
             index(&mut rules, limit, "limit", "");
         }
+        index(&mut rules, VALUE_RULE, "restricted_value", "");
         let mut regexes = Vec::new();
         for spec in pii::RULES
             .iter()
@@ -249,7 +254,7 @@ impl Detector {
         })
     }
 
-    /// Index of the limit rule `id` (one of [`LIMIT_RULES`]).
+    /// Index of the limit rule `id` (one of [`LIMIT_RULES`], or [`VALUE_RULE`]).
     pub(crate) fn limit_rule(&self, id: &str) -> usize {
         self.rules
             .iter()

@@ -13,6 +13,7 @@ use crate::decode::{Candidate, Decoder};
 use crate::detect::{Detector, Hit, KeyClass, MAX_TEXT_KEY, Source, Value};
 use crate::json::{self, ParseError, Text};
 use crate::report::Decoding;
+use crate::values::{self, ValueIndex};
 
 /// Longest CSV header cell (in bytes) read as a column name.
 const MAX_HEADER_CELL: usize = 64;
@@ -106,6 +107,9 @@ pub(crate) struct Engine<'d> {
     /// The key of the member whose object or array is being walked (plural `s` dropped), so a
     /// nested path can name a restricted key.
     parent_key: Option<String>,
+    /// The value indexes of the job's datasets, and the buffers their matching reuses.
+    values: &'d [&'d ValueIndex],
+    scratch: values::Scratch,
 }
 
 impl<'d> Engine<'d> {
@@ -114,6 +118,7 @@ impl<'d> Engine<'d> {
         det: &'d Detector,
         decoder: &'d Decoder,
         limits: &'d Limits,
+        values: &'d [&'d ValueIndex],
         input_len: usize,
     ) -> Self {
         Self {
@@ -132,6 +137,8 @@ impl<'d> Engine<'d> {
             limit_hit: HashSet::new(),
             key_classes: HashMap::new(),
             parent_key: None,
+            values,
+            scratch: values::Scratch::default(),
         }
     }
 
@@ -278,12 +285,21 @@ impl<'d> Engine<'d> {
             for h in hits {
                 self.hit(h.rule, origin, h.range, false);
             }
+            self.values_in(text, origin);
         }
         self.follow(
             candidates.iter().filter(|c| c.via != Decoding::Json),
             origin,
             text.len(),
         );
+    }
+
+    /// Records the first dataset value in `text`, if any.
+    fn values_in(&mut self, text: &[u8], origin: &Origin<'_>) {
+        if let Some(range) = values::find(self.values, text, &mut self.scratch) {
+            let rule = self.det.limit_rule(crate::detect::VALUE_RULE);
+            self.hit(rule, origin, range, false);
+        }
     }
 
     /// Field-rule hits of the `key=value` pairs in `text` (on the values).

@@ -41,6 +41,9 @@
 //! - [`Scanner`]: the compiled rule set; built once from a `Config`, shared by all workers.
 //! - [`Scan`]: the outcome of one [`Scanner::scan`]: a [`Verdict`], a [`Report`] and, in redact
 //!   mode, the bytes that may leave. One per response.
+//! - [`ValueIndex`]: the salted hashes of the values of a dataset's restricted columns, built by
+//!   the node when it commits the dataset; [`Scanner::scan_with`] blocks any of them found in
+//!   an output, under any key and in any encoding. One per dataset commitment.
 //! - [`Finding`]: one thing that may not leave: [`Category`], rule id, JSON path or byte span,
 //!   and the [`Decoding`] steps that uncovered it.
 //!
@@ -54,8 +57,13 @@ mod json;
 mod redact;
 mod report;
 mod scanner;
+mod values;
 
 pub use config::{Config, ConfigError, ExtraPattern, Limits, Mode};
 pub use detect::rule_ids;
 pub use report::{Category, Decoding, Finding, Format, Report, Scan, Span, Verdict};
 pub use scanner::{MAX_REDACT_ROUNDS, Scanner};
+pub use values::{
+    COMMON_MIN_ROWS, COMMON_PER_ROWS, MAX_FORM_LEN, MAX_FORM_OCCURRENCES, MIN_FORM_DIGITS,
+    MIN_FORM_LEN, ValueIndex, ValueIndexBuilder, ValuesError,
+};

@@ -103,6 +103,9 @@ pub enum Category {
     Custom,
     /// The scanner could not decide within its budgets; always blocks.
     Undecidable,
+    /// A value of one of the job's datasets' indexed columns ([`crate::ValueIndex`]); always
+    /// blocks.
+    RestrictedValue,
 }
 
 /// A decoding step the scanner applied to reach a finding.
@@ -139,9 +142,9 @@ pub enum Decoding {
 }
 
 impl Category {
-    /// The findings of this category can be redacted (limits cannot).
+    /// The findings of this category can be redacted (limits and dataset values cannot).
     pub(crate) fn redactable(self) -> bool {
-        self != Category::Undecidable
+        !matches!(self, Category::Undecidable | Category::RestrictedValue)
     }
 }
 

@@ -10,6 +10,7 @@ use crate::engine::Engine;
 use crate::json::{self, ParseError};
 use crate::redact::{self, Replacement};
 use crate::report::{Category, Finding, Format, Report, Scan, Span, Verdict};
+use crate::values::ValueIndex;
 
 /// Most rounds of redaction in one scan (the first plus rescans of its output).
 pub const MAX_REDACT_ROUNDS: usize = 3;
@@ -118,7 +119,15 @@ impl Scanner {
     /// rounds are reported without a span. Output still dirty after [`MAX_REDACT_ROUNDS`]
     /// rounds blocks (`limit.redaction`).
     pub fn scan(&self, input: &[u8]) -> Scan {
-        let mut scan = self.pass(input);
+        self.scan_with(input, &[])
+    }
+
+    /// [`Scanner::scan`], and also blocks any value of `values` (the job's datasets' indexes)
+    /// found in the input or anything decoded from it: a finding of category
+    /// [`Category::RestrictedValue`], rule `dataset.value`, even in redact mode. Costs a
+    /// normalisation of every string and a few hash lookups per token on top of the scan.
+    pub fn scan_with(&self, input: &[u8], values: &[&ValueIndex]) -> Scan {
+        let mut scan = self.pass(input, values);
         for round in 1..=MAX_REDACT_ROUNDS {
             let Some(output) = scan
                 .output
@@ -127,7 +136,7 @@ impl Scanner {
             else {
                 return scan;
             };
-            let again = self.pass(output);
+            let again = self.pass(output, values);
             if again.verdict == Verdict::Pass {
                 return scan;
             }
@@ -163,9 +172,9 @@ impl Scanner {
     }
 
     /// One scan of `input` (and, in redact mode, one round of redaction).
-    fn pass(&self, input: &[u8]) -> Scan {
+    fn pass(&self, input: &[u8], values: &[&ValueIndex]) -> Scan {
         let limits = &self.config.limits;
-        let mut engine = Engine::new(&self.det, &self.decoder, limits, input.len());
+        let mut engine = Engine::new(&self.det, &self.decoder, limits, values, input.len());
         let format = if input.len() > limits.max_input_bytes {
             engine.limit("limit.input_size", None, 0);
             Format::Unread

@@ -1,11 +1,17 @@
-//! Datasets a node serves: where they live, and the commitment receipts bind.
+//! Datasets a node serves: where they live, the commitment receipts bind, and the index of
+//! the values the egress filter must never let out ([`Dataset::indexed`]).
+
+mod values;
 
 use std::{
     fmt, fs,
     io::{self, Read},
     path::{Path, PathBuf},
+    sync::Arc,
     time::SystemTime,
 };
+
+use nmp_egress::ValueIndex;
 
 use sha2::{Digest, Sha256};
 
@@ -22,12 +28,27 @@ pub const MAX_DEPTH: usize = 16;
 /// time (when the platform reports one): what changes when the data does.
 pub(crate) type Listing = Vec<(String, u64, Option<SystemTime>)>;
 
-/// A read-only directory of data, mounted for the guest at `/data/<name>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A read-only directory of data, mounted for the guest at `/data/<name>`, with the columns
+/// whose values the egress filter blocks and, once [indexed](Dataset::indexed), their index.
+///
+/// Two datasets are equal when their name, directory and value columns are; the index is
+/// derived from those and the files, and is not compared.
+#[derive(Debug, Clone)]
 pub struct Dataset {
     name: String,
     path: PathBuf,
+    value_columns: Vec<String>,
+    values: Option<Arc<ValueIndex>>,
 }
+
+impl PartialEq for Dataset {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.name, &self.path, &self.value_columns)
+            == (&other.name, &other.path, &other.value_columns)
+    }
+}
+
+impl Eq for Dataset {}
 
 /// Why a dataset cannot be served.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +84,15 @@ pub enum DatasetError {
         /// The underlying failure.
         #[source]
         source: io::Error,
+    },
+    /// The dataset's indexed columns hold too many values to index.
+    #[error("dataset `{name}`: cannot index its restricted values")]
+    Values {
+        /// The dataset's name.
+        name: String,
+        /// Which limit was reached.
+        #[source]
+        source: nmp_egress::ValuesError,
     },
 }
 
@@ -106,7 +136,12 @@ impl Dataset {
         if !path.is_dir() {
             return Err(DatasetError::NotADirectory { name, path });
         }
-        Ok(Self { name, path })
+        Ok(Self {
+            name,
+            path,
+            value_columns: Vec::new(),
+            values: None,
+        })
     }
 
     /// The name the guest sees under `/data`.

@@ -17,7 +17,8 @@
 //!
 //! - [`Config`]: what the node enforces; lives as long as the node.
 //! - [`Dataset`]: a read-only directory the guest sees at `/data/<name>`, with its
-//!   [`Commitment`] for receipts.
+//!   [`Commitment`] for receipts and the index of its restricted values the egress filter
+//!   blocks ([`Dataset::indexed`]).
 //! - [`Pipeline`]: the stages composed; one per node, shared by every request.
 //! - [`Job`] and [`Execution`]: one request's input and everything the stages concluded.
 //! - [`receipt::Context`]: who asked, about what and when; with an execution it makes the

@@ -7,7 +7,7 @@
 mod cancel;
 mod egress;
 
-use nmp_egress::Scanner;
+use nmp_egress::{Scanner, ValueIndex};
 use nmp_guardian::{Guardian, Report};
 use nmp_sandbox::{Cancel, Limit, Limits, Mount, Outcome as RunOutcome, Run, Sandbox};
 
@@ -31,7 +31,8 @@ pub struct Job<'a> {
     pub wasm: &'a [u8],
     /// Bytes the guest reads on stdin.
     pub input: &'a [u8],
-    /// Datasets mounted read-only at `/data/<name>`.
+    /// Datasets mounted read-only at `/data/<name>`; the egress filter blocks the values of
+    /// those carrying a value index ([`Dataset::indexed`]).
     pub datasets: &'a [Dataset],
     /// Limits for this run; `None` uses the node's defaults. Each may only tighten the node's.
     pub limits: Option<&'a Limits>,
@@ -158,7 +159,8 @@ impl Pipeline {
                 nmp_sandbox::Error::Cancelled => Error::Cancelled,
                 e => Error::Run(e),
             })?;
-        let egress = Filtered::scan(&self.egress, &run.outcome);
+        let values: Vec<&ValueIndex> = job.datasets.iter().filter_map(Dataset::values).collect();
+        let egress = Filtered::scan(&self.egress, &run.outcome, &values);
         Ok(Execution {
             guardian,
             run: Some(run),

@@ -8,7 +8,7 @@ mod execute;
 mod mounted;
 mod policy;
 pub(crate) mod report;
-mod schema;
+pub(crate) mod schema;
 
 use std::{collections::HashMap, sync::atomic::AtomicUsize};
 

@@ -28,6 +28,9 @@ const MAX_TINY: usize = 4;
 /// Fewest adjacent tiny elements joined; most joined in one run.
 const TINY_RUN: std::ops::RangeInclusive<usize> = 5..=64;
 
+/// Longest string joined with its siblings when looking for a split dataset value.
+const MAX_VALUE_PIECE: usize = crate::values::MAX_FORM_LEN;
+
 fn shown_key(key: &str) -> Option<String> {
     let ok = !key.is_empty()
         && key.len() <= MAX_SHOWN_KEY
@@ -103,6 +106,7 @@ impl Engine<'_> {
                     let edits = self.value_edits(node, layer, h.rule);
                     self.record(h.rule, edits, true);
                 }
+                self.values_of(doc, &[idx], node, layer);
             }
             Kind::Str(t) => self.text(t.value.as_bytes(), &Self::str_origin(t, layer)),
             Kind::Array(items) => {
@@ -114,6 +118,7 @@ impl Engine<'_> {
                 }
                 self.joined(doc, items.iter().copied(), layer);
                 self.tiny_runs(doc, items.iter().copied(), layer);
+                self.values_of(doc, items, node, layer);
                 self.json_depth -= 1;
             }
             Kind::Object(members) => {
@@ -123,6 +128,8 @@ impl Engine<'_> {
                 }
                 self.joined(doc, members.iter().map(|m| m.1), layer);
                 self.tiny_runs(doc, members.iter().map(|m| m.1), layer);
+                let children: Vec<usize> = members.iter().map(|m| m.1).collect();
+                self.values_of(doc, &children, node, layer);
                 self.json_depth -= 1;
             }
         }
@@ -173,6 +180,37 @@ impl Engine<'_> {
             self.parent_key = saved;
         }
         self.path.pop();
+    }
+
+    /// Dataset values in the scalars of `children` joined by spaces: a number, or a value split
+    /// across array elements or sibling values (`[6,9,9,…]`, `{"a":"699","b":"88",…}`). A hit
+    /// covers `node`, the number or container.
+    fn values_of(
+        &mut self,
+        doc: &Doc<'_>,
+        children: &[usize],
+        node: &Node<'_>,
+        layer: Option<&Origin<'_>>,
+    ) {
+        if self.values.is_empty() {
+            return;
+        }
+        let mut joined = Vec::new();
+        for &child in children {
+            let piece = match &doc.nodes[child].kind {
+                Kind::Num(raw) => *raw,
+                Kind::Str(t) if t.value.len() <= MAX_VALUE_PIECE => t.value.as_bytes(),
+                _ => continue,
+            };
+            joined.extend_from_slice(piece);
+            joined.push(b' ');
+        }
+        if let Some(rule) = crate::values::find(self.values, &joined, &mut self.scratch)
+            .map(|_| self.det.limit_rule(crate::detect::VALUE_RULE))
+        {
+            let edits = self.value_edits(node, layer, rule);
+            self.record(rule, edits, true);
+        }
     }
 
     /// Joins runs of 2 to [`MAX_RUN`] adjacent short string children and reports matches (and

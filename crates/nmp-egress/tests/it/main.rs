@@ -4,3 +4,4 @@ mod behaviour;
 mod corpus;
 mod eval;
 mod props;
+mod values;

@@ -110,6 +110,11 @@ pub struct DatasetEntry {
     /// run; 0 (the default) sends results when ready. At most 60,000.
     #[serde(default)]
     pub response_quantum_ms: u64,
+    /// Columns whose values must never leave under any key, in addition to the restricted
+    /// columns (e.g. `name`, `email`): their values join the dataset's value index. Defaults to
+    /// none.
+    #[serde(default)]
+    pub egress_values: Vec<String>,
 }
 
 fn thirty() -> u64 {
@@ -293,7 +298,8 @@ impl File {
         (node.sandbox.clocks, node.sandbox.randomness) = policy.sandbox.clocks_and_randomness()?;
         let mut datasets = Vec::new();
         for entry in &self.datasets {
-            let dataset = Dataset::new(&entry.name, base.join(&entry.path))?;
+            let dataset = Dataset::new(&entry.name, base.join(&entry.path))?
+                .with_value_columns(entry.egress_values.clone());
             node.egress
                 .restricted_keys
                 .extend(entry.restricted_keys.iter().cloned());

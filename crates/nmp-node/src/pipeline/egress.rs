@@ -1,6 +1,6 @@
 //! The egress stage: everything a guest wrote passes the filter before any of it may leave.
 
-use nmp_egress::{Scan, Scanner, Verdict};
+use nmp_egress::{Scan, Scanner, ValueIndex, Verdict};
 use nmp_sandbox::Outcome;
 
 /// The egress filter's verdicts on one run's stdout and stderr.
@@ -16,11 +16,12 @@ pub struct Filtered {
 
 impl Filtered {
     /// Scans both streams of a finished run, whatever its outcome: a guest that traps can
-    /// still have written private data before it stopped.
-    pub(crate) fn scan(scanner: &Scanner, outcome: &Outcome) -> Self {
+    /// still have written private data before it stopped. Values of `values` (the job's
+    /// datasets' indexes) block wherever they appear.
+    pub(crate) fn scan(scanner: &Scanner, outcome: &Outcome, values: &[&ValueIndex]) -> Self {
         let started = std::time::Instant::now();
-        let stdout = scanner.scan(outcome.stdout());
-        let stderr = scanner.scan(outcome.stderr());
+        let stdout = scanner.scan_with(outcome.stdout(), values);
+        let stderr = scanner.scan_with(outcome.stderr(), values);
         Self {
             stdout,
             stderr,

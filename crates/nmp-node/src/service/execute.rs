@@ -140,7 +140,7 @@ impl Service {
                 .map_err(|e| Refusal::internal("the Guardian failed", e))?;
         self.metrics
             .observe(Stage::Validate, events.started.elapsed());
-        let datasets: Vec<Dataset> = mounted.iter().map(|m| m.served.dataset.clone()).collect();
+        let datasets: Vec<Dataset> = mounted.iter().map(Mounted::dataset).collect();
         // The commitments as the job is admitted: a re-commitment during the run applies to
         // later requests.
         let commitments: Vec<Commitment> = mounted.iter().map(Mounted::commitment).collect();

@@ -1,12 +1,12 @@
-//! A served dataset and what the node computed about it (commitment, schema, row count), and
-//! re-computing those when its files change.
+//! A served dataset and what the node computed about it (commitment, schema, row count, value
+//! index), and re-computing those when its files change.
 
 use std::sync::{PoisonError, RwLock};
 
 use nmp_wire::pb;
 
 use super::{Error, Served, Service, schema};
-use crate::{Commitment, dataset::Listing};
+use crate::{Commitment, Dataset, dataset::Listing};
 
 /// A dataset with what was computed about it, at start-up or at its last re-commitment.
 #[derive(Debug)]
@@ -22,6 +22,8 @@ pub(super) struct Facts {
     pub(super) commitment: Commitment,
     pub(super) columns: Vec<pb::Column>,
     pub(super) rows: u64,
+    /// The dataset with the index of its restricted values, as jobs mount and filter it.
+    pub(super) dataset: Dataset,
     listing: Listing,
 }
 
@@ -41,6 +43,15 @@ impl Mounted {
         self.facts
             .read()
             .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The dataset as of its last commitment, with its value index.
+    pub(super) fn dataset(&self) -> Dataset {
+        self.facts
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .dataset
             .clone()
     }
 
@@ -80,9 +91,10 @@ impl Facts {
         listing: Listing,
     ) -> Result<Self, Error> {
         let commitment = served.dataset.commitment()?;
-        let (columns, rows) = if served.format.eq_ignore_ascii_case("csv") {
-            // The filter's own rule: the document's flags and the filter cannot disagree.
-            let restricted = |column: &str| egress.is_restricted_key(column);
+        // The filter's own rule: the document's flags and the filter cannot disagree.
+        let restricted = |column: &str| egress.is_restricted_key(column);
+        let csv = served.format.eq_ignore_ascii_case("csv");
+        let (columns, rows) = if csv {
             schema::infer(served.dataset.path(), restricted).map_err(|source| Error::Schema {
                 name: served.dataset.name().to_owned(),
                 source,
@@ -90,10 +102,17 @@ impl Facts {
         } else {
             (Vec::new(), 0)
         };
+        // The columns the document flags restricted, and the configured value columns.
+        let dataset = if csv {
+            served.dataset.indexed(restricted)?
+        } else {
+            served.dataset.clone()
+        };
         Ok(Self {
             commitment,
             columns,
             rows,
+            dataset,
             listing,
         })
     }

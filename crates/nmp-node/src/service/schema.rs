@@ -80,7 +80,7 @@ fn scan(file: &Path) -> io::Result<(Vec<String>, Vec<pb::ColumnType>, u64)> {
 
 /// Reads the next line into `line` (without its `\n`), never buffering more than
 /// [`MAX_CSV_LINE_BYTES`]; `false` at the end of the file or at an over-long line.
-fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
+pub(crate) fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
     line.clear();
     let limit = MAX_CSV_LINE_BYTES as u64 + 1;
     let read = reader.by_ref().take(limit).read_until(b'\n', line)?;
@@ -93,7 +93,7 @@ fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> 
 }
 
 /// Splits one CSV line (RFC 4180 quoting) into trimmed fields.
-fn fields(line: &str) -> Vec<String> {
+pub(crate) fn fields(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut field = String::new();
     let mut quoted = false;

@@ -12,6 +12,7 @@ mod metrics;
 mod recommit;
 mod service;
 mod shutdown;
+mod values;
 
 use std::path::{Path, PathBuf};
 

@@ -94,7 +94,10 @@ async fn exfiltration_is_blocked_and_only_the_categories_leave() {
     assert!(answer.stdout.is_empty() && answer.stderr.is_empty());
     let egress = answer.egress.as_ref().unwrap();
     assert_eq!(egress.verdict, pb::EgressVerdict::Blocked as i32);
-    assert_eq!(egress.categories, ["pii", "restricted_key"]);
+    assert_eq!(
+        egress.categories,
+        ["pii", "restricted_key", "restricted_value"]
+    );
     let body = receipt::verify(
         answer.receipt.as_ref().unwrap(),
         &receipt::Expected {
