@@ -30,6 +30,10 @@ pub(crate) fn run(args: &ExecArgs) -> anyhow::Result<Status> {
         None => None,
     };
     let pipeline = Pipeline::new(&config(args)).context("cannot start the node pipeline")?;
+    // As a node does: the values of the dataset's restricted columns never leave either.
+    let dataset = dataset
+        .indexed(|column| pipeline.egress().is_restricted_key(column))
+        .context("cannot index the dataset's restricted values")?;
     let job = Job {
         wasm: &wasm,
         input: &input,
