@@ -114,15 +114,14 @@ impl ReplayCache {
             return Ok(());
         };
         let before = key(partition);
-        let result = if partition.len() >= self.limits.per_agent
-            || self.entries >= self.limits.capacity
-        {
-            partition.evict_oldest();
-            self.entries -= 1;
-            partition.check(&id, timestamp_ms)
-        } else {
-            Ok(())
-        };
+        let result =
+            if partition.len() >= self.limits.per_agent || self.entries >= self.limits.capacity {
+                partition.evict_oldest();
+                self.entries -= 1;
+                partition.check(&id, timestamp_ms)
+            } else {
+                Ok(())
+            };
         if result.is_ok() {
             partition.insert(id, timestamp_ms);
             self.entries += 1;
@@ -142,8 +141,7 @@ impl ReplayCache {
                 floor_ms: self.forgotten_floor_ms,
             });
         }
-        if self.partitions.len() >= self.limits.max_agents || self.entries >= self.limits.capacity
-        {
+        if self.partitions.len() >= self.limits.max_agents || self.entries >= self.limits.capacity {
             return Err(Refusal::Full);
         }
         Ok(())

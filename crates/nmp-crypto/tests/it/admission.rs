@@ -85,7 +85,9 @@ fn a_refused_agents_flood_leaves_the_honest_window_unchanged() {
         assert_eq!(verified.agent(), refused.peer_id());
     }
     let honest = request(&fx, &keyring, &fx.agent, 1, NOW - MAX_AGE + 1);
-    keyring.open(&honest, NOW).expect("the oldest timestamp the window accepts");
+    keyring
+        .open(&honest, NOW)
+        .expect("the oldest timestamp the window accepts");
 }
 
 #[test]

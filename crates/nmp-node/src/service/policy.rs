@@ -195,7 +195,10 @@ mod tests {
         }
         // The rate has refilled; the budget has not.
         let later = 10 * MINUTE_MS;
-        assert_eq!(policy.admit(&agent, HOME, later), Err(Denial::AgentBudget(3)));
+        assert_eq!(
+            policy.admit(&agent, HOME, later),
+            Err(Denial::AgentBudget(3))
+        );
         assert_eq!(policy.admit(&agent, HOME, DAY_MS / 3 + later), Ok(()));
     }
 

@@ -121,7 +121,10 @@ mod tests {
         for minute in 0..3 {
             assert!(budget.admit(&1, minute * MINUTE));
         }
-        assert!(!budget.admit(&1, 3 * MINUTE), "the fourth in a day is refused");
+        assert!(
+            !budget.admit(&1, 3 * MINUTE),
+            "the fourth in a day is refused"
+        );
         assert!(!budget.admit(&1, day / 3 - 1));
         assert!(budget.admit(&1, day / 3), "a third of a day refills one");
     }
