@@ -93,9 +93,12 @@ async fn a_refused_agents_flood_never_reaches_the_replay_cache() {
     }
     let mut agent = Agent::new(1, &signed);
     let oldest = NOW_MS - MAX_AGE_MS;
-    let (request, _, _) = agent.seal_at("wat/hello.wasm", b"", oldest, Default::default());
+    let (request, key, _) = agent.seal_at("wat/hello.wasm", b"", oldest, Default::default());
     let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
-    assert_eq!(result(&responses).outcome, pb::Outcome::Completed as i32);
+    assert_eq!(
+        result(&responses, &key).outcome,
+        pb::Outcome::Completed as i32
+    );
 }
 
 #[tokio::test]
@@ -158,11 +161,14 @@ async fn a_thousand_refused_requests_over_grpc_leave_honest_requests_accepted() 
         let mut sealer = Agent::at(1, &signed, now_ms());
         let old = now_ms() - MAX_AGE_MS + 10_000;
         for timestamp_ms in [old, now_ms()] {
-            let (request, _, _) =
+            let (request, key, _) =
                 sealer.seal_at("c/aggregate.wasm", b"", timestamp_ms, Default::default());
             let stream = agent.open_logic(node.peer_id(), &request).await.unwrap();
             let responses = mesh::collect(stream).await;
-            assert_eq!(result(&responses).outcome, pb::Outcome::Completed as i32);
+            assert_eq!(
+                result(&responses, &key).outcome,
+                pb::Outcome::Completed as i32
+            );
         }
         node.shutdown().await;
     })
@@ -208,10 +214,13 @@ async fn open_mode_limits_an_origin_that_signs_with_fresh_identities() {
         assert!(codes[5..].iter().all(|&c| c == limited), "{codes:?}");
         // Another origin (the honest agent's own connection) is served.
         let mut sealer = Agent::at(1, &signed, now_ms());
-        let (request, _, _) = sealer.seal("wat/hello.wasm", b"");
+        let (request, key, _) = sealer.seal("wat/hello.wasm", b"");
         let stream = agent.open_logic(node.peer_id(), &request).await.unwrap();
         let responses = mesh::collect(stream).await;
-        assert_eq!(result(&responses).outcome, pb::Outcome::Completed as i32);
+        assert_eq!(
+            result(&responses, &key).outcome,
+            pb::Outcome::Completed as i32
+        );
         node.shutdown().await;
     })
     .await
@@ -226,9 +235,12 @@ async fn the_daily_budget_holds_past_the_per_minute_rate() {
     let node = crate::agent::service(config);
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     for _ in 0..3 {
-        let (request, _, _) = agent.seal("wat/hello.wasm", b"");
+        let (request, key, _) = agent.seal("wat/hello.wasm", b"");
         let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
-        assert_eq!(result(&responses).outcome, pb::Outcome::Completed as i32);
+        assert_eq!(
+            result(&responses, &key).outcome,
+            pb::Outcome::Completed as i32
+        );
     }
     let (request, _, _) = agent.seal("wat/hello.wasm", b"");
     let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
