@@ -4,8 +4,8 @@ use crate::envelope::replay;
 
 /// The node's acceptance window, replay-cache bounds and key grace period.
 ///
-/// Memory: each remembered request costs under 100 bytes and each agent with a partition a few
-/// hundred more, so the default cache holds at most about 8 MB.
+/// Memory: each remembered request costs under 100 bytes and each agent with a partition under
+/// 1 KB more, so the default cache holds at most about 11 MB.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenConfig {
     pub(super) max_age_ms: u64,
