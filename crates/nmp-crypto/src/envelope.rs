@@ -22,7 +22,7 @@ use crate::{
     kem::{KemKeyError, NodeKey},
 };
 
-pub use open::{Keyring, OpenConfig, OpenError, Opened};
+pub use open::{Keyring, OpenConfig, OpenError, Opened, Verified};
 pub use response::ResponseKey;
 pub use schedule::SUITE;
 

@@ -2,11 +2,12 @@
 //!
 //! An agent seals its logic and input to one Data Node with a hybrid post-quantum envelope
 //! (X25519 + ML-KEM-768, HKDF-SHA256, AES-256-GCM) and signs the request with its Ed25519
-//! identity, whose public key is its libp2p PeerId. The node opens the envelope (refusing
-//! replays, stale or future timestamps, requests for other nodes and any changed byte), runs the
-//! logic, seals the answer under the response key of the same exchange, and signs a receipt the
-//! agent verifies. `docs/crypto.md` specifies every byte; `docs/threat-model.md` says what this
-//! protects against and what it does not.
+//! identity, whose public key is its libp2p PeerId. The node verifies the request (refusing
+//! stale or future timestamps, requests for other nodes and any changed byte), decides whether
+//! the agent may ask, opens the envelope (refusing replays), runs the logic, seals the answer
+//! under the response key of the same exchange, and signs a receipt the agent verifies.
+//! `docs/crypto.md` specifies every byte; `docs/threat-model.md` says what this protects
+//! against and what it does not.
 //!
 //! ```
 //! use nmp_crypto::{Identity, KemKeyPair, Keyring, envelope, receipt};
@@ -65,7 +66,9 @@
 //!   peer.
 //! - [`KemKeyPair`] and [`Keyring`]: a node's envelope keys, rotated with a grace period, and
 //!   the replay cache; one per node.
-//! - [`envelope::seal`] and [`Keyring::open`]: one sealed `LogicRequest` per request.
+//! - [`envelope::seal`] and [`Keyring::open`]: one sealed `LogicRequest` per request; a node
+//!   with an admission policy calls [`Keyring::verify`], decides on the authenticated agent,
+//!   then [`envelope::Verified::open`].
 //! - [`envelope::ResponseKey`]: seals and opens the one answer to that request.
 //! - [`receipt::sign`] and [`receipt::verify`]: the node's signed statement about a run, and its
 //!   JSON file view.

@@ -16,9 +16,9 @@ use nmp_crypto::{Identity, Keyring};
 use tokio::sync::Semaphore;
 
 pub(crate) use self::report::label;
-use self::{mounted::Mounted, policy::RateLimiter};
+use self::{mounted::Mounted, policy::Admission};
 pub use self::{
-    policy::{Access, MAX_TRACKED_AGENTS},
+    policy::{Access, MAX_TRACKED_AGENTS, MAX_TRACKED_ORIGINS, Origin},
     schema::{MAX_CSV_LINE_BYTES, SCHEMA_SAMPLE_ROWS},
 };
 use crate::{
@@ -58,8 +58,19 @@ pub struct Config {
     /// Which agents may send logic. Defaults to [`Access::Open`].
     pub access: Access,
     /// Requests each agent may send per minute (token bucket, bursts up to this many); 0 means
-    /// unlimited. Defaults to 60.
+    /// unlimited. One more is answered `ERROR_CODE_RATE_LIMITED`. Defaults to 60.
     pub rate_limit_per_minute: u32,
+    /// Requests each agent may have admitted per day (token bucket refilled evenly over 24
+    /// hours, bursts up to this many), besides its rate: it bounds how many runs, and so how
+    /// many timing observations, one agent gets in a day. 0 means unlimited. One more is
+    /// answered `ERROR_CODE_RATE_LIMITED`; a request refused for its rate spends none.
+    /// Defaults to 10,000.
+    pub budget_per_day: u32,
+    /// In open mode, requests per minute from one [`Origin`] (a mesh transport peer, a gRPC
+    /// client's IP address) whatever agents sign them, since an agent identity costs nothing
+    /// to make; 0 means unlimited; not applied with an allow-list. One more is answered
+    /// `ERROR_CODE_RATE_LIMITED`. Defaults to 600.
+    pub origin_rate_limit_per_minute: u32,
     /// Jobs running at once. Defaults to the number of available cores; never more than the
     /// sandbox's `max_concurrent_runs` (the service uses the smaller of the two).
     pub max_concurrent_jobs: usize,
@@ -82,6 +93,8 @@ impl Default for Config {
             datasets: Vec::new(),
             access: Access::Open,
             rate_limit_per_minute: 60,
+            budget_per_day: 10_000,
+            origin_rate_limit_per_minute: 600,
             max_concurrent_jobs: std::thread::available_parallelism().map_or(1, usize::from),
             max_queued_jobs: 64,
             document_ttl_ms: 3_600_000,
@@ -135,7 +148,7 @@ pub struct Service {
     pipeline: Pipeline,
     config: Config,
     capabilities: HashMap<String, Vec<Mounted>>,
-    rate: RateLimiter,
+    admission: Admission,
     slots: std::sync::Arc<Semaphore>,
     queued: AtomicUsize,
     metrics: Metrics,
@@ -179,7 +192,7 @@ impl Service {
         };
         Ok(Self {
             audit,
-            rate: RateLimiter::new(config.rate_limit_per_minute),
+            admission: Admission::new(&config),
             slots: std::sync::Arc::new(Semaphore::new(config.max_concurrent_jobs)),
             queued: AtomicUsize::new(0),
             metrics,

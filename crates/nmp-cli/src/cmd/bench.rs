@@ -20,9 +20,10 @@ use crate::exit::Status;
 const KIB: &[u8] = include_bytes!("../../../../examples/logic/wat/kib.wasm");
 /// The capability the benchmark nodes serve.
 const CAPABILITY: &str = "bench/kib";
-/// Node policy lines that keep admission control out of the measurement: the rate limit and
-/// the queue are far above what the suites send.
-const OPEN_POLICY: &str = "rate_limit_per_minute = 100000000\nmax_queued_jobs = 8192";
+/// Node policy lines that keep admission control out of the measurement: the rate limits and
+/// the queue are far above what the suites send, and there is no daily budget.
+const OPEN_POLICY: &str = "rate_limit_per_minute = 100000000\norigin_rate_limit_per_minute = 0\n\
+                           budget_per_day = 0\nmax_queued_jobs = 8192";
 
 /// Arguments of `nmp bench`.
 #[derive(Debug, clap::Args)]

@@ -1,27 +1,31 @@
-//! The node side: a keyring of KEM keys that opens sealed requests and refuses replays.
+//! The node side: a keyring of KEM keys that verifies sealed requests, opens the ones the node
+//! admits, and refuses replays.
 
 mod config;
 mod error;
+mod parts;
+mod verified;
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use libp2p_identity::PeerId;
-use nmp_wire::{limits, pb};
-use prost::Message;
-use sha2::{Digest, Sha256};
+use nmp_wire::pb;
 
+use self::parts::Parts;
+pub(super) use self::parts::{check_ciphertext, fixed};
 use super::{
-    NONCE_BYTES, ResponseKey, SIGNATURE_BYTES, SUITE, TAG_BYTES, aead,
-    replay::{self, Refusal, ReplayCache},
+    ResponseKey,
+    replay::{Refusal, ReplayCache},
     schedule,
 };
 use crate::{
     identity::{self, Domain},
-    kem::{KEY_ID_BYTES, KemKeyPair, ML_KEM_768_CIPHERTEXT_BYTES, X25519_BYTES},
+    kem::{KEY_ID_BYTES, KemKeyPair},
 };
 
 pub use config::OpenConfig;
 pub use error::OpenError;
+pub use verified::Verified;
 
 /// An opened request: what the agent sealed, who it is, and the key for the answer.
 #[derive(Debug)]
@@ -38,9 +42,9 @@ pub struct Opened {
 /// A node's KEM keys (the current one and the previous one during its grace period) plus the
 /// replay cache: everything needed to open requests sealed to this node.
 ///
-/// One per node, shared by reference (`Arc<Keyring>`): [`Keyring::open`] and
-/// [`Keyring::rotate`] take `&self` and hold their locks only for a few map operations, never
-/// across a decapsulation.
+/// One per node, shared by reference (`Arc<Keyring>`): [`Keyring::verify`], [`Keyring::open`]
+/// and [`Keyring::rotate`] take `&self` and hold their locks only for a few map operations,
+/// never across a signature check or a decapsulation.
 #[derive(Debug)]
 pub struct Keyring {
     node: PeerId,
@@ -64,7 +68,7 @@ struct Entry {
 impl Keyring {
     /// A keyring for `node` whose current KEM key is `key`, valid until `not_after_ms`.
     pub fn new(node: PeerId, key: KemKeyPair, not_after_ms: u64, config: OpenConfig) -> Self {
-        let seen = Mutex::new(ReplayCache::new(config.replay_capacity));
+        let seen = Mutex::new(ReplayCache::new(config.replay));
         let current = Entry {
             pair: Arc::new(key),
             not_after_ms,
@@ -106,15 +110,20 @@ impl Keyring {
             .collect()
     }
 
-    /// Opens a request sealed to this node at node time `now_ms` (unix milliseconds).
+    /// Checks everything about a request sealed to this node that needs no secret, at node
+    /// time `now_ms` (unix milliseconds), and records nothing.
     ///
     /// Checks, in order and before any allocation that depends on the request: field sizes,
-    /// suite and receipt kind, the recipient, the timestamp window, the agent's signature, the
-    /// replay cache, the KEM key; then decapsulates, decrypts and records the request as seen.
-    /// Each refusal has its own [`OpenError`] variant. Costs about one ML-KEM-768
-    /// decapsulation, one X25519 multiplication, one Ed25519 verification and one pass of
-    /// SHA-256 and AES-256-GCM over the ciphertext.
-    pub fn open(&self, req: &pb::LogicRequest, now_ms: u64) -> Result<Opened, OpenError> {
+    /// suite and receipt kind, the recipient, the timestamp window, the KEM key, the agent's
+    /// signature, then the replay cache (without recording). Each refusal has its own
+    /// [`OpenError`] variant. The caller applies its policy to [`Verified::agent`] and then
+    /// calls [`Verified::open`]. Costs one Ed25519 verification and one pass of SHA-256 over
+    /// the ciphertext.
+    pub fn verify<'a>(
+        &'a self,
+        req: &'a pb::LogicRequest,
+        now_ms: u64,
+    ) -> Result<Verified<'a>, OpenError> {
         let parts = Parts::check(req)?;
         if parts.node != self.node {
             return Err(OpenError::MisAddressed {
@@ -140,36 +149,37 @@ impl Keyring {
             schedule::signed_message(&aad, &transcript_hash, &parts.nonce, parts.ciphertext);
         identity::verify(&parts.agent, Domain::Request, &signed, &req.agent_signature)
             .map_err(OpenError::BadSignature)?;
-        let replay_key = replay_key(&req.agent_peer_id, &req.request_id);
         self.seen()
-            .check(&replay_key, req.timestamp_ms)
+            .check(
+                &parts.agent,
+                &parts.request_id,
+                req.timestamp_ms,
+                self.oldest_accepted_ms(now_ms),
+            )
             .map_err(|refusal| refused(refusal, req.timestamp_ms))?;
-        let secrets = entry
-            .pair
-            .decapsulate(&parts.ephemeral, &parts.ml_kem_ciphertext)
-            .ok_or(OpenError::Malformed {
-                field: "x25519_ephemeral",
-                reason: "low-order point",
-            })?;
-        let keys = schedule::derive(&transcript_hash, &secrets);
-        let plaintext = aead::open(&keys.request, &parts.nonce, &aad, parts.ciphertext)
-            .ok_or(OpenError::Tampered)?;
-        let payload =
-            pb::LogicPayload::decode(plaintext.as_slice()).map_err(OpenError::MalformedPayload)?;
-        check_payload(&payload)?;
-        let expire_before = now_ms.saturating_sub(self.config.max_age_ms);
-        self.seen()
-            .insert(replay_key, req.timestamp_ms, expire_before)
-            .map_err(|refusal| refused(refusal, req.timestamp_ms))?;
-        Ok(Opened {
-            payload,
-            agent: parts.agent,
-            response_key: ResponseKey::new(keys.response.clone(), parts.request_id),
+        Ok(Verified {
+            keyring: self,
+            request: req,
+            parts,
+            entry,
+            transcript_hash,
+            aad,
+            now_ms,
         })
     }
 
+    /// Verifies and opens a request in one step, for a caller with no policy between the two:
+    /// [`Keyring::verify`] then [`Verified::open`], with their refusals and costs.
+    pub fn open(&self, req: &pb::LogicRequest, now_ms: u64) -> Result<Opened, OpenError> {
+        self.verify(req, now_ms)?.open()
+    }
+
+    fn oldest_accepted_ms(&self, now_ms: u64) -> u64 {
+        now_ms.saturating_sub(self.config.max_age_ms)
+    }
+
     fn check_window(&self, timestamp_ms: u64, now_ms: u64) -> Result<(), OpenError> {
-        let oldest_accepted_ms = now_ms.saturating_sub(self.config.max_age_ms);
+        let oldest_accepted_ms = self.oldest_accepted_ms(now_ms);
         let newest_accepted_ms = now_ms.saturating_add(self.config.max_future_ms);
         if timestamp_ms < oldest_accepted_ms {
             return Err(OpenError::Stale {
@@ -201,126 +211,9 @@ impl Keyring {
         Ok(entry.clone())
     }
 
-    fn seen(&self) -> std::sync::MutexGuard<'_, ReplayCache> {
+    fn seen(&self) -> MutexGuard<'_, ReplayCache> {
         self.seen.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// The fixed-size parts of a request, checked.
-struct Parts<'a> {
-    request_id: [u8; limits::REQUEST_ID_BYTES],
-    node: PeerId,
-    agent: PeerId,
-    key_id: [u8; KEY_ID_BYTES],
-    ephemeral: [u8; X25519_BYTES],
-    ml_kem_ciphertext: [u8; ML_KEM_768_CIPHERTEXT_BYTES],
-    nonce: [u8; NONCE_BYTES],
-    ciphertext: &'a [u8],
-}
-
-impl<'a> Parts<'a> {
-    fn check(req: &'a pb::LogicRequest) -> Result<Self, OpenError> {
-        let request_id = fixed(&req.request_id, "request_id")?;
-        if req.capability.is_empty() {
-            return Err(OpenError::Malformed {
-                field: "capability",
-                reason: "empty",
-            });
-        }
-        too_large(
-            "capability",
-            limits::MAX_CAPABILITY_BYTES,
-            req.capability.len(),
-        )?;
-        let node = peer_id(&req.node_peer_id, "node_peer_id")?;
-        let agent = peer_id(&req.agent_peer_id, "agent_peer_id")?;
-        let kind = pb::ReceiptKind::try_from(req.receipt_kind).ok();
-        if kind != Some(pb::ReceiptKind::Signed) {
-            return Err(OpenError::UnsupportedReceiptKind(req.receipt_kind));
-        }
-        let envelope = req.envelope.as_ref().ok_or(OpenError::Malformed {
-            field: "envelope",
-            reason: "missing",
-        })?;
-        if envelope.suite != SUITE {
-            return Err(OpenError::UnsupportedSuite(envelope.suite));
-        }
-        let _: [u8; SIGNATURE_BYTES] = fixed(&req.agent_signature, "agent_signature")?;
-        check_ciphertext(&envelope.ciphertext)?;
-        Ok(Self {
-            request_id,
-            node,
-            agent,
-            key_id: fixed(&envelope.kem_key_id, "kem_key_id")?,
-            ephemeral: fixed(&envelope.x25519_ephemeral, "x25519_ephemeral")?,
-            ml_kem_ciphertext: fixed(&envelope.ml_kem_ciphertext, "ml_kem_ciphertext")?,
-            nonce: fixed(&envelope.nonce, "nonce")?,
-            ciphertext: &envelope.ciphertext,
-        })
-    }
-}
-
-/// A fixed-size field: shorter is [`OpenError::Truncated`], longer is [`OpenError::Malformed`].
-pub(super) fn fixed<const N: usize>(
-    bytes: &[u8],
-    field: &'static str,
-) -> Result<[u8; N], OpenError> {
-    if bytes.len() < N {
-        return Err(OpenError::Truncated {
-            field,
-            expected: N,
-            actual: bytes.len(),
-        });
-    }
-    bytes.try_into().map_err(|_| OpenError::Malformed {
-        field,
-        reason: "too long",
-    })
-}
-
-/// An AEAD ciphertext: at least a tag, at most a frame.
-pub(super) fn check_ciphertext(ciphertext: &[u8]) -> Result<(), OpenError> {
-    if ciphertext.len() < TAG_BYTES {
-        return Err(OpenError::Truncated {
-            field: "ciphertext",
-            expected: TAG_BYTES,
-            actual: ciphertext.len(),
-        });
-    }
-    too_large("ciphertext", limits::MAX_FRAME_BYTES, ciphertext.len())
-}
-
-fn too_large(field: &'static str, limit: usize, actual: usize) -> Result<(), OpenError> {
-    if actual > limit {
-        return Err(OpenError::TooLarge {
-            field,
-            limit,
-            actual,
-        });
-    }
-    Ok(())
-}
-
-fn peer_id(bytes: &[u8], field: &'static str) -> Result<PeerId, OpenError> {
-    identity::parse_peer_id(bytes).ok_or(OpenError::Malformed {
-        field,
-        reason: "not a PeerId",
-    })
-}
-
-fn check_payload(payload: &pb::LogicPayload) -> Result<(), OpenError> {
-    too_large("wasm", limits::MAX_MODULE_BYTES, payload.wasm.len())?;
-    too_large("input", limits::MAX_INPUT_BYTES, payload.input.len())
-}
-
-fn replay_key(agent_peer_id: &[u8], request_id: &[u8]) -> replay::Key {
-    let len = u32::try_from(agent_peer_id.len()).expect("a parsed PeerId is under 4 GiB");
-    Sha256::new()
-        .chain_update(len.to_be_bytes())
-        .chain_update(agent_peer_id)
-        .chain_update(request_id)
-        .finalize()
-        .into()
 }
 
 fn refused(refusal: Refusal, timestamp_ms: u64) -> OpenError {
@@ -330,5 +223,6 @@ fn refused(refusal: Refusal, timestamp_ms: u64) -> OpenError {
             timestamp_ms,
             oldest_accepted_ms: floor_ms.saturating_add(1),
         },
+        Refusal::Full => OpenError::ReplayCacheFull,
     }
 }

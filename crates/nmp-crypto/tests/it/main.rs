@@ -5,6 +5,7 @@
     reason = "test helpers panic on a broken fixture, like the tests"
 )]
 
+mod admission;
 mod envelope;
 mod props;
 mod receipt;

@@ -140,6 +140,12 @@ pub struct Policy {
     pub allowed_agents: Vec<String>,
     /// Requests per agent per minute; 0 is unlimited. Defaults to 60.
     pub rate_limit_per_minute: u32,
+    /// Requests admitted per agent per day, besides the per-minute rate; 0 is unlimited.
+    /// Defaults to 10,000.
+    pub budget_per_day: u32,
+    /// With `open = true`, requests per minute from one origin (a mesh transport peer, a gRPC
+    /// client's IP address), whatever agents sign them; 0 is unlimited. Defaults to 600.
+    pub origin_rate_limit_per_minute: u32,
     /// Jobs running at once; 0 means the number of cores. Defaults to 0.
     pub max_concurrent_jobs: usize,
     /// Jobs waiting for a run slot. Defaults to 64.
@@ -162,6 +168,8 @@ impl Default for Policy {
             open: true,
             allowed_agents: Vec::new(),
             rate_limit_per_minute: 60,
+            budget_per_day: 10_000,
+            origin_rate_limit_per_minute: 600,
             max_concurrent_jobs: 0,
             max_queued_jobs: 64,
             document_ttl_secs: 3_600,
@@ -329,6 +337,8 @@ impl File {
             datasets,
             access,
             rate_limit_per_minute: policy.rate_limit_per_minute,
+            budget_per_day: policy.budget_per_day,
+            origin_rate_limit_per_minute: policy.origin_rate_limit_per_minute,
             max_concurrent_jobs: match policy.max_concurrent_jobs {
                 0 => defaults.max_concurrent_jobs,
                 n => n,

@@ -12,7 +12,7 @@ use tonic::{Request, Response, Status, Streaming};
 use super::Config;
 use crate::{
     node::now_ms,
-    service::{RESPONSE_BUFFER, Service},
+    service::{Origin, RESPONSE_BUFFER, Service},
 };
 
 /// `LogicMesh` over a [`Service`], taking a logic handler slot per `Execute` call.
@@ -49,6 +49,12 @@ impl LogicMesh for Mesh {
             tracing::info!("gRPC call refused: too many requests in progress");
             return Err(Status::resource_exhausted("too many requests in progress"));
         };
+        // Every accepted connection carries its peer address; none would mean one shared
+        // origin for all such calls, the stricter choice.
+        let origin = Origin::Address(request.remote_addr().map_or(
+            std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+            |addr| addr.ip(),
+        ));
         let mut inbound = request.into_inner();
         let first = inbound.message().await?;
         let Some(pb::ExecuteRequest {
@@ -60,7 +66,7 @@ impl LogicMesh for Mesh {
             ));
         };
         let request_id = start.request_id.clone();
-        let responses = self.service.execute(start, now_ms());
+        let responses = self.service.execute(start, origin, now_ms());
         let (tx, rx) = mpsc::channel(RESPONSE_BUFFER);
         tokio::spawn(relay(responses, inbound, tx, request_id, slot));
         Ok(Response::new(ReceiverStream::new(rx)))

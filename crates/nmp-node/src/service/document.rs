@@ -6,8 +6,8 @@ use super::Service;
 
 impl Service {
     /// The node's capability document at `now_ms`, signed by its identity: datasets with their
-    /// inferred schemas, row counts and commitments, limits, policy summary, current KEM public
-    /// keys, and an expiry of `now_ms + document_ttl_ms` (no later than the first KEM key's).
+    /// inferred schemas, row counts and commitments, limits, policy summary (whether an
+    /// allow-list exists, not its members), current KEM public keys, and an expiry of `now_ms + document_ttl_ms` (no later than the first KEM key's).
     ///
     /// Cheap: everything but the keys and the signature was computed at start-up or at the
     /// last re-commitment ([`Service::refresh_datasets`]), whose results the next document
@@ -66,16 +66,9 @@ impl Service {
 
     fn policy_summary(&self) -> pb::PolicySummary {
         let egress = &self.config.node.egress;
-        let (open, mut allowed_agents) = match &self.config.access {
-            super::Access::Open => (true, Vec::new()),
-            super::Access::Allowed(agents) => {
-                (false, agents.iter().map(|a| a.to_bytes()).collect())
-            }
-        };
-        allowed_agents.sort();
         pb::PolicySummary {
-            open,
-            allowed_agents,
+            // Whether an allow-list exists, never who is on it.
+            open: self.config.access == super::Access::Open,
             rate_limit_per_minute: self.config.rate_limit_per_minute,
             guardian_policy_digest: self.pipeline.guardian().policy_digest().as_bytes().to_vec(),
             egress_rule_set_digest: self.pipeline.egress_rule_set_digest().to_vec(),

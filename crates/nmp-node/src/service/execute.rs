@@ -22,7 +22,7 @@ use tokio::sync::{OwnedSemaphorePermit, TryAcquireError, mpsc};
 use tracing::{Instrument as _, field};
 
 use self::events::{Events, Refusal};
-use super::{Mounted, RESPONSE_BUFFER, Service, report};
+use super::{Mounted, Origin, RESPONSE_BUFFER, Service, report};
 use crate::{Commitment, Dataset, Execution, Job, metrics::Stage, receipt::Context};
 
 /// Holds a place in the job queue; leaving (by any path) frees it.
@@ -41,7 +41,8 @@ impl Service {
     /// between `RUNNING` and the result, which is held back to the capability's response quantum
     /// when it has one. Every response carries the
     /// request id (empty when the request's is not 16 bytes). `now_ms` is the node's clock
-    /// (Unix milliseconds) for the envelope's window and the rate limit. `COMPILING` is not
+    /// (Unix milliseconds) for the envelope's window and the rate limit; `origin` is where the
+    /// transport received the request (rate-limited in open mode). `COMPILING` is not
     /// announced separately: compilation happens inside the sandbox run (and is cached).
     ///
     /// Must be called inside a Tokio runtime: the request runs on a spawned task, the sandbox
@@ -55,6 +56,7 @@ impl Service {
     pub fn execute(
         self: &Arc<Self>,
         request: pb::LogicRequest,
+        origin: Origin,
         now_ms: u64,
     ) -> mpsc::Receiver<pb::LogicResponse> {
         let (tx, rx) = mpsc::channel(RESPONSE_BUFFER);
@@ -82,7 +84,7 @@ impl Service {
                 request_id,
                 started: Instant::now(),
             };
-            let end = match service.handle(&request, now_ms, &events).await {
+            let end = match service.handle(&request, origin, now_ms, &events).await {
                 Ok(result) => Event::Result(result),
                 Err(refusal) => {
                     refusal.log();
@@ -106,6 +108,7 @@ impl Service {
     async fn handle(
         self: &Arc<Self>,
         request: &pb::LogicRequest,
+        origin: Origin,
         now_ms: u64,
         events: &Events,
     ) -> Result<pb::LogicResult, Refusal> {
@@ -113,22 +116,18 @@ impl Service {
             return Err(Refusal::shutting_down());
         }
         let mounted = self.mounted(request)?;
-        let opened = self.keyring.open(request, now_ms).map_err(|e| {
-            let code = report::open_error_code(&e);
-            Refusal::new(code, e.to_string())
-        })?;
-        tracing::Span::current().record("agent", field::display(&opened.agent));
-        if !self.config.access.admits(&opened.agent) {
-            let message = format!("agent {} is not allowed here", opened.agent);
-            return Err(Refusal::new(pb::ErrorCode::Forbidden, message));
-        }
-        if !self.rate.admit(&opened.agent, now_ms) {
-            let message = format!(
-                "over {} requests a minute",
-                self.config.rate_limit_per_minute
-            );
-            return Err(Refusal::new(pb::ErrorCode::RateLimited, message));
-        }
+        let envelope = |e: nmp_crypto::envelope::OpenError| {
+            Refusal::new(report::open_error_code(&e), e.to_string())
+        };
+        // Policy sits between the signature and the decapsulation: a refused agent costs one
+        // signature check and is never recorded in the replay cache.
+        let verified = self.keyring.verify(request, now_ms).map_err(envelope)?;
+        let agent = verified.agent();
+        tracing::Span::current().record("agent", field::display(&agent));
+        self.admission
+            .admit(&agent, origin, now_ms)
+            .map_err(|denial| Refusal::new(denial.code(), denial.to_string()))?;
+        let opened = verified.open().map_err(envelope)?;
         tracing::info!("accepted");
         events.status(pb::Stage::Validating, 0).await?;
         let payload = Arc::new(opened.payload);

@@ -1,17 +1,32 @@
-//! Who may ask, and how often: the access list and a per-agent token bucket.
+//! Who may ask, how often and how much: the allow-list, per-agent rate and budget, and in open
+//! mode a rate per origin.
+//!
+//! The service applies them to the agent a request's signature authenticates, before the
+//! envelope is decapsulated and before the request is recorded in the replay cache, so a
+//! refused agent costs the node one signature check and leaves no trace.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::Mutex,
-};
+mod bucket;
+
+use std::{collections::HashSet, net::IpAddr};
 
 use nmp_crypto::PeerId;
+use nmp_wire::pb;
 
-/// Most agents whose rate buckets are remembered at once. Default and ceiling: 4,096.
+use self::bucket::Buckets;
+
+/// Most agents whose rate and budget buckets are remembered at once (each kind). Default and
+/// ceiling: 4,096.
 ///
-/// When the table is full, buckets that have refilled completely are forgotten first (they carry
+/// When a table is full, buckets that have refilled completely are forgotten first (they carry
 /// no state); if none has, the new agent is refused as rate limited until one refills.
 pub const MAX_TRACKED_AGENTS: usize = 4_096;
+
+/// Most origins whose rate buckets are remembered at once, under the same rule as
+/// [`MAX_TRACKED_AGENTS`]. Default and ceiling: 4,096.
+pub const MAX_TRACKED_ORIGINS: usize = 4_096;
+
+const MINUTE_MS: u64 = 60_000;
+const DAY_MS: u64 = 24 * 60 * MINUTE_MS;
 
 /// Which agents may send logic to this node.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,98 +49,193 @@ impl Access {
     }
 }
 
-/// Per-agent token buckets: each agent may burst up to `per_minute` requests, refilled evenly
-/// over a minute. A token is 60,000 units, so an agent gains exactly `per_minute` units per
-/// millisecond: refills are exact integers.
-#[derive(Debug)]
-pub(crate) struct RateLimiter {
-    per_minute: u32,
-    buckets: Mutex<HashMap<PeerId, Bucket>>,
+/// Where a request came from, as its transport saw it: what open mode rate-limits besides the
+/// agent, since an agent identity costs nothing to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Origin {
+    /// A libp2p stream, opened by this transport peer (authenticated by Noise; not necessarily
+    /// the agent that signed the request).
+    Peer(PeerId),
+    /// A gRPC call from this IP address (any port: a client opens connections at will).
+    Address(IpAddr),
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    units: u64,
-    updated_ms: u64,
+/// Why the policy refused an authenticated agent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum Denial {
+    /// The allow-list does not name the agent.
+    #[error("agent {0} is not allowed here")]
+    Forbidden(PeerId),
+    /// The request's origin is over its rate (open mode).
+    #[error("over {0} requests a minute from this origin")]
+    OriginRate(u32),
+    /// The agent is over its rate.
+    #[error("over {0} requests a minute")]
+    AgentRate(u32),
+    /// The agent has spent its daily budget.
+    #[error("over {0} requests a day")]
+    AgentBudget(u32),
 }
 
-/// Units per token: the milliseconds in a minute.
-const UNITS: u64 = 60_000;
-
-impl RateLimiter {
-    /// A limiter allowing `per_minute` requests per agent; 0 disables the limit.
-    pub(crate) fn new(per_minute: u32) -> Self {
-        Self {
-            per_minute,
-            buckets: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Takes one token from `agent`'s bucket at `now_ms`; `false` when it is empty.
-    pub(crate) fn admit(&self, agent: &PeerId, now_ms: u64) -> bool {
-        if self.per_minute == 0 {
-            return true;
-        }
-        let capacity = u64::from(self.per_minute) * UNITS;
-        let mut buckets = self
-            .buckets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !buckets.contains_key(agent) && buckets.len() >= MAX_TRACKED_AGENTS {
-            buckets.retain(|_, b| b.refilled(now_ms, self.per_minute) < capacity);
-            if buckets.len() >= MAX_TRACKED_AGENTS {
-                return false;
+impl Denial {
+    /// The error code the agent receives.
+    pub(crate) fn code(&self) -> pb::ErrorCode {
+        match self {
+            Self::Forbidden(_) => pb::ErrorCode::Forbidden,
+            Self::OriginRate(_) | Self::AgentRate(_) | Self::AgentBudget(_) => {
+                pb::ErrorCode::RateLimited
             }
         }
-        let bucket = buckets.entry(*agent).or_insert(Bucket {
-            units: capacity,
-            updated_ms: now_ms,
-        });
-        let tokens = bucket.refilled(now_ms, self.per_minute).min(capacity);
-        bucket.updated_ms = bucket.updated_ms.max(now_ms);
-        if tokens < UNITS {
-            bucket.units = tokens;
-            return false;
-        }
-        bucket.units = tokens - UNITS;
-        true
     }
 }
 
-impl Bucket {
-    /// Units after refilling up to `now_ms`, not yet capped.
-    fn refilled(&self, now_ms: u64, per_minute: u32) -> u64 {
-        let elapsed = now_ms.saturating_sub(self.updated_ms);
-        self.units
-            .saturating_add(elapsed.saturating_mul(u64::from(per_minute)))
+/// The node's admission policy: its access list and its rate and budget buckets.
+#[derive(Debug)]
+pub(crate) struct Admission {
+    access: Access,
+    origin_rate: Buckets<Origin>,
+    agent_rate: Buckets<PeerId>,
+    agent_budget: Buckets<PeerId>,
+}
+
+impl Admission {
+    pub(crate) fn new(config: &super::Config) -> Self {
+        let origin_limit = match config.access {
+            Access::Open => config.origin_rate_limit_per_minute,
+            // Allowed agents are known and limited each; an origin limit would only tie
+            // together agents that share an address.
+            Access::Allowed(_) => 0,
+        };
+        Self {
+            access: config.access.clone(),
+            origin_rate: Buckets::new(origin_limit, MINUTE_MS, MAX_TRACKED_ORIGINS),
+            agent_rate: Buckets::new(config.rate_limit_per_minute, MINUTE_MS, MAX_TRACKED_AGENTS),
+            agent_budget: Buckets::new(config.budget_per_day, DAY_MS, MAX_TRACKED_AGENTS),
+        }
+    }
+
+    /// Admits one request of the authenticated `agent` from `origin` at `now_ms`, or says why
+    /// not. Checks the allow-list, then the origin's rate, the agent's rate and last its daily
+    /// budget, each taking a token only when the ones before it passed, so a request refused
+    /// for its rate never spends budget. Costs a few hash-map operations.
+    pub(crate) fn admit(&self, agent: &PeerId, origin: Origin, now_ms: u64) -> Result<(), Denial> {
+        if !self.access.admits(agent) {
+            return Err(Denial::Forbidden(*agent));
+        }
+        if !self.origin_rate.admit(&origin, now_ms) {
+            return Err(Denial::OriginRate(self.origin_rate.limit()));
+        }
+        if !self.agent_rate.admit(agent, now_ms) {
+            return Err(Denial::AgentRate(self.agent_rate.limit()));
+        }
+        if !self.agent_budget.admit(agent, now_ms) {
+            return Err(Denial::AgentBudget(self.agent_budget.limit()));
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::net::Ipv4Addr;
+
     use nmp_crypto::Identity;
 
     use super::*;
 
+    fn peer(seed: u8) -> PeerId {
+        Identity::from_secret_bytes([seed; 32]).peer_id()
+    }
+
+    fn admission(tune: impl FnOnce(&mut crate::service::Config)) -> Admission {
+        let mut config = crate::service::Config::default();
+        tune(&mut config);
+        Admission::new(&config)
+    }
+
+    const HOME: Origin = Origin::Address(IpAddr::V4(Ipv4Addr::LOCALHOST));
+
     #[test]
-    fn bucket_bursts_then_refills_over_the_minute() {
-        let agent = Identity::from_secret_bytes([1; 32]).peer_id();
-        let limiter = RateLimiter::new(2);
-        assert!(limiter.admit(&agent, 0));
-        assert!(limiter.admit(&agent, 0));
-        assert!(!limiter.admit(&agent, 1));
-        assert!(limiter.admit(&agent, 30_000));
-        assert!(!limiter.admit(&agent, 30_001));
+    fn the_allow_list_refuses_strangers_whatever_their_rate() {
+        let (friend, stranger) = (peer(1), peer(2));
+        let policy = admission(|c| {
+            c.access = Access::Allowed(HashSet::from([friend]));
+            c.rate_limit_per_minute = 1;
+        });
+        for _ in 0..10 {
+            assert_eq!(
+                policy.admit(&stranger, HOME, 0),
+                Err(Denial::Forbidden(stranger))
+            );
+        }
+        assert_eq!(policy.admit(&friend, HOME, 0), Ok(()));
     }
 
     #[test]
-    fn zero_means_unlimited_and_allow_list_refuses_strangers() {
-        let agent = Identity::from_secret_bytes([1; 32]).peer_id();
-        let stranger = Identity::from_secret_bytes([2; 32]).peer_id();
-        let limiter = RateLimiter::new(0);
-        assert!((0..100).all(|_| limiter.admit(&agent, 0)));
-        let access = Access::Allowed(HashSet::from([agent]));
-        assert!(access.admits(&agent));
-        assert!(!access.admits(&stranger));
+    fn the_agent_rate_admits_up_to_its_limit_and_refuses_past_it() {
+        let agent = peer(1);
+        let policy = admission(|c| c.rate_limit_per_minute = 3);
+        for _ in 0..3 {
+            assert_eq!(policy.admit(&agent, HOME, 0), Ok(()));
+        }
+        assert_eq!(policy.admit(&agent, HOME, 0), Err(Denial::AgentRate(3)));
+        assert_eq!(policy.admit(&agent, HOME, 20_000), Ok(()));
+    }
+
+    #[test]
+    fn the_daily_budget_admits_up_to_its_limit_and_refuses_past_it() {
+        let agent = peer(1);
+        let policy = admission(|c| {
+            c.rate_limit_per_minute = 1;
+            c.budget_per_day = 3;
+        });
+        for minute in 0..3 {
+            assert_eq!(policy.admit(&agent, HOME, minute * MINUTE_MS), Ok(()));
+        }
+        // The rate has refilled; the budget has not.
+        let later = 10 * MINUTE_MS;
+        assert_eq!(
+            policy.admit(&agent, HOME, later),
+            Err(Denial::AgentBudget(3))
+        );
+        assert_eq!(policy.admit(&agent, HOME, DAY_MS / 3 + later), Ok(()));
+    }
+
+    #[test]
+    fn a_request_over_its_rate_spends_no_budget() {
+        let agent = peer(1);
+        let policy = admission(|c| {
+            c.rate_limit_per_minute = 1;
+            c.budget_per_day = 2;
+        });
+        assert_eq!(policy.admit(&agent, HOME, 0), Ok(()));
+        for _ in 0..100 {
+            assert_eq!(policy.admit(&agent, HOME, 1), Err(Denial::AgentRate(1)));
+        }
+        assert_eq!(policy.admit(&agent, HOME, MINUTE_MS), Ok(()));
+    }
+
+    #[test]
+    fn in_open_mode_fresh_identities_share_their_origins_rate() {
+        let policy = admission(|c| c.origin_rate_limit_per_minute = 5);
+        let other = Origin::Peer(peer(200));
+        for seed in 0..5 {
+            assert_eq!(policy.admit(&peer(seed), HOME, 0), Ok(()));
+        }
+        assert_eq!(policy.admit(&peer(5), HOME, 0), Err(Denial::OriginRate(5)));
+        assert_eq!(policy.admit(&peer(6), other, 0), Ok(()), "another origin");
+    }
+
+    #[test]
+    fn with_an_allow_list_origins_are_not_limited() {
+        let agents: HashSet<PeerId> = (0..10).map(peer).collect();
+        let policy = admission(|c| {
+            c.access = Access::Allowed(agents.clone());
+            c.origin_rate_limit_per_minute = 1;
+        });
+        for agent in &agents {
+            assert_eq!(policy.admit(agent, HOME, 0), Ok(()));
+        }
     }
 }

@@ -125,6 +125,7 @@ pub(crate) fn open_error_code(error: &OpenError) -> pb::ErrorCode {
         }
         OpenError::Stale { .. } | OpenError::FutureDated { .. } => pb::ErrorCode::Stale,
         OpenError::Replayed => pb::ErrorCode::Replay,
+        OpenError::ReplayCacheFull => pb::ErrorCode::Overloaded,
         _ => pb::ErrorCode::EnvelopeInvalid,
     }
 }

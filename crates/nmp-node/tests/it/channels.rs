@@ -6,7 +6,10 @@ use nmp_node::audit;
 use nmp_wire::pb::{self, logic_response::Event};
 use prost::Message as _;
 
-use crate::agent::{Agent, NOW_MS, collect, config, result, service, stages};
+use crate::{
+    agent::{Agent, NOW_MS, collect, config, result, service, stages},
+    service::LOCAL,
+};
 
 /// Reads one byte `n` from stdin, burns fuel and time in proportion to it, grows memory by
 /// `n % 8` pages, prints the same clean answer whatever `n` is, and exits with status `n`
@@ -55,7 +58,7 @@ async fn a_blocked_answer_echoes_none_of_the_guests_keys() {
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     let wasm = wat::parse_str(KEYS_AS_DATA).expect("valid WAT");
     let (request, key, _) = agent.seal_bytes(wasm, b"", NOW_MS, pb::RequestedLimits::default());
-    let responses = collect(node.execute(request, NOW_MS)).await;
+    let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
     let answer = result(&responses, &key);
     assert_eq!(answer.outcome, pb::Outcome::EgressBlocked as i32);
     // `P000000001` is also a patient id of the dataset: its value index sees it.
@@ -98,7 +101,7 @@ async fn exit_codes_fuel_memory_and_time_reach_the_owner_not_the_agent() {
     for secret in [3u8, 100] {
         let limits = pb::RequestedLimits::default();
         let (request, key, _) = agent.seal_bytes(wasm.clone(), &[secret], NOW_MS, limits);
-        let responses = collect(node.execute(request, NOW_MS)).await;
+        let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
         assert_eq!(stages(&responses).last(), Some(&pb::Stage::Running));
         // On the wire: the request id and a sealed blob, nothing else.
         let Some(Event::Result(sealed)) = &responses.last().unwrap().event else {
@@ -127,7 +130,7 @@ async fn exit_codes_fuel_memory_and_time_reach_the_owner_not_the_agent() {
     // WASI refuses exit statuses from 126 up: the guest traps, and the agent learns only that.
     let limits = pb::RequestedLimits::default();
     let (request, key, _) = agent.seal_bytes(wasm, &[200], NOW_MS, limits);
-    let answer = result(&collect(node.execute(request, NOW_MS)).await, &key);
+    let answer = result(&collect(node.execute(request, LOCAL, NOW_MS)).await, &key);
     assert_eq!(answer.outcome, pb::Outcome::Trapped as i32);
 
     let entries: Vec<audit::Entry> = std::fs::read_to_string(&log)
@@ -163,7 +166,7 @@ async fn a_quantised_capability_releases_results_on_its_boundaries() {
     for module in ["wat/hello.wasm", "c/aggregate.wasm"] {
         let (request, key, _) = agent.seal(module, b"");
         let started = std::time::Instant::now();
-        let responses = collect(node.execute(request, NOW_MS)).await;
+        let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
         let elapsed = started.elapsed();
         assert_eq!(
             result(&responses, &key).outcome,

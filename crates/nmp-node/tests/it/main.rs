@@ -1,6 +1,7 @@
 //! The composed pipeline on the bundled example logic and dataset: each stage stops what it
 //! must, and the receipt binds what ran and what left.
 
+mod admission;
 mod agent;
 mod cancel;
 mod channels;

@@ -1,10 +1,14 @@
 //! The request service end to end, without a transport: real sealed requests from an agent,
 //! status events, sealed outputs, signed receipts, and each refusal with its error code.
 
-use std::{collections::HashSet, time::Duration};
+use std::{
+    collections::HashSet,
+    net::{IpAddr, Ipv4Addr},
+    time::Duration,
+};
 
 use nmp_crypto::{Identity, receipt};
-use nmp_node::service::{self, Access};
+use nmp_node::service::{self, Access, Origin};
 use nmp_wire::pb::{self, logic_response::Event};
 use prost::Message as _;
 use sha2::{Digest as _, Sha256};
@@ -12,6 +16,9 @@ use sha2::{Digest as _, Sha256};
 use crate::agent::{
     Agent, CAPABILITY, NOW_MS, collect, config, error_code, node_identity, result, service, stages,
 };
+
+/// Every request in these tests comes from one gRPC client on the loopback address.
+pub(crate) const LOCAL: Origin = Origin::Address(IpAddr::V4(Ipv4Addr::LOCALHOST));
 
 /// A node that runs one job at a time with `queue` waiting places, under a 3 s deadline and no
 /// fuel metering, so a spinning guest holds the only run slot until the deadline.
@@ -44,7 +51,7 @@ async fn honest_aggregate_streams_every_stage_and_a_verified_sealed_answer() {
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     let (request, key, wasm) = agent.seal("c/aggregate.wasm", b"");
     let request_id = request.request_id.clone();
-    let responses = collect(node.execute(request, NOW_MS)).await;
+    let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
 
     use pb::Stage::*;
     // Nothing is announced after the guest starts: the result says when it ended.
@@ -88,7 +95,7 @@ async fn exfiltration_is_blocked_and_only_the_categories_leave() {
     let node = service(config());
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     let (request, key, _) = agent.seal("c/exfiltrate.wasm", b"");
-    let responses = collect(node.execute(request, NOW_MS)).await;
+    let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
     let answer = result(&responses, &key);
     assert_eq!(answer.outcome, pb::Outcome::EgressBlocked as i32);
     assert!(answer.stdout.is_empty() && answer.stderr.is_empty());
@@ -115,7 +122,7 @@ async fn import_escape_is_rejected_without_running() {
     let node = service(config());
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     let (request, key, _) = agent.seal("wat/escape.wasm", b"");
-    let responses = collect(node.execute(request, NOW_MS)).await;
+    let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
     assert_eq!(stages(&responses), [pb::Stage::Validating]);
     let answer = result(&responses, &key);
     assert_eq!(answer.outcome, pb::Outcome::Rejected as i32);
@@ -161,15 +168,15 @@ async fn bad_envelopes_get_their_error_codes() {
         (zk, pb::ErrorCode::Unsupported),
     ];
     for (request, code) in cases {
-        let responses = collect(node.execute(request, NOW_MS)).await;
+        let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
         assert_eq!(responses.len(), 1, "{code:?}: no stage starts");
         assert_eq!(error_code(&responses), code);
     }
 
     let (request, key, _) = agent.seal("wat/hello.wasm", b"");
-    let first = collect(node.execute(request.clone(), NOW_MS)).await;
+    let first = collect(node.execute(request.clone(), LOCAL, NOW_MS)).await;
     assert_eq!(result(&first, &key).outcome, pb::Outcome::Completed as i32);
-    let replayed = collect(node.execute(request, NOW_MS + 1)).await;
+    let replayed = collect(node.execute(request, LOCAL, NOW_MS + 1)).await;
     assert_eq!(error_code(&replayed), pb::ErrorCode::Replay);
 }
 
@@ -181,14 +188,14 @@ async fn policy_refuses_strangers_and_agents_over_their_rate() {
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     for _ in 0..2 {
         let (request, key, _) = agent.seal("wat/hello.wasm", b"");
-        let responses = collect(node.execute(request, NOW_MS)).await;
+        let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
         assert_eq!(
             result(&responses, &key).outcome,
             pb::Outcome::Completed as i32
         );
     }
     let (request, _, _) = agent.seal("wat/hello.wasm", b"");
-    let responses = collect(node.execute(request, NOW_MS)).await;
+    let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
     assert_eq!(error_code(&responses), pb::ErrorCode::RateLimited);
 
     let mut config = crate::agent::config();
@@ -197,7 +204,7 @@ async fn policy_refuses_strangers_and_agents_over_their_rate() {
     let node = service(config);
     let mut stranger = Agent::new(1, &node.describe(NOW_MS));
     let (request, _, _) = stranger.seal("wat/hello.wasm", b"");
-    let responses = collect(node.execute(request, NOW_MS)).await;
+    let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
     assert_eq!(error_code(&responses), pb::ErrorCode::Forbidden);
 }
 
@@ -206,11 +213,11 @@ async fn a_full_queue_answers_overloaded() {
     let node = service(one_slot(0));
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     let (spin, spin_key, _) = agent.seal("wat/spin.wasm", b"");
-    let mut running = node.execute(spin, NOW_MS);
+    let mut running = node.execute(spin, LOCAL, NOW_MS);
     until(&mut running, pb::Stage::Running).await;
 
     let (request, _, _) = agent.seal("wat/hello.wasm", b"");
-    let responses = collect(node.execute(request, NOW_MS)).await;
+    let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
     assert_eq!(error_code(&responses), pb::ErrorCode::Overloaded);
     let spun = collect(running).await;
     assert_eq!(
@@ -224,11 +231,11 @@ async fn dropping_the_stream_cancels_a_queued_job() {
     let node = service(one_slot(1));
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     let (spin, spin_key, _) = agent.seal("wat/spin.wasm", b"");
-    let mut running = node.execute(spin, NOW_MS);
+    let mut running = node.execute(spin, LOCAL, NOW_MS);
     until(&mut running, pb::Stage::Running).await;
 
     let (queued, _, _) = agent.seal("wat/hello.wasm", b"");
-    let mut queued = node.execute(queued, NOW_MS);
+    let mut queued = node.execute(queued, LOCAL, NOW_MS);
     let status = until(&mut queued, pb::Stage::Queued).await;
     assert_eq!(status.queue_position, 1);
     assert_eq!(node.queued_jobs(), 1);
@@ -275,14 +282,32 @@ async fn describe_publishes_schema_policy_and_keys_but_no_data() {
 }
 
 #[tokio::test]
+async fn an_allow_list_is_announced_but_its_agents_are_not_published() {
+    let friend = Identity::from_secret_bytes([2; 32]).peer_id();
+    let mut config = config();
+    config.access = Access::Allowed(HashSet::from([friend]));
+    let node = service(config);
+    let signed = node.describe(NOW_MS);
+    let document =
+        nmp_crypto::capability::verify(&signed, Some(&node_identity().peer_id()), NOW_MS)
+            .expect("document verifies");
+    assert!(!document.policy.expect("policy").open);
+    let friend = friend.to_bytes();
+    assert!(
+        !signed.document.windows(friend.len()).any(|w| w == friend),
+        "the allowed agent's PeerId appears nowhere in the signed document"
+    );
+}
+
+#[tokio::test]
 async fn closing_fails_queued_jobs_and_new_requests_but_lets_running_ones_finish() {
     let node = service(one_slot(1));
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     let (spin, spin_key, _) = agent.seal("wat/spin.wasm", b"");
-    let mut running = node.execute(spin, NOW_MS);
+    let mut running = node.execute(spin, LOCAL, NOW_MS);
     until(&mut running, pb::Stage::Running).await;
     let (queued, _, _) = agent.seal("wat/hello.wasm", b"");
-    let mut queued = node.execute(queued, NOW_MS);
+    let mut queued = node.execute(queued, LOCAL, NOW_MS);
     until(&mut queued, pb::Stage::Queued).await;
 
     node.close();
@@ -291,7 +316,7 @@ async fn closing_fails_queued_jobs_and_new_requests_but_lets_running_ones_finish
         pb::ErrorCode::ShuttingDown
     );
     let (late, _, _) = agent.seal("wat/hello.wasm", b"");
-    let late = collect(node.execute(late, NOW_MS)).await;
+    let late = collect(node.execute(late, LOCAL, NOW_MS)).await;
     assert_eq!(error_code(&late), pb::ErrorCode::ShuttingDown);
     let spun = collect(running).await;
     assert_eq!(
@@ -326,7 +351,7 @@ async fn rotated_kem_key_is_published_first_and_the_old_one_still_opens() {
 
     // A request sealed to the document fetched before the rotation still opens.
     let (request, key, _) = old_agent.seal("wat/hello.wasm", b"hi");
-    let responses = collect(node.execute(request, NOW_MS)).await;
+    let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;
     assert_eq!(
         result(&responses, &key).outcome,
         pb::Outcome::Completed as i32

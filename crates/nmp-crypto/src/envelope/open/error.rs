@@ -10,7 +10,8 @@ use crate::{identity::SignatureError, kem::KEY_ID_BYTES};
 /// onto `MALFORMED`; `TooLarge` onto `TOO_LARGE`; `UnsupportedSuite` and
 /// `UnsupportedReceiptKind` onto `UNSUPPORTED`; `MisAddressed` and `BadSignature` onto
 /// `WRONG_RECIPIENT`; `Stale` and `FutureDated` onto `STALE`; `Replayed` onto `REPLAY`;
-/// `UnknownKey`, `KeyExpired` and `Tampered` onto `ENVELOPE_INVALID`.
+/// `ReplayCacheFull` onto `OVERLOADED`; `UnknownKey`, `KeyExpired` and `Tampered` onto
+/// `ENVELOPE_INVALID`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum OpenError {
@@ -78,6 +79,11 @@ pub enum OpenError {
     /// This agent already sent a request with this id inside the window.
     #[error("replayed request id")]
     Replayed,
+    /// The replay cache remembers as many agents (or requests) as it may, all inside the
+    /// window, and nothing of this agent: it is refused rather than another agent's entries
+    /// dropped. Retry later; room appears as requests age out (within the window's length).
+    #[error("replay cache full: no room for another agent")]
+    ReplayCacheFull,
     /// The envelope names a KEM key this node does not have (fetch a fresh capability document).
     #[error("unknown KEM key {}", hex::encode(key_id))]
     UnknownKey {
