@@ -38,8 +38,8 @@ impl Guardian {
     /// SHA-256 of the policy's canonical encoding, as recorded in reports
     /// and receipts.
     ///
-    /// The encoding (version 1, integers big-endian): the bytes
-    /// `nmp-guardian/policy/v1\n`; the thirteen limits as `u64` in
+    /// The encoding (version 2, integers big-endian): the bytes
+    /// `nmp-guardian/policy/v2\n`; the seventeen limits as `u64` in
     /// declaration order (`max_module_bytes` through `max_loops_per_function`,
     /// then `max_findings`); `recursion` as one byte (0 reject, 1 allow); and
     /// the normalized allowlist (sorted byte-wise by module, then name, then by

@@ -12,8 +12,10 @@
 //! - checks every import against an allowlist of WASI preview 1 functions
 //!   matched by name and exact signature (no memories, tables, globals or
 //!   tags may be imported),
-//! - enforces static limits on size, functions, locals, memory and tables,
-//!   data, exports, nesting, `br_table`s, code size and loops,
+//! - enforces static limits on size, functions, memory and tables, data,
+//!   exports, `br_table`s, code size, loops, and what bounds the compiler's
+//!   cost: per-function body bytes, locals (count and bytes), nesting and
+//!   blocks, and blocks per module,
 //! - requires the WASI command shape (`_start: () -> ()` and an exported
 //!   `memory`), and
 //! - finds recursion in the call graph, including through `call_indirect`.
@@ -50,6 +52,9 @@
 //! - [`Finding`]: one reason, with a stable [`FindingCode`], a [`Severity`]
 //!   and a [`Location`].
 //! - [`validate`]: the validation stage alone, for conformance checks.
+//!
+//! The `testing` feature adds `testing`, generators of hostile modules
+//! (compile bombs) for tests and benchmarks; production builds leave it off.
 
 mod callgraph;
 mod guardian;
@@ -58,6 +63,9 @@ mod proposal;
 mod report;
 mod scan;
 mod validate;
+
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use guardian::Guardian;
 pub use policy::{AllowedImport, Policy, RecursionPolicy, ValueType};

@@ -33,11 +33,27 @@ pub struct Policy {
     ///
     /// Defaults to 100_000.
     pub max_functions: u32,
+    /// Most bytes in one function body (its local declarations and code).
+    ///
+    /// Cranelift compiles one function at a time, and its time and memory
+    /// grow faster than linearly with a function's control flow and locals;
+    /// this cap, the two locals caps and `max_blocks_per_function` bound the
+    /// cost of the worst function (the crate README has the measurements
+    /// behind the defaults). Defaults to 131_072 (128 KiB).
+    pub max_function_bytes: u32,
     /// Most locals one function may address: its parameters plus its declared
     /// locals.
     ///
-    /// Defaults to 50_000 (wasmparser's own cap).
+    /// Every local is an SSA variable the compiler carries through each join
+    /// of control flow. Defaults to 512 (clang `-O2` functions have tens to
+    /// a few hundred).
     pub max_locals_per_function: u32,
+    /// Most bytes the locals of one function may weigh, parameters included:
+    /// 4 for each `i32` or `f32`, 8 for each `i64`, `f64` or reference, 16 for
+    /// each `v128`.
+    ///
+    /// Defaults to 4_096: 512 `i32` locals, or 256 `v128`.
+    pub max_local_bytes_per_function: u32,
     /// Most 64 KiB pages a memory may declare, checked against both its
     /// initial size and its declared maximum.
     ///
@@ -73,6 +89,19 @@ pub struct Policy {
     ///
     /// Compile time grows with code size. Defaults to 12 MiB.
     pub max_code_bytes: u64,
+    /// Most `block`, `loop` and `if` instructions in the whole module.
+    ///
+    /// Cranelift compiles the functions one after another, so this bounds
+    /// the whole compile as the per-function caps bound one function.
+    /// Defaults to 131_072 (a 2.5 MB module of clang-like code has about
+    /// 72,000).
+    pub max_blocks: u32,
+    /// Most `block`, `loop` and `if` instructions in one function.
+    ///
+    /// Each one can end in a join of control flow, and Cranelift's time for
+    /// one function grows faster than linearly with its joins (and with its
+    /// locals, carried through each join). Defaults to 4_096.
+    pub max_blocks_per_function: u32,
     /// Most `loop` instructions in the whole module.
     ///
     /// Small hostile modules with tens of thousands of loops make an
@@ -121,7 +150,9 @@ impl Default for Policy {
         Self {
             max_module_bytes: 16 * MIB,
             max_functions: 100_000,
-            max_locals_per_function: 50_000,
+            max_function_bytes: 128 * 1024,
+            max_locals_per_function: 512,
+            max_local_bytes_per_function: 4 * 1024,
             max_memory_pages: 4_096,
             max_table_elements: 100_000,
             max_data_bytes: 8 * MIB,
@@ -129,6 +160,8 @@ impl Default for Policy {
             max_nesting_depth: 1_024,
             max_br_table_targets: 65_536,
             max_code_bytes: 12 * MIB,
+            max_blocks: 131_072,
+            max_blocks_per_function: 4_096,
             max_loops: 20_000,
             max_loops_per_function: 2_000,
             recursion: RecursionPolicy::Reject,

@@ -9,6 +9,8 @@ mod body;
 mod imports;
 mod sections;
 
+pub(crate) use body::local_bytes;
+
 use std::collections::HashMap;
 
 use wasmparser::{FuncType, Payload};
@@ -36,6 +38,7 @@ pub(crate) struct Scan<'p> {
     start_reported: bool,
     memory_exported: bool,
     data_bytes: u64,
+    blocks: u64,
     loops: u64,
     bodies: u32,
     /// The function body being read, if any.
@@ -59,6 +62,7 @@ impl<'p> Scan<'p> {
             start_reported: false,
             memory_exported: false,
             data_bytes: 0,
+            blocks: 0,
             loops: 0,
             bodies: 0,
             body: None,
@@ -79,6 +83,15 @@ impl<'p> Scan<'p> {
                 "loops in the module",
                 self.policy.max_loops,
                 self.loops,
+            );
+        }
+        if self.blocks > u64::from(self.policy.max_blocks) {
+            self.limit(
+                FindingCode::TooManyBlocks,
+                Location::module(),
+                "blocks, loops and ifs in the module",
+                self.policy.max_blocks,
+                self.blocks,
             );
         }
         self.check_command_exports();
@@ -155,7 +168,7 @@ impl Observer for Scan<'_> {
             Payload::DataSection(r) => self.data(r.clone())?,
             Payload::StartSection { func, range } => self.start_section(*func, range.start),
             Payload::CodeSectionStart { range, size, .. } => self.code_size(range.start, *size),
-            Payload::CodeSectionEntry(body) => self.begin_body(body.range().start),
+            Payload::CodeSectionEntry(body) => self.begin_body(body.range()),
             Payload::End(_) => {
                 self.end_body();
                 self.complete = true;
@@ -165,13 +178,14 @@ impl Observer for Scan<'_> {
         Ok(())
     }
 
-    fn locals(&mut self, declared: u64) {
-        self.body_locals(declared);
+    fn locals(&mut self, declared: u64, bytes: u64) {
+        self.body_locals(declared, bytes);
     }
 
     fn enter(&mut self, offset: usize) {
+        self.blocks += 1;
         if let Some(body) = self.body.as_mut() {
-            body.enter(offset, self.policy.max_nesting_depth);
+            body.enter(offset, self.policy);
         }
     }
 

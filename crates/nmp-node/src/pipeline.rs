@@ -110,6 +110,11 @@ impl Pipeline {
         &self.egress
     }
 
+    /// The sandbox stage, for admission decisions such as whether a module is compiled.
+    pub fn sandbox(&self) -> &Sandbox {
+        &self.sandbox
+    }
+
     /// SHA-256 of the egress filter's active rule set and configuration (receipts bind it).
     pub fn egress_rule_set_digest(&self) -> [u8; 32] {
         self.egress.rule_set_digest()

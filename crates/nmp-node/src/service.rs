@@ -3,6 +3,7 @@
 //!
 //! The gRPC face ([`crate::grpc`]) and the mesh both drive the same [`Service`].
 
+mod compiles;
 mod document;
 mod execute;
 mod mounted;
@@ -16,11 +17,12 @@ use nmp_crypto::{Identity, Keyring};
 use tokio::sync::Semaphore;
 
 pub(crate) use self::report::label;
-use self::{mounted::Mounted, policy::Admission};
 pub use self::{
+    compiles::CompileQuota,
     policy::{Access, MAX_TRACKED_AGENTS, MAX_TRACKED_ORIGINS, Origin},
     schema::{MAX_CSV_LINE_BYTES, SCHEMA_SAMPLE_ROWS},
 };
+use self::{compiles::Compiles, mounted::Mounted, policy::Admission};
 use crate::{
     Dataset, DatasetError, Pipeline,
     audit::AuditLog,
@@ -71,6 +73,8 @@ pub struct Config {
     /// to make; 0 means unlimited; not applied with an allow-list. One more is answered
     /// `ERROR_CODE_RATE_LIMITED`. Defaults to 600.
     pub origin_rate_limit_per_minute: u32,
+    /// How much compilation each agent may cause. Defaults to [`CompileQuota::default`].
+    pub compile_quota: CompileQuota,
     /// Jobs running at once. Defaults to the number of available cores; never more than the
     /// sandbox's `max_concurrent_runs` (the service uses the smaller of the two).
     pub max_concurrent_jobs: usize,
@@ -95,6 +99,7 @@ impl Default for Config {
             rate_limit_per_minute: 60,
             budget_per_day: 10_000,
             origin_rate_limit_per_minute: 600,
+            compile_quota: CompileQuota::default(),
             max_concurrent_jobs: std::thread::available_parallelism().map_or(1, usize::from),
             max_queued_jobs: 64,
             document_ttl_ms: 3_600_000,
@@ -149,6 +154,7 @@ pub struct Service {
     config: Config,
     capabilities: HashMap<String, Vec<Mounted>>,
     admission: Admission,
+    compiles: Compiles,
     slots: std::sync::Arc<Semaphore>,
     queued: AtomicUsize,
     metrics: Metrics,
@@ -193,6 +199,7 @@ impl Service {
         Ok(Self {
             audit,
             admission: Admission::new(&config),
+            compiles: Compiles::new(config.compile_quota),
             slots: std::sync::Arc::new(Semaphore::new(config.max_concurrent_jobs)),
             queued: AtomicUsize::new(0),
             metrics,

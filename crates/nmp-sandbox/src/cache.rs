@@ -42,6 +42,11 @@ impl MemoryCache {
         self.entries().get(key).cloned()
     }
 
+    /// Whether `key` is cached, without refreshing its place in the LRU order.
+    pub(crate) fn contains(&self, key: &Key) -> bool {
+        self.entries().contains(key)
+    }
+
     pub(crate) fn insert(&self, key: Key, pre: InstancePre<State>) {
         self.entries().put(key, pre);
     }

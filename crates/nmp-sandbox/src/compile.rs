@@ -4,7 +4,9 @@
 //! so each compile runs on its own thread while the caller waits at most
 //! [`Config::compile_timeout`](crate::Config::compile_timeout). A compile past its deadline is
 //! abandoned, not killed: its thread keeps its slot in the compile [`Gate`] until Cranelift
-//! returns, so at most `max_concurrent_compiles` compile threads ever exist.
+//! returns, so at most `max_concurrent_compiles` compile threads ever exist, each compiling
+//! one function at a time (parallel compilation is off). How long and how large one compile
+//! can get is bounded statically, before this point, by the Guardian's per-function caps.
 
 mod precheck;
 

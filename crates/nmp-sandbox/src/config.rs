@@ -141,11 +141,16 @@ pub struct Config {
     /// [`Limit::CompileTime`](crate::Limit::CompileTime) and the module is not cached.
     ///
     /// Cranelift cannot be interrupted, so a compile past its deadline keeps its thread and
-    /// its slot in `max_concurrent_compiles` until it finishes. Defaults to 10 s.
+    /// its slot in `max_concurrent_compiles` until it finishes. How long that can be is bounded
+    /// by the Guardian's per-function and per-module caps, not here: the worst module the
+    /// default Guardian policy admits took 16 s of one core and 150 MiB (see the crate
+    /// README). Defaults to 10 s.
     pub compile_timeout: Duration,
     /// Maximum compilations in flight, counting runaway ones past their deadline. Beyond it
     /// runs that need a compile fail with [`Error::TooManyCompiles`]; cached modules still
-    /// run. This bounds the compile threads the sandbox can ever own. Defaults to 2.
+    /// run. Each compile uses exactly one thread (parallel compilation is off), so this bounds
+    /// the compile threads, the cores and the compiler working sets the sandbox can ever
+    /// use. Defaults to 2.
     pub max_concurrent_compiles: usize,
     /// Maximum runs in flight; beyond it [`Error::TooManyRuns`]. Also sizes the pooling
     /// allocator and the blocking-I/O thread pool. Defaults to 16.

@@ -8,7 +8,7 @@
 use super::{AllowedImport, Policy, RecursionPolicy, ValueType};
 use crate::Digest;
 
-const TAG: &[u8] = b"nmp-guardian/policy/v1\n";
+const TAG: &[u8] = b"nmp-guardian/policy/v2\n";
 
 impl Policy {
     /// SHA-256 of the canonical encoding; `self` must be normalized.
@@ -21,7 +21,9 @@ impl Policy {
         let limits = [
             self.max_module_bytes,
             self.max_functions.into(),
+            self.max_function_bytes.into(),
             self.max_locals_per_function.into(),
+            self.max_local_bytes_per_function.into(),
             self.max_memory_pages,
             self.max_table_elements,
             self.max_data_bytes,
@@ -29,6 +31,8 @@ impl Policy {
             self.max_nesting_depth.into(),
             self.max_br_table_targets.into(),
             self.max_code_bytes,
+            self.max_blocks.into(),
+            self.max_blocks_per_function.into(),
             self.max_loops.into(),
             self.max_loops_per_function.into(),
             self.max_findings.into(),
@@ -95,8 +99,10 @@ mod tests {
     #[test]
     fn every_knob_changes_the_digest() {
         let base = Policy::default().normalized().digest();
-        let changes: [fn(&mut Policy); 4] = [
+        let changes: [fn(&mut Policy); 6] = [
             |p| p.max_loops += 1,
+            |p| p.max_local_bytes_per_function -= 4,
+            |p| p.max_blocks_per_function += 1,
             |p| p.recursion = RecursionPolicy::Allow,
             |p| p.max_findings -= 1,
             |p| p.imports.truncate(3),

@@ -73,8 +73,15 @@ pub enum FindingCode {
     StartSection,
     /// More functions than `max_functions`.
     TooManyFunctions,
-    /// A function with more locals than `max_locals_per_function`.
+    /// A function with more locals (parameters included) than
+    /// `max_locals_per_function`.
     TooManyLocals,
+    /// A function whose locals (parameters included) weigh more than
+    /// `max_local_bytes_per_function` bytes (`v128` 16, `i64`, `f64` and
+    /// references 8, `i32` and `f32` 4).
+    LocalsTooLarge,
+    /// A function body larger than `max_function_bytes`.
+    FunctionTooLarge,
     /// A memory larger than `max_memory_pages`.
     MemoryTooLarge,
     /// A memory without a declared maximum; the sandbox caps its growth.
@@ -93,6 +100,12 @@ pub enum FindingCode {
     BrTableTooLarge,
     /// A code section larger than `max_code_bytes`.
     CodeTooLarge,
+    /// More `block`, `loop` and `if` instructions in the module than
+    /// `max_blocks`.
+    TooManyBlocks,
+    /// More `block`, `loop` and `if` instructions in one function than
+    /// `max_blocks_per_function`.
+    FunctionTooManyBlocks,
     /// More loops in the module than `max_loops`.
     TooManyLoops,
     /// More loops in one function than `max_loops_per_function`.

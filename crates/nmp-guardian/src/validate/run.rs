@@ -14,6 +14,7 @@ use wasmparser::{
 
 use super::tee::{Tee, observe_operator};
 use crate::Section;
+use crate::scan::local_bytes;
 
 /// Sees what a run decodes.
 pub(crate) trait Observer {
@@ -25,8 +26,9 @@ pub(crate) trait Observer {
     /// not decode: the run stops there.
     fn payload(&mut self, payload: &Payload<'_>) -> wasmparser::Result<()>;
 
-    /// Sees the number of locals a function body declares.
-    fn locals(&mut self, declared: u64);
+    /// Sees the locals a function body declares: how many, and their size in
+    /// bytes (see [`local_bytes`](crate::scan::local_bytes)).
+    fn locals(&mut self, declared: u64, bytes: u64);
 
     /// Sees `block`, `if`, `try` or `try_table` at `offset`.
     fn enter(&mut self, _offset: usize) {}
@@ -59,7 +61,7 @@ impl Observer for () {
         Ok(())
     }
 
-    fn locals(&mut self, _: u64) {}
+    fn locals(&mut self, _: u64, _: u64) {}
 }
 
 /// Which payloads a run covers, by ordinal (the n-th payload the parser yields).
@@ -183,16 +185,17 @@ fn walk<O: Observer>(
     let malformed = |e| (FailureKind::Malformed, e);
     let invalid = |e| (FailureKind::Invalid, e);
     let mut locals = body.get_locals_reader().map_err(malformed)?;
-    let mut declared = 0u64;
+    let (mut declared, mut bytes) = (0u64, 0u64);
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, ty) = locals.read().map_err(malformed)?;
         declared += u64::from(count);
+        bytes += u64::from(count) * local_bytes(ty);
         if let Some(v) = validator.as_mut() {
             v.define_locals(offset, count, ty).map_err(invalid)?;
         }
     }
-    observer.locals(declared);
+    observer.locals(declared, bytes);
     let mut ops = OperatorsReader::new_with_allocs(locals.get_binary_reader(), take(allocs));
     while !ops.eof() {
         let offset = ops.original_position();

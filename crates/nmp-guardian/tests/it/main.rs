@@ -1,5 +1,6 @@
 //! Integration tests for the Guardian: hostile modules, one file per concern.
 
+mod compile_cost;
 mod conformance;
 mod imports;
 mod limits;

@@ -146,6 +146,9 @@ pub struct Policy {
     /// With `open = true`, requests per minute from one origin (a mesh transport peer, a gRPC
     /// client's IP address), whatever agents sign them; 0 is unlimited. Defaults to 600.
     pub origin_rate_limit_per_minute: u32,
+    /// Per-agent compile bounds (`[policy.compile_quota]`). Defaults to
+    /// [`service::CompileQuota::default`].
+    pub compile_quota: service::CompileQuota,
     /// Jobs running at once; 0 means the number of cores. Defaults to 0.
     pub max_concurrent_jobs: usize,
     /// Jobs waiting for a run slot. Defaults to 64.
@@ -170,6 +173,7 @@ impl Default for Policy {
             rate_limit_per_minute: 60,
             budget_per_day: 10_000,
             origin_rate_limit_per_minute: 600,
+            compile_quota: service::CompileQuota::default(),
             max_concurrent_jobs: 0,
             max_queued_jobs: 64,
             document_ttl_secs: 3_600,
@@ -339,6 +343,7 @@ impl File {
             rate_limit_per_minute: policy.rate_limit_per_minute,
             budget_per_day: policy.budget_per_day,
             origin_rate_limit_per_minute: policy.origin_rate_limit_per_minute,
+            compile_quota: policy.compile_quota,
             max_concurrent_jobs: match policy.max_concurrent_jobs {
                 0 => defaults.max_concurrent_jobs,
                 n => n,

@@ -144,6 +144,16 @@ impl Service {
         // later requests.
         let commitments: Vec<Commitment> = mounted.iter().map(Mounted::commitment).collect();
         let execution = if guardian.is_accepted() {
+            let compiled = |module: &[u8; 32]| self.pipeline.sandbox().is_compiled(module);
+            let compile = self
+                .compiles
+                .admit(
+                    &opened.agent,
+                    *guardian.module_sha256.as_bytes(),
+                    compiled,
+                    now_ms,
+                )
+                .map_err(|refused| Refusal::new(refused.code(), refused.to_string()))?;
             let queued = Instant::now();
             let permit = self.run_slot(events).await?;
             self.metrics.observe(Stage::Queue, queued.elapsed());
@@ -160,6 +170,7 @@ impl Service {
                 )
                 .await;
             drop(permit);
+            compile.charge(execution.as_ref().ok().and_then(|e| e.run.as_ref()));
             let execution = match execution {
                 Ok(execution) => execution,
                 Err(refusal) => {
@@ -297,7 +308,10 @@ impl Service {
         .map_err(|e| Refusal::internal("the run failed", e))?
         .map_err(|e| match e {
             crate::Error::Cancelled => Refusal::cancelled(),
-            e => Refusal::internal("the sandbox failed", e),
+            e => match super::compiles::run_failure(&e) {
+                (pb::ErrorCode::Internal, _) => Refusal::internal("the sandbox failed", e),
+                (code, message) => Refusal::new(code, message),
+            },
         })
     }
 

@@ -68,12 +68,20 @@ async fn answered_nothing(stream: &mut libp2p::Stream) -> bool {
 
 /// An honest agent gets a completed answer whose receipt verifies.
 async fn still_serves(agent: &Mesh, node: &Node, seed: u8) {
+    let wasm = std::fs::read(crate::example("c/aggregate.wasm")).expect("bundled module");
+    serves(agent, node, seed, wasm).await;
+}
+
+/// The agent `seed` sends `wasm` (a module that completes) and gets a completed answer whose
+/// receipt verifies.
+pub(crate) async fn serves(agent: &Mesh, node: &Node, seed: u8, wasm: Vec<u8>) {
     let signed = agent
         .describe(node.peer_id())
         .await
         .expect("node describes");
     let mut sealer = Agent::at(seed, &signed, now_ms());
-    let (request, key, wasm) = sealer.seal("c/aggregate.wasm", b"");
+    let (request, key, wasm) =
+        sealer.seal_bytes(wasm, b"", now_ms(), pb::RequestedLimits::default());
     let responses = collect(
         agent
             .open_logic(node.peer_id(), &request)

@@ -5,6 +5,7 @@ mod admission;
 mod agent;
 mod cancel;
 mod channels;
+mod compile_bomb;
 mod config;
 mod grpc;
 mod hostile;

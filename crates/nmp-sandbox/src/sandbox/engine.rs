@@ -8,14 +8,16 @@ use crate::{Allocator, Config, Error};
 /// An engine with epoch interruption and fuel metering on, sized by `config`.
 ///
 /// Fuel metering is always compiled in (it costs some speed in every guest) so that per-run
-/// budgets work whatever the sandbox-wide ceiling is.
+/// budgets work whatever the sandbox-wide ceiling is. Parallel compilation is off: each
+/// compile runs on its one compile thread, so `max_concurrent_compiles` bounds the cores (and
+/// the Cranelift working sets) compilation can ever take, whatever a module's function count.
 pub(crate) fn engine(config: &Config) -> Result<Engine, Error> {
     let mut wasm = wasmtime::Config::new();
     wasm.epoch_interruption(true)
         .consume_fuel(true)
         .max_wasm_stack(config.max_wasm_stack)
         .async_stack_size(config.async_stack_size())
-        .parallel_compilation(true);
+        .parallel_compilation(false);
     if config.is_deterministic() {
         wasm.cranelift_nan_canonicalization(true)
             .relaxed_simd_deterministic(true);

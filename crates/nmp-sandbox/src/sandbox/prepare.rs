@@ -25,6 +25,16 @@ pub(super) struct Preparation {
 }
 
 impl Sandbox {
+    /// Whether a run of the module whose bytes have SHA-256 `module_sha256` would now find its
+    /// compiled code in memory, without compiling.
+    ///
+    /// The answer can change at once (another run may cache it, or evict it), so it is a hint
+    /// for admission, such as charging compiles to a quota; a disk-cache hit counts as not
+    /// compiled.
+    pub fn is_compiled(&self, module_sha256: &[u8; 32]) -> bool {
+        self.cache.contains(module_sha256)
+    }
+
     /// Finds or builds linked code for `wasm`.
     ///
     /// Concurrent misses on one module compile it once: the others wait their turn and then

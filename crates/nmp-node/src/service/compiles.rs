@@ -1,0 +1,378 @@
+//! Per-agent compile quota, and what a run that could not start because of compile capacity is
+//! answered.
+//!
+//! Compiling is the one stage an agent can make expensive with a small module: the Guardian
+//! caps bound one function's cost, but not how many distinct modules an agent sends. Each
+//! agent may therefore have at most [`CompileQuota::concurrent_per_agent`] distinct modules
+//! compiling at once and spend at most [`CompileQuota::ms_per_minute`] of compile time a
+//! minute (a token bucket charged with the time each compile took). Runs of modules already
+//! compiled in memory are never counted, nor are further requests of a module the agent is
+//! already compiling (the sandbox compiles it once and they wait for it).
+
+use std::{
+    collections::HashMap,
+    sync::{Mutex, MutexGuard, PoisonError},
+};
+
+use nmp_crypto::PeerId;
+use nmp_sandbox::{CacheHit, Run};
+use nmp_wire::pb;
+use serde::Deserialize;
+
+use super::MAX_TRACKED_AGENTS;
+
+/// How much compilation one agent may cause. `0` in a field turns that bound off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CompileQuota {
+    /// Distinct modules one agent may have compiling (admitted, not yet finished); a request of
+    /// one more module not compiled yet is answered `ERROR_CODE_OVERLOADED` (clients retry
+    /// it). Defaults to 1.
+    pub concurrent_per_agent: u32,
+    /// Milliseconds of compile time one agent may use per minute: a bucket that holds this
+    /// much, refills evenly over a minute and is charged each compile's duration after it
+    /// ends (a compile cut off at its deadline costs the whole deadline). A request that needs
+    /// a compile while the bucket is empty is answered `ERROR_CODE_RATE_LIMITED`. Defaults to
+    /// 20,000 (two default compile deadlines).
+    pub ms_per_minute: u64,
+}
+
+impl Default for CompileQuota {
+    fn default() -> Self {
+        Self {
+            concurrent_per_agent: 1,
+            ms_per_minute: 20_000,
+        }
+    }
+}
+
+/// Every agent's compiles in flight and compile-time bucket. A bucket holds
+/// `ms_per_minute × 60,000` units, gains `ms_per_minute` units a millisecond and loses 60 units
+/// per microsecond of compile, so refills are exact integers; it may go into debt by the last
+/// compile's overrun.
+#[derive(Debug)]
+pub(crate) struct Compiles {
+    quota: CompileQuota,
+    accounts: Mutex<HashMap<PeerId, Account>>,
+}
+
+/// SHA-256 of a module's bytes.
+type Module = [u8; 32];
+
+#[derive(Debug, Clone)]
+struct Account {
+    /// The modules being compiled for this agent, each with the requests waiting for it.
+    compiling: Vec<(Module, u32)>,
+    units: i64,
+    updated_ms: u64,
+}
+
+/// A request's admission to compile; dropping it ends the request's place in flight.
+#[derive(Debug)]
+pub(crate) struct Ticket<'a> {
+    admitted: Option<(&'a Compiles, PeerId, Module)>,
+}
+
+/// Why an agent may not compile now.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Refused {
+    /// The agent already has its compiles in flight.
+    #[error("compile quota: {0} module(s) of this agent already compiling")]
+    Busy(u32),
+    /// The agent used its compile time for this minute.
+    #[error("compile quota: {0} ms of compile time a minute used up")]
+    Exhausted(u64),
+    /// Too many agents have compile state to remember another.
+    #[error("compile quota: {MAX_TRACKED_AGENTS} agents already tracked")]
+    Crowded,
+}
+
+impl Refused {
+    /// The error code the agent is answered.
+    pub(crate) fn code(&self) -> pb::ErrorCode {
+        match self {
+            Self::Busy(_) | Self::Crowded => pb::ErrorCode::Overloaded,
+            Self::Exhausted(_) => pb::ErrorCode::RateLimited,
+        }
+    }
+}
+
+/// Units of bucket per millisecond of compile: the milliseconds in a minute.
+const UNITS_PER_MS: i64 = 60_000;
+
+impl Compiles {
+    pub(crate) fn new(quota: CompileQuota) -> Self {
+        Self {
+            quota,
+            accounts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn accounts(&self) -> MutexGuard<'_, HashMap<PeerId, Account>> {
+        // Every change under the lock is a few field writes; a panic cannot corrupt the map.
+        self.accounts.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn capacity(&self) -> i64 {
+        i64::try_from(self.quota.ms_per_minute)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(UNITS_PER_MS)
+    }
+
+    /// Admits `agent` to run `module` (its SHA-256); `compiled` says whether a module's code
+    /// is in memory now: such a module costs nothing, and the agent's modules that have been
+    /// compiled since they were admitted no longer count as compiling.
+    pub(crate) fn admit(
+        &self,
+        agent: &PeerId,
+        module: Module,
+        compiled: impl Fn(&Module) -> bool,
+        now_ms: u64,
+    ) -> Result<Ticket<'_>, Refused> {
+        if compiled(&module) {
+            return Ok(Ticket { admitted: None });
+        }
+        let capacity = self.capacity();
+        let mut accounts = self.accounts();
+        if !accounts.contains_key(agent) && accounts.len() >= MAX_TRACKED_AGENTS {
+            accounts.retain(|_, a| {
+                !a.compiling.is_empty() || a.refilled(now_ms, self.quota) < capacity
+            });
+            if accounts.len() >= MAX_TRACKED_AGENTS {
+                return Err(Refused::Crowded);
+            }
+        }
+        let account = accounts.entry(*agent).or_insert(Account {
+            compiling: Vec::new(),
+            units: capacity,
+            updated_ms: now_ms,
+        });
+        account.units = account.refilled(now_ms, self.quota).min(capacity);
+        account.updated_ms = account.updated_ms.max(now_ms);
+        // Built only on success: dropping a ticket takes the lock held here.
+        let ticket = || Ticket {
+            admitted: Some((self, *agent, module)),
+        };
+        if let Some((_, waiting)) = account.compiling.iter_mut().find(|(m, _)| *m == module) {
+            *waiting += 1;
+            return Ok(ticket());
+        }
+        let max = self.quota.concurrent_per_agent;
+        let compiling = account.compiling.iter().filter(|(m, _)| !compiled(m));
+        if max > 0 && compiling.count() >= max as usize {
+            return Err(Refused::Busy(max));
+        }
+        if self.quota.ms_per_minute > 0 && account.units <= 0 {
+            return Err(Refused::Exhausted(self.quota.ms_per_minute));
+        }
+        account.compiling.push((module, 1));
+        Ok(ticket())
+    }
+}
+
+impl Account {
+    /// Units after refilling up to `now_ms`, not yet capped.
+    fn refilled(&self, now_ms: u64, quota: CompileQuota) -> i64 {
+        let elapsed = now_ms.saturating_sub(self.updated_ms);
+        let gained = elapsed.saturating_mul(quota.ms_per_minute);
+        self.units
+            .saturating_add(i64::try_from(gained).unwrap_or(i64::MAX))
+    }
+}
+
+impl Ticket<'_> {
+    /// Charges the agent the compile time of `run`, if it compiled (a memory or disk cache hit
+    /// costs nothing).
+    pub(crate) fn charge(&self, run: Option<&Run>) {
+        let (Some((compiles, agent, _)), Some(run)) = (&self.admitted, run) else {
+            return;
+        };
+        if run.stats.cache != CacheHit::Miss {
+            return;
+        }
+        let micros = i64::try_from(run.stats.compile_time.as_micros()).unwrap_or(i64::MAX);
+        if let Some(account) = compiles.accounts().get_mut(agent) {
+            account.units = account
+                .units
+                .saturating_sub(micros.saturating_mul(UNITS_PER_MS / 1_000));
+        }
+    }
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        let Some((compiles, agent, module)) = &self.admitted else {
+            return;
+        };
+        if let Some(account) = compiles.accounts().get_mut(agent) {
+            for (m, waiting) in &mut account.compiling {
+                if m == module {
+                    *waiting = waiting.saturating_sub(1);
+                }
+            }
+            account.compiling.retain(|(_, waiting)| *waiting > 0);
+        }
+    }
+}
+
+/// The error code and message for a run the sandbox refused or failed: compile or run
+/// capacity exhausted is `ERROR_CODE_OVERLOADED` (retry later), anything else
+/// `ERROR_CODE_INTERNAL`. The message carries the cause, for the log and the agent.
+pub(crate) fn run_failure(error: &crate::pipeline::Error) -> (pb::ErrorCode, String) {
+    use nmp_sandbox::Error as Sandbox;
+    let code = match error {
+        crate::pipeline::Error::Run(
+            Sandbox::TooManyCompiles { .. } | Sandbox::TooManyRuns { .. },
+        ) => pb::ErrorCode::Overloaded,
+        _ => pb::ErrorCode::Internal,
+    };
+    let message = match std::error::Error::source(error) {
+        Some(source) => format!("{error}: {source}"),
+        None => error.to_string(),
+    };
+    (code, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use nmp_crypto::Identity;
+    use nmp_sandbox::{Outcome, Stats};
+
+    use super::*;
+
+    fn agent(n: u8) -> PeerId {
+        Identity::from_secret_bytes([n; 32]).peer_id()
+    }
+
+    fn compiled_for(ms: u64, cache: CacheHit) -> Run {
+        Run {
+            outcome: Outcome::TimedOut {
+                stdout: Vec::new(),
+                stderr: Vec::new(),
+            },
+            stats: Stats {
+                wall_time: Duration::from_millis(ms),
+                compile_time: Duration::from_millis(ms),
+                exec_time: Duration::ZERO,
+                fuel_consumed: None,
+                peak_memory_bytes: 0,
+                cache,
+            },
+        }
+    }
+
+    #[test]
+    fn one_compile_in_flight_per_agent_and_cached_runs_are_free() {
+        let compiles = Compiles::new(CompileQuota::default());
+        let first = compiles
+            .admit(&agent(1), [1; 32], |_: &Module| false, 0)
+            .unwrap();
+        // The same module again waits for the one compile; another module is refused.
+        let same = compiles
+            .admit(&agent(1), [1; 32], |_: &Module| false, 0)
+            .unwrap();
+        let busy = compiles
+            .admit(&agent(1), [2; 32], |_: &Module| false, 0)
+            .unwrap_err();
+        assert_eq!(busy.code(), pb::ErrorCode::Overloaded);
+        assert!(
+            compiles
+                .admit(&agent(1), [2; 32], |_: &Module| true, 0)
+                .is_ok()
+        );
+        assert!(
+            compiles
+                .admit(&agent(2), [2; 32], |_: &Module| false, 0)
+                .is_ok()
+        );
+        // Once the first module is compiled, it no longer counts.
+        assert!(
+            compiles
+                .admit(&agent(1), [2; 32], |m: &Module| *m == [1; 32], 0)
+                .is_ok()
+        );
+        drop(first);
+        assert!(
+            compiles
+                .admit(&agent(1), [3; 32], |_: &Module| false, 0)
+                .is_err()
+        );
+        drop(same);
+        assert!(
+            compiles
+                .admit(&agent(1), [3; 32], |_: &Module| false, 0)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn compile_time_drains_the_bucket_which_refills_over_a_minute() {
+        let quota = CompileQuota {
+            concurrent_per_agent: 0,
+            ms_per_minute: 1_000,
+        };
+        let compiles = Compiles::new(quota);
+        let ticket = compiles
+            .admit(&agent(1), [1; 32], |_: &Module| false, 0)
+            .unwrap();
+        // A cache hit costs nothing; a compile of 1.5 s puts the bucket 0.5 s in debt.
+        ticket.charge(Some(&compiled_for(5_000, CacheHit::Disk)));
+        ticket.charge(Some(&compiled_for(1_500, CacheHit::Miss)));
+        drop(ticket);
+        let refused = compiles
+            .admit(&agent(1), [1; 32], |_: &Module| false, 29_000)
+            .unwrap_err();
+        assert_eq!(refused.code(), pb::ErrorCode::RateLimited);
+        assert!(
+            compiles
+                .admit(&agent(1), [1; 32], |_: &Module| false, 31_000)
+                .is_ok()
+        );
+        assert!(
+            compiles
+                .admit(&agent(2), [1; 32], |_: &Module| false, 31_000)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn zero_turns_both_bounds_off() {
+        let compiles = Compiles::new(CompileQuota {
+            concurrent_per_agent: 0,
+            ms_per_minute: 0,
+        });
+        let tickets: Vec<_> = (0..10)
+            .map(|i| {
+                compiles
+                    .admit(&agent(1), [i; 32], |_: &Module| false, 0)
+                    .unwrap()
+            })
+            .collect();
+        tickets[0].charge(Some(&compiled_for(60_000, CacheHit::Miss)));
+        assert!(
+            compiles
+                .admit(&agent(1), [10; 32], |_: &Module| false, 0)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_toml_table_fills_defaults_and_refuses_typos() {
+        let quota: CompileQuota = toml::from_str("concurrent_per_agent = 2").unwrap();
+        assert_eq!(quota.concurrent_per_agent, 2);
+        assert_eq!(quota.ms_per_minute, CompileQuota::default().ms_per_minute);
+        assert!(toml::from_str::<CompileQuota>("ms_per_minit = 5").is_err());
+    }
+
+    #[test]
+    fn compile_capacity_is_overloaded_and_other_failures_internal() {
+        let busy = crate::pipeline::Error::Run(nmp_sandbox::Error::TooManyCompiles { max: 2 });
+        let (code, message) = run_failure(&busy);
+        assert_eq!(code, pb::ErrorCode::Overloaded);
+        assert!(message.contains("compiler busy"), "{message}");
+        let host = crate::pipeline::Error::Run(nmp_sandbox::Error::NotACommand);
+        assert_eq!(run_failure(&host).0, pb::ErrorCode::Internal);
+    }
+}
