@@ -64,6 +64,13 @@ pub(crate) fn read_module(path: &Path) -> anyhow::Result<Vec<u8>> {
     read_file(path, "module", MAX_FILE_BYTES)
 }
 
+/// The PeerId a `--node` argument names, if given.
+pub(crate) fn node_arg(text: Option<&str>) -> anyhow::Result<Option<nmp_crypto::PeerId>> {
+    text.map(str::parse)
+        .transpose()
+        .context("--node is not a PeerId")
+}
+
 /// Prints a value as pretty JSON on stdout.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(value).context("encoding JSON")?;

@@ -3,17 +3,11 @@
 use std::io::BufReader;
 
 use anyhow::Context as _;
-use nmp_crypto::PeerId;
 
 use crate::{cli::AuditVerifyArgs, exit::Status};
 
 pub(crate) fn verify(args: &AuditVerifyArgs) -> anyhow::Result<Status> {
-    let node: Option<PeerId> = args
-        .node
-        .as_deref()
-        .map(str::parse)
-        .transpose()
-        .context("--node is not a PeerId")?;
+    let node = super::node_arg(args.node.as_deref())?;
     let file = std::fs::File::open(&args.log)
         .with_context(|| format!("cannot read audit log {}", args.log.display()))?;
     match nmp_node::audit::verify(BufReader::new(file), node.as_ref()) {

@@ -1,6 +1,5 @@
 //! `nmp verify FILE [--output FILE] [--node PEERID] [--wasm FILE]`: check a receipt file.
 
-use anyhow::Context as _;
 use nmp_crypto::{
     PeerId,
     receipt::{self, Expected},
@@ -18,12 +17,7 @@ const MAX_OUTPUT_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 
 pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<Status> {
     let text = read_file(&args.receipt, "receipt", MAX_RECEIPT_FILE_BYTES)?;
-    let node: Option<PeerId> = args
-        .node
-        .as_deref()
-        .map(str::parse)
-        .transpose()
-        .context("--node is not a PeerId")?;
+    let node = super::node_arg(args.node.as_deref())?;
     let module_sha256 = match &args.wasm {
         Some(path) => Some(Sha256::digest(read_module(path)?).into()),
         None => None,

@@ -145,3 +145,33 @@ fn receipt_needs_a_key_and_a_bad_key_is_refused_before_running() {
     assert_usage_error(&exec_receipted(&hello, arg(&bad_key), &receipt, b""));
     assert!(!receipt.exists());
 }
+
+#[test]
+fn audit_verify_checks_the_chain_and_the_signer() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = nmp_crypto::Identity::generate();
+    let path = dir.path().join("audit.jsonl");
+    let log = nmp_node::audit::AuditLog::open(&path, node.clone()).expect("opens");
+    for outcome in ["completed", "egress_blocked"] {
+        let entry = nmp_node::audit::Entry {
+            outcome: outcome.to_owned(),
+            ..Default::default()
+        };
+        log.append(entry).expect("appends");
+    }
+    let peer = node.peer_id().to_base58();
+    let out = nmp(&["audit", "verify", arg(&path), "--node", &peer], b"");
+    assert_eq!(status(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 entries"));
+
+    let other = nmp_crypto::Identity::generate().peer_id().to_base58();
+    let out = nmp(&["audit", "verify", arg(&path), "--node", &other], b"");
+    assert_eq!(status(&out), 7);
+    assert_usage_error(&nmp(&["audit", "verify", arg(&path), "--node", "x"], b""));
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("egress_blocked", "completed")).unwrap();
+    let out = nmp(&["audit", "verify", arg(&path)], b"");
+    assert_eq!(status(&out), 7);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
+}
