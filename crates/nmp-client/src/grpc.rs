@@ -106,12 +106,17 @@ impl GrpcNode {
     }
 
     /// Runs `logic` on the node, with the same pre-flight, envelope and receipt checks as
-    /// [`NmpClient::execute`].
+    /// [`NmpClient::execute`]; a node outside the client's trusted-nodes pin is refused with
+    /// [`Error::Untrusted`] before anything is sent.
     ///
     /// The node's response headers must arrive within the client's request timeout and the
     /// whole execution within its execute timeout; past either, the call is dropped (which
     /// cancels the job) and the result is [`Error::Timeout`].
     pub async fn execute(&self, logic: &Logic) -> Result<Answer, Error> {
+        let peer = self.provider.peer;
+        if !self.client.trusts(&peer) {
+            return Err(Error::Untrusted { peer });
+        }
         self.client.preflight(&logic.wasm)?;
         let shared = self.client.shared();
         let sealed = exchange::seal(&shared.identity, &self.provider, logic, now_ms())?;

@@ -216,6 +216,19 @@ async fn hostile_logic_is_stopped_and_reported_with_verified_receipts() {
         }
         let err = pinned.execute(w.b.peer_id(), &logic).await.unwrap_err();
         assert!(matches!(err, Error::Untrusted { .. }), "{err:?}");
+        // Over gRPC too: describing node A is harmless, sending to it is refused.
+        let pinned_to_b = NmpClient::builder()
+            .trusted_nodes([w.b.peer_id()])
+            .connect()
+            .await
+            .expect("agent starts");
+        let endpoint = w.a.grpc_endpoint().expect("gRPC on");
+        let node = pinned_to_b
+            .connect_grpc(&endpoint, None)
+            .await
+            .expect("the document verifies");
+        let err = node.execute(&logic).await.unwrap_err();
+        assert!(matches!(err, Error::Untrusted { .. }), "{err:?}");
 
         // Pre-flight: the escape never leaves the agent.
         let escape = Logic::new(PATIENTS, module("wat/escape.wasm"));

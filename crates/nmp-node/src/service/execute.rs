@@ -179,6 +179,9 @@ impl Service {
                         let entry =
                             record::cancelled(request, &opened.agent, module_sha256, now_ms);
                         self.append(entry)?;
+                    } else {
+                        // A failure after RUNNING is timed like a result: held to the quantum.
+                        quantum::hold(events.started, quantum::of(mounted)).await;
                     }
                     return Err(refusal);
                 }
