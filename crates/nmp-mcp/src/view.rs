@@ -97,6 +97,8 @@ pub(crate) struct PolicyData {
     pub(crate) open: bool,
     /// Jobs one agent may start per minute (0 = unlimited).
     pub(crate) rate_limit_per_minute: u32,
+    /// Jobs one agent may start per day (0 = unlimited).
+    pub(crate) budget_per_day: u32,
     /// `block` or `redact`.
     pub(crate) egress_mode: String,
     /// Keys the egress filter treats as restricted.
@@ -199,6 +201,7 @@ impl DocumentData {
             policy: PolicyData {
                 open: policy.open,
                 rate_limit_per_minute: policy.rate_limit_per_minute,
+                budget_per_day: policy.budget_per_day,
                 egress_mode: policy.egress_mode,
                 restricted_keys: policy.restricted_keys,
                 guardian_policy_digest: hex::encode(&policy.guardian_policy_digest),

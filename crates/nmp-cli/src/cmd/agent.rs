@@ -79,6 +79,9 @@ pub(crate) fn provider_json(provider: &Provider) -> Value {
         },
         "policy": {
             "open": policy.open, "rate_limit_per_minute": policy.rate_limit_per_minute,
+            "budget_per_day": policy.budget_per_day,
+            "origin_rate_limit_per_minute": policy.origin_rate_limit_per_minute,
+            "response_quantum_ms": policy.response_quantum_ms,
             "egress_mode": policy.egress_mode, "restricted_keys": policy.restricted_keys,
             "guardian_policy_digest": hex::encode(&policy.guardian_policy_digest),
         },

@@ -77,6 +77,20 @@ impl Service {
                 nmp_egress::Mode::Block => "block".to_owned(),
             },
             restricted_keys: egress.restricted_keys.clone(),
+            budget_per_day: self.config.budget_per_day,
+            origin_rate_limit_per_minute: self.config.origin_rate_limit_per_minute,
+            response_quantum_ms: self
+                .capabilities
+                .iter()
+                .map(|(capability, mounted)| {
+                    (capability.clone(), super::execute::quantum::of(mounted))
+                })
+                .filter(|(_, quantum)| !quantum.is_zero())
+                .map(|(capability, quantum)| {
+                    let ms = u64::try_from(quantum.as_millis()).unwrap_or(u64::MAX);
+                    (capability, ms)
+                })
+                .collect(),
         }
     }
 }

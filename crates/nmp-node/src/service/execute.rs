@@ -2,7 +2,7 @@
 //! sandbox → egress filter → receipt → sealed result, with a status event as each stage starts.
 
 mod events;
-mod quantum;
+pub(super) mod quantum;
 mod record;
 
 use std::{

@@ -7,7 +7,7 @@ use nmp_wire::pb::{self, logic_response::Event};
 use prost::Message as _;
 
 use crate::{
-    agent::{Agent, NOW_MS, collect, config, result, service, stages},
+    agent::{Agent, CAPABILITY, NOW_MS, collect, config, result, service, stages},
     service::LOCAL,
 };
 
@@ -162,7 +162,12 @@ async fn a_quantised_capability_releases_results_on_its_boundaries() {
     let quantum = std::time::Duration::from_millis(300);
     config.datasets[0].response_quantum = quantum;
     let node = service(config);
-    let mut agent = Agent::new(1, &node.describe(NOW_MS));
+    let signed = node.describe(NOW_MS);
+    let document = nmp_crypto::capability::verify(&signed, None, NOW_MS).expect("verifies");
+    let policy = document.policy.expect("a policy");
+    assert_eq!(policy.response_quantum_ms.get(CAPABILITY), Some(&300));
+    assert_eq!(policy.budget_per_day, 10_000);
+    let mut agent = Agent::new(1, &signed);
     for module in ["wat/hello.wasm", "c/aggregate.wasm"] {
         let (request, key, _) = agent.seal(module, b"");
         let started = std::time::Instant::now();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::service::Mounted;
 
 /// The response quantum of a capability: the largest of its datasets' (zero: none).
-pub(super) fn of(mounted: &[Mounted]) -> Duration {
+pub(in crate::service) fn of(mounted: &[Mounted]) -> Duration {
     mounted
         .iter()
         .map(|m| m.served.response_quantum)
