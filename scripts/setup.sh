@@ -12,6 +12,7 @@ ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null
 command -v wat2wasm >/dev/null 2>&1 || need+=(wabt)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v xz >/dev/null 2>&1 || need+=(xz-utils)   # the Guardian's spec-suite archive
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
