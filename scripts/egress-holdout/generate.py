@@ -229,7 +229,7 @@ def pos_value(cls):
     if cls == "generic_secret":
         v = R.choice([hexs(64), hexs(40), base64.b64encode(R.randbytes(32)).decode(),
                       rand_str(R.randint(32, 48)), b64url(R.randbytes(24))])
-        return "secret", R.choice(["secret", "client_secret", "signing_secret", "webhook_secret", "hmac_key", "k"]), \
+        return "secret", R.choice(["secret", "client_secret", "signing_secret", "webhook_secret", "hmac_key"]), \
             "secret", v
     raise ValueError(cls)
 
@@ -304,7 +304,7 @@ def shape_ndjson(key, value):
 
 # Classes whose bare value is not recognisable without its key or a phrase naming it (a bare
 # date, a bare 8-10 digit number): their cases always carry that context, so the label is fair.
-NEEDS_CONTEXT = {"date_of_birth", "member_id", "national_id", "phone"}
+NEEDS_CONTEXT = {"date_of_birth", "member_id", "national_id", "phone", "password", "generic_secret"}
 
 
 def shape_log(key, value, phrase, bare=True):
@@ -330,7 +330,9 @@ def shape_prose(key, value, phrase, bare=True):
                                   d=R.choice(DEPTS)) + "\n"
 
 
-def shape_error(key, value, phrase):
+def shape_error(key, value, phrase, bare=True):
+    if not bare:
+        return f"ValidationError: field '{key}' has invalid value '{value}' (row {R.randint(2, 90000)})\n"
     return R.choice([
         f"ValidationError: field '{key}' has invalid value '{value}' (row {R.randint(2, 90000)})",
         f"IntegrityError: duplicate key value violates unique constraint \"{key}_uniq\"\nDETAIL:  Key ({key})=({value}) already exists.",
@@ -364,7 +366,7 @@ def render(shape, key, value, phrase, cls=None):
     if shape == "prose":
         return shape_prose(key, value, phrase, bare)
     if shape == "error":
-        return shape_error(key, value, phrase)
+        return shape_error(key, value, phrase, bare)
     return shape_markdown(key, value, phrase)
 
 
@@ -668,7 +670,7 @@ def gen_restricted():
         if shape == "json":
             text = json.dumps({"result": [{nk: v, "visits": R.randint(1, 20)}]})
         elif shape == "csv":
-            text = f"{nk},visits\n{v},{R.randint(1, 20)}\n"
+            text = f"{nk},visits\n{csv_cell(v)},{R.randint(1, 20)}\n"
         else:
             text = json.dumps({"ts": ts(), nk: v}) + "\n"
         add("positive", "data_aware", "renamed_restricted_key", shape, "renamed_key", text)
