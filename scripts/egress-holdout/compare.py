@@ -99,14 +99,11 @@ def main():
     ap.add_argument("--nmp", help="saved output of the scan_corpus example")
     args = ap.parse_args()
     cases = [json.loads(l) for l in (CORPUS / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
-    import presidio_analyzer
-    import detect_secrets
     from importlib.metadata import version
     presidio, strong, entities = presidio_flags(cases)
     pv = version("presidio-analyzer")
     tools = {"nmp": nmp_flags(args.nmp), f"presidio {pv}": presidio, f"presidio {pv} >=0.5": strong,
              f"detect-secrets {version('detect-secrets')}": detect_secrets_flags(cases)}
-    del presidio_analyzer, detect_secrets
     print(f"Presidio entities: {', '.join(entities)}\n")
     head = f"{'row (share wrong)':<44}" + "".join(f"{t:>26}" for t in tools)
     for part, subset in (("pattern classes", [c for c in cases if c["category"] != "data_aware"]),
