@@ -1,7 +1,10 @@
-//! Integration tests of `nmp-egress`: the labelled corpus, behaviour examples and properties.
+//! Integration tests of `nmp-egress`: the labelled corpora (tuning, evaluation, hold-out),
+//! behaviour examples and properties.
 
 mod behaviour;
 mod corpus;
 mod eval;
+mod holdout;
 mod props;
+mod scoring;
 mod values;
