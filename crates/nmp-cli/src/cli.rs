@@ -149,9 +149,12 @@ pub(crate) struct VerifyArgs {
     /// The PeerId of the node that must have signed.
     #[arg(long, value_name = "PEERID")]
     pub(crate) node: Option<String>,
-    /// The module that must have run (its SHA-256 is the receipted image id).
+    /// The module that must have run (its SHA-256 must be the receipted `module_sha256`).
     #[arg(long, value_name = "FILE")]
     pub(crate) wasm: Option<PathBuf>,
+    /// The input that was sent (its SHA-256 must be the receipted `input_sha256`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) input: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,7 +174,8 @@ pub(crate) struct EgressScanArgs {
     /// What to do with a hit [default: block, or the config file's mode].
     #[arg(long, value_enum)]
     pub(crate) mode: Option<EgressMode>,
-    /// A TOML file with the filter's configuration (the `[egress]` table of a node config).
+    /// A TOML file with the filter's configuration: the keys of a node config's
+    /// `[policy.egress]` table, at the top level.
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
     /// Where redact mode writes the report [default: stderr].

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 pub(crate) enum Status {
     /// 0: success (module accepted, run completed, payload passed).
     Ok,
+    /// 1: `nmp demo` saw a step that did not behave as it must.
+    Misbehaved,
     /// 3: the egress filter blocked the output.
     Blocked,
     /// 4: the Guardian rejected the module.
@@ -17,17 +19,21 @@ pub(crate) enum Status {
     Unreachable,
     /// 7: a receipt failed verification.
     Invalid,
+    /// 8: a node refused the request (policy, rate, capacity, trust) or did not answer in time.
+    Refused,
 }
 
 impl From<Status> for ExitCode {
     fn from(status: Status) -> Self {
         ExitCode::from(match status {
             Status::Ok => 0,
+            Status::Misbehaved => 1,
             Status::Blocked => 3,
             Status::Rejected => 4,
             Status::Trapped => 5,
             Status::Unreachable => 6,
             Status::Invalid => 7,
+            Status::Refused => 8,
         })
     }
 }
@@ -35,22 +41,21 @@ impl From<Status> for ExitCode {
 /// Exit status 2: bad arguments, unreadable files or bad configuration.
 const USAGE: u8 = 2;
 
-/// Reports a command-line parsing error on one line (help and version go to stdout, status 0).
+/// Reports a command-line parsing error on one line (help and version go to stdout, status 0;
+/// a missing subcommand is a usage error like any other, not a page of help).
 pub(crate) fn usage(err: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    if matches!(
-        err.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
-    ) || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-    {
-        // Printing help to stdout cannot meaningfully fail; a closed pipe is not an error here.
-        let _ = err.print();
-        let status = if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-            USAGE
-        } else {
-            0
-        };
-        return ExitCode::from(status);
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            // Printing help to stdout cannot meaningfully fail; a closed pipe is not an error here.
+            let _ = err.print();
+            return ExitCode::from(0);
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprintln!("nmp: a subcommand is required (see `nmp --help`)");
+            return ExitCode::from(USAGE);
+        }
+        _ => {}
     }
     let rendered = err.render().to_string();
     let line = rendered

@@ -3,7 +3,6 @@
 //! again with `nmp node --config`), and agents that know only the bootstrap peer.
 
 use std::{
-    fmt::Write as _,
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -25,10 +24,11 @@ pub(crate) enum Transport {
 }
 
 impl Transport {
-    fn listen(self) -> &'static str {
+    /// Its `[listen]` key and an ephemeral loopback address.
+    fn listen(self) -> (&'static str, &'static str) {
         match self {
-            Self::Tcp => "tcp = \"/ip4/127.0.0.1/tcp/0\"",
-            Self::Quic => "quic = \"/ip4/127.0.0.1/udp/0/quic-v1\"",
+            Self::Tcp => ("tcp", "/ip4/127.0.0.1/tcp/0"),
+            Self::Quic => ("quic", "/ip4/127.0.0.1/udp/0/quic-v1"),
         }
     }
 
@@ -54,8 +54,8 @@ pub(crate) struct NodeSpec {
     pub(crate) transport: Transport,
     /// Columns the egress filter must never let out, also marked in the node's document.
     pub(crate) restricted: Vec<String>,
-    /// Extra lines of its `[policy]` table.
-    pub(crate) policy: String,
+    /// Its `[policy]` table.
+    pub(crate) policy: toml::Table,
     /// Whether it also serves gRPC (on an ephemeral 127.0.0.1 port).
     pub(crate) grpc: bool,
 }
@@ -98,25 +98,7 @@ impl LocalMesh {
         }
         identity.save(&key).context("cannot write a node key")?;
         let seed = self.bootstrap_addr(spec.transport).await?;
-        let mut text = format!(
-            "# Written by nmp for a local mesh; run it again with `nmp node --config` once the\n\
-             # bootstrap address below is replaced by a live one.\n\
-             identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n{}\n[listen]\n{}\n\n",
-            if spec.grpc {
-                "grpc = \"127.0.0.1:0\"\n"
-            } else {
-                ""
-            },
-            spec.transport.listen()
-        );
-        let _ = write!(
-            text,
-            "[[datasets]]\nname = \"patients\"\npath = \"{}\"\nformat = \"csv\"\ncapability = \"{}\"\nrestricted_keys = {:?}\n\n[policy]\n{}\n",
-            spec.data.display(),
-            spec.capability,
-            spec.restricted,
-            spec.policy
-        );
+        let text = config_toml(spec, &seed)?;
         let config = home.join("node.toml");
         std::fs::write(&config, text)
             .with_context(|| format!("cannot write {}", config.display()))?;
@@ -162,4 +144,38 @@ impl LocalMesh {
     pub(crate) async fn shutdown(self) {
         futures::future::join_all(self.nodes.into_iter().map(Node::shutdown)).await;
     }
+}
+
+/// The TOML configuration of `spec`'s node, serialised (paths and names are escaped by the
+/// serialiser, never pasted into text).
+fn config_toml(spec: &NodeSpec, seed: &Multiaddr) -> anyhow::Result<String> {
+    let (transport, address) = spec.transport.listen();
+    let mut file = toml::Table::new();
+    file.insert("identity".into(), "node.key".into());
+    file.insert("bootstrap".into(), vec![seed.to_string()].into());
+    if spec.grpc {
+        file.insert("grpc".into(), "127.0.0.1:0".into());
+    }
+    file.insert(
+        "listen".into(),
+        toml::Table::from_iter([(transport.to_owned(), address.into())]).into(),
+    );
+    let data = spec
+        .data
+        .to_str()
+        .context("the dataset path is not UTF-8")?;
+    let dataset = toml::Table::from_iter([
+        ("name".to_owned(), "patients".into()),
+        ("path".to_owned(), data.into()),
+        ("format".to_owned(), "csv".into()),
+        ("capability".to_owned(), spec.capability.clone().into()),
+        ("restricted_keys".to_owned(), spec.restricted.clone().into()),
+    ]);
+    file.insert("datasets".into(), vec![dataset].into());
+    file.insert("policy".into(), spec.policy.clone().into());
+    let body = toml::to_string(&file).context("cannot encode a node configuration")?;
+    Ok(format!(
+        "# Written by nmp for a local mesh; run it again with `nmp node --config` once the\n\
+         # bootstrap address below is replaced by a live one.\n{body}"
+    ))
 }

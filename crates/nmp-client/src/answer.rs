@@ -1,7 +1,7 @@
 //! [`Answer`]: what a node returned, after every check passed.
 
 use nmp_net::PeerId;
-use nmp_wire::pb;
+use nmp_wire::{Label as _, pb};
 
 use crate::Error;
 
@@ -41,20 +41,13 @@ impl Answer {
 
 /// The lower-case name of an outcome, e.g. `egress_blocked`.
 pub fn outcome_name(outcome: pb::Outcome) -> String {
-    outcome
-        .as_str_name()
-        .trim_start_matches("OUTCOME_")
-        .to_lowercase()
+    outcome.label()
 }
 
-/// The lower-case name of an egress verdict as it travels, e.g. `blocked`; `unspecified` for a
+/// The lower-case name of an egress verdict as it travels, e.g. `blocked`; `unknown` for a
 /// value this version does not know.
 pub fn verdict_name(verdict: i32) -> String {
-    pb::EgressVerdict::try_from(verdict)
-        .unwrap_or(pb::EgressVerdict::Unspecified)
-        .as_str_name()
-        .trim_start_matches("EGRESS_VERDICT_")
-        .to_lowercase()
+    pb::EgressVerdict::label_of(verdict)
 }
 
 /// One node's part of a fan-out ([`NmpClient::execute_all`](crate::NmpClient::execute_all)).

@@ -140,7 +140,68 @@ pub enum Error {
     },
 }
 
+/// What kind of failure an [`Error`] is: the one classification every front end (the CLI's
+/// JSON and exit status, the MCP view) shows, so that scripts and models can act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// A document, sealed answer or receipt failed verification, or the node broke the
+    /// protocol: whatever it sent was discarded.
+    Verification,
+    /// The pre-flight Guardian rejected the module; nothing was sent.
+    Rejected,
+    /// The node refused the request (policy, rate, capacity, capability, keys, trust pin).
+    Refused,
+    /// The node (or a gRPC endpoint) did not answer in time; the job was cancelled.
+    Timeout,
+    /// The mesh or the gRPC connection failed, or no node announces the capability.
+    Network,
+    /// The request could not be built (module or input over a wire limit).
+    Request,
+}
+
+impl ErrorKind {
+    /// The kind as a stable `snake_case` label (`verification`, `rejected`, `refused`,
+    /// `timeout`, `network`, `request`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Verification => "verification",
+            Self::Rejected => "rejected",
+            Self::Refused => "refused",
+            Self::Timeout => "timeout",
+            Self::Network => "network",
+            Self::Request => "request",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Error {
+    /// What kind of failure this is (no catch-all: a new variant must be classified here).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Document { .. }
+            | Self::Response { .. }
+            | Self::Receipt { .. }
+            | Self::ReceiptMismatch { .. }
+            | Self::Protocol { .. } => ErrorKind::Verification,
+            Self::Rejected(_) => ErrorKind::Rejected,
+            Self::Node { .. }
+            | Self::NotServed { .. }
+            | Self::NoKemKey { .. }
+            | Self::Untrusted { .. } => ErrorKind::Refused,
+            Self::Timeout { .. } | Self::GrpcTimeout { .. } => ErrorKind::Timeout,
+            Self::Mesh(_) | Self::NoProviders { .. } | Self::Transport { .. } | Self::Grpc(_) => {
+                ErrorKind::Network
+            }
+            Self::Seal(_) => ErrorKind::Request,
+        }
+    }
+
     /// This error and its sources on one line, separated by `: ` (for logs and messages).
     pub fn chain(&self) -> String {
         let mut text = self.to_string();

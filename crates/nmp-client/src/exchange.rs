@@ -182,6 +182,7 @@ fn verify(
         &receipt::Expected {
             node: Some(&peer),
             module_sha256: Some(sealed.module_sha256),
+            input_sha256: Some(sealed.input_sha256),
             output: Some(&payload.stdout),
         },
     )
@@ -191,13 +192,12 @@ fn verify(
     })?;
     let policy = provider.document.policy.as_ref();
     let sha256 = |bytes: &[u8]| Sha256::digest(bytes).to_vec();
-    let checks: [(&'static str, bool); 11] = [
+    let checks: [(&'static str, bool); 10] = [
         ("request_id", body.request_id == sealed.request.request_id),
         (
             "agent_peer_id",
             body.agent_peer_id == sealed.agent.to_bytes(),
         ),
-        ("input_sha256", body.input_sha256 == sealed.input_sha256),
         ("capability", body.capability == sealed.request.capability),
         ("outcome", body.outcome == payload.outcome),
         (

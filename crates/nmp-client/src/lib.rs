@@ -35,7 +35,8 @@
 //! - [`Logic`]: what to run: capability, module, input and requested limits.
 //! - [`Provider`]: a node with its verified capability document.
 //! - [`Answer`]: a verified result: outcome, output, reports and the receipt body.
-//! - [`Error`]: every way a call fails; nothing in a failed call is trusted.
+//! - [`Error`]: every way a call fails; nothing in a failed call is trusted. [`ErrorKind`]
+//!   classifies it for scripts and models.
 
 mod answer;
 mod builder;
@@ -48,7 +49,7 @@ mod logic;
 pub use answer::{Answer, NodeAnswer, outcome_name, verdict_name};
 pub use builder::{Builder, DEFAULT_EXECUTE_TIMEOUT};
 pub use client::{Discovery, NmpClient, Provider};
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use exchange::MAX_STATUS_EVENTS;
 pub use grpc::GrpcNode;
 pub use logic::Logic;

@@ -54,6 +54,7 @@
 //! receipt::verify(&signed, &receipt::Expected {
 //!     node: Some(&node.peer_id()),
 //!     module_sha256: None,
+//!     input_sha256: None,
 //!     output: Some(&answer.stdout),
 //! })?;
 //! # fn sha256(b: &[u8]) -> Vec<u8> { use sha2::Digest; sha2::Sha256::digest(b).to_vec() }

@@ -47,8 +47,10 @@ pub fn sign(node: &Identity, body: &pb::ReceiptBody) -> pb::Receipt {
 pub struct Expected<'a> {
     /// The node the request was sealed to.
     pub node: Option<&'a PeerId>,
-    /// SHA-256 of the module the agent sent (the image id).
+    /// SHA-256 of the module the agent sent.
     pub module_sha256: Option<[u8; 32]>,
+    /// SHA-256 of the input the agent sent.
+    pub input_sha256: Option<[u8; 32]>,
     /// The output bytes the agent received.
     pub output: Option<&'a [u8]>,
 }
@@ -98,8 +100,20 @@ pub enum VerifyError {
         hex::encode(actual),
         hex::encode(expected)
     )]
-    WrongImage {
+    WrongModule {
         /// The agent's module digest.
+        expected: [u8; 32],
+        /// The digest in the receipt.
+        actual: [u8; 32],
+    },
+    /// The receipt names another input than the agent's.
+    #[error(
+        "receipt is for input {}, not {}",
+        hex::encode(actual),
+        hex::encode(expected)
+    )]
+    WrongInput {
+        /// The agent's input digest.
         expected: [u8; 32],
         /// The digest in the receipt.
         actual: [u8; 32],
@@ -157,13 +171,21 @@ pub fn verify(
     }
     let module = digest(&body.module_sha256, "module_sha256")?;
     let output = digest(&body.output_sha256, "output_sha256")?;
-    digest(&body.input_sha256, "input_sha256")?;
+    let input = digest(&body.input_sha256, "input_sha256")?;
     if let Some(expected) = expected.module_sha256
         && expected != module
     {
-        return Err(VerifyError::WrongImage {
+        return Err(VerifyError::WrongModule {
             expected,
             actual: module,
+        });
+    }
+    if let Some(expected) = expected.input_sha256
+        && expected != input
+    {
+        return Err(VerifyError::WrongInput {
+            expected,
+            actual: input,
         });
     }
     if let Some(bytes) = expected.output {

@@ -22,7 +22,7 @@ pub struct Report {
     /// Why, in order; at most [`Policy::max_findings`](crate::Policy::max_findings)
     /// plus one [`FindingCode::FindingsTruncated`] finding.
     pub findings: Vec<Finding>,
-    /// SHA-256 of the module bytes (the image id receipts refer to).
+    /// SHA-256 of the module bytes (receipts name it as `module_sha256`).
     pub module_sha256: Digest,
     /// Digest of the policy the module was judged under; see
     /// [`Guardian::policy_digest`](crate::Guardian::policy_digest).

@@ -6,6 +6,7 @@
 //! then discards the result).
 
 use nmp_client::{Error, NmpClient, NodeAnswer, PeerId, Stage, Status};
+use nmp_wire::Label as _;
 use rmcp::{
     ErrorData, RoleServer,
     model::{CallToolResult, ProgressNotificationParam},
@@ -151,10 +152,7 @@ pub(crate) async fn execute(
 
 /// The lower-case name of a stage, e.g. `running`.
 fn stage_name(stage: Stage) -> String {
-    stage
-        .as_str_name()
-        .trim_start_matches("STAGE_")
-        .to_lowercase()
+    stage.label()
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub(crate) struct ReportView {
     pub(crate) verdict: String,
     /// Why, errors first.
     pub(crate) findings: Vec<FindingView>,
-    /// SHA-256 of the module (hex): the image id receipts name.
+    /// SHA-256 of the module (hex): the `module_sha256` receipts name.
     pub(crate) module_sha256: String,
     /// Digest of the Guardian policy (hex).
     pub(crate) policy_digest: String,

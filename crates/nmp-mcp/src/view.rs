@@ -5,8 +5,8 @@
 //! else (peer ids, outcomes, digests, verdicts) the bridge checked or computed itself.
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
-use nmp_client::{Answer, Error, PeerId, Provider, outcome_name, verdict_name};
-use nmp_wire::pb;
+use nmp_client::{Answer, Error, ErrorKind, PeerId, Provider, outcome_name, verdict_name};
+use nmp_wire::{Label as _, pb};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -125,14 +125,17 @@ pub(crate) struct FailureData {
     pub(crate) message: String,
 }
 
-/// Why a node gave no verified answer.
+/// Why a node gave no verified answer: [`nmp_client::ErrorKind`], the one classification,
+/// with a JSON schema for the tool's output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum FailureKind {
     /// Its document, receipt or sealed answer failed verification, or it broke the protocol:
     /// whatever it sent was discarded.
     Verification,
-    /// It refused the request (policy, rate, capacity, capability, keys).
+    /// The pre-flight Guardian rejected the module; nothing was sent.
+    Rejected,
+    /// It refused the request (policy, rate, capacity, capability, keys, trust pin).
     Refused,
     /// It did not answer in time; the job was cancelled.
     Timeout,
@@ -142,23 +145,15 @@ pub(crate) enum FailureKind {
     Request,
 }
 
-impl FailureKind {
-    /// The kind of `err`.
-    pub(crate) fn of(err: &Error) -> Self {
-        match err {
-            Error::Document { .. }
-            | Error::Response { .. }
-            | Error::Receipt { .. }
-            | Error::ReceiptMismatch { .. }
-            | Error::Protocol { .. } => Self::Verification,
-            Error::Node { .. }
-            | Error::NotServed { .. }
-            | Error::NoKemKey { .. }
-            | Error::Untrusted { .. }
-            | Error::Rejected(_) => Self::Refused,
-            Error::Timeout { .. } => Self::Timeout,
-            Error::Seal(_) => Self::Request,
-            _ => Self::Network,
+impl From<ErrorKind> for FailureKind {
+    fn from(kind: ErrorKind) -> Self {
+        match kind {
+            ErrorKind::Verification => Self::Verification,
+            ErrorKind::Rejected => Self::Rejected,
+            ErrorKind::Refused => Self::Refused,
+            ErrorKind::Timeout => Self::Timeout,
+            ErrorKind::Network => Self::Network,
+            ErrorKind::Request => Self::Request,
         }
     }
 }
@@ -167,7 +162,7 @@ impl Failure {
     pub(crate) fn new(peer: &PeerId, err: &Error) -> Self {
         Self {
             peer: peer.to_string(),
-            kind: FailureKind::of(err),
+            kind: err.kind().into(),
             data: FailureData {
                 message: err.chain(),
             },
@@ -225,11 +220,7 @@ impl DatasetData {
                 .iter()
                 .map(|c| ColumnData {
                     name: c.name.clone(),
-                    r#type: pb::ColumnType::try_from(c.r#type)
-                        .unwrap_or(pb::ColumnType::Unspecified)
-                        .as_str_name()
-                        .trim_start_matches("COLUMN_TYPE_")
-                        .to_lowercase(),
+                    r#type: pb::ColumnType::label_of(c.r#type),
                     restricted: c.restricted,
                 })
                 .collect(),

@@ -1,6 +1,7 @@
 //! Datasets a node serves: where they live, the commitment receipts bind, and the index of
 //! the values the egress filter must never let out ([`Dataset::indexed`]).
 
+pub(crate) mod table;
 mod values;
 
 use std::{

@@ -47,7 +47,9 @@ pub mod receipt;
 pub mod service;
 
 pub use config::Config;
-pub use dataset::{Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES};
+pub use dataset::{
+    Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES, table::MAX_CSV_RECORD_BYTES,
+};
 pub use node::Node;
 pub use pipeline::{Error, Execution, Filtered, Job, Outcome, Pipeline};
 pub use service::Service;

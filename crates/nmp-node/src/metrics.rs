@@ -13,9 +13,7 @@ use std::{
     time::Duration,
 };
 
-use nmp_wire::pb;
-
-use crate::service::label;
+use nmp_wire::{Label as _, pb};
 
 /// Largest request head the metrics endpoint reads: 8 KiB. A longer one is answered
 /// `400 Bad Request` and the connection closed.
@@ -150,7 +148,7 @@ impl Metrics {
         );
         for (i, value) in self.jobs.iter().enumerate().skip(1) {
             if let Ok(outcome) = pb::Outcome::try_from(i as i32) {
-                let outcome = label(outcome.as_str_name(), "OUTCOME_");
+                let outcome = outcome.label();
                 sample(
                     &mut out,
                     "nmp_jobs_total",
@@ -167,7 +165,7 @@ impl Metrics {
         );
         for (i, value) in self.errors.iter().enumerate().skip(1) {
             if let Ok(code) = pb::ErrorCode::try_from(i as i32) {
-                let code = label(code.as_str_name(), "ERROR_CODE_");
+                let code = code.label();
                 let labels = format!("code=\"{code}\"");
                 sample(&mut out, "nmp_request_errors_total", &labels, value);
             }

@@ -16,11 +16,10 @@ use std::{collections::HashMap, sync::atomic::AtomicUsize};
 use nmp_crypto::{Identity, Keyring};
 use tokio::sync::Semaphore;
 
-pub(crate) use self::report::label;
 pub use self::{
     compiles::CompileQuota,
     policy::{Access, MAX_TRACKED_AGENTS, MAX_TRACKED_ORIGINS, Origin},
-    schema::{MAX_CSV_LINE_BYTES, SCHEMA_SAMPLE_ROWS},
+    schema::SCHEMA_SAMPLE_ROWS,
 };
 use self::{compiles::Compiles, mounted::Mounted, policy::Admission};
 use crate::{

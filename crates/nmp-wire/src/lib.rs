@@ -29,9 +29,14 @@
 //! - [`pb::Receipt`]: the node's signed statement about a run.
 //! - [`pb::SignedCapabilityDocument`]: what a node serves and on what terms.
 //! - [`limits`]: the sizes every implementation enforces before allocating.
+//! - [`Label`]: the lower-case name of an enum value (`egress_blocked`), used in JSON, logs and
+//!   metrics.
 
 mod generated;
+mod label;
 pub mod limits;
+
+pub use label::Label;
 
 /// The generated `nmp.v1` messages, enums and the `LogicMesh` client and server stubs.
 pub mod pb {

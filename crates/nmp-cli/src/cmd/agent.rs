@@ -5,7 +5,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use nmp_client::{Answer, Error, Multiaddr, NmpClient, Provider, outcome_name, verdict_name};
 use nmp_crypto::{Identity, receipt};
-use nmp_wire::pb;
+use nmp_wire::{Label as _, pb};
 use serde_json::{Value, json};
 
 use crate::cli::AgentArgs;
@@ -55,9 +55,8 @@ pub(crate) fn provider_json(provider: &Provider) -> Value {
                 .columns
                 .iter()
                 .map(|c| {
-                    let kind = pb::ColumnType::try_from(c.r#type)
-                        .map_or("unknown", |t| t.as_str_name());
-                    json!({"name": c.name, "type": kind.trim_start_matches("COLUMN_TYPE_").to_lowercase(), "restricted": c.restricted})
+                    let kind = pb::ColumnType::label_of(c.r#type);
+                    json!({"name": c.name, "type": kind, "restricted": c.restricted})
                 })
                 .collect();
             json!({
@@ -115,24 +114,7 @@ pub(crate) fn answer_json(answer: &Answer) -> Value {
 
 /// A failed node as JSON: its error chain on one line and its kind.
 pub(crate) fn failure_json(peer: &nmp_client::PeerId, err: &Error) -> Value {
-    json!({"peer": peer.to_string(), "error": err.chain(), "kind": error_kind(err)})
-}
-
-/// What kind of failure `err` is, for scripts: `verification`, `rejected`, `refused` or `network`.
-pub(crate) fn error_kind(err: &Error) -> &'static str {
-    match err {
-        Error::Document { .. }
-        | Error::Response { .. }
-        | Error::Receipt { .. }
-        | Error::ReceiptMismatch { .. }
-        | Error::Protocol { .. } => "verification",
-        Error::Rejected(_) => "rejected",
-        Error::Node { .. }
-        | Error::NotServed { .. }
-        | Error::NoKemKey { .. }
-        | Error::Untrusted { .. } => "refused",
-        _ => "network",
-    }
+    json!({"peer": peer.to_string(), "error": err.chain(), "kind": err.kind().as_str()})
 }
 
 /// Writes `answer`'s receipt as `<dir>/<peer id>.json`.

@@ -20,10 +20,16 @@ use crate::exit::Status;
 const KIB: &[u8] = include_bytes!("../../../../examples/logic/wat/kib.wasm");
 /// The capability the benchmark nodes serve.
 const CAPABILITY: &str = "bench/kib";
-/// Node policy lines that keep admission control out of the measurement: the rate limits and
+/// The node policy that keeps admission control out of the measurement: the rate limits and
 /// the queue are far above what the suites send, and there is no daily budget.
-const OPEN_POLICY: &str = "rate_limit_per_minute = 100000000\norigin_rate_limit_per_minute = 0\n\
-                           budget_per_day = 0\nmax_queued_jobs = 8192";
+fn open_policy() -> toml::Table {
+    toml::toml! {
+        rate_limit_per_minute = 100_000_000
+        origin_rate_limit_per_minute = 0
+        budget_per_day = 0
+        max_queued_jobs = 8192
+    }
+}
 
 /// Arguments of `nmp bench`.
 #[derive(Debug, clap::Args)]

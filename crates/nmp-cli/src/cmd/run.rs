@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use nmp_client::{Error, Logic, NodeAnswer, Outcome, PeerId};
+use nmp_client::{Error, ErrorKind, Logic, NodeAnswer, Outcome, PeerId};
 use nmp_wire::limits::MAX_INPUT_BYTES;
 use serde_json::json;
 
@@ -84,12 +84,17 @@ fn rejected(err: Error) -> anyhow::Result<Status> {
 }
 
 /// The exit status of a fan-out: the most serious thing any node reported. A failed
-/// verification (7) comes first, then a network failure (6), a rejection (4), a trap or limit
-/// (5) and a blocked output (3).
+/// verification (7) comes first, then a network failure (6), a refusal or timeout (8), a
+/// rejection (4), a trap or limit (5) and a blocked output (3).
 fn status(answers: &[NodeAnswer]) -> Status {
     let rank = |node: &NodeAnswer| match &node.answer {
-        Err(err) if agent::error_kind(err) == "verification" => (6, Status::Invalid),
-        Err(_) => (5, Status::Unreachable),
+        Err(err) => match err.kind() {
+            ErrorKind::Verification => (7, Status::Invalid),
+            ErrorKind::Network => (6, Status::Unreachable),
+            ErrorKind::Refused | ErrorKind::Timeout => (5, Status::Refused),
+            // Nothing was sent: the Guardian refused the module, or it is over a wire limit.
+            ErrorKind::Rejected | ErrorKind::Request => (4, Status::Rejected),
+        },
         Ok(a) if a.outcome == Outcome::Rejected => (4, Status::Rejected),
         Ok(a) if a.outcome == Outcome::Completed => (0, Status::Ok),
         Ok(a) if a.outcome == Outcome::EgressBlocked => (2, Status::Blocked),

@@ -1,10 +1,13 @@
-//! `nmp verify FILE [--output FILE] [--node PEERID] [--wasm FILE]`: check a receipt file.
+//! `nmp verify FILE [--output FILE] [--node PEERID] [--wasm FILE] [--input FILE]`: check a
+//! receipt file, and say which checks were made.
 
 use nmp_crypto::{
     PeerId,
     receipt::{self, Expected},
 };
 use sha2::{Digest as _, Sha256};
+
+use nmp_wire::{Label as _, limits::MAX_INPUT_BYTES};
 
 use super::{read_file, read_module};
 use crate::{cli::VerifyArgs, exit::Status};
@@ -22,6 +25,12 @@ pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<Status> {
         Some(path) => Some(Sha256::digest(read_module(path)?).into()),
         None => None,
     };
+    let input_sha256 = match &args.input {
+        Some(path) => {
+            Some(Sha256::digest(read_file(path, "input", MAX_INPUT_BYTES as u64)?).into())
+        }
+        None => None,
+    };
     let output = match &args.output {
         Some(path) => Some(read_file(path, "output", MAX_OUTPUT_FILE_BYTES)?),
         None => None,
@@ -37,6 +46,7 @@ pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<Status> {
     let expected = Expected {
         node: node.as_ref(),
         module_sha256,
+        input_sha256,
         output: output.as_deref(),
     };
     match receipt::verify(&receipt, &expected) {
@@ -44,16 +54,19 @@ pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<Status> {
             let signer = PeerId::from_bytes(&body.node_peer_id)
                 .map(|p| p.to_string())
                 .unwrap_or_default();
-            let outcome = nmp_wire::pb::Outcome::try_from(body.outcome)
-                .map(|o| {
-                    o.as_str_name()
-                        .trim_start_matches("OUTCOME_")
-                        .to_ascii_lowercase()
-                })
-                .unwrap_or_default();
+            let outcome = nmp_wire::pb::Outcome::label_of(body.outcome);
+            let checked = |given: bool| if given { "checked" } else { "not checked" };
             println!(
-                "valid: signed by {signer}, outcome {outcome}, image {}",
-                hex::encode(&body.module_sha256)
+                "valid: signed by {signer}{}, outcome {outcome}, module {} ({}), input {}, output {}",
+                if node.is_some() {
+                    " (the expected node)"
+                } else {
+                    " (signer not checked: give --node)"
+                },
+                hex::encode(&body.module_sha256),
+                checked(args.wasm.is_some()),
+                checked(args.input.is_some()),
+                checked(args.output.is_some()),
             );
             Ok(Status::Ok)
         }

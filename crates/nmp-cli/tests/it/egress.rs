@@ -80,4 +80,7 @@ fn config_file_sets_mode_and_bad_config_exits_2() {
         b"{}",
     ));
     assert_usage_error(&nmp(&["egress", "scan", "--mode", "shred"], b"{}"));
+    // A missing subcommand is one line and status 2, not a page of help.
+    assert_usage_error(&nmp(&["egress"], b""));
+    assert_usage_error(&nmp(&[], b""));
 }

@@ -103,6 +103,14 @@ async fn discover_and_run_follow_the_contract() {
         let mut elsewhere = run("c/aggregate.wasm");
         elsewhere[2] = "demo.nowhere/none".to_owned();
         assert_eq!(status(&nmp_async(elsewhere).await), 6);
+
+        // A node outside the trusted set is refused (nothing sent): exit 8, kind `refused`.
+        let mut pinned = run("c/aggregate.wasm");
+        let stranger = nmp_crypto::Identity::generate().peer_id().to_string();
+        pinned.extend(strings(&["--trust", &stranger]));
+        let refused = nmp_async(pinned).await;
+        assert_eq!(status(&refused), 8);
+        assert_eq!(json(&refused)["nodes"][0]["kind"], "refused");
         node.shutdown().await;
     })
     .await

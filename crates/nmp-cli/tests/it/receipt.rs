@@ -30,7 +30,7 @@ fn keygen_never_overwrites_a_key() {
 }
 
 #[test]
-fn exec_receipt_verifies_against_output_node_and_module() {
+fn exec_receipt_verifies_against_output_node_module_and_input() {
     let dir = tempfile::tempdir().unwrap();
     let (key, peer) = keygen(dir.path());
     let receipt = dir.path().join("receipt.json");
@@ -55,7 +55,19 @@ fn exec_receipt_verifies_against_output_node_and_module() {
         b"",
     );
     assert_eq!(status(&ok), 0, "{}", String::from_utf8_lossy(&ok.stderr));
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("outcome completed"));
+    let line = String::from_utf8_lossy(&ok.stdout);
+    assert!(line.contains("outcome completed"), "{line}");
+    assert!(line.contains("(the expected node)"), "{line}");
+    assert!(line.contains("input not checked, output checked"), "{line}");
+
+    // The input that was sent (none: empty stdin) checks too; without --node the line says so.
+    let empty = dir.path().join("empty");
+    std::fs::write(&empty, b"").unwrap();
+    let unpinned = nmp(&["verify", receipt, "--input", arg(&empty)], b"");
+    assert_eq!(status(&unpinned), 0);
+    let line = String::from_utf8_lossy(&unpinned.stdout);
+    assert!(line.contains("signer not checked"), "{line}");
+    assert!(line.contains("input checked"), "{line}");
 
     // Each expectation that does not hold is exit 7 with its reason.
     let other_output = dir.path().join("other.json");
@@ -71,6 +83,13 @@ fn exec_receipt_verifies_against_output_node_and_module() {
     let (_, other_peer) = keygen(other_dir.path());
     assert_eq!(
         status(&nmp(&["verify", receipt, "--node", &other_peer], b"")),
+        7
+    );
+    assert_eq!(
+        status(&nmp(
+            &["verify", receipt, "--input", arg(&other_output)],
+            b""
+        )),
         7
     );
     let other_wasm = example("wat/hello.wasm");

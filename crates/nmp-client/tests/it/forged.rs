@@ -179,8 +179,10 @@ fn tell(
 }
 
 async fn client_of(addr: Multiaddr) -> (NmpClient, nmp_net::PeerId) {
+    // Long enough for an honest exchange on a loaded 2-core machine; the hanging liar costs
+    // this much once.
     let client = NmpClient::builder()
-        .execute_timeout(Duration::from_secs(2))
+        .execute_timeout(Duration::from_secs(10))
         .connect()
         .await
         .unwrap();

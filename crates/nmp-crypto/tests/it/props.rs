@@ -61,6 +61,7 @@ proptest! {
         let expected = Expected {
             node: Some(&node.peer_id()),
             module_sha256: Some(module),
+            input_sha256: None,
             output: Some(&output),
         };
         let verified = receipt::verify(&signed, &expected).unwrap();

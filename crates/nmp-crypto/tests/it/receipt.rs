@@ -44,6 +44,7 @@ fn sign_then_verify_with_every_expectation() {
     let expected = Expected {
         node: Some(&node.peer_id()),
         module_sha256: Some(Sha256::digest(MODULE).into()),
+        input_sha256: Some(Sha256::digest(b"").into()),
         output: Some(OUTPUT),
     };
     let verified = receipt::verify(&signed, &expected).unwrap();
@@ -67,7 +68,7 @@ fn each_mismatch_has_its_own_variant() {
         },
     );
     assert!(matches!(wrong_node, VerifyError::WrongNode { .. }));
-    let wrong_image = check(
+    let wrong_module = check(
         &signed,
         Expected {
             module_sha256: Some([0; 32]),
@@ -75,8 +76,19 @@ fn each_mismatch_has_its_own_variant() {
         },
     );
     assert!(matches!(
-        wrong_image,
-        VerifyError::WrongImage { expected, .. } if expected == [0; 32]
+        wrong_module,
+        VerifyError::WrongModule { expected, .. } if expected == [0; 32]
+    ));
+    let wrong_input = check(
+        &signed,
+        Expected {
+            input_sha256: Some([7; 32]),
+            ..Default::default()
+        },
+    );
+    assert!(matches!(
+        wrong_input,
+        VerifyError::WrongInput { expected, .. } if expected == [7; 32]
     ));
     let mismatch = check(
         &signed,

@@ -113,6 +113,7 @@ fn receipt_vector_verifies_and_its_json_round_trips() {
     let expected = Expected {
         node: Some(&node.peer_id()),
         module_sha256: Some(Sha256::digest(b"\0asm\x01\0\0\0").into()),
+        input_sha256: None,
         output: Some(&output),
     };
     let body = receipt::verify(&signed, &expected).unwrap();

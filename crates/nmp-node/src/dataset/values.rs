@@ -2,17 +2,14 @@
 //! `egress_values` columns, built when the dataset is committed, that the egress filter blocks
 //! in any output of a job reading the dataset.
 
-use std::{
-    fs,
-    io::BufReader,
-    path::{Path, PathBuf},
-    sync::Arc,
-};
+use std::sync::Arc;
 
 use nmp_egress::ValueIndex;
 
-use super::{Dataset, DatasetError};
-use crate::service::schema::{fields, next_line};
+use super::{
+    Dataset, DatasetError,
+    table::{Records, csv_files},
+};
 
 impl Dataset {
     /// Also index the values of these columns (matched by name, ASCII case-insensitively),
@@ -37,7 +34,7 @@ impl Dataset {
     /// whose name `restricted` accepts (the columns the node publishes as restricted) and its
     /// [value columns](Dataset::with_value_columns). Reads every `.csv` file directly inside
     /// the directory (as the schema does); a line longer than
-    /// [`crate::service::MAX_CSV_LINE_BYTES`] ends its file. Values too short, too long or too
+    /// [`crate::MAX_CSV_RECORD_BYTES`] ends its file. Values too short, too long or too
     /// common to identify anyone are left out (see [`nmp_egress::ValueIndex`]).
     ///
     /// Fails when a file cannot be read or the columns hold more than
@@ -47,25 +44,19 @@ impl Dataset {
         let mut builder = ValueIndex::builder();
         let mut rows = 0u64;
         for file in csv_files(&self.path).map_err(|e| self.io(&self.path, e))? {
-            let open = fs::File::open(&file).map_err(|e| self.io(&file, e))?;
-            let mut reader = BufReader::with_capacity(1 << 20, open);
-            let mut line = Vec::new();
-            if !next_line(&mut reader, &mut line).map_err(|e| self.io(&file, e))? {
+            let mut records = Records::open(&file).map_err(|e| self.io(&file, e))?;
+            let Some(header) = records.next_record().map_err(|e| self.io(&file, e))? else {
                 continue;
-            }
-            let indexed: Vec<bool> = fields(&String::from_utf8_lossy(&line))
+            };
+            let indexed: Vec<bool> = header
                 .iter()
                 .map(|name| restricted(name) || self.is_value_column(name))
                 .collect();
             if !indexed.contains(&true) {
                 continue;
             }
-            while next_line(&mut reader, &mut line).map_err(|e| self.io(&file, e))? {
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
+            while let Some(cells) = records.next_record().map_err(|e| self.io(&file, e))? {
                 rows += 1;
-                let cells = fields(&String::from_utf8_lossy(&line));
                 for (cell, _) in cells.iter().zip(&indexed).filter(|(_, on)| **on) {
                     builder.add(cell).map_err(|source| DatasetError::Values {
                         name: self.name.clone(),
@@ -86,19 +77,10 @@ impl Dataset {
     }
 }
 
-/// The `.csv` files directly inside `dir`, sorted by name.
-fn csv_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<_> = fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
-        .collect();
-    files.sort();
-    Ok(files)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use nmp_egress::{Config, Scanner, Verdict};
 
     use super::*;

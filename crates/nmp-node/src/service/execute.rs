@@ -15,7 +15,7 @@ use std::{
 
 use nmp_crypto::{PeerId, envelope::ResponseKey};
 use nmp_wire::{
-    limits,
+    Label as _, limits,
     pb::{self, logic_response::Event},
 };
 use tokio::sync::{OwnedSemaphorePermit, TryAcquireError, mpsc};
@@ -219,7 +219,7 @@ impl Service {
         let outcome = crate::receipt::wire_outcome(execution.outcome());
         self.metrics.job(outcome);
         tracing::info!(
-            outcome = report::label(outcome.as_str_name(), "OUTCOME_"),
+            outcome = outcome.label(),
             wall_time_us = execution
                 .run
                 .as_ref()

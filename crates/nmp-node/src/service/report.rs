@@ -15,14 +15,6 @@ pub(crate) fn name_of(value: &impl Serialize) -> String {
     }
 }
 
-/// A wire enum value's name as a log field or metric label: `prefix` dropped, lowercase
-/// (`ERROR_CODE_RATE_LIMITED` → `rate_limited`).
-pub(crate) fn label(name: &str, prefix: &str) -> String {
-    name.strip_prefix(prefix)
-        .unwrap_or(name)
-        .to_ascii_lowercase()
-}
-
 /// The Guardian report as it travels.
 pub(crate) fn guardian(report: &nmp_guardian::Report) -> pb::GuardianReport {
     let verdict = if report.is_accepted() {

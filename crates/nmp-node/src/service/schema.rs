@@ -1,20 +1,14 @@
 //! Inferred CSV schemas for the capability document: column names and types, row counts —
 //! never a value.
 
-use std::{
-    fs,
-    io::{self, BufRead, BufReader, Read as _},
-    path::Path,
-};
+use std::{io, path::Path};
 
 use nmp_wire::pb;
 
+use crate::dataset::table::{Records, csv_files};
+
 /// Data rows sampled per file to infer column types. Default 100.
 pub const SCHEMA_SAMPLE_ROWS: usize = 100;
-
-/// Longest CSV line read while inferring a schema or counting rows: 1 MiB. A longer line stops
-/// the count there and the dataset is described with what was read.
-pub const MAX_CSV_LINE_BYTES: usize = 1024 * 1024;
 
 /// The columns and row count of the `.csv` files directly inside `dir` (sorted by name): the
 /// columns come from the first file's header and sample; rows are summed over all files.
@@ -23,12 +17,7 @@ pub(crate) fn infer(
     dir: &Path,
     restricted: impl Fn(&str) -> bool,
 ) -> io::Result<(Vec<pb::Column>, u64)> {
-    let mut files: Vec<_> = fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
-        .collect();
-    files.sort();
+    let files = csv_files(dir)?;
     let mut columns = Vec::new();
     let mut rows = 0u64;
     for (i, file) in files.iter().enumerate() {
@@ -49,22 +38,17 @@ pub(crate) fn infer(
     Ok((columns, rows))
 }
 
-/// Header names, inferred types and the number of non-empty data rows of one file.
+/// Header names, inferred types and the number of non-blank data records of one file (a
+/// quoted newline is inside its record, not a new row).
 fn scan(file: &Path) -> io::Result<(Vec<String>, Vec<pb::ColumnType>, u64)> {
-    let mut reader = BufReader::new(fs::File::open(file)?);
-    let mut line = Vec::new();
-    if !next_line(&mut reader, &mut line)? {
+    let mut records = Records::open(file)?;
+    let Some(names) = records.next_record()? else {
         return Ok((Vec::new(), Vec::new(), 0));
-    }
-    let names: Vec<String> = fields(&String::from_utf8_lossy(&line));
+    };
     let mut types: Vec<Option<pb::ColumnType>> = vec![None; names.len()];
     let mut rows = 0u64;
-    while next_line(&mut reader, &mut line)? {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
+    while let Some(values) = records.next_record()? {
         if rows < SCHEMA_SAMPLE_ROWS as u64 {
-            let values = fields(&String::from_utf8_lossy(&line));
             for (slot, value) in types.iter_mut().zip(&values) {
                 *slot = merge(*slot, value);
             }
@@ -76,41 +60,6 @@ fn scan(file: &Path) -> io::Result<(Vec<String>, Vec<pb::ColumnType>, u64)> {
         .map(|t| t.unwrap_or(pb::ColumnType::String))
         .collect();
     Ok((names, types, rows))
-}
-
-/// Reads the next line into `line` (without its `\n`), never buffering more than
-/// [`MAX_CSV_LINE_BYTES`]; `false` at the end of the file or at an over-long line.
-pub(crate) fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
-    line.clear();
-    let limit = MAX_CSV_LINE_BYTES as u64 + 1;
-    let read = reader.by_ref().take(limit).read_until(b'\n', line)?;
-    if line.last() == Some(&b'\n') {
-        line.pop();
-        return Ok(true);
-    }
-    // No newline: the end of the file (a last line without one), or a line over the limit.
-    Ok(read > 0 && line.len() <= MAX_CSV_LINE_BYTES)
-}
-
-/// Splits one CSV line (RFC 4180 quoting) into trimmed fields.
-pub(crate) fn fields(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.trim_end_matches('\r').chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => out.push(std::mem::take(&mut field).trim().to_owned()),
-            _ => field.push(c),
-        }
-    }
-    out.push(field.trim().to_owned());
-    out
 }
 
 /// The narrowest type holding both what was seen and `value`; empty values say nothing.
@@ -151,7 +100,10 @@ fn is_date(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
+    use crate::dataset::table::MAX_CSV_RECORD_BYTES;
 
     #[test]
     fn infers_types_from_header_and_sample() {
@@ -183,13 +135,14 @@ mod tests {
     }
 
     #[test]
-    fn an_over_long_line_ends_the_count_without_buffering_it() {
+    fn a_quoted_newline_is_one_row_and_an_over_long_record_ends_the_count() {
         let dir = tempfile::tempdir().unwrap();
-        let mut text = b"a\n1\n".to_vec();
-        text.extend(std::iter::repeat_n(b'9', MAX_CSV_LINE_BYTES + 10));
-        text.extend(b"\n2\n");
-        fs::write(dir.path().join("a.csv"), text).unwrap();
+        fs::write(dir.path().join("a.csv"), "a,b\n1,\"x\ny\"\n2,z\n").unwrap();
+        let mut text = b"a,b\n3,w\n".to_vec();
+        text.extend(std::iter::repeat_n(b'9', MAX_CSV_RECORD_BYTES + 10));
+        text.extend(b"\n4,v\n");
+        fs::write(dir.path().join("b.csv"), text).unwrap();
         let (columns, rows) = infer(dir.path(), |_| false).unwrap();
-        assert_eq!((columns.len(), rows), (1, 1));
+        assert_eq!((columns.len(), rows), (2, 3));
     }
 }

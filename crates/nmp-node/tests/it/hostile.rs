@@ -96,6 +96,7 @@ pub(crate) async fn serves(agent: &Mesh, node: &Node, seed: u8, wasm: Vec<u8>) {
         &receipt::Expected {
             node: Some(&node.peer_id()),
             module_sha256: Some(Sha256::digest(&wasm).into()),
+            input_sha256: None,
             output: Some(&answer.stdout),
         },
     )

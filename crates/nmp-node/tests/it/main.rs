@@ -77,6 +77,7 @@ fn receipted(
     let expected = Expected {
         node: Some(&node.peer_id()),
         module_sha256: Some(Sha256::digest(wasm).into()),
+        input_sha256: None,
         output: Some(execution.stdout().unwrap_or_default()),
     };
     receipt::verify(&signed, &expected).expect("receipt verifies")

@@ -67,6 +67,7 @@ async fn honest_aggregate_streams_every_stage_and_a_verified_sealed_answer() {
         &receipt::Expected {
             node: Some(&node_identity().peer_id()),
             module_sha256: Some(Sha256::digest(&wasm).into()),
+            input_sha256: None,
             output: Some(&answer.stdout),
         },
     )
@@ -110,6 +111,7 @@ async fn exfiltration_is_blocked_and_only_the_categories_leave() {
         &receipt::Expected {
             node: Some(&node_identity().peer_id()),
             module_sha256: None,
+            input_sha256: None,
             output: Some(b""),
         },
     )

@@ -33,7 +33,7 @@ pub(super) async fn run(dir: &Path, sizes: &[u32]) -> anyhow::Result<Value> {
                 data: data.clone(),
                 transport: Transport::Tcp,
                 restricted: Vec::new(),
-                policy: String::new(),
+                policy: toml::Table::new(),
                 grpc: false,
             })
             .collect();

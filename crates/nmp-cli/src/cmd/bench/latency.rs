@@ -15,7 +15,7 @@ use nmp_node::{Config, Dataset, Job, Pipeline};
 use serde_json::{Value, json};
 
 use super::{
-    CAPABILITY, KIB, OPEN_POLICY,
+    CAPABILITY, KIB, open_policy,
     stats::{Samples, ms},
 };
 use crate::local::{LocalMesh, NodeSpec, Transport};
@@ -32,7 +32,7 @@ pub(super) async fn run(dir: &Path, requests: u32) -> anyhow::Result<Value> {
         data: data.clone(),
         transport,
         restricted: Vec::new(),
-        policy: OPEN_POLICY.to_owned(),
+        policy: open_policy(),
         grpc,
     };
     let mesh = LocalMesh::start(

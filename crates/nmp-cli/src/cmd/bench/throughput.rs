@@ -18,8 +18,9 @@ use nmp_client::{Logic, NmpClient, PeerId};
 use serde_json::{Value, json};
 
 use super::{
-    CAPABILITY, KIB, OPEN_POLICY,
+    CAPABILITY, KIB,
     latency::tiny_dataset,
+    open_policy,
     stats::{Samples, ms},
 };
 use crate::local::{LocalMesh, NodeSpec, Transport};
@@ -36,7 +37,7 @@ pub(super) async fn run(
         data: tiny_dataset(&dir)?,
         transport: Transport::Tcp,
         restricted: Vec::new(),
-        policy: OPEN_POLICY.to_owned(),
+        policy: open_policy(),
         grpc: false,
     };
     let mesh = LocalMesh::start(&dir, &[spec]).await?;

@@ -9,6 +9,7 @@ use std::{
 
 use nmp_client::{Answer, PeerId, Provider, Stage, Status};
 use nmp_guardian::Severity;
+use nmp_wire::Label as _;
 use serde_json::Value;
 
 use crate::local::Transport;
@@ -94,7 +95,7 @@ pub(super) fn answer(answer: &Answer) -> anyhow::Result<()> {
         .statuses
         .iter()
         .filter_map(|s| Stage::try_from(s.stage).ok())
-        .map(|s| s.as_str_name().trim_start_matches("STAGE_").to_lowercase())
+        .map(|s| s.label())
         .collect();
     println!(
         "\n      {}  {} → answered",

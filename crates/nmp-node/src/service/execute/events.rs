@@ -3,10 +3,11 @@
 
 use std::time::Instant;
 
-use nmp_wire::pb::{self, logic_response::Event};
+use nmp_wire::{
+    Label as _,
+    pb::{self, logic_response::Event},
+};
 use tokio::sync::mpsc;
-
-use crate::service::report;
 
 /// Why a request ended before reaching an outcome: its error code and one line of text.
 #[derive(Debug)]
@@ -43,7 +44,7 @@ impl Refusal {
 
     /// Logs the refusal once, where the request ends: node-side failures as warnings.
     pub(super) fn log(&self) {
-        let code = report::label(self.code.as_str_name(), "ERROR_CODE_");
+        let code = self.code.label();
         if self.code == pb::ErrorCode::Internal {
             tracing::warn!(code = %code, reason = %self.message, "refused");
         } else {

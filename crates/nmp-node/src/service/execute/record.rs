@@ -2,7 +2,7 @@
 //! is not told.
 
 use nmp_crypto::PeerId;
-use nmp_wire::pb;
+use nmp_wire::{Label as _, pb};
 use sha2::{Digest as _, Sha256};
 
 use crate::{
@@ -36,7 +36,7 @@ pub(super) fn entry(
         agent: agent.to_base58(),
         capability: request.capability.clone(),
         module_sha256: execution.guardian.module_sha256.to_string(),
-        outcome: report::label(outcome.as_str_name(), "OUTCOME_"),
+        outcome: outcome.label(),
         run: execution.run.as_ref().map(|run| Run {
             exit_code: match &run.outcome {
                 nmp_sandbox::Outcome::Completed { exit_code, .. } => Some(*exit_code),
@@ -51,7 +51,7 @@ pub(super) fn entry(
             stderr_bytes: run.outcome.stderr().len() as u64,
             cache_hit: run.stats.cache != nmp_sandbox::CacheHit::Miss,
         }),
-        egress_verdict: report::label(verdict.as_str_name(), "EGRESS_VERDICT_"),
+        egress_verdict: verdict.label(),
         findings_total: findings.len() as u64,
         findings: findings
             .into_iter()
