@@ -14,6 +14,7 @@ fuzz_target!(|data: &[u8]| {
         let expected = receipt::Expected {
             node: Some(&node),
             module_sha256: Some([0; 32]),
+            input_sha256: Some([0; 32]),
             output: Some(data),
         };
         assert!(receipt::verify(&r, &expected).is_err());
