@@ -1,22 +1,23 @@
-//! The node's metrics: counters and histograms updated as requests pass, rendered in the
-//! Prometheus text exposition format 0.0.4 and served on `GET /metrics` when the node's file
-//! names a `metrics` address ([`Node::metrics_addr`](crate::Node::metrics_addr)).
+//! The node's metrics: counters, gauges and histograms kept with `prometheus-client`, rendered
+//! in the OpenMetrics text format and served on `GET /metrics` when the node's file names a
+//! `metrics` address ([`Node::metrics_addr`](crate::Node::metrics_addr)).
 //!
-//! Every label set is fixed (outcomes, error codes, stages), so the memory used never depends
-//! on what peers send. Names, labels and types are listed in `docs/observability.md`.
+//! Every label value comes from a protocol enum or a fixed stage list, so the memory used never
+//! depends on what peers send. Names, labels and types are listed in `docs/observability.md`.
 
 pub(crate) mod http;
 
-use std::{
-    fmt::Write as _,
-    sync::atomic::{AtomicU64, Ordering},
-    time::Duration,
+use std::time::Duration;
+
+use nmp_wire::{Label, pb};
+use prometheus_client::{
+    encoding::{EncodeLabelSet, text::encode},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
 };
 
-use nmp_wire::{Label as _, pb};
-
-/// Largest request head the metrics endpoint reads: 8 KiB. A longer one is answered
-/// `400 Bad Request` and the connection closed.
+/// Largest request head the metrics endpoint reads: 8 KiB (hyper's smallest read buffer). A
+/// longer one is answered `431 Request Header Fields Too Large` and the connection closed.
 pub const MAX_REQUEST_BYTES: usize = 8 * 1024;
 
 /// How long the metrics endpoint waits for a complete request head: 5 s. A slower client is
@@ -26,14 +27,16 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections the metrics endpoint serves at once: 16. Further ones are closed unanswered.
 pub const MAX_CONNECTIONS: usize = 16;
 
-/// Outcome values on the wire (`pb::Outcome`, `OUTCOME_UNSPECIFIED` included).
-const OUTCOMES: usize = 8;
-/// Error codes on the wire (`pb::ErrorCode`, `ERROR_CODE_UNSPECIFIED` included).
-const ERROR_CODES: usize = 15;
+/// The media type of the rendered text.
+pub(crate) const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
 /// Upper bounds of the latency histograms' buckets, in seconds (`+Inf` is implied).
 const BUCKETS: [f64; 12] = [
     0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 60.0,
 ];
+
+/// Largest wire value of an enum whose every value is given a series up front.
+const MAX_ENUM_VALUE: i32 = 64;
 
 /// A stage of a request whose duration is recorded.
 #[derive(Debug, Clone, Copy)]
@@ -70,34 +73,35 @@ impl Stage {
     }
 }
 
-/// A latency histogram with [`BUCKETS`] (non-cumulative counts; summed when rendered).
-#[derive(Debug, Default)]
-struct Histogram {
-    buckets: [AtomicU64; BUCKETS.len() + 1],
-    sum_us: AtomicU64,
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabel {
+    outcome: String,
 }
 
-impl Histogram {
-    fn observe(&self, elapsed: Duration) {
-        let seconds = elapsed.as_secs_f64();
-        let index = BUCKETS
-            .iter()
-            .position(|&bound| seconds <= bound)
-            .unwrap_or(BUCKETS.len());
-        self.buckets[index].fetch_add(1, Ordering::Relaxed);
-        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-        self.sum_us.fetch_add(micros, Ordering::Relaxed);
-    }
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CodeLabel {
+    code: String,
 }
 
-/// The node's counters and histograms. One per [`Service`](crate::Service).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StageLabel {
+    stage: &'static str,
+}
+
+type Histograms = Family<StageLabel, Histogram, fn() -> Histogram>;
+
+/// The node's metrics. One per [`Service`](crate::Service).
+#[derive(Debug)]
 pub(crate) struct Metrics {
-    jobs: [AtomicU64; OUTCOMES],
-    errors: [AtomicU64; ERROR_CODES],
-    stages: [Histogram; Stage::ALL.len()],
-    commitments: AtomicU64,
-    kem_rotations: AtomicU64,
+    registry: Registry,
+    jobs: Family<OutcomeLabel, Counter>,
+    errors: Family<CodeLabel, Counter>,
+    stages: Histograms,
+    commitments: Counter,
+    kem_rotations: Counter,
+    queued: Gauge,
+    running: Gauge,
+    datasets: Gauge,
 }
 
 /// Values read from the service when the metrics are rendered.
@@ -111,146 +115,133 @@ pub(crate) struct Gauges {
     pub(crate) datasets: usize,
 }
 
+impl Default for Metrics {
+    fn default() -> Self {
+        let metrics = Self {
+            registry: Registry::default(),
+            jobs: Family::default(),
+            errors: Family::default(),
+            stages: Family::new_with_constructor(|| Histogram::new(BUCKETS)),
+            commitments: Counter::default(),
+            kem_rotations: Counter::default(),
+            queued: Gauge::default(),
+            running: Gauge::default(),
+            datasets: Gauge::default(),
+        };
+        // Every series exists from the start (at zero), so a scrape sees each label value.
+        for outcome in values::<pb::Outcome>() {
+            let _ = metrics.jobs.get_or_create(&outcome_label(outcome));
+        }
+        for code in values::<pb::ErrorCode>() {
+            let _ = metrics.errors.get_or_create(&code_label(code));
+        }
+        for stage in Stage::ALL {
+            let _ = metrics.stages.get_or_create(&StageLabel {
+                stage: stage.name(),
+            });
+        }
+        metrics.registered()
+    }
+}
+
 impl Metrics {
+    fn registered(mut self) -> Self {
+        let r = &mut self.registry;
+        r.register(
+            "nmp_jobs",
+            "Jobs that reached an outcome",
+            self.jobs.clone(),
+        );
+        r.register(
+            "nmp_request_errors",
+            "Requests that ended with an error, by error code",
+            self.errors.clone(),
+        );
+        r.register(
+            "nmp_stage_duration_seconds",
+            "Time spent in each stage of a request",
+            self.stages.clone(),
+        );
+        r.register(
+            "nmp_dataset_commitments",
+            "Dataset commitments computed, at start and after a change",
+            self.commitments.clone(),
+        );
+        r.register(
+            "nmp_kem_rotations",
+            "KEM key rotations",
+            self.kem_rotations.clone(),
+        );
+        r.register(
+            "nmp_queued_jobs",
+            "Jobs waiting for a run slot",
+            self.queued.clone(),
+        );
+        r.register(
+            "nmp_running_jobs",
+            "Jobs running in the sandbox",
+            self.running.clone(),
+        );
+        r.register("nmp_datasets", "Datasets served", self.datasets.clone());
+        self
+    }
+
     /// Counts a job that reached `outcome`.
     pub(crate) fn job(&self, outcome: pb::Outcome) {
-        count(&self.jobs, outcome as usize);
+        self.jobs.get_or_create(&outcome_label(outcome)).inc();
     }
 
     /// Counts a request that ended with `code`.
     pub(crate) fn error(&self, code: pb::ErrorCode) {
-        count(&self.errors, code as usize);
+        self.errors.get_or_create(&code_label(code)).inc();
     }
 
     /// Records how long `stage` took for one request.
     pub(crate) fn observe(&self, stage: Stage, elapsed: Duration) {
-        self.stages[stage as usize].observe(elapsed);
+        let label = StageLabel {
+            stage: stage.name(),
+        };
+        self.stages
+            .get_or_create(&label)
+            .observe(elapsed.as_secs_f64());
     }
 
     /// Counts one dataset commitment computed (at start or after a change).
     pub(crate) fn commitment(&self) {
-        self.commitments.fetch_add(1, Ordering::Relaxed);
+        self.commitments.inc();
     }
 
     /// Counts one KEM key rotation.
     pub(crate) fn kem_rotation(&self) {
-        self.kem_rotations.fetch_add(1, Ordering::Relaxed);
+        self.kem_rotations.inc();
     }
 
-    /// Renders every metric in the text exposition format 0.0.4.
+    /// Renders every metric in the OpenMetrics text format, with `gauges` as they are now.
     pub(crate) fn render(&self, gauges: Gauges) -> String {
-        let mut out = String::with_capacity(4096);
-        header(
-            &mut out,
-            "nmp_jobs_total",
-            "counter",
-            "Jobs that reached an outcome.",
-        );
-        for (i, value) in self.jobs.iter().enumerate().skip(1) {
-            if let Ok(outcome) = pb::Outcome::try_from(i as i32) {
-                let outcome = outcome.label();
-                sample(
-                    &mut out,
-                    "nmp_jobs_total",
-                    &format!("outcome=\"{outcome}\""),
-                    value,
-                );
-            }
-        }
-        header(
-            &mut out,
-            "nmp_request_errors_total",
-            "counter",
-            "Requests that ended with an error, by error code.",
-        );
-        for (i, value) in self.errors.iter().enumerate().skip(1) {
-            if let Ok(code) = pb::ErrorCode::try_from(i as i32) {
-                let code = code.label();
-                let labels = format!("code=\"{code}\"");
-                sample(&mut out, "nmp_request_errors_total", &labels, value);
-            }
-        }
-        self.render_stages(&mut out);
-        let counters = [
-            (
-                "nmp_dataset_commitments_total",
-                "Dataset commitments computed, at start and after a change.",
-                &self.commitments,
-            ),
-            (
-                "nmp_kem_rotations_total",
-                "KEM key rotations.",
-                &self.kem_rotations,
-            ),
-        ];
-        for (name, help, value) in counters {
-            header(&mut out, name, "counter", help);
-            sample(&mut out, name, "", value);
-        }
-        let gauges = [
-            (
-                "nmp_queued_jobs",
-                "Jobs waiting for a run slot.",
-                gauges.queued,
-            ),
-            (
-                "nmp_running_jobs",
-                "Jobs running in the sandbox.",
-                gauges.running,
-            ),
-            ("nmp_datasets", "Datasets served.", gauges.datasets),
-        ];
-        for (name, help, value) in gauges {
-            header(&mut out, name, "gauge", help);
-            let _ = writeln!(out, "{name} {value}");
-        }
+        let as_gauge = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        self.queued.set(as_gauge(gauges.queued));
+        self.running.set(as_gauge(gauges.running));
+        self.datasets.set(as_gauge(gauges.datasets));
+        let mut out = String::with_capacity(8192);
+        // Writing into a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
         out
     }
+}
 
-    fn render_stages(&self, out: &mut String) {
-        let name = "nmp_stage_duration_seconds";
-        header(
-            out,
-            name,
-            "histogram",
-            "Time spent in each stage of a request.",
-        );
-        for stage in Stage::ALL {
-            let histogram = &self.stages[stage as usize];
-            let stage = stage.name();
-            let mut cumulative = 0u64;
-            for (i, count) in histogram.buckets.iter().enumerate() {
-                cumulative += count.load(Ordering::Relaxed);
-                let le = BUCKETS.get(i).map_or("+Inf".to_owned(), f64::to_string);
-                let _ = writeln!(
-                    out,
-                    "{name}_bucket{{stage=\"{stage}\",le=\"{le}\"}} {cumulative}"
-                );
-            }
-            let sum = histogram.sum_us.load(Ordering::Relaxed) as f64 / 1e6;
-            let _ = writeln!(out, "{name}_sum{{stage=\"{stage}\"}} {sum}");
-            let _ = writeln!(out, "{name}_count{{stage=\"{stage}\"}} {cumulative}");
-        }
+/// Every value of a wire enum but `UNSPECIFIED` (0).
+fn values<E: Label>() -> impl Iterator<Item = E> {
+    (1..=MAX_ENUM_VALUE).filter_map(|raw| E::try_from(raw).ok())
+}
+
+fn outcome_label(outcome: pb::Outcome) -> OutcomeLabel {
+    OutcomeLabel {
+        outcome: outcome.label(),
     }
 }
 
-fn count(counters: &[AtomicU64], index: usize) {
-    // Codes outside the table (none today) count as unspecified rather than vanish.
-    let slot = counters.get(index).unwrap_or(&counters[0]);
-    slot.fetch_add(1, Ordering::Relaxed);
-}
-
-fn header(out: &mut String, name: &str, kind: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-}
-
-fn sample(out: &mut String, name: &str, labels: &str, value: &AtomicU64) {
-    let value = value.load(Ordering::Relaxed);
-    if labels.is_empty() {
-        let _ = writeln!(out, "{name} {value}");
-    } else {
-        let _ = writeln!(out, "{name}{{{labels}}} {value}");
-    }
+fn code_label(code: pb::ErrorCode) -> CodeLabel {
+    CodeLabel { code: code.label() }
 }
 
 #[cfg(test)]
@@ -258,7 +249,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_counters_and_cumulative_histograms() {
+    fn renders_counters_gauges_and_cumulative_histograms() {
         let metrics = Metrics::default();
         metrics.job(pb::Outcome::Completed);
         metrics.error(pb::ErrorCode::Replay);
@@ -270,15 +261,19 @@ mod tests {
             datasets: 2,
         });
         for line in [
+            "# TYPE nmp_jobs counter",
             "nmp_jobs_total{outcome=\"completed\"} 1",
             "nmp_jobs_total{outcome=\"trapped\"} 0",
             "nmp_request_errors_total{code=\"replay\"} 1",
-            "nmp_stage_duration_seconds_bucket{stage=\"run\",le=\"0.001\"} 0",
-            "nmp_stage_duration_seconds_bucket{stage=\"run\",le=\"0.005\"} 1",
-            "nmp_stage_duration_seconds_bucket{stage=\"run\",le=\"+Inf\"} 2",
+            "nmp_request_errors_total{code=\"shutting_down\"} 0",
+            "nmp_stage_duration_seconds_bucket{le=\"0.001\",stage=\"run\"} 0",
+            "nmp_stage_duration_seconds_bucket{le=\"0.005\",stage=\"run\"} 1",
+            "nmp_stage_duration_seconds_bucket{le=\"+Inf\",stage=\"run\"} 2",
             "nmp_stage_duration_seconds_count{stage=\"run\"} 2",
             "nmp_queued_jobs 3",
             "nmp_running_jobs 1",
+            "nmp_datasets 2",
+            "# EOF",
         ] {
             assert!(text.lines().any(|l| l == line), "missing {line}:\n{text}");
         }

@@ -255,7 +255,7 @@ impl Service {
             .saturating_sub(self.slots.available_permits())
     }
 
-    /// The node's metrics in the Prometheus text exposition format 0.0.4 (names, labels and
+    /// The node's metrics in the OpenMetrics text format (names, labels and
     /// types in `docs/observability.md`). Costs a few microseconds; never blocks.
     pub fn metrics_text(&self) -> String {
         self.metrics.render(Gauges {

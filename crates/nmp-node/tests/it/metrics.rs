@@ -1,5 +1,5 @@
 //! The metrics endpoint of a running node: counters move with real jobs, and hostile HTTP
-//! clients get a 400 or a closed connection, never a hang.
+//! clients get a 4xx or a closed connection, never a hang.
 
 use std::net::SocketAddr;
 
@@ -43,7 +43,11 @@ async fn metrics_count_real_jobs_and_refuse_hostile_requests() {
         let get = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
         let before = exchange(addr, get).await;
         assert!(before.starts_with("HTTP/1.1 200 OK\r\n"), "{before}");
-        assert!(before.contains("text/plain; version=0.0.4"), "{before}");
+        assert!(
+            before.contains("application/openmetrics-text; version=1.0.0"),
+            "{before}"
+        );
+        assert!(before.trim_end().ends_with("# EOF"), "{before}");
         let completed = "nmp_jobs_total{outcome=\"completed\"}";
         assert_eq!(sample(&before, completed), 0);
         assert_eq!(sample(&before, "nmp_dataset_commitments_total"), 1);
@@ -71,12 +75,14 @@ async fn metrics_count_real_jobs_and_refuse_hostile_requests() {
 
         let not_found = exchange(addr, b"GET / HTTP/1.1\r\n\r\n").await;
         assert!(not_found.starts_with("HTTP/1.1 404 "), "{not_found}");
+        let post = exchange(addr, b"POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n").await;
+        assert!(post.starts_with("HTTP/1.1 405 "), "{post}");
         let garbage = exchange(addr, b"\x00\x01garbage\r\n\r\n").await;
         assert!(garbage.starts_with("HTTP/1.1 400 "), "{garbage}");
         let oversized = vec![b'A'; nmp_node::metrics::MAX_REQUEST_BYTES * 2];
         let answer = exchange(addr, &oversized).await;
         assert!(
-            answer.is_empty() || answer.starts_with("HTTP/1.1 400 "),
+            answer.is_empty() || answer.starts_with("HTTP/1.1 431 "),
             "{answer}"
         );
         // A client that sends half a head and waits is disconnected after the read timeout.
