@@ -87,10 +87,12 @@ mod outcome;
 mod sandbox;
 
 pub use self::cancel::Cancel;
+pub use self::compile::worker::compile_worker;
 pub use self::config::{
-    Allocator, Clocks, Config, DEFAULT_CLOCK_RESOLUTION, FIXED_CLOCK_STEP, Limits, Randomness,
+    Allocator, Clocks, Config, DEFAULT_CLOCK_RESOLUTION, FIXED_CLOCK_STEP, Isolation, Limits,
+    MAX_WORKER_STDERR, Randomness, Worker,
 };
-pub use self::error::Error;
+pub use self::error::{Error, WorkerError};
 pub use self::exec::PROGRAM_NAME;
 pub use self::mount::{MAX_MOUNT_NAME, MAX_MOUNTS, Mount};
 pub use self::outcome::{CacheHit, Limit, Outcome, Run, Stats, TrapKind};
