@@ -20,8 +20,10 @@ const DEADLINE: Duration = Duration::from_secs(240);
 
 const CAPABILITY: &str = "demo.hospital/patients";
 
-/// No per-agent compile quota: these tests measure the sandbox's own bounds.
-const NO_QUOTA: &str = "[policy.compile_quota]\nconcurrent_per_agent = 0\nms_per_minute = 0\n";
+/// No per-agent rate or compile quota, and more job slots than compile slots: these tests
+/// measure the sandbox's own compile bounds.
+const NO_QUOTA: &str = "[policy]\nrate_limit_per_minute = 0\nmax_concurrent_jobs = 4\n\
+    [policy.compile_quota]\nconcurrent_per_agent = 0\nms_per_minute = 0\n";
 
 /// `wasm` with a custom section named `salt` holding `salt`: another module (another cache
 /// key, another compile) with the same code.
@@ -69,51 +71,92 @@ fn code(result: &Result<Outcome, Error>) -> Option<pb::ErrorCode> {
     }
 }
 
-/// Two bombs fill both compile slots; at their deadline they end as `LIMIT_EXCEEDED`, and with
-/// process isolation the next compile finds a slot at once, where in-process compiles leave
-/// the slots to the abandoned compilers.
-async fn bombs_then_honest(isolation: &str) -> (Result<Outcome, Error>, Duration, Duration) {
-    let dir = tempfile::tempdir().expect("temporary directory");
+/// A node with `isolation` and a 2 s compile deadline, an honest agent's cold request served
+/// by it, and two bombs (two agents) that fill both compile slots, sent.
+async fn bombed(
+    dir: &std::path::Path,
+    isolation: &str,
+) -> (NodeProcess, nmp_client::GrpcNode, impl Future<Output = ()> + use<>) {
     let extra = format!(
         "{NO_QUOTA}[policy.sandbox]\ncompile_isolation = \"{isolation}\"\n\
-         compile_timeout_ms = 2000\n"
+         compile_timeout_ms = {DEADLINE_MS}\n"
     );
-    let node = NodeProcess::start(dir.path(), &extra).await;
+    let node = NodeProcess::start(dir, &extra).await;
     let honest_agent = agent(&node, Policy::default()).await;
     let (alone, alone_time) = timed(&honest_agent, &honest(0)).await;
     assert_eq!(alone.expect("served alone"), Outcome::Completed);
-
+    eprintln!("{isolation}: honest cold request alone took {alone_time:?}");
     let (one, two) = (agent(&node, Policy::default()).await, agent(&node, Policy::default()).await);
-    let (bomb_one, bomb_two) = (bomb(1), bomb(2));
-    let sent = Instant::now();
-    let (first, second) = tokio::join!(one.execute(&bomb_one), two.execute(&bomb_two));
-    let answered = sent.elapsed();
-    for answer in [first, second] {
-        assert_eq!(answer.expect("an answer").outcome, Outcome::LimitExceeded);
-    }
-    let workers = node.workers();
-    let (after, after_time) = timed(&honest_agent, &honest(3)).await;
-    eprintln!(
-        "{isolation}: bombs answered {answered:?} after sending (deadline 2 s); compile workers \
-         left at that moment {workers:?}; honest cold request alone {alone_time:?}, right \
-         after the bombs {after_time:?} ({after:?})"
-    );
-    if isolation == "process" {
-        assert!(workers.is_empty(), "{workers:?}");
-    }
-    node.kill();
-    (after, alone_time, after_time)
+    let bombs = async move {
+        let (bomb_one, bomb_two) = (bomb(1), bomb(2));
+        let (first, second) = tokio::join!(one.execute(&bomb_one), two.execute(&bomb_two));
+        for answer in [first, second] {
+            assert_eq!(answer.expect("an answer").outcome, Outcome::LimitExceeded);
+        }
+    };
+    (node, honest_agent, bombs)
 }
+
+/// The compile deadline of the bomb tests.
+const DEADLINE_MS: u64 = 2_000;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_compile_bomb_is_killed_at_its_deadline_and_its_slot_frees_at_once() {
     tokio::time::timeout(DEADLINE, async {
-        let (after, _, _) = bombs_then_honest("process").await;
-        assert_eq!(after.unwrap(), Outcome::Completed);
-        // The same attack with in-process compiles: both slots stay with the abandoned
-        // compilers, so the honest module cannot be compiled.
-        let (after, _, _) = bombs_then_honest("thread").await;
+        let dir = tempfile::tempdir().unwrap();
+        let (node, honest_agent, bombs) = bombed(dir.path(), "process").await;
+        let watch = node.watch();
+        let bombs = tokio::spawn(bombs);
+        while node.workers().len() < 2 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // While both slots are taken the honest module is refused; it retries at once until
+        // a slot frees, which is when the first bomb's worker is killed.
+        let mut refused = 0;
+        let (served, took) = loop {
+            let (answer, took) = timed(&honest_agent, &honest(3)).await;
+            match code(&answer) {
+                Some(pb::ErrorCode::Overloaded) => refused += 1,
+                _ => break (answer, took),
+            }
+        };
+        bombs.await.unwrap();
+        let seen = watch.stop();
+        assert_eq!(served.unwrap(), Outcome::Completed);
+        assert!(refused > 0, "the honest module was never refused: the bombs were not compiling");
+        let [first, second, third, ..] = seen[..] else {
+            panic!("expected two bomb workers and the honest one: {seen:?}");
+        };
+        let freed = first.last.min(second.last);
+        eprintln!(
+            "process: bomb workers lived {:?} and {:?} (deadline {DEADLINE_MS} ms); the honest \
+             compile's worker started {:?} after the first was killed; honest request refused \
+             {refused} times, then served in {took:?}",
+            first.last - first.first,
+            second.last - second.first,
+            third.first.saturating_sub(freed),
+        );
+        for bomb in [first, second] {
+            assert!(bomb.last - bomb.first < Duration::from_millis(DEADLINE_MS + 1_000), "{bomb:?}");
+        }
+        assert!(node.workers().is_empty());
+        node.kill();
+    })
+    .await
+    .expect("within the deadline");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_process_the_same_bombs_keep_their_slots_past_the_deadline() {
+    tokio::time::timeout(DEADLINE, async {
+        let dir = tempfile::tempdir().unwrap();
+        let (node, honest_agent, bombs) = bombed(dir.path(), "thread").await;
+        bombs.await;
+        // Both bombs were answered at their deadline, but their compilers run on: the slots
+        // stay taken and an honest module cannot be compiled.
+        let (after, _) = timed(&honest_agent, &honest(3)).await;
         assert_eq!(code(&after), Some(pb::ErrorCode::Overloaded), "{after:?}");
+        node.kill();
     })
     .await
     .expect("within the deadline");

@@ -4,8 +4,9 @@
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A running `nmp node`; killed (SIGKILL) and reaped on drop.
 pub(super) struct NodeProcess {
@@ -78,13 +79,35 @@ impl NodeProcess {
 
     /// The node's children: its compile workers.
     pub(super) fn workers(&self) -> Vec<u32> {
-        let tasks = Path::new("/proc").join(self.child.id().to_string()).join("task");
-        let mut children = Vec::new();
-        for task in std::fs::read_dir(tasks).into_iter().flatten().flatten() {
-            let listed = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
-            children.extend(listed.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
-        }
-        children
+        children(self.child.id())
+    }
+
+    /// Watches the node's compile workers every 2 ms until the returned [`Watch`] is
+    /// stopped.
+    pub(super) fn watch(&self) -> Watch {
+        let node = self.child.id();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut seen: Vec<Lifetime> = Vec::new();
+            while !stopped.load(Ordering::Relaxed) {
+                let now = started.elapsed();
+                for pid in children(node) {
+                    match seen.iter_mut().find(|l| l.pid == pid) {
+                        Some(lifetime) => lifetime.last = now,
+                        None => seen.push(Lifetime {
+                            pid,
+                            first: now,
+                            last: now,
+                        }),
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            seen
+        });
+        Watch { stop, thread }
     }
 
     /// The node's peak resident set (`VmHWM`), in KiB; its children's memory is not in it.
@@ -109,6 +132,39 @@ impl Drop for NodeProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The children of every thread of process `pid`.
+fn children(pid: u32) -> Vec<u32> {
+    let tasks = Path::new("/proc").join(pid.to_string()).join("task");
+    let mut children = Vec::new();
+    for task in std::fs::read_dir(tasks).into_iter().flatten().flatten() {
+        let listed = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        children.extend(listed.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+    }
+    children
+}
+
+/// When a compile worker was first and last seen, since the watch started.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Lifetime {
+    pub(super) pid: u32,
+    pub(super) first: Duration,
+    pub(super) last: Duration,
+}
+
+/// A running watch of a node's compile workers.
+pub(super) struct Watch {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<Lifetime>>,
+}
+
+impl Watch {
+    /// Stops watching; every worker seen, in the order they appeared.
+    pub(super) fn stop(self) -> Vec<Lifetime> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().expect("watch thread")
     }
 }
 
