@@ -3,6 +3,7 @@
 mod agent;
 mod audit;
 pub(crate) mod bench;
+pub(crate) mod compile_worker;
 mod demo;
 mod discover;
 mod egress;
@@ -38,6 +39,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Demo(args) => demo::run(&args),
         Command::Mcp(args) => mcp::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::CompileWorker(args) => compile_worker::run(&args),
     }
 }
 

@@ -1,6 +1,11 @@
-//! What compiling an honest module costs: `examples/logic/c/aggregate.wasm` (41 KiB of clang
-//! `-O2` output), compiled cold through a sandbox run each iteration (a custom section makes
-//! every iteration a distinct module with identical code).
+//! What compiling an honest module costs, compiled cold through a sandbox run each iteration (a
+//! custom section makes every iteration a distinct module with identical code), in this
+//! process (`Isolation::InProcess`) and in a compile worker process (`Isolation::Process`),
+//! side by side in one run: a small module (a WASI command of a few dozen bytes) and a
+//! mid-size one (`examples/logic/c/aggregate.wasm`, 41 KiB of clang `-O2` output).
+//!
+//! This bench binary is its own compile worker: run with `compile-worker SETTINGS`, it
+//! compiles one module as `nmp compile-worker` does.
 //!
 //! `cargo bench -p nmp-sandbox --bench compile -- --warm-up-time 1 --measurement-time 5`
 
@@ -13,12 +18,19 @@ use std::hint::black_box;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use nmp_sandbox::{Config, Sandbox};
+use criterion::{Criterion, criterion_group};
+use nmp_sandbox::{Config, Isolation, Sandbox, Worker};
+
+const WORKER: &str = "compile-worker";
 
 fn aggregate() -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/logic/c/aggregate.wasm");
     std::fs::read(path).expect("the bundled example module")
+}
+
+fn small() -> Vec<u8> {
+    wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#)
+        .expect("valid WAT")
 }
 
 /// `wasm` with a custom section named `salt` holding `salt`.
@@ -30,17 +42,41 @@ fn salted(wasm: &[u8], salt: u64) -> Vec<u8> {
 }
 
 fn cold_compile(c: &mut Criterion) {
-    let wasm = aggregate();
-    let sandbox = Sandbox::new(Config::default()).expect("default config is valid");
+    let program = std::env::current_exe().expect("this bench's own path");
+    let isolations = [
+        ("in_process", Isolation::InProcess),
+        ("process", Isolation::Process(Worker::new(program, [WORKER]))),
+    ];
+    let modules = [("small", small()), ("aggregate", aggregate())];
     let salt = AtomicU64::new(0);
-    c.bench_function("compile/aggregate_cold", |b| {
-        b.iter_batched(
-            || salted(&wasm, salt.fetch_add(1, Ordering::Relaxed)),
-            |wasm| black_box(sandbox.run(&wasm, b"", &[]).expect("aggregate runs")),
-            criterion::BatchSize::SmallInput,
-        );
-    });
+    let mut group = c.benchmark_group("compile");
+    for (module, wasm) in &modules {
+        for (name, isolation) in &isolations {
+            let config = Config {
+                isolation: isolation.clone(),
+                ..Config::default()
+            };
+            let sandbox = Sandbox::new(config).expect("valid config");
+            group.bench_function(format!("{module}_cold/{name}"), |b| {
+                b.iter_batched(
+                    || salted(wasm, salt.fetch_add(1, Ordering::Relaxed)),
+                    |wasm| black_box(sandbox.run(&wasm, b"", &[]).expect("the module runs")),
+                    criterion::BatchSize::SmallInput,
+                );
+            });
+        }
+    }
+    group.finish();
 }
 
 criterion_group!(benches, cold_compile);
-criterion_main!(benches);
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() == Some(WORKER) {
+        let spec = args.next().unwrap_or_default();
+        std::process::exit(i32::from(nmp_sandbox::compile_worker(&spec)));
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

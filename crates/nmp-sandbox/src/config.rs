@@ -6,11 +6,13 @@
 //! coarse.
 
 mod clocks;
+mod isolation;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 pub use self::clocks::{Clocks, DEFAULT_CLOCK_RESOLUTION, FIXED_CLOCK_STEP, Randomness};
+pub use self::isolation::{Isolation, MAX_WORKER_STDERR, Worker};
 use crate::Error;
 
 const KIB: usize = 1024;
@@ -140,18 +142,23 @@ pub struct Config {
     /// Deadline for compiling one module; past it the run ends with
     /// [`Limit::CompileTime`](crate::Limit::CompileTime) and the module is not cached.
     ///
-    /// Cranelift cannot be interrupted, so a compile past its deadline keeps its thread and
-    /// its slot in `max_concurrent_compiles` until it finishes. How long that can be is bounded
-    /// by the Guardian's per-function and per-module caps, not here: the worst module the
-    /// default Guardian policy admits took 16 s of one core and 150 MiB (see the crate
-    /// README). Defaults to 10 s.
+    /// With [`Isolation::Process`] the compile's process is killed at the deadline and its
+    /// slot in `max_concurrent_compiles` frees at once. With [`Isolation::InProcess`] Cranelift
+    /// cannot be interrupted, so a compile past its deadline keeps its thread and its slot
+    /// until it finishes; how long that can be is bounded by the Guardian's per-function and
+    /// per-module caps, not here: the worst module the default Guardian policy admits took
+    /// 16 s of one core and 150 MiB (see the crate README). Defaults to 10 s.
     pub compile_timeout: Duration,
-    /// Maximum compilations in flight, counting runaway ones past their deadline. Beyond it
-    /// runs that need a compile fail with [`Error::TooManyCompiles`]; cached modules still
-    /// run. Each compile uses exactly one thread (parallel compilation is off), so this bounds
-    /// the compile threads, the cores and the compiler working sets the sandbox can ever
+    /// Maximum compilations in flight, counting (with [`Isolation::InProcess`]) runaway ones
+    /// past their deadline. Beyond it runs that need a compile fail with
+    /// [`Error::TooManyCompiles`]; cached modules still run. Each compile uses exactly one
+    /// thread or worker process (parallel compilation is off), so this bounds the compile
+    /// threads or processes, the cores and the compiler working sets the sandbox can ever
     /// use. Defaults to 2.
     pub max_concurrent_compiles: usize,
+    /// Where modules are compiled: on a thread of this process or in a killable, memory-capped
+    /// child process. Defaults to [`Isolation::InProcess`]; see [`Isolation`].
+    pub isolation: Isolation,
     /// Maximum runs in flight; beyond it [`Error::TooManyRuns`]. Also sizes the pooling
     /// allocator and the blocking-I/O thread pool. Defaults to 16.
     pub max_concurrent_runs: usize,
@@ -191,6 +198,7 @@ impl Default for Config {
             max_wasm_stack: 512 * KIB,
             compile_timeout: Duration::from_secs(10),
             max_concurrent_compiles: 2,
+            isolation: Isolation::InProcess,
             max_concurrent_runs: 16,
             allocator: Allocator::Pooling,
             epoch_tick: Duration::from_millis(5),
@@ -254,13 +262,15 @@ impl Config {
         if self.disk_cache_entries == 0 {
             return invalid("disk_cache_entries", "must be at least 1");
         }
+        self.isolation.validate()?;
         self.clocks.validate()
     }
+}
 
-    /// Stack of each async fiber: wasm's own budget plus room for host calls made from it.
-    pub(crate) fn async_stack_size(&self) -> usize {
-        self.max_wasm_stack + 3 * MIB / 2
-    }
+/// Stack of each async fiber: wasm's own budget (`max_wasm_stack`) plus room for host calls
+/// made from it.
+pub(crate) fn async_stack_size(max_wasm_stack: usize) -> usize {
+    max_wasm_stack + 3 * MIB / 2
 }
 
 #[cfg(test)]

@@ -90,6 +90,14 @@ pub enum Error {
     /// behaviour can be inferred from it.
     #[error("the run was cancelled")]
     Cancelled,
+    /// The compile worker of [`Isolation::Process`](crate::Isolation::Process) failed: it
+    /// could not be started, was killed by a signal it was not sent (for instance its memory
+    /// limit made the allocator abort), exited with an unexpected status, or wrote an
+    /// artifact that is too large or that Wasmtime refuses. The module never ran and is not
+    /// cached. The [`WorkerError`] says which; its text can carry what a hostile module made
+    /// the compiler print, so it belongs in the operator's log, not in an answer.
+    #[error("the compile worker failed")]
+    Worker(#[from] WorkerError),
     /// A host resource (thread, async runtime, cache directory) could not be set up.
     #[error("host resource unavailable: {what}")]
     Io {
@@ -103,6 +111,60 @@ pub enum Error {
     #[error("host failure while running a module: {reason}")]
     Host {
         /// What went wrong, with its cause chain.
+        reason: String,
+    },
+}
+
+/// How a compile worker failed. See [`Error::Worker`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WorkerError {
+    /// The worker program could not be started (missing, not executable, out of processes).
+    #[error("cannot start the compile worker")]
+    Spawn {
+        /// The operating system's reason.
+        #[source]
+        source: io::Error,
+    },
+    /// Reading from or waiting for the worker failed.
+    #[error("cannot talk to the compile worker")]
+    Pipe {
+        /// The operating system's reason.
+        #[source]
+        source: io::Error,
+    },
+    /// The worker died of a signal the sandbox did not send: typically `SIGABRT` (an
+    /// allocation failed under its memory limit), `SIGXCPU` or `SIGKILL` (its CPU limit, or
+    /// the kernel's out-of-memory killer) or `SIGSEGV`.
+    #[error("the compile worker died of signal {signal}: {stderr}")]
+    Signalled {
+        /// The signal number.
+        signal: i32,
+        /// The start of what it wrote to stderr (at most
+        /// [`MAX_WORKER_STDERR`](crate::MAX_WORKER_STDERR) bytes).
+        stderr: String,
+    },
+    /// The worker exited with a status other than success or "does not compile" (for
+    /// instance it could not set its limits, or the program is not a compile worker).
+    #[error("the compile worker exited with status {code}: {stderr}")]
+    Exited {
+        /// The exit status.
+        code: i32,
+        /// The start of what it wrote to stderr (at most
+        /// [`MAX_WORKER_STDERR`](crate::MAX_WORKER_STDERR) bytes).
+        stderr: String,
+    },
+    /// The artifact passed [`Worker::max_artifact_bytes`](crate::Worker::max_artifact_bytes);
+    /// the worker was killed and nothing more read.
+    #[error("the compiled artifact is larger than {max} bytes")]
+    ArtifactTooLarge {
+        /// The configured maximum.
+        max: u64,
+    },
+    /// Wasmtime refused the artifact (an incompatible or damaged one).
+    #[error("the compiled artifact does not load: {reason}")]
+    BadArtifact {
+        /// Wasmtime's explanation.
         reason: String,
     },
 }

@@ -45,8 +45,11 @@
 //!   out, each with the captured output) and its [`Stats`].
 //! - [`Cancel`]: a token the caller keeps to stop a run it no longer wants (its agent went
 //!   away); one per run, or shared by several.
-//! - [`Error`]: the module never ran (it does not compile or link, the sandbox is busy), the
-//!   host failed, or the caller cancelled the run.
+//! - [`Error`]: the module never ran (it does not compile or link, the sandbox is busy, the
+//!   compile worker failed: [`WorkerError`]), the host failed, or the caller cancelled the
+//!   run.
+//! - [`Isolation`] and [`Worker`]: where modules are compiled, and the limits of a compile
+//!   worker process.
 //!
 //! # How the bounds are enforced
 //!
@@ -57,9 +60,13 @@
 //!   end-of-file and never blocks.
 //! - **Memory and tables**: a resource limiter stops the guest at the first request past the
 //!   cap, including a declared initial size.
-//! - **Compilation**: on its own thread under [`Config::compile_timeout`], at most
-//!   [`Config::max_concurrent_compiles`] at a time; declarations past the ceilings are refused
-//!   before compiling.
+//! - **Compilation**: at most [`Config::max_concurrent_compiles`] at a time, each under
+//!   [`Config::compile_timeout`]; declarations past the ceilings are refused before compiling.
+//!   With [`Isolation::Process`] each compile is a child process ([`compile_worker`]) that
+//!   caps its own address space and CPU time with the kernel before reading the module, and
+//!   that is killed at the deadline or on cancellation, so its slot frees at once; with
+//!   [`Isolation::InProcess`] (the default) it runs on its own thread, abandoned at the
+//!   deadline.
 //! - **Output**: the write that would cross a cap stops the guest.
 //! - **Cancellation**: the epoch callback also checks the run's [`Cancel`], and the run's
 //!   future is dropped the moment it fires, so a cancelled guest stops within one tick in wasm
@@ -87,10 +94,12 @@ mod outcome;
 mod sandbox;
 
 pub use self::cancel::Cancel;
+pub use self::compile::worker::compile_worker;
 pub use self::config::{
-    Allocator, Clocks, Config, DEFAULT_CLOCK_RESOLUTION, FIXED_CLOCK_STEP, Limits, Randomness,
+    Allocator, Clocks, Config, DEFAULT_CLOCK_RESOLUTION, FIXED_CLOCK_STEP, Isolation, Limits,
+    MAX_WORKER_STDERR, Randomness, Worker,
 };
-pub use self::error::Error;
+pub use self::error::{Error, WorkerError};
 pub use self::exec::PROGRAM_NAME;
 pub use self::mount::{MAX_MOUNT_NAME, MAX_MOUNTS, Mount};
 pub use self::outcome::{CacheHit, Limit, Outcome, Run, Stats, TrapKind};

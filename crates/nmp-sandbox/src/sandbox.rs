@@ -1,7 +1,7 @@
 //! The [`Sandbox`]: owns the engine, caches, compile threads, epoch thread and async runtime,
 //! and runs modules.
 
-mod engine;
+pub(crate) mod engine;
 mod flights;
 pub(crate) mod gate;
 mod prepare;
@@ -28,6 +28,8 @@ use crate::{Cancel, Config, Error, Limits, Mount, Run, Stats, mount};
 /// Create one per node and share it (`Sandbox` is `Send + Sync`; runs take `&self` and may run
 /// in parallel, up to [`Config::max_concurrent_runs`]). Creating it reserves the instance pool
 /// and starts two background threads (epoch ticker, timer driver); dropping it stops them.
+/// With [`Isolation::Process`](crate::Isolation::Process) each compile also starts one child
+/// process, which is dead and reaped when the compile returns.
 pub struct Sandbox {
     // Field order is drop order: stop the epoch thread before the engine goes.
     ticker: Ticker,
@@ -68,11 +70,7 @@ impl Sandbox {
         };
         let entries = NonZeroUsize::new(config.cache_entries)
             .expect("Config::validate checked cache_entries >= 1");
-        let compiler = Compiler::new(
-            engine.clone(),
-            config.max_concurrent_compiles,
-            config.compile_timeout,
-        );
+        let compiler = Compiler::new(engine.clone(), &config, runtime.handle().clone());
         Ok(Self {
             ticker: Ticker::start(engine.clone(), config.epoch_tick)?,
             cache: MemoryCache::new(entries),
@@ -122,8 +120,9 @@ impl Sandbox {
     ///
     /// [`Cancel::cancel`] stops the guest within one [`Config::epoch_tick`] (at once when it
     /// is blocked in a host call) and this call returns [`Error::Cancelled`], freeing its run
-    /// slot. A compile in progress is not interrupted (it finishes and is cached); a token
-    /// already cancelled returns before compiling.
+    /// slot. With [`Isolation::Process`](crate::Isolation::Process) a compile in progress is
+    /// killed too and its compile slot freed; an in-process compile is not interrupted (it
+    /// finishes and is cached). A token already cancelled returns before compiling.
     pub fn run_cancellable(
         &self,
         wasm: &[u8],
@@ -141,7 +140,7 @@ impl Sandbox {
         if cancel.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        let prepared = self.prepare(wasm)?;
+        let prepared = self.prepare(wasm, cancel)?;
         let executed = match prepared.ready {
             Prepared::Ready(pre) => {
                 let job = Job {

@@ -7,7 +7,10 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use nmp_crypto::Identity;
-use nmp_node::{Node, config::File};
+use nmp_node::{
+    Node,
+    config::{CompileIsolation, File},
+};
 
 use crate::{cli::NodeArgs, exit::Status};
 
@@ -16,8 +19,14 @@ use crate::{cli::NodeArgs, exit::Status};
 const DEFAULT_LOG_FILTER: &str = "error,nmp_node=info,nmp_net=info,nmp_cli=info";
 
 pub(crate) fn run(args: &NodeArgs) -> anyhow::Result<Status> {
-    let file = File::load(&args.config)
+    let mut file = File::load(&args.config)
         .with_context(|| format!("cannot load node configuration {}", args.config.display()))?;
+    // This binary is a compile worker (`nmp compile-worker`), so compiles go to child processes
+    // unless the file says otherwise.
+    let sandbox = &mut file.policy.sandbox;
+    sandbox
+        .compile_isolation
+        .get_or_insert(CompileIsolation::Process);
     let base = args.config.parent().unwrap_or(Path::new(""));
     let key = base.join(&file.identity);
     let identity = Identity::load(&key)

@@ -4,6 +4,7 @@
 mod egress;
 mod exec;
 mod inspect;
+mod isolation;
 mod mcp;
 mod mesh;
 mod node;

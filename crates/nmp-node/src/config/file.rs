@@ -4,6 +4,7 @@
 //! datasets has a default. Unknown fields are refused, so a typo never silently weakens a policy.
 
 mod clocks;
+mod isolation;
 
 use std::{
     collections::HashSet,
@@ -16,6 +17,7 @@ use nmp_crypto::PeerId;
 use serde::Deserialize;
 
 pub use self::clocks::{ClockMode, RandomMode};
+pub use self::isolation::{COMPILE_WORKER_COMMAND, CompileIsolation};
 use crate::{
     Dataset, DatasetError,
     service::{self, Access, Served},
@@ -211,6 +213,16 @@ pub struct SandboxLimits {
     /// Seed of seeded randomness; anyone who knows it can predict the bytes. Only with
     /// `random = "seeded"`. Defaults to 0.
     pub random_seed: Option<u64>,
+    /// Where untrusted modules are compiled: `"process"` (a child process per compile, killed
+    /// at the deadline, memory-capped) or `"thread"` (in the node's process). `nmp node`
+    /// defaults to `"process"`; other programs loading the file default to `"thread"`.
+    pub compile_isolation: Option<CompileIsolation>,
+    /// Address-space limit of each compile process, in MiB, at least 64. Only with
+    /// `compile_isolation = "process"`. Defaults to 1,024.
+    pub compile_memory_mb: Option<u64>,
+    /// Deadline for compiling one module, in ms; past it the run ends with the limit
+    /// `compile_time` (a compile process is killed then). Defaults to the sandbox's 10,000.
+    pub compile_timeout_ms: Option<u64>,
 }
 
 /// Why a configuration file cannot be used.
@@ -248,6 +260,10 @@ pub enum FileError {
     /// parameter of a mode not chosen.
     #[error("invalid [policy.sandbox]: {0}")]
     Sandbox(&'static str),
+    /// `compile_isolation = "process"`, but the node's own executable cannot be found to run
+    /// as the compile worker.
+    #[error("cannot locate this program to run compile workers")]
+    CompileWorker(#[source] std::io::Error),
     /// `policy.document_ttl_secs` is outside [`MIN_DOCUMENT_TTL_SECS`]..=[`MAX_DOCUMENT_TTL_SECS`].
     #[error("document_ttl_secs = {0} is outside {MIN_DOCUMENT_TTL_SECS}..={MAX_DOCUMENT_TTL_SECS}")]
     DocumentTtl(u64),
@@ -308,6 +324,10 @@ impl File {
             limits.fuel = (fuel > 0).then_some(fuel);
         }
         (node.sandbox.clocks, node.sandbox.randomness) = policy.sandbox.clocks_and_randomness()?;
+        node.sandbox.isolation = policy.sandbox.isolation()?;
+        if let Some(timeout) = policy.sandbox.compile_timeout() {
+            node.sandbox.compile_timeout = timeout;
+        }
         let mut datasets = Vec::new();
         for entry in &self.datasets {
             let dataset = Dataset::new(&entry.name, base.join(&entry.path))?

@@ -216,14 +216,21 @@ impl Drop for Ticket<'_> {
 }
 
 /// The error code and message for a run the sandbox refused or failed: compile or run
-/// capacity exhausted is `ERROR_CODE_OVERLOADED` (retry later), anything else
-/// `ERROR_CODE_INTERNAL`. The message carries the cause, for the log and the agent.
+/// capacity exhausted is `ERROR_CODE_OVERLOADED` (retry later) with the cause, a failed compile
+/// worker (killed by its memory or CPU limit, crashed, unstartable, bad output) is
+/// `ERROR_CODE_OVERLOADED` with fixed text (its cause, which can carry what a hostile module
+/// made the compiler print, is logged here and goes no further), anything else
+/// `ERROR_CODE_INTERNAL`.
 pub(crate) fn run_failure(error: &crate::pipeline::Error) -> (pb::ErrorCode, String) {
     use nmp_sandbox::Error as Sandbox;
     let code = match error {
         crate::pipeline::Error::Run(
             Sandbox::TooManyCompiles { .. } | Sandbox::TooManyRuns { .. },
         ) => pb::ErrorCode::Overloaded,
+        crate::pipeline::Error::Run(Sandbox::Worker(worker)) => {
+            tracing::warn!(error = %worker, "compile worker failed");
+            return (pb::ErrorCode::Overloaded, WORKER_FAILED.to_owned());
+        }
         _ => pb::ErrorCode::Internal,
     };
     let message = match std::error::Error::source(error) {
@@ -232,6 +239,9 @@ pub(crate) fn run_failure(error: &crate::pipeline::Error) -> (pb::ErrorCode, Str
     };
     (code, message)
 }
+
+/// All an agent learns of a failed compile worker.
+const WORKER_FAILED: &str = "the module could not be compiled within the node's resources";
 
 #[cfg(test)]
 mod tests {
@@ -374,5 +384,37 @@ mod tests {
         assert!(message.contains("compiler busy"), "{message}");
         let host = crate::pipeline::Error::Run(nmp_sandbox::Error::NotACommand);
         assert_eq!(run_failure(&host).0, pb::ErrorCode::Internal);
+    }
+
+    #[test]
+    fn every_worker_failure_is_overloaded_without_its_detail() {
+        use nmp_sandbox::WorkerError;
+        let secret = "123-45-6789";
+        let failures = [
+            WorkerError::Spawn {
+                source: std::io::Error::other(secret),
+            },
+            WorkerError::Pipe {
+                source: std::io::Error::other(secret),
+            },
+            WorkerError::Signalled {
+                signal: 6,
+                stderr: secret.into(),
+            },
+            WorkerError::Exited {
+                code: 70,
+                stderr: secret.into(),
+            },
+            WorkerError::ArtifactTooLarge { max: 123_456_789 },
+            WorkerError::BadArtifact {
+                reason: secret.into(),
+            },
+        ];
+        for failure in failures {
+            let error = crate::pipeline::Error::Run(nmp_sandbox::Error::Worker(failure));
+            let (code, message) = run_failure(&error);
+            assert_eq!(code, pb::ErrorCode::Overloaded);
+            assert_eq!(message, WORKER_FAILED);
+        }
     }
 }

@@ -9,7 +9,7 @@ use super::Sandbox;
 use crate::cache::{self, Key};
 use crate::compile::{Compiled, precheck};
 use crate::exec::State;
-use crate::{CacheHit, Error, Limit};
+use crate::{CacheHit, Cancel, Error, Limit};
 
 /// Code ready to run, or a limit that stops the module before it runs.
 pub(super) enum Prepared {
@@ -38,9 +38,12 @@ impl Sandbox {
     /// Finds or builds linked code for `wasm`.
     ///
     /// Concurrent misses on one module compile it once: the others wait their turn and then
-    /// find it in memory. The static check runs on every memory miss, before the disk cache, so an artifact
-    /// written under a laxer configuration can never bypass this sandbox's ceilings.
-    pub(super) fn prepare(&self, wasm: &[u8]) -> Result<Preparation, Error> {
+    /// find it in memory. The static check runs on every memory miss, before the disk cache, so
+    /// an artifact written under a laxer configuration can never bypass this sandbox's
+    /// ceilings. `cancel` stops a compile in a worker process (see [`Compiler::compile`]).
+    ///
+    /// [`Compiler::compile`]: crate::compile::Compiler::compile
+    pub(super) fn prepare(&self, wasm: &[u8], cancel: &Cancel) -> Result<Preparation, Error> {
         let started = Instant::now();
         let done = |ready, cache| Preparation {
             ready,
@@ -63,7 +66,7 @@ impl Sandbox {
         let loaded = self.disk.as_ref().and_then(|d| d.load(&self.engine, &key));
         let (module, hit) = match loaded {
             Some(module) => (module, CacheHit::Disk),
-            None => match self.compiler.compile(wasm)? {
+            None => match self.compiler.compile(wasm, cancel)? {
                 Compiled::Module(module) => (module, CacheHit::Miss),
                 Compiled::TimedOut => {
                     return Ok(done(Prepared::Refused(Limit::CompileTime), CacheHit::Miss));

@@ -8,4 +8,5 @@ mod clocks;
 mod concurrency;
 mod files;
 mod hostile;
+mod isolation;
 mod support;
