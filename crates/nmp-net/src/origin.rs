@@ -32,7 +32,7 @@ impl Origin {
 
     /// The origin of a peer at `ip`: the address itself for IPv4 (and IPv4-mapped IPv6), its /64
     /// prefix for IPv6.
-    pub fn from_ip(ip: IpAddr) -> Self {
+    pub const fn from_ip(ip: IpAddr) -> Self {
         match ip {
             IpAddr::V4(v4) => Self(IpAddr::V4(v4)),
             IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

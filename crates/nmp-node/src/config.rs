@@ -4,7 +4,7 @@
 mod file;
 
 pub use file::{
-    ClockMode, DatasetEntry, File, FileError, Listen, MAX_DATASET_RESCAN_SECS,
+    ClockMode, DatasetEntry, File, FileError, Inbound, Listen, MAX_DATASET_RESCAN_SECS,
     MAX_DOCUMENT_TTL_SECS, MAX_FILE_BYTES, MIN_DOCUMENT_TTL_SECS, Policy, RandomMode,
     SandboxLimits,
 };
