@@ -223,6 +223,7 @@ impl Server {
             .http2_keepalive_timeout(Some(config.request_timeout))
             .layer(inbound::Layer {
                 budget: config.budget.clone(),
+                max_message_bytes: config.max_message_bytes,
             })
             .add_service(mesh)
             .add_service(reflection)
