@@ -71,6 +71,7 @@ pub struct Node {
     listen_addrs: Vec<Multiaddr>,
     grpc_addr: Option<SocketAddr>,
     grpc_tls: bool,
+    inbound_budget: nmp_net::Budget,
     stop_mesh: oneshot::Sender<()>,
     serving: JoinHandle<()>,
     grpc: Option<Grpc>,
@@ -132,6 +133,7 @@ impl Node {
             ..nmp_net::Config::default()
         };
         file.inbound.apply(&mut mesh_config)?;
+        let inbound_budget = mesh_config.inbound_budget.clone();
         let keyring = Keyring::new(
             identity.peer_id(),
             KemKeyPair::generate(),
@@ -202,6 +204,7 @@ impl Node {
             listen_addrs,
             grpc_addr,
             grpc_tls: file.grpc_tls,
+            inbound_budget,
             stop_mesh,
             serving,
             grpc,
@@ -236,6 +239,12 @@ impl Node {
     /// The metrics endpoint's address (ports resolved), if the file names one.
     pub fn metrics_addr(&self) -> Option<SocketAddr> {
         self.metrics.as_ref().map(|m| m.addr)
+    }
+
+    /// The inbound byte budget the mesh and the gRPC face share (`[inbound]`): what requests
+    /// hold now, in all and per origin.
+    pub fn inbound_budget(&self) -> &nmp_net::Budget {
+        &self.inbound_budget
     }
 
     /// The request service the node serves.

@@ -180,3 +180,99 @@ impl http_body::Body for ChargedBody {
         self.message.is_empty() && self.inner.is_end_stream()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use futures::executor::block_on;
+    use http_body::Body as _;
+    use tonic::Code;
+
+    use super::*;
+
+    /// A request body that yields `chunks` as data frames, then ends.
+    struct Chunks(VecDeque<Bytes>);
+
+    impl http_body::Body for Chunks {
+        type Data = Bytes;
+        type Error = Status;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
+            Poll::Ready(self.get_mut().0.pop_front().map(|c| Ok(Frame::data(c))))
+        }
+    }
+
+    fn message(len: usize, fill: u8) -> Vec<u8> {
+        let mut out = vec![0];
+        out.extend(u32::try_from(len).unwrap().to_be_bytes());
+        out.resize(PREFIX_BYTES + len, fill);
+        out
+    }
+
+    /// Feeds `wire` in `chunk`-byte pieces through a charged body; returns the data frames (or
+    /// the error) it yields and the bytes it charged.
+    fn feed(wire: &[u8], chunk: usize, budget: &Budget) -> (Result<Vec<Bytes>, Code>, u64) {
+        let chunks = wire.chunks(chunk).map(Bytes::copy_from_slice).collect();
+        let mut body = ChargedBody {
+            inner: Body::new(Chunks(chunks)),
+            charge: budget.charge(Origin::UNKNOWN),
+            max_message_bytes: 1 << 20,
+            message: Vec::new(),
+        };
+        let mut frames = Vec::new();
+        let result = loop {
+            let next = block_on(std::future::poll_fn(|cx| {
+                Pin::new(&mut body).poll_frame(cx)
+            }));
+            match next {
+                None => break Ok(frames),
+                Some(Ok(frame)) => frames.push(frame.into_data().unwrap()),
+                Some(Err(status)) => break Err(status.code()),
+            }
+        };
+        (result, body.charge.bytes())
+    }
+
+    #[test]
+    fn messages_split_across_frames_reach_tonic_whole_and_every_byte_is_charged() {
+        let budget = Budget::new(1 << 20, 1 << 20);
+        let mut wire = message(1000, 1);
+        wire.extend(message(0, 0));
+        wire.extend(message(3000, 2));
+        let (frames, charged) = feed(&wire, 7, &budget);
+        let frames = frames.unwrap();
+        assert_eq!(
+            frames.iter().map(Bytes::len).collect::<Vec<_>>(),
+            [1005, 5, 3005]
+        );
+        assert_eq!(frames.concat(), wire);
+        assert_eq!(charged, wire.len() as u64);
+        assert_eq!(budget.used(), 0, "released with the body");
+    }
+
+    #[test]
+    fn a_body_fits_its_share_exactly_and_one_byte_past_it_is_refused() {
+        let wire = message(1000, 1);
+        let share = Budget::new(1 << 20, wire.len() as u64);
+        assert_eq!(feed(&wire, 100, &share).0.unwrap().len(), 1);
+        let past = Budget::new(1 << 20, wire.len() as u64 - 1);
+        let (result, charged) = feed(&wire, 100, &past);
+        assert_eq!(result, Err(Code::ResourceExhausted));
+        assert_eq!(charged, 1000, "the refused frame is not charged");
+    }
+
+    #[test]
+    fn an_oversized_prefix_and_a_truncated_message_pass_through_for_tonic_to_refuse() {
+        let budget = Budget::new(1 << 30, 1 << 30);
+        let oversized = message((1 << 20) + 1, 0);
+        let (frames, _) = feed(&oversized[..PREFIX_BYTES + 10], 3, &budget);
+        assert_eq!(frames.unwrap()[0].len(), PREFIX_BYTES);
+        let truncated = message(100, 0);
+        let (frames, _) = feed(&truncated[..50], 16, &budget);
+        assert_eq!(frames.unwrap(), [Bytes::copy_from_slice(&truncated[..50])]);
+    }
+}
