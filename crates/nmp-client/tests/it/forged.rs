@@ -100,7 +100,7 @@ async fn liar(lie: Lie) -> Multiaddr {
                     let _ = info.respond(service.describe(now_ms())).await;
                 }
                 Incoming::Logic(stream) => {
-                    let origin = service::Origin::Peer(stream.peer());
+                    let origin = stream.origin();
                     let (request, mut sender, _closed) = stream.into_parts();
                     let key = own.open(&request, now_ms()).expect("opens").response_key;
                     let mut responses = service.execute(request, origin, now_ms());

@@ -11,8 +11,8 @@ use std::{
     time::Duration,
 };
 
-use nmp_net::Origin;
 use futures_rustls::{TlsAcceptor, server::TlsStream};
+use nmp_net::Origin;
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
     net::{TcpListener, TcpStream},
@@ -73,7 +73,9 @@ pub(super) fn incoming(
             let tx = tx.clone();
             let tls = tls.clone();
             tokio::spawn(async move {
-                match tokio::time::timeout(deadline, open_conn(stream, tls, (slot, from_origin))).await {
+                match tokio::time::timeout(deadline, open_conn(stream, tls, (slot, from_origin)))
+                    .await
+                {
                     Ok(Ok(conn)) => {
                         // The server stopped: the connection is closed with the loop.
                         let _ = tx.send(Ok(conn)).await;
@@ -150,7 +152,11 @@ struct OriginSlot {
 
 impl Drop for OriginSlot {
     fn drop(&mut self) {
-        let mut open = self.origins.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut open = self
+            .origins
+            .open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(count) = open.get_mut(&self.origin) {
             *count -= 1;
             if *count == 0 {

@@ -128,7 +128,11 @@ impl ChargedBody {
         let needed = self.message.len() + data.len();
         if needed > self.message.capacity() {
             let bound = self.message_len().unwrap_or(needed).max(needed);
-            let size = self.message.capacity().saturating_mul(2).clamp(needed, bound);
+            let size = self
+                .message
+                .capacity()
+                .saturating_mul(2)
+                .clamp(needed, bound);
             self.message.reserve_exact(size - self.message.len());
         }
         self.message.extend_from_slice(data);

@@ -181,7 +181,11 @@ async fn thousands_of_refused_requests_over_grpc_leave_honest_requests_accepted(
 /// to that address (libp2p dials QUIC from its listening socket), so the node sees that origin.
 async fn peer_at(node: &nmp_node::Node, last: u8) -> nmp_net::Mesh {
     let config = nmp_net::Config {
-        listen: vec![format!("/ip4/127.0.0.{last}/udp/0/quic-v1").parse().unwrap()],
+        listen: vec![
+            format!("/ip4/127.0.0.{last}/udp/0/quic-v1")
+                .parse()
+                .expect("a multiaddr"),
+        ],
         ..nmp_net::Config::default()
     };
     let (peer, _inbound) = nmp_net::Mesh::bind(nmp_net::Keypair::generate_ed25519(), config)

@@ -93,9 +93,8 @@ async fn stalled_requests_over_the_mesh_and_grpc_share_one_budget() {
         serves(&agent, &node, 10, wasm).await;
         eprintln!(
             "inbound budget 16 MiB: RSS {before:.1} MiB before, {stalled_rss:.1} MiB with 16 \
-             stalled gRPC calls and 8 stalled mesh streams ({} bytes charged), \
-             {released_rss:.1} MiB after they ended",
-            charged
+             stalled gRPC calls and 8 stalled mesh streams ({charged} bytes charged), \
+             {released_rss:.1} MiB after they ended"
         );
         node.shutdown().await;
     })

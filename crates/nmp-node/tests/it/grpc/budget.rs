@@ -21,7 +21,10 @@ use tonic::{Code, transport::Endpoint};
 use super::{
     Serving,
     bounds::PREFACE,
-    h2::{ACK, DATA, END_HEADERS, HEADERS, SETTINGS, WINDOW_UPDATE, execute_headers, frame, read_frame},
+    h2::{
+        ACK, DATA, END_HEADERS, HEADERS, SETTINGS, WINDOW_UPDATE, execute_headers, frame,
+        read_frame,
+    },
     now_ms,
 };
 use crate::agent::{Agent, config, result};
@@ -39,17 +42,21 @@ pub(crate) fn loopback(last: u8) -> IpAddr {
 
 /// A TCP connection to `addr` from `local` (any loopback address: they all reach 127.0.0.1).
 pub(crate) async fn connect_from(local: IpAddr, addr: SocketAddr) -> TcpStream {
-    let socket = TcpSocket::new_v4().unwrap();
-    socket.bind(SocketAddr::new(local, 0)).unwrap();
-    socket.connect(addr).await.unwrap()
+    let socket = TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind(SocketAddr::new(local, 0))
+        .expect("a loopback address binds");
+    socket.connect(addr).await.expect("connects")
 }
 
 /// A raw HTTP/2 connection from `local` with one `Execute` call whose first message announces
 /// 20 MiB and sends [`STALLED_BYTES`] of it, then stalls; the call lives as long as the stream.
 pub(crate) async fn stalled(addr: SocketAddr, local: IpAddr) -> TcpStream {
     let mut io = connect_from(local, addr).await;
-    io.write_all(PREFACE).await.unwrap();
-    io.write_all(&frame(SETTINGS, 0, 0, &[])).await.unwrap();
+    io.write_all(PREFACE).await.expect("writes");
+    io.write_all(&frame(SETTINGS, 0, 0, &[]))
+        .await
+        .expect("writes");
     // The server's settings, then its connection window (1 MiB) before any data is sent.
     let (mut settings, mut window) = (false, false);
     while !(settings && window) {
@@ -57,15 +64,19 @@ pub(crate) async fn stalled(addr: SocketAddr, local: IpAddr) -> TcpStream {
         settings |= kind == SETTINGS && flags & ACK == 0;
         window |= kind == WINDOW_UPDATE && stream == 0;
     }
-    io.write_all(&frame(SETTINGS, ACK, 0, &[])).await.unwrap();
+    io.write_all(&frame(SETTINGS, ACK, 0, &[]))
+        .await
+        .expect("writes");
     io.write_all(&frame(HEADERS, END_HEADERS, 1, &execute_headers()))
         .await
-        .unwrap();
+        .expect("writes");
     let mut message = vec![0];
     message.extend((20u32 << 20).to_be_bytes());
     message.resize(STALLED_BYTES, 0);
     for chunk in message.chunks(16 * KIB) {
-        io.write_all(&frame(DATA, 0, 1, chunk)).await.unwrap();
+        io.write_all(&frame(DATA, 0, 1, chunk))
+            .await
+            .expect("writes");
     }
     io
 }
@@ -81,11 +92,11 @@ pub(crate) async fn until_held(budget: &Budget, origin: IpAddr, bytes: usize) {
 /// A tonic client connected from `local`.
 async fn client(serving: &Serving, local: IpAddr) -> LogicMeshClient<tonic::transport::Channel> {
     let channel = Endpoint::from_shared(format!("http://{}", serving.addr))
-        .unwrap()
+        .expect("a valid URL")
         .local_address(Some(local))
         .connect()
         .await
-        .unwrap();
+        .expect("connects");
     LogicMeshClient::new(channel)
 }
 
@@ -94,7 +105,7 @@ async fn served(client: &mut LogicMeshClient<tonic::transport::Channel>, seed: u
     let signed = client
         .describe(pb::DescribeRequest {})
         .await
-        .unwrap()
+        .expect("described")
         .into_inner();
     let (request, key, _) = Agent::at(seed, &signed, now_ms()).seal("c/aggregate.wasm", b"");
     let start = pb::ExecuteRequest {
@@ -103,10 +114,10 @@ async fn served(client: &mut LogicMeshClient<tonic::transport::Channel>, seed: u
     let mut inbound = client
         .execute(tokio_stream::iter([start]))
         .await
-        .unwrap()
+        .expect("accepted")
         .into_inner();
     let mut responses = Vec::new();
-    while let Some(response) = inbound.message().await.unwrap() {
+    while let Some(response) = inbound.message().await.expect("responses") {
         responses.push(response);
     }
     assert_eq!(
