@@ -110,7 +110,11 @@ pub(crate) async fn receive<E: Into<BoxError>>(
                 source: e.into(),
             })?;
             *answered = true;
-            if response.request_id != sealed.request.request_id {
+            // A node refuses a request it did not read (its inbound byte budget is full) with
+            // one error carrying no request id; any other response must carry ours.
+            let unread =
+                response.request_id.is_empty() && matches!(response.event, Some(Event::Error(_)));
+            if response.request_id != sealed.request.request_id && !unread {
                 return Err(protocol(peer, "a response for another request"));
             }
             match response.event {

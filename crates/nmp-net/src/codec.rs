@@ -3,18 +3,21 @@
 //! A frame is an unsigned LEB128 varint length followed by that many bytes of one encoded
 //! message. The length is checked against the caller's maximum before any buffer is allocated,
 //! and the body buffer then grows as bytes arrive (starting at [`INITIAL_BODY_CAPACITY`]), so a
-//! peer that announces a large frame and sends little costs only what it sent.
+//! peer that announces a large frame and sends little costs only what it sent. A node's reader
+//! charges that growth to its inbound [`Budget`](crate::Budget) ([`read_frame_charged`]).
 
 use std::io;
 
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use prost::Message;
 
+use crate::budget::{Charge, Exhausted};
+
 /// The longest varint this reader accepts: ten bytes carry 64 bits.
 const MAX_VARINT_BYTES: usize = 10;
 
-/// Capacity reserved for a frame body before its bytes arrive: 64 KiB. Larger bodies grow the
-/// buffer as they are read.
+/// Capacity reserved for a frame body once its length is read: 64 KiB (or the frame's length
+/// when smaller). Larger bodies double the buffer each time the bytes read have filled it.
 pub const INITIAL_BODY_CAPACITY: usize = 64 * 1024;
 
 /// Why a frame could not be read or written.
@@ -38,6 +41,10 @@ pub enum FrameError {
     /// The length prefix is not a valid varint of at most ten bytes.
     #[error("malformed length prefix")]
     BadLength,
+    /// The inbound byte budget (node-wide, or this origin's share) refused the frame's next
+    /// bytes; the rest of the frame was not read.
+    #[error("inbound byte budget exhausted")]
+    OverBudget(#[source] Exhausted),
     /// The frame body is not the expected protobuf message.
     #[error("malformed message")]
     Malformed(#[source] prost::DecodeError),
@@ -81,15 +88,55 @@ pub async fn read_frame<R: AsyncRead + Unpin>(
     io: &mut R,
     max: usize,
 ) -> Result<Vec<u8>, FrameError> {
+    read_growing(io, max, |_| Ok(())).await
+}
+
+/// Reads one frame body of at most `max` bytes, charging its buffer to `charge` as it grows.
+///
+/// The buffer, and the charge with it, is [`INITIAL_BODY_CAPACITY`] (or the announced length
+/// when smaller) once the length prefix is read, and doubles only when the bytes read have
+/// filled it, never past the announced length: a frame holds at most twice what has arrived,
+/// or the first 64 KiB. A growth the budget refuses ends the read at once with
+/// [`FrameError::OverBudget`]; what was charged stays charged until `charge` is dropped.
+/// Otherwise as [`read_frame`].
+pub async fn read_frame_charged<R: AsyncRead + Unpin>(
+    io: &mut R,
+    max: usize,
+    charge: &mut Charge,
+) -> Result<Vec<u8>, FrameError> {
+    read_growing(io, max, |bytes| {
+        charge
+            .grow(u64::try_from(bytes).unwrap_or(u64::MAX))
+            .map_err(FrameError::OverBudget)
+    })
+    .await
+}
+
+/// Reads one frame, asking `grow` before the body buffer grows by that many bytes.
+async fn read_growing<R: AsyncRead + Unpin>(
+    io: &mut R,
+    max: usize,
+    mut grow: impl FnMut(usize) -> Result<(), FrameError>,
+) -> Result<Vec<u8>, FrameError> {
     let len = read_length(io).await?;
     let Some(len) = usize::try_from(len).ok().filter(|len| *len <= max) else {
         return Err(FrameError::TooLarge { len, max });
     };
-    let mut body = Vec::with_capacity(len.min(INITIAL_BODY_CAPACITY));
-    let want = u64::try_from(len).expect("a usize fits in a u64");
-    io.take(want).read_to_end(&mut body).await?;
-    if body.len() < len {
-        return Err(FrameError::Truncated);
+    let mut body = Vec::new();
+    let mut filled = 0;
+    while filled < len {
+        if filled == body.len() {
+            let size = body
+                .len()
+                .saturating_mul(2)
+                .clamp(INITIAL_BODY_CAPACITY.min(len), len);
+            grow(size - body.len())?;
+            body.resize(size, 0);
+        }
+        match io.read(&mut body[filled..]).await? {
+            0 => return Err(FrameError::Truncated),
+            read => filled += read,
+        }
     }
     Ok(body)
 }
@@ -154,6 +201,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::{Budget, Origin};
 
     fn read(bytes: &[u8], max: usize) -> Result<Vec<u8>, FrameError> {
         block_on(read_frame(&mut Cursor::new(bytes), max))
@@ -240,6 +288,65 @@ mod tests {
             read(&wire, usize::MAX).unwrap().len(),
             INITIAL_BODY_CAPACITY * 3
         );
+    }
+
+    fn read_charged(bytes: &[u8], charge: &mut Charge) -> Result<Vec<u8>, FrameError> {
+        block_on(read_frame_charged(
+            &mut Cursor::new(bytes),
+            usize::MAX,
+            charge,
+        ))
+    }
+
+    fn frame_of(len: usize) -> Vec<u8> {
+        let mut wire = encode_len(len as u64);
+        wire.resize(wire.len() + len, 9);
+        wire
+    }
+
+    #[test]
+    fn a_charged_read_charges_what_arrived_not_what_was_announced() {
+        let budget = Budget::new(1 << 30, 1 << 30);
+        let mut charge = budget.charge(Origin::UNKNOWN);
+        // 20 MiB announced, 100 KiB sent: the buffer grew to 128 KiB, and so did the charge.
+        let mut wire = encode_len(20 << 20);
+        wire.resize(wire.len() + 100 * 1024, 1);
+        assert!(matches!(
+            read_charged(&wire, &mut charge),
+            Err(FrameError::Truncated)
+        ));
+        assert_eq!(charge.bytes(), 128 * 1024);
+        // A frame whose length is not a power of two is charged its exact length at the end.
+        let mut whole = budget.charge(Origin::UNKNOWN);
+        let len = 3 * INITIAL_BODY_CAPACITY + 5;
+        assert_eq!(read_charged(&frame_of(len), &mut whole).unwrap().len(), len);
+        assert_eq!(whole.bytes(), len as u64);
+        drop((charge, whole));
+        assert_eq!(budget.used(), 0);
+    }
+
+    #[test]
+    fn a_charged_read_fits_its_budget_exactly_and_fails_one_byte_past_it() {
+        let limit = 2 * INITIAL_BODY_CAPACITY;
+        let budget = Budget::new(limit as u64, limit as u64);
+        let mut at = budget.charge(Origin::UNKNOWN);
+        assert_eq!(
+            read_charged(&frame_of(limit), &mut at).unwrap().len(),
+            limit
+        );
+        drop(at);
+        let mut past = budget.charge(Origin::UNKNOWN);
+        let result = read_charged(&frame_of(limit + 1), &mut past);
+        assert!(
+            matches!(
+                result,
+                Err(FrameError::OverBudget(Exhausted::Origin { .. }))
+            ),
+            "{result:?}"
+        );
+        assert_eq!(past.bytes(), limit as u64, "what was read stays charged");
+        drop(past);
+        assert_eq!(budget.used(), 0);
     }
 
     #[test]

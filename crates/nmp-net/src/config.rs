@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use libp2p::Multiaddr;
 
+use crate::budget::Budget;
 use crate::error::Error;
 
 /// How a [`Mesh`](crate::Mesh) listens, whom it bootstraps from, and every limit it enforces.
@@ -24,6 +25,12 @@ pub struct Config {
     pub max_connections_per_peer: u32,
     /// Established connections allowed in total; further ones are denied. Defaults to 256.
     pub max_connections: u32,
+    /// Established inbound connections allowed per [`Origin`](crate::Origin) (an IPv4 address,
+    /// an IPv6 /64), whatever peer ids they authenticate as; further ones are denied, during
+    /// their handshake when the count is already reached then. Defaults to 64, a quarter of
+    /// [`Config::max_connections`]: room for many agents behind one NAT, while four addresses
+    /// are needed to take every connection.
+    pub max_connections_per_origin: u32,
     /// Incoming connections still in their handshake; further ones are denied. Defaults to 64.
     pub max_pending_incoming: u32,
     /// How long a connection with no open stream stays up. Defaults to 30 s.
@@ -41,6 +48,12 @@ pub struct Config {
     /// [`FrameError::TooLarge`](crate::FrameError::TooLarge) and reset the stream. Defaults to
     /// [`nmp_wire::limits::MAX_FRAME_BYTES`] (24 MiB).
     pub max_frame_bytes: usize,
+    /// The inbound byte budget `/nmp/logic/1` request frames are charged to as they arrive
+    /// (see [`Budget`]); a node shares it with its gRPC face. A request whose next bytes the
+    /// budget (or its origin's share) refuses is answered `ERROR_CODE_OVERLOADED` at once. The
+    /// charge is released when the request ends. Defaults to [`Budget::default`]: 256 MiB in
+    /// all, 64 MiB per origin.
+    pub inbound_budget: Budget,
     /// Capacity of the inbound queue handed to the node; when it is full, new requests are
     /// refused (info) or reset (logic) rather than queued. Defaults to 64.
     pub inbound_queue: usize,
@@ -63,12 +76,14 @@ impl Default for Config {
             bootstrap: Vec::new(),
             max_connections_per_peer: 2,
             max_connections: 256,
+            max_connections_per_origin: 64,
             max_pending_incoming: 64,
             idle_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(10),
             max_info_streams: 16,
             max_logic_streams_per_peer: 8,
             max_frame_bytes: nmp_wire::limits::MAX_FRAME_BYTES,
+            inbound_budget: Budget::default(),
             inbound_queue: 64,
             command_queue: 64,
             provider_republish: Duration::from_secs(12 * 60 * 60),
@@ -90,6 +105,10 @@ impl Config {
                 self.max_logic_streams_per_peer,
             ),
             ("max_frame_bytes", self.max_frame_bytes),
+            (
+                "max_connections_per_origin",
+                self.max_connections_per_origin as usize,
+            ),
         ];
         match positive.into_iter().find(|(_, value)| *value == 0) {
             Some((name, _)) => Err(Error::InvalidConfig(name)),

@@ -30,14 +30,22 @@
 //! - [`LogicStream`]: one `/nmp/logic/1` job stream, split into a [`LogicSender`] for
 //!   responses and a [`LogicClosed`] that fires when the agent leaves.
 //! - [`codec`]: the length-delimited frames every protocol uses.
+//! - [`Origin`]: where a request comes from (an IPv4 address, an IPv6 /64), the key of every
+//!   per-origin limit, on the mesh and on a node's gRPC face alike.
+//! - [`Budget`]: the node-wide allowance of inbound request bytes with a share per origin,
+//!   charged as bytes arrive ([`Charge`]) and shared with a node's gRPC face.
 
+mod budget;
 pub mod codec;
 mod config;
 mod error;
 mod info;
 mod logic;
 mod mesh;
+mod origin;
 mod swarm;
+
+pub use budget::{Budget, Charge, DEFAULT_BUDGET_BYTES, DEFAULT_ORIGIN_SHARE_BYTES, Exhausted};
 
 pub use codec::FrameError;
 pub use config::Config;
@@ -51,4 +59,5 @@ pub use logic::{
     LogicClosed, LogicResponses, LogicSender, LogicStream, PROTOCOL as LOGIC_PROTOCOL,
 };
 pub use mesh::{Inbound, Incoming, Mesh};
+pub use origin::Origin;
 pub use swarm::KAD_PROTOCOL;

@@ -3,6 +3,8 @@
 mod driver;
 #[cfg(test)]
 mod hostile;
+#[cfg(test)]
+mod origins;
 
 use libp2p::identity::Keypair;
 use libp2p::kad::RecordKey;
@@ -94,9 +96,9 @@ impl Mesh {
         let peer_id = keypair.public().to_peer_id();
         let (inbound_tx, receiver) = mpsc::channel(config.inbound_queue);
         let (commands, command_rx) = mpsc::channel(config.command_queue);
-        let (streams, incoming) =
+        let (streams, incoming, origins) =
             driver::start(keypair, &config, command_rx, &commands, &inbound_tx).await?;
-        tokio::spawn(logic::accept(incoming, inbound_tx, config.clone()));
+        tokio::spawn(logic::accept(incoming, origins, inbound_tx, config.clone()));
         let mesh = Self {
             peer_id,
             commands,

@@ -9,7 +9,7 @@ use libp2p::{StreamProtocol, Swarm, identify, noise, ping, tcp, yamux};
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::info;
+use crate::{info, origin};
 
 /// The Kademlia protocol name of the NMP DHT, kept apart from the public IPFS DHT.
 pub const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/nmp/kad/1.0.0");
@@ -21,6 +21,7 @@ const IDENTIFY_VERSION: &str = "/nmp/1";
 #[derive(NetworkBehaviour)]
 pub(crate) struct Behaviour {
     pub(crate) limits: connection_limits::Behaviour,
+    pub(crate) origins: origin::Behaviour,
     pub(crate) identify: identify::Behaviour,
     pub(crate) ping: ping::Behaviour,
     pub(crate) kad: kad::Behaviour<MemoryStore>,
@@ -77,6 +78,7 @@ fn behaviour(key: &Keypair, config: &Config) -> Behaviour {
     );
     Behaviour {
         limits: connection_limits::Behaviour::new(limits),
+        origins: origin::Behaviour::new(config.max_connections_per_origin),
         identify: identify::Behaviour::new(identify::Config::new(
             IDENTIFY_VERSION.to_owned(),
             key.public(),

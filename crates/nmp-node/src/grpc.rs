@@ -4,16 +4,18 @@
 //! Same messages, same pipeline and same envelope as the mesh: the gRPC face only moves
 //! `LogicRequest`s in and `LogicResponse`s out. It enforces the mesh's bounds on the same
 //! resources ([`Config`]): a deadline for the request, concurrent streams per connection, a
-//! total connection cap, a message size limit, and one pool of logic handlers shared with the
-//! mesh. With [`Config::tls`] it serves TLS 1.3 with a certificate bound to the node's PeerId.
+//! total and a per-origin connection cap, a message size limit, and, shared with the mesh, one
+//! pool of logic handlers and one inbound byte budget. Per-origin limits count an
+//! [`nmp_net::Origin`] (a client's IPv4 address or IPv6 /64), the mesh's rule. With [`Config::tls`] it serves TLS 1.3 with a certificate bound to the node's PeerId.
 
 mod accept;
+mod inbound;
 mod mesh;
 mod tls;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
-use nmp_net::Keypair;
+use nmp_net::{Budget, Keypair};
 use nmp_wire::pb::logic_mesh_server::LogicMeshServer;
 use tokio::{net::TcpListener, sync::Semaphore};
 
@@ -78,6 +80,10 @@ pub struct Config {
     /// Open gRPC connections (plain or TLS, handshaking included); one more is closed as soon
     /// as it is accepted. Defaults to the mesh's `max_connections` (256).
     pub max_connections: usize,
+    /// Open gRPC connections from one [`nmp_net::Origin`] (an IPv4 address, an IPv6 /64); one
+    /// more from it is closed as soon as it is accepted. Defaults to the mesh's
+    /// `max_connections_per_origin` (64).
+    pub max_connections_per_origin: usize,
     /// Largest message decoded or encoded, either way; a larger one ends the call with
     /// `RESOURCE_EXHAUSTED` (or `OUT_OF_RANGE`). Defaults to the mesh's `max_frame_bytes`
     /// (24 MiB).
@@ -87,6 +93,12 @@ pub struct Config {
     /// ends; with none free the call ends with `RESOURCE_EXHAUSTED` at once. Defaults to a
     /// pool of [`MAX_LOGIC_HANDLERS`] of its own; a [`Node`](crate::Node) passes the mesh's.
     pub handlers: Arc<Semaphore>,
+    /// The inbound byte budget request bodies are charged to as their bytes arrive (see
+    /// [`Budget`]), under the client's origin. A call whose next bytes it (or the origin's
+    /// share) refuses ends at once with `RESOURCE_EXHAUSTED` (the node logs the cause); the
+    /// charge is released when the call ends. Defaults to the mesh's `inbound_budget` (a
+    /// [`Node`](crate::Node) shares one between its mesh and this face).
+    pub budget: Budget,
     /// Serve TLS 1.3 with a self-signed certificate bound to this key's PeerId (the libp2p TLS
     /// certificate: an extension carries the certificate key signed by the identity key), so
     /// a client that knows the node's PeerId can refuse any other. Only `h2` is offered by
@@ -95,14 +107,18 @@ pub struct Config {
 }
 
 impl Config {
-    /// The bounds of `mesh` applied to gRPC, with a fresh handler pool and no TLS.
+    /// The bounds of `mesh` applied to gRPC, sharing its inbound byte budget, with a fresh
+    /// handler pool and no TLS.
     pub fn from_mesh(mesh: &nmp_net::Config) -> Self {
         Self {
             request_timeout: mesh.request_timeout,
             max_streams_per_connection: u32::try_from(mesh.max_logic_streams_per_peer)
                 .unwrap_or(u32::MAX),
             max_connections: usize::try_from(mesh.max_connections).unwrap_or(usize::MAX),
+            max_connections_per_origin: usize::try_from(mesh.max_connections_per_origin)
+                .unwrap_or(usize::MAX),
             max_message_bytes: mesh.max_frame_bytes,
+            budget: mesh.inbound_budget.clone(),
             handlers: Arc::new(Semaphore::new(MAX_LOGIC_HANDLERS)),
             tls: None,
         }
@@ -119,6 +135,10 @@ impl Config {
             (
                 "max_connections",
                 self.max_connections == 0 || self.max_connections > Semaphore::MAX_PERMITS,
+            ),
+            (
+                "max_connections_per_origin",
+                self.max_connections_per_origin == 0,
             ),
             ("max_message_bytes", self.max_message_bytes == 0),
         ];
@@ -201,6 +221,10 @@ impl Server {
             .http2_max_header_list_size(MAX_HEADER_LIST_BYTES)
             .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
             .http2_keepalive_timeout(Some(config.request_timeout))
+            .layer(inbound::Layer {
+                budget: config.budget.clone(),
+                max_message_bytes: config.max_message_bytes,
+            })
             .add_service(mesh)
             .add_service(reflection)
             .serve_with_incoming_shutdown(incoming, shutdown)

@@ -71,6 +71,7 @@ pub struct Node {
     listen_addrs: Vec<Multiaddr>,
     grpc_addr: Option<SocketAddr>,
     grpc_tls: bool,
+    inbound_budget: nmp_net::Budget,
     stop_mesh: oneshot::Sender<()>,
     serving: JoinHandle<()>,
     grpc: Option<Grpc>,
@@ -111,8 +112,9 @@ impl Node {
     /// Builds a keyring with a fresh KEM key pair valid for the document TTL, the service
     /// (one pass over every dataset), binds the mesh on the file's listen addresses and
     /// bootstrap peers, announces every served capability, binds the gRPC server if the file
-    /// names an address (with the mesh's bounds, its pool of [`MAX_LOGIC_HANDLERS`] logic
-    /// handlers and, with `grpc_tls`, TLS; see [`grpc::Config`]) and the metrics endpoint if
+    /// names an address (with the mesh's bounds, its inbound byte budget (`[inbound]`), its
+    /// pool of [`MAX_LOGIC_HANDLERS`] logic handlers and, with `grpc_tls`, TLS; see
+    /// [`grpc::Config`]) and the metrics endpoint if
     /// it names one, and spawns the serving loop, the KEM key rotation and the dataset checks
     /// (every `dataset_rescan_secs`: a dataset whose files changed is re-committed, see
     /// [`Service::refresh_datasets`]). When the file has bootstrap peers, a capability no peer
@@ -121,7 +123,7 @@ impl Node {
     pub async fn start(identity: Identity, file: &File, base_dir: &Path) -> Result<Self, Error> {
         let config = file.service_config(base_dir)?;
         let rescan = file.dataset_rescan()?;
-        let mesh_config = nmp_net::Config {
+        let mut mesh_config = nmp_net::Config {
             listen: addresses(
                 [&file.listen.tcp, &file.listen.quic, &file.listen.ws]
                     .into_iter()
@@ -130,6 +132,8 @@ impl Node {
             bootstrap: addresses(&file.bootstrap)?,
             ..nmp_net::Config::default()
         };
+        file.inbound.apply(&mut mesh_config)?;
+        let inbound_budget = mesh_config.inbound_budget.clone();
         let keyring = Keyring::new(
             identity.peer_id(),
             KemKeyPair::generate(),
@@ -200,6 +204,7 @@ impl Node {
             listen_addrs,
             grpc_addr,
             grpc_tls: file.grpc_tls,
+            inbound_budget,
             stop_mesh,
             serving,
             grpc,
@@ -234,6 +239,12 @@ impl Node {
     /// The metrics endpoint's address (ports resolved), if the file names one.
     pub fn metrics_addr(&self) -> Option<SocketAddr> {
         self.metrics.as_ref().map(|m| m.addr)
+    }
+
+    /// The inbound byte budget the mesh and the gRPC face share (`[inbound]`): what requests
+    /// hold now, in all and per origin.
+    pub fn inbound_budget(&self) -> &nmp_net::Budget {
+        &self.inbound_budget
     }
 
     /// The request service the node serves.

@@ -67,8 +67,8 @@ pub struct Config {
     /// answered `ERROR_CODE_RATE_LIMITED`; a request refused for its rate spends none.
     /// Defaults to 10,000.
     pub budget_per_day: u32,
-    /// In open mode, requests per minute from one [`Origin`] (a mesh transport peer, a gRPC
-    /// client's IP address) whatever agents sign them, since an agent identity costs nothing
+    /// In open mode, requests per minute from one [`Origin`] (the IPv4 address or IPv6 /64 of
+    /// a mesh connection or a gRPC client) whatever agents sign them, since an agent identity costs nothing
     /// to make; 0 means unlimited; not applied with an allow-list. One more is answered
     /// `ERROR_CODE_RATE_LIMITED`. Defaults to 600.
     pub origin_rate_limit_per_minute: u32,

@@ -45,7 +45,10 @@ fn cold_compile(c: &mut Criterion) {
     let program = std::env::current_exe().expect("this bench's own path");
     let isolations = [
         ("in_process", Isolation::InProcess),
-        ("process", Isolation::Process(Worker::new(program, [WORKER]))),
+        (
+            "process",
+            Isolation::Process(Worker::new(program, [WORKER])),
+        ),
     ];
     let modules = [("small", small()), ("aggregate", aggregate())];
     let salt = AtomicU64::new(0);

@@ -76,7 +76,11 @@ fn code(result: &Result<Outcome, Error>) -> Option<pb::ErrorCode> {
 async fn bombed(
     dir: &std::path::Path,
     isolation: &str,
-) -> (NodeProcess, nmp_client::GrpcNode, impl Future<Output = ()> + use<>) {
+) -> (
+    NodeProcess,
+    nmp_client::GrpcNode,
+    impl Future<Output = ()> + use<>,
+) {
     let extra = format!(
         "{NO_QUOTA}[policy.sandbox]\ncompile_isolation = \"{isolation}\"\n\
          compile_timeout_ms = {DEADLINE_MS}\n"
@@ -86,7 +90,10 @@ async fn bombed(
     let (alone, alone_time) = timed(&honest_agent, &honest(0)).await;
     assert_eq!(alone.expect("served alone"), Outcome::Completed);
     eprintln!("{isolation}: honest cold request alone took {alone_time:?}");
-    let (one, two) = (agent(&node, Policy::default()).await, agent(&node, Policy::default()).await);
+    let (one, two) = (
+        agent(&node, Policy::default()).await,
+        agent(&node, Policy::default()).await,
+    );
     let bombs = async move {
         let (bomb_one, bomb_two) = (bomb(1), bomb(2));
         let (first, second) = tokio::join!(one.execute(&bomb_one), two.execute(&bomb_two));
@@ -123,7 +130,10 @@ async fn a_compile_bomb_is_killed_at_its_deadline_and_its_slot_frees_at_once() {
         bombs.await.unwrap();
         let seen = watch.stop();
         assert_eq!(served.unwrap(), Outcome::Completed);
-        assert!(refused > 0, "the honest module was never refused: the bombs were not compiling");
+        assert!(
+            refused > 0,
+            "the honest module was never refused: the bombs were not compiling"
+        );
         let [first, second, third, ..] = seen[..] else {
             panic!("expected two bomb workers and the honest one: {seen:?}");
         };
@@ -137,7 +147,10 @@ async fn a_compile_bomb_is_killed_at_its_deadline_and_its_slot_frees_at_once() {
             third.first.saturating_sub(freed),
         );
         for bomb in [first, second] {
-            assert!(bomb.last - bomb.first < Duration::from_millis(DEADLINE_MS + 1_000), "{bomb:?}");
+            assert!(
+                bomb.last - bomb.first < Duration::from_millis(DEADLINE_MS + 1_000),
+                "{bomb:?}"
+            );
         }
         assert!(node.workers().is_empty());
         node.kill();
@@ -203,18 +216,27 @@ async fn a_compile_over_its_memory_limit_is_killed_and_the_node_stays_small() {
         eprintln!(
             "memory bomb refused after {killed_after:?}: {}; node peak RSS {before} KiB before, \
              {after} KiB after",
-            bombed.as_ref().map_or_else(Error::chain, |a| format!("{:?}", a.outcome)),
+            bombed
+                .as_ref()
+                .map_or_else(Error::chain, |a| format!("{:?}", a.outcome)),
         );
         let bombed = bombed.map(|a| a.outcome);
         assert_eq!(code(&bombed), Some(pb::ErrorCode::Overloaded), "{bombed:?}");
         let Err(Error::Node { message, .. }) = &bombed else {
             unreachable!("checked above")
         };
-        assert!(!message.contains("signal"), "no detail reaches the agent: {message}");
+        assert!(
+            !message.contains("signal"),
+            "no detail reaches the agent: {message}"
+        );
         assert_eq!(served.unwrap(), Outcome::Completed);
         // The compile's memory was the worker's: the node grew by far less than its limit.
         assert!(after < before + 128 * 1024, "{before} KiB -> {after} KiB");
-        assert!(node.log().contains("compile worker failed"), "{}", node.log());
+        assert!(
+            node.log().contains("compile worker failed"),
+            "{}",
+            node.log()
+        );
         node.kill();
     })
     .await
@@ -245,7 +267,10 @@ async fn a_killed_node_leaves_no_compile_worker_behind() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert!(!alive(worker), "compile worker {worker} outlived its node");
-        eprintln!("compile worker {worker} gone {:?} after its node was killed", killed.elapsed());
+        eprintln!(
+            "compile worker {worker} gone {:?} after its node was killed",
+            killed.elapsed()
+        );
         assert!(!request.await.unwrap(), "the node died before answering");
     })
     .await

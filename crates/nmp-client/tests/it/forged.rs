@@ -46,6 +46,9 @@ enum Lie {
     NoResult,
     /// Never finish.
     Hang,
+    /// Refuse every request as overloaded before reading it (so with no request id), as a node
+    /// whose inbound byte budget is full does. Not a lie: the agent gets the typed error.
+    RefuseUnread,
 }
 
 fn now_ms() -> u64 {
@@ -100,8 +103,19 @@ async fn liar(lie: Lie) -> Multiaddr {
                     let _ = info.respond(service.describe(now_ms())).await;
                 }
                 Incoming::Logic(stream) => {
-                    let origin = service::Origin::Peer(stream.peer());
+                    let origin = stream.origin();
                     let (request, mut sender, _closed) = stream.into_parts();
+                    if lie == Lie::RefuseUnread {
+                        let refusal = pb::LogicResponse {
+                            request_id: Vec::new(),
+                            event: Some(Event::Error(pb::Error {
+                                code: pb::ErrorCode::Overloaded as i32,
+                                message: "the node's inbound byte budget is exhausted".to_owned(),
+                            })),
+                        };
+                        let _ = sender.send(&refusal).await;
+                        continue;
+                    }
                     let key = own.open(&request, now_ms()).expect("opens").response_key;
                     let mut responses = service.execute(request, origin, now_ms());
                     let previous = Arc::clone(&previous);
@@ -203,6 +217,7 @@ async fn every_lie_is_refused_with_a_typed_error() {
             Lie::ForeignStatus,
             Lie::NoResult,
             Lie::Hang,
+            Lie::RefuseUnread,
         ] {
             let (client, peer) = client_of(liar(lie).await).await;
             let err = client.execute(peer, &logic).await.unwrap_err();
@@ -224,6 +239,14 @@ async fn every_lie_is_refused_with_a_typed_error() {
                 // The mesh reports a stream closed before its final event as a framing error.
                 Lie::NoResult => matches!(err, Error::Transport { .. }),
                 Lie::Hang => matches!(err, Error::Timeout { .. }),
+                // Retried with backoff, then reported as the node said.
+                Lie::RefuseUnread => matches!(
+                    err,
+                    Error::Node {
+                        code: pb::ErrorCode::Overloaded,
+                        ..
+                    }
+                ),
                 Lie::ReplayReceipt | Lie::ReplaySealed => unreachable!("tested below"),
             };
             assert!(refused, "{lie:?}: {err:?}");

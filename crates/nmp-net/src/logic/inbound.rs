@@ -1,5 +1,5 @@
-//! The node side of `/nmp/logic/1`: per-peer stream limits, reading the request, and the
-//! handles the node answers and watches through.
+//! The node side of `/nmp/logic/1`: per-peer stream limits, reading the request against the
+//! inbound byte budget, and the handles the node answers and watches through.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -8,17 +8,24 @@ use futures::io::{ReadHalf, WriteHalf};
 use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
 use libp2p::PeerId;
 use nmp_wire::pb;
+use nmp_wire::pb::logic_response::Event;
+use prost::Message as _;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
-use crate::codec;
+use crate::budget::{Charge, Exhausted};
+use crate::codec::{self, FrameError};
 use crate::config::Config;
 use crate::error::Error;
 use crate::mesh::Incoming;
+use crate::origin::{Origin, Origins};
 
 type Active = Arc<Mutex<HashMap<PeerId, usize>>>;
 
 /// Accepts inbound logic streams, at most [`Config::max_logic_streams_per_peer`] per peer at
-/// once; streams over the limit, or whose request is late or malformed, are reset.
+/// once; streams over the limit, or whose request is late or malformed, are reset. Each
+/// request is charged to [`Config::inbound_budget`] under its connection's origin as it
+/// arrives; one the budget refuses is answered `ERROR_CODE_OVERLOADED`.
 ///
 /// `libp2p-stream` hands over inbound streams through a channel with room for one, and drops
 /// (resets) a stream that arrives while the previous one waits. A node whose async workers are
@@ -27,6 +34,7 @@ type Active = Arc<Mutex<HashMap<PeerId, usize>>>;
 /// here; only beyond that is a stream reset.
 pub(crate) async fn accept(
     incoming: libp2p_stream::IncomingStreams,
+    origins: Origins,
     inbound: mpsc::Sender<Incoming>,
     config: Config,
 ) {
@@ -43,9 +51,14 @@ pub(crate) async fn accept(
         let Some(permit) = Permit::acquire(&active, peer, config.max_logic_streams_per_peer) else {
             continue;
         };
+        // No open connection left: the stream is already dead.
+        let Some(origin) = origins.of(&peer) else {
+            continue;
+        };
+        let charge = config.inbound_budget.charge(origin);
         tokio::spawn(read_request(
             stream,
-            permit,
+            (permit, charge),
             inbound.clone(),
             config.clone(),
         ));
@@ -66,29 +79,71 @@ async fn drain(
     }
 }
 
+/// Reads the request within [`Config::request_timeout`], charging it to `charge`.
 async fn read_request(
     mut stream: libp2p::Stream,
-    permit: Permit,
+    (permit, mut charge): (Permit, Charge),
     inbound: mpsc::Sender<Incoming>,
     config: Config,
 ) {
-    let read = codec::read_message::<pb::LogicRequest, _>(&mut stream, config.max_frame_bytes);
-    let Ok(Ok(request)) = tokio::time::timeout(config.request_timeout, read).await else {
+    let deadline = Instant::now() + config.request_timeout;
+    let read = codec::read_frame_charged(&mut stream, config.max_frame_bytes, &mut charge);
+    let frame = match tokio::time::timeout_at(deadline, read).await {
+        Ok(Ok(frame)) => frame,
+        Ok(Err(FrameError::OverBudget(exhausted))) => {
+            tracing::info!(
+                peer = %permit.peer,
+                origin = %charge.origin(),
+                held = charge.bytes(),
+                cause = %exhausted,
+                "logic request refused as overloaded"
+            );
+            drop(charge);
+            let refusal = refuse(stream, exhausted, config.max_frame_bytes);
+            let _ = tokio::time::timeout_at(deadline, refusal).await;
+            return;
+        }
+        _ => return,
+    };
+    let Ok(request) = pb::LogicRequest::decode(frame.as_slice()) else {
         return;
     };
+    drop(frame);
     let (reader, writer) = stream.split();
     let stream = LogicStream {
         request,
         sender: LogicSender {
             peer: permit.peer,
+            origin: charge.origin(),
             writer,
             max_frame_bytes: config.max_frame_bytes,
-            _permit: permit,
+            _held: (permit, charge),
         },
         closed: LogicClosed { reader },
     };
     // A full queue resets the stream: the node is saturated and says so at once.
     let _ = inbound.try_send(Incoming::Logic(Box::new(stream)));
+}
+
+/// Answers a request the budget refused with `ERROR_CODE_OVERLOADED` (no request id: the request
+/// was not read), then reads and discards the rest of what the agent sends, holding nothing, so
+/// that an agent still writing its request gets to read the answer. The caller bounds the wait.
+async fn refuse(mut stream: libp2p::Stream, exhausted: Exhausted, max_frame_bytes: usize) {
+    let response = pb::LogicResponse {
+        request_id: Vec::new(),
+        event: Some(Event::Error(pb::Error {
+            code: pb::ErrorCode::Overloaded as i32,
+            message: exhausted.to_string(),
+        })),
+    };
+    if codec::write_message(&mut stream, &response, max_frame_bytes)
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let _ = stream.close().await;
+    let _ = futures::io::copy(&mut stream, &mut futures::io::sink()).await;
 }
 
 /// One slot of a peer's inbound stream budget, released on drop.
@@ -141,6 +196,12 @@ impl LogicStream {
         self.sender.peer
     }
 
+    /// The origin of the peer's connection (of its oldest one, when it has several open): what
+    /// per-origin limits count.
+    pub fn origin(&self) -> Origin {
+        self.sender.origin
+    }
+
     /// The request the agent sent.
     pub fn request(&self) -> &pb::LogicRequest {
         &self.request
@@ -153,13 +214,15 @@ impl LogicStream {
     }
 }
 
-/// Writes `LogicResponse` frames to the agent; holds one of the peer's stream slots.
+/// Writes `LogicResponse` frames to the agent; holds one of the peer's stream slots and the
+/// request's charge to the inbound byte budget, both released when it is dropped.
 #[derive(Debug)]
 pub struct LogicSender {
     peer: PeerId,
+    origin: Origin,
     writer: WriteHalf<libp2p::Stream>,
     max_frame_bytes: usize,
-    _permit: Permit,
+    _held: (Permit, Charge),
 }
 
 impl LogicSender {

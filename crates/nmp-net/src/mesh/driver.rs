@@ -18,6 +18,7 @@ use super::{Command, Incoming};
 use crate::config::Config;
 use crate::error::Error;
 use crate::info::InfoRequest;
+use crate::origin::Origins;
 use crate::swarm::{self, Behaviour, BehaviourEvent, KAD_PROTOCOL};
 
 type Reply<T> = oneshot::Sender<T>;
@@ -35,15 +36,22 @@ struct Driver {
         HashMap<OutboundRequestId, (PeerId, Reply<Result<pb::SignedCapabilityDocument, Error>>)>,
 }
 
-/// Builds and binds the swarm, then spawns its task; returns the stream control and the
-/// inbound `/nmp/logic/1` streams.
+/// Builds and binds the swarm, then spawns its task; returns the stream control, the inbound
+/// `/nmp/logic/1` streams and the origins of the open connections.
 pub(super) async fn start(
     keypair: Keypair,
     config: &Config,
     command_rx: mpsc::Receiver<Command>,
     commands: &mpsc::Sender<Command>,
     inbound: &mpsc::Sender<Incoming>,
-) -> Result<(libp2p_stream::Control, libp2p_stream::IncomingStreams), Error> {
+) -> Result<
+    (
+        libp2p_stream::Control,
+        libp2p_stream::IncomingStreams,
+        Origins,
+    ),
+    Error,
+> {
     let mut swarm = swarm::build(keypair, config).await?;
     listen(&mut swarm, config).await?;
     bootstrap(&mut swarm, config)?;
@@ -51,6 +59,7 @@ pub(super) async fn start(
     let incoming = control
         .accept(crate::logic::PROTOCOL)
         .expect("a fresh stream behaviour has no protocol registered");
+    let origins = swarm.behaviour().origins.origins();
     let driver = Driver {
         swarm,
         commands: commands.downgrade(),
@@ -62,7 +71,7 @@ pub(super) async fn start(
         describes: HashMap::new(),
     };
     tokio::spawn(driver.run(command_rx));
-    Ok((control, incoming))
+    Ok((control, incoming, origins))
 }
 
 /// Binds every listen address and waits until each listener reports one.

@@ -17,7 +17,7 @@ use crate::{INFO_PROTOCOL, LOGIC_PROTOCOL, codec};
 const DEADLINE: Duration = Duration::from_secs(60);
 
 /// A node answering every request, an agent connected to it over TCP, and the node's limits.
-async fn pair(config: Config) -> (Mesh, Mesh) {
+pub(super) async fn pair(config: Config) -> (Mesh, Mesh) {
     let (node, inbound) = Mesh::bind(Keypair::generate_ed25519(), config)
         .await
         .unwrap();
@@ -35,7 +35,7 @@ async fn pair(config: Config) -> (Mesh, Mesh) {
     (node, agent)
 }
 
-fn serve(mut inbound: Inbound) {
+pub(super) fn serve(mut inbound: Inbound) {
     tokio::spawn(async move {
         while let Some(incoming) = inbound.next().await {
             match incoming {
@@ -56,7 +56,7 @@ fn serve(mut inbound: Inbound) {
     });
 }
 
-async fn raw(agent: &Mesh, node: &Mesh, protocol: StreamProtocol) -> libp2p::Stream {
+pub(super) async fn raw(agent: &Mesh, node: &Mesh, protocol: StreamProtocol) -> libp2p::Stream {
     agent
         .streams
         .clone()
@@ -66,7 +66,7 @@ async fn raw(agent: &Mesh, node: &Mesh, protocol: StreamProtocol) -> libp2p::Str
 }
 
 /// Asserts the node honestly answers `agent` on both protocols.
-async fn still_serves(agent: &Mesh, node: &Mesh) {
+pub(super) async fn still_serves(agent: &Mesh, node: &Mesh) {
     agent.describe(node.peer_id()).await.unwrap();
     let request = pb::LogicRequest {
         request_id: vec![1; 16],

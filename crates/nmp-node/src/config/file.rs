@@ -4,6 +4,7 @@
 //! datasets has a default. Unknown fields are refused, so a typo never silently weakens a policy.
 
 mod clocks;
+mod inbound;
 mod isolation;
 
 use std::{
@@ -17,6 +18,7 @@ use nmp_crypto::PeerId;
 use serde::Deserialize;
 
 pub use self::clocks::{ClockMode, RandomMode};
+pub use self::inbound::Inbound;
 pub use self::isolation::{COMPILE_WORKER_COMMAND, CompileIsolation};
 use crate::{
     Dataset, DatasetError,
@@ -50,8 +52,9 @@ pub struct File {
     #[serde(default)]
     pub bootstrap: Vec<String>,
     /// Address of the gRPC server; absent means no gRPC face. The mesh's limits (request
-    /// timeout, streams per peer, connections, frame size) and its pool of logic handlers
-    /// apply to it too (see `nmp_node::grpc::Config`).
+    /// timeout, streams per peer, connections in all and per origin, frame size), its pool of
+    /// logic handlers and its inbound byte budget apply to it too (see
+    /// `nmp_node::grpc::Config`).
     #[serde(default)]
     pub grpc: Option<SocketAddr>,
     /// Serve gRPC over TLS 1.3 with a certificate bound to the node's PeerId (clients connect
@@ -70,6 +73,9 @@ pub struct File {
     /// [`MAX_DATASET_RESCAN_SECS`]. Defaults to 30.
     #[serde(default = "thirty")]
     pub dataset_rescan_secs: u64,
+    /// The inbound byte budget and per-origin connection cap, shared by the mesh and gRPC.
+    #[serde(default)]
+    pub inbound: Inbound,
     /// Who may ask, how often, and under which policies.
     #[serde(default)]
     pub policy: Policy,
@@ -145,8 +151,9 @@ pub struct Policy {
     /// Requests admitted per agent per day, besides the per-minute rate; 0 is unlimited.
     /// Defaults to 10,000.
     pub budget_per_day: u32,
-    /// With `open = true`, requests per minute from one origin (a mesh transport peer, a gRPC
-    /// client's IP address), whatever agents sign them; 0 is unlimited. Defaults to 600.
+    /// With `open = true`, requests per minute from one origin (the IPv4 address or IPv6 /64 of
+    /// a mesh connection or a gRPC client), whatever agents and peer ids sign them; 0 is
+    /// unlimited. Defaults to 600.
     pub origin_rate_limit_per_minute: u32,
     /// Per-agent compile bounds (`[policy.compile_quota]`). Defaults to
     /// [`service::CompileQuota::default`].
@@ -264,6 +271,9 @@ pub enum FileError {
     /// as the compile worker.
     #[error("cannot locate this program to run compile workers")]
     CompileWorker(#[source] std::io::Error),
+    /// A key of `[inbound]` (named) is 0.
+    #[error("invalid [inbound]: `{0}` must be at least 1")]
+    Inbound(&'static str),
     /// `policy.document_ttl_secs` is outside [`MIN_DOCUMENT_TTL_SECS`]..=[`MAX_DOCUMENT_TTL_SECS`].
     #[error("document_ttl_secs = {0} is outside {MIN_DOCUMENT_TTL_SECS}..={MAX_DOCUMENT_TTL_SECS}")]
     DocumentTtl(u64),

@@ -1,15 +1,18 @@
-//! The accept loop of the gRPC face: a cap on open connections, a deadline for a new
-//! connection's first bytes (plain) or its TLS handshake, and the connection type tonic serves.
+//! The accept loop of the gRPC face: caps on open connections (in all and per origin), a
+//! deadline for a new connection's first bytes (plain) or its TLS handshake, and the connection
+//! type tonic serves.
 
 use std::{
+    collections::HashMap,
     io,
     pin::Pin,
-    sync::Arc,
+    sync::{Arc, Mutex, PoisonError},
     task::{Context, Poll},
     time::Duration,
 };
 
 use futures_rustls::{TlsAcceptor, server::TlsStream};
+use nmp_net::Origin;
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
     net::{TcpListener, TcpStream},
@@ -29,7 +32,8 @@ const ACCEPTED_BUFFER: usize = 16;
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// The connections to serve: accepted on `listener` while fewer than
-/// [`Config::max_connections`] are open (one more is closed at once), with `TCP_NODELAY`
+/// [`Config::max_connections`] are open, and fewer than [`Config::max_connections_per_origin`]
+/// from the client's origin (one more is closed at once), with `TCP_NODELAY`
 /// (request/response frames are small, and Nagle's algorithm against delayed acknowledgements
 /// would add ~40 ms per exchange), and each past its TLS handshake or its first byte within
 /// [`Config::request_timeout`]. The loop stops when the server drops the stream.
@@ -40,6 +44,7 @@ pub(super) fn incoming(
 ) -> ReceiverStream<io::Result<Conn>> {
     let (tx, rx) = mpsc::channel(ACCEPTED_BUFFER);
     let open = Arc::new(Semaphore::new(config.max_connections));
+    let per_origin = PerOrigin::new(config.max_connections_per_origin);
     let deadline = config.request_timeout;
     let tls = tls.map(TlsAcceptor::from);
     tokio::spawn(async move {
@@ -48,13 +53,18 @@ pub(super) fn incoming(
                 () = tx.closed() => return,
                 accepted = listener.accept() => accepted,
             };
-            let stream = match accepted {
-                Ok((stream, _)) => stream,
+            let (stream, peer) = match accepted {
+                Ok(accepted) => accepted,
                 Err(error) => {
                     tracing::warn!(%error, "gRPC accept failed");
                     tokio::time::sleep(ACCEPT_BACKOFF).await;
                     continue;
                 }
+            };
+            let origin = Origin::from_ip(peer.ip());
+            let Some(from_origin) = per_origin.acquire(origin) else {
+                tracing::debug!(%origin, "gRPC connection refused: too many open from its origin");
+                continue;
             };
             let Ok(slot) = Arc::clone(&open).try_acquire_owned() else {
                 tracing::debug!("gRPC connection refused: too many open");
@@ -63,7 +73,9 @@ pub(super) fn incoming(
             let tx = tx.clone();
             let tls = tls.clone();
             tokio::spawn(async move {
-                match tokio::time::timeout(deadline, open_conn(stream, tls, slot)).await {
+                match tokio::time::timeout(deadline, open_conn(stream, tls, (slot, from_origin)))
+                    .await
+                {
                     Ok(Ok(conn)) => {
                         // The server stopped: the connection is closed with the loop.
                         let _ = tx.send(Ok(conn)).await;
@@ -81,7 +93,7 @@ pub(super) fn incoming(
 async fn open_conn(
     stream: TcpStream,
     tls: Option<TlsAcceptor>,
-    slot: OwnedSemaphorePermit,
+    slots: (OwnedSemaphorePermit, OriginSlot),
 ) -> io::Result<Conn> {
     stream.set_nodelay(true)?;
     let info = stream.connect_info();
@@ -97,16 +109,69 @@ async fn open_conn(
     Ok(Conn {
         io,
         info,
-        _slot: slot,
+        _slots: slots,
     })
 }
 
-/// One open gRPC connection; dropping it frees its place under the connection cap.
+/// Open connections per origin, each at most `max`.
+#[derive(Debug, Clone)]
+struct PerOrigin {
+    open: Arc<Mutex<HashMap<Origin, usize>>>,
+    max: usize,
+}
+
+impl PerOrigin {
+    fn new(max: usize) -> Self {
+        Self {
+            open: Arc::default(),
+            max,
+        }
+    }
+
+    /// A place for one more connection from `origin`; `None` when it has `max` open.
+    fn acquire(&self, origin: Origin) -> Option<OriginSlot> {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = open.entry(origin).or_default();
+        if *count >= self.max {
+            return None;
+        }
+        *count += 1;
+        Some(OriginSlot {
+            origins: self.clone(),
+            origin,
+        })
+    }
+}
+
+/// One connection's place under its origin's cap, freed on drop.
+#[derive(Debug)]
+struct OriginSlot {
+    origins: PerOrigin,
+    origin: Origin,
+}
+
+impl Drop for OriginSlot {
+    fn drop(&mut self) {
+        let mut open = self
+            .origins
+            .open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = open.get_mut(&self.origin) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.origin);
+            }
+        }
+    }
+}
+
+/// One open gRPC connection; dropping it frees its places under the connection caps.
 #[derive(Debug)]
 pub(super) struct Conn {
     io: Io,
     info: TcpConnectInfo,
-    _slot: OwnedSemaphorePermit,
+    _slots: (OwnedSemaphorePermit, OriginSlot),
 }
 
 /// The bytes of a connection: plain TCP or TLS over it.

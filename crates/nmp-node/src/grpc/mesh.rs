@@ -49,12 +49,13 @@ impl LogicMesh for Mesh {
             tracing::info!("gRPC call refused: too many requests in progress");
             return Err(Status::resource_exhausted("too many requests in progress"));
         };
-        // Every accepted connection carries its peer address; none would mean one shared
-        // origin for all such calls, the stricter choice.
-        let origin = Origin::Address(request.remote_addr().map_or(
-            std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
-            |addr| addr.ip(),
-        ));
+        // The inbound layer names every call's origin; none would mean one shared origin for
+        // all such calls, the stricter choice.
+        let origin = request
+            .extensions()
+            .get::<Origin>()
+            .copied()
+            .unwrap_or(Origin::UNKNOWN);
         let mut inbound = request.into_inner();
         let first = inbound.message().await?;
         let Some(pb::ExecuteRequest {

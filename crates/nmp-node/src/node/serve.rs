@@ -11,7 +11,7 @@ use tokio::{
 };
 
 use super::{SHUTDOWN_GRACE, now_ms};
-use crate::{Service, service::Origin};
+use crate::Service;
 
 /// Logic streams handled at once (admitted, queued or running), from the mesh and gRPC
 /// together: 256. One more is answered at once with `ERROR_CODE_OVERLOADED` and closed (gRPC:
@@ -67,7 +67,7 @@ pub(super) async fn run(
 /// Pipes one request through the service. When the agent leaves first, the response receiver
 /// is dropped, which cancels the job at any stage (admitted, queued or running).
 async fn handle(service: Arc<Service>, stream: LogicStream, _slot: OwnedSemaphorePermit) {
-    let origin = Origin::Peer(stream.peer());
+    let origin = stream.origin();
     let (request, mut sender, closed) = stream.into_parts();
     let mut responses = service.execute(request, origin, now_ms());
     let pipe = async move {

@@ -7,7 +7,7 @@
 
 mod bucket;
 
-use std::{collections::HashSet, net::IpAddr};
+use std::collections::HashSet;
 
 use nmp_crypto::PeerId;
 use nmp_wire::pb;
@@ -50,16 +50,10 @@ impl Access {
 }
 
 /// Where a request came from, as its transport saw it: what open mode rate-limits besides the
-/// agent, since an agent identity costs nothing to make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Origin {
-    /// A libp2p stream, opened by this transport peer (authenticated by Noise; not necessarily
-    /// the agent that signed the request).
-    Peer(PeerId),
-    /// A gRPC call from this IP address (any port: a client opens connections at will).
-    Address(IpAddr),
-}
+/// agent, since an agent identity costs nothing to make. One rule for both faces
+/// ([`nmp_net::Origin`]): the IPv4 address, or the IPv6 /64, of the mesh connection or the gRPC
+/// client.
+pub use nmp_net::Origin;
 
 /// Why the policy refused an authenticated agent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -138,7 +132,7 @@ impl Admission {
 
 #[cfg(test)]
 mod tests {
-    use std::net::Ipv4Addr;
+    use std::net::{IpAddr, Ipv4Addr};
 
     use nmp_crypto::Identity;
 
@@ -154,7 +148,7 @@ mod tests {
         Admission::new(&config)
     }
 
-    const HOME: Origin = Origin::Address(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    const HOME: Origin = Origin::from_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
 
     #[test]
     fn the_allow_list_refuses_strangers_whatever_their_rate() {
@@ -219,7 +213,7 @@ mod tests {
     #[test]
     fn in_open_mode_fresh_identities_share_their_origins_rate() {
         let policy = admission(|c| c.origin_rate_limit_per_minute = 5);
-        let other = Origin::Peer(peer(200));
+        let other = Origin::from_ip(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)));
         for seed in 0..5 {
             assert_eq!(policy.admit(&peer(seed), HOME, 0), Ok(()));
         }

@@ -1,7 +1,7 @@
 //! Admission before decapsulation, through the service and through a real Data Node on
 //! 127.0.0.1: a refused agent's flood never reaches the replay cache, so honest agents keep
-//! their whole window; open mode limits each origin, whatever identities it signs with; the
-//! daily budget holds past the per-minute rate.
+//! their whole window; open mode limits each origin (an address), whatever peer ids and agent
+//! keys it uses; the daily budget holds past the per-minute rate.
 
 use std::{collections::HashSet, sync::Arc};
 
@@ -177,30 +177,43 @@ async fn thousands_of_refused_requests_over_grpc_leave_honest_requests_accepted(
     .expect("within the deadline");
 }
 
+/// A fresh mesh identity at 127.0.0.`last` connected to `node`: over QUIC from a socket bound
+/// to that address (libp2p dials QUIC from its listening socket), so the node sees that origin.
+async fn peer_at(node: &nmp_node::Node, last: u8) -> nmp_net::Mesh {
+    let config = nmp_net::Config {
+        listen: vec![
+            format!("/ip4/127.0.0.{last}/udp/0/quic-v1")
+                .parse()
+                .expect("a multiaddr"),
+        ],
+        ..nmp_net::Config::default()
+    };
+    let (peer, _inbound) = nmp_net::Mesh::bind(nmp_net::Keypair::generate_ed25519(), config)
+        .await
+        .expect("binds");
+    let quic = node
+        .listen_addrs()
+        .iter()
+        .find(|a| a.to_string().contains("/quic-v1"))
+        .expect("a QUIC listener")
+        .clone();
+    assert_eq!(peer.dial(quic).await.expect("dials"), node.peer_id());
+    peer
+}
+
 #[tokio::test]
-async fn open_mode_limits_an_origin_that_signs_with_fresh_identities() {
+async fn open_mode_limits_an_origin_whatever_peer_ids_and_agent_keys_it_uses() {
     let dir = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
-        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
+        let (_bootstrap, node, _agent, signed) = mesh_with_node(dir.path(), |file| {
             file.policy.origin_rate_limit_per_minute = 5;
         })
         .await;
-        let (sybil, _inbound) = nmp_net::Mesh::bind(
-            nmp_net::Keypair::generate_ed25519(),
-            nmp_net::Config::loopback(),
-        )
-        .await
-        .expect("binds");
-        let tcp = node
-            .listen_addrs()
-            .iter()
-            .find(|a| a.to_string().contains("/tcp/") && !a.to_string().contains("/ws"))
-            .expect("a TCP listener")
-            .clone();
-        assert_eq!(sybil.dial(tcp).await.expect("dials"), node.peer_id());
         let mut codes = Vec::new();
         for seed in 100..108u8 {
-            // A fresh agent identity for every request: per-agent limits never see a repeat.
+            // A fresh transport identity (its own connection) and a fresh agent key for every
+            // request, all from 127.0.0.1: per-peer and per-agent limits never see a repeat.
+            let sybil = peer_at(&node, 1).await;
             let identity = Identity::from_secret_bytes([seed; 32]);
             let request = sealed(&identity, &signed, 1..2, now_ms(), "wat/hello.wasm").remove(0);
             let stream = sybil.open_logic(node.peer_id(), &request).await.unwrap();
@@ -213,10 +226,11 @@ async fn open_mode_limits_an_origin_that_signs_with_fresh_identities() {
         let limited = pb::ErrorCode::RateLimited as i32;
         assert!(codes[..5].iter().all(|&c| c != limited), "{codes:?}");
         assert!(codes[5..].iter().all(|&c| c == limited), "{codes:?}");
-        // Another origin (the honest agent's own connection) is served.
+        // Another origin (127.0.0.2) is served.
+        let honest = peer_at(&node, 2).await;
         let mut sealer = Agent::at(1, &signed, now_ms());
         let (request, key, _) = sealer.seal("wat/hello.wasm", b"");
-        let stream = agent.open_logic(node.peer_id(), &request).await.unwrap();
+        let stream = honest.open_logic(node.peer_id(), &request).await.unwrap();
         let responses = mesh::collect(stream).await;
         assert_eq!(
             result(&responses, &key).outcome,

@@ -1,7 +1,9 @@
 //! The gRPC face through a real tonic client on 127.0.0.1: Describe, Execute and reflection;
-//! its bounds ([`bounds`]) and raw HTTP/2 against its stream limit ([`h2`]).
+//! its bounds ([`bounds`]), raw HTTP/2 against its stream limit ([`h2`]), and stalled calls
+//! against the inbound byte budget ([`budget`]).
 
 mod bounds;
+pub(crate) mod budget;
 mod h2;
 
 use std::time::{SystemTime, UNIX_EPOCH};

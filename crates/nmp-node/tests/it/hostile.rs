@@ -20,7 +20,7 @@ use crate::{
 
 /// A bare libp2p peer (TCP, Noise, Yamux and raw streams only) connected to the node: it can
 /// write anything on `/nmp/logic/1`.
-async fn raw_peer(node: &Node) -> libp2p_stream::Control {
+pub(crate) async fn raw_peer(node: &Node) -> libp2p_stream::Control {
     let mut swarm = libp2p::SwarmBuilder::with_new_identity()
         .with_tokio()
         .with_tcp(
@@ -49,7 +49,10 @@ async fn raw_peer(node: &Node) -> libp2p_stream::Control {
     control
 }
 
-async fn logic_stream(control: &mut libp2p_stream::Control, node: PeerId) -> libp2p::Stream {
+pub(crate) async fn logic_stream(
+    control: &mut libp2p_stream::Control,
+    node: PeerId,
+) -> libp2p::Stream {
     // The dial may still be under way: retry a few times until the stream opens.
     for _ in 0..50 {
         match control.open_stream(node, LOGIC_PROTOCOL).await {

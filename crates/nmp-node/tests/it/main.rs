@@ -9,6 +9,7 @@ mod compile_bomb;
 mod config;
 mod grpc;
 mod hostile;
+mod inbound;
 mod mesh;
 mod metrics;
 mod recommit;

@@ -18,7 +18,7 @@ use crate::agent::{
 };
 
 /// Every request in these tests comes from one gRPC client on the loopback address.
-pub(crate) const LOCAL: Origin = Origin::Address(IpAddr::V4(Ipv4Addr::LOCALHOST));
+pub(crate) const LOCAL: Origin = Origin::from_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
 
 /// A node that runs one job at a time with `queue` waiting places, under a 3 s deadline and no
 /// fuel metering, so a spinning guest holds the only run slot until the deadline.

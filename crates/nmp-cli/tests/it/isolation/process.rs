@@ -52,15 +52,14 @@ impl NodeProcess {
                 log.push('\n');
             }
         });
-        let endpoint = tokio::task::spawn_blocking(move || {
-            endpoint_rx.recv_timeout(Duration::from_secs(60))
-        })
-        .await
-        .expect("waiting thread")
-        .unwrap_or_else(|_| {
-            let log = log.lock().expect("log lock");
-            panic!("the node did not start:\n{log}")
-        });
+        let endpoint =
+            tokio::task::spawn_blocking(move || endpoint_rx.recv_timeout(Duration::from_secs(60)))
+                .await
+                .expect("waiting thread")
+                .unwrap_or_else(|_| {
+                    let log = log.lock().expect("log lock");
+                    panic!("the node did not start:\n{log}")
+                });
         Self {
             child,
             endpoint,
@@ -141,7 +140,11 @@ fn children(pid: u32) -> Vec<u32> {
     let mut children = Vec::new();
     for task in std::fs::read_dir(tasks).into_iter().flatten().flatten() {
         let listed = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
-        children.extend(listed.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+        children.extend(
+            listed
+                .split_whitespace()
+                .filter_map(|p| p.parse::<u32>().ok()),
+        );
     }
     children
 }

@@ -12,16 +12,18 @@ use tokio::{
 use super::{Serving, bounds::PREFACE, now_ms};
 use crate::agent::config;
 
-const SETTINGS: u8 = 0x4;
-const HEADERS: u8 = 0x1;
+pub(super) const DATA: u8 = 0x0;
+pub(super) const SETTINGS: u8 = 0x4;
+pub(super) const HEADERS: u8 = 0x1;
 const RST_STREAM: u8 = 0x3;
-const ACK: u8 = 0x1;
-const END_HEADERS: u8 = 0x4;
+pub(super) const WINDOW_UPDATE: u8 = 0x8;
+pub(super) const ACK: u8 = 0x1;
+pub(super) const END_HEADERS: u8 = 0x4;
 const SETTINGS_MAX_CONCURRENT_STREAMS: u16 = 0x3;
 const REFUSED_STREAM: u32 = 0x7;
 
 /// One frame: 24-bit length, type, flags, stream id, payload.
-fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
+pub(super) fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
     let len = u32::try_from(payload.len())
         .expect("a small frame")
         .to_be_bytes();
@@ -31,7 +33,7 @@ fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-async fn read_frame(io: &mut TcpStream) -> (u8, u8, u32, Vec<u8>) {
+pub(super) async fn read_frame(io: &mut TcpStream) -> (u8, u8, u32, Vec<u8>) {
     let mut head = [0u8; 9];
     io.read_exact(&mut head).await.expect("a frame header");
     let len = usize::from(head[0]) << 16 | usize::from(head[1]) << 8 | usize::from(head[2]);
@@ -42,7 +44,7 @@ async fn read_frame(io: &mut TcpStream) -> (u8, u8, u32, Vec<u8>) {
 }
 
 /// An HPACK header block of literal fields without indexing (no Huffman) for an `Execute` call.
-fn execute_headers() -> Vec<u8> {
+pub(super) fn execute_headers() -> Vec<u8> {
     let fields = [
         (":method", "POST"),
         (":scheme", "http"),
