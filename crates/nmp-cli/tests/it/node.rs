@@ -45,15 +45,15 @@ async fn nmp_node_prints_its_websocket_address_and_answers_over_it() {
         .spawn()
         .expect("spawn nmp node");
     let stderr = child.stderr.take().expect("stderr");
-    let (lines, printed) = std::sync::mpsc::channel();
+    // Room for the lines before the addresses; later ones are dropped, but stderr is always
+    // drained so that the node never blocks on a full pipe.
+    let (lines, printed) = std::sync::mpsc::sync_channel(64);
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stderr)
             .lines()
             .map_while(Result::ok)
         {
-            if lines.send(line).is_err() {
-                return;
-            }
+            let _ = lines.try_send(line);
         }
     });
     let ws = loop {
