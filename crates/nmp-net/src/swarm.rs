@@ -19,7 +19,7 @@ const IDENTIFY_VERSION: &str = "/nmp/1";
 
 /// The largest Yamux DATA frame body rust-yamux accepts (its `MAX_FRAME_BODY_LEN`): 1 MiB. A
 /// larger frame fails the whole connection (`FrameTooLarge`).
-pub(crate) const YAMUX_MAX_FRAME_BODY: usize = 1024 * 1024;
+const YAMUX_MAX_FRAME_BODY: usize = 1024 * 1024;
 
 /// The receive window every Yamux stream starts with (the spec's 256 KiB).
 const YAMUX_STREAM_CREDIT: usize = 256 * 1024;
