@@ -73,6 +73,7 @@ export async function sha256 (bytes: Uint8Array): Promise<Uint8Array> {
 /** `n` bytes from the platform's cryptographic RNG. */
 export function randomBytes (n: number): Uint8Array {
   const out = new Uint8Array(n)
-  globalThis.crypto.getRandomValues(out)
+  // getRandomValues fills at most 65,536 bytes per call.
+  for (let at = 0; at < n; at += 65_536) globalThis.crypto.getRandomValues(out.subarray(at, at + 65_536))
   return out
 }

@@ -10,3 +10,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..')
 export function repo (path: string): string {
   return resolve(root, path)
 }
+
+/** The cargo target directory: `CARGO_TARGET_DIR`, else the repository's `target`. */
+function targetDir (): string {
+  return process.env.CARGO_TARGET_DIR ?? repo('target')
+}
+
+/** A debug binary or example built by ts/scripts/test.sh (`nmp`, `examples/interop_open`). */
+export function cargoBinary (name: string): string {
+  return resolve(targetDir(), 'debug', name)
+}
