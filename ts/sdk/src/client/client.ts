@@ -1,0 +1,483 @@
+/**
+ * {@link NmpClient}: an agent on the mesh — discovery, verified capability documents and
+ * execution with every check of docs/protocol.md ("What an agent checks"). Mirrors
+ * `nmp_client::NmpClient`: the same retry and per-node stream rules.
+ */
+
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { CID } from 'multiformats/cid'
+import { create as createDigest } from 'multiformats/hashes/digest'
+
+import { sha256, utf8 } from '../bytes.js'
+import { verifyDocument } from '../capability.js'
+import {
+  AbortedError, MeshError, NmpError, NodeError, NoProvidersError, NotServedError, RejectedError,
+  TimeoutError, TransportError, UntrustedError
+} from '../errors.js'
+import { SignedCapabilityDocumentSchema } from '../gen/nmp/v1/capability_pb.js'
+import { GuardianVerdict } from '../gen/nmp/v1/guardian_pb.js'
+import { DescribeRequestSchema } from '../gen/nmp/v1/service_pb.js'
+import { ErrorCode, LogicRequestSchema } from '../gen/nmp/v1/logic_pb.js'
+import type { Status } from '../gen/nmp/v1/logic_pb.js'
+import { Identity } from '../identity.js'
+import { MAX_DOCUMENT_BYTES } from '../limits.js'
+import type { Answer, Logic, NodeAnswer } from './answer.js'
+import { receive, sealFor, serves, usableKey, MAX_RESPONSE_FRAME_BYTES } from './exchange.js'
+import type { Provider } from './exchange.js'
+import { FrameError, FrameReader, writeFrame } from './frames.js'
+import { createMesh, INFO_PROTOCOL, KAD_PROTOCOL, LOGIC_PROTOCOL } from './mesh.js'
+import type { MeshServices, TransportFactory } from './mesh.js'
+import { sleep, Slots } from './slots.js'
+
+/** Default deadline of one whole execution: 120 s. */
+export const DEFAULT_EXECUTE_TIMEOUT_MS = 120_000
+/** Default deadline of a describe request, a dial and opening a stream: 10 s. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
+/** Default deadline of one DHT lookup: 30 s. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000
+/** Default logic streams open at once to one node (the node's default per-peer limit): 8. */
+export const DEFAULT_MAX_STREAMS_PER_NODE = 8
+/** A cached document is refetched this long before it or its newest KEM key expires: 30 s. */
+const REFRESH_MARGIN_MS = 30_000n
+/** Most times a request is resent when its stream failed before the node answered: 5. */
+const MAX_RESENDS = 5
+/** Most times an `OVERLOADED` request is sealed and sent again: 8. */
+const MAX_OVERLOAD_RETRIES = 8
+/** An `OVERLOADED` pause is this many times a failed stream's: 5 (50 ms doubling). */
+const OVERLOAD_BACKOFF_FACTOR = 5
+/** Longest pause between two `OVERLOADED` retries: 1 s. */
+const MAX_OVERLOAD_PAUSE_MS = 1_000
+/** Slack on the describe frame: the signature and the protobuf framing. */
+const DOCUMENT_FRAME_SLACK = 1024
+
+/**
+ * The pause before resend `attempt`: 10 ms doubling, plus up to 15 ms of jitter taken from the
+ * (random) request id so that agents refused together do not return together.
+ */
+function backoffMs (attempt: number, requestId: Uint8Array): number {
+  return 10 * 2 ** Math.min(attempt, 10) + ((requestId[attempt] ?? 0) % 16)
+}
+
+/** What a pre-flight check returns; a `GuardianReport` (from `@nmp/guardian`) is one. */
+export interface PreflightReport {
+  /** `ACCEPTED` lets the module be sent; anything else refuses it. */
+  verdict: GuardianVerdict
+  /** Why, in order; the first finding's message names the rejection. */
+  findings: ReadonlyArray<{ code: string, message: string }>
+}
+
+/** The pre-flight hook: judges a module before anything is sent. */
+export type Preflight = (wasm: Uint8Array) => PreflightReport | Promise<PreflightReport>
+
+/** How a client joins the mesh. */
+export interface ClientOptions {
+  /** The agent's identity, which signs every request [default: a fresh one]. */
+  identity?: Identity
+  /** Bootstrap peers: multiaddrs ending in `/p2p/<PeerId>` [default: none]. */
+  bootstrap?: string[]
+  /** Keep private and loopback addresses (needed on loopback and LANs) [default: true]. */
+  privateAddresses?: boolean
+  /** Deadline of one whole execution [default: {@link DEFAULT_EXECUTE_TIMEOUT_MS}]. */
+  executeTimeoutMs?: number
+  /** Deadline of a dial, a describe and opening a stream [default: {@link DEFAULT_REQUEST_TIMEOUT_MS}]. */
+  requestTimeoutMs?: number
+  /** Deadline of one DHT lookup [default: {@link DEFAULT_QUERY_TIMEOUT_MS}]. */
+  queryTimeoutMs?: number
+  /** Logic streams open at once to one node [default: {@link DEFAULT_MAX_STREAMS_PER_NODE}]. */
+  maxStreamsPerNode?: number
+  /** Pins the nodes logic may be sent to (base58 PeerIds) [default: no pin]. */
+  trustedNodes?: string[]
+  /**
+   * The pre-flight check run on every module before sending [default: none — this package
+   * carries no Guardian; pass `@nmp/guardian`'s check here].
+   */
+  preflight?: Preflight
+}
+
+/** Per-call options of an execution. */
+export interface ExecuteOptions {
+  /** Cancels the call: the stream is reset, which cancels the job on the node. */
+  signal?: AbortSignal
+  /** This call's deadline [default: the client's execute timeout]. */
+  timeoutMs?: number
+  /** Called with each status event as it arrives. */
+  onStatus?: (peer: string, status: Status) => void
+}
+
+/** One event of {@link NmpClient.events}: a status, then the verified answer. */
+export type ExecuteEvent = { kind: 'status', peer: string, status: Status } | { kind: 'answer', answer: Answer }
+
+/** Verified providers of a capability, and the ones that failed, with why. */
+export interface Discovery {
+  /** Providers whose documents verified and list the capability (and are trusted). */
+  providers: Provider[]
+  /** Providers that could not be described, do not serve it, or are not trusted. */
+  failed: Array<{ peer: string, error: NmpError }>
+}
+
+function nowMs (): bigint {
+  return BigInt(Date.now())
+}
+
+/** An agent on the mesh. Start one with `connect()` (Node.js or browser entry point). */
+export class NmpClient {
+  /** The agent's identity. */
+  readonly identity: Identity
+  /** The agent's libp2p node (for advanced use: addresses, events). */
+  readonly libp2p: Libp2p<MeshServices>
+  readonly #options: Required<Omit<ClientOptions, 'identity' | 'bootstrap' | 'trustedNodes' | 'preflight'>>
+  readonly #trusted: Set<string> | undefined
+  readonly #preflight: Preflight | undefined
+  readonly #documents = new Map<string, Provider>()
+  readonly #slots: Slots
+
+  private constructor (identity: Identity, libp2p: Libp2p<MeshServices>, options: ClientOptions) {
+    this.identity = identity
+    this.libp2p = libp2p
+    this.#options = {
+      privateAddresses: options.privateAddresses ?? true,
+      executeTimeoutMs: options.executeTimeoutMs ?? DEFAULT_EXECUTE_TIMEOUT_MS,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+      maxStreamsPerNode: options.maxStreamsPerNode ?? DEFAULT_MAX_STREAMS_PER_NODE
+    }
+    this.#trusted = options.trustedNodes === undefined ? undefined : new Set(options.trustedNodes)
+    this.#preflight = options.preflight
+    this.#slots = new Slots(this.#options.maxStreamsPerNode)
+  }
+
+  /**
+   * Starts the agent's node over `transports` and dials the bootstrap peers (an unreachable one
+   * is not an error: lookups then find nothing). Throws {@link MeshError} when libp2p cannot
+   * start or a bootstrap address is malformed.
+   */
+  static async create (options: ClientOptions & { transports: TransportFactory[] }): Promise<NmpClient> {
+    const identity = options.identity ?? Identity.generate()
+    let libp2p
+    try {
+      libp2p = await createMesh({ identity, transports: options.transports, privateAddresses: options.privateAddresses ?? true })
+    } catch (cause) {
+      throw new MeshError('the mesh could not start', undefined, { cause })
+    }
+    const client = new NmpClient(identity, libp2p, options)
+    await Promise.all((options.bootstrap ?? []).map(async (addr) => {
+      try {
+        await client.dial(addr)
+      } catch (err) {
+        if (err instanceof MeshError && err.cause instanceof SyntaxError) throw err
+      }
+    }))
+    return client
+  }
+
+  /** The agent's PeerId (base58), as nodes see it. */
+  get peerId (): string {
+    return this.identity.toString()
+  }
+
+  /** Stops the agent's node. */
+  async stop (): Promise<void> {
+    await this.libp2p.stop()
+  }
+
+  /**
+   * Dials `addr` (a multiaddr ending in `/p2p/<PeerId>`), waits until the peer has identified
+   * itself, and returns its PeerId. Throws {@link MeshError}.
+   */
+  async dial (addr: string, signal?: AbortSignal): Promise<string> {
+    let target
+    try {
+      target = multiaddr(addr)
+    } catch (cause) {
+      throw new MeshError(`not a multiaddr: ${addr}`, undefined, { cause: new SyntaxError(String(cause)) })
+    }
+    const deadline = this.#deadline(this.#options.requestTimeoutMs, signal)
+    try {
+      const identified = this.#identified(deadline)
+      const connection = await this.libp2p.dial(target, { signal: deadline })
+      const peer = connection.remotePeer.toString()
+      await identified(peer)
+      return peer
+    } catch (cause) {
+      throw new MeshError(`cannot dial ${addr}`, undefined, { cause })
+    }
+  }
+
+  /** Resolves once `peer` has identified itself (so the DHT knows whether it speaks Kademlia). */
+  #identified (signal: AbortSignal): (peer: string) => Promise<void> {
+    const seen = new Set<string>()
+    const waiters = new Map<string, () => void>()
+    const listener = (event: CustomEvent<{ peerId: PeerId }>): void => {
+      const peer = event.detail.peerId.toString()
+      seen.add(peer)
+      waiters.get(peer)?.()
+    }
+    this.libp2p.addEventListener('peer:identify', listener)
+    return async (peer) => {
+      try {
+        if (seen.has(peer)) return
+        const known = await this.libp2p.peerStore.get(peerIdFromString(peer)).catch(() => undefined)
+        if (known?.protocols.includes(KAD_PROTOCOL) === true) return
+        await new Promise<void>((resolve, reject) => {
+          waiters.set(peer, resolve)
+          if (seen.has(peer)) resolve()
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+        })
+      } finally {
+        this.libp2p.removeEventListener('peer:identify', listener)
+      }
+    }
+  }
+
+  /** Whether logic may be sent to `peer`: always without a pin, else only to pinned nodes. */
+  trusts (peer: string): boolean {
+    return this.#trusted === undefined || this.#trusted.has(peer)
+  }
+
+  /**
+   * The pre-flight check: runs the configured hook on `wasm` and throws {@link RejectedError}
+   * when it refuses. Without a hook every module passes (the node's Guardian still judges it).
+   */
+  async preflight (wasm: Uint8Array): Promise<void> {
+    if (this.#preflight === undefined) return
+    const report = await this.#preflight(wasm)
+    if (report.verdict !== GuardianVerdict.ACCEPTED) {
+      throw new RejectedError('verdict' in report && 'moduleSha256' in report ? report as never : undefined, report.findings[0]?.message ?? 'no finding')
+    }
+  }
+
+  /**
+   * Fetches `peer`'s capability document over `/nmp/info/1` and verifies it against `peer`
+   * (signature, expiry, every KEM key) before anything in it is used; caches it until shortly
+   * before it expires. Throws {@link MeshError} or {@link DocumentError}.
+   */
+  async describe (peer: string, signal?: AbortSignal): Promise<Provider> {
+    const peerId = this.#peerId(peer)
+    const deadline = this.#deadline(this.#options.requestTimeoutMs, signal)
+    let signed
+    try {
+      const stream = await this.libp2p.dialProtocol(peerId, INFO_PROTOCOL, { signal: deadline })
+      try {
+        await writeFrame(stream, toBinary(DescribeRequestSchema, create(DescribeRequestSchema)), deadline)
+        const frame = await withSignal(new FrameReader(stream, MAX_DOCUMENT_BYTES + DOCUMENT_FRAME_SLACK).next(), deadline)
+        if (frame === undefined) throw new FrameError('the stream ended without a document')
+        signed = fromBinary(SignedCapabilityDocumentSchema, frame)
+      } finally {
+        finish(stream)
+      }
+    } catch (cause) {
+      throw new MeshError(`cannot describe ${peer}`, peer, { cause })
+    }
+    const document = await verifyDocument(signed, peerId.toMultihash().bytes, nowMs())
+    const provider: Provider = { peer, peerId: peerId.toMultihash().bytes, document }
+    this.#documents.set(peer, provider)
+    return provider
+  }
+
+  /** The cached document of `peer` while it and a KEM key stay valid, else a fresh one. */
+  async #provider (peer: string, signal: AbortSignal): Promise<Provider> {
+    const freshUntil = nowMs() + REFRESH_MARGIN_MS
+    const cached = this.#documents.get(peer)
+    if (cached !== undefined && cached.document.expiresAtMs > freshUntil && usableKey(cached.document, freshUntil) !== undefined) return cached
+    return await this.describe(peer, signal)
+  }
+
+  /**
+   * Finds the nodes that announce `capability` in the DHT (a provider record under the CIDv1
+   * `raw` of `sha256("nmp/v1/cap/" + capability)`) and describes each, concurrently. Throws
+   * {@link MeshError} when the lookup itself fails; an empty discovery means nobody provides it.
+   */
+  async discover (capability: string, signal?: AbortSignal): Promise<Discovery> {
+    const deadline = this.#deadline(this.#options.queryTimeoutMs, signal)
+    const key = CID.createV1(0x55, createDigest(0x12, await sha256(utf8(`nmp/v1/cap/${capability}`))))
+    const peers = new Set<string>()
+    try {
+      for await (const event of this.libp2p.services.dht.findProviders(key, { signal: deadline })) {
+        if (event.name !== 'PROVIDER') continue
+        for (const provider of event.providers) {
+          if (provider.multiaddrs.length > 0) await this.libp2p.peerStore.merge(provider.id, { multiaddrs: provider.multiaddrs })
+          peers.add(provider.id.toString())
+        }
+      }
+    } catch (cause) {
+      if (!(deadline.aborted && peers.size > 0)) throw new MeshError(`provider lookup of \`${capability}\` failed`, undefined, { cause })
+    }
+    const discovery: Discovery = { providers: [], failed: [] }
+    await Promise.all([...peers].map(async (peer) => {
+      try {
+        const provider = await this.describe(peer, signal)
+        if (!serves(provider, capability)) throw new NotServedError(peer, capability)
+        if (!this.trusts(peer)) throw new UntrustedError(peer)
+        discovery.providers.push(provider)
+      } catch (err) {
+        discovery.failed.push({ peer, error: asNmpError(err, peer) })
+      }
+    }))
+    return discovery
+  }
+
+  /**
+   * Runs `logic` on `peer`: pre-flight, seal, send, stream, open, verify. Returns the answer
+   * only when its receipt verifies against the node, the module, the input and the output and
+   * matches this request; otherwise throws a typed {@link NmpError} and the output is discarded.
+   */
+  async execute (peer: string, logic: Logic, options: ExecuteOptions = {}): Promise<Answer> {
+    await this.preflight(logic.wasm)
+    return await this.#runOn(peer, logic, options)
+  }
+
+  /** {@link NmpClient.execute} as an async iterator: each status event, then the answer. */
+  async * events (peer: string, logic: Logic, options: Omit<ExecuteOptions, 'onStatus'> = {}): AsyncGenerator<ExecuteEvent, void, undefined> {
+    const queue: ExecuteEvent[] = []
+    let wake: (() => void) | undefined
+    let settled: { error: unknown } | undefined
+    void this.execute(peer, logic, {
+      ...options,
+      onStatus: (from, status) => { queue.push({ kind: 'status', peer: from, status }); wake?.() }
+    }).then(
+      (answer) => { queue.push({ kind: 'answer', answer }); settled = { error: undefined }; wake?.() },
+      (error: unknown) => { settled = { error }; wake?.() })
+    for (;;) {
+      const next = queue.shift()
+      if (next !== undefined) {
+        yield next
+        continue
+      }
+      if (settled !== undefined) {
+        if (settled.error !== undefined) throw settled.error
+        return
+      }
+      await new Promise<void>((resolve) => { wake = resolve })
+    }
+  }
+
+  /**
+   * Discovers every provider of `logic.capability` and runs `logic` on each, concurrently. The
+   * module is checked once first. Throws {@link RejectedError}, {@link NoProvidersError} or
+   * {@link MeshError}; otherwise one {@link NodeAnswer} per provider, including failed ones.
+   */
+  async executeAll (logic: Logic, options: ExecuteOptions = {}): Promise<NodeAnswer[]> {
+    await this.preflight(logic.wasm)
+    const discovery = await this.discover(logic.capability, options.signal)
+    return await this.executeDiscovered(discovery, logic, options)
+  }
+
+  /** Runs `logic` on every provider of a {@link Discovery}, concurrently. */
+  async executeDiscovered (discovery: Discovery, logic: Logic, options: ExecuteOptions = {}): Promise<NodeAnswer[]> {
+    await this.preflight(logic.wasm)
+    if (discovery.providers.length === 0 && discovery.failed.length === 0) throw new NoProvidersError(logic.capability)
+    const answers = await Promise.all(discovery.providers.map(async ({ peer }): Promise<NodeAnswer> => {
+      try {
+        return { peer, ok: true, answer: await this.#runOn(peer, logic, options) }
+      } catch (err) {
+        return { peer, ok: false, error: asNmpError(err, peer) }
+      }
+    }))
+    return [...answers, ...discovery.failed.map(({ peer, error }): NodeAnswer => ({ peer, ok: false, error }))]
+  }
+
+  async #runOn (peer: string, logic: Logic, options: ExecuteOptions): Promise<Answer> {
+    if (!this.trusts(peer)) throw new UntrustedError(peer)
+    const timeoutMs = options.timeoutMs ?? this.#options.executeTimeoutMs
+    const deadline = this.#deadline(timeoutMs, options.signal)
+    const stopped = (err: unknown): NmpError => options.signal?.aborted === true
+      ? new AbortedError(peer, { cause: options.signal.reason })
+      : deadline.aborted ? new TimeoutError(peer, timeoutMs) : asNmpError(err, peer)
+    try {
+      const provider = await this.#provider(peer, deadline)
+      const release = await this.#slots.acquire(peer, deadline)
+      try {
+        for (let overloaded = 0; ; overloaded++) {
+          try {
+            return await this.#send(provider, logic, deadline, options.onStatus)
+          } catch (err) {
+            // The node is saturated and says so before running anything: ask again later,
+            // sealed anew (the refused request id may already sit in its replay cache).
+            if (!(err instanceof NodeError && err.nodeCode === ErrorCode.OVERLOADED && overloaded < MAX_OVERLOAD_RETRIES)) throw err
+            await sleep(Math.min(backoffMs(overloaded, new Uint8Array(0)) * OVERLOAD_BACKOFF_FACTOR, MAX_OVERLOAD_PAUSE_MS), deadline)
+          }
+        }
+      } finally {
+        release()
+      }
+    } catch (err) {
+      throw stopped(err)
+    }
+  }
+
+  /** Seals once and sends, resending the same sealed request while its stream fails early. */
+  async #send (provider: Provider, logic: Logic, signal: AbortSignal, onStatus?: ExecuteOptions['onStatus']): Promise<Answer> {
+    const peer = provider.peer
+    const sealed = await sealFor(this.identity, provider, logic, nowMs())
+    const request = toBinary(LogicRequestSchema, sealed.request)
+    for (let attempt = 0; ; attempt++) {
+      const answered = { value: false }
+      try {
+        let stream: Stream
+        try {
+          stream = await this.libp2p.dialProtocol(this.#peerId(peer), LOGIC_PROTOCOL, { signal })
+        } catch (cause) {
+          throw new MeshError(`cannot open a logic stream to ${peer}`, peer, { cause })
+        }
+        // Aborting resets the stream: the node cancels the job.
+        const reset = (): void => { stream.abort(new Error('cancelled by the agent')) }
+        signal.addEventListener('abort', reset, { once: true })
+        try {
+          // The write side stays open until the answer: closing it would cancel the job.
+          await writeFrame(stream, request, signal)
+          return await receive(provider, sealed, new FrameReader(stream, MAX_RESPONSE_FRAME_BYTES),
+            (status) => onStatus?.(peer, status), answered)
+        } catch (err) {
+          if (err instanceof NmpError) throw err
+          throw new TransportError(peer, err instanceof Error ? err.message : String(err), { cause: err })
+        } finally {
+          signal.removeEventListener('abort', reset)
+          finish(stream)
+        }
+      } catch (err) {
+        const early = err instanceof TransportError || (err instanceof MeshError && !signal.aborted)
+        if (!early || answered.value || attempt >= MAX_RESENDS || signal.aborted) throw err
+        await sleep(backoffMs(attempt, sealed.request.requestId), signal)
+      }
+    }
+  }
+
+  #peerId (peer: string): PeerId {
+    try {
+      return peerIdFromString(peer)
+    } catch (cause) {
+      throw new MeshError(`not a PeerId: ${peer}`, peer, { cause })
+    }
+  }
+
+  /** A signal that fires after `ms` or when `signal` does. */
+  #deadline (ms: number, signal?: AbortSignal): AbortSignal {
+    const timeout = AbortSignal.timeout(ms)
+    return signal === undefined ? timeout : AbortSignal.any([signal, timeout])
+  }
+}
+
+/** Closes a finished stream in the background (resets it if it does not close in time). */
+function finish (stream: Stream): void {
+  if (stream.status !== 'open') return
+  stream.close({ signal: AbortSignal.timeout(1_000) }).catch((err: Error) => { stream.abort(err) })
+}
+
+/** Races `promise` against `signal`. */
+async function withSignal<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
+  return await new Promise<T>((resolve, reject) => {
+    const abort = (): void => { reject(signal.reason) }
+    signal.addEventListener('abort', abort, { once: true })
+    promise.then(resolve, reject).finally(() => { signal.removeEventListener('abort', abort) })
+  })
+}
+
+/** `err` as an {@link NmpError} (an unexpected failure becomes a transport error). */
+function asNmpError (err: unknown, peer: string): NmpError {
+  if (err instanceof NmpError) return err
+  return new TransportError(peer, err instanceof Error ? err.message : String(err), { cause: err })
+}
