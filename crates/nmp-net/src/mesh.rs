@@ -6,6 +6,7 @@ mod hostile;
 
 use libp2p::identity::Keypair;
 use libp2p::kad::RecordKey;
+use libp2p::multihash::Multihash;
 use libp2p::request_response::ResponseChannel;
 use libp2p::{Multiaddr, PeerId};
 use nmp_wire::pb;
@@ -124,8 +125,9 @@ impl Mesh {
         self.ask(|reply| Command::Dial(addr, reply)).await?
     }
 
-    /// Announces that this node serves `capability`: a Kademlia provider record under
-    /// `sha256("nmp/v1/cap/" + capability)`, republished every [`Config::provider_republish`].
+    /// Announces that this node serves `capability`: a Kademlia provider record under the
+    /// multihash of `sha256("nmp/v1/cap/" + capability)` (see `docs/protocol.md`),
+    /// republished every [`Config::provider_republish`].
     ///
     /// Fails with [`Error::Provide`] when no peer accepted the record within
     /// [`Config::query_timeout`]; the local record stays and is republished.
@@ -197,7 +199,13 @@ impl Mesh {
     }
 }
 
-/// The DHT key of `capability`: `sha256("nmp/v1/cap/" + capability)`.
+/// The multihash code of SHA-256 (`0x12`); its digest length is 32 (`0x20`).
+const SHA2_256: u64 = 0x12;
+
+/// The DHT key of `capability`: the multihash of `sha256("nmp/v1/cap/" + capability)`, that is
+/// `0x12 0x20` followed by the digest (34 bytes). It is the multihash inside the CIDv1 (`raw`,
+/// sha2-256) of the same bytes, so js-libp2p's `findProviders(cid)` and `provide(cid)` use the
+/// same key; `docs/protocol.md` has a worked example.
 ///
 /// Fails with [`Error::CapabilityTooLong`] past [`nmp_wire::limits::MAX_CAPABILITY_BYTES`].
 pub(crate) fn capability_key(capability: &str) -> Result<RecordKey, Error> {
@@ -205,5 +213,39 @@ pub(crate) fn capability_key(capability: &str) -> Result<RecordKey, Error> {
         return Err(Error::CapabilityTooLong(capability.len()));
     }
     let digest = Sha256::digest(format!("nmp/v1/cap/{capability}"));
-    Ok(RecordKey::new(&digest))
+    let multihash = Multihash::<32>::wrap(SHA2_256, &digest)
+        .expect("a SHA-256 digest fits a 32-byte multihash");
+    Ok(RecordKey::new(&multihash.to_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The worked example of `docs/protocol.md` ("Discovery"): the TypeScript SDK tests the same.
+    #[test]
+    fn capability_key_is_the_multihash_of_the_digest() {
+        let hex = |capability| -> String {
+            let key = capability_key(capability).unwrap();
+            key.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+        };
+        assert_eq!(
+            hex("demo.hospital/patients"),
+            "122072fedc2d2badbb6fd9347b70904a6b8c2e7e383a5ba9b644fd8ffb9488fb315d"
+        );
+        assert_eq!(
+            hex(""),
+            "122019fe720deea25b011b39124e7fe7fc6f3713ebdf315114fc41d611693108f2ac"
+        );
+    }
+
+    #[test]
+    fn capability_key_refuses_a_name_past_the_limit() {
+        let limit = nmp_wire::limits::MAX_CAPABILITY_BYTES;
+        assert!(capability_key(&"a".repeat(limit)).is_ok());
+        assert!(matches!(
+            capability_key(&"a".repeat(limit + 1)),
+            Err(Error::CapabilityTooLong(n)) if n == limit + 1
+        ));
+    }
 }
