@@ -110,14 +110,9 @@ export async function sealWith (params: SealParams, wasm: Uint8Array, input: Uin
     limits,
     receiptKind: ReceiptKind.SIGNED
   })
-  const transcript = concat(
-    TRANSCRIPT_LABEL, u32be(SUITE), lp(request.requestId), u64be(request.timestampMs),
-    lp(request.nodePeerId), lp(request.agentPeerId), lp(key.keyId), lp(key.x25519), lp(key.mlKem768),
-    lp(kem.ephemeral), lp(kem.ciphertext))
+  const transcript = transcriptOf(request, key, kem.ephemeral, kem.ciphertext)
   const transcriptHash = sha256Sync(transcript)
-  const prk = extract(sha256Sync, concat(kem.mlKemShared, kem.x25519Shared), transcriptHash)
-  const requestKey = expand(sha256Sync, prk, REQUEST_KEY_INFO, 32)
-  const responseKey = expand(sha256Sync, prk, RESPONSE_KEY_INFO, 32)
+  const { requestKey, responseKey } = deriveKeys(transcriptHash, kem.mlKemShared, kem.x25519Shared)
   const aad = requestAad(request)
   const payloadEncoded = toBinary(LogicPayloadSchema, create(LogicPayloadSchema, { wasm, input }))
   const ciphertext = await aesGcmSeal(requestKey, randomness.nonce, aad, payloadEncoded)
@@ -135,6 +130,23 @@ export async function sealWith (params: SealParams, wasm: Uint8Array, input: Uin
     request,
     responseKey: new ResponseKey(responseKey, request.requestId),
     intermediates: { payloadEncoded, transcript, transcriptHash, requestKey, responseKey, aad, signedMessage, x25519Shared: kem.x25519Shared, mlKemShared: kem.mlKemShared }
+  }
+}
+
+/** The transcript of suite 1: label, suite, then each field length-prefixed in a fixed order. */
+export function transcriptOf (request: LogicRequest, key: KemPublicKey, ephemeral: Uint8Array, mlKemCiphertext: Uint8Array): Uint8Array {
+  return concat(
+    TRANSCRIPT_LABEL, u32be(SUITE), lp(request.requestId), u64be(request.timestampMs),
+    lp(request.nodePeerId), lp(request.agentPeerId), lp(key.keyId), lp(key.x25519), lp(key.mlKem768),
+    lp(ephemeral), lp(mlKemCiphertext))
+}
+
+/** `PRK = HKDF-Extract(salt = th, IKM = ss_k || ss_x)`, then one `HKDF-Expand` per direction. */
+export function deriveKeys (transcriptHash: Uint8Array, mlKemShared: Uint8Array, x25519Shared: Uint8Array): { requestKey: Uint8Array, responseKey: Uint8Array } {
+  const prk = extract(sha256Sync, concat(mlKemShared, x25519Shared), transcriptHash)
+  return {
+    requestKey: expand(sha256Sync, prk, REQUEST_KEY_INFO, 32),
+    responseKey: expand(sha256Sync, prk, RESPONSE_KEY_INFO, 32)
   }
 }
 

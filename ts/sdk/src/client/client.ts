@@ -50,6 +50,8 @@ const MAX_OVERLOAD_RETRIES = 8
 const OVERLOAD_BACKOFF_FACTOR = 5
 /** Longest pause between two `OVERLOADED` retries: 1 s. */
 const MAX_OVERLOAD_PAUSE_MS = 1_000
+/** Longest wait, after a dial, for the peer to identify itself: 2 s. */
+export const IDENTIFY_WAIT_MS = 2_000
 /** Slack on the describe frame: the signature and the protobuf framing. */
 const DOCUMENT_FRAME_SLACK = 1024
 
@@ -184,8 +186,9 @@ export class NmpClient {
   }
 
   /**
-   * Dials `addr` (a multiaddr ending in `/p2p/<PeerId>`), waits until the peer has identified
-   * itself, and returns its PeerId. Throws {@link MeshError}.
+   * Dials `addr` (a multiaddr ending in `/p2p/<PeerId>`) and returns the peer's PeerId once
+   * it has identified itself (so the DHT knows it speaks Kademlia), or after
+   * {@link IDENTIFY_WAIT_MS} when it does not. Throws {@link MeshError}.
    */
   async dial (addr: string, signal?: AbortSignal): Promise<string> {
     let target
@@ -194,41 +197,28 @@ export class NmpClient {
     } catch (cause) {
       throw new MeshError(`not a multiaddr: ${addr}`, undefined, { cause: new SyntaxError(String(cause)) })
     }
-    const deadline = this.#deadline(this.#options.requestTimeoutMs, signal)
+    const identified = new Set<string>()
+    let wake: (() => void) | undefined
+    const listener = (event: CustomEvent<{ peerId: PeerId }>): void => {
+      identified.add(event.detail.peerId.toString())
+      wake?.()
+    }
+    this.libp2p.addEventListener('peer:identify', listener)
     try {
-      const identified = this.#identified(deadline)
-      const connection = await this.libp2p.dial(target, { signal: deadline })
+      const connection = await this.libp2p.dial(target, { signal: this.#deadline(this.#options.requestTimeoutMs, signal) })
       const peer = connection.remotePeer.toString()
-      await identified(peer)
+      const known = await this.libp2p.peerStore.get(connection.remotePeer).catch(() => undefined)
+      if (!identified.has(peer) && known?.protocols.includes(KAD_PROTOCOL) !== true) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, IDENTIFY_WAIT_MS)
+          wake = () => { if (identified.has(peer)) { clearTimeout(timer); resolve() } }
+        })
+      }
       return peer
     } catch (cause) {
       throw new MeshError(`cannot dial ${addr}`, undefined, { cause })
-    }
-  }
-
-  /** Resolves once `peer` has identified itself (so the DHT knows whether it speaks Kademlia). */
-  #identified (signal: AbortSignal): (peer: string) => Promise<void> {
-    const seen = new Set<string>()
-    const waiters = new Map<string, () => void>()
-    const listener = (event: CustomEvent<{ peerId: PeerId }>): void => {
-      const peer = event.detail.peerId.toString()
-      seen.add(peer)
-      waiters.get(peer)?.()
-    }
-    this.libp2p.addEventListener('peer:identify', listener)
-    return async (peer) => {
-      try {
-        if (seen.has(peer)) return
-        const known = await this.libp2p.peerStore.get(peerIdFromString(peer)).catch(() => undefined)
-        if (known?.protocols.includes(KAD_PROTOCOL) === true) return
-        await new Promise<void>((resolve, reject) => {
-          waiters.set(peer, resolve)
-          if (seen.has(peer)) resolve()
-          signal.addEventListener('abort', () => reject(signal.reason), { once: true })
-        })
-      } finally {
-        this.libp2p.removeEventListener('peer:identify', listener)
-      }
+    } finally {
+      this.libp2p.removeEventListener('peer:identify', listener)
     }
   }
 
