@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 
-import { connect, NmpClient, outcomeName, pb, verifyReceipt } from '../src/index.js'
+import { AbortedError, connect, Identity, NmpClient, NmpError, outcomeName, pb, RejectedError, TimeoutError, toHex, verifyReceipt } from '../src/index.js'
 import { utf8 } from '../src/bytes.js'
 import { example } from './support/modules.js'
 import { PATIENTS, startNode } from './support/node.js'
@@ -71,4 +71,59 @@ test('events() yields the status events, then the answer', async () => {
   }
   assert.equal(kinds.at(-1), 'answer')
   assert.ok(kinds.length >= 2)
+})
+
+test('an AbortSignal cancels a running job: the stream is reset and the call ends ABORTED', async () => {
+  const controller = new AbortController()
+  const started = Date.now()
+  const call = client.execute(node.peer, { capability: PATIENTS, wasm: example('wat/spin.wasm') }, {
+    signal: controller.signal,
+    onStatus: (_, status) => { if (status.stage === pb.Stage.RUNNING) controller.abort(new Error('enough')) }
+  })
+  await assert.rejects(call, (err: NmpError) => err.code === 'ABORTED' && err instanceof AbortedError)
+  // The node's run deadline is 2 s: the call ended on the abort, not on the node's answer.
+  assert.ok(Date.now() - started < 2_000, `${Date.now() - started} ms`)
+  // The node stopped the guest when the stream was reset: its owner's log says `cancelled`.
+  const deadline = Date.now() + 10_000
+  while (!node.audit().some((e) => e.outcome === 'cancelled') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  assert.ok(node.audit().some((e) => e.outcome === 'cancelled'), JSON.stringify(node.audit().map((e) => e.outcome)))
+  // An abort before anything was sent sends nothing.
+  const aborted = AbortSignal.abort()
+  await assert.rejects(client.execute(node.peer, { capability: PATIENTS, wasm: example('wat/hello.wasm') }, { signal: aborted }), { code: 'ABORTED' })
+})
+
+test('a call past its timeout ends TIMEOUT', async () => {
+  await assert.rejects(client.execute(node.peer, { capability: PATIENTS, wasm: example('wat/spin.wasm') }, { timeoutMs: 500 }),
+    (err: NmpError) => err.code === 'TIMEOUT' && err instanceof TimeoutError)
+})
+
+test('a run past the node\'s deadline is answered TIMED_OUT, receipted', async () => {
+  const answer = await client.execute(node.peer, { capability: PATIENTS, wasm: example('wat/spin.wasm') })
+  assert.equal(outcomeName(answer.outcome), 'timed_out')
+})
+
+test('64 concurrent requests are all answered and verified (8 streams at a time)', async () => {
+  const answers = await Promise.all(Array.from({ length: 64 }, async (_, i) =>
+    await client.execute(node.peer, { capability: PATIENTS, wasm: example('wat/hello.wasm'), input: new Uint8Array(i) })))
+  answers.forEach((answer, i) => { assert.equal(new TextDecoder().decode(answer.output), `{"hello":${i}}\n`) })
+  assert.equal(new Set(answers.map((a) => toHex(a.receiptBody.requestId))).size, 64)
+})
+
+test('nothing is sent to a node outside the pin, for a capability it does not serve, or that the pre-flight hook rejects', async () => {
+  const pinned = await connect({ trustedNodes: [Identity.generate().toString()] })
+  const hooked = await connect({
+    preflight: (wasm) => ({ verdict: wasm.length > 1000 ? pb.GuardianVerdict.REJECTED : pb.GuardianVerdict.ACCEPTED, findings: [{ code: 'too_big', message: 'over 1000 bytes' }] })
+  })
+  try {
+    await pinned.dial(node.tcp)
+    await assert.rejects(pinned.execute(node.peer, { capability: PATIENTS, wasm: example('wat/hello.wasm') }), { code: 'UNTRUSTED' })
+    await assert.rejects(client.execute(node.peer, { capability: 'demo.nowhere/none', wasm: example('wat/hello.wasm') }), { code: 'NOT_SERVED' })
+    await hooked.dial(node.tcp)
+    await assert.rejects(hooked.execute(node.peer, { capability: PATIENTS, wasm: example('c/aggregate.wasm') }),
+      (err: NmpError) => err instanceof RejectedError && err.message.includes('over 1000 bytes'))
+    assert.equal(outcomeName((await hooked.execute(node.peer, { capability: PATIENTS, wasm: example('wat/hello.wasm') })).outcome), 'completed')
+  } finally {
+    await pinned.stop()
+    await hooked.stop()
+  }
 })

@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -19,6 +19,8 @@ export interface RunningNode {
   tcp: string
   ws: string | undefined
   stderr: () => string
+  /** The node's audit log entries (owner-only: exact outcomes, including `cancelled`). */
+  audit: () => Array<{ request_id: string, outcome: string }>
   stop: () => Promise<void>
 }
 
@@ -76,7 +78,7 @@ fuel = 0
     child.stderr.setEncoding('utf8')
     child.stderr.on('data', (text: string) => {
       stderr += text
-      const found = [...stderr.matchAll(/listening on (\S+)/g)].map((m) => m[1]!)
+      const found = [...stderr.matchAll(/listening on (\S+)\n/g)].map((m) => m[1]!)
       if (found.length >= (spec.ws === true ? 2 : 1)) { clearTimeout(timer); resolve(found) }
     })
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`nmp node exited ${code}: ${stderr}`)) })
@@ -87,6 +89,11 @@ fuel = 0
     tcp,
     ws: addrs.find((a) => a.includes('/ws')),
     stderr: () => stderr,
+    audit: () => {
+      const path = join(dir, 'audit.jsonl')
+      if (!existsSync(path)) return []
+      return readFileSync(path, 'utf8').split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { entry: { request_id: string, outcome: string } }).entry)
+    },
     stop: async () => { await kill(child); rmSync(dir, { recursive: true, force: true }) }
   }
 }
