@@ -29,14 +29,42 @@ export function lengthPrefix (length: number): Uint8Array {
 }
 
 /**
- * Writes one frame in chunks of at most {@link WRITE_CHUNK_BYTES}, waiting for the stream to
- * drain whenever it asks: the muxer's buffer never holds more than one chunk.
+ * Writes one frame in chunks of at most {@link WRITE_CHUNK_BYTES}, handing the stream the next
+ * chunk only once it has passed the previous one to the muxer: the stream's buffer never holds
+ * more than one chunk, so no DATA frame is larger than one chunk.
  */
 export async function writeFrame (stream: Stream, message: Uint8Array, signal?: AbortSignal): Promise<void> {
   const framed = new Uint8ArrayList(lengthPrefix(message.length), message)
   for (let at = 0; at < framed.byteLength; at += WRITE_CHUNK_BYTES) {
-    const chunk = framed.subarray(at, Math.min(at + WRITE_CHUNK_BYTES, framed.byteLength))
-    if (!stream.send(chunk)) await stream.onDrain(signal === undefined ? undefined : { signal })
+    await flushed(stream, signal)
+    stream.send(framed.subarray(at, Math.min(at + WRITE_CHUNK_BYTES, framed.byteLength)))
+  }
+}
+
+/**
+ * Resolves once the stream's write buffer is empty and it needs no drain. `stream.onDrain()`
+ * cannot serve here: in @libp2p/utils 7.4 its promise is never renewed after the first drain,
+ * so later calls return at once and the buffer grows into one send-window-sized frame (which
+ * rust-yamux refuses, dropping the connection).
+ */
+async function flushed (stream: Stream, signal?: AbortSignal): Promise<void> {
+  while (stream.writableNeedsDrain || stream.writeBufferLength > 0) {
+    signal?.throwIfAborted()
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => { cleanup(); resolve() }
+      const closed = (): void => { cleanup(); reject(new FrameError('the stream closed while writing')) }
+      const abort = (): void => { cleanup(); reject(signal?.reason) }
+      const cleanup = (): void => {
+        stream.removeEventListener('drain', done)
+        stream.removeEventListener('idle', done)
+        stream.removeEventListener('close', closed)
+        signal?.removeEventListener('abort', abort)
+      }
+      stream.addEventListener('drain', done)
+      stream.addEventListener('idle', done)
+      stream.addEventListener('close', closed)
+      signal?.addEventListener('abort', abort)
+    })
   }
 }
 

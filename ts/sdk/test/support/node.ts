@@ -71,14 +71,14 @@ ms_per_minute = 0
 timeout_ms = ${spec.timeoutMs ?? 5000}
 fuel = 0
 `)
-  const child = spawn(cargoBinary('nmp'), ['node', '--config', join(dir, 'node.toml')], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.env.NMP_BIN ?? cargoBinary('nmp'), ['node', '--config', join(dir, 'node.toml')], { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   const addrs = await new Promise<string[]>((resolve, reject) => {
     const timer = setTimeout(() => { reject(new Error(`nmp node did not start within 60 s: ${stderr}`)) }, 60_000)
     child.stderr.setEncoding('utf8')
     child.stderr.on('data', (text: string) => {
       stderr += text
-      const found = [...stderr.matchAll(/listening on (\S+)\n/g)].map((m) => m[1]!)
+      const found = [...stderr.matchAll(/^listening on (\/\S+\/p2p\/\S+)$/gm)].map((m) => m[1]!)
       if (found.length >= (spec.ws === true ? 2 : 1)) { clearTimeout(timer); resolve(found) }
     })
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`nmp node exited ${code}: ${stderr}`)) })
