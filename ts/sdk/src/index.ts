@@ -10,22 +10,11 @@ import { webSockets } from '@libp2p/websockets'
 
 import { NmpClient } from './client/client.js'
 import type { ClientOptions } from './client/client.js'
+import type { TransportFactory } from './client/mesh.js'
 
-export * from './crypto.js'
-export { outcomeName, verdictName } from './client/answer.js'
-export type { Answer, Logic, NodeAnswer } from './client/answer.js'
-export {
-  DEFAULT_EXECUTE_TIMEOUT_MS, DEFAULT_MAX_STREAMS_PER_NODE, DEFAULT_QUERY_TIMEOUT_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS, NmpClient
-} from './client/client.js'
-export type { ClientOptions, Discovery, ExecuteEvent, ExecuteOptions, Preflight, PreflightReport } from './client/client.js'
-export { MAX_STATUS_EVENTS } from './client/exchange.js'
-export type { Provider } from './client/exchange.js'
-export { WRITE_CHUNK_BYTES } from './client/frames.js'
-export { INFO_PROTOCOL, KAD_PROTOCOL, LOGIC_PROTOCOL } from './client/mesh.js'
-export type { TransportFactory } from './client/mesh.js'
+export * from './api.js'
 
-/** Starts an agent over TCP and WebSocket (Node.js) [transports: overridable]. */
-export async function connect (options: ClientOptions & { transports?: ClientOptions extends never ? never : import('./client/mesh.js').TransportFactory[] } = {}): Promise<NmpClient> {
+/** Starts an agent over TCP and WebSocket [default transports; pass `transports` to choose]. */
+export async function connect (options: ClientOptions & { transports?: TransportFactory[] } = {}): Promise<NmpClient> {
   return await NmpClient.create({ ...options, transports: options.transports ?? [tcp(), webSockets()] })
 }
