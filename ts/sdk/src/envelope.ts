@@ -16,7 +16,7 @@ import { LogicRequestSchema, RequestedLimitsSchema } from './gen/nmp/v1/logic_pb
 import type { LogicRequest, RequestedLimits } from './gen/nmp/v1/logic_pb.js'
 import { ReceiptKind } from './gen/nmp/v1/receipt_pb.js'
 import type { Identity } from './identity.js'
-import { encapsulate, kemKeyProblem } from './kem.js'
+import { encapsulate, kemKeyShapeProblem } from './kem.js'
 import { MAX_CAPABILITY_BYTES, MAX_INPUT_BYTES, MAX_MODULE_BYTES, REQUEST_ID_BYTES } from './limits.js'
 import { aesGcmSeal } from './aead.js'
 import { NONCE_BYTES, ResponseKey } from './response.js'
@@ -93,13 +93,13 @@ export async function seal (params: SealParams, wasm: Uint8Array, input: Uint8Ar
 export async function sealWith (params: SealParams, wasm: Uint8Array, input: Uint8Array, randomness: SealRandomness): Promise<Sealed> {
   checkParams(params, wasm, input)
   const key = params.nodeKey
-  const problem = await kemKeyProblem(key)
+  const problem = await kemKeyShapeProblem(key)
   if (problem !== undefined) throw new SealError('invalid_node_key', `unusable node KEM key: ${problem}`)
   if (params.timestampMs > key.notAfterMs) {
     throw new SealError('key_expired', `node KEM key expired at ${key.notAfterMs} ms, request time is ${params.timestampMs} ms`)
   }
   const kem = encapsulate(key, randomness.ephemeral, randomness.mlKemM)
-  if (kem === undefined) throw new SealError('invalid_node_key', 'low-order X25519 public key')
+  if (typeof kem === 'string') throw new SealError('invalid_node_key', `unusable node KEM key: ${kem}`)
   const limits = params.limits ?? create(RequestedLimitsSchema)
   const request = create(LogicRequestSchema, {
     requestId: params.requestId,

@@ -20,8 +20,8 @@ export async function keyId (x25519Public: Uint8Array, mlKem: Uint8Array): Promi
   return (await sha256(concat(x25519Public, mlKem))).slice(0, KEY_ID_BYTES)
 }
 
-/** Why a published KEM key is unusable (`KemKeyError`), or `undefined` when it is well formed. */
-export async function kemKeyProblem (key: KemPublicKey): Promise<string | undefined> {
+/** Why a published KEM key has the wrong shape (lengths, key id), or `undefined`. */
+export async function kemKeyShapeProblem (key: KemPublicKey): Promise<string | undefined> {
   for (const [field, bytes, expected] of [
     ['x25519', key.x25519, X25519_BYTES],
     ['ml_kem_768', key.mlKem768, ML_KEM_768_PUBLIC_BYTES],
@@ -30,6 +30,16 @@ export async function kemKeyProblem (key: KemPublicKey): Promise<string | undefi
     if (bytes.length !== expected) return `\`${field}\` is ${bytes.length} bytes, expected ${expected}`
   }
   if (!equal(key.keyId, await keyId(key.x25519, key.mlKem768))) return 'key id does not match the keys'
+  return undefined
+}
+
+/**
+ * Why a published KEM key is unusable (`KemKeyError`), or `undefined` when it is well formed:
+ * its shape, the FIPS 203 modulus check of the ML-KEM key, and an X25519 key of low order.
+ */
+export async function kemKeyProblem (key: KemPublicKey): Promise<string | undefined> {
+  const shape = await kemKeyShapeProblem(key)
+  if (shape !== undefined) return shape
   try {
     ml_kem768.encapsulate(key.mlKem768, new Uint8Array(32))
   } catch {
@@ -64,12 +74,18 @@ export interface Encapsulation {
 }
 
 /**
- * Encapsulates to a well-formed `key` with the ephemeral X25519 secret `e` and the ML-KEM
- * message `m`; `undefined` when the X25519 secret is all zero (a low-order key).
+ * Encapsulates to `key` (of the right shape) with the ephemeral X25519 secret `e` and the
+ * ML-KEM message `m`; a string saying why when the X25519 secret is all zero (a low-order key)
+ * or the ML-KEM key fails the FIPS 203 modulus check.
  */
-export function encapsulate (key: KemPublicKey, e: Uint8Array, m: Uint8Array): Encapsulation | undefined {
+export function encapsulate (key: KemPublicKey, e: Uint8Array, m: Uint8Array): Encapsulation | string {
   const x25519Shared = diffieHellman(e, key.x25519)
-  if (x25519Shared === undefined) return undefined
-  const { cipherText, sharedSecret } = ml_kem768.encapsulate(key.mlKem768, m)
-  return { ephemeral: x25519.getPublicKey(e), ciphertext: cipherText, mlKemShared: sharedSecret, x25519Shared }
+  if (x25519Shared === undefined) return 'low-order X25519 public key'
+  let encapsulated
+  try {
+    encapsulated = ml_kem768.encapsulate(key.mlKem768, m)
+  } catch {
+    return 'invalid ML-KEM-768 encapsulation key'
+  }
+  return { ephemeral: x25519.getPublicKey(e), ciphertext: encapsulated.cipherText, mlKemShared: encapsulated.sharedSecret, x25519Shared }
 }
