@@ -17,6 +17,39 @@ pub const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/nmp/kad/1.0.0");
 /// The identify protocol version string NMP nodes announce.
 const IDENTIFY_VERSION: &str = "/nmp/1";
 
+/// The largest Yamux DATA frame body rust-yamux accepts (its `MAX_FRAME_BODY_LEN`): 1 MiB. A
+/// larger frame fails the whole connection (`FrameTooLarge`).
+pub(crate) const YAMUX_MAX_FRAME_BODY: usize = 1024 * 1024;
+
+/// The receive window every Yamux stream starts with (the spec's 256 KiB).
+const YAMUX_STREAM_CREDIT: usize = 256 * 1024;
+
+/// rust-yamux's receive-window budget per connection (1 GiB), which `libp2p-yamux` does not let
+/// us change.
+const YAMUX_CONNECTION_WINDOW: usize = 1024 * 1024 * 1024;
+
+/// The Yamux stream cap that keeps every stream's receive window at or below
+/// [`YAMUX_MAX_FRAME_BODY`]: 4093.
+///
+/// rust-yamux grows a stream's receive window past its initial 256 KiB only out of the part of
+/// the connection budget not reserved for the streams' initial windows, that is
+/// `1 GiB - max_num_streams × 256 KiB`. With 4093 streams that part is 768 KiB, shared by all
+/// streams of the connection, so no window ever exceeds 256 KiB + 768 KiB = 1 MiB. A peer that
+/// honours flow control (js yamux writes DATA frames as large as its send window) therefore never
+/// sends a frame the node refuses. The number of streams a peer can really hold is bounded far
+/// lower by libp2p (256 buffered inbound streams, 128 negotiating, and each protocol's own
+/// limits), so raising yamux's nominal cap from 512 adds no memory: the bytes a peer can make the
+/// node buffer stay 256 KiB per live stream plus the 768 KiB shared.
+const YAMUX_MAX_STREAMS: usize =
+    (YAMUX_CONNECTION_WINDOW - (YAMUX_MAX_FRAME_BODY - YAMUX_STREAM_CREDIT)) / YAMUX_STREAM_CREDIT;
+
+/// The Yamux configuration of every TCP and WebSocket connection (see [`YAMUX_MAX_STREAMS`]).
+fn yamux_config() -> yamux::Config {
+    let mut config = yamux::Config::default();
+    config.set_max_num_streams(YAMUX_MAX_STREAMS);
+    config
+}
+
 /// Every behaviour of an NMP node, composed.
 #[derive(NetworkBehaviour)]
 pub(crate) struct Behaviour {
@@ -36,13 +69,13 @@ pub(crate) async fn build(keypair: Keypair, config: &Config) -> Result<Swarm<Beh
         .with_tcp(
             tcp::Config::default().nodelay(true),
             noise::Config::new,
-            yamux::Config::default,
+            yamux_config,
         )
         .map_err(transport)?
         .with_quic()
         .with_dns()
         .map_err(|err| Error::Transport(Box::new(err)))?
-        .with_websocket(noise::Config::new, yamux::Config::default)
+        .with_websocket(noise::Config::new, yamux_config)
         .await
         .map_err(|err| Error::Transport(Box::new(err)))?
         .with_behaviour(|key| behaviour(key, config))

@@ -3,6 +3,7 @@
 
 mod discovery;
 mod info;
+mod large;
 mod logic;
 
 use std::future::Future;
