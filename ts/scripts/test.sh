@@ -2,8 +2,9 @@
 # The TypeScript packages' checks, runnable from the repository root on a fresh machine after
 # `npm ci --prefix ts`: builds the Rust binaries the tests start (`nmp`, nmp-crypto's
 # `interop_open` example) into CARGO_TARGET_DIR (default ./target), checks that the generated
-# protobuf types match crates/nmp-wire/proto, type-checks and builds every workspace, and runs
-# their tests (real Rust nodes on 127.0.0.1).
+# protobuf types match crates/nmp-wire/proto, type-checks and builds every workspace, runs their
+# tests (real Rust nodes on 127.0.0.1; the browser test needs Debian's chromium), and runs the
+# example agent (examples/agent-ts) against two local nodes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
@@ -13,3 +14,7 @@ cd "$root/ts"
 npm run --workspace sdk check:generated
 npm run --workspaces --if-present build
 npm test --workspaces --if-present
+cd "$root/examples/agent-ts"
+npm ci --no-audit --no-fund
+npm run build
+NMP_BIN="$CARGO_TARGET_DIR/debug/nmp" node dist/agent.js --spawn

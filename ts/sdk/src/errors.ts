@@ -4,7 +4,6 @@
  */
 
 import type { ErrorCode } from './gen/nmp/v1/logic_pb.js'
-import type { GuardianReport } from './gen/nmp/v1/guardian_pb.js'
 
 /** The stable codes of {@link NmpError}; programs act on these, never on the message text. */
 export type NmpErrorCode =
@@ -64,10 +63,21 @@ export class NoKemKeyError extends NmpError {
   constructor (peer: string) { super('NO_KEM_KEY', `${peer} offers no KEM key valid now`, peer) }
 }
 
+/**
+ * What a pre-flight check reports: `@nmp/guardian`'s `Report` (verdict `'accepted'` or
+ * `'rejected'`) and the protocol's `GuardianReport` (verdict `GuardianVerdict`) both are one.
+ */
+export interface PreflightReport {
+  /** `'accepted'` or `GuardianVerdict.ACCEPTED` (1) lets the module be sent; anything else refuses it. */
+  verdict: number | string
+  /** Why, in order; the first finding's message names the rejection. */
+  findings: ReadonlyArray<{ code: string, message: string }>
+}
+
 /** The pre-flight check rejected the module; nothing was sent. */
 export class RejectedError extends NmpError {
-  constructor (readonly report: GuardianReport | undefined, reason: string) {
-    super('REJECTED', `the module was rejected before sending: ${reason}`)
+  constructor (readonly report: PreflightReport) {
+    super('REJECTED', `the module was rejected before sending: ${report.findings[0]?.message ?? 'no finding'}`)
   }
 }
 

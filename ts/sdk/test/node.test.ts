@@ -92,6 +92,16 @@ test('an AbortSignal cancels a running job: the stream is reset and the call end
   await assert.rejects(client.execute(node.peer, { capability: PATIENTS, wasm: example('wat/hello.wasm') }, { signal: aborted }), { code: 'ABORTED' })
 })
 
+test('leaving the events() loop early cancels the job', async () => {
+  const before = node.audit().filter((e) => e.outcome === 'cancelled').length
+  for await (const event of client.events(node.peer, { capability: PATIENTS, wasm: example('wat/spin.wasm') })) {
+    if (event.kind === 'status' && event.status.stage === pb.Stage.RUNNING) break
+  }
+  const deadline = Date.now() + 10_000
+  while (node.audit().filter((e) => e.outcome === 'cancelled').length === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  assert.equal(node.audit().filter((e) => e.outcome === 'cancelled').length, before + 1)
+})
+
 test('a call past its timeout ends TIMEOUT', async () => {
   await assert.rejects(client.execute(node.peer, { capability: PATIENTS, wasm: example('wat/spin.wasm') }, { timeoutMs: 500 }),
     (err: NmpError) => err.code === 'TIMEOUT' && err instanceof TimeoutError)
@@ -120,7 +130,7 @@ test('nothing is sent to a node outside the pin, for a capability it does not se
     await assert.rejects(client.execute(node.peer, { capability: 'demo.nowhere/none', wasm: example('wat/hello.wasm') }), { code: 'NOT_SERVED' })
     await hooked.dial(node.tcp)
     await assert.rejects(hooked.execute(node.peer, { capability: PATIENTS, wasm: example('c/aggregate.wasm') }),
-      (err: NmpError) => err instanceof RejectedError && err.message.includes('over 1000 bytes'))
+      (err: NmpError) => err instanceof RejectedError && err.message.includes('over 1000 bytes') && err.report.findings[0]?.code === 'too_big')
     assert.equal(outcomeName((await hooked.execute(node.peer, { capability: PATIENTS, wasm: example('wat/hello.wasm') })).outcome), 'completed')
   } finally {
     await pinned.stop()

@@ -17,6 +17,7 @@ import {
   AbortedError, MeshError, NmpError, NodeError, NoProvidersError, NotServedError, RejectedError,
   TimeoutError, TransportError, UntrustedError
 } from '../errors.js'
+import type { PreflightReport } from '../errors.js'
 import { SignedCapabilityDocumentSchema } from '../gen/nmp/v1/capability_pb.js'
 import { GuardianVerdict } from '../gen/nmp/v1/guardian_pb.js'
 import { DescribeRequestSchema } from '../gen/nmp/v1/service_pb.js'
@@ -61,14 +62,6 @@ const DOCUMENT_FRAME_SLACK = 1024
  */
 function backoffMs (attempt: number, requestId: Uint8Array): number {
   return 10 * 2 ** Math.min(attempt, 10) + ((requestId[attempt] ?? 0) % 16)
-}
-
-/** What a pre-flight check returns; a `GuardianReport` (from `@nmp/guardian`) is one. */
-export interface PreflightReport {
-  /** `ACCEPTED` lets the module be sent; anything else refuses it. */
-  verdict: GuardianVerdict
-  /** Why, in order; the first finding's message names the rejection. */
-  findings: ReadonlyArray<{ code: string, message: string }>
 }
 
 /** The pre-flight hook: judges a module before anything is sent. */
@@ -234,9 +227,7 @@ export class NmpClient {
   async preflight (wasm: Uint8Array): Promise<void> {
     if (this.#preflight === undefined) return
     const report = await this.#preflight(wasm)
-    if (report.verdict !== GuardianVerdict.ACCEPTED) {
-      throw new RejectedError('verdict' in report && 'moduleSha256' in report ? report as never : undefined, report.findings[0]?.message ?? 'no finding')
-    }
+    if (report.verdict !== GuardianVerdict.ACCEPTED && report.verdict !== 'accepted') throw new RejectedError(report)
   }
 
   /**
@@ -319,28 +310,38 @@ export class NmpClient {
     return await this.#runOn(peer, logic, options)
   }
 
-  /** {@link NmpClient.execute} as an async iterator: each status event, then the answer. */
+  /**
+   * {@link NmpClient.execute} as an async iterator: each status event, then the answer.
+   * Leaving the loop early cancels the job (its stream is reset).
+   */
   async * events (peer: string, logic: Logic, options: Omit<ExecuteOptions, 'onStatus'> = {}): AsyncGenerator<ExecuteEvent, void, undefined> {
     const queue: ExecuteEvent[] = []
     let wake: (() => void) | undefined
     let settled: { error: unknown } | undefined
+    const left = new AbortController()
+    const signal = options.signal === undefined ? left.signal : AbortSignal.any([options.signal, left.signal])
     void this.execute(peer, logic, {
       ...options,
+      signal,
       onStatus: (from, status) => { queue.push({ kind: 'status', peer: from, status }); wake?.() }
     }).then(
       (answer) => { queue.push({ kind: 'answer', answer }); settled = { error: undefined }; wake?.() },
       (error: unknown) => { settled = { error }; wake?.() })
-    for (;;) {
-      const next = queue.shift()
-      if (next !== undefined) {
-        yield next
-        continue
+    try {
+      for (;;) {
+        const next = queue.shift()
+        if (next !== undefined) {
+          yield next
+          continue
+        }
+        if (settled !== undefined) {
+          if (settled.error !== undefined) throw settled.error
+          return
+        }
+        await new Promise<void>((resolve) => { wake = resolve })
       }
-      if (settled !== undefined) {
-        if (settled.error !== undefined) throw settled.error
-        return
-      }
-      await new Promise<void>((resolve) => { wake = resolve })
+    } finally {
+      if (settled === undefined) left.abort(new Error('the caller left the event loop'))
     }
   }
 
