@@ -4,6 +4,8 @@ mod driver;
 #[cfg(test)]
 mod hostile;
 
+use std::collections::HashSet;
+
 use libp2p::identity::Keypair;
 use libp2p::kad::RecordKey;
 use libp2p::multihash::Multihash;
@@ -11,7 +13,7 @@ use libp2p::request_response::ResponseChannel;
 use libp2p::{Multiaddr, PeerId};
 use nmp_wire::pb;
 use sha2::{Digest, Sha256};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::config::Config;
 use crate::error::Error;
@@ -95,9 +97,20 @@ impl Mesh {
         let peer_id = keypair.public().to_peer_id();
         let (inbound_tx, receiver) = mpsc::channel(config.inbound_queue);
         let (commands, command_rx) = mpsc::channel(config.command_queue);
-        let (streams, incoming) =
-            driver::start(keypair, &config, command_rx, &commands, &inbound_tx).await?;
-        tokio::spawn(logic::accept(incoming, inbound_tx, config.clone()));
+        let (connected_tx, connected) = watch::channel(HashSet::new());
+        let channels = driver::Channels {
+            commands: command_rx,
+            handles: &commands,
+            inbound: &inbound_tx,
+            connected: connected_tx,
+        };
+        let (streams, incoming) = driver::start(keypair, &config, channels).await?;
+        tokio::spawn(logic::accept(
+            incoming,
+            inbound_tx,
+            connected,
+            config.clone(),
+        ));
         let mesh = Self {
             peer_id,
             commands,
@@ -169,7 +182,8 @@ impl Mesh {
     /// Opening and writing the request must finish within [`Config::request_timeout`], or this
     /// fails with [`Error::Timeout`]; reading the responses has no deadline here, since jobs
     /// differ in length: wrap the stream in your own. Dropping the returned
-    /// [`LogicResponses`] closes the stream, which tells the node to cancel the job.
+    /// [`LogicResponses`] before its end sends a `Cancel` frame, which tells the node to cancel
+    /// the job.
     pub async fn open_logic(
         &self,
         peer: PeerId,
@@ -180,6 +194,7 @@ impl Mesh {
             peer,
             request,
             self.config.max_frame_bytes,
+            self.config.request_timeout,
         );
         tokio::time::timeout(self.config.request_timeout, open)
             .await

@@ -1,14 +1,14 @@
 //! The node side of `/nmp/logic/1`: per-peer stream limits, reading the request, and the
-//! handles the node answers and watches through.
+//! handles the node answers and watches for cancellation through.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::io::{ReadHalf, WriteHalf};
 use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
 use libp2p::PeerId;
 use nmp_wire::pb;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::codec;
 use crate::config::Config;
@@ -25,9 +25,13 @@ type Active = Arc<Mutex<HashMap<PeerId, usize>>>;
 /// busy (sandbox runs, envelope crypto) would drop streams that way, so a dedicated OS thread
 /// takes them off that channel at once and queues up to [`Config::inbound_queue`] of them
 /// here; only beyond that is a stream reset.
+///
+/// `connected` is the set of peers with an established connection, which [`LogicClosed`]
+/// watches once the agent has half-closed its stream.
 pub(crate) async fn accept(
     incoming: libp2p_stream::IncomingStreams,
     inbound: mpsc::Sender<Incoming>,
+    connected: watch::Receiver<HashSet<PeerId>>,
     config: Config,
 ) {
     let (tx, mut accepted) = mpsc::channel(config.inbound_queue);
@@ -47,6 +51,7 @@ pub(crate) async fn accept(
             stream,
             permit,
             inbound.clone(),
+            connected.clone(),
             config.clone(),
         ));
     }
@@ -70,6 +75,7 @@ async fn read_request(
     mut stream: libp2p::Stream,
     permit: Permit,
     inbound: mpsc::Sender<Incoming>,
+    connected: watch::Receiver<HashSet<PeerId>>,
     config: Config,
 ) {
     let read = codec::read_message::<pb::LogicRequest, _>(&mut stream, config.max_frame_bytes);
@@ -77,15 +83,20 @@ async fn read_request(
         return;
     };
     let (reader, writer) = stream.split();
+    let peer = permit.peer;
     let stream = LogicStream {
         request,
         sender: LogicSender {
-            peer: permit.peer,
+            peer,
             writer,
             max_frame_bytes: config.max_frame_bytes,
             _permit: permit,
         },
-        closed: LogicClosed { reader },
+        closed: LogicClosed {
+            reader,
+            peer,
+            connected,
+        },
     };
     // A full queue resets the stream: the node is saturated and says so at once.
     let _ = inbound.try_send(Incoming::Logic(Box::new(stream)));
@@ -180,16 +191,42 @@ impl LogicSender {
     }
 }
 
-/// Resolves when the agent abandons the stream.
+/// Resolves when the agent cancels its job or leaves.
 #[derive(Debug)]
 pub struct LogicClosed {
     reader: ReadHalf<libp2p::Stream>,
+    peer: PeerId,
+    connected: watch::Receiver<HashSet<PeerId>>,
 }
 
 impl LogicClosed {
-    /// Waits until the agent closes or resets the stream, or sends anything after its request
-    /// (which the protocol forbids): in every case the job should be cancelled. Cancel-safe.
+    /// Waits until the agent cancels: it sends anything after its request (a `Cancel` frame is
+    /// the form the protocol gives), its stream fails with an error (a reset on QUIC), or its
+    /// last connection to this node closes. Half-closing the write side after the request does
+    /// not cancel (as on gRPC). Yamux (TCP, WebSocket) reports a reset and a half-close alike as
+    /// the end of the stream, so there a reset alone cancels only once the connection closes.
+    /// Cancel-safe.
     pub async fn wait(mut self) {
-        let _ = self.reader.read(&mut [0u8; 1]).await;
+        if let Ok(0) = self.reader.read(&mut [0u8; 1]).await {
+            self.disconnected().await;
+        }
+    }
+
+    /// Resolves once `peer` has no connection left (or the mesh has stopped). It first waits to
+    /// see the peer connected: the stream can arrive before the swarm task records its
+    /// connection.
+    async fn disconnected(mut self) {
+        let peer = self.peer;
+        if self
+            .connected
+            .wait_for(|peers| peers.contains(&peer))
+            .await
+            .is_ok()
+        {
+            let _ = self
+                .connected
+                .wait_for(|peers| !peers.contains(&peer))
+                .await;
+        }
     }
 }

@@ -12,7 +12,7 @@ use libp2p::swarm::dial_opts::DialOpts;
 use libp2p::swarm::{ConnectionId, SwarmEvent};
 use libp2p::{PeerId, Swarm, identify};
 use nmp_wire::pb;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::{Command, Incoming};
 use crate::config::Config;
@@ -33,6 +33,19 @@ struct Driver {
     peer_lookups: HashMap<QueryId, (PeerId, Reply<bool>)>,
     describes:
         HashMap<OutboundRequestId, (PeerId, Reply<Result<pb::SignedCapabilityDocument, Error>>)>,
+    connected: watch::Sender<HashSet<PeerId>>,
+}
+
+/// The channels between the swarm task and the rest of the mesh.
+pub(super) struct Channels<'a> {
+    /// Commands from the [`Mesh`](super::Mesh) handles.
+    pub(super) commands: mpsc::Receiver<Command>,
+    /// The handles' sender, kept weakly so that describe requests can answer through it.
+    pub(super) handles: &'a mpsc::Sender<Command>,
+    /// The node side's queue of inbound requests.
+    pub(super) inbound: &'a mpsc::Sender<Incoming>,
+    /// The peers with at least one established connection, kept current by the swarm task.
+    pub(super) connected: watch::Sender<HashSet<PeerId>>,
 }
 
 /// Builds and binds the swarm, then spawns its task; returns the stream control and the
@@ -40,9 +53,7 @@ struct Driver {
 pub(super) async fn start(
     keypair: Keypair,
     config: &Config,
-    command_rx: mpsc::Receiver<Command>,
-    commands: &mpsc::Sender<Command>,
-    inbound: &mpsc::Sender<Incoming>,
+    channels: Channels<'_>,
 ) -> Result<(libp2p_stream::Control, libp2p_stream::IncomingStreams), Error> {
     let mut swarm = swarm::build(keypair, config).await?;
     listen(&mut swarm, config).await?;
@@ -53,15 +64,16 @@ pub(super) async fn start(
         .expect("a fresh stream behaviour has no protocol registered");
     let driver = Driver {
         swarm,
-        commands: commands.downgrade(),
-        inbound: inbound.clone(),
+        commands: channels.handles.downgrade(),
+        inbound: channels.inbound.clone(),
         dials: HashMap::new(),
         provides: HashMap::new(),
         lookups: HashMap::new(),
         peer_lookups: HashMap::new(),
         describes: HashMap::new(),
+        connected: channels.connected,
     };
-    tokio::spawn(driver.run(command_rx));
+    tokio::spawn(driver.run(channels.commands));
     Ok((control, incoming))
 }
 
@@ -193,12 +205,22 @@ impl Driver {
                 if let Some(reply) = self.dials.remove(&connection_id) {
                     let _ = reply.send(Ok(peer_id));
                 }
+                self.connected
+                    .send_if_modified(|peers| peers.insert(peer_id));
                 if let ConnectedPoint::Dialer { address, .. } = endpoint {
                     self.swarm
                         .behaviour_mut()
                         .kad
                         .add_address(&peer_id, address);
                 }
+            }
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                num_established: 0,
+                ..
+            } => {
+                self.connected
+                    .send_if_modified(|peers| peers.remove(&peer_id));
             }
             SwarmEvent::OutgoingConnectionError {
                 connection_id,

@@ -1,5 +1,6 @@
-//! An agent that leaves while its guest runs frees the run slot at once, and the clock and
-//! random keys of `[policy.sandbox]` reach the sandbox.
+//! An agent that leaves while its guest runs frees the run slot at once, one that half-closes
+//! its stream still gets its answer, and the clock and random keys of `[policy.sandbox]` reach
+//! the sandbox.
 
 use std::time::{Duration, Instant};
 
@@ -61,6 +62,26 @@ async fn an_agent_that_leaves_stops_its_running_guest_and_frees_the_slot() {
             .collect();
         assert!(outcomes.contains(&"cancelled".to_owned()), "{outcomes:?}");
         assert!(outcomes.contains(&"completed".to_owned()), "{outcomes:?}");
+    })
+    .await
+    .expect("within the deadline");
+}
+
+#[tokio::test]
+async fn a_half_closed_request_still_gets_its_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    tokio::time::timeout(DEADLINE, async {
+        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |_| {}).await;
+        let (request, key, _) = Agent::at(10, &signed, now_ms()).seal("c/aggregate.wasm", b"");
+        let mut responses = agent.open_logic(node.peer_id(), &request).await.unwrap();
+        // As js-libp2p agents do: the write side closes right after the request.
+        responses.close_write().await.expect("half-closed");
+        let responses = collect(responses).await;
+        assert_eq!(
+            result(&responses, &key).outcome,
+            pb::Outcome::Completed as i32
+        );
+        node.shutdown().await;
     })
     .await
     .expect("within the deadline");
