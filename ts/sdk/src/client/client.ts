@@ -20,7 +20,7 @@ import {
 import type { PreflightReport } from '../errors.js'
 import { SignedCapabilityDocumentSchema } from '../gen/nmp/v1/capability_pb.js'
 import { GuardianVerdict } from '../gen/nmp/v1/guardian_pb.js'
-import { DescribeRequestSchema } from '../gen/nmp/v1/service_pb.js'
+import { CancelSchema, DescribeRequestSchema } from '../gen/nmp/v1/service_pb.js'
 import { ErrorCode, LogicRequestSchema } from '../gen/nmp/v1/logic_pb.js'
 import type { Status } from '../gen/nmp/v1/logic_pb.js'
 import { Identity } from '../identity.js'
@@ -413,20 +413,22 @@ export class NmpClient {
         } catch (cause) {
           throw new MeshError(`cannot open a logic stream to ${peer}`, peer, { cause })
         }
-        // Aborting resets the stream: the node cancels the job.
-        const reset = (): void => { stream.abort(new Error('cancelled by the agent')) }
-        signal.addEventListener('abort', reset, { once: true })
+        let written = false
+        // Aborting cancels the job: a `Cancel` frame once the request is out (Yamux reports a
+        // reset to the node as a half-close, which no longer cancels), then the stream closes.
+        const cancel = (): void => { void cancelStream(stream, written ? sealed.request.requestId : undefined) }
+        signal.addEventListener('abort', cancel, { once: true })
         try {
-          // The write side stays open until the answer: closing it would cancel the job.
           await writeFrame(stream, request, signal)
-          return await receive(provider, sealed, new FrameReader(stream, MAX_RESPONSE_FRAME_BYTES),
-            (status) => onStatus?.(peer, status), answered)
+          written = true
+          return await withSignal(receive(provider, sealed, new FrameReader(stream, MAX_RESPONSE_FRAME_BYTES),
+            (status) => onStatus?.(peer, status), answered), signal)
         } catch (err) {
-          if (err instanceof NmpError) throw err
+          if (err instanceof NmpError || signal.aborted) throw err
           throw new TransportError(peer, err instanceof Error ? err.message : String(err), { cause: err })
         } finally {
-          signal.removeEventListener('abort', reset)
-          finish(stream)
+          signal.removeEventListener('abort', cancel)
+          if (!signal.aborted) finish(stream)
         }
       } catch (err) {
         const early = err instanceof TransportError || (err instanceof MeshError && !signal.aborted)
@@ -448,6 +450,24 @@ export class NmpClient {
   #deadline (ms: number, signal?: AbortSignal): AbortSignal {
     const timeout = AbortSignal.timeout(ms)
     return signal === undefined ? timeout : AbortSignal.any([signal, timeout])
+  }
+}
+
+/**
+ * Cancels the job on `stream`: writes a `Cancel` frame for `requestId` (when the request was
+ * sent whole), half-closes so it is flushed, and resets the stream after at most 1 s.
+ */
+async function cancelStream (stream: Stream, requestId: Uint8Array | undefined): Promise<void> {
+  try {
+    if (requestId !== undefined && stream.writeStatus === 'writable') {
+      const timeout = AbortSignal.timeout(1_000)
+      await writeFrame(stream, toBinary(CancelSchema, create(CancelSchema, { requestId })), timeout)
+      await stream.close({ signal: timeout })
+    }
+  } catch {
+    // The stream is reset below either way.
+  } finally {
+    stream.abort(new Error('cancelled by the agent'))
   }
 }
 

@@ -46,7 +46,9 @@ export const ExecuteRequestSchema: GenMessage<ExecuteRequest> = /*@__PURE__*/
   messageDesc(file_nmp_v1_service, 0);
 
 /**
- * Cancels the job started on this stream. Closing the stream has the same effect.
+ * Cancels the job started on this stream: on gRPC the `cancel` of a later `ExecuteRequest`, on
+ * `/nmp/logic/1` one frame after the `LogicRequest`. Half-closing does not cancel on either;
+ * dropping the gRPC call does, and so does the agent's last connection to the node closing.
  *
  * @generated from message nmp.v1.Cancel
  */
