@@ -6,6 +6,7 @@
 )]
 
 mod admission;
+mod ed25519_strict;
 mod envelope;
 mod props;
 mod receipt;

@@ -15,17 +15,17 @@ use prost::Message;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-fn committed(name: &str) -> Value {
+pub(crate) fn committed(name: &str) -> Value {
     let path = format!("{}/tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
-fn bytes(value: &Value) -> Vec<u8> {
+pub(crate) fn bytes(value: &Value) -> Vec<u8> {
     hex::decode(value.as_str().unwrap()).unwrap()
 }
 
-fn array<const N: usize>(value: &Value) -> [u8; N] {
+pub(crate) fn array<const N: usize>(value: &Value) -> [u8; N] {
     bytes(value).try_into().unwrap()
 }
 
