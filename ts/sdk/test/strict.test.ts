@@ -1,14 +1,17 @@
 // Ed25519 verification is dalek's `verify_strict`, not noble's ZIP-215 default: cases built here
-// where the two differ (small-order key, mixed-order key, non-canonical S and R).
+// where the two differ (small-order key, mixed-order key, non-canonical S and R), and the shared
+// vector file both implementations answer.
 
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha512 } from '@noble/hashes/sha2.js'
 
 import { concat, randomBytes, utf8 } from '../src/bytes.js'
-import { verifyStrict } from '../src/crypto.js'
+import { fromHex, verifyStrict } from '../src/crypto.js'
+import { repo } from './support/paths.js'
 
 const Point = ed25519.Point
 const L = Point.Fn.ORDER
@@ -103,4 +106,18 @@ test('a non-canonical R encoding is refused', () => {
     assert.equal(verifyStrict(pub, message, concat(nonCanonical, sig.subarray(32))), false)
   }
   assert.equal(verifyStrict(pub, message, concat(toLe(p + 1n), new Uint8Array(32))), false)
+})
+
+interface SharedVector { name: string, public_key: string, message: string, signature: string, strict: 'accept' | 'reject', zip215: 'accept' | 'reject' }
+
+test('the shared strict-Ed25519 vectors (crates/nmp-crypto/tests/vectors/ed25519-strict.json): every strict answer, and noble\'s default gives the ZIP-215 one', () => {
+  const file = JSON.parse(readFileSync(repo('crates/nmp-crypto/tests/vectors/ed25519-strict.json'), 'utf8')) as { vectors: SharedVector[] }
+  assert.ok(file.vectors.length >= 19)
+  for (const v of file.vectors) {
+    const [key, msg, sig] = [fromHex(v.public_key), fromHex(v.message), fromHex(v.signature)]
+    assert.equal(verifyStrict(key, msg, sig), v.strict === 'accept', `${v.name}: strict`)
+    let zip215: boolean
+    try { zip215 = ed25519.verify(sig, msg, key) } catch { zip215 = false }
+    assert.equal(zip215, v.zip215 === 'accept', `${v.name}: zip215 (informative)`)
+  }
 })
