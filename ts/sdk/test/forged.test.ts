@@ -63,3 +63,22 @@ for (const [lie, code, detail] of LIES) {
     }
   })
 }
+
+test('a stream that fails before any response is resent as the same sealed request; OVERLOADED is sealed anew', async () => {
+  for (const [load, sameId] of [['reset_first', true], ['overloaded_first', false]] as const) {
+    const node = await liar(load)
+    const client = await connect({ executeTimeoutMs: 5_000 })
+    try {
+      const peer = await client.dial(node.addr)
+      const answer = await client.execute(peer, { capability: PATIENTS, wasm: example('wat/hello.wasm') })
+      assert.deepEqual(answer.output, OUTPUT)
+      assert.equal(node.requests.length, 2, load)
+      // A resend is the same sealed request (a node that ran it would answer REPLAY); an
+      // OVERLOADED refusal is sealed anew, under a fresh request id.
+      assert.equal(node.requests[0] === node.requests[1], sameId, load)
+    } finally {
+      await client.stop()
+      await node.stop()
+    }
+  }
+})

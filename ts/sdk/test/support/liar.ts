@@ -28,12 +28,14 @@ export type Lie =
   | 'honest' | 'receipt_signature' | 'sealed_ciphertext' | 'drop_output' | 'change_outcome'
   | 'change_verdict' | 'replay_receipt' | 'replay_sealed' | 'foreign_status' | 'no_result' | 'hang'
   | 'too_many_statuses' | 'other_policy' | 'other_signer' | 'other_agent' | 'expired_document'
+  // Not lies: load the node may shed (the agent must retry).
+  | 'reset_first' | 'overloaded_first'
 
 /** The output every honest answer carries. */
 export const OUTPUT = utf8('{"count":42}')
 
-/** A running liar: its dial address and PeerId. */
-export interface Liar { addr: string, peer: string, stop: () => Promise<void> }
+/** A running liar: its dial address, PeerId, and the request ids it was sent, in order. */
+export interface Liar { addr: string, peer: string, requests: string[], stop: () => Promise<void> }
 
 /** Starts a node telling `lie` on 127.0.0.1. */
 export async function liar (lie: Lie): Promise<Liar> {
@@ -58,6 +60,8 @@ export async function liar (lie: Lie): Promise<Liar> {
   const signedDocument = create(pb.SignedCapabilityDocumentSchema, { document, signature: identity.sign('capability', document) })
 
   let previous: { payload: pb.ResponsePayload, sealed: pb.SealedResponse } | undefined
+  const requests: string[] = []
+  let streams = 0
 
   /** Both direction keys of `request`, as the node derives them. */
   function keys (request: pb.LogicRequest): { requestKey: Uint8Array, responseKey: Uint8Array } {
@@ -141,12 +145,21 @@ export async function liar (lie: Lie): Promise<Liar> {
     await stream.close()
   })
   await node.handle('/nmp/logic/1', async (stream: Stream) => {
+    const first = streams++ === 0
     const frame = await new FrameReader(stream, 32 * 1024 * 1024).next()
     if (frame === undefined) return
     const request = fromBinary(pb.LogicRequestSchema, frame)
+    requests.push(Buffer.from(request.requestId).toString('hex'))
+    // A failure before any response: the first stream is reset once its request was read.
+    if (lie === 'reset_first' && first) { stream.abort(new Error('shed')); return }
     const opened = await openPayload(request)
     const send = async (event: pb.LogicResponse['event'], requestId = request.requestId): Promise<void> => {
       await writeFrame(stream, toBinary(pb.LogicResponseSchema, create(pb.LogicResponseSchema, { requestId, event })))
+    }
+    if (lie === 'overloaded_first' && requests.length === 1) {
+      await send({ case: 'error', value: create(pb.ErrorSchema, { code: pb.ErrorCode.OVERLOADED, message: 'queue full' }) })
+      await stream.close()
+      return
     }
     const statuses = lie === 'too_many_statuses' ? 65 : 2
     for (let i = 0; i < statuses; i++) {
@@ -168,5 +181,5 @@ export async function liar (lie: Lie): Promise<Liar> {
   }
 
   const addr = node.getMultiaddrs()[0]!.toString()
-  return { addr, peer: identity.toString(), stop: async () => { await node.stop() } }
+  return { addr, peer: identity.toString(), requests, stop: async () => { await node.stop() } }
 }
