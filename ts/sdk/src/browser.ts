@@ -8,7 +8,7 @@ import './polyfill.js'
 import { webSockets } from '@libp2p/websockets'
 
 import { NmpClient } from './client/client.js'
-import type { ClientOptions } from './client/client.js'
+import type { ClientOptions } from './client/options.js'
 import type { TransportFactory } from './client/mesh.js'
 
 export * from './api.js'

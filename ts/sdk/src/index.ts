@@ -9,7 +9,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 
 import { NmpClient } from './client/client.js'
-import type { ClientOptions } from './client/client.js'
+import type { ClientOptions } from './client/options.js'
 import type { TransportFactory } from './client/mesh.js'
 
 export * from './api.js'

@@ -17,15 +17,16 @@ import {
   AbortedError, MeshError, NmpError, NodeError, NoProvidersError, NotServedError, RejectedError,
   TimeoutError, TransportError, UntrustedError
 } from '../errors.js'
-import type { PreflightReport } from '../errors.js'
 import { SignedCapabilityDocumentSchema } from '../gen/nmp/v1/capability_pb.js'
 import { GuardianVerdict } from '../gen/nmp/v1/guardian_pb.js'
-import { CancelSchema, DescribeRequestSchema } from '../gen/nmp/v1/service_pb.js'
+import { DescribeRequestSchema } from '../gen/nmp/v1/service_pb.js'
 import { ErrorCode, LogicRequestSchema } from '../gen/nmp/v1/logic_pb.js'
-import type { Status } from '../gen/nmp/v1/logic_pb.js'
 import { Identity } from '../identity.js'
 import { MAX_DOCUMENT_BYTES } from '../limits.js'
 import type { Answer, Logic, NodeAnswer } from './answer.js'
+import type { ClientOptions, Discovery, ExecuteEvent, ExecuteOptions, Preflight } from './options.js'
+import { DEFAULT_EXECUTE_TIMEOUT_MS, DEFAULT_MAX_STREAMS_PER_NODE, DEFAULT_QUERY_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './options.js'
+import { asNmpError, backoffMs, cancelStream, finish, MAX_OVERLOAD_PAUSE_MS, MAX_OVERLOAD_RETRIES, MAX_RESENDS, OVERLOAD_BACKOFF_FACTOR, withSignal } from './streams.js'
 import { receive, sealFor, serves, usableKey, MAX_RESPONSE_FRAME_BYTES } from './exchange.js'
 import type { Provider } from './exchange.js'
 import { FrameError, FrameReader, writeFrame } from './frames.js'
@@ -33,86 +34,14 @@ import { createMesh, INFO_PROTOCOL, KAD_PROTOCOL, LOGIC_PROTOCOL } from './mesh.
 import type { MeshServices, TransportFactory } from './mesh.js'
 import { sleep, Slots } from './slots.js'
 
-/** Default deadline of one whole execution: 120 s. */
-export const DEFAULT_EXECUTE_TIMEOUT_MS = 120_000
-/** Default deadline of a describe request, a dial and opening a stream: 10 s. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
-/** Default deadline of one DHT lookup: 30 s. */
-export const DEFAULT_QUERY_TIMEOUT_MS = 30_000
-/** Default logic streams open at once to one node (the node's default per-peer limit): 8. */
-export const DEFAULT_MAX_STREAMS_PER_NODE = 8
 /** A cached document is refetched this long before it or its newest KEM key expires: 30 s. */
 const REFRESH_MARGIN_MS = 30_000n
-/** Most times a request is resent when its stream failed before the node answered: 5. */
-const MAX_RESENDS = 5
-/** Most times an `OVERLOADED` request is sealed and sent again: 8. */
-const MAX_OVERLOAD_RETRIES = 8
-/** An `OVERLOADED` pause is this many times a failed stream's: 5 (50 ms doubling). */
-const OVERLOAD_BACKOFF_FACTOR = 5
-/** Longest pause between two `OVERLOADED` retries: 1 s. */
-const MAX_OVERLOAD_PAUSE_MS = 1_000
 /** Longest wait, after a dial, for the peer to identify itself: 2 s. */
 export const IDENTIFY_WAIT_MS = 2_000
 /** Slack on the describe frame: the signature and the protobuf framing. */
 const DOCUMENT_FRAME_SLACK = 1024
 
-/**
- * The pause before resend `attempt`: 10 ms doubling, plus up to 15 ms of jitter taken from the
- * (random) request id so that agents refused together do not return together.
- */
-function backoffMs (attempt: number, requestId: Uint8Array): number {
-  return 10 * 2 ** Math.min(attempt, 10) + ((requestId[attempt] ?? 0) % 16)
-}
-
-/** The pre-flight hook: judges a module before anything is sent. */
-export type Preflight = (wasm: Uint8Array) => PreflightReport | Promise<PreflightReport>
-
-/** How a client joins the mesh. */
-export interface ClientOptions {
-  /** The agent's identity, which signs every request [default: a fresh one]. */
-  identity?: Identity
-  /** Bootstrap peers: multiaddrs ending in `/p2p/<PeerId>` [default: none]. */
-  bootstrap?: string[]
-  /** Keep private and loopback addresses (needed on loopback and LANs) [default: true]. */
-  privateAddresses?: boolean
-  /** Deadline of one whole execution [default: {@link DEFAULT_EXECUTE_TIMEOUT_MS}]. */
-  executeTimeoutMs?: number
-  /** Deadline of a dial, a describe and opening a stream [default: {@link DEFAULT_REQUEST_TIMEOUT_MS}]. */
-  requestTimeoutMs?: number
-  /** Deadline of one DHT lookup [default: {@link DEFAULT_QUERY_TIMEOUT_MS}]. */
-  queryTimeoutMs?: number
-  /** Logic streams open at once to one node [default: {@link DEFAULT_MAX_STREAMS_PER_NODE}]. */
-  maxStreamsPerNode?: number
-  /** Pins the nodes logic may be sent to (base58 PeerIds) [default: no pin]. */
-  trustedNodes?: string[]
-  /**
-   * The pre-flight check run on every module before sending [default: none — this package
-   * carries no Guardian; pass `@nmp/guardian`'s check here].
-   */
-  preflight?: Preflight
-}
-
-/** Per-call options of an execution. */
-export interface ExecuteOptions {
-  /** Cancels the call: the stream is reset, which cancels the job on the node. */
-  signal?: AbortSignal
-  /** This call's deadline [default: the client's execute timeout]. */
-  timeoutMs?: number
-  /** Called with each status event as it arrives. */
-  onStatus?: (peer: string, status: Status) => void
-}
-
-/** One event of {@link NmpClient.events}: a status, then the verified answer. */
-export type ExecuteEvent = { kind: 'status', peer: string, status: Status } | { kind: 'answer', answer: Answer }
-
-/** Verified providers of a capability, and the ones that failed, with why. */
-export interface Discovery {
-  /** Providers whose documents verified and list the capability (and are trusted). */
-  providers: Provider[]
-  /** Providers that could not be described, do not serve it, or are not trusted. */
-  failed: Array<{ peer: string, error: NmpError }>
-}
-
+/** The client's clock: unix time in milliseconds. */
 function nowMs (): bigint {
   return BigInt(Date.now())
 }
@@ -451,44 +380,4 @@ export class NmpClient {
     const timeout = AbortSignal.timeout(ms)
     return signal === undefined ? timeout : AbortSignal.any([signal, timeout])
   }
-}
-
-/**
- * Cancels the job on `stream`: writes a `Cancel` frame for `requestId` (when the request was
- * sent whole), half-closes so it is flushed, and resets the stream after at most 1 s.
- */
-async function cancelStream (stream: Stream, requestId: Uint8Array | undefined): Promise<void> {
-  try {
-    if (requestId !== undefined && stream.writeStatus === 'writable') {
-      const timeout = AbortSignal.timeout(1_000)
-      await writeFrame(stream, toBinary(CancelSchema, create(CancelSchema, { requestId })), timeout)
-      await stream.close({ signal: timeout })
-    }
-  } catch {
-    // The stream is reset below either way.
-  } finally {
-    stream.abort(new Error('cancelled by the agent'))
-  }
-}
-
-/** Closes a finished stream in the background (resets it if it does not close in time). */
-function finish (stream: Stream): void {
-  if (stream.status !== 'open') return
-  stream.close({ signal: AbortSignal.timeout(1_000) }).catch((err: Error) => { stream.abort(err) })
-}
-
-/** Races `promise` against `signal`. */
-async function withSignal<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted()
-  return await new Promise<T>((resolve, reject) => {
-    const abort = (): void => { reject(signal.reason) }
-    signal.addEventListener('abort', abort, { once: true })
-    promise.then(resolve, reject).finally(() => { signal.removeEventListener('abort', abort) })
-  })
-}
-
-/** `err` as an {@link NmpError} (an unexpected failure becomes a transport error). */
-function asNmpError (err: unknown, peer: string): NmpError {
-  if (err instanceof NmpError) return err
-  return new TransportError(peer, err instanceof Error ? err.message : String(err), { cause: err })
 }
