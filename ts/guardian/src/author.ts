@@ -15,7 +15,7 @@ import type { Report } from './report.js';
 /** A compiled module that passed pre-flight, with the Guardian's report on it. */
 export interface Compiled {
   /** The module bytes, ready to send. */
-  readonly wasm: Uint8Array;
+  readonly wasm: Uint8Array<ArrayBuffer>;
   /** The Guardian's report (accepted; it may carry warnings and information). */
   readonly report: Report;
 }
@@ -51,7 +51,7 @@ const OUTPUT = 'logic.wasm';
  */
 export async function compileAssemblyScript(source: string, options: AssemblyScriptOptions = {}): Promise<Compiled> {
   const { default: asc } = await import('assemblyscript/asc');
-  let binary: Uint8Array | undefined;
+  let binary: Uint8Array<ArrayBuffer> | undefined;
   const diagnostics: string[] = [];
   const argv = [
     ENTRY,
@@ -91,7 +91,7 @@ export async function compileAssemblyScript(source: string, options: AssemblyScr
 export async function compileWat(text: string, options: { readonly guardian?: Guardian } = {}): Promise<Compiled> {
   const { default: initWabt } = await import('wabt');
   const wabt = await initWabt();
-  let wasm: Uint8Array;
+  let wasm: Uint8Array<ArrayBuffer>;
   try {
     const module = wabt.parseWat('logic.wat', text);
     try {
@@ -106,7 +106,7 @@ export async function compileWat(text: string, options: { readonly guardian?: Gu
   return preflight(wasm, options.guardian);
 }
 
-async function preflight(wasm: Uint8Array, guardian?: Guardian): Promise<Compiled> {
+async function preflight(wasm: Uint8Array<ArrayBuffer>, guardian?: Guardian): Promise<Compiled> {
   const report = (guardian ?? (await Guardian.load())).preflight(wasm);
   return { wasm, report };
 }
