@@ -35,8 +35,12 @@ fn wat_cases() -> Vec<(&'static str, String)> {
     let v128s = (d.max_local_bytes_per_function / 16) as usize;
     let depth = d.max_nesting_depth as usize;
     let nest = |n: usize| command(&format!("(func {}{})", "(block ".repeat(n), ")".repeat(n)));
-    let chain: String = (0..500).map(|i| format!("(func $f{i} (call $f{}))", i + 1)).collect();
-    let many_imports: String = (0..120).map(|i| format!(r#"(import "env" "f{i}" (func))"#)).collect();
+    let chain: String = (0..500)
+        .map(|i| format!("(func $f{i} (call $f{}))", i + 1))
+        .collect();
+    let many_imports: String = (0..120)
+        .map(|i| format!(r#"(import "env" "f{i}" (func))"#))
+        .collect();
     vec![
         // Imports.
         ("import-sock-accept", import("wasi_snapshot_preview1", "sock_accept", "(param i32 i32 i32) (result i32)")),
@@ -116,7 +120,10 @@ fn byte_cases() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let seed = seed()?;
     let mut out = vec![
         ("bytes-empty".to_owned(), Vec::new()),
-        ("bytes-elf-magic".to_owned(), b"\x7fELF\x02\x01\x01\0".to_vec()),
+        (
+            "bytes-elf-magic".to_owned(),
+            b"\x7fELF\x02\x01\x01\0".to_vec(),
+        ),
     ];
     // One byte over `max_module_bytes`: rejected unparsed, whatever the bytes.
     let mut large = seed.clone();
@@ -128,7 +135,10 @@ fn byte_cases() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     out.push(("bytes-import-then-garbage".to_owned(), garbled));
     // `try` (legacy exceptions) patched in over four `nop`s.
     let mut legacy = wat::parse_str(command("(func nop nop nop nop)"))?;
-    if let Some(at) = legacy.windows(5).position(|w| w == [0x01, 0x01, 0x01, 0x01, 0x0b]) {
+    if let Some(at) = legacy
+        .windows(5)
+        .position(|w| w == [0x01, 0x01, 0x01, 0x01, 0x0b])
+    {
         legacy[at..at + 5].copy_from_slice(&[0x06, 0x40, 0x19, 0x0b, 0x0b]);
     }
     out.push(("bytes-legacy-try".to_owned(), legacy));
@@ -153,12 +163,44 @@ fn byte_cases() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
 fn bombs() -> Vec<(String, Vec<u8>)> {
     let policy = Policy::default();
     let largest = Bomb::largest(&policy, LocalType::I32, 1);
-    let one = Bomb { functions: 1, ..largest };
+    let one = Bomb {
+        functions: 1,
+        ..largest
+    };
     vec![
         ("bomb-largest-function-admitted".to_owned(), one.wasm()),
-        ("bomb-too-many-blocks".to_owned(), Bomb { ifs: policy.max_blocks_per_function + 1, ..one }.wasm()),
-        ("bomb-too-many-locals".to_owned(), Bomb { locals: policy.max_locals_per_function + 1, ..one }.wasm()),
-        ("bomb-v128-locals-too-large".to_owned(), Bomb { local_type: LocalType::V128, locals: 257, ..one }.wasm()),
-        ("bomb-module-blocks-over".to_owned(), Bomb { functions: largest.functions + 1, ..largest }.wasm()),
+        (
+            "bomb-too-many-blocks".to_owned(),
+            Bomb {
+                ifs: policy.max_blocks_per_function + 1,
+                ..one
+            }
+            .wasm(),
+        ),
+        (
+            "bomb-too-many-locals".to_owned(),
+            Bomb {
+                locals: policy.max_locals_per_function + 1,
+                ..one
+            }
+            .wasm(),
+        ),
+        (
+            "bomb-v128-locals-too-large".to_owned(),
+            Bomb {
+                local_type: LocalType::V128,
+                locals: 257,
+                ..one
+            }
+            .wasm(),
+        ),
+        (
+            "bomb-module-blocks-over".to_owned(),
+            Bomb {
+                functions: largest.functions + 1,
+                ..largest
+            }
+            .wasm(),
+        ),
     ]
 }

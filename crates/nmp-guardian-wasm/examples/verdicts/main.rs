@@ -21,7 +21,12 @@ use nmp_guardian::Guardian;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["corpus", out] => write_corpus(Path::new(out)),
         ["reports", dir] => reports(Path::new(dir)),
         ["time", file] => time(Path::new(file), 200),
@@ -37,7 +42,11 @@ fn write_corpus(out: &Path) -> anyhow::Result<()> {
         let path = out.join(format!("{name}.wasm"));
         std::fs::write(&path, wasm).with_context(|| format!("write {}", path.display()))?;
     }
-    eprintln!("wrote {} hostile modules to {}", modules.len(), out.display());
+    eprintln!(
+        "wrote {} hostile modules to {}",
+        modules.len(),
+        out.display()
+    );
     Ok(())
 }
 
