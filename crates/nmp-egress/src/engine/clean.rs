@@ -44,3 +44,36 @@ impl Memo {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Scanner};
+
+    /// The paths of the findings of `rule` in one scan (block mode: no second round).
+    fn found(input: &str, rule: &str) -> Vec<String> {
+        let scan = Scanner::new(Config::default())
+            .unwrap()
+            .scan(input.as_bytes());
+        scan.report
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .filter_map(|f| f.path)
+            .collect()
+    }
+
+    #[test]
+    fn a_repeated_string_is_judged_the_same_every_time() {
+        let input = r#"[{"k": "ICU", "n": 1, "v": "ann@example.org"}, {"k": "ICU", "n": 2, "v": "ann@example.org"}]"#;
+        assert_eq!(found(input, "pii.email"), ["$[0].v", "$[1].v"]);
+    }
+
+    #[test]
+    fn text_clean_inside_reversed_content_is_not_clean_outside() {
+        // The reversal of the first string is the second: clean when read inside the reversed
+        // layer (no reading backwards there), an SSN when read on its own. The number keeps the
+        // strings from being joined.
+        let input = r#"["123-45-6789", 1, "9876-54-321"]"#;
+        assert_eq!(found(input, "pii.ssn"), ["$[0]", "$[2]"]);
+    }
+}
