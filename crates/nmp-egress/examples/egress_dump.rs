@@ -5,8 +5,9 @@
 //!
 //! `cargo run --release -p nmp-egress --example egress_dump > dump.jsonl`
 //!
-//! Scanned: the tuning corpus (`tests/corpus/*.jsonl`) and the evaluation corpus
-//! (`tests/eval/cases.jsonl`), each with its own configuration, in block and redact mode, and
+//! Scanned: the tuning corpus (`tests/corpus/*.jsonl`), the evaluation corpus
+//! (`tests/eval/cases.jsonl`) and the hold-out corpus (`tests/holdout/cases.jsonl`), each with
+//! its own configuration, in block and redact mode, and
 //! again against a value index of the bundled demo dataset (with a few disguises of every
 //! indexed value); the `scan` benchmark's 1 MiB result and mixed outputs; the `values`
 //! benchmark's outputs against an index of `NMP_DUMP_PATIENTS` synthetic patients (default
@@ -122,11 +123,14 @@ fn main() -> anyhow::Result<()> {
     }
     let eval = root().join("tests/eval");
     let evaluation = cases(&eval.join("cases.jsonl"))?;
+    let holdout_dir = root().join("tests/holdout");
+    let holdout = cases(&holdout_dir.join("cases.jsonl"))?;
     let (demo_index, disguised) = demo()?;
     for mode in [Mode::Block, Mode::Redact] {
         let sets = [
             ("corpus", corpus.join("config.json"), &tuning),
             ("eval", eval.join("config.json"), &evaluation),
+            ("holdout", holdout_dir.join("config.json"), &holdout),
             ("demo", corpus.join("config.json"), &disguised),
         ];
         for (set, config_path, cases) in sets {
