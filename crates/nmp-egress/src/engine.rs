@@ -1,6 +1,7 @@
 //! One scan in progress: runs the rules over every string, follows decoders within the budgets,
 //! and records findings with the input bytes each one covers.
 
+mod clean;
 mod walk;
 
 use std::collections::{HashMap, HashSet};
@@ -10,7 +11,7 @@ use std::rc::Rc;
 
 use crate::config::Limits;
 use crate::decode::{Candidate, Decoder};
-use crate::detect::{Detector, Hit, KeyClass, MAX_TEXT_KEY, Source, Value};
+use crate::detect::{Detector, Hit, MAX_TEXT_KEY, Source, Value};
 use crate::json::{self, ParseError, Text};
 use crate::report::Decoding;
 use crate::values::{self, ValueIndex};
@@ -46,7 +47,7 @@ enum Seg {
     /// `$`, or `#i$` for the i-th of several documents.
     Root(Option<usize>),
     /// `.key`, or `.*` for a key that is not shown.
-    Key(Option<String>),
+    Key(Option<Rc<str>>),
     /// `[i]`.
     Index(usize),
     /// `>`: what follows is inside decoded content.
@@ -103,13 +104,15 @@ pub(crate) struct Engine<'d> {
     pub(crate) found: Vec<Found>,
     seen: HashSet<(usize, usize, usize)>,
     limit_hit: HashSet<usize>,
-    key_classes: HashMap<Box<str>, (KeyClass, bool)>,
+    key_classes: HashMap<Box<str>, walk::KeyInfo, foldhash::fast::RandomState>,
     /// The key of the member whose object or array is being walked (plural `s` dropped), so a
     /// nested path can name a restricted key.
     parent_key: Option<String>,
     /// The value indexes of the job's datasets, and the buffers their matching reuses.
     values: &'d [&'d ValueIndex],
     scratch: values::Scratch,
+    /// Texts, numbers and joined runs already found clean in this scan.
+    clean: clean::Clean,
 }
 
 impl<'d> Engine<'d> {
@@ -135,10 +138,11 @@ impl<'d> Engine<'d> {
             found: Vec::new(),
             seen: HashSet::new(),
             limit_hit: HashSet::new(),
-            key_classes: HashMap::new(),
+            key_classes: HashMap::default(),
             parent_key: None,
             values,
             scratch: values::Scratch::default(),
+            clean: clean::Clean::default(),
         }
     }
 
@@ -268,8 +272,12 @@ impl<'d> Engine<'d> {
     }
 
     /// Runs every rule over `text`, then follows what it may hide. A text that is itself JSON is
-    /// walked as a document instead of being matched as flat text.
+    /// walked as a document instead of being matched as flat text. A text found clean earlier in
+    /// the scan is skipped.
     fn text(&mut self, text: &[u8], origin: &Origin<'_>) {
+        if self.clean.texts.contains(text) {
+            return;
+        }
         let reverse = !self.via.contains(&Decoding::Reversed);
         let candidates = self.decoder.candidates(text, reverse);
         let json = candidates.iter().find(|c| c.via == Decoding::Json);
@@ -282,10 +290,14 @@ impl<'d> Engine<'d> {
             if text.contains(&b':') || text.contains(&b'=') {
                 self.pairs(text, &mut hits);
             }
+            let quiet = hits.is_empty() && candidates.is_empty();
             for h in hits {
                 self.hit(h.rule, origin, h.range, false);
             }
-            self.values_in(text, origin);
+            // Clean without the reversed reading is not clean with it: remember only full reads.
+            if !self.values_in(text, origin) && quiet && reverse {
+                self.clean.texts.insert(text);
+            }
         }
         self.follow(
             candidates.iter().filter(|c| c.via != Decoding::Json),
@@ -294,12 +306,14 @@ impl<'d> Engine<'d> {
         );
     }
 
-    /// Records the first dataset value in `text`, if any.
-    fn values_in(&mut self, text: &[u8], origin: &Origin<'_>) {
-        if let Some(range) = values::find(self.values, text, &mut self.scratch) {
+    /// Records the first dataset value in `text`, if any; `true` when there was one.
+    fn values_in(&mut self, text: &[u8], origin: &Origin<'_>) -> bool {
+        let found = values::find(self.values, text, &mut self.scratch);
+        if let Some(range) = found.clone() {
             let rule = self.det.limit_rule(crate::detect::VALUE_RULE);
             self.hit(rule, origin, range, false);
         }
+        found.is_some()
     }
 
     /// Field-rule hits of the `key=value` pairs in `text` (on the values).

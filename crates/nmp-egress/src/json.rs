@@ -231,14 +231,13 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Result<Text<'a>, ParseError> {
         self.pos += 1;
         let start = self.pos;
-        loop {
-            match self.src.get(self.pos) {
-                None => return Err(ParseError::Syntax),
-                Some(b'"') => break,
-                Some(b'\\') => return self.escaped_string(start),
-                Some(&b) if b < 0x20 => return Err(ParseError::Syntax),
-                Some(_) => self.pos += 1,
-            }
+        let end = memchr::memchr2(b'"', b'\\', &self.src[start..]).ok_or(ParseError::Syntax)?;
+        if self.src[start..start + end].iter().any(|&b| b < 0x20) {
+            return Err(ParseError::Syntax);
+        }
+        self.pos = start + end;
+        if self.src[self.pos] == b'\\' {
+            return self.escaped_string(start);
         }
         let value =
             std::str::from_utf8(&self.src[start..self.pos]).map_err(|_| ParseError::Syntax)?;

@@ -3,11 +3,13 @@
 
 mod find;
 mod normal;
+mod shape;
 
 use std::hash::{BuildHasher as _, RandomState};
 
 pub(crate) use find::{Scratch, find};
 use normal::Tokens;
+use shape::{Shape, Shapes};
 
 /// Shortest form indexed, in bytes of the normalised text: 4. Shorter values (`flu`, `F`, `42`)
 /// identify nobody and would match everywhere.
@@ -83,6 +85,8 @@ pub struct ValueIndex {
     bits: u32,
     /// Bit `n` is set when some form is `n` bytes long.
     lens: u128,
+    /// The shapes of the forms (runs of letters and digits), to skip runs no form can match.
+    shapes: Shapes,
     /// Form occurrences left out as too common.
     common: usize,
 }
@@ -103,6 +107,8 @@ pub struct ValueIndexBuilder {
     tokens: Tokens,
     occurrences: Vec<u64>,
     lens: u128,
+    shapes: Shapes,
+    shape: Shape,
     limit: usize,
 }
 
@@ -120,6 +126,7 @@ impl ValueIndexBuilder {
                 return Err(ValuesError::TooManyValues { limit: self.limit });
             }
             self.lens |= 1u128 << form.len();
+            self.shapes.add(&form, &mut self.shape);
             self.occurrences.push(self.hasher.hash_one(form.as_bytes()));
         }
         Ok(())
@@ -156,6 +163,7 @@ impl ValueIndexBuilder {
             dir,
             bits,
             lens: self.lens,
+            shapes: self.shapes,
             common,
         }
     }
@@ -182,6 +190,8 @@ impl ValueIndex {
             tokens: Tokens::default(),
             occurrences: Vec::new(),
             lens: 0,
+            shapes: Shapes::default(),
+            shape: Shape::default(),
             limit,
         }
     }

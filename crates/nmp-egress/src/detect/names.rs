@@ -123,10 +123,18 @@ fn capitalised(text: &str, base: usize, out: &mut Vec<Word>) {
 
 /// Appends the byte ranges of person names found in `text`.
 pub(crate) fn find(text: &[u8], out: &mut Vec<Range<usize>>) {
-    // Cheap exit: a name needs an upper-case letter followed by a lower-case one.
-    if !text.windows(2).any(|w| {
-        (w[0].is_ascii_uppercase() || w[0] >= 0x80) && (w[1].is_ascii_lowercase() || w[1] >= 0x80)
-    }) {
+    // Cheap exits: a name needs an upper-case letter followed by a lower-case one, and a second
+    // capitalised word right after a single space.
+    let spaced_capital = memchr::memchr_iter(b' ', text).any(|i| {
+        text.get(i + 1)
+            .is_some_and(|&b| b.is_ascii_uppercase() || b >= 0x80)
+    });
+    if !spaced_capital
+        || !text.windows(2).any(|w| {
+            (w[0].is_ascii_uppercase() || w[0] >= 0x80)
+                && (w[1].is_ascii_lowercase() || w[1] >= 0x80)
+        })
+    {
         return;
     }
     let mut words = Vec::new();

@@ -31,27 +31,46 @@ const TINY_RUN: std::ops::RangeInclusive<usize> = 5..=64;
 /// Longest string joined with its siblings when looking for a split dataset value.
 const MAX_VALUE_PIECE: usize = crate::values::MAX_FORM_LEN;
 
-fn shown_key(key: &str) -> Option<String> {
+fn shown_key(key: &str) -> Option<Rc<str>> {
     let ok = !key.is_empty()
         && key.len() <= MAX_SHOWN_KEY
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    ok.then(|| key.to_owned())
+    ok.then(|| key.into())
+}
+
+/// What one scan remembers about a key: its class, whether it can complete a nested restricted
+/// key, and how a path shows it.
+#[derive(Debug, Clone)]
+pub(super) struct KeyInfo {
+    class: KeyClass,
+    completes: bool,
+    shown: Option<Rc<str>>,
 }
 
 impl Engine<'_> {
-    /// The class of `key` and whether it can complete a nested restricted key, from the
-    /// per-scan cache when the key was seen before.
-    pub(super) fn key_class(&mut self, key: &str) -> (KeyClass, bool) {
-        if let Some(class) = self.key_classes.get(key) {
-            return *class;
+    /// What `key` is, from the per-scan cache when the key was seen before.
+    fn key_info(&mut self, key: &str) -> KeyInfo {
+        if let Some(info) = self.key_classes.get(key) {
+            return info.clone();
         }
-        let class = self.det.classify(key);
+        let (class, completes) = self.det.classify(key);
+        let info = KeyInfo {
+            class,
+            completes,
+            shown: shown_key(key),
+        };
         if self.key_classes.len() < KEY_CACHE {
-            self.key_classes.insert(key.into(), class);
+            self.key_classes.insert(key.into(), info.clone());
         }
-        class
+        info
+    }
+
+    /// The class of `key` and whether it can complete a nested restricted key.
+    pub(super) fn key_class(&mut self, key: &str) -> (KeyClass, bool) {
+        let info = self.key_info(key);
+        (info.class, info.completes)
     }
 
     /// Walks every document of `doc`. `layer` is `None` for the input itself, or the input
@@ -100,13 +119,19 @@ impl Engine<'_> {
         match &node.kind {
             Kind::Null | Kind::Bool => {}
             Kind::Num(raw) => {
+                if self.clean.numbers.contains(raw) || self.clean.texts.contains(raw) {
+                    return;
+                }
                 let mut hits: Vec<Hit> = Vec::new();
                 self.det.matches(raw, &mut hits);
+                let quiet = hits.is_empty();
                 for h in hits {
                     let edits = self.value_edits(node, layer, h.rule);
                     self.record(h.rule, edits, true);
                 }
-                self.values_of(doc, &[idx], node, layer);
+                if !self.values_of(doc, &[idx], node, layer) && quiet {
+                    self.clean.numbers.insert(raw);
+                }
             }
             Kind::Str(t) => self.text(t.value.as_bytes(), &Self::str_origin(t, layer)),
             Kind::Array(items) => {
@@ -128,8 +153,10 @@ impl Engine<'_> {
                 }
                 self.joined(doc, members.iter().map(|m| m.1), layer);
                 self.tiny_runs(doc, members.iter().map(|m| m.1), layer);
-                let children: Vec<usize> = members.iter().map(|m| m.1).collect();
-                self.values_of(doc, &children, node, layer);
+                if !self.values.is_empty() {
+                    let children: Vec<usize> = members.iter().map(|m| m.1).collect();
+                    self.values_of(doc, &children, node, layer);
+                }
                 self.json_depth -= 1;
             }
         }
@@ -139,11 +166,8 @@ impl Engine<'_> {
         let before = self.found.len();
         self.text(key.value.as_bytes(), &Self::str_origin(key, layer));
         let clean_key = self.found.len() == before;
-        self.path.push(Seg::Key(if clean_key {
-            shown_key(&key.value)
-        } else {
-            None
-        }));
+        let info = self.key_info(&key.value);
+        self.path.push(Seg::Key(info.shown.filter(|_| clean_key)));
         let node = &doc.nodes[value];
         let field_value = match &node.kind {
             Kind::Str(t) => Value::Str(&t.value),
@@ -151,9 +175,9 @@ impl Engine<'_> {
             Kind::Null => Value::Null,
             Kind::Bool | Kind::Array(_) | Kind::Object(_) => Value::Other,
         };
-        let (mut class, completes) = self.key_class(&key.value);
+        let mut class = info.class;
         if class == KeyClass::Plain
-            && completes
+            && info.completes
             && let Some(parent) = &self.parent_key
         {
             // `{"patient": {"id": 7}}` is the restricted key `patient_id` as a nested path.
@@ -184,16 +208,16 @@ impl Engine<'_> {
 
     /// Dataset values in the scalars of `children` joined by spaces: a number, or a value split
     /// across array elements or sibling values (`[6,9,9,…]`, `{"a":"699","b":"88",…}`). A hit
-    /// covers `node`, the number or container.
+    /// covers `node`, the number or container; `true` when there was one.
     fn values_of(
         &mut self,
         doc: &Doc<'_>,
         children: &[usize],
         node: &Node<'_>,
         layer: Option<&Origin<'_>>,
-    ) {
+    ) -> bool {
         if self.values.is_empty() {
-            return;
+            return false;
         }
         let mut joined = Vec::new();
         for &child in children {
@@ -205,12 +229,14 @@ impl Engine<'_> {
             joined.extend_from_slice(piece);
             joined.push(b' ');
         }
-        if let Some(rule) = crate::values::find(self.values, &joined, &mut self.scratch)
+        let Some(rule) = crate::values::find(self.values, &joined, &mut self.scratch)
             .map(|_| self.det.limit_rule(crate::detect::VALUE_RULE))
-        {
-            let edits = self.value_edits(node, layer, rule);
-            self.record(rule, edits, true);
-        }
+        else {
+            return false;
+        };
+        let edits = self.value_edits(node, layer, rule);
+        self.record(rule, edits, true);
+        true
     }
 
     /// Joins runs of 2 to [`MAX_RUN`] adjacent short string children and reports matches (and
@@ -263,6 +289,12 @@ impl Engine<'_> {
         {
             return;
         }
+        // The run's bytes and where its first piece ends and its last begins decide it.
+        let mut key = joined.to_vec();
+        key.extend_from_slice(&[first_end as u8, last_start as u8]);
+        if self.clean.runs.contains(&key) {
+            return;
+        }
         let mut hits: Vec<Hit> = Vec::new();
         self.det.matches(joined, &mut hits);
         let tokens: Vec<_> = self
@@ -272,6 +304,7 @@ impl Engine<'_> {
             .collect();
         hits.retain(|h| spans_run(&h.range));
         if hits.is_empty() && tokens.is_empty() {
+            self.clean.runs.insert(&key);
             return;
         }
         let spans: Rc<[Range<usize>]> = match layer {

@@ -3,6 +3,7 @@
 use std::ops::Range;
 
 use super::normal::Tokens;
+use super::shape::Shape;
 use super::{MAX_FORM_LEN, ValueIndex};
 
 /// Buffers one scan reuses for every text it matches.
@@ -11,6 +12,7 @@ pub(crate) struct Scratch {
     tokens: Tokens,
     window: Vec<u8>,
     reversed: String,
+    shape: Shape,
 }
 
 /// The source bytes of the first run of adjacent tokens of `text` that, joined or reversed, is
@@ -27,26 +29,37 @@ pub(crate) fn find(
         tokens,
         window,
         reversed,
+        shape,
     } = scratch;
     tokens.read(text);
     let lens = indexes.iter().fold(0u128, |acc, i| acc | i.lens);
     for first in 0..tokens.len() {
         window.clear();
+        shape.clear();
         for last in first..tokens.len() {
             let token = tokens.get(last).as_bytes();
             if window.len() + token.len() > MAX_FORM_LEN {
                 break;
             }
             window.extend_from_slice(token);
+            shape.push(token[0].is_ascii_digit(), token.len());
             if lens & (1u128 << window.len()) == 0 {
                 continue;
             }
-            let joined = std::str::from_utf8(window).expect("tokens are whole characters");
-            reversed.clear();
-            reversed.extend(joined.chars().rev());
-            let hit = indexes
+            let forward = indexes
                 .iter()
-                .any(|i| i.contains(window) || i.contains(reversed.as_bytes()));
+                .any(|i| i.shapes.may_hold(shape.forward()) && i.contains(window));
+            let hit = forward || {
+                let backward = shape.backward();
+                indexes.iter().any(|i| i.shapes.may_hold(backward)) && {
+                    let joined = std::str::from_utf8(window).expect("tokens are whole characters");
+                    reversed.clear();
+                    reversed.extend(joined.chars().rev());
+                    indexes
+                        .iter()
+                        .any(|i| i.shapes.may_hold(backward) && i.contains(reversed.as_bytes()))
+                }
+            };
             if hit {
                 return Some(tokens.spans[first].1.start..tokens.spans[last].1.end);
             }
