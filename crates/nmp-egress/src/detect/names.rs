@@ -1,79 +1,84 @@
-//! Person names in free text: a capitalised given name followed by a capitalised surname (with an
-//! optional middle initial), both looked up in the US Census Bureau's 1990 name frequency lists
-//! (all 5,163 given names, the 50,000 most frequent surnames; `data/`, written by
-//! `scripts/egress-compare/names_data.py`). A pair whose two halves are both common English
-//! words (`Grant Street`, `Mercy General`; month and day names count as such) is not a name, and
-//! a two-letter common word (`In`, `An`) is no half of one.
+//! Person names in free text, from the US Census Bureau's 1990 name frequency lists (all 5,163
+//! given names, the 50,000 most frequent surnames; `data/`, written by
+//! `scripts/egress-compare/names_data.py`), the lowercase words of an English word list, and the
+//! context of the words.
+//!
+//! A candidate is two capitalised words one space apart, with an optional middle initial or
+//! surname particles (`van den`, `de la`) between them. It is a name when
+//!
+//! - the first is a given name and the last a surname, and they are not both common English
+//!   words (`Grant Street`, `Mercy General`; month and day names count as such); or
+//! - one of them is a listed name that is no common word in its place (a given name first or a
+//!   surname last) and the other is no English word at all (`Gloria Spinola`, `Pepita Mascaró`);
+//!   or
+//! - neither is listed nor an English word, and the pair stands in a person's slot: alone in its
+//!   field (a whole JSON string, a CSV cell, a quoted log value) or after a title or role word
+//!   (`Patient Tomasz Teterycz`, `Dr. Ksawery Sykała`).
+//!
+//! A pair followed by a capitalised English word is the start of an organisation's or place's
+//! name (`Austin General Hospital`), and one opening with a place word (`San Diego`, `Los
+//! Angeles`, `Fort Worth`) is a place; neither is a name. A two-letter common word (`In`, `An`)
+//! is no half of one.
 
-use std::collections::HashMap;
+mod lists;
+
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization as _;
 use unicode_normalization::char::is_combining_mark;
 
-/// One name list: lowercase ASCII name → `true` when it is also a common English word.
-type List = HashMap<&'static str, bool>;
-
-static GIVEN: LazyLock<List> = LazyLock::new(|| parse(include_str!("../../data/given-names.txt")));
-static SURNAMES: LazyLock<List> = LazyLock::new(|| parse(include_str!("../../data/surnames.txt")));
-
-/// Capitalised words that the lowercase word list cannot mark as common words: months and days.
-const CALENDAR: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+use lists::{CALENDAR, CUES, ENGLISH, GIVEN, List, PARTICLES, PLACE_WORDS, SURNAMES};
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
 const MAX_WORD: usize = 24;
 
-fn parse(text: &'static str) -> List {
-    text.lines()
-        .map(|l| match l.strip_suffix('*') {
-            Some(name) => (name, true),
-            None => (l, false),
-        })
-        .collect()
-}
+/// Most particles between a given name and a surname.
+const MAX_PARTICLES: usize = 3;
 
 /// Forces the lists to load (so the first scan does not pay for it).
 pub(crate) fn load() {
     LazyLock::force(&GIVEN);
     LazyLock::force(&SURNAMES);
+    LazyLock::force(&ENGLISH);
 }
 
-/// A capitalised word of the text.
+/// The shape of a word of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// An upper-case letter followed by lower-case ones (`José`, `O'Brien`, `Smith-Jones`).
+    Capitalised,
+    /// A single capital followed by `.` (a middle initial).
+    Initial,
+    /// A lowercase surname particle (`van`, `de`).
+    Particle,
+}
+
+/// A word of the text that can be part of a name.
 #[derive(Debug, Clone)]
 struct Word {
     range: Range<usize>,
-    /// A single capital letter followed by `.` (a middle initial).
-    initial: bool,
+    shape: Shape,
 }
 
 /// Lowercase ASCII form for the lookup: diacritics and apostrophes dropped (`O'Brien` → `obrien`,
-/// `José` → `jose`); `None` when something else is left.
+/// `José` → `jose`), the Latin letters without a decomposition spelled out (`Długosz` →
+/// `dlugosz`, `Søren` → `soren`); `None` when something else is left.
 fn fold(word: &str) -> Option<String> {
     let folded: String = word
         .nfd()
         .filter(|c| !is_combining_mark(*c) && !matches!(c, '\'' | '’'))
         .flat_map(char::to_lowercase)
+        .flat_map(|c| match c {
+            'ł' => "l".chars().chain(None),
+            'ø' => "o".chars().chain(None),
+            'đ' | 'ð' => "d".chars().chain(None),
+            'ı' => "i".chars().chain(None),
+            'æ' => "ae".chars().chain(None),
+            'ß' => "ss".chars().chain(None),
+            'œ' => "oe".chars().chain(None),
+            other => "".chars().chain(Some(other)),
+        })
         .collect();
     folded
         .bytes()
@@ -91,9 +96,15 @@ fn lookup(list: &List, word: &str) -> Option<bool> {
     })
 }
 
-/// Capitalised words of `text` with their byte ranges: an upper-case letter followed by at least
-/// one lower-case letter (letters, `'` and `-` inside), or a single capital with a dot.
-fn capitalised(text: &str, base: usize, out: &mut Vec<Word>) {
+/// `true` when the word (every part of a hyphenated one) is an English word.
+fn english(word: &str) -> bool {
+    word.split('-').all(|part| {
+        fold(part).is_some_and(|k| ENGLISH.contains(k.as_str()) || CALENDAR.contains(&k.as_str()))
+    })
+}
+
+/// Capitalised words, initials and particles of `text` with their byte ranges.
+fn scan_words(text: &str, base: usize, out: &mut Vec<Word>) {
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if !c.is_alphabetic() {
@@ -111,14 +122,33 @@ fn capitalised(text: &str, base: usize, out: &mut Vec<Word>) {
             }
         }
         let word = &text[start..end];
-        let initial = lower == 0 && word.chars().count() == 1 && text[end..].starts_with('.');
-        if c.is_uppercase() && (lower > 0 || initial) && word.len() <= MAX_WORD {
+        let shape = if c.is_uppercase() && lower > 0 {
+            Shape::Capitalised
+        } else if c.is_uppercase() && word.chars().count() == 1 && text[end..].starts_with('.') {
+            end += 1;
+            Shape::Initial
+        } else if PARTICLES.contains(&word) {
+            Shape::Particle
+        } else {
+            continue;
+        };
+        if word.len() <= MAX_WORD {
             out.push(Word {
-                range: base + start..base + end + usize::from(initial),
-                initial,
+                range: base + start..base + end,
+                shape,
             });
         }
     }
+}
+
+/// Bytes that end a field: a pair between two of them stands alone in its field.
+fn field_edge(b: Option<&u8>) -> bool {
+    b.is_none_or(|b| {
+        matches!(
+            b,
+            b'\n' | b'\r' | b'\t' | b',' | b';' | b'|' | b'"' | b'=' | b'\''
+        )
+    })
 }
 
 /// Appends the byte ranges of person names found in `text`.
@@ -132,36 +162,86 @@ pub(crate) fn find(text: &[u8], out: &mut Vec<Range<usize>>) {
     let mut words = Vec::new();
     let mut base = 0;
     for chunk in text.utf8_chunks() {
-        capitalised(chunk.valid(), base, &mut words);
+        scan_words(chunk.valid(), base, &mut words);
         base += chunk.valid().len() + chunk.invalid().len();
     }
-    let gap = |a: &Word, b: &Word| &text[a.range.end..b.range.start] == b" ";
-    let word = |w: &Word| std::str::from_utf8(&text[w.range.clone()]).unwrap_or_default();
     let mut i = 0;
     while i + 1 < words.len() {
-        let first = &words[i];
-        let (mut j, mut ok) = (i + 1, gap(first, &words[i + 1]));
-        if ok && words[j].initial && j + 1 < words.len() {
-            ok = gap(&words[j], &words[j + 1]);
-            j += 1;
-        }
-        let hit = ok
-            && !first.initial
-            && !words[j].initial
-            && match (
-                lookup(&GIVEN, word(first)),
-                lookup(&SURNAMES, word(&words[j])),
-            ) {
-                (Some(given_word), Some(surname_word)) => !(given_word && surname_word),
-                _ => false,
-            };
-        if hit {
-            out.push(first.range.start..words[j].range.end);
-            i = j + 1;
-        } else {
-            i += 1;
+        match name_at(text, &words, i) {
+            Some(last) => {
+                out.push(words[i].range.start..words[last].range.end);
+                i = last + 1;
+            }
+            None => i += 1,
         }
     }
+}
+
+/// The index of the last word of a name starting at word `i`, if one does.
+fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
+    let gap = |a: &Word, b: &Word| &text[a.range.end..b.range.start] == b" ";
+    let word = |w: &Word| std::str::from_utf8(&text[w.range.clone()]).unwrap_or_default();
+    let first = &words[i];
+    if first.shape != Shape::Capitalised {
+        return None;
+    }
+    // A middle initial, or up to three particles, then the surname.
+    let mut j = i + 1;
+    let mut particles = 0;
+    while j < words.len() && gap(&words[j - 1], &words[j]) {
+        match words[j].shape {
+            Shape::Capitalised => break,
+            Shape::Initial if j == i + 1 => j += 1,
+            Shape::Particle if particles < MAX_PARTICLES => {
+                particles += 1;
+                j += 1;
+            }
+            _ => return None,
+        }
+    }
+    let last = words.get(j)?;
+    if last.shape != Shape::Capitalised || !gap(&words[j - 1], last) {
+        return None;
+    }
+    let (a, b) = (word(first), word(last));
+    // `Austin General Hospital`: the pair opens an organisation's or a place's name.
+    let organisation = words
+        .get(j + 1)
+        .is_some_and(|n| n.shape == Shape::Capitalised && gap(last, n) && english(word(n)));
+    let place = fold(a).is_some_and(|k| PLACE_WORDS.contains(&k.as_str()));
+    if organisation || place {
+        return None;
+    }
+    let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
+    let listed = match (given, surname) {
+        (Some(g), Some(s)) => !(g && s),
+        (Some(false), None) => !english(b),
+        (None, Some(false)) => !english(a),
+        (None, None) => !english(a) && !english(b) && person_slot(text, words, i, last),
+        _ => false,
+    };
+    listed.then_some(j)
+}
+
+/// `true` when the words `first..=last` stand alone in their field, or follow a title or a
+/// role word (`Patient`, `Dr.`).
+fn person_slot(text: &[u8], words: &[Word], i: usize, last: &Word) -> bool {
+    let start = words[i].range.start;
+    let alone =
+        field_edge(start.checked_sub(1).map(|k| &text[k])) && field_edge(text.get(last.range.end));
+    let before = &text[..start];
+    let cue = before
+        .strip_suffix(b" ")
+        .map(|b| b.strip_suffix(b".").unwrap_or(b))
+        .and_then(|b| {
+            let from = b
+                .iter()
+                .rposition(|c| !c.is_ascii_alphabetic())
+                .map_or(0, |p| p + 1);
+            std::str::from_utf8(&b[from..]).ok()
+        })
+        .is_some_and(|w| CUES.contains(&w.to_ascii_lowercase().as_str()));
+    alone || cue
 }
 
 #[cfg(test)]
@@ -181,6 +261,46 @@ mod tests {
         assert_eq!(names("Brian O'Brien, 42"), ["Brian O'Brien"]);
         assert_eq!(names("attending: Linda J. Whitaker"), ["Linda J. Whitaker"]);
         assert_eq!(names("Anne Smith-Jones"), ["Anne Smith-Jones"]);
+    }
+
+    #[test]
+    fn one_listed_half_and_a_word_that_is_no_english_word() {
+        assert_eq!(names("member Gloria Spinola left"), ["Gloria Spinola"]);
+        assert_eq!(names("Pepita Mascaró missed"), ["Pepita Mascaró"]);
+        assert_eq!(names("with Maurits van den Velde and"), Vec::<&str>::new());
+        assert_eq!(
+            names("with Pieter van den Bergh and"),
+            ["Pieter van den Bergh"]
+        );
+        // One listed half and an English word: `Gloria Hospital`, `Grace Period`.
+        assert_eq!(names("the Gloria Hospital wing"), Vec::<&str>::new());
+        assert_eq!(names("a Grace Period applies"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn unknown_words_only_in_a_persons_slot() {
+        assert_eq!(names("Tomasz Teterycz"), ["Tomasz Teterycz"]);
+        assert_eq!(names("ward,Bianka Surdyk,3"), ["Bianka Surdyk"]);
+        assert_eq!(names("Patient Bianka Surdyk was seen"), ["Bianka Surdyk"]);
+        assert_eq!(names("by Dr. Ksawery Sykała"), ["Ksawery Sykała"]);
+        assert_eq!(
+            names("shipped from Bianka Surdyk today"),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn places_and_organisations_are_no_names() {
+        for text in [
+            "trained on encounters from Austin General Hospital.",
+            "San Diego",
+            "Los Angeles",
+            "offices in Las Vegas and Fort Worth",
+            "Kaiser Permanente covers 43 %",
+            "Madison Regional opened a wing",
+        ] {
+            assert_eq!(names(text), Vec::<&str>::new(), "{text}");
+        }
     }
 
     #[test]
