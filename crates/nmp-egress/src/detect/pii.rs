@@ -76,13 +76,19 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.address",
         label: "address",
+        pattern: r"(?-u:\b)(?:APO|FPO|DPO),? (?:AA|AE|AP),? [0-9]{5}(?-u:\b)",
+        validate: None,
+    },
+    Spec {
+        id: "pii.address",
+        label: "address",
         pattern: r"(?-u:\b)[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}(?-u:\b)",
         validate: None,
     },
     Spec {
         id: "pii.address",
         label: "address",
-        pattern: r", ?(?:[0-9]{5}|[0-9]{4} ?[A-Z]{2}|[0-9]{2}-[0-9]{3}|[0-9]{5}-[0-9]{3}) [A-Z](?:[a-z'\-]|[\x80-\xFF])+",
+        pattern: r", ?(?:[0-9]{5}|[0-9]{4} ?[A-Z]{2}|[0-9]{2}-[0-9]{3}|[0-9]{5}-?[0-9]{3}),? (?:(?:da|de|do|di|la|le|am|an|im) )?[A-Z](?:[a-z'\-]|[\x80-\xFF])+",
         validate: None,
     },
     Spec {

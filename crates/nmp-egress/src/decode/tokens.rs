@@ -1,0 +1,255 @@
+//! Disguises of one value inside a longer text (a log line, a sentence, a CSV cell): the value
+//! read backwards, written with unusual separators, or an email with `at` for `@`. Each works on
+//! the text's fields (runs between whitespace, quotes and `,;|=`) and never expands.
+
+use super::Candidate;
+use crate::report::Decoding;
+
+/// Longest field (in bytes) that is looked at.
+const MAX_FIELD: usize = 64;
+
+/// Fewest digits of a value worth a second reading (an SSN has nine).
+const MIN_DIGITS: usize = 9;
+
+/// Bytes that separate the groups of a number or identifier (`499./897./8962`, `NL53_ABNA`).
+fn separator(b: u8) -> bool {
+    matches!(b, b'.' | b'/' | b'_' | b'-' | b' ')
+}
+
+/// The fields of `text`: maximal runs without whitespace, quotes, `,`, `;`, `|` or `=`, with a
+/// trailing `.`, `:` or `)` and a leading `(` trimmed.
+pub(super) fn fields(text: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let cut =
+        |b: &u8| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b';' | b'|' | b'=');
+    let mut start = 0;
+    text.split(cut).filter_map(move |field| {
+        let mut range = start..start + field.len();
+        start += field.len() + 1;
+        while range.end > range.start && matches!(text[range.end - 1], b'.' | b':' | b')') {
+            range.end -= 1;
+        }
+        while range.start < range.end && text[range.start] == b'(' {
+            range.start += 1;
+        }
+        (!range.is_empty() && range.len() <= MAX_FIELD).then_some(range)
+    })
+}
+
+/// `true` when `value` starts like an ISO date or timestamp (`2026-03-14`, `2026/03/14T...`).
+fn iso_date(value: &[u8]) -> bool {
+    value.len() >= 10
+        && value[..10].iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => matches!(b, b'-' | b'/' | b'.'),
+            _ => b.is_ascii_digit(),
+        })
+        && !value.get(10).is_some_and(u8::is_ascii_digit)
+}
+
+/// `true` for a value worth reading backwards: an `@` without whitespace (`gro.elpmaxe@nna`), or
+/// at least nine digits in groups (not one bare number), not starting or ending as an ISO date,
+/// and either no letters (`4994 0937 2183 8818`, `2493 7684 02 44+`) or a `-` and no whitespace
+/// (`9876-54-321X`).
+pub(super) fn worth_reversing(value: &[u8]) -> bool {
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    let letters = value.iter().any(u8::is_ascii_alphabetic);
+    let spaced = value.iter().any(u8::is_ascii_whitespace);
+    // A bare run of digits is not reversed: an order number read backwards passes the card
+    // checksum one time in ten.
+    let grouped = value.iter().any(|b| !b.is_ascii_digit());
+    let number = digits >= MIN_DIGITS && grouped && !iso_date(value) && !iso_date(&reverse(value));
+    value.contains(&b'@') && !spaced || number && (!letters || value.contains(&b'-') && !spaced)
+}
+
+fn reverse(value: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(value)
+        .chars()
+        .rev()
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// The fields of `text` worth reading backwards, reversed (each at most [`MAX_FIELD`] bytes).
+pub(super) fn reversed_fields(text: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
+    fields(text)
+        .filter(|r| {
+            worth_reversing(&text[r.clone()]) && std::str::from_utf8(&text[r.clone()]).is_ok()
+        })
+        .map(|range| Candidate {
+            via: Decoding::Reversed,
+            bytes: reverse(&text[range.clone()]),
+            range,
+        })
+}
+
+/// A field with unusual separators, normalised: runs of separators become one space when a run
+/// is longer than one byte, two kinds are mixed, or letters and digits are grouped by anything
+/// but a space (`499./897./8962` → `499 897 8962`, `NL53_ABNA_9237` → `NL53 ABNA 9237`); an
+/// email whose domain holds `_` loses every `_` (`vict_oria@m_ercy.o_rg` → `victoria@mercy.org`).
+pub(super) fn separated(text: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
+    fields(text).filter_map(|range| {
+        let field = &text[range.clone()];
+        let bytes = if let Some(at) = field.iter().position(|&b| b == b'@') {
+            field[at..]
+                .contains(&b'_')
+                .then(|| field.iter().copied().filter(|&b| b != b'_').collect())?
+        } else {
+            regroup(field)?
+        };
+        Some(Candidate {
+            via: Decoding::Separators,
+            range,
+            bytes,
+        })
+    })
+}
+
+/// `field` with its separator runs made single spaces, when its separators are unusual.
+fn regroup(field: &[u8]) -> Option<Vec<u8>> {
+    let digits = field.iter().filter(|b| b.is_ascii_digit()).count();
+    if digits < MIN_DIGITS
+        || !field
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || separator(b))
+    {
+        return None;
+    }
+    let runs: Vec<&[u8]> = field
+        .split(|b| b.is_ascii_alphanumeric())
+        .filter(|r| !r.is_empty())
+        .collect();
+    let mut kinds: Vec<u8> = runs.iter().flat_map(|r| r.iter().copied()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    // Groups of at most six characters, at least three of them: a number or code written in
+    // groups, not base64 with a `/` or words joined by `_`.
+    let groups: Vec<&[u8]> = field
+        .split(|&b| separator(b))
+        .filter(|g| !g.is_empty())
+        .collect();
+    if groups.len() < 3 || groups.iter().any(|g| g.len() > 6) {
+        return None;
+    }
+    let letters = field.iter().any(u8::is_ascii_alphabetic);
+    let unusual = runs.iter().any(|r| r.len() > 1)
+        || kinds.len() > 1
+        || letters && kinds.iter().any(|&k| k != b' ');
+    if !unusual || iso_date(field) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(field.len());
+    for &b in field.iter().skip_while(|b| separator(**b)) {
+        if !separator(b) {
+            out.push(b);
+        } else if out.last() != Some(&b' ') {
+            out.push(b' ');
+        }
+    }
+    Some(out)
+}
+
+/// The word spellings of `@` between an email's local part and its domain.
+const AT_WORDS: &[&[u8]] = &[b" at ", b" [at] ", b" (at) ", b"[at]", b"(at)"];
+
+/// `name.surname at example.org` read as an email: a local part with a `.`, `_`, `+` or digit
+/// (so `hosted at example.org` is not one), an `at` word, and a domain with a dot.
+pub(super) fn at_words(text: &[u8]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for word in AT_WORDS {
+        let mut from = 0;
+        while let Some(p) = text[from..].windows(word.len()).position(|w| w == *word) {
+            let at = from + p;
+            from = at + word.len();
+            let local_ok =
+                |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-');
+            let start = at - text[..at].iter().rev().take_while(|b| local_ok(b)).count();
+            let end = from
+                + text[from..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+                    .count();
+            let (local, domain) = (&text[start..at], text[from..end].trim_ascii_end());
+            let domain = domain.strip_suffix(b".").unwrap_or(domain);
+            let telling = local
+                .iter()
+                .any(|b| matches!(b, b'.' | b'_' | b'+') || b.is_ascii_digit());
+            if telling && !local.is_empty() && domain.contains(&b'.') && domain.len() < MAX_FIELD {
+                let mut bytes = local.to_vec();
+                bytes.push(b'@');
+                bytes.extend_from_slice(domain);
+                out.push(Candidate {
+                    via: Decoding::Separators,
+                    range: start..from + domain.len(),
+                    bytes,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(c: impl IntoIterator<Item = Candidate>) -> Vec<String> {
+        c.into_iter()
+            .map(|c| String::from_utf8(c.bytes).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn reverses_fields_of_a_longer_text() {
+        assert_eq!(
+            all(reversed_fields(b"contact 2301-34-984.")),
+            ["489-43-1032"]
+        );
+        assert_eq!(
+            all(reversed_fields(br#"ref="4950-82-564" ms=809"#)),
+            ["465-28-0594"]
+        );
+        assert!(
+            all(reversed_fields(
+                b"at 2026-03-14T12:00:00Z, 42 rows, id 12345"
+            ))
+            .is_empty()
+        );
+        assert!(all(reversed_fields(b"Of 536 encounters")).is_empty());
+        assert!(all(reversed_fields(br#"order_id="6011659620881894""#)).is_empty());
+    }
+
+    #[test]
+    fn normalises_unusual_separators() {
+        assert_eq!(
+            all(separated(b"comment=\"499./897./8962\"")),
+            ["499 897 8962"]
+        );
+        assert_eq!(
+            all(separated(b"NL53_ABNA_9237_3793_49")),
+            ["NL53 ABNA 9237 3793 49"]
+        );
+        assert_eq!(
+            all(separated(b"v_oria_.s@m_ercy.o_rg")),
+            ["voria.s@mercy.org"]
+        );
+        // Usual separators, dates, versions and short numbers are left alone.
+        for plain in [
+            "699-88-1425",
+            "2026-03-14",
+            "1.2.3",
+            "4111 1111 1111 1111",
+            "a_b@example.org",
+        ] {
+            assert!(all(separated(plain.as_bytes())).is_empty(), "{plain}");
+        }
+    }
+
+    #[test]
+    fn reads_at_words() {
+        assert_eq!(
+            all(at_words(b"mail steven.sexton at outlook.com.")),
+            ["steven.sexton@outlook.com"]
+        );
+        assert!(at_words(b"hosted at example.org").is_empty());
+        assert!(at_words(b"rate at 12.5 %").is_empty());
+    }
+}
