@@ -317,7 +317,15 @@ impl Detector {
                 rule,
                 statistic: q == Qualifier::Statistic,
             },
-            None => classify(&key_words),
+            // An abbreviation of a restricted key (`pid`) names the column only for an
+            // identifier-shaped value, as a statistic key does.
+            None => match (classify(&key_words), self.keys.abbreviation(&key_words)) {
+                (KeyClass::Plain, Some(rule)) => KeyClass::Restricted {
+                    rule,
+                    statistic: true,
+                },
+                (class, _) => class,
+            },
         };
         (class, self.keys.completes(&key_words))
     }

@@ -2,6 +2,8 @@
 //! read backwards, written with unusual separators, or an email with `at` for `@`. Each works on
 //! the text's fields (runs between whitespace, quotes and `,;|=`) and never expands.
 
+use std::ops::Range;
+
 use super::Candidate;
 use crate::report::Decoding;
 
@@ -18,7 +20,7 @@ fn separator(b: u8) -> bool {
 
 /// The fields of `text`: maximal runs without whitespace, quotes, `,`, `;`, `|` or `=`, with a
 /// trailing `.`, `:` or `)` and a leading `(` trimmed.
-pub(super) fn fields(text: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+pub(super) fn fields(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     let cut =
         |b: &u8| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b';' | b'|' | b'=');
     let mut start = 0;
@@ -68,9 +70,28 @@ fn reverse(value: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
-/// The fields of `text` worth reading backwards, reversed (each at most [`MAX_FIELD`] bytes).
+/// The fields of `text` worth reading backwards, reversed (each at most [`MAX_FIELD`] bytes),
+/// and pairs of letter-free fields one space apart (`1342-283 )777(`, a phone number read
+/// backwards).
 pub(super) fn reversed_fields(text: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
+    let letter_free = |r: &Range<usize>| !text[r.clone()].iter().any(u8::is_ascii_alphabetic);
+    let mut previous: Option<Range<usize>> = None;
     fields(text)
+        .flat_map(move |r| {
+            let pair = previous
+                .take()
+                .filter(|p| {
+                    text[p.end..r.start]
+                        .iter()
+                        .all(|b| matches!(b, b' ' | b'(' | b')'))
+                        && letter_free(p)
+                        && letter_free(&r)
+                        && r.end - p.start <= MAX_FIELD
+                })
+                .map(|p| p.start..r.end);
+            previous = Some(r.clone());
+            [Some(r), pair].into_iter().flatten()
+        })
         .filter(|r| {
             worth_reversing(&text[r.clone()]) && std::str::from_utf8(&text[r.clone()]).is_ok()
         })
@@ -214,6 +235,10 @@ mod tests {
             .is_empty()
         );
         assert!(all(reversed_fields(b"Of 536 encounters")).is_empty());
+        assert!(
+            all(reversed_fields(b"for review (1342-283 )777()."))
+                .contains(&"(777) 382-2431".into())
+        );
         assert!(all(reversed_fields(br#"order_id="6011659620881894""#)).is_empty());
     }
 

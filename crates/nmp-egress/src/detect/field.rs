@@ -191,10 +191,13 @@ pub(crate) fn is_mask(s: &str) -> bool {
 }
 
 /// A value shaped like a row's identifier rather than a statistic: at least three digits and not
-/// a plain number (`0.98`, `12%`, `3400`), e.g. `M00412`, `123-45-6789`, `1984-02-29`.
+/// a plain number (`0.98`, `12%`, `3400`), e.g. `M00412`, `123-45-6789`, `1984-02-29`; or a
+/// string of nine or more digits and nothing else (`"884467852"`: no count is written so).
 pub(crate) fn identifier_shaped(s: &str) -> bool {
     let t = s.trim().trim_end_matches('%');
-    s.bytes().filter(u8::is_ascii_digit).count() >= 3 && t.parse::<f64>().is_err()
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    let long_digits = digits >= 9 && t.bytes().all(|b| b.is_ascii_digit());
+    digits >= 3 && (long_digits || t.parse::<f64>().is_err())
 }
 
 /// What a key says about its value; computed once per distinct key.

@@ -11,9 +11,10 @@
 //! - one of them is a listed name that is no common word in its place (a given name first or a
 //!   surname last) and the other is no English word at all (`Gloria Spinola`, `Pepita Mascaró`);
 //!   or
-//! - neither is listed nor an English word, and the pair stands in a person's slot: alone in its
-//!   field (a whole JSON string, a CSV cell, a quoted log value) or after a title or role word
-//!   (`Patient Tomasz Teterycz`, `Dr. Ksawery Sykała`).
+//! - the pair stands in a person's slot (alone in its field: a whole JSON string, a CSV cell, a
+//!   quoted log value; or after a title or role word) and the words that are not listed names
+//!   are no English words (`Patient Tomasz Teterycz`, `Dr. Ksawery Sykała`, `Patient Clive
+//!   Day`).
 //!
 //! A pair followed by a capitalised English word is the start of an organisation's or place's
 //! name (`Austin General Hospital`), and one opening with a place word (`San Diego`, `Los
@@ -213,14 +214,16 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         return None;
     }
     let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
-    let listed = match (given, surname) {
+    let name = match (given, surname) {
         (Some(g), Some(s)) => !(g && s),
-        (Some(false), None) => !english(b),
-        (None, Some(false)) => !english(a),
+        (Some(false), None) if !english(b) => true,
+        (None, Some(false)) if !english(a) => true,
+        // In a person's slot one word that is no English word is enough (`Patient Clive Day`).
+        (Some(_), None) => !english(b) && person_slot(text, words, i, last),
+        (None, Some(_)) => !english(a) && person_slot(text, words, i, last),
         (None, None) => !english(a) && !english(b) && person_slot(text, words, i, last),
-        _ => false,
     };
-    listed.then_some(j)
+    name.then_some(j)
 }
 
 /// `true` when the words `first..=last` stand alone in their field, or follow a title or a
@@ -287,6 +290,8 @@ mod tests {
             names("shipped from Bianka Surdyk today"),
             Vec::<&str>::new()
         );
+        assert_eq!(names("Patient Clive Day was seen"), ["Clive Day"]);
+        assert_eq!(names("Patient Advocate Day"), Vec::<&str>::new());
     }
 
     #[test]
