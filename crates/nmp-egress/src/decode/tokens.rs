@@ -107,7 +107,9 @@ pub(super) fn reversed_fields(text: &[u8]) -> impl Iterator<Item = Candidate> + 
 /// but a space (`499./897./8962` → `499 897 8962`, `NL53_ABNA_9237` → `NL53 ABNA 9237`); an
 /// email whose domain holds `_` loses every `_` (`vict_oria@m_ercy.o_rg` → `victoria@mercy.org`).
 pub(super) fn separated(text: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
-    fields(text).filter_map(|range| {
+    // A short value with spaces is also taken whole (`1 2 3 - 4 5 - 6 7 8 9`).
+    let whole = (text.len() <= MAX_FIELD && text.contains(&b' ')).then_some(0..text.len());
+    whole.into_iter().chain(fields(text)).filter_map(|range| {
         let field = &text[range.clone()];
         let bytes = if let Some(at) = field.iter().position(|&b| b == b'@') {
             field[at..]
@@ -158,11 +160,23 @@ fn regroup(field: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let mut out = Vec::with_capacity(field.len());
-    for &b in field.iter().skip_while(|b| separator(**b)) {
+    // One character per group: spaces were put between the characters, so they go and the
+    // other separators stay (`1 2 3 - 4 5` → `123-45`).
+    let spread = groups.iter().all(|g| g.len() == 1);
+    for run in field
+        .split_inclusive(|&b| !separator(b))
+        .flat_map(|r| r.split(|&b| !separator(b)).zip(r.last()))
+    {
+        let (seps, &b) = run;
+        let kept = seps.iter().find(|&&s| s != b' ').copied();
+        match (spread, kept) {
+            _ if out.is_empty() => {}
+            (true, Some(k)) => out.push(k),
+            (false, _) if !seps.is_empty() => out.push(b' '),
+            _ => {}
+        }
         if !separator(b) {
             out.push(b);
-        } else if out.last() != Some(&b' ') {
-            out.push(b' ');
         }
     }
     Some(out)
@@ -248,6 +262,7 @@ mod tests {
             all(separated(b"comment=\"499./897./8962\"")),
             ["499 897 8962"]
         );
+        assert_eq!(all(separated(b"1 2 3 - 4 5 - 6 7 8 9")), ["123-45-6789"]);
         assert_eq!(
             all(separated(b"NL53_ABNA_9237_3793_49")),
             ["NL53 ABNA 9237 3793 49"]

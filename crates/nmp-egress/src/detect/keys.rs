@@ -106,11 +106,71 @@ pub(crate) enum Qualifier {
     Statistic,
 }
 
-fn qualifier(rest: &[String]) -> Qualifier {
-    if rest.iter().any(|w| STAT_WORDS.contains(&w.as_str())) {
+/// Qualifier words that select one of the column's values, or say the value is given whole:
+/// the key is still the column (`ssn_max`, `first_mrn`, `patient_id_sample`, `ssn_raw`).
+const VALUE_WORDS: &[&str] = &[
+    "min",
+    "max",
+    "minimum",
+    "maximum",
+    "median",
+    "mode",
+    "first",
+    "last",
+    "top",
+    "bottom",
+    "sample",
+    "samples",
+    "example",
+    "examples",
+    "value",
+    "values",
+    "raw",
+    "list",
+    "random",
+    "lowest",
+    "highest",
+    "earliest",
+    "latest",
+    "oldest",
+    "newest",
+    "full",
+    "plain",
+    "clear",
+    "cleartext",
+    "plaintext",
+    "original",
+    "unmasked",
+    "actual",
+    "real",
+    "str",
+    "string",
+    "text",
+    "digits",
+    "number",
+    "numbers",
+    "no",
+    "nr",
+];
+
+/// How the words around a restricted key (`before`, `after`) qualify it. A statistic word makes
+/// the key describe the column; a value word keeps it the column; otherwise the key's structure
+/// decides: a restricted key that is the head (the last word: `visit_mrn`, `primary_ssn`) is the
+/// column, one followed by another head word (`ssn_validity`, `mrn_populated`) describes it, so
+/// its value's shape decides.
+fn qualifier(before: &[String], after: &[String]) -> Qualifier {
+    let any = |list: &[&str]| {
+        before
+            .iter()
+            .chain(after)
+            .any(|w| list.contains(&w.as_str()))
+    };
+    if any(STAT_WORDS) {
         Qualifier::Statistic
-    } else {
+    } else if any(VALUE_WORDS) || after.is_empty() {
         Qualifier::Column
+    } else {
+        Qualifier::Statistic
     }
 }
 
@@ -301,12 +361,8 @@ impl<T: Copy> KeyMatcher<T> {
                     .get(&run)
                     .or_else(|| singular.filter_map(|s| self.table.get(s)).next());
                 if let Some(tag) = tag {
-                    let rest: Vec<String> = key_words[..start]
-                        .iter()
-                        .chain(&key_words[start + end + 1..])
-                        .cloned()
-                        .collect();
-                    return Some((*tag, qualifier(&rest)));
+                    let q = qualifier(&key_words[..start], &key_words[start + end + 1..]);
+                    return Some((*tag, q));
                 }
             }
         }
@@ -354,6 +410,8 @@ mod tests {
             "mrn_max",
             "minPatientId",
             "first_mrn",
+            "mrn_sample",
+            "patient_id_raw",
         ] {
             assert_eq!(m.lookup(&words(hit)), Some((1, Qualifier::Column)), "{hit}");
         }
@@ -364,6 +422,9 @@ mod tests {
             "mrn_null_fraction",
             "error_count_mrn",
             "mrn_max_length",
+            "mrn_populated",
+            "mrn_validity",
+            "patientIdUniqueness",
         ] {
             assert_eq!(
                 m.lookup(&words(stat)),

@@ -17,8 +17,10 @@
 //!   Day`).
 //!
 //! A pair followed by a capitalised English word is the start of an organisation's or place's
-//! name (`Austin General Hospital`), and one opening with a place word (`San Diego`, `Los
-//! Angeles`, `Fort Worth`) is a place; neither is a name. A two-letter common word (`In`, `An`)
+//! name (`Austin General Hospital`), one opening with a place word (`San Diego`, `Los
+//! Angeles`, `Fort Worth`) is a place, and one with a word ending in a common stem of the WHO's
+//! international nonproprietary names (`Lisinopril Hydrochlorothiazide`) is a drug; none is a
+//! name. A two-letter common word (`In`, `An`)
 //! is no half of one.
 
 mod lists;
@@ -29,7 +31,7 @@ use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization as _;
 use unicode_normalization::char::is_combining_mark;
 
-use lists::{CALENDAR, CUES, ENGLISH, GIVEN, List, PARTICLES, PLACE_WORDS, SURNAMES};
+use lists::{CALENDAR, CUES, DRUG_STEMS, ENGLISH, GIVEN, List, PARTICLES, PLACE_WORDS, SURNAMES};
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
 const MAX_WORD: usize = 24;
@@ -95,6 +97,11 @@ fn lookup(list: &List, word: &str) -> Option<bool> {
         // A two-letter common word (`In January`, `An Aho-Corasick`) is not half a name.
         (!(common && key.len() <= 2)).then_some(common)
     })
+}
+
+/// `true` when `word` is a lowercase English word (`masked`, `year`), not a name or a code.
+pub(crate) fn lowercase_word(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_lowercase()) && ENGLISH.contains(word)
 }
 
 /// `true` when the word (every part of a hyphenated one) is an English word.
@@ -210,7 +217,14 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         .get(j + 1)
         .is_some_and(|n| n.shape == Shape::Capitalised && gap(last, n) && english(word(n)));
     let place = fold(a).is_some_and(|k| PLACE_WORDS.contains(&k.as_str()));
-    if organisation || place {
+    let drug = [a, b].iter().any(|w| {
+        fold(w).is_some_and(|k| {
+            DRUG_STEMS
+                .iter()
+                .any(|stem| k.len() > stem.len() + 2 && k.ends_with(stem))
+        })
+    });
+    if organisation || place || drug {
         return None;
     }
     let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
@@ -303,6 +317,8 @@ mod tests {
             "offices in Las Vegas and Fort Worth",
             "Kaiser Permanente covers 43 %",
             "Madison Regional opened a wing",
+            "Lisinopril Hydrochlorothiazide",
+            "Atorvastatin Zentiva",
         ] {
             assert_eq!(names(text), Vec::<&str>::new(), "{text}");
         }

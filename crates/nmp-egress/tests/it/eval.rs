@@ -1,8 +1,12 @@
-//! The independent evaluation corpus (`tests/eval/`, generated once by
-//! `scripts/egress-compare/eval_corpus.py` and frozen before the rules were tuned): recall and
-//! false-positive rate overall, per class and per evasion. A positive counts as caught when the
-//! output is blocked (whatever the finding's category); a negative is a false positive when it is
-//! not passed. The floors are the measured figures rounded down, so a regression fails.
+//! The evaluation corpus (`tests/eval/`, generated once by
+//! `scripts/egress-compare/eval_corpus.py`). It was frozen before the issue-11 rules were tuned
+//! and only its aggregate figures were read then; since the second round of issue 11 its
+//! individual failures have been read and rules written against their classes, so it is now a
+//! **tuning** set like `tests/corpus/`, not a measure of accuracy on unseen outputs (that is the
+//! separate hold-out corpus). Recall and false-positive rate overall, per class and per evasion:
+//! a positive counts as caught when the output is blocked (whatever the finding's category); a
+//! negative is a false positive when it is not passed. The floors are the measured figures
+//! rounded down, so a regression fails. `EGRESS_EVAL_SHOW=1` prints every wrong case.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,12 +14,12 @@ use std::path::Path;
 use nmp_egress::{Config, Scanner, Verdict};
 use serde::Deserialize;
 
-/// Lowest overall recall on the evaluation corpus that passes (measured: 89.9 %; before this
-/// corpus was used, 53.7 %).
-const RECALL_FLOOR: f64 = 0.89;
-/// Highest overall false-positive rate on the evaluation corpus that passes (measured: 1.37 %;
-/// before, 19.0 %).
-const FPR_CEILING: f64 = 0.014;
+/// Lowest overall recall on the evaluation corpus that passes (measured: 97.95 %; when the
+/// corpus was frozen, 53.7 %; after the first round of rules, 89.9 %).
+const RECALL_FLOOR: f64 = 0.979;
+/// Highest overall false-positive rate on the evaluation corpus that passes (measured: 0.14 %,
+/// one of 730; when frozen, 19.0 %; after the first round, 1.37 %).
+const FPR_CEILING: f64 = 0.0014;
 
 /// One labelled output of the evaluation corpus.
 #[derive(Debug, Deserialize)]
