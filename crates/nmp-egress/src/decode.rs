@@ -100,6 +100,7 @@ impl Decoder {
         out.extend(tokens::separated(text));
         if text.windows(2).any(|w| w.eq_ignore_ascii_case(b"at")) {
             out.extend(tokens::at_words(text));
+            out.extend(tokens::spelled(text));
         }
         out
     }

@@ -185,6 +185,47 @@ fn regroup(field: &[u8]) -> Option<Vec<u8>> {
 /// The word spellings of `@` between an email's local part and its domain.
 const AT_WORDS: &[&[u8]] = &[b" at ", b" [at] ", b" (at) ", b"[at]", b"(at)"];
 
+/// Bracketed spellings of `@` and `.` (`mary [dot] jones [at] example [dot] org`).
+const SPELLED: &[(&[u8], u8)] = &[
+    (b" [at] ", b'@'),
+    (b" (at) ", b'@'),
+    (b"[at]", b'@'),
+    (b"(at)", b'@'),
+    (b" [dot] ", b'.'),
+    (b" (dot) ", b'.'),
+    (b"[dot]", b'.'),
+    (b"(dot)", b'.'),
+];
+
+/// `text` with its bracketed `[at]` and `[dot]` spelled back, when it has a `[dot]` or `(dot)`.
+pub(super) fn spelled(text: &[u8]) -> Option<Candidate> {
+    let has = |w: &[u8]| text.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    if !has(b"[dot]") && !has(b"(dot)") {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        match SPELLED.iter().find(|(w, _)| {
+            text[i..].len() >= w.len() && text[i..i + w.len()].eq_ignore_ascii_case(w)
+        }) {
+            Some((w, b)) => {
+                out.push(*b);
+                i += w.len();
+            }
+            None => {
+                out.push(text[i]);
+                i += 1;
+            }
+        }
+    }
+    Some(Candidate {
+        via: Decoding::Separators,
+        range: 0..text.len(),
+        bytes: out,
+    })
+}
+
 /// `name.surname at example.org` read as an email: a local part with a `.`, `_`, `+` or digit
 /// (so `hosted at example.org` is not one), an `at` word, and a domain with a dot.
 pub(super) fn at_words(text: &[u8]) -> Vec<Candidate> {
@@ -290,6 +331,10 @@ mod tests {
             ["steven.sexton@outlook.com"]
         );
         assert!(at_words(b"hosted at example.org").is_empty());
+        assert_eq!(
+            all(spelled(b"mary [dot] jones [at] example [dot] org")),
+            ["mary.jones@example.org"]
+        );
         assert!(at_words(b"rate at 12.5 %").is_empty());
     }
 }

@@ -283,8 +283,8 @@ pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
     let n = raw.iter().filter(|b| b.is_ascii_digit()).count();
     if raw.first() == Some(&b'+') {
         (8..=15).contains(&n)
-    } else if raw.first() == Some(&b'0') {
-        (10..=11).contains(&n) && raw.get(1) != Some(&b'0')
+    } else if raw.first() == Some(&b'0') || raw.starts_with(b"(0") {
+        (10..=11).contains(&n) && !raw.starts_with(b"00") && !raw.starts_with(b"(00")
     } else {
         // North American: area code and exchange start with 2-9.
         let d = digits(raw);
@@ -437,6 +437,7 @@ mod tests {
         assert!(whole(phone, "(415) 555-0132"));
         assert!(!whole(phone, "123-456-7890"));
         assert!(whole(phone, "020 7946 0958"));
+        assert!(whole(phone, "(020) 7946 0958"));
     }
 
     #[test]

@@ -380,10 +380,13 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     }
 }
 
-/// Two to four capitalised alphabetic words: `Maria José Alvarez`, not `Cohort A` or `mean age`.
+/// Two to four capitalised alphabetic words that could be a person's name
+/// ([`super::names::name_like`]): `Maria José Alvarez`, not `Cohort A`, `mean age` or `Emergency
+/// Department`.
 fn person_name(text: &str) -> bool {
     let parts: Vec<&str> = text.split_whitespace().collect();
-    (2..=4).contains(&parts.len())
+    super::names::name_like(&parts)
+        && (2..=4).contains(&parts.len())
         && text.len() <= 64
         && parts.iter().all(|p| {
             let mut chars = p.chars();
@@ -511,6 +514,9 @@ mod tests {
         assert_eq!(eval("lastName", "O'Brien"), Some(FieldRule::Name));
         assert_eq!(eval("name", "Maria José Alvarez"), Some(FieldRule::Name));
         assert_eq!(eval("name", "Cohort A"), None);
+        assert_eq!(eval("name", "Emergency Department"), None);
+        assert_eq!(eval("name", "North Wing"), None);
+        assert_eq!(eval("name", "Ksawery Sykała"), Some(FieldRule::Name));
         assert_eq!(eval("name", "mean age by ward"), None);
         assert_eq!(eval("ageBucket", "40-49"), None);
     }

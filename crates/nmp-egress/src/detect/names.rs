@@ -16,11 +16,15 @@
 //!   are no English words (`Patient Tomasz Teterycz`, `Dr. Ksawery Sykała`, `Patient Clive
 //!   Day`).
 //!
+//! In a field of its own, `Mason, Carl` (a listed surname, a comma, a listed given name) is a
+//! name too.
+//!
 //! A pair followed by a capitalised English word is the start of an organisation's or place's
 //! name (`Austin General Hospital`), one opening with a place word (`San Diego`, `Los
 //! Angeles`, `Fort Worth`) is a place, and one with a word ending in a common stem of the WHO's
-//! international nonproprietary names (`Lisinopril Hydrochlorothiazide`) is a drug; none is a
-//! name. A two-letter common word (`In`, `An`)
+//! international nonproprietary names (`Lisinopril Hydrochlorothiazide`) is a drug, and one
+//! followed by a word such as `test`, `curve` or `syndrome` is an eponym (`Mann Whitney test`);
+//! none is a name. A two-letter common word (`In`, `An`)
 //! is no half of one.
 
 mod lists;
@@ -31,7 +35,10 @@ use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization as _;
 use unicode_normalization::char::is_combining_mark;
 
-use lists::{CALENDAR, CUES, DRUG_STEMS, ENGLISH, GIVEN, List, PARTICLES, PLACE_WORDS, SURNAMES};
+use lists::{
+    CALENDAR, CUES, DRUG_STEMS, ENGLISH, EPONYM_HEADS, GIVEN, List, PARTICLES, PLACE_WORDS,
+    SURNAMES,
+};
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
 const MAX_WORD: usize = 24;
@@ -102,6 +109,17 @@ fn lookup(list: &List, word: &str) -> Option<bool> {
 /// `true` when `word` is a lowercase English word (`masked`, `year`), not a name or a code.
 pub(crate) fn lowercase_word(word: &str) -> bool {
     word.bytes().all(|b| b.is_ascii_lowercase()) && ENGLISH.contains(word)
+}
+
+/// `true` when the words could be a person's name: each a listed given name or surname or no
+/// English word, and at least one a listed name that is no common word or no English word at
+/// all (`Eleanor Whitfield`, `Ksawery Sykała`; not `Emergency Department`, `North Wing`).
+pub(crate) fn name_like(words: &[&str]) -> bool {
+    let listed = |w: &str| lookup(&GIVEN, w).or(lookup(&SURNAMES, w));
+    words.iter().all(|w| listed(w).is_some() || !english(w))
+        && words
+            .iter()
+            .any(|w| listed(w) == Some(false) || !english(w))
 }
 
 /// `true` when the word (every part of a hyphenated one) is an English word.
@@ -175,7 +193,7 @@ pub(crate) fn find(text: &[u8], out: &mut Vec<Range<usize>>) {
     }
     let mut i = 0;
     while i + 1 < words.len() {
-        match name_at(text, &words, i) {
+        match name_at(text, &words, i).or_else(|| inverted_at(text, &words, i)) {
             Some(last) => {
                 out.push(words[i].range.start..words[last].range.end);
                 i = last + 1;
@@ -216,6 +234,17 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
     let organisation = words
         .get(j + 1)
         .is_some_and(|n| n.shape == Shape::Capitalised && gap(last, n) && english(word(n)));
+    // `Mann Whitney test`, `Kaplan Meier curves`: a method or a disease named after people.
+    let eponym = text[last.range.end..]
+        .strip_prefix(b" ")
+        .map(|rest| {
+            let end = rest
+                .iter()
+                .position(|b| !b.is_ascii_lowercase())
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .is_some_and(|w| EPONYM_HEADS.contains(&std::str::from_utf8(w).unwrap_or_default()));
     let place = fold(a).is_some_and(|k| PLACE_WORDS.contains(&k.as_str()));
     let drug = [a, b].iter().any(|w| {
         fold(w).is_some_and(|k| {
@@ -224,7 +253,7 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
                 .any(|stem| k.len() > stem.len() + 2 && k.ends_with(stem))
         })
     });
-    if organisation || place || drug {
+    if organisation || eponym || place || drug {
         return None;
     }
     let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
@@ -232,22 +261,28 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         (Some(g), Some(s)) => !(g && s),
         (Some(false), None) if !english(b) => true,
         (None, Some(false)) if !english(a) => true,
-        // In a person's slot one word that is no English word is enough (`Patient Clive Day`).
-        (Some(_), None) => !english(b) && person_slot(text, words, i, last),
-        (None, Some(_)) => !english(a) && person_slot(text, words, i, last),
-        (None, None) => !english(a) && !english(b) && person_slot(text, words, i, last),
+        // After a title or role word one word that is no English word is enough (`Patient
+        // Clive Day`).
+        (Some(_), None) => !english(b) && cue(text, words[i].range.start),
+        (None, Some(_)) => !english(a) && cue(text, words[i].range.start),
+        (None, None) => {
+            !english(a)
+                && !english(b)
+                && (alone(text, words, i, last) || cue(text, words[i].range.start))
+        }
     };
     name.then_some(j)
 }
 
-/// `true` when the words `first..=last` stand alone in their field, or follow a title or a
-/// role word (`Patient`, `Dr.`).
-fn person_slot(text: &[u8], words: &[Word], i: usize, last: &Word) -> bool {
+/// `true` when the words from `words[i]` to `last` stand alone in their field.
+fn alone(text: &[u8], words: &[Word], i: usize, last: &Word) -> bool {
     let start = words[i].range.start;
-    let alone =
-        field_edge(start.checked_sub(1).map(|k| &text[k])) && field_edge(text.get(last.range.end));
-    let before = &text[..start];
-    let cue = before
+    field_edge(start.checked_sub(1).map(|k| &text[k])) && field_edge(text.get(last.range.end))
+}
+
+/// `true` when the text before `start` ends with a title or role word (`Patient `, `Dr. `).
+fn cue(text: &[u8], start: usize) -> bool {
+    text[..start]
         .strip_suffix(b" ")
         .map(|b| b.strip_suffix(b".").unwrap_or(b))
         .and_then(|b| {
@@ -257,8 +292,23 @@ fn person_slot(text: &[u8], words: &[Word], i: usize, last: &Word) -> bool {
                 .map_or(0, |p| p + 1);
             std::str::from_utf8(&b[from..]).ok()
         })
-        .is_some_and(|w| CUES.contains(&w.to_ascii_lowercase().as_str()));
-    alone || cue
+        .is_some_and(|w| CUES.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// `Mason, Carl` standing alone in its field (a quoted CSV cell, a JSON string): a listed
+/// surname, a comma and a listed given name, not both common words.
+fn inverted_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
+    let (first, next) = (&words[i], words.get(i + 1)?);
+    let word = |w: &Word| std::str::from_utf8(&text[w.range.clone()]).unwrap_or_default();
+    let shapes = first.shape == Shape::Capitalised && next.shape == Shape::Capitalised;
+    if !shapes || &text[first.range.end..next.range.start] != b", " || !alone(text, words, i, next)
+    {
+        return None;
+    }
+    match (lookup(&SURNAMES, word(first)), lookup(&GIVEN, word(next))) {
+        (Some(s), Some(g)) if !(s && g) => Some(i + 1),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -305,6 +355,8 @@ mod tests {
             Vec::<&str>::new()
         );
         assert_eq!(names("Patient Clive Day was seen"), ["Clive Day"]);
+        assert_eq!(names("patient\n\"Mason, Carl\"\n"), ["Mason, Carl"]);
+        assert_eq!(names("Smith, Jones and Lee wrote it"), Vec::<&str>::new());
         assert_eq!(names("Patient Advocate Day"), Vec::<&str>::new());
     }
 
@@ -319,6 +371,9 @@ mod tests {
             "Madison Regional opened a wing",
             "Lisinopril Hydrochlorothiazide",
             "Atorvastatin Zentiva",
+            "The Mann Whitney test and the Kruskal Wallis test",
+            "Kaplan Meier curves",
+            "{\"unit\": \"Lindo Wing\"}",
         ] {
             assert_eq!(names(text), Vec::<&str>::new(), "{text}");
         }
