@@ -90,15 +90,20 @@ impl Decoder {
         }
         out.extend(self.tokens(text));
         out.extend(fold::unicode(text));
-        if reverse {
+        // Reversal and separators need nine digits or an `@`: one cheap pass decides.
+        let digits = text.iter().filter(|b| b.is_ascii_digit()).count();
+        let grouped = digits >= 9 || text.contains(&b'@');
+        if reverse && grouped {
             match fold::reversed(text) {
                 Some(whole) => out.push(whole),
                 None => out.extend(tokens::reversed_fields(text)),
             }
         }
         out.extend(fold::base85(text));
-        out.extend(tokens::separated(text));
-        if text.windows(2).any(|w| w.eq_ignore_ascii_case(b"at")) {
+        if grouped {
+            out.extend(tokens::separated(text));
+        }
+        if tokens::spells(text) {
             out.extend(tokens::at_words(text));
             out.extend(tokens::spelled(text));
         }

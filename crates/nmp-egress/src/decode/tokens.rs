@@ -15,7 +15,19 @@ const MIN_DIGITS: usize = 9;
 
 /// Bytes that separate the groups of a number or identifier (`499./897./8962`, `NL53_ABNA`).
 fn separator(b: u8) -> bool {
-    matches!(b, b'.' | b'/' | b'_' | b'-' | b' ')
+    kind(b) != 0
+}
+
+/// A bit for each separator byte, 0 for the others.
+fn kind(b: u8) -> u8 {
+    match b {
+        b' ' => 1,
+        b'.' => 2,
+        b'/' => 4,
+        b'_' => 8,
+        b'-' => 16,
+        _ => 0,
+    }
 }
 
 /// The fields of `text`: maximal runs without whitespace, quotes, `,`, `;`, `|` or `=`, with a
@@ -52,14 +64,23 @@ fn iso_date(value: &[u8]) -> bool {
 /// and either no letters (`4994 0937 2183 8818`, `2493 7684 02 44+`) or a `-` and no whitespace
 /// (`9876-54-321X`).
 pub(super) fn worth_reversing(value: &[u8]) -> bool {
-    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
-    let letters = value.iter().any(u8::is_ascii_alphabetic);
-    let spaced = value.iter().any(u8::is_ascii_whitespace);
+    let (mut digits, mut letters, mut spaced, mut at, mut dash) = (0, false, false, false, false);
+    for &b in value {
+        digits += usize::from(b.is_ascii_digit());
+        letters |= b.is_ascii_alphabetic();
+        spaced |= b.is_ascii_whitespace();
+        at |= b == b'@';
+        dash |= b == b'-';
+    }
     // A bare run of digits is not reversed: an order number read backwards passes the card
     // checksum one time in ten.
-    let grouped = value.iter().any(|b| !b.is_ascii_digit());
-    let number = digits >= MIN_DIGITS && grouped && !iso_date(value) && !iso_date(&reverse(value));
-    value.contains(&b'@') && !spaced || number && (!letters || value.contains(&b'-') && !spaced)
+    let grouped = digits < value.len();
+    let number = digits >= MIN_DIGITS
+        && grouped
+        && (!letters || dash && !spaced)
+        && !iso_date(value)
+        && !iso_date(&reverse(value));
+    at && !spaced || number
 }
 
 fn reverse(value: &[u8]) -> Vec<u8> {
@@ -128,41 +149,45 @@ pub(super) fn separated(text: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
 
 /// `field` with its separator runs made single spaces, when its separators are unusual.
 fn regroup(field: &[u8]) -> Option<Vec<u8>> {
-    let digits = field.iter().filter(|b| b.is_ascii_digit()).count();
-    if digits < MIN_DIGITS
+    if field.len() < MIN_DIGITS
+        || field.iter().filter(|b| b.is_ascii_digit()).count() < MIN_DIGITS
         || !field
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || separator(b))
     {
         return None;
     }
-    let runs: Vec<&[u8]> = field
-        .split(|b| b.is_ascii_alphanumeric())
-        .filter(|r| !r.is_empty())
-        .collect();
-    let mut kinds: Vec<u8> = runs.iter().flat_map(|r| r.iter().copied()).collect();
-    kinds.sort_unstable();
-    kinds.dedup();
+    // One pass over the groups (runs of letters and digits) and the separator runs between.
+    let (mut groups, mut longest, mut kinds, mut long_run, mut run) = (0, 0, 0u8, false, 0);
+    let mut group = 0;
+    for &b in field {
+        if separator(b) {
+            kinds |= kind(b);
+            run += 1;
+            long_run |= run > 1;
+            group = 0;
+        } else {
+            run = 0;
+            groups += usize::from(group == 0);
+            group += 1;
+            longest = longest.max(group);
+        }
+    }
     // Groups of at most six characters, at least three of them: a number or code written in
     // groups, not base64 with a `/` or words joined by `_`.
-    let groups: Vec<&[u8]> = field
-        .split(|&b| separator(b))
-        .filter(|g| !g.is_empty())
-        .collect();
-    if groups.len() < 3 || groups.iter().any(|g| g.len() > 6) {
+    if groups < 3 || longest > 6 {
         return None;
     }
     let letters = field.iter().any(u8::is_ascii_alphabetic);
-    let unusual = runs.iter().any(|r| r.len() > 1)
-        || kinds.len() > 1
-        || letters && kinds.iter().any(|&k| k != b' ');
+    let space_only = kinds == kind(b' ');
+    let unusual = long_run || kinds.count_ones() > 1 || letters && !space_only;
     if !unusual || iso_date(field) {
         return None;
     }
     let mut out = Vec::with_capacity(field.len());
     // One character per group: spaces were put between the characters, so they go and the
     // other separators stay (`1 2 3 - 4 5` → `123-45`).
-    let spread = groups.iter().all(|g| g.len() == 1);
+    let spread = longest == 1;
     for run in field
         .split_inclusive(|&b| !separator(b))
         .flat_map(|r| r.split(|&b| !separator(b)).zip(r.last()))
@@ -182,8 +207,44 @@ fn regroup(field: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The word spellings of `@` between an email's local part and its domain.
-const AT_WORDS: &[&[u8]] = &[b" at ", b" [at] ", b" (at) ", b"[at]", b"(at)"];
+/// A spelled-out `@` or `.` in a text: ` at `, `[at]`, `(at)`, `[dot]` or `(dot)`, any case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    At,
+    Dot,
+}
+
+/// The spelled-out `@` and `.` of `text`, with their ranges: one pass over the bytes, looking
+/// around each `t`.
+fn marks(text: &[u8]) -> impl Iterator<Item = (Range<usize>, Mark)> + '_ {
+    let lower = |i: usize| text.get(i).map(u8::to_ascii_lowercase);
+    (1..text.len()).filter_map(move |i| {
+        if lower(i) != Some(b't') {
+            return None;
+        }
+        match (lower(i - 1)?, i.checked_sub(2).and_then(lower)) {
+            (b'a', Some(b' ')) if lower(i + 1) == Some(b' ') => Some((i - 2..i + 2, Mark::At)),
+            (b'a', Some(open @ (b'[' | b'('))) if lower(i + 1) == Some(close(open)) => {
+                Some((i - 2..i + 2, Mark::At))
+            }
+            (b'o', Some(b'd')) => {
+                let open = i.checked_sub(3).and_then(lower)?;
+                (matches!(open, b'[' | b'(') && lower(i + 1) == Some(close(open)))
+                    .then_some((i - 3..i + 2, Mark::Dot))
+            }
+            _ => None,
+        }
+    })
+}
+
+fn close(open: u8) -> u8 {
+    if open == b'[' { b']' } else { b')' }
+}
+
+/// `true` when `text` may spell an `@` or a `.` out.
+pub(super) fn spells(text: &[u8]) -> bool {
+    marks(text).next().is_some()
+}
 
 /// Bracketed spellings of `@` and `.` (`mary [dot] jones [at] example [dot] org`).
 const SPELLED: &[(&[u8], u8)] = &[
@@ -199,8 +260,7 @@ const SPELLED: &[(&[u8], u8)] = &[
 
 /// `text` with its bracketed `[at]` and `[dot]` spelled back, when it has a `[dot]` or `(dot)`.
 pub(super) fn spelled(text: &[u8]) -> Option<Candidate> {
-    let has = |w: &[u8]| text.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
-    if !has(b"[dot]") && !has(b"(dot)") {
+    if !marks(text).any(|(_, mark)| mark == Mark::Dot) {
         return None;
     }
     let mut out = Vec::with_capacity(text.len());
@@ -230,34 +290,35 @@ pub(super) fn spelled(text: &[u8]) -> Option<Candidate> {
 /// (so `hosted at example.org` is not one), an `at` word, and a domain with a dot.
 pub(super) fn at_words(text: &[u8]) -> Vec<Candidate> {
     let mut out = Vec::new();
-    for word in AT_WORDS {
-        let mut from = 0;
-        while let Some(p) = text[from..].windows(word.len()).position(|w| w == *word) {
-            let at = from + p;
-            from = at + word.len();
-            let local_ok =
-                |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-');
-            let start = at - text[..at].iter().rev().take_while(|b| local_ok(b)).count();
-            let end = from
-                + text[from..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
-                    .count();
-            let (local, domain) = (&text[start..at], text[from..end].trim_ascii_end());
-            let domain = domain.strip_suffix(b".").unwrap_or(domain);
-            let telling = local
+    for (m, mark) in marks(text) {
+        if mark != Mark::At {
+            continue;
+        }
+        // ` [at] `: the spaces around a bracketed form belong to it.
+        let bracket = text[m.start] != b' ';
+        let at = m.start - usize::from(bracket && m.start > 0 && text[m.start - 1] == b' ');
+        let from = m.end + usize::from(bracket && text.get(m.end) == Some(&b' '));
+        let local_ok = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-');
+        let start = at - text[..at].iter().rev().take_while(|b| local_ok(b)).count();
+        let end = from
+            + text[from..]
                 .iter()
-                .any(|b| matches!(b, b'.' | b'_' | b'+') || b.is_ascii_digit());
-            if telling && !local.is_empty() && domain.contains(&b'.') && domain.len() < MAX_FIELD {
-                let mut bytes = local.to_vec();
-                bytes.push(b'@');
-                bytes.extend_from_slice(domain);
-                out.push(Candidate {
-                    via: Decoding::Separators,
-                    range: start..from + domain.len(),
-                    bytes,
-                });
-            }
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+                .count();
+        let (local, domain) = (&text[start..at], text[from..end].trim_ascii_end());
+        let domain = domain.strip_suffix(b".").unwrap_or(domain);
+        let telling = local
+            .iter()
+            .any(|b| matches!(b, b'.' | b'_' | b'+') || b.is_ascii_digit());
+        if telling && !local.is_empty() && domain.contains(&b'.') && domain.len() < MAX_FIELD {
+            let mut bytes = local.to_vec();
+            bytes.push(b'@');
+            bytes.extend_from_slice(domain);
+            out.push(Candidate {
+                via: Decoding::Separators,
+                range: start..from + domain.len(),
+                bytes,
+            });
         }
     }
     out
@@ -331,6 +392,14 @@ mod tests {
             ["steven.sexton@outlook.com"]
         );
         assert!(at_words(b"hosted at example.org").is_empty());
+        assert_eq!(
+            all(at_words(b"mail j.doe [at] example.org")),
+            ["j.doe@example.org"]
+        );
+        assert_eq!(
+            all(at_words(b"mail j.doe(at)example.org")),
+            ["j.doe@example.org"]
+        );
         assert_eq!(
             all(spelled(b"mary [dot] jones [at] example [dot] org")),
             ["mary.jones@example.org"]

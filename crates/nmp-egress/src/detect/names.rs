@@ -43,6 +43,9 @@ use lists::{
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
 const MAX_WORD: usize = 24;
 
+/// Longest particle (in bytes).
+const MAX_PARTICLE: usize = 5;
+
 /// Most particles between a given name and a surname.
 const MAX_PARTICLES: usize = 3;
 
@@ -148,6 +151,9 @@ fn scan_words(text: &str, base: usize, out: &mut Vec<Word>) {
             }
         }
         let word = &text[start..end];
+        if !c.is_uppercase() && word.len() > MAX_PARTICLE {
+            continue;
+        }
         let shape = if c.is_uppercase() && lower > 0 {
             Shape::Capitalised
         } else if c.is_uppercase() && word.chars().count() == 1 && text[end..].starts_with('.') {
@@ -230,6 +236,24 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         return None;
     }
     let (a, b) = (word(first), word(last));
+    let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
+    let name = match (given, surname) {
+        (Some(g), Some(s)) => !(g && s),
+        (Some(false), None) if !english(b) => true,
+        (None, Some(false)) if !english(a) => true,
+        // After a title or role word one word that is no English word is enough (`Patient
+        // Clive Day`).
+        (Some(_), None) => !english(b) && cue(text, words[i].range.start),
+        (None, Some(_)) => !english(a) && cue(text, words[i].range.start),
+        (None, None) => {
+            !english(a)
+                && !english(b)
+                && (alone(text, words, i, last) || cue(text, words[i].range.start))
+        }
+    };
+    if !name {
+        return None;
+    }
     // `Austin General Hospital`: the pair opens an organisation's or a place's name.
     let organisation = words
         .get(j + 1)
@@ -253,25 +277,7 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
                 .any(|stem| k.len() > stem.len() + 2 && k.ends_with(stem))
         })
     });
-    if organisation || eponym || place || drug {
-        return None;
-    }
-    let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
-    let name = match (given, surname) {
-        (Some(g), Some(s)) => !(g && s),
-        (Some(false), None) if !english(b) => true,
-        (None, Some(false)) if !english(a) => true,
-        // After a title or role word one word that is no English word is enough (`Patient
-        // Clive Day`).
-        (Some(_), None) => !english(b) && cue(text, words[i].range.start),
-        (None, Some(_)) => !english(a) && cue(text, words[i].range.start),
-        (None, None) => {
-            !english(a)
-                && !english(b)
-                && (alone(text, words, i, last) || cue(text, words[i].range.start))
-        }
-    };
-    name.then_some(j)
+    (!(organisation || eponym || place || drug)).then_some(j)
 }
 
 /// `true` when the words from `words[i]` to `last` stand alone in their field.
