@@ -14,7 +14,8 @@
 //! - the pair stands in a person's slot (alone in its field: a whole JSON string, a CSV cell, a
 //!   quoted log value; or after a title or role word) and the words that are not listed names
 //!   are no English words (`Patient Tomasz Teterycz`, `Dr. Ksawery Sykała`, `Patient Clive
-//!   Day`).
+//!   Day`); after `with`, `for` or `was` two words that are on no list, in neither place,
+//!   and no English words (`claim rejected for Bianka Surdyk`; not `by Kaiser Permanente`).
 //!
 //! In a field of its own, `Mason, Carl` (a listed surname, a comma, a listed given name) is a
 //! name too.
@@ -37,7 +38,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use lists::{
     CALENDAR, CUES, DRUG_STEMS, ENGLISH, EPONYM_HEADS, GIVEN, List, PARTICLES, PLACE_WORDS,
-    SURNAMES,
+    SURNAMES, WEAK_CUES,
 };
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
@@ -123,6 +124,11 @@ pub(crate) fn name_like(words: &[&str]) -> bool {
         && words
             .iter()
             .any(|w| listed(w) == Some(false) || !english(w))
+}
+
+/// `true` when the word is on either name list, in whichever place (`Kaiser`, a surname, first).
+fn any_list(word: &str) -> bool {
+    lookup(&GIVEN, word).is_some() || lookup(&SURNAMES, word).is_some()
 }
 
 /// `true` when the word (every part of a hyphenated one) is an English word.
@@ -243,12 +249,14 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         (None, Some(false)) if !english(a) => true,
         // After a title or role word one word that is no English word is enough (`Patient
         // Clive Day`).
-        (Some(_), None) => !english(b) && cue(text, words[i].range.start),
-        (None, Some(_)) => !english(a) && cue(text, words[i].range.start),
+        (Some(_), None) => !english(b) && cue(text, words[i].range.start, CUES),
+        (None, Some(_)) => !english(a) && cue(text, words[i].range.start, CUES),
         (None, None) => {
             !english(a)
                 && !english(b)
-                && (alone(text, words, i, last) || cue(text, words[i].range.start))
+                && (alone(text, words, i, last)
+                    || cue(text, words[i].range.start, CUES)
+                    || cue(text, words[i].range.start, WEAK_CUES) && !any_list(a) && !any_list(b))
         }
     };
     if !name {
@@ -286,8 +294,8 @@ fn alone(text: &[u8], words: &[Word], i: usize, last: &Word) -> bool {
     field_edge(start.checked_sub(1).map(|k| &text[k])) && field_edge(text.get(last.range.end))
 }
 
-/// `true` when the text before `start` ends with a title or role word (`Patient `, `Dr. `).
-fn cue(text: &[u8], start: usize) -> bool {
+/// `true` when the text before `start` ends with one of the `cues` (`Patient `, `Dr. `).
+fn cue(text: &[u8], start: usize, cues: &[&str]) -> bool {
     text[..start]
         .strip_suffix(b" ")
         .map(|b| b.strip_suffix(b".").unwrap_or(b))
@@ -298,7 +306,7 @@ fn cue(text: &[u8], start: usize) -> bool {
                 .map_or(0, |p| p + 1);
             std::str::from_utf8(&b[from..]).ok()
         })
-        .is_some_and(|w| CUES.contains(&w.to_ascii_lowercase().as_str()))
+        .is_some_and(|w| cues.contains(&w.to_ascii_lowercase().as_str()))
 }
 
 /// `Mason, Carl` standing alone in its field (a quoted CSV cell, a JSON string): a listed
@@ -340,7 +348,10 @@ mod tests {
     fn one_listed_half_and_a_word_that_is_no_english_word() {
         assert_eq!(names("member Gloria Spinola left"), ["Gloria Spinola"]);
         assert_eq!(names("Pepita Mascaró missed"), ["Pepita Mascaró"]);
-        assert_eq!(names("with Maurits van den Velde and"), Vec::<&str>::new());
+        assert_eq!(
+            names("with Maurits van den Velde and"),
+            ["Maurits van den Velde"]
+        );
         assert_eq!(
             names("with Pieter van den Bergh and"),
             ["Pieter van den Bergh"]
@@ -361,6 +372,12 @@ mod tests {
             Vec::<&str>::new()
         );
         assert_eq!(names("Patient Clive Day was seen"), ["Clive Day"]);
+        assert_eq!(
+            names("claim rejected for Bianka Surdyk (code 4)"),
+            ["Bianka Surdyk"]
+        );
+        assert_eq!(names("coverage for Kaiser Permanente"), Vec::<&str>::new());
+        assert_eq!(names("sponsored by Novo Nordisk"), Vec::<&str>::new());
         assert_eq!(names("patient\n\"Mason, Carl\"\n"), ["Mason, Carl"]);
         assert_eq!(names("Smith, Jones and Lee wrote it"), Vec::<&str>::new());
         assert_eq!(names("Patient Advocate Day"), Vec::<&str>::new());

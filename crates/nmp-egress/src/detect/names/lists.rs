@@ -133,6 +133,11 @@ pub(super) const DRUG_STEMS: &[&str] = &[
     "umab",
 ];
 
+/// Words after which two capitalised words that are neither listed names nor English words are
+/// a person's name (`reviewed with Bianka Surdyk`, `the longest stay was Ksawery Sykała`); not
+/// `from`, `to`, `in` or `at`, which introduce places, nor `by` (`sponsored by Novo Nordisk`).
+pub(super) const WEAK_CUES: &[&str] = &["with", "for", "was"];
+
 /// Lowercase words after which a pair of names is an eponym, not a person (`Mann Whitney test`,
 /// `Kaplan Meier curves`, `Guillain Barre syndrome`).
 pub(super) const EPONYM_HEADS: &[&str] = &[
