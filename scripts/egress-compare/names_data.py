@@ -6,7 +6,8 @@ Source: the US Census Bureau's 1990 name frequency lists as shipped in the PyPI 
 Surnames: the SURNAMES most frequent (about 86 % of the population). A name that is also a
 common lowercase English word in the Debian `wamerican` word list (/usr/share/dict/words) is
 marked with a trailing `*` (`grant*`, `young*`): the filter then needs the other half of the name
-to be no such word.
+to be no such word. The lowercase ASCII words of that list are also written (english-words.txt):
+a capitalised word that is on neither name list is name-like only when it is no English word.
 
 Usage (with `names` installed, e.g. in the compare virtualenv):
     python3 scripts/egress-compare/names_data.py [OUT_DIR]
@@ -37,6 +38,9 @@ def main():
         text = "".join(f"{n}{'*' if n in words else ''}\n" for n in rows)
         (OUT / file).write_text(text)
         print(f"{file}: {len(rows)} names, {sum(n in words for n in rows)} also words")
+    english = sorted(w for w in words if w.isascii() and w.isalpha())
+    (OUT / "english-words.txt").write_text("".join(f"{w}\n" for w in english))
+    print(f"english-words.txt: {len(english)} words")
 
 
 if __name__ == "__main__":

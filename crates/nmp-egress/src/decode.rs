@@ -6,6 +6,7 @@
 
 mod embedded;
 mod fold;
+mod tokens;
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -60,32 +61,52 @@ impl Decoder {
             None if text.contains(&b'{') => out.extend(embedded::json(text)),
             None => {}
         }
-        let escapes = text.iter().any(|b| matches!(b, b'%' | b'\\' | b'&'));
-        for range in words(text).filter(|_| escapes) {
-            let word = &text[range.clone()];
-            if word.contains(&b'%')
-                && let Some(bytes) = percent(word)
-            {
-                out.push(Candidate {
-                    via: Decoding::Url,
-                    range: range.clone(),
-                    bytes,
-                });
+        if text.contains(&b'%') {
+            for range in words(text) {
+                if let Some(bytes) = percent(&text[range.clone()]) {
+                    out.push(Candidate {
+                        via: Decoding::Url,
+                        range,
+                        bytes,
+                    });
+                }
             }
-            if (word.contains(&b'\\') || word.windows(2).any(|w| w == b"&#"))
-                && let Some(bytes) = unescape(word)
-            {
-                out.push(Candidate {
-                    via: Decoding::Escape,
-                    range,
-                    bytes,
-                });
+        }
+        // Escapes are decoded a line at a time, so a value keeps its context (`, 29617
+        // M\u00fchldorf`, `+\u200b4\u200b4 \u200b20`).
+        if text.contains(&b'\\') || text.windows(2).any(|w| w == b"&#") {
+            let mut start = 0;
+            for line in text.split(|&b| b == b'\n') {
+                let range = start..start + line.len();
+                start += line.len() + 1;
+                if let Some(bytes) = unescape(line) {
+                    out.push(Candidate {
+                        via: Decoding::Escape,
+                        range,
+                        bytes,
+                    });
+                }
             }
         }
         out.extend(self.tokens(text));
         out.extend(fold::unicode(text));
-        out.extend(fold::reversed(text).filter(|_| reverse));
+        // Reversal and separators need nine digits or an `@`: one cheap pass decides.
+        let digits = text.iter().filter(|b| b.is_ascii_digit()).count();
+        let grouped = digits >= 9 || text.contains(&b'@');
+        if reverse && grouped {
+            match fold::reversed(text) {
+                Some(whole) => out.push(whole),
+                None => out.extend(tokens::reversed_fields(text)),
+            }
+        }
         out.extend(fold::base85(text));
+        if grouped {
+            out.extend(tokens::separated(text));
+        }
+        if tokens::spells(text) {
+            out.extend(tokens::at_words(text));
+            out.extend(tokens::spelled(text));
+        }
         out
     }
 

@@ -262,6 +262,13 @@ impl Detector {
             .expect("limit rules are always registered")
     }
 
+    /// `true` for the rules that do not count in a run of joined strings: two identifiers side
+    /// by side (`trace_id`, `span_id`) joined look like one random token, and two values glued
+    /// without a space (`Cedars Sinai` + `Los Angeles`) make no person's name.
+    pub(crate) fn not_joined(&self, rule: usize) -> bool {
+        self.generic == Some(rule) || self.field_rules[2] == Some(rule)
+    }
+
     /// `true` when `value` is on the allowlist.
     pub(crate) fn allowed(&self, value: &[u8]) -> bool {
         !self.allow.is_empty() && self.allow.contains(value)
@@ -317,7 +324,15 @@ impl Detector {
                 rule,
                 statistic: q == Qualifier::Statistic,
             },
-            None => classify(&key_words),
+            // An abbreviation of a restricted key (`pid`) names the column only for an
+            // identifier-shaped value, as a statistic key does.
+            None => match (classify(&key_words), self.keys.abbreviation(&key_words)) {
+                (KeyClass::Plain, Some(rule)) => KeyClass::Restricted {
+                    rule,
+                    statistic: true,
+                },
+                (class, _) => class,
+            },
         };
         (class, self.keys.completes(&key_words))
     }
@@ -335,6 +350,12 @@ impl Detector {
             return None;
         }
         if let KeyClass::Restricted { rule, statistic } = class {
+            // In text, `ssn: masked` or `dateOfBirth: year` describes the column.
+            if source == Source::Text
+                && matches!(value, Value::Str(s) if names::lowercase_word(s.trim()))
+            {
+                return None;
+            }
             // A statistic about the column is not the column, unless its value is an identifier.
             let column = !statistic || matches!(value, Value::Str(s) if identifier_shaped(s));
             return column.then_some(rule);

@@ -241,11 +241,14 @@ impl<'d> Engine<'d> {
         let Some(&sep) = [b',', b'\t', b';', b'|'].iter().find(|s| line.contains(s)) else {
             return;
         };
-        // A header names columns: short cells of at most four words. A sentence with a comma
-        // (`Date of birth was converted to age bands (0-17, 18-44)`) is prose, not a header.
+        // A header names columns: short cells of at most four words, without `:` or brackets. A
+        // sentence with a comma (`Date of birth was converted to age bands (0-17, 18-44)`,
+        // `Columns: patientId (string), ssn (string)`) is prose, not a header.
         let header = line.split(|&b| b == sep).all(|cell| {
             let cell = cell.trim_ascii();
-            cell.len() <= MAX_HEADER_CELL && cell.iter().filter(|&&b| b == b' ').count() < 4
+            cell.len() <= MAX_HEADER_CELL
+                && cell.iter().filter(|&&b| b == b' ').count() < 4
+                && !cell.iter().any(|b| matches!(b, b':' | b'(' | b')'))
         });
         if !header {
             return;

@@ -3,7 +3,8 @@
 //! Whatever a guest program computes, its output passes through a [`Scanner`] before it leaves.
 //! The scanner looks for personal data (emails, phones, SSNs, payment cards with Luhn, IBANs with
 //! mod-97, IPs, passport MRZ lines, postal addresses in several countries' formats, labelled
-//! dates of birth, person names in free text from the census name lists, and identity fields),
+//! dates of birth, person names in free text from the census name lists, an English word list
+//! and their context, and identity fields),
 //! secrets (cloud keys, provider tokens, JWTs, private keys, credential assignments, keyless
 //! high-entropy tokens) and the data owner's restricted schema keys (also as nested paths, and
 //! told apart from statistics about them: [`Scanner::is_restricted_key`]), matched across case,

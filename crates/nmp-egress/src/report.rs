@@ -139,6 +139,9 @@ pub enum Decoding {
     Base85,
     /// zlib-compressed data inside base64.
     Zlib,
+    /// A value whose separators were normalised (`499./897./8962`, `NL53_ABNA_...`, an `_`
+    /// inside an email's domain) or whose `@` was spelled out (`name at example.org`).
+    Separators,
 }
 
 impl Category {

@@ -55,29 +55,10 @@ pub(super) fn unicode(text: &[u8]) -> Option<Candidate> {
     })
 }
 
-/// A short value read backwards (`9876-54-321`, `gro.elpmaxe@nna`, `2310-555 )514(`): without
-/// whitespace, or without letters; and when it holds an `@`, or a
-/// `-` and at least nine digits without starting as an ISO date: the marks of the values
-/// worth reversing.
+/// A short value read backwards (`9876-54-321`, `gro.elpmaxe@nna`, `2310-555 )514(`), when it is
+/// worth it ([`super::tokens::worth_reversing`]).
 pub(super) fn reversed(text: &[u8]) -> Option<Candidate> {
-    if text.len() > MAX_REVERSED || !text.iter().any(|b| matches!(b, b'-' | b'@')) {
-        return None;
-    }
-    let digits = text.iter().filter(|b| b.is_ascii_digit()).count();
-    // An ISO date or timestamp: `dddd-dd-dd` not followed by a digit.
-    let date = text.len() >= 10
-        && text[..10].iter().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                *b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        })
-        && !text.get(10).is_some_and(u8::is_ascii_digit);
-    let worth = (!text.iter().any(u8::is_ascii_whitespace)
-        || !text.iter().any(u8::is_ascii_alphabetic))
-        && (text.contains(&b'@') || text.contains(&b'-') && digits >= 9 && !date);
-    if !worth {
+    if text.len() > MAX_REVERSED || !super::tokens::worth_reversing(text) {
         return None;
     }
     let s = std::str::from_utf8(text).ok()?;
@@ -118,7 +99,17 @@ pub(super) fn base85(text: &[u8]) -> Vec<Candidate> {
         let plausible = (10..=MAX_BASE85).contains(&run.len())
             && run.iter().any(|b| !b.is_ascii_alphanumeric())
             && run.iter().any(u8::is_ascii_alphabetic);
-        if let Some(bytes) = plausible.then(|| base85_decode(run)).flatten() {
+        // A run in parentheses (`(D>O79GB6-CGc+(DIW;ge)`) takes them in: `(` and `)` are
+        // base85 digits too, so the run is also tried without them.
+        let open = usize::from(run.first() == Some(&b'('));
+        let close = usize::from(run.len() > 1 && run.last() == Some(&b')'));
+        let decoded = [(0, 0), (open, 0), (open, close)]
+            .into_iter()
+            .filter(|_| plausible)
+            .map(|(a, b)| range.start + a..range.end - b)
+            .filter(|r| r.len() >= 10)
+            .find_map(|r| base85_decode(&text[r.clone()]).map(|b| (r, b)));
+        if let Some((range, bytes)) = decoded {
             out.push(Candidate {
                 via: Decoding::Base85,
                 range,
@@ -229,6 +220,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(b85(b"ref: F)}kPG&L<YH#j). done"), ["123-45-6789"]);
+        assert_eq!(b85(b"review (F)}kPG&L<YH#j)."), ["123-45-6789"]);
         assert!(b85(b"ratio 0.5, elapsed_ms=120 (review)").is_empty());
     }
 }

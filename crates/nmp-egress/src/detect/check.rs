@@ -39,8 +39,8 @@ fn inside_number(hay: &[u8], m: &Range<usize>, joiners: &[u8]) -> bool {
 }
 
 /// A high-entropy token with no telling key or prefix: 32-64 characters of upper- and
-/// lower-case letters and digits (base64 alphabet, at most three `+` or `/`, so not a path), not
-/// hex, not glued to a word, at least 4.3 bits of entropy per character, and not base64 of text
+/// lower-case letters and digits (base64 or base64url alphabet, at most three `+`, `/`, `-` or
+/// `_`, so not a path or an identifier made of words), not hex, not glued to a word, at least 4.3 bits of entropy per character, and not base64 of text
 /// (that is decoded and scanned instead).
 pub(crate) fn generic_secret(hay: &[u8], m: Range<usize>) -> bool {
     let glued = byte_before(hay, &m)
@@ -54,14 +54,22 @@ pub(crate) fn generic_secret(hay: &[u8], m: Range<usize>) -> bool {
         .strip_suffix(b"==")
         .or_else(|| raw.strip_suffix(b"="))
         .unwrap_or(raw);
+    let standard = body.iter().filter(|b| matches!(b, b'+' | b'/')).count();
+    let url_safe = body.iter().filter(|b| matches!(b, b'-' | b'_')).count();
     if glued
         || !(32..=64).contains(&body.len())
-        || body.iter().filter(|b| matches!(b, b'+' | b'/')).count() > 3
+        || standard + url_safe > 3
+        || standard > 0 && url_safe > 0
     {
         return false;
     }
     let has = |f: fn(&u8) -> bool| body.iter().any(f);
-    let text_inside = base64::engine::general_purpose::STANDARD_NO_PAD
+    let engine = if url_safe > 0 {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+    } else {
+        base64::engine::general_purpose::STANDARD_NO_PAD
+    };
+    let text_inside = engine
         .decode(body)
         .is_ok_and(|b| std::str::from_utf8(&b).is_ok());
     has(u8::is_ascii_uppercase)
@@ -73,18 +81,22 @@ pub(crate) fn generic_secret(hay: &[u8], m: Range<usize>) -> bool {
         && !in_public_pem(hay, start)
 }
 
-/// Bytes of the base64 alphabet (`A-Z`, `a-z`, `0-9`, `+`, `/`).
+/// Bytes of the base64 and base64url alphabets (`A-Z`, `a-z`, `0-9`, `+`, `/`, `-`, `_`).
 const IS_BASE64: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'+' as usize || b == b'/' as usize;
+        table[b] = (b as u8).is_ascii_alphanumeric()
+            || b == b'+' as usize
+            || b == b'/' as usize
+            || b == b'-' as usize
+            || b == b'_' as usize;
         b += 1;
     }
     table
 };
 
-/// Maximal runs of at least 32 base64-alphabet bytes in `hay`, with up to two `=` of padding:
+/// Maximal runs of at least 32 base64- or base64url-alphabet bytes in `hay`, with up to two `=` of padding:
 /// the candidates of [`generic_secret`].
 pub(crate) fn base64_runs(hay: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut pos = 0;
@@ -166,7 +178,8 @@ pub(crate) fn card(hay: &[u8], m: Range<usize>) -> bool {
         Some(3) => match prefix(2) {
             34 | 37 => d.len() == 15,
             35 => (3528..=3589).contains(&prefix(4)) && (16..=19).contains(&d.len()),
-            30 | 36 | 38 | 39 => (14..=19).contains(&d.len()),
+            // Diners Club: 14 digits, or 16 for the North American co-brands.
+            30 | 36 | 38 | 39 => matches!(d.len(), 14 | 16),
             _ => false,
         },
         Some(6) => {
@@ -270,8 +283,8 @@ pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
     let n = raw.iter().filter(|b| b.is_ascii_digit()).count();
     if raw.first() == Some(&b'+') {
         (8..=15).contains(&n)
-    } else if raw.first() == Some(&b'0') {
-        (10..=11).contains(&n) && raw.get(1) != Some(&b'0')
+    } else if raw.first() == Some(&b'0') || raw.starts_with(b"(0") {
+        (10..=11).contains(&n) && !raw.starts_with(b"00") && !raw.starts_with(b"(00")
     } else {
         // North American: area code and exchange start with 2-9.
         let d = digits(raw);
@@ -357,6 +370,18 @@ mod tests {
     #[test]
     fn generic_secrets() {
         assert!(whole(generic_secret, "x7Kp2QvR9sLm4TnW8yZb3HcJ6fGd1AeU"));
+        assert!(whole(
+            generic_secret,
+            "Y3ZxJgzzt26geU5baBObvRFdvmy975_G9Ria"
+        ));
+        assert!(!whole(
+            generic_secret,
+            "cohort_export_Step_3_worker_9_Batch_12"
+        ));
+        assert!(!whole(
+            generic_secret,
+            "dbbce525-efed-4b4a-aaa9-4bec9ffab048"
+        ));
         assert!(!whole(generic_secret, "0123456789abcdef0123456789abcdef"));
         assert!(!whole(
             generic_secret,
@@ -412,6 +437,7 @@ mod tests {
         assert!(whole(phone, "(415) 555-0132"));
         assert!(!whole(phone, "123-456-7890"));
         assert!(whole(phone, "020 7946 0958"));
+        assert!(whole(phone, "(020) 7946 0958"));
     }
 
     #[test]

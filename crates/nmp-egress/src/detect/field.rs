@@ -103,6 +103,20 @@ const NON_VALUES: &[&str] = &[
     "redacted",
     "hidden",
     "masked",
+    "hashed",
+    "encrypted",
+    "tokenized",
+    "tokenised",
+    "removed",
+    "suppressed",
+    "omitted",
+    "withheld",
+    "excluded",
+    "dropped",
+    "pseudonymized",
+    "pseudonymised",
+    "anonymized",
+    "anonymised",
     "none",
     "null",
     "undefined",
@@ -170,8 +184,8 @@ pub(crate) fn is_mask(s: &str) -> bool {
     let no_digits = !s.bytes().any(|b| b.is_ascii_digit());
     s.is_empty()
         || is_placeholder(s)
-        || s.chars()
-            .all(|c| matches!(c, '*' | '•' | '#' | 'x' | 'X' | '-' | '.' | '/' | ' ' | '_'))
+        || partial_mask(s)
+        || placeholder_phrase(s)
         || (wrapped("[", "]") || wrapped("<", ">")) && no_digits
         || wrapped("{{", "}}")
         || wrapped("${", "}")
@@ -190,11 +204,84 @@ pub(crate) fn is_mask(s: &str) -> bool {
         || NON_VALUES.contains(&folded.as_str())
 }
 
+/// Characters that mask a value.
+fn mask_char(c: char) -> bool {
+    matches!(c, '*' | '•' | '#' | 'x' | 'X')
+}
+
+/// A mask, whole or keeping at most four digits (`********`, `XXX-XX-XXXX`, `***-**-6789`,
+/// `************1234`): masked characters at least as many as the visible ones.
+fn partial_mask(s: &str) -> bool {
+    let masked = s.chars().filter(|&c| mask_char(c)).count();
+    let visible = s
+        .chars()
+        .filter(|c| c.is_alphanumeric() && !mask_char(*c))
+        .count();
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    s.chars()
+        .all(|c| mask_char(c) || c.is_ascii_digit() || matches!(c, '-' | '.' | '/' | ' ' | '_'))
+        && (masked > 0 || visible == 0)
+        && digits <= 4
+        && masked >= visible
+}
+
+/// Words that mark a value as a placeholder to be filled in.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "your",
+    "my",
+    "here",
+    "replace",
+    "change",
+    "changeme",
+    "me",
+    "insert",
+    "enter",
+    "dummy",
+    "fake",
+    "example",
+    "sample",
+    "placeholder",
+    "todo",
+    "tbd",
+    "fixme",
+    "not",
+    "real",
+    "redacted",
+];
+
+/// A value made only of lowercase-insensitive words joined by `-`, `_`, `.` or spaces, one of
+/// them a placeholder word and none with a digit (`your-token-here`, `REPLACE_ME`,
+/// `<insert key>`, `not-a-real-secret`).
+fn placeholder_phrase(s: &str) -> bool {
+    let words: Vec<String> = s
+        .split(|c: char| matches!(c, '-' | '_' | '.' | ' ' | '<' | '>' | '[' | ']'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.len() >= 2
+        && words
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_lowercase()))
+        && words
+            .iter()
+            .any(|w| PLACEHOLDER_WORDS.contains(&w.as_str()))
+}
+
 /// A value shaped like a row's identifier rather than a statistic: at least three digits and not
-/// a plain number (`0.98`, `12%`, `3400`), e.g. `M00412`, `123-45-6789`, `1984-02-29`.
+/// a plain number (`0.98`, `12%`, `3400`) or a range of two (`1931-2019`), e.g. `M00412`,
+/// `123-45-6789`, `1984-02-29`; or a string of nine or more digits and nothing else
+/// (`"884467852"`: no count is written so).
 pub(crate) fn identifier_shaped(s: &str) -> bool {
     let t = s.trim().trim_end_matches('%');
-    s.bytes().filter(u8::is_ascii_digit).count() >= 3 && t.parse::<f64>().is_err()
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    let long_digits = digits >= 9 && t.bytes().all(|b| b.is_ascii_digit());
+    // A range of two plain numbers (`1931-2019`, `40–49`, `0.1 to 0.4`) is a statistic.
+    let range = ["-", "–", "/", " to ", ".."].iter().any(|sep| {
+        t.split_once(sep).is_some_and(|(a, b)| {
+            a.trim().parse::<f64>().is_ok() && b.trim().parse::<f64>().is_ok()
+        })
+    });
+    digits >= 3 && !range && (long_digits || t.parse::<f64>().is_err())
 }
 
 /// What a key says about its value; computed once per distinct key.
@@ -293,10 +380,13 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     }
 }
 
-/// Two to four capitalised alphabetic words: `Maria José Alvarez`, not `Cohort A` or `mean age`.
+/// Two to four capitalised alphabetic words that could be a person's name
+/// ([`super::names::name_like`]): `Maria José Alvarez`, not `Cohort A`, `mean age` or `Emergency
+/// Department`.
 fn person_name(text: &str) -> bool {
     let parts: Vec<&str> = text.split_whitespace().collect();
-    (2..=4).contains(&parts.len())
+    super::names::name_like(&parts)
+        && (2..=4).contains(&parts.len())
         && text.len() <= 64
         && parts.iter().all(|p| {
             let mut chars = p.chars();
@@ -354,6 +444,7 @@ fn credential_like(text: &str) -> bool {
     .count();
     text.len() >= 8
         && !masked
+        && !placeholder_phrase(text)
         && !reference
         && !code
         && !NON_VALUES.contains(&folded.as_str())
@@ -365,6 +456,49 @@ fn credential_like(text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::detect::keys::words;
+
+    #[test]
+    fn masks_and_identifier_shapes() {
+        for mask in [
+            "********",
+            "XXX-XX-XXXX",
+            "***-**-6789",
+            "************1234",
+            "",
+            "[REDACTED]",
+        ] {
+            assert!(is_mask(mask), "{mask}");
+        }
+        for value in [
+            "123-45-6789",
+            "***-45-6789",
+            "4111111111111111",
+            "x7Kp2QvR",
+            "Tr0ub4dor&3x",
+        ] {
+            assert!(!is_mask(value), "{value}");
+        }
+        for id in [
+            "M00412",
+            "123-45-6789",
+            "1984-02-29",
+            "884467852",
+            "MRN-0042913",
+        ] {
+            assert!(identifier_shaped(id), "{id}");
+        }
+        for stat in [
+            "0.98",
+            "12%",
+            "3400",
+            "1931-2019",
+            "40-49",
+            "0.1 to 0.4",
+            "ok",
+        ] {
+            assert!(!identifier_shaped(stat), "{stat}");
+        }
+    }
 
     fn eval(key: &str, value: &str) -> Option<FieldRule> {
         evaluate(classify(&words(key)), Value::Str(value), Source::Json)
@@ -380,6 +514,9 @@ mod tests {
         assert_eq!(eval("lastName", "O'Brien"), Some(FieldRule::Name));
         assert_eq!(eval("name", "Maria José Alvarez"), Some(FieldRule::Name));
         assert_eq!(eval("name", "Cohort A"), None);
+        assert_eq!(eval("name", "Emergency Department"), None);
+        assert_eq!(eval("name", "North Wing"), None);
+        assert_eq!(eval("name", "Ksawery Sykała"), Some(FieldRule::Name));
         assert_eq!(eval("name", "mean age by ward"), None);
         assert_eq!(eval("ageBucket", "40-49"), None);
     }
@@ -395,6 +532,12 @@ mod tests {
             Some(FieldRule::Credential)
         );
         assert_eq!(eval("password", "********"), None);
+        assert_eq!(eval("token", "your-token-here"), None);
+        assert_eq!(eval("api_key", "REPLACE_ME"), None);
+        assert_eq!(
+            eval("token", "correct-horse-battery-staple"),
+            Some(FieldRule::Credential)
+        );
         assert_eq!(eval("token", "cpuid_aes_sha::InitToken"), None);
         assert_eq!(eval("shared_secret", "alice_secret.diffie_hellman"), None);
         assert_eq!(eval("api_key", "${API_KEY}"), None);

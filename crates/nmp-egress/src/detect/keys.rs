@@ -6,7 +6,10 @@
 //! concatenates to the restricted key (optionally plural): `patient_id`, `PatientID`, `pаtient-id`
 //! (Cyrillic `а`) match `patientId`. The key's other words qualify the match: a statistic or
 //! schema word (`count`, `null`, `fraction`, `type`, ...) makes it a key *about* the column
-//! ([`Qualifier::Statistic`]), anything else (`visit_mrn`, `ssn_max`) leaves it the column.
+//! ([`Qualifier::Statistic`]), anything else (`visit_mrn`, `ssn_max`) leaves it the column. A key
+//! that is only an abbreviation of a restricted key of several words (`pid` for `patient_id`,
+//! `dob` for `date_of_birth`) is read like a statistic key: only an identifier-shaped value under
+//! it is the column's data.
 
 use std::collections::{HashMap, HashSet};
 
@@ -103,11 +106,71 @@ pub(crate) enum Qualifier {
     Statistic,
 }
 
-fn qualifier(rest: &[String]) -> Qualifier {
-    if rest.iter().any(|w| STAT_WORDS.contains(&w.as_str())) {
+/// Qualifier words that select one of the column's values, or say the value is given whole:
+/// the key is still the column (`ssn_max`, `first_mrn`, `patient_id_sample`, `ssn_raw`).
+const VALUE_WORDS: &[&str] = &[
+    "min",
+    "max",
+    "minimum",
+    "maximum",
+    "median",
+    "mode",
+    "first",
+    "last",
+    "top",
+    "bottom",
+    "sample",
+    "samples",
+    "example",
+    "examples",
+    "value",
+    "values",
+    "raw",
+    "list",
+    "random",
+    "lowest",
+    "highest",
+    "earliest",
+    "latest",
+    "oldest",
+    "newest",
+    "full",
+    "plain",
+    "clear",
+    "cleartext",
+    "plaintext",
+    "original",
+    "unmasked",
+    "actual",
+    "real",
+    "str",
+    "string",
+    "text",
+    "digits",
+    "number",
+    "numbers",
+    "no",
+    "nr",
+];
+
+/// How the words around a restricted key (`before`, `after`) qualify it. A statistic word makes
+/// the key describe the column; a value word keeps it the column; otherwise the key's structure
+/// decides: a restricted key that is the head (the last word: `visit_mrn`, `primary_ssn`) is the
+/// column, one followed by another head word (`ssn_validity`, `mrn_populated`) describes it, so
+/// its value's shape decides.
+fn qualifier(before: &[String], after: &[String]) -> Qualifier {
+    let any = |list: &[&str]| {
+        before
+            .iter()
+            .chain(after)
+            .any(|w| list.contains(&w.as_str()))
+    };
+    if any(STAT_WORDS) {
         Qualifier::Statistic
-    } else {
+    } else if any(VALUE_WORDS) || after.is_empty() {
         Qualifier::Column
+    } else {
+        Qualifier::Statistic
     }
 }
 
@@ -206,6 +269,29 @@ pub(crate) struct KeyMatcher<T> {
     /// The endings of the restricted keys, by whole words (`id` of `patient_id`): the keys that
     /// can complete a restricted key as the member of a nested path.
     tails: HashSet<String>,
+    /// Abbreviations of the restricted keys of several words (`pid` of `patient_id`, `dob` of
+    /// `date_of_birth`), at least three letters; they name the column only for an
+    /// identifier-shaped value.
+    abbreviations: HashMap<String, T>,
+}
+
+/// The abbreviations of a key of several words: its initials (`date of birth` → `dob`), and its
+/// initials before a last word `id` or `no` kept whole (`patient id` → `pid`); those of at least
+/// three letters.
+fn abbreviations(key_words: &[String]) -> Vec<String> {
+    let initials =
+        |ws: &[String]| -> String { ws.iter().filter_map(|w| w.chars().next()).collect() };
+    let mut out = Vec::new();
+    if key_words.len() >= 2 {
+        out.push(initials(key_words));
+        if let Some((last, rest)) = key_words.split_last()
+            && matches!(last.as_str(), "id" | "no")
+        {
+            out.push(initials(rest) + last);
+        }
+    }
+    out.retain(|a| a.chars().count() >= 3);
+    out
 }
 
 impl<T: Copy> KeyMatcher<T> {
@@ -214,6 +300,7 @@ impl<T: Copy> KeyMatcher<T> {
         Self {
             table: HashMap::new(),
             tails: HashSet::new(),
+            abbreviations: HashMap::new(),
         }
     }
 
@@ -228,6 +315,9 @@ impl<T: Copy> KeyMatcher<T> {
         for i in 1..key_words.len() {
             self.tails.insert(key_words[i..].concat());
         }
+        for abbreviation in abbreviations(&key_words) {
+            self.abbreviations.entry(abbreviation).or_insert(tag);
+        }
         self.table.entry(joined).or_insert(tag);
         true
     }
@@ -240,6 +330,15 @@ impl<T: Copy> KeyMatcher<T> {
             run.push_str(w);
             self.tails.contains(&run)
         })
+    }
+
+    /// The tag of the restricted key of which the key is an abbreviation and nothing else (`pid`,
+    /// `PID` for `patient_id`).
+    pub(crate) fn abbreviation(&self, key_words: &[String]) -> Option<T> {
+        match key_words {
+            [word] => self.abbreviations.get(word).copied(),
+            _ => None,
+        }
     }
 
     /// The tag of the restricted key that the (already split) key words name, if any, and how
@@ -262,12 +361,8 @@ impl<T: Copy> KeyMatcher<T> {
                     .get(&run)
                     .or_else(|| singular.filter_map(|s| self.table.get(s)).next());
                 if let Some(tag) = tag {
-                    let rest: Vec<String> = key_words[..start]
-                        .iter()
-                        .chain(&key_words[start + end + 1..])
-                        .cloned()
-                        .collect();
-                    return Some((*tag, qualifier(&rest)));
+                    let q = qualifier(&key_words[..start], &key_words[start + end + 1..]);
+                    return Some((*tag, q));
                 }
             }
         }
@@ -315,6 +410,8 @@ mod tests {
             "mrn_max",
             "minPatientId",
             "first_mrn",
+            "mrn_sample",
+            "patient_id_raw",
         ] {
             assert_eq!(m.lookup(&words(hit)), Some((1, Qualifier::Column)), "{hit}");
         }
@@ -325,6 +422,9 @@ mod tests {
             "mrn_null_fraction",
             "error_count_mrn",
             "mrn_max_length",
+            "mrn_populated",
+            "mrn_validity",
+            "patientIdUniqueness",
         ] {
             assert_eq!(
                 m.lookup(&words(stat)),
@@ -332,7 +432,24 @@ mod tests {
                 "{stat}"
             );
         }
-        for miss in ["patient", "patientCount", "identifier", "birth", "amrnb"] {
+        for abbreviation in ["pid", "PID", "dob"] {
+            assert_eq!(
+                m.abbreviation(&words(abbreviation)),
+                Some(1),
+                "{abbreviation}"
+            );
+        }
+        assert_eq!(m.abbreviation(&words("pi")), None);
+        assert_eq!(m.abbreviation(&words("pid_count")), None);
+        for miss in [
+            "patient",
+            "patientCount",
+            "identifier",
+            "birth",
+            "amrnb",
+            "pi",
+            "pids_x",
+        ] {
             assert_eq!(m.lookup(&words(miss)), None, "{miss}");
         }
     }

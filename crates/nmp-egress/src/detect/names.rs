@@ -1,79 +1,98 @@
-//! Person names in free text: a capitalised given name followed by a capitalised surname (with an
-//! optional middle initial), both looked up in the US Census Bureau's 1990 name frequency lists
-//! (all 5,163 given names, the 50,000 most frequent surnames; `data/`, written by
-//! `scripts/egress-compare/names_data.py`). A pair whose two halves are both common English
-//! words (`Grant Street`, `Mercy General`; month and day names count as such) is not a name, and
-//! a two-letter common word (`In`, `An`) is no half of one.
+//! Person names in free text, from the US Census Bureau's 1990 name frequency lists (all 5,163
+//! given names, the 50,000 most frequent surnames; `data/`, written by
+//! `scripts/egress-compare/names_data.py`), the lowercase words of an English word list, and the
+//! context of the words.
+//!
+//! A candidate is two capitalised words one space apart, with an optional middle initial or
+//! surname particles (`van den`, `de la`) between them. It is a name when
+//!
+//! - the first is a given name and the last a surname, and they are not both common English
+//!   words (`Grant Street`, `Mercy General`; month and day names count as such); or
+//! - one of them is a listed name that is no common word in its place (a given name first or a
+//!   surname last) and the other is no English word at all (`Gloria Spinola`, `Pepita Mascaró`);
+//!   or
+//! - the pair stands in a person's slot (alone in its field: a whole JSON string, a CSV cell, a
+//!   quoted log value; or after a title or role word) and the words that are not listed names
+//!   are no English words (`Patient Tomasz Teterycz`, `Dr. Ksawery Sykała`, `Patient Clive
+//!   Day`); after `with`, `for` or `was` two words that are on no list, in neither place,
+//!   and no English words (`claim rejected for Bianka Surdyk`; not `by Kaiser Permanente`).
+//!
+//! In a field of its own, `Mason, Carl` (a listed surname, a comma, a listed given name) is a
+//! name too.
+//!
+//! A pair followed by a capitalised English word is the start of an organisation's or place's
+//! name (`Austin General Hospital`), one opening with a place word (`San Diego`, `Los
+//! Angeles`, `Fort Worth`) is a place, and one with a word ending in a common stem of the WHO's
+//! international nonproprietary names (`Lisinopril Hydrochlorothiazide`) is a drug, and one
+//! followed by a word such as `test`, `curve` or `syndrome` is an eponym (`Mann Whitney test`);
+//! none is a name. A two-letter common word (`In`, `An`)
+//! is no half of one.
 
-use std::collections::HashMap;
+mod lists;
+
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization as _;
 use unicode_normalization::char::is_combining_mark;
 
-/// One name list: lowercase ASCII name → `true` when it is also a common English word.
-type List = HashMap<&'static str, bool>;
-
-static GIVEN: LazyLock<List> = LazyLock::new(|| parse(include_str!("../../data/given-names.txt")));
-static SURNAMES: LazyLock<List> = LazyLock::new(|| parse(include_str!("../../data/surnames.txt")));
-
-/// Capitalised words that the lowercase word list cannot mark as common words: months and days.
-const CALENDAR: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+use lists::{
+    CALENDAR, CUES, DRUG_STEMS, ENGLISH, EPONYM_HEADS, GIVEN, List, PARTICLES, PLACE_WORDS,
+    SURNAMES, WEAK_CUES,
+};
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
 const MAX_WORD: usize = 24;
 
-fn parse(text: &'static str) -> List {
-    text.lines()
-        .map(|l| match l.strip_suffix('*') {
-            Some(name) => (name, true),
-            None => (l, false),
-        })
-        .collect()
-}
+/// Longest particle (in bytes).
+const MAX_PARTICLE: usize = 5;
+
+/// Most particles between a given name and a surname.
+const MAX_PARTICLES: usize = 3;
 
 /// Forces the lists to load (so the first scan does not pay for it).
 pub(crate) fn load() {
     LazyLock::force(&GIVEN);
     LazyLock::force(&SURNAMES);
+    LazyLock::force(&ENGLISH);
 }
 
-/// A capitalised word of the text.
+/// The shape of a word of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// An upper-case letter followed by lower-case ones (`José`, `O'Brien`, `Smith-Jones`).
+    Capitalised,
+    /// A single capital followed by `.` (a middle initial).
+    Initial,
+    /// A lowercase surname particle (`van`, `de`).
+    Particle,
+}
+
+/// A word of the text that can be part of a name.
 #[derive(Debug, Clone)]
 struct Word {
     range: Range<usize>,
-    /// A single capital letter followed by `.` (a middle initial).
-    initial: bool,
+    shape: Shape,
 }
 
 /// Lowercase ASCII form for the lookup: diacritics and apostrophes dropped (`O'Brien` → `obrien`,
-/// `José` → `jose`); `None` when something else is left.
+/// `José` → `jose`), the Latin letters without a decomposition spelled out (`Długosz` →
+/// `dlugosz`, `Søren` → `soren`); `None` when something else is left.
 fn fold(word: &str) -> Option<String> {
     let folded: String = word
         .nfd()
         .filter(|c| !is_combining_mark(*c) && !matches!(c, '\'' | '’'))
         .flat_map(char::to_lowercase)
+        .flat_map(|c| match c {
+            'ł' => "l".chars().chain(None),
+            'ø' => "o".chars().chain(None),
+            'đ' | 'ð' => "d".chars().chain(None),
+            'ı' => "i".chars().chain(None),
+            'æ' => "ae".chars().chain(None),
+            'ß' => "ss".chars().chain(None),
+            'œ' => "oe".chars().chain(None),
+            other => "".chars().chain(Some(other)),
+        })
         .collect();
     folded
         .bytes()
@@ -91,9 +110,36 @@ fn lookup(list: &List, word: &str) -> Option<bool> {
     })
 }
 
-/// Capitalised words of `text` with their byte ranges: an upper-case letter followed by at least
-/// one lower-case letter (letters, `'` and `-` inside), or a single capital with a dot.
-fn capitalised(text: &str, base: usize, out: &mut Vec<Word>) {
+/// `true` when `word` is a lowercase English word (`masked`, `year`), not a name or a code.
+pub(crate) fn lowercase_word(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_lowercase()) && ENGLISH.contains(word)
+}
+
+/// `true` when the words could be a person's name: each a listed given name or surname or no
+/// English word, and at least one a listed name that is no common word or no English word at
+/// all (`Eleanor Whitfield`, `Ksawery Sykała`; not `Emergency Department`, `North Wing`).
+pub(crate) fn name_like(words: &[&str]) -> bool {
+    let listed = |w: &str| lookup(&GIVEN, w).or(lookup(&SURNAMES, w));
+    words.iter().all(|w| listed(w).is_some() || !english(w))
+        && words
+            .iter()
+            .any(|w| listed(w) == Some(false) || !english(w))
+}
+
+/// `true` when the word is on either name list, in whichever place (`Kaiser`, a surname, first).
+fn any_list(word: &str) -> bool {
+    lookup(&GIVEN, word).is_some() || lookup(&SURNAMES, word).is_some()
+}
+
+/// `true` when the word (every part of a hyphenated one) is an English word.
+fn english(word: &str) -> bool {
+    word.split('-').all(|part| {
+        fold(part).is_some_and(|k| ENGLISH.contains(k.as_str()) || CALENDAR.contains(&k.as_str()))
+    })
+}
+
+/// Capitalised words, initials and particles of `text` with their byte ranges.
+fn scan_words(text: &str, base: usize, out: &mut Vec<Word>) {
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if !c.is_alphabetic() {
@@ -111,14 +157,36 @@ fn capitalised(text: &str, base: usize, out: &mut Vec<Word>) {
             }
         }
         let word = &text[start..end];
-        let initial = lower == 0 && word.chars().count() == 1 && text[end..].starts_with('.');
-        if c.is_uppercase() && (lower > 0 || initial) && word.len() <= MAX_WORD {
+        if !c.is_uppercase() && word.len() > MAX_PARTICLE {
+            continue;
+        }
+        let shape = if c.is_uppercase() && lower > 0 {
+            Shape::Capitalised
+        } else if c.is_uppercase() && word.chars().count() == 1 && text[end..].starts_with('.') {
+            end += 1;
+            Shape::Initial
+        } else if PARTICLES.contains(&word) {
+            Shape::Particle
+        } else {
+            continue;
+        };
+        if word.len() <= MAX_WORD {
             out.push(Word {
-                range: base + start..base + end + usize::from(initial),
-                initial,
+                range: base + start..base + end,
+                shape,
             });
         }
     }
+}
+
+/// Bytes that end a field: a pair between two of them stands alone in its field.
+fn field_edge(b: Option<&u8>) -> bool {
+    b.is_none_or(|b| {
+        matches!(
+            b,
+            b'\n' | b'\r' | b'\t' | b',' | b';' | b'|' | b'"' | b'=' | b'\''
+        )
+    })
 }
 
 /// Appends the byte ranges of person names found in `text`.
@@ -140,35 +208,128 @@ pub(crate) fn find(text: &[u8], out: &mut Vec<Range<usize>>) {
     let mut words = Vec::new();
     let mut base = 0;
     for chunk in text.utf8_chunks() {
-        capitalised(chunk.valid(), base, &mut words);
+        scan_words(chunk.valid(), base, &mut words);
         base += chunk.valid().len() + chunk.invalid().len();
     }
-    let gap = |a: &Word, b: &Word| &text[a.range.end..b.range.start] == b" ";
-    let word = |w: &Word| std::str::from_utf8(&text[w.range.clone()]).unwrap_or_default();
     let mut i = 0;
     while i + 1 < words.len() {
-        let first = &words[i];
-        let (mut j, mut ok) = (i + 1, gap(first, &words[i + 1]));
-        if ok && words[j].initial && j + 1 < words.len() {
-            ok = gap(&words[j], &words[j + 1]);
-            j += 1;
+        match name_at(text, &words, i).or_else(|| inverted_at(text, &words, i)) {
+            Some(last) => {
+                out.push(words[i].range.start..words[last].range.end);
+                i = last + 1;
+            }
+            None => i += 1,
         }
-        let hit = ok
-            && !first.initial
-            && !words[j].initial
-            && match (
-                lookup(&GIVEN, word(first)),
-                lookup(&SURNAMES, word(&words[j])),
-            ) {
-                (Some(given_word), Some(surname_word)) => !(given_word && surname_word),
-                _ => false,
-            };
-        if hit {
-            out.push(first.range.start..words[j].range.end);
-            i = j + 1;
-        } else {
-            i += 1;
+    }
+}
+
+/// The index of the last word of a name starting at word `i`, if one does.
+fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
+    let gap = |a: &Word, b: &Word| &text[a.range.end..b.range.start] == b" ";
+    let word = |w: &Word| std::str::from_utf8(&text[w.range.clone()]).unwrap_or_default();
+    let first = &words[i];
+    if first.shape != Shape::Capitalised {
+        return None;
+    }
+    // A middle initial, or up to three particles, then the surname.
+    let mut j = i + 1;
+    let mut particles = 0;
+    while j < words.len() && gap(&words[j - 1], &words[j]) {
+        match words[j].shape {
+            Shape::Capitalised => break,
+            Shape::Initial if j == i + 1 => j += 1,
+            Shape::Particle if particles < MAX_PARTICLES => {
+                particles += 1;
+                j += 1;
+            }
+            _ => return None,
         }
+    }
+    let last = words.get(j)?;
+    if last.shape != Shape::Capitalised || !gap(&words[j - 1], last) {
+        return None;
+    }
+    let (a, b) = (word(first), word(last));
+    let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
+    let name = match (given, surname) {
+        (Some(g), Some(s)) => !(g && s),
+        (Some(false), None) if !english(b) => true,
+        (None, Some(false)) if !english(a) => true,
+        // After a title or role word one word that is no English word is enough (`Patient
+        // Clive Day`).
+        (Some(_), None) => !english(b) && cue(text, words[i].range.start, CUES),
+        (None, Some(_)) => !english(a) && cue(text, words[i].range.start, CUES),
+        (None, None) => {
+            !english(a)
+                && !english(b)
+                && (alone(text, words, i, last)
+                    || cue(text, words[i].range.start, CUES)
+                    || cue(text, words[i].range.start, WEAK_CUES) && !any_list(a) && !any_list(b))
+        }
+    };
+    if !name {
+        return None;
+    }
+    // `Austin General Hospital`: the pair opens an organisation's or a place's name.
+    let organisation = words
+        .get(j + 1)
+        .is_some_and(|n| n.shape == Shape::Capitalised && gap(last, n) && english(word(n)));
+    // `Mann Whitney test`, `Kaplan Meier curves`: a method or a disease named after people.
+    let eponym = text[last.range.end..]
+        .strip_prefix(b" ")
+        .map(|rest| {
+            let end = rest
+                .iter()
+                .position(|b| !b.is_ascii_lowercase())
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .is_some_and(|w| EPONYM_HEADS.contains(&std::str::from_utf8(w).unwrap_or_default()));
+    let place = fold(a).is_some_and(|k| PLACE_WORDS.contains(&k.as_str()));
+    let drug = [a, b].iter().any(|w| {
+        fold(w).is_some_and(|k| {
+            DRUG_STEMS
+                .iter()
+                .any(|stem| k.len() > stem.len() + 2 && k.ends_with(stem))
+        })
+    });
+    (!(organisation || eponym || place || drug)).then_some(j)
+}
+
+/// `true` when the words from `words[i]` to `last` stand alone in their field.
+fn alone(text: &[u8], words: &[Word], i: usize, last: &Word) -> bool {
+    let start = words[i].range.start;
+    field_edge(start.checked_sub(1).map(|k| &text[k])) && field_edge(text.get(last.range.end))
+}
+
+/// `true` when the text before `start` ends with one of the `cues` (`Patient `, `Dr. `).
+fn cue(text: &[u8], start: usize, cues: &[&str]) -> bool {
+    text[..start]
+        .strip_suffix(b" ")
+        .map(|b| b.strip_suffix(b".").unwrap_or(b))
+        .and_then(|b| {
+            let from = b
+                .iter()
+                .rposition(|c| !c.is_ascii_alphabetic())
+                .map_or(0, |p| p + 1);
+            std::str::from_utf8(&b[from..]).ok()
+        })
+        .is_some_and(|w| cues.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// `Mason, Carl` standing alone in its field (a quoted CSV cell, a JSON string): a listed
+/// surname, a comma and a listed given name, not both common words.
+fn inverted_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
+    let (first, next) = (&words[i], words.get(i + 1)?);
+    let word = |w: &Word| std::str::from_utf8(&text[w.range.clone()]).unwrap_or_default();
+    let shapes = first.shape == Shape::Capitalised && next.shape == Shape::Capitalised;
+    if !shapes || &text[first.range.end..next.range.start] != b", " || !alone(text, words, i, next)
+    {
+        return None;
+    }
+    match (lookup(&SURNAMES, word(first)), lookup(&GIVEN, word(next))) {
+        (Some(s), Some(g)) if !(s && g) => Some(i + 1),
+        _ => None,
     }
 }
 
@@ -189,6 +350,64 @@ mod tests {
         assert_eq!(names("Brian O'Brien, 42"), ["Brian O'Brien"]);
         assert_eq!(names("attending: Linda J. Whitaker"), ["Linda J. Whitaker"]);
         assert_eq!(names("Anne Smith-Jones"), ["Anne Smith-Jones"]);
+    }
+
+    #[test]
+    fn one_listed_half_and_a_word_that_is_no_english_word() {
+        assert_eq!(names("member Gloria Spinola left"), ["Gloria Spinola"]);
+        assert_eq!(names("Pepita Mascaró missed"), ["Pepita Mascaró"]);
+        assert_eq!(
+            names("with Maurits van den Velde and"),
+            ["Maurits van den Velde"]
+        );
+        assert_eq!(
+            names("with Pieter van den Bergh and"),
+            ["Pieter van den Bergh"]
+        );
+        // One listed half and an English word: `Gloria Hospital`, `Grace Period`.
+        assert_eq!(names("the Gloria Hospital wing"), Vec::<&str>::new());
+        assert_eq!(names("a Grace Period applies"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn unknown_words_only_in_a_persons_slot() {
+        assert_eq!(names("Tomasz Teterycz"), ["Tomasz Teterycz"]);
+        assert_eq!(names("ward,Bianka Surdyk,3"), ["Bianka Surdyk"]);
+        assert_eq!(names("Patient Bianka Surdyk was seen"), ["Bianka Surdyk"]);
+        assert_eq!(names("by Dr. Ksawery Sykała"), ["Ksawery Sykała"]);
+        assert_eq!(
+            names("shipped from Bianka Surdyk today"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(names("Patient Clive Day was seen"), ["Clive Day"]);
+        assert_eq!(
+            names("claim rejected for Bianka Surdyk (code 4)"),
+            ["Bianka Surdyk"]
+        );
+        assert_eq!(names("coverage for Kaiser Permanente"), Vec::<&str>::new());
+        assert_eq!(names("sponsored by Novo Nordisk"), Vec::<&str>::new());
+        assert_eq!(names("patient\n\"Mason, Carl\"\n"), ["Mason, Carl"]);
+        assert_eq!(names("Smith, Jones and Lee wrote it"), Vec::<&str>::new());
+        assert_eq!(names("Patient Advocate Day"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn places_and_organisations_are_no_names() {
+        for text in [
+            "trained on encounters from Austin General Hospital.",
+            "San Diego",
+            "Los Angeles",
+            "offices in Las Vegas and Fort Worth",
+            "Kaiser Permanente covers 43 %",
+            "Madison Regional opened a wing",
+            "Lisinopril Hydrochlorothiazide",
+            "Atorvastatin Zentiva",
+            "The Mann Whitney test and the Kruskal Wallis test",
+            "Kaplan Meier curves",
+            "{\"unit\": \"Lindo Wing\"}",
+        ] {
+            assert_eq!(names(text), Vec::<&str>::new(), "{text}");
+        }
     }
 
     #[test]

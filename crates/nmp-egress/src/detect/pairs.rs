@@ -15,8 +15,9 @@ pub(crate) struct Pair {
 
 /// The assignment pattern: a key not glued to a preceding key character, an optional quote,
 /// `:` or `=`, then a double-quoted, single-quoted or bare value (a bare value may carry an
-/// auth scheme such as `Bearer `). Unbounded repetitions keep the automaton small.
-pub(crate) const PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])["']?[A-Za-z0-9_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*["']?[ \t]*[:=][ \t]*(?:"[^"\r\n]+"|'[^'\r\n]+'|(?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]+)"#;
+/// auth scheme such as `Bearer `; a `${...}`, `$(...)` or `%(...)s` reference is read whole, so
+/// its closing bracket stays part of the value). Unbounded repetitions keep the automaton small.
+pub(crate) const PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])["']?[A-Za-z0-9_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*["']?[ \t]*[:=][ \t]*(?:"[^"\r\n]+"|'[^'\r\n]+'|\$\{[^}\s]*\}|[$%]\([^)\s]*\)s?|(?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]+)"#;
 
 fn key_start(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
@@ -82,5 +83,13 @@ mod tests {
             ]
         );
         assert_eq!(pairs("pаtient_id=5"), [("pаtient_id".into(), "5".into())]);
+        assert_eq!(
+            pairs("ssn=${DB_SSN} pw=%(password)s k=$(cat /x)"),
+            [
+                ("ssn".into(), "${DB_SSN}".into()),
+                ("pw".into(), "%(password)s".into()),
+                ("k".into(), "$(cat".into()),
+            ]
+        );
     }
 }

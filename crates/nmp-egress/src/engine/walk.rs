@@ -302,7 +302,7 @@ impl Engine<'_> {
             .tokens(joined)
             .filter(|c| spans_run(&c.range))
             .collect();
-        hits.retain(|h| spans_run(&h.range));
+        hits.retain(|h| spans_run(&h.range) && !self.det.not_joined(h.rule));
         if hits.is_empty() && tokens.is_empty() {
             self.clean.runs.insert(&key);
             return;

@@ -1,0 +1,409 @@
+//! Disguises of one value inside a longer text (a log line, a sentence, a CSV cell): the value
+//! read backwards, written with unusual separators, or an email with `at` for `@`. Each works on
+//! the text's fields (runs between whitespace, quotes and `,;|=`) and never expands.
+
+use std::ops::Range;
+
+use super::Candidate;
+use crate::report::Decoding;
+
+/// Longest field (in bytes) that is looked at.
+const MAX_FIELD: usize = 64;
+
+/// Fewest digits of a value worth a second reading (an SSN has nine).
+const MIN_DIGITS: usize = 9;
+
+/// Bytes that separate the groups of a number or identifier (`499./897./8962`, `NL53_ABNA`).
+fn separator(b: u8) -> bool {
+    kind(b) != 0
+}
+
+/// A bit for each separator byte, 0 for the others.
+fn kind(b: u8) -> u8 {
+    match b {
+        b' ' => 1,
+        b'.' => 2,
+        b'/' => 4,
+        b'_' => 8,
+        b'-' => 16,
+        _ => 0,
+    }
+}
+
+/// The fields of `text`: maximal runs without whitespace, quotes, `,`, `;`, `|` or `=`, with a
+/// trailing `.`, `:` or `)` and a leading `(` trimmed.
+pub(super) fn fields(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let cut =
+        |b: &u8| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b';' | b'|' | b'=');
+    let mut start = 0;
+    text.split(cut).filter_map(move |field| {
+        let mut range = start..start + field.len();
+        start += field.len() + 1;
+        while range.end > range.start && matches!(text[range.end - 1], b'.' | b':' | b')') {
+            range.end -= 1;
+        }
+        while range.start < range.end && text[range.start] == b'(' {
+            range.start += 1;
+        }
+        (!range.is_empty() && range.len() <= MAX_FIELD).then_some(range)
+    })
+}
+
+/// `true` when `value` starts like an ISO date or timestamp (`2026-03-14`, `2026/03/14T...`).
+fn iso_date(value: &[u8]) -> bool {
+    value.len() >= 10
+        && value[..10].iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => matches!(b, b'-' | b'/' | b'.'),
+            _ => b.is_ascii_digit(),
+        })
+        && !value.get(10).is_some_and(u8::is_ascii_digit)
+}
+
+/// `true` for a value worth reading backwards: an `@` without whitespace (`gro.elpmaxe@nna`), or
+/// at least nine digits in groups (not one bare number), not starting or ending as an ISO date,
+/// and either no letters (`4994 0937 2183 8818`, `2493 7684 02 44+`) or a `-` and no whitespace
+/// (`9876-54-321X`).
+pub(super) fn worth_reversing(value: &[u8]) -> bool {
+    let (mut digits, mut letters, mut spaced, mut at, mut dash) = (0, false, false, false, false);
+    for &b in value {
+        digits += usize::from(b.is_ascii_digit());
+        letters |= b.is_ascii_alphabetic();
+        spaced |= b.is_ascii_whitespace();
+        at |= b == b'@';
+        dash |= b == b'-';
+    }
+    // A bare run of digits is not reversed: an order number read backwards passes the card
+    // checksum one time in ten.
+    let grouped = digits < value.len();
+    let number = digits >= MIN_DIGITS
+        && grouped
+        && (!letters || dash && !spaced)
+        && !iso_date(value)
+        && !iso_date(&reverse(value));
+    at && !spaced || number
+}
+
+fn reverse(value: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(value)
+        .chars()
+        .rev()
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// The fields of `text` worth reading backwards, reversed (each at most [`MAX_FIELD`] bytes),
+/// and pairs of letter-free fields one space apart (`1342-283 )777(`, a phone number read
+/// backwards).
+pub(super) fn reversed_fields(text: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
+    let letter_free = |r: &Range<usize>| !text[r.clone()].iter().any(u8::is_ascii_alphabetic);
+    let mut previous: Option<Range<usize>> = None;
+    fields(text)
+        .flat_map(move |r| {
+            let pair = previous
+                .take()
+                .filter(|p| {
+                    text[p.end..r.start]
+                        .iter()
+                        .all(|b| matches!(b, b' ' | b'(' | b')'))
+                        && letter_free(p)
+                        && letter_free(&r)
+                        && r.end - p.start <= MAX_FIELD
+                })
+                .map(|p| p.start..r.end);
+            previous = Some(r.clone());
+            [Some(r), pair].into_iter().flatten()
+        })
+        .filter(|r| {
+            worth_reversing(&text[r.clone()]) && std::str::from_utf8(&text[r.clone()]).is_ok()
+        })
+        .map(|range| Candidate {
+            via: Decoding::Reversed,
+            bytes: reverse(&text[range.clone()]),
+            range,
+        })
+}
+
+/// A field with unusual separators, normalised: runs of separators become one space when a run
+/// is longer than one byte, two kinds are mixed, or letters and digits are grouped by anything
+/// but a space (`499./897./8962` → `499 897 8962`, `NL53_ABNA_9237` → `NL53 ABNA 9237`); an
+/// email whose domain holds `_` loses every `_` (`vict_oria@m_ercy.o_rg` → `victoria@mercy.org`).
+pub(super) fn separated(text: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
+    // A short value with spaces is also taken whole (`1 2 3 - 4 5 - 6 7 8 9`).
+    let whole = (text.len() <= MAX_FIELD && text.contains(&b' ')).then_some(0..text.len());
+    whole.into_iter().chain(fields(text)).filter_map(|range| {
+        let field = &text[range.clone()];
+        let bytes = if let Some(at) = field.iter().position(|&b| b == b'@') {
+            field[at..]
+                .contains(&b'_')
+                .then(|| field.iter().copied().filter(|&b| b != b'_').collect())?
+        } else {
+            regroup(field)?
+        };
+        Some(Candidate {
+            via: Decoding::Separators,
+            range,
+            bytes,
+        })
+    })
+}
+
+/// `field` with its separator runs made single spaces, when its separators are unusual.
+fn regroup(field: &[u8]) -> Option<Vec<u8>> {
+    if field.len() < MIN_DIGITS
+        || field.iter().filter(|b| b.is_ascii_digit()).count() < MIN_DIGITS
+        || !field
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || separator(b))
+    {
+        return None;
+    }
+    // One pass over the groups (runs of letters and digits) and the separator runs between.
+    let (mut groups, mut longest, mut kinds, mut long_run, mut run) = (0, 0, 0u8, false, 0);
+    let mut group = 0;
+    for &b in field {
+        if separator(b) {
+            kinds |= kind(b);
+            run += 1;
+            long_run |= run > 1;
+            group = 0;
+        } else {
+            run = 0;
+            groups += usize::from(group == 0);
+            group += 1;
+            longest = longest.max(group);
+        }
+    }
+    // Groups of at most six characters, at least three of them: a number or code written in
+    // groups, not base64 with a `/` or words joined by `_`.
+    if groups < 3 || longest > 6 {
+        return None;
+    }
+    let letters = field.iter().any(u8::is_ascii_alphabetic);
+    let space_only = kinds == kind(b' ');
+    let unusual = long_run || kinds.count_ones() > 1 || letters && !space_only;
+    if !unusual || iso_date(field) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(field.len());
+    // One character per group: spaces were put between the characters, so they go and the
+    // other separators stay (`1 2 3 - 4 5` → `123-45`).
+    let spread = longest == 1;
+    for run in field
+        .split_inclusive(|&b| !separator(b))
+        .flat_map(|r| r.split(|&b| !separator(b)).zip(r.last()))
+    {
+        let (seps, &b) = run;
+        let kept = seps.iter().find(|&&s| s != b' ').copied();
+        match (spread, kept) {
+            _ if out.is_empty() => {}
+            (true, Some(k)) => out.push(k),
+            (false, _) if !seps.is_empty() => out.push(b' '),
+            _ => {}
+        }
+        if !separator(b) {
+            out.push(b);
+        }
+    }
+    Some(out)
+}
+
+/// A spelled-out `@` or `.` in a text: ` at `, `[at]`, `(at)`, `[dot]` or `(dot)`, any case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    At,
+    Dot,
+}
+
+/// The spelled-out `@` and `.` of `text`, with their ranges: one pass over the bytes, looking
+/// around each `t`.
+fn marks(text: &[u8]) -> impl Iterator<Item = (Range<usize>, Mark)> + '_ {
+    let lower = |i: usize| text.get(i).map(u8::to_ascii_lowercase);
+    (1..text.len()).filter_map(move |i| {
+        if lower(i) != Some(b't') {
+            return None;
+        }
+        match (lower(i - 1)?, i.checked_sub(2).and_then(lower)) {
+            (b'a', Some(b' ')) if lower(i + 1) == Some(b' ') => Some((i - 2..i + 2, Mark::At)),
+            (b'a', Some(open @ (b'[' | b'('))) if lower(i + 1) == Some(close(open)) => {
+                Some((i - 2..i + 2, Mark::At))
+            }
+            (b'o', Some(b'd')) => {
+                let open = i.checked_sub(3).and_then(lower)?;
+                (matches!(open, b'[' | b'(') && lower(i + 1) == Some(close(open)))
+                    .then_some((i - 3..i + 2, Mark::Dot))
+            }
+            _ => None,
+        }
+    })
+}
+
+fn close(open: u8) -> u8 {
+    if open == b'[' { b']' } else { b')' }
+}
+
+/// `true` when `text` may spell an `@` or a `.` out.
+pub(super) fn spells(text: &[u8]) -> bool {
+    marks(text).next().is_some()
+}
+
+/// Bracketed spellings of `@` and `.` (`mary [dot] jones [at] example [dot] org`).
+const SPELLED: &[(&[u8], u8)] = &[
+    (b" [at] ", b'@'),
+    (b" (at) ", b'@'),
+    (b"[at]", b'@'),
+    (b"(at)", b'@'),
+    (b" [dot] ", b'.'),
+    (b" (dot) ", b'.'),
+    (b"[dot]", b'.'),
+    (b"(dot)", b'.'),
+];
+
+/// `text` with its bracketed `[at]` and `[dot]` spelled back, when it has a `[dot]` or `(dot)`.
+pub(super) fn spelled(text: &[u8]) -> Option<Candidate> {
+    if !marks(text).any(|(_, mark)| mark == Mark::Dot) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        match SPELLED.iter().find(|(w, _)| {
+            text[i..].len() >= w.len() && text[i..i + w.len()].eq_ignore_ascii_case(w)
+        }) {
+            Some((w, b)) => {
+                out.push(*b);
+                i += w.len();
+            }
+            None => {
+                out.push(text[i]);
+                i += 1;
+            }
+        }
+    }
+    Some(Candidate {
+        via: Decoding::Separators,
+        range: 0..text.len(),
+        bytes: out,
+    })
+}
+
+/// `name.surname at example.org` read as an email: a local part with a `.`, `_`, `+` or digit
+/// (so `hosted at example.org` is not one), an `at` word, and a domain with a dot.
+pub(super) fn at_words(text: &[u8]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for (m, mark) in marks(text) {
+        if mark != Mark::At {
+            continue;
+        }
+        // ` [at] `: the spaces around a bracketed form belong to it.
+        let bracket = text[m.start] != b' ';
+        let at = m.start - usize::from(bracket && m.start > 0 && text[m.start - 1] == b' ');
+        let from = m.end + usize::from(bracket && text.get(m.end) == Some(&b' '));
+        let local_ok = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-');
+        let start = at - text[..at].iter().rev().take_while(|b| local_ok(b)).count();
+        let end = from
+            + text[from..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+                .count();
+        let (local, domain) = (&text[start..at], text[from..end].trim_ascii_end());
+        let domain = domain.strip_suffix(b".").unwrap_or(domain);
+        let telling = local
+            .iter()
+            .any(|b| matches!(b, b'.' | b'_' | b'+') || b.is_ascii_digit());
+        if telling && !local.is_empty() && domain.contains(&b'.') && domain.len() < MAX_FIELD {
+            let mut bytes = local.to_vec();
+            bytes.push(b'@');
+            bytes.extend_from_slice(domain);
+            out.push(Candidate {
+                via: Decoding::Separators,
+                range: start..from + domain.len(),
+                bytes,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(c: impl IntoIterator<Item = Candidate>) -> Vec<String> {
+        c.into_iter()
+            .map(|c| String::from_utf8(c.bytes).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn reverses_fields_of_a_longer_text() {
+        assert_eq!(
+            all(reversed_fields(b"contact 2301-34-984.")),
+            ["489-43-1032"]
+        );
+        assert_eq!(
+            all(reversed_fields(br#"ref="4950-82-564" ms=809"#)),
+            ["465-28-0594"]
+        );
+        assert!(
+            all(reversed_fields(
+                b"at 2026-03-14T12:00:00Z, 42 rows, id 12345"
+            ))
+            .is_empty()
+        );
+        assert!(all(reversed_fields(b"Of 536 encounters")).is_empty());
+        assert!(
+            all(reversed_fields(b"for review (1342-283 )777()."))
+                .contains(&"(777) 382-2431".into())
+        );
+        assert!(all(reversed_fields(br#"order_id="6011659620881894""#)).is_empty());
+    }
+
+    #[test]
+    fn normalises_unusual_separators() {
+        assert_eq!(
+            all(separated(b"comment=\"499./897./8962\"")),
+            ["499 897 8962"]
+        );
+        assert_eq!(all(separated(b"1 2 3 - 4 5 - 6 7 8 9")), ["123-45-6789"]);
+        assert_eq!(
+            all(separated(b"NL53_ABNA_9237_3793_49")),
+            ["NL53 ABNA 9237 3793 49"]
+        );
+        assert_eq!(
+            all(separated(b"v_oria_.s@m_ercy.o_rg")),
+            ["voria.s@mercy.org"]
+        );
+        // Usual separators, dates, versions and short numbers are left alone.
+        for plain in [
+            "699-88-1425",
+            "2026-03-14",
+            "1.2.3",
+            "4111 1111 1111 1111",
+            "a_b@example.org",
+        ] {
+            assert!(all(separated(plain.as_bytes())).is_empty(), "{plain}");
+        }
+    }
+
+    #[test]
+    fn reads_at_words() {
+        assert_eq!(
+            all(at_words(b"mail steven.sexton at outlook.com.")),
+            ["steven.sexton@outlook.com"]
+        );
+        assert!(at_words(b"hosted at example.org").is_empty());
+        assert_eq!(
+            all(at_words(b"mail j.doe [at] example.org")),
+            ["j.doe@example.org"]
+        );
+        assert_eq!(
+            all(at_words(b"mail j.doe(at)example.org")),
+            ["j.doe@example.org"]
+        );
+        assert_eq!(
+            all(spelled(b"mary [dot] jones [at] example [dot] org")),
+            ["mary.jones@example.org"]
+        );
+        assert!(at_words(b"rate at 12.5 %").is_empty());
+    }
+}
