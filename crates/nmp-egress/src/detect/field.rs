@@ -254,7 +254,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 /// `<insert key>`, `not-a-real-secret`).
 fn placeholder_phrase(s: &str) -> bool {
     let words: Vec<String> = s
-        .split(|c: char| matches!(c, '-' | '_' | '.' | ' ' | '<' | '>' | '[' | ']'))
+        .split(['-', '_', '.', ' ', '<', '>', '[', ']'])
         .filter(|w| !w.is_empty())
         .map(str::to_ascii_lowercase)
         .collect();
