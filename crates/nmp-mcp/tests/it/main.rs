@@ -57,6 +57,22 @@ async fn setup(dir: &Path) -> (Mesh, Node, RunningService<RoleClient, ()>) {
         .connect()
         .await
         .unwrap();
+    // The node's provider record reaches the bootstrap peer asynchronously; on a loaded machine
+    // the first lookup can come before it.
+    let until = tokio::time::Instant::now() + Duration::from_secs(30);
+    while agent
+        .discover(CAPABILITY)
+        .await
+        .unwrap()
+        .providers
+        .is_empty()
+    {
+        assert!(
+            tokio::time::Instant::now() < until,
+            "the node was never discoverable"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let (server_io, client_io) = tokio::io::duplex(1 << 20);
     tokio::spawn(async move {
         let running = Bridge::new(agent).serve(server_io).await.unwrap();
