@@ -356,6 +356,32 @@ mod tests {
     }
 
     #[test]
+    fn nested_containers_keep_their_own_children() {
+        let src = br#"[[1,2],{"a":[3],"b":{}},[],4]"#;
+        let doc = parse(src, 8).unwrap();
+        let spans = |items: &[usize]| -> Vec<&[u8]> {
+            items
+                .iter()
+                .map(|&i| &src[doc.nodes[i].span.clone()])
+                .collect()
+        };
+        let Kind::Array(items) = &doc.nodes[doc.roots[0]].kind else {
+            panic!("array expected")
+        };
+        assert_eq!(
+            spans(items),
+            [&b"[1,2]"[..], br#"{"a":[3],"b":{}}"#, b"[]", b"4"]
+        );
+        let Kind::Object(members) = &doc.nodes[items[1]].kind else {
+            panic!("object expected")
+        };
+        let keys: Vec<&str> = members.iter().map(|(k, _)| &*k.value).collect();
+        assert_eq!(keys, ["a", "b"]);
+        let values: Vec<usize> = members.iter().map(|m| m.1).collect();
+        assert_eq!(spans(&values), [&b"[3]"[..], b"{}"]);
+    }
+
+    #[test]
     fn json_lines_and_errors() {
         assert_eq!(parse(b"{}\n{}\n", 4).unwrap().roots.len(), 2);
         assert_eq!(parse(b"[[[]]]", 2).unwrap_err(), ParseError::TooDeep);

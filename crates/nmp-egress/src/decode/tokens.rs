@@ -409,5 +409,9 @@ mod tests {
             ["mary.jones@example.org"]
         );
         assert!(at_words(b"rate at 12.5 %").is_empty());
+        // A `t` at the very start has nothing before it.
+        assert!(!spells(b"t at"));
+        assert!(!spells(b"T"));
+        assert!(spells(b"x [at] y"));
     }
 }
