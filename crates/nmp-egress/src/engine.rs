@@ -113,6 +113,8 @@ pub(crate) struct Engine<'d> {
     scratch: values::Scratch,
     /// Texts, numbers and joined runs already found clean in this scan.
     clean: clean::Clean,
+    /// The memo key of the joined run being scanned (its bytes and piece bounds), reused.
+    run_key: Vec<u8>,
 }
 
 impl<'d> Engine<'d> {
@@ -143,6 +145,7 @@ impl<'d> Engine<'d> {
             values,
             scratch: values::Scratch::default(),
             clean: clean::Clean::default(),
+            run_key: Vec::new(),
         }
     }
 

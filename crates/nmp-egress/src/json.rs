@@ -69,6 +69,8 @@ pub(crate) fn parse(src: &[u8], max_depth: usize) -> Result<Doc<'_>, ParseError>
         src,
         pos: 0,
         nodes: Vec::new(),
+        items: Vec::new(),
+        members: Vec::new(),
         max_depth,
     };
     let mut roots = Vec::new();
@@ -90,6 +92,11 @@ struct Parser<'a> {
     src: &'a [u8],
     pos: usize,
     nodes: Vec<Node<'a>>,
+    /// The items of the arrays being read, innermost last: each array takes its own off the
+    /// top when it closes, in one allocation of the right size.
+    items: Vec<usize>,
+    /// The members of the objects being read, likewise.
+    members: Vec<(Text<'a>, usize)>,
     max_depth: usize,
 }
 
@@ -179,20 +186,21 @@ impl<'a> Parser<'a> {
 
     fn array(&mut self, depth: usize) -> Result<Kind<'a>, ParseError> {
         self.pos += 1;
-        let mut items = Vec::new();
+        let mark = self.items.len();
         self.skip_ws();
         if self.src.get(self.pos) == Some(&b']') {
             self.pos += 1;
-            return Ok(Kind::Array(items));
+            return Ok(Kind::Array(Vec::new()));
         }
         loop {
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.items.push(item);
             self.skip_ws();
             match self.src.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Kind::Array(items));
+                    return Ok(Kind::Array(self.items.drain(mark..).collect()));
                 }
                 _ => return Err(ParseError::Syntax),
             }
@@ -201,11 +209,11 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, depth: usize) -> Result<Kind<'a>, ParseError> {
         self.pos += 1;
-        let mut members = Vec::new();
+        let mark = self.members.len();
         self.skip_ws();
         if self.src.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Kind::Object(members));
+            return Ok(Kind::Object(Vec::new()));
         }
         loop {
             self.skip_ws();
@@ -214,13 +222,14 @@ impl<'a> Parser<'a> {
             }
             let key = self.string()?;
             self.eat(b':')?;
-            members.push((key, self.value(depth + 1)?));
+            let value = self.value(depth + 1)?;
+            self.members.push((key, value));
             self.skip_ws();
             match self.src.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Kind::Object(members));
+                    return Ok(Kind::Object(self.members.drain(mark..).collect()));
                 }
                 _ => return Err(ParseError::Syntax),
             }
@@ -344,6 +353,32 @@ mod tests {
         assert_eq!(t.value, "x@y");
         assert_eq!(&src[t.source(1..2)], br"\u0040");
         assert_eq!(&src[t.source(0..3)], br"x\u0040y");
+    }
+
+    #[test]
+    fn nested_containers_keep_their_own_children() {
+        let src = br#"[[1,2],{"a":[3],"b":{}},[],4]"#;
+        let doc = parse(src, 8).unwrap();
+        let spans = |items: &[usize]| -> Vec<&[u8]> {
+            items
+                .iter()
+                .map(|&i| &src[doc.nodes[i].span.clone()])
+                .collect()
+        };
+        let Kind::Array(items) = &doc.nodes[doc.roots[0]].kind else {
+            panic!("array expected")
+        };
+        assert_eq!(
+            spans(items),
+            [&b"[1,2]"[..], br#"{"a":[3],"b":{}}"#, b"[]", b"4"]
+        );
+        let Kind::Object(members) = &doc.nodes[items[1]].kind else {
+            panic!("object expected")
+        };
+        let keys: Vec<&str> = members.iter().map(|(k, _)| &*k.value).collect();
+        assert_eq!(keys, ["a", "b"]);
+        let values: Vec<usize> = members.iter().map(|m| m.1).collect();
+        assert_eq!(spans(&values), [&b"[3]"[..], b"{}"]);
     }
 
     #[test]

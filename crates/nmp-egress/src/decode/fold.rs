@@ -131,20 +131,32 @@ fn base85_decode(run: &[u8]) -> Option<Vec<u8>> {
         }
         let word = u32::try_from(acc).ok()?.to_be_bytes();
         // A full group gives four bytes, a short one of n characters n - 1.
-        out.extend_from_slice(&word[..chunk.len().min(5) - 1]);
+        let bytes = &word[..chunk.len().min(5) - 1];
+        // An ASCII control character makes it no text (`is_text`): most runs that are not
+        // base85 stop at their first group.
+        if bytes.iter().any(|&b| ascii_control(b)) {
+            return None;
+        }
+        out.extend_from_slice(bytes);
     }
     is_text(&out).then_some(out)
+}
+
+/// A byte that is an ASCII control character other than the whitespace text may hold; in any
+/// UTF-8 it is that character, so [`is_text`] refuses the bytes.
+fn ascii_control(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7F
 }
 
 /// An RFC 4648 base32 token (upper case, padding optional) that decodes to text.
 pub(super) fn base32(tok: &[u8]) -> Option<Vec<u8>> {
     let body = tok.strip_suffix(b"=").unwrap_or(tok);
+    let alphabet = |b: &u8| b.is_ascii_uppercase() || (b'2'..=b'7').contains(b) || *b == b'=';
+    if !body.iter().all(alphabet) {
+        return None;
+    }
     let body: Vec<u8> = body.iter().copied().filter(|&b| b != b'=').collect();
-    if body.len() < 16
-        || !body
-            .iter()
-            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(b))
-    {
+    if body.len() < 16 {
         return None;
     }
     let bytes = data_encoding::BASE32_NOPAD.decode(&body).ok()?;

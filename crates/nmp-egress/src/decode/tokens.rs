@@ -64,6 +64,10 @@ fn iso_date(value: &[u8]) -> bool {
 /// and either no letters (`4994 0937 2183 8818`, `2493 7684 02 44+`) or a `-` and no whitespace
 /// (`9876-54-321X`).
 pub(super) fn worth_reversing(value: &[u8]) -> bool {
+    // Nine digits need nine bytes; shorter values need their `@`.
+    if value.len() < MIN_DIGITS && !value.contains(&b'@') {
+        return false;
+    }
     let (mut digits, mut letters, mut spaced, mut at, mut dash) = (0, false, false, false, false);
     for &b in value {
         digits += usize::from(b.is_ascii_digit());
@@ -214,15 +218,15 @@ enum Mark {
     Dot,
 }
 
-/// The spelled-out `@` and `.` of `text`, with their ranges: one pass over the bytes, looking
-/// around each `t`.
+/// The spelled-out `@` and `.` of `text`, with their ranges: one pass over the bytes (memchr),
+/// looking around each `t`.
 fn marks(text: &[u8]) -> impl Iterator<Item = (Range<usize>, Mark)> + '_ {
     let lower = |i: usize| text.get(i).map(u8::to_ascii_lowercase);
-    (1..text.len()).filter_map(move |i| {
-        if lower(i) != Some(b't') {
-            return None;
-        }
-        match (lower(i - 1)?, i.checked_sub(2).and_then(lower)) {
+    memchr::memchr2_iter(b't', b'T', text).filter_map(move |i| {
+        match (
+            i.checked_sub(1).and_then(lower)?,
+            i.checked_sub(2).and_then(lower),
+        ) {
             (b'a', Some(b' ')) if lower(i + 1) == Some(b' ') => Some((i - 2..i + 2, Mark::At)),
             (b'a', Some(open @ (b'[' | b'('))) if lower(i + 1) == Some(close(open)) => {
                 Some((i - 2..i + 2, Mark::At))
@@ -405,5 +409,9 @@ mod tests {
             ["mary.jones@example.org"]
         );
         assert!(at_words(b"rate at 12.5 %").is_empty());
+        // A `t` at the very start has nothing before it.
+        assert!(!spells(b"t at"));
+        assert!(!spells(b"T"));
+        assert!(spells(b"x [at] y"));
     }
 }

@@ -290,9 +290,11 @@ impl Engine<'_> {
             return;
         }
         // The run's bytes and where its first piece ends and its last begins decide it.
-        let mut key = joined.to_vec();
-        key.extend_from_slice(&[first_end as u8, last_start as u8]);
-        if self.clean.runs.contains(&key) {
+        self.run_key.clear();
+        self.run_key.extend_from_slice(joined);
+        self.run_key
+            .extend_from_slice(&[first_end as u8, last_start as u8]);
+        if self.clean.runs.contains(&self.run_key) {
             return;
         }
         let mut hits: Vec<Hit> = Vec::new();
@@ -304,7 +306,7 @@ impl Engine<'_> {
             .collect();
         hits.retain(|h| spans_run(&h.range) && !self.det.not_joined(h.rule));
         if hits.is_empty() && tokens.is_empty() {
-            self.clean.runs.insert(&key);
+            self.clean.runs.insert(&self.run_key);
             return;
         }
         let spans: Rc<[Range<usize>]> = match layer {
