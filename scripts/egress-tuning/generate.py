@@ -756,7 +756,6 @@ ORGS = ["Johnson & Johnson", "Morgan Stanley", "Goldman Sachs", "Procter & Gambl
         "Sherwin-Williams", "Harley-Davidson", "Dolce & Gabbana", "Bristol-Myers Squibb", "Bausch & Lomb", "Smith & Nephew", "Freshfields Bruckhaus Deringer"]
 PLACES = ["St. Louis", "Lincoln", "Washington", "San Francisco", "Fort Collins", "Port Elizabeth", "Jacksonville", "Santa Clara", "Mount Vernon",
           "Houston", "Charlotte", "Victoria", "Columbus", "Cleveland", "St. Petersburg", "San José", "Lake Charles", "Austin", "Georgetown", "Hamilton"]
-PEOPLE_PUBLIC = ["Florence Nightingale", "Marie Curie", "Louis Pasteur", "Alexander Fleming", "Edward Jenner", "Ada Lovelace", "Alan Turing"]
 
 
 def gen_public(n=120):
@@ -768,8 +767,6 @@ def gen_public(n=120):
             v = FAKERS[pick(["en_US", "en_GB", "de_DE", "fr_FR", "nl_NL", "it_IT"])].company()
         elif kind == 2:
             v = pick(PLACES)
-        elif kind == 3:
-            v = pick(PEOPLE_PUBLIC)
         else:
             v = f"{US.last_name()} {pick(['Inc.', 'LLC', 'Group', 'Holdings', 'Foundation', 'Institute', 'Partners', 'Associates', '& Co.'])}"
         shape = pick(["json", "csv", "prose", "markdown"])
@@ -792,7 +789,7 @@ PLACEHOLDERS = ["<EMAIL>", "[REDACTED]", "***", "${SECRET}", "{{ secrets.API_KEY
                 "azure-keyvault://kv-prod/secrets/sql-password", "gcp-secret://billing-key", "<password>", "[hidden]", "********", "(not set)",
                 "***-**-1234", "XXX-XX-XXXX", "ghp_************************************", "REDACTED", "<redacted>", "{{PATIENT_PHONE}}",
                 "$DB_PASSWORD", "env:API_TOKEN", "secretRef:db-credentials/password", "k8s://secret/db/password", "AKIA****************",
-                "+1 (XXX) XXX-XXXX", "NNN-NN-NNNN", "MM/DD/YYYY", "user@example.com", "<phone>"]
+                "+1 (XXX) XXX-XXXX", "NNN-NN-NNNN", "MM/DD/YYYY", "<phone>"]
 
 
 def gen_placeholder(n=90):

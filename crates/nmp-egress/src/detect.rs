@@ -3,6 +3,7 @@
 
 mod check;
 mod field;
+mod ids;
 mod keys;
 mod names;
 mod pairs;
@@ -110,7 +111,7 @@ pub(crate) struct Detector {
     keys: keys::KeyMatcher<usize>,
     kv: Regex,
     /// Rule index of each field rule, `None` when disabled.
-    field_rules: [Option<usize>; 5],
+    field_rules: [Option<usize>; 7],
     /// Rule index of `secret.generic` (a scan for runs, not a regex), `None` when disabled.
     generic: Option<usize>,
 }
@@ -220,6 +221,8 @@ impl Detector {
             field(&mut rules, "pii.name", "name"),
             field(&mut rules, "secret.aws_secret_key", "aws_secret_key"),
             field(&mut rules, "secret.credential", "credential"),
+            field(&mut rules, "pii.phone", "phone"),
+            field(&mut rules, "pii.national_id", "national_id"),
         ];
         let generic = field(&mut rules, "secret.generic", "secret");
         if field_rules[2].is_some() {
@@ -360,8 +363,10 @@ impl Detector {
             let column = !statistic || matches!(value, Value::Str(s) if identifier_shaped(s));
             return column.then_some(rule);
         }
-        let [dob, address, name, aws, credential] = self.field_rules;
+        let [dob, address, name, aws, credential, phone, person_id] = self.field_rules;
         match evaluate(class, value, source)? {
+            FieldRule::Phone => phone,
+            FieldRule::PersonId => person_id,
             FieldRule::Dob => dob,
             FieldRule::Address => address,
             FieldRule::Name => name,
@@ -372,8 +377,10 @@ impl Detector {
 
     /// The identity rule (date of birth, address, name) whose column a CSV header cell names.
     pub(crate) fn identity_column(&self, key: &str) -> Option<usize> {
-        let [dob, address, name, _, _] = self.field_rules;
+        let [dob, address, name, _, _, phone, person_id] = self.field_rules;
         match classify(&words(key)) {
+            KeyClass::Phone => phone,
+            KeyClass::PersonId => person_id,
             KeyClass::Dob => dob,
             KeyClass::Address => address,
             KeyClass::Name => name,

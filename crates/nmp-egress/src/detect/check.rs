@@ -187,9 +187,18 @@ pub(crate) fn card(hay: &[u8], m: Range<usize>) -> bool {
                 && (16..=19).contains(&d.len())
                 || prefix(2) == 62 && (16..=19).contains(&d.len())
         }
+        // JCB's 15-digit ranges.
+        Some(1) => prefix(4) == 1800 && d.len() == 15,
         _ => false,
-    };
+    } || prefix(4) == 2131 && d.len() == 15
+        || maestro(prefix(4)) && (12..=19).contains(&d.len());
     issuer && luhn(&d)
+}
+
+/// Maestro's issuer ranges (12-19 digits).
+fn maestro(prefix4: u32) -> bool {
+    matches!(prefix4, 5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761..=6763 | 604 | 6390)
+        || (5600..=5899).contains(&prefix4)
 }
 
 /// US SSN with dashes or spaces: area not 000, 666 or 900-999; group not 00; serial not 0000.
@@ -276,7 +285,7 @@ pub(crate) fn ipv6(hay: &[u8], m: Range<usize>) -> bool {
 
 /// Phone: 8-15 digits for E.164, 10-11 for national formats; not inside a longer number.
 pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
-    if inside_number(hay, &m, b"-.") {
+    if inside_number(hay, &m, b"-.") && !extension_after(hay, &m) {
         return false;
     }
     let raw = &hay[m];
@@ -290,6 +299,49 @@ pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
         let d = digits(raw);
         n == 10 && d[0] >= 2 && d[3] >= 2
     }
+}
+
+/// `true` when the match is followed by a phone extension (`x825`, `X12`) and preceded by no
+/// letter or digit: the `x` is not a glued word.
+fn extension_after(hay: &[u8], m: &Range<usize>) -> bool {
+    let before = byte_before(hay, m);
+    matches!(hay.get(m.end), Some(b'x' | b'X'))
+        && hay.get(m.end + 1).is_some_and(u8::is_ascii_digit)
+        && !before.is_some_and(|b| b.is_ascii_alphanumeric())
+}
+
+/// A national phone number (trunk `0`, bracketed area code, `1-`/`001-` prefix, Brazilian
+/// grouping): 8-13 digits, not a date, not inside a longer number (an extension may follow).
+pub(crate) fn national_phone(hay: &[u8], m: Range<usize>) -> bool {
+    if inside_number(hay, &m, b"-./") && !extension_after(hay, &m) {
+        return false;
+    }
+    let raw = &hay[m];
+    let n = raw.iter().filter(|b| b.is_ascii_digit()).count();
+    let text = std::str::from_utf8(raw).unwrap_or_default();
+    (8..=13).contains(&n) && !date_like(text) && !raw.starts_with(b"00 ")
+}
+
+/// A number that a word calls a phone number: 7-15 digits written with phone separators, not a
+/// date, a decimal or part of a longer number.
+pub(crate) fn phrase_phone(hay: &[u8], m: Range<usize>) -> bool {
+    let raw = &hay[m.clone()];
+    let Some(start) = raw
+        .iter()
+        .position(|b| b.is_ascii_digit() || matches!(b, b'+' | b'('))
+    else {
+        return false;
+    };
+    let number = std::str::from_utf8(&raw[start..]).unwrap_or_default().trim();
+    let n = number.bytes().filter(u8::is_ascii_digit).count();
+    let after = hay.get(m.end).copied();
+    let decimal = number.bytes().filter(|&b| b == b'.').count() == 1
+        && !number.contains(' ')
+        && !number.contains('-');
+    (7..=15).contains(&n)
+        && !date_like(number)
+        && !decimal
+        && !after.is_some_and(|b| b.is_ascii_alphabetic() && b != b'x' || b == b'%' || b == b',' && hay.get(m.end + 1).is_some_and(u8::is_ascii_digit))
 }
 
 /// Passport MRZ second line: the document number, birth date and expiry check digits hold.
@@ -328,6 +380,18 @@ pub(crate) fn jwt(hay: &[u8], m: Range<usize>) -> bool {
         .ok()
         .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
         .is_some_and(|v| v.get("alg").is_some())
+}
+
+/// `true` for a date written with separators (`2024-01-05`, `05/01/2024`, `5.1.24`) or a time
+/// (`12:30`): numbers that are no identifier.
+pub(crate) fn date_like(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    let numeric = |p: &&str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    let date = parts.len() == 3
+        && parts.iter().all(numeric)
+        && (parts[0].len() == 4 && parts[1].len() <= 2 && parts[2].len() <= 2
+            || parts[0].len() <= 2 && parts[1].len() <= 2 && matches!(parts[2].len(), 2 | 4));
+    date || s.contains(':') && s.bytes().all(|b| b.is_ascii_digit() || b == b':')
 }
 
 /// Shannon entropy in bits per character.

@@ -6,6 +6,25 @@ use super::check::entropy;
 /// Keys whose value is a date of birth.
 const DOB_KEYS: &[&str] = &[
     "dob",
+    "dobdate",
+    "birthdt",
+    "geburtsdatum",
+    "fechanacimiento",
+    "fechadenacimiento",
+    "datanascita",
+    "datadinascita",
+    "datenaissance",
+    "datedenaissance",
+    "geboortedatum",
+    "fodselsdato",
+    "fødselsdato",
+    "syntymaaika",
+    "syntymäaika",
+    "dataurodzenia",
+    "datanascimento",
+    "datadenascimento",
+    "födelsedatum",
+    "fodelsedatum",
     "dateofbirth",
     "birthdate",
     "birthday",
@@ -41,6 +60,107 @@ const NAME_KEYS: &[&str] = &[
     "forename",
     "patientname",
 ];
+/// Keys (their words joined) whose value is a phone number.
+const PHONE_WORDS: &[&str] = &[
+    "phone",
+    "phones",
+    "telephone",
+    "tel",
+    "mobile",
+    "cell",
+    "cellphone",
+    "fax",
+    "msisdn",
+    "callback",
+    "whatsapp",
+    "landline",
+];
+/// Keys (their words joined) that name a person's identifier: national ids of many countries
+/// and health-plan, insurance and record numbers. Matched as a run of the key's words, so
+/// `patient_member_id` and `bsnNummer` match; the value must be identifier-shaped.
+const PERSON_ID_KEYS: &[&str] = &[
+    "memberid",
+    "membernumber",
+    "memberno",
+    "subscriberid",
+    "subscribernumber",
+    "policynumber",
+    "policyno",
+    "policyid",
+    "claimid",
+    "claimnumber",
+    "claimno",
+    "insuranceid",
+    "insurancenumber",
+    "beneficiaryid",
+    "enrolleeid",
+    "medicareid",
+    "medicarenumber",
+    "medicaidid",
+    "nhsnumber",
+    "nhsno",
+    "healthplanid",
+    "chartnumber",
+    "recordnumber",
+    "bsn",
+    "burgerservicenummer",
+    "pesel",
+    "cpf",
+    "nino",
+    "ninumber",
+    "nationalinsurancenumber",
+    "nationalinsuranceno",
+    "socialinsurancenumber",
+    "sinnumber",
+    "nir",
+    "insee",
+    "numerosecuritesociale",
+    "numsecu",
+    "codicefiscale",
+    "taxcode",
+    "personnummer",
+    "personalnumber",
+    "hetu",
+    "henkilotunnus",
+    "personalidentitycode",
+    "fodselsnummer",
+    "fødselsnummer",
+    "cprnummer",
+    "cprnumber",
+    "aadhaar",
+    "aadhar",
+    "pannumber",
+    "steuerid",
+    "steueridentifikationsnummer",
+    "steuernummer",
+    "nationalid",
+    "idnumber",
+    "personalid",
+    "citizenid",
+    "governmentid",
+    "identitynumber",
+    "identitycard",
+    "idcard",
+    "documentnumber",
+    "socialsecurityno",
+    "accountnumber",
+    "accountno",
+    "acctno",
+    "acctnumber",
+    "bankaccount",
+    "bankaccountnumber",
+    "routingnumber",
+    "sortcode",
+    "bban",
+    "kontonummer",
+    "rekeningnummer",
+    "numeroconto",
+];
+/// Person-identifier keys that count only as the whole key (short, or words in other uses).
+const PERSON_ID_WHOLE_KEYS: &[&str] = &[
+    "sin", "cf", "pan", "dni", "nie", "nif", "cpr", "pnr", "fnr", "idnr", "mbi", "uid", "aba",
+    "acct", "iban",
+];
 /// Key endings that name a credential.
 const CREDENTIAL_SUFFIXES: &[&str] = &[
     "password",
@@ -58,6 +178,31 @@ const CREDENTIAL_SUFFIXES: &[&str] = &[
     "authorization",
     "signingkey",
     "encryptionkey",
+    "passcode",
+    "passwort",
+    "kennwort",
+    "contrasena",
+    "contraseña",
+    "wachtwoord",
+    "senha",
+    "haslo",
+    "hasło",
+    "salasana",
+    "losenord",
+    "passord",
+    "adgangskode",
+    "motdepasse",
+];
+/// Last words of a key that name a password on their own (`db_pass`, `userPw`), matched as a
+/// whole word so `bypass` and `compass` are not credential keys.
+const PASSWORD_WORDS: &[&str] = &["pass", "pw", "pword", "passwd", "pwd"];
+/// Words before a final `key` that make the key hold key material (`hmac_key`, `session_key`,
+/// `master_key`), not name a key (`sort_key`, `primary_key`, `cache_key`).
+const KEY_MATERIAL: &[&str] = &[
+    "hmac", "session", "master", "shared", "app", "aes", "auth", "license", "licence", "client",
+    "consumer", "webhook", "jwt", "cookie", "crypto", "cipher", "des", "rsa", "ed25519", "mac",
+    "encryption", "signing", "decryption", "secret", "private", "access", "api", "service",
+    "wrapping", "data", "root", "admin", "deploy", "ssh", "gpg", "pgp", "integration", "partner",
 ];
 /// Key words that make a credential-word key name something *about* a credential (a pagination
 /// or cursor token, a key's id, name, type, fingerprint algorithm or rotation period), not hold it.
@@ -133,6 +278,8 @@ pub(crate) enum FieldRule {
     Name,
     AwsSecret,
     Credential,
+    Phone,
+    PersonId,
 }
 
 /// A member's value as the field rules see it.
@@ -192,16 +339,55 @@ pub(crate) fn is_mask(s: &str) -> bool {
         || wrapped("$(", ")")
         || wrapped("%(", ")s")
         || wrapped("%", "%") && no_digits
-        || [
-            "vault:",
-            "arn:aws:secretsmanager:",
-            "secretsmanager:",
-            "ssm:",
-            "keyvault:",
-        ]
-        .iter()
-        .any(|p| s.starts_with(p))
+        || secret_reference(s)
+        || prefix_mask(s)
         || NON_VALUES.contains(&folded.as_str())
+}
+
+/// A reference to a secret store or the environment rather than a secret: `vault:...`,
+/// `op://vault/item/field` (1Password), `azure-keyvault://...`, `arn:aws:secretsmanager:...`,
+/// `projects/p/secrets/name/versions/latest` (Google Secret Manager), `secretRef:...`,
+/// `env:NAME`, `ENV[NAME]`.
+fn secret_reference(s: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "vault:",
+        "arn:aws:secretsmanager:",
+        "arn:aws:ssm:",
+        "secretsmanager:",
+        "ssm:",
+        "keyvault:",
+        "op://",
+        "secretref:",
+        "secretkeyref:",
+        "env:",
+        "k8s://",
+        "gcp-secret://",
+        "gsm://",
+        "sm://",
+        "doppler://",
+        "infisical://",
+        "bws://",
+        "awssm://",
+    ];
+    let lower = s.to_ascii_lowercase();
+    let scheme = lower.split_once("://").map_or("", |(scheme, _)| scheme);
+    PREFIXES.iter().any(|p| lower.starts_with(p))
+        || !lower.contains(char::is_whitespace) && (scheme.contains("vault") || scheme.contains("secret"))
+        || lower.starts_with("projects/") && lower.contains("/secrets/")
+        || (lower.starts_with("env[") || lower.starts_with("secrets[")) && lower.ends_with(']')
+}
+
+/// A provider prefix followed only by a mask or an ellipsis (`sk_live_...`, `ghp_****`,
+/// `AKIA****************`): the prefix says which kind of secret, the secret is gone.
+fn prefix_mask(s: &str) -> bool {
+    let body = s.trim_end_matches(|c: char| mask_char(c) || c == '.' || c == '…');
+    let masked = s.len() - body.len();
+    masked >= 3
+        && body.len() <= 12
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !body.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Characters that mask a value.
@@ -301,6 +487,10 @@ pub(crate) enum KeyClass {
     Name,
     /// The bare key `name`: a person's name only if the value looks like one.
     GenericName,
+    /// A phone number key (`phone`, `mobile_no`, `fax`).
+    Phone,
+    /// A key naming a person's identifier (`member_id`, `bsn`, `codice_fiscale`).
+    PersonId,
     /// A credential key: `aws` when the key names an AWS secret key, `suffix` when it ends with a
     /// credential word.
     Secret {
@@ -313,7 +503,12 @@ pub(crate) enum KeyClass {
 pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     let joined = key_words.concat();
     let key = joined.as_str();
-    if DOB_KEYS.contains(&key) || key.ends_with("dateofbirth") || key.ends_with("birthdate") {
+    let stat = key_words.iter().any(|w| super::keys::is_stat_word(w));
+    if DOB_KEYS.contains(&key)
+        || key.ends_with("dateofbirth")
+        || key.ends_with("birthdate")
+        || !stat && key_words.iter().any(|w| DOB_KEYS.contains(&w.as_str()))
+    {
         return KeyClass::Dob;
     }
     if ADDRESS_KEYS.contains(&key) {
@@ -325,16 +520,73 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     if key == "name" {
         return KeyClass::GenericName;
     }
-    let aws = key.contains("secret")
-        && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"));
     let described = key_words
         .iter()
-        .any(|w| NOT_CREDENTIAL.contains(&w.as_str()));
-    let suffix = !described && CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s));
+        .any(|w| NOT_CREDENTIAL.contains(&w.as_str()) || super::keys::is_stat_word(w));
+    if !described && key_words.iter().any(|w| PHONE_WORDS.contains(&w.as_str())) {
+        return KeyClass::Phone;
+    }
+    if !described && (PERSON_ID_WHOLE_KEYS.contains(&key) || contains_run(key_words, PERSON_ID_KEYS))
+    {
+        return KeyClass::PersonId;
+    }
+    let aws = key.contains("secret")
+        && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"));
+    let last = key_words.last().map_or("", String::as_str);
+    let key_material = last == "key"
+        && key_words.len() >= 2
+        && KEY_MATERIAL.contains(&key_words[key_words.len() - 2].as_str());
+    let suffix = !described
+        && (CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s))
+            || PASSWORD_WORDS.contains(&last)
+            || key_material);
     if aws || suffix {
         KeyClass::Secret { aws, suffix }
     } else {
         KeyClass::Plain
+    }
+}
+
+/// `true` when a contiguous run of `key_words` concatenates to one of `keys`.
+fn contains_run(key_words: &[String], keys: &[&str]) -> bool {
+    let limit = key_words.len().min(8);
+    (0..limit).any(|start| {
+        let mut run = String::new();
+        key_words[start..limit].iter().any(|w| {
+            run.push_str(w);
+            keys.contains(&run.as_str())
+        })
+    })
+}
+
+/// A phone number as a field value: 7-15 digits, written only with digits, spaces, `+ ( ) - . /`
+/// and an extension (`x123`, `ext. 12`).
+pub(crate) fn phone_shaped(text: &str) -> bool {
+    let body = text
+        .split_once(['x', 'X'])
+        .or_else(|| text.split_once("ext"))
+        .map_or(text, |(b, _)| b)
+        .trim();
+    let digits = body.bytes().filter(u8::is_ascii_digit).count();
+    (7..=15).contains(&digits)
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b" +()-./".contains(&b))
+        && !super::check::date_like(body)
+        && body.parse::<f64>().map_or(true, |_| !body.contains('.'))
+}
+
+/// A person's identifier as a field value: identifier-shaped with at least five digits
+/// (`XEH123456789`, `1EG4-TE5-MK73`, `378246598`), or a number of at least six digits.
+fn person_id_shaped(value: Value<'_>) -> bool {
+    match value {
+        Value::Str(s) => {
+            identifier_shaped(s)
+                && s.bytes().filter(u8::is_ascii_digit).count() >= 5
+                && !super::check::date_like(s.trim())
+        }
+        Value::Num(n) => n.len() >= 6 && n.bytes().all(|b| b.is_ascii_digit()),
+        Value::Null | Value::Other => false,
     }
 }
 
@@ -347,6 +599,12 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     if text.is_empty() || is_placeholder(text) {
         return None;
     }
+    if class == KeyClass::PersonId {
+        return person_id_shaped(value).then_some(FieldRule::PersonId);
+    }
+    if class == KeyClass::Phone {
+        return phone_shaped(text).then_some(FieldRule::Phone);
+    }
     if class == KeyClass::Dob {
         return text
             .bytes()
@@ -358,7 +616,11 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     };
     let has_letter = || text.chars().any(char::is_alphabetic);
     match class {
-        KeyClass::Plain | KeyClass::Restricted { .. } | KeyClass::Dob => None,
+        KeyClass::Plain
+        | KeyClass::Restricted { .. }
+        | KeyClass::Dob
+        | KeyClass::Phone
+        | KeyClass::PersonId => None,
         // In free text `address = /ip4/...` is code or config; a postal address has words.
         KeyClass::Address => (has_letter() && (source == Source::Json || text.contains(' ')))
             .then_some(FieldRule::Address),

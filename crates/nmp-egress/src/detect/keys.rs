@@ -96,6 +96,11 @@ const STAT_WORDS: &[&str] = &[
     "records",
 ];
 
+/// `true` for a statistic or schema word (`count`, `null`, `format`, ...).
+pub(crate) fn is_stat_word(word: &str) -> bool {
+    STAT_WORDS.contains(&word)
+}
+
 /// How a key that contains a restricted key is qualified by its other words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Qualifier {
