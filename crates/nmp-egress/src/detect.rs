@@ -110,6 +110,8 @@ pub(crate) struct Detector {
     allow: HashSet<Vec<u8>>,
     keys: keys::KeyMatcher<usize>,
     kv: Regex,
+    /// [`pairs::OTHER_PATTERN`]: quoted values in errors, parenthesised pairs, query strings.
+    kv_other: Regex,
     /// Rule index of each field rule, `None` when disabled.
     field_rules: [Option<usize>; 7],
     /// Rule index of `secret.generic` (a scan for runs, not a regex), `None` when disabled.
@@ -252,6 +254,7 @@ impl Detector {
                 .collect(),
             keys,
             kv: Regex::new(pairs::PATTERN).expect("static key/value pattern compiles"),
+            kv_other: Regex::new(pairs::OTHER_PATTERN).expect("static key/value pattern compiles"),
             field_rules,
             generic,
         })
@@ -270,6 +273,17 @@ impl Detector {
     /// without a space (`Cedars Sinai` + `Los Angeles`) make no person's name.
     pub(crate) fn not_joined(&self, rule: usize) -> bool {
         self.generic == Some(rule) || self.field_rules[2] == Some(rule)
+    }
+
+    /// `true` when `key` names a pagination or sync position (`next_cursor`, `endCursor`): a
+    /// keyless-secret match in its value is a position, not a secret.
+    pub(crate) fn cursor_key(&self, key: &str) -> bool {
+        field::cursor_key(&words(key))
+    }
+
+    /// `true` for the keyless-secret rule (`secret.generic`).
+    pub(crate) fn is_generic(&self, rule: usize) -> bool {
+        self.generic == Some(rule)
     }
 
     /// `true` when `value` is on the allowlist.
@@ -398,9 +412,18 @@ impl Detector {
     /// Key/value assignments in free text (`password=...`, `"patientId": 7`); the caller
     /// classifies each key and judges its value.
     pub(crate) fn pairs<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = Pair> + 't {
+        let other = (text.contains(&b'\'') || text.contains(&b'(') || text.contains(&b'?'))
+            .then(|| {
+                self.kv_other
+                    .find_iter(text)
+                    .filter_map(|m| pairs::split_other(m.as_bytes(), m.start()))
+            })
+            .into_iter()
+            .flatten();
         self.kv
             .find_iter(text)
             .filter_map(|m| pairs::split(m.as_bytes(), m.start()))
+            .chain(other)
     }
 }
 

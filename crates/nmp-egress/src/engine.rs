@@ -111,6 +111,9 @@ pub(crate) struct Engine<'d> {
     /// The value indexes of the job's datasets, and the buffers their matching reuses.
     values: &'d [&'d ValueIndex],
     scratch: values::Scratch,
+    /// `true` while the value of a pagination key (`next_cursor`) is walked: keyless-secret
+    /// matches there are positions, not secrets.
+    cursor_value: bool,
     /// Texts, numbers and joined runs already found clean in this scan.
     clean: clean::Clean,
     /// The memo key of the joined run being scanned (its bytes and piece bounds), reused.
@@ -144,6 +147,7 @@ impl<'d> Engine<'d> {
             parent_key: None,
             values,
             scratch: values::Scratch::default(),
+            cursor_value: false,
             clean: clean::Clean::default(),
             run_key: Vec::new(),
         }
@@ -293,10 +297,13 @@ impl<'d> Engine<'d> {
         if !walked {
             let mut hits: Vec<Hit> = Vec::new();
             self.det.matches(text, &mut hits);
-            if text.contains(&b':') || text.contains(&b'=') {
+            if self.cursor_value {
+                hits.retain(|h| !self.det.is_generic(h.rule));
+            }
+            if text.contains(&b':') || text.contains(&b'=') || text.contains(&b'\'') {
                 self.pairs(text, &mut hits);
             }
-            let quiet = hits.is_empty() && candidates.is_empty();
+            let quiet = hits.is_empty() && candidates.is_empty() && !self.cursor_value;
             for h in hits {
                 self.hit(h.rule, origin, h.range, false);
             }

@@ -72,13 +72,37 @@ pub(crate) fn generic_secret(hay: &[u8], m: Range<usize>) -> bool {
     let text_inside = engine
         .decode(body)
         .is_ok_and(|b| std::str::from_utf8(&b).is_ok());
-    has(u8::is_ascii_uppercase)
+    !after_cursor_key(hay, start)
+        && has(u8::is_ascii_uppercase)
         && has(u8::is_ascii_lowercase)
         && has(u8::is_ascii_digit)
         && !body.iter().all(u8::is_ascii_hexdigit)
         && !text_inside
         && std::str::from_utf8(body).is_ok_and(|s| entropy(s) >= 4.3)
         && !in_public_pem(hay, start)
+}
+
+/// `true` when the token at `at` is the value of a `key=value`, `key: value` or query-string
+/// assignment whose key names a pagination position (`page_token=...`, `"endCursor": "..."`).
+fn after_cursor_key(hay: &[u8], at: usize) -> bool {
+    let mut i = at;
+    let skip = |i: &mut usize, set: &[u8]| {
+        while *i > 0 && set.contains(&hay[*i - 1]) {
+            *i -= 1;
+        }
+    };
+    skip(&mut i, b"\"' \t");
+    if i == 0 || !matches!(hay[i - 1], b'=' | b':') {
+        return false;
+    }
+    i -= 1;
+    skip(&mut i, b"\"' \t");
+    let end = i;
+    while i > 0 && end - i < 64 && (hay[i - 1].is_ascii_alphanumeric() || matches!(hay[i - 1], b'_' | b'-' | b'.')) {
+        i -= 1;
+    }
+    std::str::from_utf8(&hay[i..end])
+        .is_ok_and(|key| super::field::cursor_key(&super::keys::words(key)))
 }
 
 /// Bytes of the base64 and base64url alphabets (`A-Z`, `a-z`, `0-9`, `+`, `/`, `-`, `_`).
@@ -387,11 +411,69 @@ pub(crate) fn jwt(hay: &[u8], m: Range<usize>) -> bool {
 pub(crate) fn date_like(s: &str) -> bool {
     let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
     let numeric = |p: &&str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    let n = |i: usize| parts[i].parse::<u32>().unwrap_or(99);
     let date = parts.len() == 3
         && parts.iter().all(numeric)
-        && (parts[0].len() == 4 && parts[1].len() <= 2 && parts[2].len() <= 2
-            || parts[0].len() <= 2 && parts[1].len() <= 2 && matches!(parts[2].len(), 2 | 4));
+        && (parts[0].len() == 4
+            && parts[1].len() <= 2
+            && parts[2].len() <= 2
+            && (1..=12).contains(&n(1))
+            && (1..=31).contains(&n(2))
+            || parts[0].len() <= 2
+                && parts[1].len() <= 2
+                && matches!(parts[2].len(), 2 | 4)
+                && (1..=31).contains(&n(0))
+                && (1..=31).contains(&n(1))
+                && (n(0) <= 12 || n(1) <= 12));
     date || s.contains(':') && s.bytes().all(|b| b.is_ascii_digit() || b == b':')
+}
+
+/// A bearer token: the value after `Bearer` is token-shaped (letters and digits, at least 20
+/// characters, 3 bits/character), not a placeholder.
+pub(crate) fn bearer(hay: &[u8], m: Range<usize>) -> bool {
+    let s = std::str::from_utf8(&hay[m]).unwrap_or_default();
+    let token = s.rsplit([' ', '\t']).next().unwrap_or_default();
+    s.starts_with("ya29.") || s.starts_with("1//0") || token_shaped(token)
+}
+
+fn token_shaped(token: &str) -> bool {
+    let digits = token.bytes().any(|b| b.is_ascii_digit());
+    let letters = token.bytes().any(|b| b.is_ascii_alphabetic());
+    token.len() >= 16 && digits && letters && entropy(token) >= 3.0
+}
+
+/// The password of a password phrase or command line: the last word of the match is
+/// credential-shaped ([`super::field::credential_value`]).
+pub(crate) fn password_phrase(hay: &[u8], m: Range<usize>) -> bool {
+    let s = std::str::from_utf8(&hay[m]).unwrap_or_default().trim();
+    let value = if let Some(p) = s.rfind(" -p") {
+        &s[p + 3..]
+    } else if s.starts_with("-u") || s.starts_with("--user") {
+        s.rsplit_once(':').map_or("", |(_, v)| v)
+    } else {
+        s.rsplit([' ', '\t', ':', '=', '"', '\'', '`']).next().unwrap_or_default()
+    };
+    let value = value.trim_end_matches(['.', ',', ';', ')']);
+    super::field::credential_value(value)
+}
+
+/// The secret of a secret phrase: token-shaped (letters and digits, 16 or more characters, 3
+/// bits/character; hex and `base64:` keys count), not a reference or URL, and the phrase not
+/// about a page or cursor (`next page token is ...`).
+pub(crate) fn secret_phrase(hay: &[u8], m: Range<usize>) -> bool {
+    let s = std::str::from_utf8(&hay[m.clone()]).unwrap_or_default();
+    let value = s
+        .rsplit([' ', '\t', ':', '=', '"', '\'', '`'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(['.', ',', ';', ')']);
+    let value = value.strip_prefix("base64:").unwrap_or(value);
+    let before = &hay[m.start.saturating_sub(24)..m.start];
+    let before = String::from_utf8_lossy(before).to_ascii_lowercase();
+    let cursor = ["page", "cursor", "next", "continuation", "pagination", "sync", "resume"]
+        .iter()
+        .any(|w| before.contains(w));
+    !cursor && token_shaped(value) && !value.contains("://") && !super::field::is_mask(value)
 }
 
 /// Shannon entropy in bits per character.

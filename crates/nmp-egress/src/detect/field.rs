@@ -159,7 +159,7 @@ const PERSON_ID_KEYS: &[&str] = &[
 /// Person-identifier keys that count only as the whole key (short, or words in other uses).
 const PERSON_ID_WHOLE_KEYS: &[&str] = &[
     "sin", "cf", "pan", "dni", "nie", "nif", "cpr", "pnr", "fnr", "idnr", "mbi", "uid", "aba",
-    "acct", "iban",
+    "acct", "iban", "account", "routing", "routingno",
 ];
 /// Key endings that name a credential.
 const CREDENTIAL_SUFFIXES: &[&str] = &[
@@ -243,6 +243,40 @@ const NOT_CREDENTIAL: &[&str] = &[
     "hint",
     "strength",
 ];
+/// Key words that make a key hold a pagination or sync position (`next_cursor`, `endCursor`,
+/// `nextPageToken`, `scroll_id`, `after`): an opaque value there is a position, not a secret.
+const CURSOR_WORDS: &[&str] = &[
+    "cursor",
+    "cursors",
+    "next",
+    "prev",
+    "previous",
+    "after",
+    "before",
+    "since",
+    "page",
+    "pagination",
+    "paging",
+    "continuation",
+    "continue",
+    "scroll",
+    "marker",
+    "resume",
+    "sync",
+    "offset",
+    "starting",
+    "ending",
+    "bookmark",
+    "watermark",
+    "checkpoint",
+    "evaluated",
+];
+
+/// `true` when the key's words name a pagination or sync position.
+pub(crate) fn cursor_key(key_words: &[String]) -> bool {
+    key_words.iter().any(|w| CURSOR_WORDS.contains(&w.as_str()))
+}
+
 /// Values that stand for "no credential here".
 const NON_VALUES: &[&str] = &[
     "redacted",
@@ -374,7 +408,8 @@ fn secret_reference(s: &str) -> bool {
     PREFIXES.iter().any(|p| lower.starts_with(p))
         || !lower.contains(char::is_whitespace) && (scheme.contains("vault") || scheme.contains("secret"))
         || lower.starts_with("projects/") && lower.contains("/secrets/")
-        || (lower.starts_with("env[") || lower.starts_with("secrets[")) && lower.ends_with(']')
+        || lower.starts_with("env[")
+        || lower.starts_with("secrets[")
 }
 
 /// A provider prefix followed only by a mask or an ellipsis (`sk_live_...`, `ghp_****`,
@@ -464,7 +499,7 @@ pub(crate) fn identifier_shaped(s: &str) -> bool {
     // A range of two plain numbers (`1931-2019`, `40–49`, `0.1 to 0.4`) is a statistic.
     let range = ["-", "–", "/", " to ", ".."].iter().any(|sep| {
         t.split_once(sep).is_some_and(|(a, b)| {
-            a.trim().parse::<f64>().is_ok() && b.trim().parse::<f64>().is_ok()
+            matches!((a.trim().parse::<f64>(), b.trim().parse::<f64>()), (Ok(a), Ok(b)) if a <= b)
         })
     });
     digits >= 3 && !range && (long_digits || t.parse::<f64>().is_err())
@@ -507,7 +542,7 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     if DOB_KEYS.contains(&key)
         || key.ends_with("dateofbirth")
         || key.ends_with("birthdate")
-        || !stat && key_words.iter().any(|w| DOB_KEYS.contains(&w.as_str()))
+        || !stat && key_words.last().is_some_and(|w| DOB_KEYS.contains(&w.as_str()))
     {
         return KeyClass::Dob;
     }
@@ -520,22 +555,27 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     if key == "name" {
         return KeyClass::GenericName;
     }
-    let described = key_words
-        .iter()
-        .any(|w| NOT_CREDENTIAL.contains(&w.as_str()) || super::keys::is_stat_word(w));
-    if !described && key_words.iter().any(|w| PHONE_WORDS.contains(&w.as_str())) {
+    if !stat && key_words.iter().any(|w| PHONE_WORDS.contains(&w.as_str())) {
         return KeyClass::Phone;
     }
-    if !described && (PERSON_ID_WHOLE_KEYS.contains(&key) || contains_run(key_words, PERSON_ID_KEYS))
-    {
+    if !stat && (PERSON_ID_WHOLE_KEYS.contains(&key) || contains_run(key_words, PERSON_ID_KEYS)) {
         return KeyClass::PersonId;
     }
+    let described = cursor_key(key_words)
+        || key_words
+            .iter()
+            .any(|w| NOT_CREDENTIAL.contains(&w.as_str()));
     let aws = key.contains("secret")
         && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"));
     let last = key_words.last().map_or("", String::as_str);
     let key_material = last == "key"
         && key_words.len() >= 2
         && KEY_MATERIAL.contains(&key_words[key_words.len() - 2].as_str());
+    let key_material = key_material
+        || KEY_MATERIAL
+            .iter()
+            .any(|m| key.strip_suffix("key").is_some_and(|k| k.ends_with(m)));
+    let described = described && key != "idtoken";
     let suffix = !described
         && (CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s))
             || PASSWORD_WORDS.contains(&last)
@@ -581,13 +621,24 @@ pub(crate) fn phone_shaped(text: &str) -> bool {
 fn person_id_shaped(value: Value<'_>) -> bool {
     match value {
         Value::Str(s) => {
-            identifier_shaped(s)
-                && s.bytes().filter(u8::is_ascii_digit).count() >= 5
-                && !super::check::date_like(s.trim())
+            let s = s.trim();
+            let digits = s.bytes().filter(u8::is_ascii_digit).count();
+            let numeric = s.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b' ');
+            (identifier_shaped(s) && digits >= 5 || numeric && digits >= 6 || pan_shaped(s))
+                && !super::check::date_like(s)
         }
         Value::Num(n) => n.len() >= 6 && n.bytes().all(|b| b.is_ascii_digit()),
         Value::Null | Value::Other => false,
     }
+}
+
+/// An Indian PAN: five letters, four digits, a letter (`ABCPD1234E`).
+pub(crate) fn pan_shaped(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[..5].iter().all(u8::is_ascii_uppercase)
+        && b[5..9].iter().all(u8::is_ascii_digit)
+        && b[9].is_ascii_uppercase()
 }
 
 /// Evaluates the identity and credential rules for a value under a key of class `class`.
@@ -664,6 +715,14 @@ fn dotted_identifier(text: &str) -> bool {
     let mut parts = text.split('.');
     let ident = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_');
     text.contains('.') && parts.all(ident)
+}
+
+/// A credential-shaped value in free text (a password a phrase names): [`credential_like`],
+/// not an English word or a word joined to a number by `_` (`rotation`, `policy_v2`), with a
+/// digit or a symbol.
+pub(crate) fn credential_value(text: &str) -> bool {
+    let symbol_or_digit = text.bytes().any(|b| b.is_ascii_digit() || b.is_ascii_punctuation());
+    credential_like(text) && symbol_or_digit && !text.contains("://") && !is_mask(text)
 }
 
 /// A credential-shaped value: at least 8 characters, two character classes, 3 bits/char of

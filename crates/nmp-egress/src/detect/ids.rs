@@ -204,6 +204,20 @@ pub(crate) fn aadhaar(hay: &[u8], m: Range<usize>) -> bool {
     !glued(hay, &m) && one_separator(s) && c == 0
 }
 
+/// A sort code and account, or an ABA routing number (3-7-1 weighted checksum) and account.
+pub(crate) fn bank(hay: &[u8], m: Range<usize>) -> bool {
+    let s = &hay[m.clone()];
+    if glued(hay, &m) {
+        return false;
+    }
+    if s[2] == b'-' {
+        return true;
+    }
+    let d = digits(&s[..9]);
+    let sum = 3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + d[2] + d[5] + d[8];
+    sum.is_multiple_of(10)
+}
+
 /// A keyword-introduced identifier (`Member ID XEH123456789`, `Dutch BSN 378246598`, `routing
 /// 021000021`): at least five digits (six when it is digits only), not a date.
 pub(crate) fn id_phrase(hay: &[u8], m: Range<usize>) -> bool {
@@ -219,7 +233,7 @@ pub(crate) fn id_phrase(hay: &[u8], m: Range<usize>) -> bool {
     let letters = value.iter().any(u8::is_ascii_uppercase);
     let text = std::str::from_utf8(value).unwrap_or_default().trim();
     let after = hay.get(m.end).copied();
-    n >= if letters { 5 } else { 6 }
+    (n >= if letters { 5 } else { 6 } || super::field::pan_shaped(text))
         && !super::check::date_like(text)
         && !after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'%' || b == b'.' && hay.get(m.end + 1).is_some_and(u8::is_ascii_digit))
 }

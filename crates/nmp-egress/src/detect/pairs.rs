@@ -19,6 +19,32 @@ pub(crate) struct Pair {
 /// its closing bracket stays part of the value). Unbounded repetitions keep the automaton small.
 pub(crate) const PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])["']?[A-Za-z0-9_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*["']?[ \t]*[:=][ \t]*(?:"[^"\r\n]+"|'[^'\r\n]+'|\$\{[^}\s]*\}|[$%]\([^)\s]*\)s?|(?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]+)"#;
 
+/// Assignments of other shapes: a word followed by a single-quoted value, as error messages
+/// write them (`dob '1998-08-21'`, `password 'hunter2x9'`); a parenthesised key and value, as
+/// PostgreSQL's constraint errors write them (`Key (national_id)=(70578262757)`); and the
+/// parameters of a query string (`?access_token=...&cursor=...`), which the pattern above reads
+/// as one long value after `https:`.
+pub(crate) const OTHER_PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+'[^'\r\n]{1,128}'|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+"#;
+
+/// Splits one match of [`OTHER_PATTERN`] found at `offset`.
+pub(crate) fn split_other(m: &[u8], offset: usize) -> Option<Pair> {
+    let start = m.iter().position(|&b| key_start(b))?;
+    let end = start + m[start..].iter().take_while(|&&b| key_byte(b)).count();
+    let value = match m.get(end)? {
+        b' ' | b'\t' => {
+            let open = end + m[end..].iter().position(|&b| b == b'\'')?;
+            open + 1..m.len() - 1
+        }
+        b')' => end + 3..m.len() - 1,
+        b'=' => end + 1..m.len(),
+        _ => return None,
+    };
+    (value.start < value.end).then(|| Pair {
+        key: offset + start..offset + end,
+        value: offset + value.start..offset + value.end,
+    })
+}
+
 fn key_start(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }

@@ -120,6 +120,14 @@ pub(crate) const RULES: &[Spec] = &[
         validate: Some(ids::id_phrase),
     },
     Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        // A UK sort code and account number (`30-14-46 86552290`), and a US routing number
+        // (ABA checksum) before an account number (`021000021 / 4417120935`).
+        pattern: r"(?-u:\b)(?:[0-9]{2}-[0-9]{2}-[0-9]{2},?[ \t]+(?:(?i:account|acct|a/c)(?: (?i:number|no\.?))?:?[ \t]*)?[0-9]{8}|[0-3][0-9]{8}[ \t]*[,/;|][ \t]*[0-9]{6,17})(?-u:\b)",
+        validate: Some(ids::bank),
+    },
+    Spec {
         id: "pii.ipv4",
         label: "ip",
         pattern: r"(?-u:\b)(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?-u:\b)",
@@ -140,7 +148,7 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.dob",
         label: "dob",
-        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento)[ \t]*[:=]?[ \t]*(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th)?(?: of)? [a-z]{3,9}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}-[a-z]{3}-[0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)",
+        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento)[ \t]*[:=]?[ \t]*[\x22']?(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th)?(?: of)? [a-z]{3,9}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}-[a-z]{3}-[0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)",
         validate: None,
     },
     Spec {
