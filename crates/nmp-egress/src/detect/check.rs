@@ -98,7 +98,10 @@ fn after_cursor_key(hay: &[u8], at: usize) -> bool {
     i -= 1;
     skip(&mut i, b"\"' \t");
     let end = i;
-    while i > 0 && end - i < 64 && (hay[i - 1].is_ascii_alphanumeric() || matches!(hay[i - 1], b'_' | b'-' | b'.')) {
+    while i > 0
+        && end - i < 64
+        && (hay[i - 1].is_ascii_alphanumeric() || matches!(hay[i - 1], b'_' | b'-' | b'.'))
+    {
         i -= 1;
     }
     std::str::from_utf8(&hay[i..end])
@@ -221,8 +224,10 @@ pub(crate) fn card(hay: &[u8], m: Range<usize>) -> bool {
 
 /// Maestro's issuer ranges (12-19 digits).
 fn maestro(prefix4: u32) -> bool {
-    matches!(prefix4, 5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761..=6763 | 604 | 6390)
-        || (5600..=5899).contains(&prefix4)
+    matches!(
+        prefix4,
+        5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761..=6763 | 604 | 6390
+    ) || (5600..=5899).contains(&prefix4)
 }
 
 /// US SSN with dashes or spaces: area not 000, 666 or 900-999; group not 00; serial not 0000.
@@ -343,7 +348,13 @@ pub(crate) fn national_phone(hay: &[u8], m: Range<usize>) -> bool {
     let raw = &hay[m];
     let n = raw.iter().filter(|b| b.is_ascii_digit()).count();
     let text = std::str::from_utf8(raw).unwrap_or_default();
-    (8..=13).contains(&n) && !date_like(text) && !raw.starts_with(b"00 ")
+    // Groups joined only by dashes after the area code have one length (`03-8502-2854`), so
+    // an SSN-shaped number read backwards (`0127-58-989`) is no phone number.
+    let dashed: Vec<&str> = text.split('-').collect();
+    let uneven = !text.contains(' ')
+        && dashed.len() >= 3
+        && dashed[1..].iter().any(|g| g.len() != dashed[1].len());
+    (8..=13).contains(&n) && !uneven && !date_like(text) && !raw.starts_with(b"00 ")
 }
 
 /// A number that a word calls a phone number: 7-15 digits written with phone separators, not a
@@ -356,7 +367,9 @@ pub(crate) fn phrase_phone(hay: &[u8], m: Range<usize>) -> bool {
     else {
         return false;
     };
-    let number = std::str::from_utf8(&raw[start..]).unwrap_or_default().trim();
+    let number = std::str::from_utf8(&raw[start..])
+        .unwrap_or_default()
+        .trim();
     let n = number.bytes().filter(u8::is_ascii_digit).count();
     let after = hay.get(m.end).copied();
     let decimal = number.bytes().filter(|&b| b == b'.').count() == 1
@@ -365,7 +378,11 @@ pub(crate) fn phrase_phone(hay: &[u8], m: Range<usize>) -> bool {
     (7..=15).contains(&n)
         && !date_like(number)
         && !decimal
-        && !after.is_some_and(|b| b.is_ascii_alphabetic() && b != b'x' || b == b'%' || b == b',' && hay.get(m.end + 1).is_some_and(u8::is_ascii_digit))
+        && !after.is_some_and(|b| {
+            b.is_ascii_alphabetic() && b != b'x'
+                || b == b'%'
+                || b == b',' && hay.get(m.end + 1).is_some_and(u8::is_ascii_digit)
+        })
 }
 
 /// Passport MRZ second line: the document number, birth date and expiry check digits hold.
@@ -451,7 +468,9 @@ pub(crate) fn password_phrase(hay: &[u8], m: Range<usize>) -> bool {
     } else if s.starts_with("-u") || s.starts_with("--user") {
         s.rsplit_once(':').map_or("", |(_, v)| v)
     } else {
-        s.rsplit([' ', '\t', ':', '=', '"', '\'', '`']).next().unwrap_or_default()
+        s.rsplit([' ', '\t', ':', '=', '"', '\'', '`'])
+            .next()
+            .unwrap_or_default()
     };
     let value = value.trim_end_matches(['.', ',', ';', ')']);
     super::field::credential_value(value)
@@ -470,9 +489,17 @@ pub(crate) fn secret_phrase(hay: &[u8], m: Range<usize>) -> bool {
     let value = value.strip_prefix("base64:").unwrap_or(value);
     let before = &hay[m.start.saturating_sub(24)..m.start];
     let before = String::from_utf8_lossy(before).to_ascii_lowercase();
-    let cursor = ["page", "cursor", "next", "continuation", "pagination", "sync", "resume"]
-        .iter()
-        .any(|w| before.contains(w));
+    let cursor = [
+        "page",
+        "cursor",
+        "next",
+        "continuation",
+        "pagination",
+        "sync",
+        "resume",
+    ]
+    .iter()
+    .any(|w| before.contains(w));
     !cursor && token_shaped(value) && !value.contains("://") && !super::field::is_mask(value)
 }
 

@@ -158,8 +158,24 @@ const PERSON_ID_KEYS: &[&str] = &[
 ];
 /// Person-identifier keys that count only as the whole key (short, or words in other uses).
 const PERSON_ID_WHOLE_KEYS: &[&str] = &[
-    "sin", "cf", "pan", "dni", "nie", "nif", "cpr", "pnr", "fnr", "idnr", "mbi", "uid", "aba",
-    "acct", "iban", "account", "routing", "routingno",
+    "sin",
+    "cf",
+    "pan",
+    "dni",
+    "nie",
+    "nif",
+    "cpr",
+    "pnr",
+    "fnr",
+    "idnr",
+    "mbi",
+    "uid",
+    "aba",
+    "acct",
+    "iban",
+    "account",
+    "routing",
+    "routingno",
 ];
 /// Key endings that name a credential.
 const CREDENTIAL_SUFFIXES: &[&str] = &[
@@ -199,10 +215,44 @@ const PASSWORD_WORDS: &[&str] = &["pass", "pw", "pword", "passwd", "pwd"];
 /// Words before a final `key` that make the key hold key material (`hmac_key`, `session_key`,
 /// `master_key`), not name a key (`sort_key`, `primary_key`, `cache_key`).
 const KEY_MATERIAL: &[&str] = &[
-    "hmac", "session", "master", "shared", "app", "aes", "auth", "license", "licence", "client",
-    "consumer", "webhook", "jwt", "cookie", "crypto", "cipher", "des", "rsa", "ed25519", "mac",
-    "encryption", "signing", "decryption", "secret", "private", "access", "api", "service",
-    "wrapping", "data", "root", "admin", "deploy", "ssh", "gpg", "pgp", "integration", "partner",
+    "hmac",
+    "session",
+    "master",
+    "shared",
+    "app",
+    "aes",
+    "auth",
+    "license",
+    "licence",
+    "client",
+    "consumer",
+    "webhook",
+    "jwt",
+    "cookie",
+    "crypto",
+    "cipher",
+    "des",
+    "rsa",
+    "ed25519",
+    "mac",
+    "encryption",
+    "signing",
+    "decryption",
+    "secret",
+    "private",
+    "access",
+    "api",
+    "service",
+    "wrapping",
+    "data",
+    "root",
+    "admin",
+    "deploy",
+    "ssh",
+    "gpg",
+    "pgp",
+    "integration",
+    "partner",
 ];
 /// Key words that make a credential-word key name something *about* a credential (a pagination
 /// or cursor token, a key's id, name, type, fingerprint algorithm or rotation period), not hold it.
@@ -406,7 +456,8 @@ fn secret_reference(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     let scheme = lower.split_once("://").map_or("", |(scheme, _)| scheme);
     PREFIXES.iter().any(|p| lower.starts_with(p))
-        || !lower.contains(char::is_whitespace) && (scheme.contains("vault") || scheme.contains("secret"))
+        || !lower.contains(char::is_whitespace)
+            && (scheme.contains("vault") || scheme.contains("secret"))
         || lower.starts_with("projects/") && lower.contains("/secrets/")
         || lower.starts_with("env[")
         || lower.starts_with("secrets[")
@@ -542,7 +593,10 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     if DOB_KEYS.contains(&key)
         || key.ends_with("dateofbirth")
         || key.ends_with("birthdate")
-        || !stat && key_words.last().is_some_and(|w| DOB_KEYS.contains(&w.as_str()))
+        || !stat
+            && key_words
+                .last()
+                .is_some_and(|w| DOB_KEYS.contains(&w.as_str()))
     {
         return KeyClass::Dob;
     }
@@ -558,7 +612,11 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     if !stat && key_words.iter().any(|w| PHONE_WORDS.contains(&w.as_str())) {
         return KeyClass::Phone;
     }
-    if !stat && (PERSON_ID_WHOLE_KEYS.contains(&key) || contains_run(key_words, PERSON_ID_KEYS)) {
+    if !stat
+        && (PERSON_ID_WHOLE_KEYS.contains(&key)
+            || contains_run(key_words, PERSON_ID_KEYS)
+            || holder_id(key_words))
+    {
         return KeyClass::PersonId;
     }
     let described = cursor_key(key_words)
@@ -585,6 +643,50 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     } else {
         KeyClass::Plain
     }
+}
+
+/// Words naming whose number a key holds: a health-plan member, subscriber, beneficiary or
+/// insured person, a policy, claim, chart or account (HIPAA's "health plan beneficiary",
+/// "account" and "medical record" numbers).
+const HOLDER_WORDS: &[&str] = &[
+    "member",
+    "subscriber",
+    "beneficiary",
+    "enrollee",
+    "insured",
+    "policyholder",
+    "policy",
+    "claim",
+    "mrn",
+    "insurance",
+    "medicare",
+    "medicaid",
+    "chart",
+    "account",
+    "acct",
+    "hicn",
+    "guarantor",
+    "dependent",
+    "cardholder",
+];
+/// Last words of a key that make it a number or identifier.
+const ID_WORDS: &[&str] = &[
+    "id",
+    "ids",
+    "number",
+    "numbers",
+    "no",
+    "nr",
+    "num",
+    "identifier",
+];
+
+/// A key whose words name a holder (`member`, `policy`, ...) and end with an id word
+/// (`insurance_member_number`, `policyRef`, `health_plan_beneficiary_identifier`).
+fn holder_id(key_words: &[String]) -> bool {
+    let holder = key_words.iter().any(|w| HOLDER_WORDS.contains(&w.as_str()));
+    let last = key_words.last().map_or("", String::as_str);
+    holder && (ID_WORDS.contains(&last) || last == "mrn")
 }
 
 /// `true` when a contiguous run of `key_words` concatenates to one of `keys`.
@@ -623,7 +725,9 @@ fn person_id_shaped(value: Value<'_>) -> bool {
         Value::Str(s) => {
             let s = s.trim();
             let digits = s.bytes().filter(u8::is_ascii_digit).count();
-            let numeric = s.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b' ');
+            let numeric = s
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'-' || b == b' ');
             (identifier_shaped(s) && digits >= 5 || numeric && digits >= 6 || pan_shaped(s))
                 && !super::check::date_like(s)
         }
@@ -721,7 +825,9 @@ fn dotted_identifier(text: &str) -> bool {
 /// not an English word or a word joined to a number by `_` (`rotation`, `policy_v2`), with a
 /// digit or a symbol.
 pub(crate) fn credential_value(text: &str) -> bool {
-    let symbol_or_digit = text.bytes().any(|b| b.is_ascii_digit() || b.is_ascii_punctuation());
+    let symbol_or_digit = text
+        .bytes()
+        .any(|b| b.is_ascii_digit() || b.is_ascii_punctuation());
     credential_like(text) && symbol_or_digit && !text.contains("://") && !is_mask(text)
 }
 

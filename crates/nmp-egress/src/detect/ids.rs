@@ -60,14 +60,21 @@ pub(crate) fn sin(hay: &[u8], m: Range<usize>) -> bool {
 /// French NIR (INSEE number): sex 1-2, month 01-12 or 20-99, key = 97 - (number mod 97), with
 /// Corsica's `2A`/`2B` read as 19/18; compact or grouped by spaces.
 pub(crate) fn nir(hay: &[u8], m: Range<usize>) -> bool {
-    let s: Vec<u8> = hay[m.clone()].iter().copied().filter(|b| *b != b' ').collect();
+    let s: Vec<u8> = hay[m.clone()]
+        .iter()
+        .copied()
+        .filter(|b| *b != b' ')
+        .collect();
     if glued(hay, &m) || s.len() != 15 {
         return false;
     }
     let month = u32::from(s[3] - b'0') * 10 + u32::from(s[4] - b'0');
     let body: String = s[..13].iter().map(|&b| char::from(b)).collect();
     let body = body.replacen("2A", "19", 1).replacen("2B", "18", 1);
-    let (Ok(n), Ok(key)) = (body.parse::<u64>(), std::str::from_utf8(&s[13..]).unwrap_or("x").parse::<u64>()) else {
+    let (Ok(n), Ok(key)) = (
+        body.parse::<u64>(),
+        std::str::from_utf8(&s[13..]).unwrap_or("x").parse::<u64>(),
+    ) else {
         return false;
     };
     ((1..=12).contains(&month) || month >= 20) && 97 - n % 97 == key
@@ -76,7 +83,8 @@ pub(crate) fn nir(hay: &[u8], m: Range<usize>) -> bool {
 /// Italian codice fiscale: the check letter over the 15 characters before it.
 pub(crate) fn codice_fiscale(hay: &[u8], m: Range<usize>) -> bool {
     const ODD: [u32; 26] = [
-        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
+        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
+        23,
     ];
     let s = &hay[m.clone()];
     let value = |b: u8| -> u32 {
@@ -89,7 +97,13 @@ pub(crate) fn codice_fiscale(hay: &[u8], m: Range<usize>) -> bool {
     let sum: u32 = s[..15]
         .iter()
         .enumerate()
-        .map(|(i, &b)| if i % 2 == 0 { ODD[value(b) as usize] } else { value(b) })
+        .map(|(i, &b)| {
+            if i % 2 == 0 {
+                ODD[value(b) as usize]
+            } else {
+                value(b)
+            }
+        })
         .sum();
     !glued(hay, &m) && u32::from(s[15] - b'A') == sum % 26
 }
@@ -112,7 +126,9 @@ pub(crate) fn hetu(hay: &[u8], m: Range<usize>) -> bool {
         .iter()
         .chain(&s[7..10])
         .fold(0, |acc, b| acc * 10 + u64::from(b - b'0'));
-    !glued(hay, &m) && date_ok(d[0] * 10 + d[1], d[2] * 10 + d[3]) && CHECK[(n % 31) as usize] == s[10]
+    !glued(hay, &m)
+        && date_ok(d[0] * 10 + d[1], d[2] * 10 + d[3])
+        && CHECK[(n % 31) as usize] == s[10]
 }
 
 /// An 11-digit national number: Polish PESEL (date and weighted check), Norwegian
@@ -151,7 +167,11 @@ fn fodselsnummer(d: &[u32]) -> bool {
 
 fn cpf(d: &[u32]) -> bool {
     let check = |n: usize| {
-        let sum: u32 = d[..n].iter().zip((2..=n as u32 + 1).rev()).map(|(x, w)| x * w).sum();
+        let sum: u32 = d[..n]
+            .iter()
+            .zip((2..=n as u32 + 1).rev())
+            .map(|(x, w)| x * w)
+            .sum();
         (sum * 10 % 11) % 10
     };
     check(9) == d[9] && check(10) == d[10]
@@ -167,7 +187,9 @@ pub(crate) fn dni(hay: &[u8], m: Range<usize>) -> bool {
         b'Z' => 2,
         _ => 0,
     };
-    let n = digits(s).iter().fold(lead, |acc, &x| acc * 10 + u64::from(x));
+    let n = digits(s)
+        .iter()
+        .fold(lead, |acc, &x| acc * 10 + u64::from(x));
     !glued(hay, &m) && s.last() == Some(&LETTERS[(n % 23) as usize])
 }
 
@@ -196,11 +218,9 @@ pub(crate) fn aadhaar(hay: &[u8], m: Range<usize>) -> bool {
         [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
     ];
     let s = &hay[m.clone()];
-    let c = digits(s)
-        .iter()
-        .rev()
-        .enumerate()
-        .fold(0u8, |c, (i, &x)| D[c as usize][P[i % 8][x as usize] as usize]);
+    let c = digits(s).iter().rev().enumerate().fold(0u8, |c, (i, &x)| {
+        D[c as usize][P[i % 8][x as usize] as usize]
+    });
     !glued(hay, &m) && one_separator(s) && c == 0
 }
 
@@ -243,7 +263,11 @@ pub(crate) fn id_phrase(hay: &[u8], m: Range<usize>) -> bool {
     let after = hay.get(m.end).copied();
     (n >= if letters { 5 } else { 6 } || super::field::pan_shaped(text))
         && !super::check::date_like(text)
-        && !after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'%' || b == b'.' && hay.get(m.end + 1).is_some_and(u8::is_ascii_digit))
+        && !after.is_some_and(|b| {
+            b.is_ascii_alphanumeric()
+                || b == b'%'
+                || b == b'.' && hay.get(m.end + 1).is_some_and(u8::is_ascii_digit)
+        })
 }
 
 #[cfg(test)]
