@@ -12,10 +12,10 @@ use nmp_egress::Scanner;
 
 use crate::scoring;
 
-/// Lowest overall recall that passes.
-const RECALL_FLOOR: f64 = 0.0;
-/// Highest overall false-positive rate that passes.
-const FPR_CEILING: f64 = 1.0;
+/// Lowest overall recall that passes (measured: 95.34 %; 49.39 % before its rules).
+const RECALL_FLOOR: f64 = 0.953;
+/// Highest overall false-positive rate that passes (measured: 1.41 %, 9 of 640; 15.16 % before).
+const FPR_CEILING: f64 = 0.0141;
 
 #[test]
 fn tuning_corpus_recall_and_false_positive_rate() {
