@@ -24,6 +24,7 @@ pub(crate) use field::{Source, Value, is_placeholder};
 use field::{identifier_shaped, is_mask};
 use keys::Qualifier;
 pub(crate) use keys::{fold_confusable, invisible, words};
+pub(crate) use names::lowercase_word;
 pub(crate) use pairs::Pair;
 
 /// A built-in regex rule.
@@ -391,8 +392,12 @@ impl Detector {
 
     /// The identity rule (date of birth, address, name) whose column a CSV header cell names.
     pub(crate) fn identity_column(&self, key: &str) -> Option<usize> {
-        let [dob, address, name, _, _, phone, person_id] = self.field_rules;
-        match classify(&words(key)) {
+        let [dob, address, name, _, credential, phone, person_id] = self.field_rules;
+        let key_words = words(key);
+        if field::password_column(&key_words) {
+            return credential;
+        }
+        match classify(&key_words) {
             KeyClass::Phone => phone,
             KeyClass::PersonId => person_id,
             KeyClass::Dob => dob,

@@ -468,7 +468,8 @@ pub(crate) fn password_phrase(hay: &[u8], m: Range<usize>) -> bool {
     } else if s.starts_with("-u") || s.starts_with("--user") {
         s.rsplit_once(':').map_or("", |(_, v)| v)
     } else {
-        s.rsplit([' ', '\t', ':', '=', '"', '\'', '`'])
+        s.trim_end_matches('=')
+            .rsplit([' ', '\t', ':', '=', '"', '\'', '`'])
             .next()
             .unwrap_or_default()
     };
@@ -482,6 +483,7 @@ pub(crate) fn password_phrase(hay: &[u8], m: Range<usize>) -> bool {
 pub(crate) fn secret_phrase(hay: &[u8], m: Range<usize>) -> bool {
     let s = std::str::from_utf8(&hay[m.clone()]).unwrap_or_default();
     let value = s
+        .trim_end_matches('=')
         .rsplit([' ', '\t', ':', '=', '"', '\'', '`'])
         .next()
         .unwrap_or_default()

@@ -194,6 +194,13 @@ const CREDENTIAL_SUFFIXES: &[&str] = &[
     "authorization",
     "signingkey",
     "encryptionkey",
+];
+/// Key endings that name a password (also credential endings): as a CSV column they block.
+const PASSWORD_SUFFIXES: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
     "passcode",
     "passwort",
     "kennwort",
@@ -589,7 +596,10 @@ pub(crate) enum KeyClass {
 pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     let joined = key_words.concat();
     let key = joined.as_str();
-    let stat = key_words.iter().any(|w| super::keys::is_stat_word(w));
+    // `policy` qualifies a restricted key (`ssn_policy`) but is a holder in `policy_number`.
+    let stat = key_words
+        .iter()
+        .any(|w| w != "policy" && super::keys::is_stat_word(w));
     if DOB_KEYS.contains(&key)
         || key.ends_with("dateofbirth")
         || key.ends_with("birthdate")
@@ -635,7 +645,10 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
             .any(|m| key.strip_suffix("key").is_some_and(|k| k.ends_with(m)));
     let described = described && key != "idtoken";
     let suffix = !described
-        && (CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s))
+        && (CREDENTIAL_SUFFIXES
+            .iter()
+            .chain(PASSWORD_SUFFIXES)
+            .any(|s| key.ends_with(s))
             || PASSWORD_WORDS.contains(&last)
             || key_material);
     if aws || suffix {
@@ -687,6 +700,15 @@ fn holder_id(key_words: &[String]) -> bool {
     let holder = key_words.iter().any(|w| HOLDER_WORDS.contains(&w.as_str()));
     let last = key_words.last().map_or("", String::as_str);
     holder && (ID_WORDS.contains(&last) || last == "mrn")
+}
+
+/// `true` when the key names a password (`password`, `db_pass`, `senha`, `passcode`): as a CSV
+/// column its values are passwords, so the column blocks.
+pub(crate) fn password_column(key_words: &[String]) -> bool {
+    let key = key_words.concat();
+    let last = key_words.last().map_or("", String::as_str);
+    matches!(classify(key_words), KeyClass::Secret { suffix: true, .. })
+        && (PASSWORD_WORDS.contains(&last) || PASSWORD_SUFFIXES.iter().any(|s| key.ends_with(s)))
 }
 
 /// `true` when a contiguous run of `key_words` concatenates to one of `keys`.
