@@ -47,6 +47,9 @@ CASES = []
 
 
 def add(label, category, cls, shape, text, evasion=None):
+    # A Markdown table often sits under a title line, not at the top of the output.
+    if shape == "markdown" and R.random() < 0.5:
+        text = pick(["### Query result\n\n", "Top rows:\n\n", "## Export (first 10 rows)\n"]) + text
     n = sum(1 for c in CASES if c["class"] == cls and c["label"] == label) + 1
     CASES.append({
         "id": f"tune-{'pos' if label == 'positive' else 'neg'}-{cls}-{n:03d}",
@@ -684,13 +687,13 @@ def gen_email(n=60):
 
 # ---------------------------------------------------------------- restricted columns
 
-def gen_restricted(n=60):
+def gen_restricted(n=90):
     for _ in range(n):
         col = pick(RESTRICTED)
         v = {"salary": R.randint(30000, 250000), "dateOfBirth": f"{R.randint(1940, 2005)}-{R.randint(1, 12):02d}-{R.randint(1, 28):02d}",
              "patientId": "P" + digits(6), "employeeNumber": "E" + digits(5), "diagnosisCode": pick(["E11.9", "I10", "J45.909", "F32.1"])}[col]
         spell = pick([col, col.upper(), "_".join(w.lower() for w in __import__("re").findall("[a-z]+|[A-Z][a-z]*", col)), col[0].upper() + col[1:]])
-        shape = pick(["json", "markdown", "log", "csv", "order", "nested"])
+        shape = pick(["json", "markdown", "log", "csv", "order", "nested", "unit"])
         if shape == "json":
             t = json.dumps({"row": R.randint(1, 99), spell: v})
         elif shape == "markdown":
@@ -700,7 +703,9 @@ def gen_restricted(n=60):
         elif shape == "csv":
             t = f"row;{spell}\n1;{v}\n"
         elif shape == "order":
-            t = json.dumps({f"{pick(['max', 'min', 'median', 'first', 'last'])}_{spell}": v})
+            t = json.dumps({pick([f"{pick(['max', 'min', 'median', 'first', 'last', 'top', 'highest'])}_{spell}", f"{spell}_{pick(['p50', 'p90', 'p99', 'max', 'percentile_95'])}"]): v})
+        elif shape == "unit":
+            t = json.dumps({"row": 3, f"{spell}_{pick(['usd', 'eur', 'amount', 'gross', 'iso', 'utc', 'formatted'])}": v})
         else:
             t = json.dumps({"result": [{"row": 1, spell: v}]})
         add("positive", "restricted", "restricted_value", shape, t)
@@ -868,6 +873,33 @@ def gen_ids(n=80):
         add("negative", "benign", "identifier", shape, t)
 
 
+def gen_bold(n=80):
+    """Markdown bullet lists with bold labels, as chat-style answers write them."""
+    for _ in range(n):
+        kind = R.randint(0, 5)
+        if kind == 0:
+            label, v, cls, cat = pick(["Member ID", "Policy number", "MRN", "Subscriber ID"]), member_value(), "member_id", "pii"
+        elif kind == 1:
+            y, m, d = rand_date()
+            label, v, cls, cat = pick(["DOB", "Date of birth", "Birth date"]), fmt_date(y, m, d), "date_of_birth", "pii"
+        elif kind == 2:
+            label, v, cls, cat = pick(["Password", "Temporary password", "DB password"]), a_password(), "password", "secret"
+        elif kind == 3:
+            label, v, cls, cat = pick(["Phone", "Mobile", "Tel"]), FAKERS[pick(LOCALES[:15])].phone_number(), "phone", "pii"
+        elif kind == 4:
+            lab, make, _ = pick(NATIONAL)
+            label, v, cls, cat = lab, make(), "national_id", "pii"
+        else:
+            label, v, cls, cat = pick(["API key", "Secret", "Signing secret"]), a_secret(), "generic_secret", "secret"
+        t = pick([f"**Patient summary**\n- **{label}:** {v}\n- **Ward:** B2\n", f"- **{label}**: {v}\n", f"**{label}:** {v}"])
+        add("positive", cat, cls, "markdown", t)
+    for _ in range(n // 2):
+        label, v = pick([("Members", f"{R.randint(100, 99999):,}"), ("Median age", str(R.randint(30, 70))), ("Phone coverage", f"{R.randint(1, 99)} %"),
+                         ("Password policy", "12 characters, rotated every 90 days"), ("DOB completeness", f"{R.uniform(80, 100):.1f} %"),
+                         ("Member ID format", "three letters and nine digits"), ("Top payer", pick(ORGS))])
+        add("negative", "benign", "about_data", "markdown", f"**Cohort summary**\n- **{label}:** {v}\n- **Rows:** {R.randint(100, 9000)}\n")
+
+
 def main():
     gen_national()
     gen_phone()
@@ -881,6 +913,7 @@ def main():
     gen_token()
     gen_email()
     gen_restricted()
+    gen_bold()
     gen_cursor()
     gen_public()
     gen_placeholder()

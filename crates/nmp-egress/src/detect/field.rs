@@ -438,7 +438,7 @@ pub(crate) fn is_mask(s: &str) -> bool {
 /// A reference to a secret store or the environment rather than a secret: `vault:...`,
 /// `op://vault/item/field` (1Password), `azure-keyvault://...`, `arn:aws:secretsmanager:...`,
 /// `projects/p/secrets/name/versions/latest` (Google Secret Manager), `secretRef:...`,
-/// `env:NAME`, `ENV[NAME]`.
+/// `env:NAME`, `ENV[NAME]`, `$NAME`.
 fn secret_reference(s: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "vault:",
@@ -466,6 +466,12 @@ fn secret_reference(s: &str) -> bool {
         || !lower.contains(char::is_whitespace)
             && (scheme.contains("vault") || scheme.contains("secret"))
         || lower.starts_with("projects/") && lower.contains("/secrets/")
+        || s.len() < 64
+            && s.strip_prefix('$').is_some_and(|v| {
+                !v.is_empty()
+                    && v.bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            })
         || lower.starts_with("env[")
         || lower.starts_with("secrets[")
 }
@@ -497,9 +503,11 @@ fn partial_mask(s: &str) -> bool {
         .filter(|c| c.is_alphanumeric() && !mask_char(*c))
         .count();
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    s.chars()
-        .all(|c| mask_char(c) || c.is_ascii_digit() || matches!(c, '-' | '.' | '/' | ' ' | '_'))
-        && (masked > 0 || visible == 0)
+    s.chars().all(|c| {
+        mask_char(c)
+            || c.is_ascii_digit()
+            || matches!(c, '-' | '.' | '/' | ' ' | '_' | '+' | '(' | ')')
+    }) && (masked > 0 || visible == 0)
         && digits <= 4
         && masked >= visible
 }
@@ -643,13 +651,18 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
         || KEY_MATERIAL
             .iter()
             .any(|m| key.strip_suffix("key").is_some_and(|k| k.ends_with(m)));
-    let described = described && key != "idtoken";
+    // An OpenID `id_token` and a session id are the session's credential.
+    let session = key_words.iter().any(|w| w == "session")
+        && matches!(last, "id" | "cookie" | "token" | "key");
+    let described = described && key != "idtoken" && !session;
     let suffix = !described
         && (CREDENTIAL_SUFFIXES
             .iter()
             .chain(PASSWORD_SUFFIXES)
             .any(|s| key.ends_with(s))
             || PASSWORD_WORDS.contains(&last)
+            || session
+            || key == "bearer"
             || key_material);
     if aws || suffix {
         KeyClass::Secret { aws, suffix }
@@ -881,6 +894,9 @@ fn credential_like(text: &str) -> bool {
     // Source code quoted in logs or docs (`hash_password::<Sha256>(...)`, `token: init()`).
     let code = ["::", "()", "->", "=>"].iter().any(|t| text.contains(t))
         || text.starts_with([':', '<', '(', '&', '*'])
+            && text[1..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.:() ".contains(&b))
         || dotted_identifier(text);
     let classes = [
         text.bytes().any(|b| b.is_ascii_lowercase()),

@@ -35,7 +35,7 @@ pub(crate) const RULES: &[Spec] = &[
         label: "phone",
         // A number of 7-15 digits that a word calls a phone number (`call 0406543528`, `tel.
         // 6937 5208`, `sms queued to=962344324`, `mobile: 07356566645`).
-        pattern: r"(?i)(?-u:\b)(?:phone|tel|telephone|mobile|cell|fax|msisdn|whatsapp|texted|callback(?: number)?|reach(?:ed)?(?: at| on)?|back (?:on|at)|contact number|dial(?:led)?|ring|(?:call(?:ed)?|sms|text|message)(?: [a-z]+)? (?:from|to|on|at)|call(?:ed)?(?: back)?)[ \t]*\.?[ \t]*(?:number|no\.?|nr\.?)?[ \t]*[:=#]?[ \t]*(?:is |on |at )?[ \t]*\+?\(?[0-9][0-9 ()\-./]{5,20}[0-9](?-u:\b)",
+        pattern: r"(?i)(?-u:\b)(?:phone|tel|telephone|mobile|cell|fax|msisdn|whatsapp|texted|callback(?: number)?|reach(?:ed)?(?: at| on)?|back (?:on|at)|contact number|dial(?:led)?|ring|(?:call(?:ed)?|sms|text|message)(?: [a-z]+)? (?:from|to|on|at)|call(?:ed)?(?: back)?)[ \t]*\.?[ \t]*(?:number|no\.?|nr\.?)?\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*(?:is |on |at )?[ \t]*\+?\(?[0-9][0-9 ()\-./]{5,20}[0-9](?-u:\b)",
         validate: Some(check::phrase_phone),
     },
     Spec {
@@ -116,7 +116,7 @@ pub(crate) const RULES: &[Spec] = &[
         // An identifier that a word names: a national id, a member, policy, claim or record
         // number, a bank account (`Dutch BSN 378246598`, `Member ID XEH123456789`, `claim
         // CLM-2026-0048213`, `routing 021000021 account 4417120935`).
-        pattern: r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|member|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*[ \t]*[:=#]?[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
+        pattern: r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|member|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
         validate: Some(ids::id_phrase),
     },
     Spec {
@@ -148,7 +148,7 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.dob",
         label: "dob",
-        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento)[ \t]*[:=]?[ \t]*[\x22']?(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th)?(?: of)? [a-z]{3,9}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}-[a-z]{3}-[0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)",
+        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento)\*{0,2}[ \t]*[:=]?\*{0,2}[ \t]*[\x22']?(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th)?(?: of)? [a-z]{3,9}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}-[a-z]{3}-[0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)",
         validate: None,
     },
     Spec {

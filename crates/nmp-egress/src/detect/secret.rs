@@ -82,7 +82,7 @@ pub(crate) const RULES: &[Spec] = &[
         label: "credential",
         // A password that a phrase or command line gives (`password is X`, `reset the password
         // to X`, `--password=X`, `mysql -u root -pX`, `curl -u user:X`).
-        pattern: r"(?i)(?-u:\b)(?:password|passwd|passcode|pwd|pw|passphrase|passwort|kennwort|mot de passe|contrase(?:\xC3\xB1|n)a|wachtwoord|senha|has(?:\xC5\x82|l)o|salasana|l(?:\xC3\xB6|o)senord|passord)(?-u:\b)(?:[ \t]+(?:is|was|to|for|of|set|reset|changed|temporarily|now|[a-z0-9_.@\-]+ (?:is|to)))*(?:[ \t]*[:=][ \t]*|[ \t]+)[\x22'`]?[^\s\x22'`]{8,64}|(?-u:\b)(?:mysql|mysqldump|mariadb)(?:[ \t]+-[A-Za-z]+(?:[ \t]+[^\s\-][^\s]*)?)*?[ \t]+-p[^\s\x22']{6,64}|(?:^|[ \t])(?:-u|--user)[ \t=][^\s:]{1,64}:[^\s]{6,64}(?:[ \t]|$)",
+        pattern: r"(?i)(?-u:\b)(?:password|passwd|passcode|pwd|pw|passphrase|passwort|kennwort|mot de passe|contrase(?:\xC3\xB1|n)a|wachtwoord|senha|has(?:\xC5\x82|l)o|salasana|l(?:\xC3\xB6|o)senord|passord)(?-u:\b)(?:[ \t]+(?:is|was|to|for|of|set|reset|changed|temporarily|now|[a-z0-9_.@\-]+ (?:is|to)))*(?:\*{0,2}[ \t]*[:=]\*{0,2}[ \t]*|[ \t]+)[\x22'`]?[^\s\x22'`]{8,64}|(?-u:\b)(?:mysql|mysqldump|mariadb)(?:[ \t]+-[A-Za-z]+(?:[ \t]+[^\s\-][^\s]*)?)*?[ \t]+-p[^\s\x22']{6,64}|(?:^|[ \t])(?:-u|--user)[ \t=][^\s:]{1,64}:[^\s]{6,64}(?:[ \t]|$)",
         validate: Some(check::password_phrase),
     },
     Spec {
@@ -90,7 +90,7 @@ pub(crate) const RULES: &[Spec] = &[
         label: "credential",
         // A secret or key that a phrase names (`the webhook signing secret is ...`, `HMAC key:
         // ...`, `encryption key ... to open`, `bearer token ...`).
-        pattern: r"(?i)(?-u:\b)(?:secret|(?:encryption|signing|hmac|master|session|shared|private|webhook|api|access|client|aes|jwt|license|licence) key|api-?key|(?:access|bearer|auth|refresh|session|api|id) token|token)(?-u:\b)(?:[ \t]+(?:is|was|to|of|now))*(?:[ \t]*[:=][ \t]*|[ \t]+)[\x22'`]?[^\s\x22'`]{16,}",
+        pattern: r"(?i)(?-u:\b)(?:secret|(?:encryption|signing|hmac|master|session|shared|private|webhook|api|access|client|aes|jwt|license|licence) key|api-?key|(?:access|bearer|auth|refresh|session|api|id) token|token)(?-u:\b)(?:[ \t]+(?:is|was|to|of|now))*(?:\*{0,2}[ \t]*[:=]\*{0,2}[ \t]*|[ \t]+)[\x22'`]?[^\s\x22'`]{16,}",
         validate: Some(check::secret_phrase),
     },
     Spec {
