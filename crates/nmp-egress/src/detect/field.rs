@@ -651,17 +651,14 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
         || KEY_MATERIAL
             .iter()
             .any(|m| key.strip_suffix("key").is_some_and(|k| k.ends_with(m)));
-    // An OpenID `id_token` and a session id are the session's credential.
-    let session = key_words.iter().any(|w| w == "session")
-        && matches!(last, "id" | "cookie" | "token" | "key");
-    let described = described && key != "idtoken" && !session;
+    // An OpenID `id_token` is a credential (its `id` does not make it a key's id).
+    let described = described && key != "idtoken";
     let suffix = !described
         && (CREDENTIAL_SUFFIXES
             .iter()
             .chain(PASSWORD_SUFFIXES)
             .any(|s| key.ends_with(s))
             || PASSWORD_WORDS.contains(&last)
-            || session
             || key == "bearer"
             || key_material);
     if aws || suffix {
