@@ -392,11 +392,8 @@ impl Detector {
 
     /// The identity rule (date of birth, address, name) whose column a CSV header cell names.
     pub(crate) fn identity_column(&self, key: &str) -> Option<usize> {
-        let [dob, address, name, _, credential, phone, person_id] = self.field_rules;
+        let [dob, address, name, _, _, phone, person_id] = self.field_rules;
         let key_words = words(key);
-        if field::password_column(&key_words) {
-            return credential;
-        }
         match classify(&key_words) {
             KeyClass::Phone => phone,
             KeyClass::PersonId => person_id,

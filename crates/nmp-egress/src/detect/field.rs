@@ -195,7 +195,7 @@ const CREDENTIAL_SUFFIXES: &[&str] = &[
     "signingkey",
     "encryptionkey",
 ];
-/// Key endings that name a password (also credential endings): as a CSV column they block.
+/// Key endings that name a password (also credential endings).
 const PASSWORD_SUFFIXES: &[&str] = &[
     "password",
     "passwd",
@@ -710,15 +710,6 @@ fn holder_id(key_words: &[String]) -> bool {
     let holder = key_words.iter().any(|w| HOLDER_WORDS.contains(&w.as_str()));
     let last = key_words.last().map_or("", String::as_str);
     holder && (ID_WORDS.contains(&last) || last == "mrn")
-}
-
-/// `true` when the key names a password (`password`, `db_pass`, `senha`, `passcode`): as a CSV
-/// column its values are passwords, so the column blocks.
-pub(crate) fn password_column(key_words: &[String]) -> bool {
-    let key = key_words.concat();
-    let last = key_words.last().map_or("", String::as_str);
-    matches!(classify(key_words), KeyClass::Secret { suffix: true, .. })
-        && (PASSWORD_WORDS.contains(&last) || PASSWORD_SUFFIXES.iter().any(|s| key.ends_with(s)))
 }
 
 /// `true` when a contiguous run of `key_words` concatenates to one of `keys`.
