@@ -3,6 +3,7 @@
 
 mod check;
 mod field;
+mod ids;
 mod keys;
 mod names;
 mod pairs;
@@ -23,6 +24,7 @@ pub(crate) use field::{Source, Value, is_placeholder};
 use field::{identifier_shaped, is_mask};
 use keys::Qualifier;
 pub(crate) use keys::{fold_confusable, invisible, words};
+pub(crate) use names::lowercase_word;
 pub(crate) use pairs::Pair;
 
 /// A built-in regex rule.
@@ -109,8 +111,10 @@ pub(crate) struct Detector {
     allow: HashSet<Vec<u8>>,
     keys: keys::KeyMatcher<usize>,
     kv: Regex,
+    /// [`pairs::OTHER_PATTERN`]: quoted values in errors, parenthesised pairs, query strings.
+    kv_other: Regex,
     /// Rule index of each field rule, `None` when disabled.
-    field_rules: [Option<usize>; 5],
+    field_rules: [Option<usize>; 7],
     /// Rule index of `secret.generic` (a scan for runs, not a regex), `None` when disabled.
     generic: Option<usize>,
 }
@@ -220,6 +224,8 @@ impl Detector {
             field(&mut rules, "pii.name", "name"),
             field(&mut rules, "secret.aws_secret_key", "aws_secret_key"),
             field(&mut rules, "secret.credential", "credential"),
+            field(&mut rules, "pii.phone", "phone"),
+            field(&mut rules, "pii.national_id", "national_id"),
         ];
         let generic = field(&mut rules, "secret.generic", "secret");
         if field_rules[2].is_some() {
@@ -249,6 +255,7 @@ impl Detector {
                 .collect(),
             keys,
             kv: Regex::new(pairs::PATTERN).expect("static key/value pattern compiles"),
+            kv_other: Regex::new(pairs::OTHER_PATTERN).expect("static key/value pattern compiles"),
             field_rules,
             generic,
         })
@@ -267,6 +274,17 @@ impl Detector {
     /// without a space (`Cedars Sinai` + `Los Angeles`) make no person's name.
     pub(crate) fn not_joined(&self, rule: usize) -> bool {
         self.generic == Some(rule) || self.field_rules[2] == Some(rule)
+    }
+
+    /// `true` when `key` names a pagination or sync position (`next_cursor`, `endCursor`): a
+    /// keyless-secret match in its value is a position, not a secret.
+    pub(crate) fn cursor_key(&self, key: &str) -> bool {
+        field::cursor_key(&words(key))
+    }
+
+    /// `true` for the keyless-secret rule (`secret.generic`).
+    pub(crate) fn is_generic(&self, rule: usize) -> bool {
+        self.generic == Some(rule)
     }
 
     /// `true` when `value` is on the allowlist.
@@ -360,8 +378,10 @@ impl Detector {
             let column = !statistic || matches!(value, Value::Str(s) if identifier_shaped(s));
             return column.then_some(rule);
         }
-        let [dob, address, name, aws, credential] = self.field_rules;
+        let [dob, address, name, aws, credential, phone, person_id] = self.field_rules;
         match evaluate(class, value, source)? {
+            FieldRule::Phone => phone,
+            FieldRule::PersonId => person_id,
             FieldRule::Dob => dob,
             FieldRule::Address => address,
             FieldRule::Name => name,
@@ -372,8 +392,11 @@ impl Detector {
 
     /// The identity rule (date of birth, address, name) whose column a CSV header cell names.
     pub(crate) fn identity_column(&self, key: &str) -> Option<usize> {
-        let [dob, address, name, _, _] = self.field_rules;
-        match classify(&words(key)) {
+        let [dob, address, name, _, _, phone, person_id] = self.field_rules;
+        let key_words = words(key);
+        match classify(&key_words) {
+            KeyClass::Phone => phone,
+            KeyClass::PersonId => person_id,
             KeyClass::Dob => dob,
             KeyClass::Address => address,
             KeyClass::Name => name,
@@ -391,9 +414,18 @@ impl Detector {
     /// Key/value assignments in free text (`password=...`, `"patientId": 7`); the caller
     /// classifies each key and judges its value.
     pub(crate) fn pairs<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = Pair> + 't {
+        let other = (text.contains(&b'\'') || text.contains(&b'(') || text.contains(&b'?'))
+            .then(|| {
+                self.kv_other
+                    .find_iter(text)
+                    .filter_map(|m| pairs::split_other(m.as_bytes(), m.start()))
+            })
+            .into_iter()
+            .flatten();
         self.kv
             .find_iter(text)
             .filter_map(|m| pairs::split(m.as_bytes(), m.start()))
+            .chain(other)
     }
 }
 

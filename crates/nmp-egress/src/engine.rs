@@ -111,6 +111,9 @@ pub(crate) struct Engine<'d> {
     /// The value indexes of the job's datasets, and the buffers their matching reuses.
     values: &'d [&'d ValueIndex],
     scratch: values::Scratch,
+    /// `true` while the value of a pagination key (`next_cursor`) is walked: keyless-secret
+    /// matches there are positions, not secrets.
+    cursor_value: bool,
     /// Texts, numbers and joined runs already found clean in this scan.
     clean: clean::Clean,
     /// The memo key of the joined run being scanned (its bytes and piece bounds), reused.
@@ -144,6 +147,7 @@ impl<'d> Engine<'d> {
             parent_key: None,
             values,
             scratch: values::Scratch::default(),
+            cursor_value: false,
             clean: clean::Clean::default(),
             run_key: Vec::new(),
         }
@@ -228,19 +232,43 @@ impl<'d> Engine<'d> {
 
     /// Scans the whole input as text (CSV, logs, anything that is not JSON).
     pub(crate) fn text_input(&mut self, input: &[u8]) {
-        self.csv_header(input);
+        self.csv_header(input, 0);
+        self.markdown_headers(input);
         self.text(input, &Origin::Input);
     }
 
-    /// A first line that looks like a CSV header: restricted columns and identity columns (date
-    /// of birth, address, name) block (the column's values cannot be redacted cell by cell).
-    fn csv_header(&mut self, input: &[u8]) {
-        let line_end = input
+    /// The header row of every Markdown table after the first line (a line followed by a
+    /// `|---|---|` delimiter row), read as a CSV header: a table under a title line blocks as
+    /// one at the top does.
+    fn markdown_headers(&mut self, input: &[u8]) {
+        let mut prev: Option<usize> = None;
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', input).chain([input.len()]) {
+            let line = input[start..end].trim_ascii();
+            let delimiter = line.starts_with(b"|")
+                && line.contains(&b'-')
+                && line
+                    .iter()
+                    .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'));
+            if delimiter && let Some(header) = prev.filter(|&h| h > 0) {
+                self.csv_header(input, header);
+            }
+            prev = Some(start);
+            start = end + 1;
+        }
+    }
+
+    /// A line (the first, or one at `from`) that looks like a CSV header: restricted columns and
+    /// identity columns (date of birth, address, name, phone, person identifiers, passwords)
+    /// block (the column's values cannot be redacted cell by cell).
+    fn csv_header(&mut self, input: &[u8], from: usize) {
+        let rest = &input[from..];
+        let line_end = rest
             .iter()
             .take(4096)
             .position(|&b| b == b'\n')
-            .unwrap_or(input.len().min(4096));
-        let line = &input[..line_end];
+            .unwrap_or(rest.len().min(4096));
+        let line = &rest[..line_end];
         let Some(&sep) = [b',', b'\t', b';', b'|'].iter().find(|s| line.contains(s)) else {
             return;
         };
@@ -256,7 +284,7 @@ impl<'d> Engine<'d> {
         if !header {
             return;
         }
-        let mut start = 0;
+        let mut start = from;
         for cell in line.split(|&b| b == sep) {
             let range = start..start + cell.len();
             start += cell.len() + 1;
@@ -293,10 +321,13 @@ impl<'d> Engine<'d> {
         if !walked {
             let mut hits: Vec<Hit> = Vec::new();
             self.det.matches(text, &mut hits);
-            if text.contains(&b':') || text.contains(&b'=') {
+            if self.cursor_value {
+                hits.retain(|h| !self.det.is_generic(h.rule));
+            }
+            if text.contains(&b':') || text.contains(&b'=') || text.contains(&b'\'') {
                 self.pairs(text, &mut hits);
             }
-            let quiet = hits.is_empty() && candidates.is_empty();
+            let quiet = hits.is_empty() && candidates.is_empty() && !self.cursor_value;
             for h in hits {
                 self.hit(h.rule, origin, h.range, false);
             }

@@ -233,7 +233,7 @@ fn marks(text: &[u8]) -> impl Iterator<Item = (Range<usize>, Mark)> + '_ {
             }
             (b'o', Some(b'd')) => {
                 let open = i.checked_sub(3).and_then(lower)?;
-                (matches!(open, b'[' | b'(') && lower(i + 1) == Some(close(open)))
+                (matches!(open, b'[' | b'(' | b' ') && lower(i + 1) == Some(close(open)))
                     .then_some((i - 3..i + 2, Mark::Dot))
             }
             _ => None,
@@ -242,7 +242,11 @@ fn marks(text: &[u8]) -> impl Iterator<Item = (Range<usize>, Mark)> + '_ {
 }
 
 fn close(open: u8) -> u8 {
-    if open == b'[' { b']' } else { b')' }
+    match open {
+        b'[' => b']',
+        b'(' => b')',
+        other => other,
+    }
 }
 
 /// `true` when `text` may spell an `@` or a `.` out.
@@ -260,9 +264,11 @@ const SPELLED: &[(&[u8], u8)] = &[
     (b" (dot) ", b'.'),
     (b"[dot]", b'.'),
     (b"(dot)", b'.'),
+    (b" dot ", b'.'),
 ];
 
-/// `text` with its bracketed `[at]` and `[dot]` spelled back, when it has a `[dot]` or `(dot)`.
+/// `text` with its `[at]`, `(at)`, `[dot]`, `(dot)` and ` dot ` spelled back, when it has a
+/// `[dot]`, `(dot)` or ` dot `.
 pub(super) fn spelled(text: &[u8]) -> Option<Candidate> {
     if !marks(text).any(|(_, mark)| mark == Mark::Dot) {
         return None;
@@ -290,8 +296,9 @@ pub(super) fn spelled(text: &[u8]) -> Option<Candidate> {
     })
 }
 
-/// `name.surname at example.org` read as an email: a local part with a `.`, `_`, `+` or digit
-/// (so `hosted at example.org` is not one), an `at` word, and a domain with a dot.
+/// `name.surname at example.org` read as an email: a local part with a `.`, `_`, `+` or digit,
+/// or that is no English word, or a bracketed `(at)`/`[at]` (so `hosted at example.org` is not
+/// one), and a domain with a dot (a ` dot ` is spelled back first).
 pub(super) fn at_words(text: &[u8]) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (m, mark) in marks(text) {
@@ -314,7 +321,16 @@ pub(super) fn at_words(text: &[u8]) -> Vec<Candidate> {
         let telling = local
             .iter()
             .any(|b| matches!(b, b'.' | b'_' | b'+') || b.is_ascii_digit());
-        if telling && !local.is_empty() && domain.contains(&b'.') && domain.len() < MAX_FIELD {
+        // A bracketed `(at)` is itself the telling sign (nobody brackets an `at` in prose), and
+        // so is a local part that is no English word (`vanessajones at example.org`, not
+        // `hosted at example.org` or `name at example.org`).
+        let word = std::str::from_utf8(local)
+            .is_ok_and(|l| crate::detect::lowercase_word(&l.to_ascii_lowercase()));
+        if (telling || bracket || !word)
+            && !local.is_empty()
+            && domain.contains(&b'.')
+            && domain.len() < MAX_FIELD
+        {
             let mut bytes = local.to_vec();
             bytes.push(b'@');
             bytes.extend_from_slice(domain);

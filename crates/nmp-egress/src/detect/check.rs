@@ -72,13 +72,40 @@ pub(crate) fn generic_secret(hay: &[u8], m: Range<usize>) -> bool {
     let text_inside = engine
         .decode(body)
         .is_ok_and(|b| std::str::from_utf8(&b).is_ok());
-    has(u8::is_ascii_uppercase)
+    !after_cursor_key(hay, start)
+        && has(u8::is_ascii_uppercase)
         && has(u8::is_ascii_lowercase)
         && has(u8::is_ascii_digit)
         && !body.iter().all(u8::is_ascii_hexdigit)
         && !text_inside
         && std::str::from_utf8(body).is_ok_and(|s| entropy(s) >= 4.3)
         && !in_public_pem(hay, start)
+}
+
+/// `true` when the token at `at` is the value of a `key=value`, `key: value` or query-string
+/// assignment whose key names a pagination position (`page_token=...`, `"endCursor": "..."`).
+fn after_cursor_key(hay: &[u8], at: usize) -> bool {
+    let mut i = at;
+    let skip = |i: &mut usize, set: &[u8]| {
+        while *i > 0 && set.contains(&hay[*i - 1]) {
+            *i -= 1;
+        }
+    };
+    skip(&mut i, b"\"' \t");
+    if i == 0 || !matches!(hay[i - 1], b'=' | b':') {
+        return false;
+    }
+    i -= 1;
+    skip(&mut i, b"\"' \t");
+    let end = i;
+    while i > 0
+        && end - i < 64
+        && (hay[i - 1].is_ascii_alphanumeric() || matches!(hay[i - 1], b'_' | b'-' | b'.'))
+    {
+        i -= 1;
+    }
+    std::str::from_utf8(&hay[i..end])
+        .is_ok_and(|key| super::field::cursor_key(&super::keys::words(key)))
 }
 
 /// Bytes of the base64 and base64url alphabets (`A-Z`, `a-z`, `0-9`, `+`, `/`, `-`, `_`).
@@ -187,9 +214,20 @@ pub(crate) fn card(hay: &[u8], m: Range<usize>) -> bool {
                 && (16..=19).contains(&d.len())
                 || prefix(2) == 62 && (16..=19).contains(&d.len())
         }
+        // JCB's 15-digit ranges.
+        Some(1) => prefix(4) == 1800 && d.len() == 15,
         _ => false,
-    };
+    } || prefix(4) == 2131 && d.len() == 15
+        || maestro(prefix(4)) && (12..=19).contains(&d.len());
     issuer && luhn(&d)
+}
+
+/// Maestro's issuer ranges (12-19 digits).
+fn maestro(prefix4: u32) -> bool {
+    matches!(
+        prefix4,
+        5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761..=6763 | 604 | 6390
+    ) || (5600..=5899).contains(&prefix4)
 }
 
 /// US SSN with dashes or spaces: area not 000, 666 or 900-999; group not 00; serial not 0000.
@@ -276,7 +314,7 @@ pub(crate) fn ipv6(hay: &[u8], m: Range<usize>) -> bool {
 
 /// Phone: 8-15 digits for E.164, 10-11 for national formats; not inside a longer number.
 pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
-    if inside_number(hay, &m, b"-.") {
+    if inside_number(hay, &m, b"-.") && !extension_after(hay, &m) {
         return false;
     }
     let raw = &hay[m];
@@ -290,6 +328,61 @@ pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
         let d = digits(raw);
         n == 10 && d[0] >= 2 && d[3] >= 2
     }
+}
+
+/// `true` when the match is followed by a phone extension (`x825`, `X12`) and preceded by no
+/// letter or digit: the `x` is not a glued word.
+fn extension_after(hay: &[u8], m: &Range<usize>) -> bool {
+    let before = byte_before(hay, m);
+    matches!(hay.get(m.end), Some(b'x' | b'X'))
+        && hay.get(m.end + 1).is_some_and(u8::is_ascii_digit)
+        && !before.is_some_and(|b| b.is_ascii_alphanumeric())
+}
+
+/// A national phone number (trunk `0`, bracketed area code, `1-`/`001-` prefix, Brazilian
+/// grouping): 8-13 digits, not a date, not inside a longer number (an extension may follow).
+pub(crate) fn national_phone(hay: &[u8], m: Range<usize>) -> bool {
+    if inside_number(hay, &m, b"-./") && !extension_after(hay, &m) {
+        return false;
+    }
+    let raw = &hay[m];
+    let n = raw.iter().filter(|b| b.is_ascii_digit()).count();
+    let text = std::str::from_utf8(raw).unwrap_or_default();
+    // Groups joined only by dashes after the area code have one length (`03-8502-2854`), so
+    // an SSN-shaped number read backwards (`0127-58-989`) is no phone number.
+    let dashed: Vec<&str> = text.split('-').collect();
+    let uneven = !text.contains(' ')
+        && dashed.len() >= 3
+        && dashed[1..].iter().any(|g| g.len() != dashed[1].len());
+    (8..=13).contains(&n) && !uneven && !date_like(text) && !raw.starts_with(b"00 ")
+}
+
+/// A number that a word calls a phone number: 7-15 digits written with phone separators, not a
+/// date, a decimal or part of a longer number.
+pub(crate) fn phrase_phone(hay: &[u8], m: Range<usize>) -> bool {
+    let raw = &hay[m.clone()];
+    let Some(start) = raw
+        .iter()
+        .position(|b| b.is_ascii_digit() || matches!(b, b'+' | b'('))
+    else {
+        return false;
+    };
+    let number = std::str::from_utf8(&raw[start..])
+        .unwrap_or_default()
+        .trim();
+    let n = number.bytes().filter(u8::is_ascii_digit).count();
+    let after = hay.get(m.end).copied();
+    let decimal = number.bytes().filter(|&b| b == b'.').count() == 1
+        && !number.contains(' ')
+        && !number.contains('-');
+    (7..=15).contains(&n)
+        && !date_like(number)
+        && !decimal
+        && !after.is_some_and(|b| {
+            b.is_ascii_alphabetic() && b != b'x'
+                || b == b'%'
+                || b == b',' && hay.get(m.end + 1).is_some_and(u8::is_ascii_digit)
+        })
 }
 
 /// Passport MRZ second line: the document number, birth date and expiry check digits hold.
@@ -328,6 +421,88 @@ pub(crate) fn jwt(hay: &[u8], m: Range<usize>) -> bool {
         .ok()
         .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
         .is_some_and(|v| v.get("alg").is_some())
+}
+
+/// `true` for a date written with separators (`2024-01-05`, `05/01/2024`, `5.1.24`) or a time
+/// (`12:30`): numbers that are no identifier.
+pub(crate) fn date_like(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    let numeric = |p: &&str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    let n = |i: usize| parts[i].parse::<u32>().unwrap_or(99);
+    let date = parts.len() == 3
+        && parts.iter().all(numeric)
+        && (parts[0].len() == 4
+            && parts[1].len() <= 2
+            && parts[2].len() <= 2
+            && (1..=12).contains(&n(1))
+            && (1..=31).contains(&n(2))
+            || parts[0].len() <= 2
+                && parts[1].len() <= 2
+                && matches!(parts[2].len(), 2 | 4)
+                && (1..=31).contains(&n(0))
+                && (1..=31).contains(&n(1))
+                && (n(0) <= 12 || n(1) <= 12));
+    date || s.contains(':') && s.bytes().all(|b| b.is_ascii_digit() || b == b':')
+}
+
+/// A bearer token: the value after `Bearer` is token-shaped (letters and digits, at least 20
+/// characters, 3 bits/character), not a placeholder.
+pub(crate) fn bearer(hay: &[u8], m: Range<usize>) -> bool {
+    let s = std::str::from_utf8(&hay[m]).unwrap_or_default();
+    let token = s.rsplit([' ', '\t']).next().unwrap_or_default();
+    s.starts_with("ya29.") || s.starts_with("1//0") || token_shaped(token)
+}
+
+fn token_shaped(token: &str) -> bool {
+    let digits = token.bytes().any(|b| b.is_ascii_digit());
+    let letters = token.bytes().any(|b| b.is_ascii_alphabetic());
+    token.len() >= 16 && digits && letters && entropy(token) >= 3.0
+}
+
+/// The password of a password phrase or command line: the last word of the match is
+/// credential-shaped ([`super::field::credential_value`]).
+pub(crate) fn password_phrase(hay: &[u8], m: Range<usize>) -> bool {
+    let s = std::str::from_utf8(&hay[m]).unwrap_or_default().trim();
+    let value = if let Some(p) = s.rfind(" -p") {
+        &s[p + 3..]
+    } else if s.starts_with("-u") || s.starts_with("--user") {
+        s.rsplit_once(':').map_or("", |(_, v)| v)
+    } else {
+        s.trim_end_matches('=')
+            .rsplit([' ', '\t', ':', '=', '"', '\'', '`'])
+            .next()
+            .unwrap_or_default()
+    };
+    let value = value.trim_end_matches(['.', ',', ';', ')']);
+    super::field::credential_value(value)
+}
+
+/// The secret of a secret phrase: token-shaped (letters and digits, 16 or more characters, 3
+/// bits/character; hex and `base64:` keys count), not a reference or URL, and the phrase not
+/// about a page or cursor (`next page token is ...`).
+pub(crate) fn secret_phrase(hay: &[u8], m: Range<usize>) -> bool {
+    let s = std::str::from_utf8(&hay[m.clone()]).unwrap_or_default();
+    let value = s
+        .trim_end_matches('=')
+        .rsplit([' ', '\t', ':', '=', '"', '\'', '`'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(['.', ',', ';', ')']);
+    let value = value.strip_prefix("base64:").unwrap_or(value);
+    let before = &hay[m.start.saturating_sub(24)..m.start];
+    let before = String::from_utf8_lossy(before).to_ascii_lowercase();
+    let cursor = [
+        "page",
+        "cursor",
+        "next",
+        "continuation",
+        "pagination",
+        "sync",
+        "resume",
+    ]
+    .iter()
+    .any(|w| before.contains(w));
+    !cursor && token_shaped(value) && !value.contains("://") && !super::field::is_mask(value)
 }
 
 /// Shannon entropy in bits per character.

@@ -6,6 +6,25 @@ use super::check::entropy;
 /// Keys whose value is a date of birth.
 const DOB_KEYS: &[&str] = &[
     "dob",
+    "dobdate",
+    "birthdt",
+    "geburtsdatum",
+    "fechanacimiento",
+    "fechadenacimiento",
+    "datanascita",
+    "datadinascita",
+    "datenaissance",
+    "datedenaissance",
+    "geboortedatum",
+    "fodselsdato",
+    "fødselsdato",
+    "syntymaaika",
+    "syntymäaika",
+    "dataurodzenia",
+    "datanascimento",
+    "datadenascimento",
+    "födelsedatum",
+    "fodelsedatum",
     "dateofbirth",
     "birthdate",
     "birthday",
@@ -41,6 +60,123 @@ const NAME_KEYS: &[&str] = &[
     "forename",
     "patientname",
 ];
+/// Keys (their words joined) whose value is a phone number.
+const PHONE_WORDS: &[&str] = &[
+    "phone",
+    "phones",
+    "telephone",
+    "tel",
+    "mobile",
+    "cell",
+    "cellphone",
+    "fax",
+    "msisdn",
+    "callback",
+    "whatsapp",
+    "landline",
+];
+/// Keys (their words joined) that name a person's identifier: national ids of many countries
+/// and health-plan, insurance and record numbers. Matched as a run of the key's words, so
+/// `patient_member_id` and `bsnNummer` match; the value must be identifier-shaped.
+const PERSON_ID_KEYS: &[&str] = &[
+    "memberid",
+    "membernumber",
+    "memberno",
+    "subscriberid",
+    "subscribernumber",
+    "policynumber",
+    "policyno",
+    "policyid",
+    "claimid",
+    "claimnumber",
+    "claimno",
+    "insuranceid",
+    "insurancenumber",
+    "beneficiaryid",
+    "enrolleeid",
+    "medicareid",
+    "medicarenumber",
+    "medicaidid",
+    "nhsnumber",
+    "nhsno",
+    "healthplanid",
+    "chartnumber",
+    "recordnumber",
+    "bsn",
+    "burgerservicenummer",
+    "pesel",
+    "cpf",
+    "nino",
+    "ninumber",
+    "nationalinsurancenumber",
+    "nationalinsuranceno",
+    "socialinsurancenumber",
+    "sinnumber",
+    "nir",
+    "insee",
+    "numerosecuritesociale",
+    "numsecu",
+    "codicefiscale",
+    "taxcode",
+    "personnummer",
+    "personalnumber",
+    "hetu",
+    "henkilotunnus",
+    "personalidentitycode",
+    "fodselsnummer",
+    "fødselsnummer",
+    "cprnummer",
+    "cprnumber",
+    "aadhaar",
+    "aadhar",
+    "pannumber",
+    "steuerid",
+    "steueridentifikationsnummer",
+    "steuernummer",
+    "nationalid",
+    "idnumber",
+    "personalid",
+    "citizenid",
+    "governmentid",
+    "identitynumber",
+    "identitycard",
+    "idcard",
+    "documentnumber",
+    "socialsecurityno",
+    "accountnumber",
+    "accountno",
+    "acctno",
+    "acctnumber",
+    "bankaccount",
+    "bankaccountnumber",
+    "routingnumber",
+    "sortcode",
+    "bban",
+    "kontonummer",
+    "rekeningnummer",
+    "numeroconto",
+];
+/// Person-identifier keys that count only as the whole key (short, or words in other uses).
+const PERSON_ID_WHOLE_KEYS: &[&str] = &[
+    "sin",
+    "cf",
+    "pan",
+    "dni",
+    "nie",
+    "nif",
+    "cpr",
+    "pnr",
+    "fnr",
+    "idnr",
+    "mbi",
+    "uid",
+    "aba",
+    "acct",
+    "iban",
+    "account",
+    "routing",
+    "routingno",
+];
 /// Key endings that name a credential.
 const CREDENTIAL_SUFFIXES: &[&str] = &[
     "password",
@@ -58,6 +194,72 @@ const CREDENTIAL_SUFFIXES: &[&str] = &[
     "authorization",
     "signingkey",
     "encryptionkey",
+];
+/// Key endings that name a password (also credential endings).
+const PASSWORD_SUFFIXES: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "passcode",
+    "passwort",
+    "kennwort",
+    "contrasena",
+    "contraseña",
+    "wachtwoord",
+    "senha",
+    "haslo",
+    "hasło",
+    "salasana",
+    "losenord",
+    "passord",
+    "adgangskode",
+    "motdepasse",
+];
+/// Last words of a key that name a password on their own (`db_pass`, `userPw`), matched as a
+/// whole word so `bypass` and `compass` are not credential keys.
+const PASSWORD_WORDS: &[&str] = &["pass", "pw", "pword", "passwd", "pwd"];
+/// Words before a final `key` that make the key hold key material (`hmac_key`, `session_key`,
+/// `master_key`), not name a key (`sort_key`, `primary_key`, `cache_key`).
+const KEY_MATERIAL: &[&str] = &[
+    "hmac",
+    "session",
+    "master",
+    "shared",
+    "app",
+    "aes",
+    "auth",
+    "license",
+    "licence",
+    "client",
+    "consumer",
+    "webhook",
+    "jwt",
+    "cookie",
+    "crypto",
+    "cipher",
+    "des",
+    "rsa",
+    "ed25519",
+    "mac",
+    "encryption",
+    "signing",
+    "decryption",
+    "secret",
+    "private",
+    "access",
+    "api",
+    "service",
+    "wrapping",
+    "data",
+    "root",
+    "admin",
+    "deploy",
+    "ssh",
+    "gpg",
+    "pgp",
+    "integration",
+    "partner",
 ];
 /// Key words that make a credential-word key name something *about* a credential (a pagination
 /// or cursor token, a key's id, name, type, fingerprint algorithm or rotation period), not hold it.
@@ -98,6 +300,40 @@ const NOT_CREDENTIAL: &[&str] = &[
     "hint",
     "strength",
 ];
+/// Key words that make a key hold a pagination or sync position (`next_cursor`, `endCursor`,
+/// `nextPageToken`, `scroll_id`, `after`): an opaque value there is a position, not a secret.
+const CURSOR_WORDS: &[&str] = &[
+    "cursor",
+    "cursors",
+    "next",
+    "prev",
+    "previous",
+    "after",
+    "before",
+    "since",
+    "page",
+    "pagination",
+    "paging",
+    "continuation",
+    "continue",
+    "scroll",
+    "marker",
+    "resume",
+    "sync",
+    "offset",
+    "starting",
+    "ending",
+    "bookmark",
+    "watermark",
+    "checkpoint",
+    "evaluated",
+];
+
+/// `true` when the key's words name a pagination or sync position.
+pub(crate) fn cursor_key(key_words: &[String]) -> bool {
+    key_words.iter().any(|w| CURSOR_WORDS.contains(&w.as_str()))
+}
+
 /// Values that stand for "no credential here".
 const NON_VALUES: &[&str] = &[
     "redacted",
@@ -133,6 +369,8 @@ pub(crate) enum FieldRule {
     Name,
     AwsSecret,
     Credential,
+    Phone,
+    PersonId,
 }
 
 /// A member's value as the field rules see it.
@@ -192,16 +430,63 @@ pub(crate) fn is_mask(s: &str) -> bool {
         || wrapped("$(", ")")
         || wrapped("%(", ")s")
         || wrapped("%", "%") && no_digits
-        || [
-            "vault:",
-            "arn:aws:secretsmanager:",
-            "secretsmanager:",
-            "ssm:",
-            "keyvault:",
-        ]
-        .iter()
-        .any(|p| s.starts_with(p))
+        || secret_reference(s)
+        || prefix_mask(s)
         || NON_VALUES.contains(&folded.as_str())
+}
+
+/// A reference to a secret store or the environment rather than a secret: `vault:...`,
+/// `op://vault/item/field` (1Password), `azure-keyvault://...`, `arn:aws:secretsmanager:...`,
+/// `projects/p/secrets/name/versions/latest` (Google Secret Manager), `secretRef:...`,
+/// `env:NAME`, `ENV[NAME]`, `$NAME`.
+fn secret_reference(s: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "vault:",
+        "arn:aws:secretsmanager:",
+        "arn:aws:ssm:",
+        "secretsmanager:",
+        "ssm:",
+        "keyvault:",
+        "op://",
+        "secretref:",
+        "secretkeyref:",
+        "env:",
+        "k8s://",
+        "gcp-secret://",
+        "gsm://",
+        "sm://",
+        "doppler://",
+        "infisical://",
+        "bws://",
+        "awssm://",
+    ];
+    let lower = s.to_ascii_lowercase();
+    let scheme = lower.split_once("://").map_or("", |(scheme, _)| scheme);
+    PREFIXES.iter().any(|p| lower.starts_with(p))
+        || !lower.contains(char::is_whitespace)
+            && (scheme.contains("vault") || scheme.contains("secret"))
+        || lower.starts_with("projects/") && lower.contains("/secrets/")
+        || s.len() < 64
+            && s.strip_prefix('$').is_some_and(|v| {
+                !v.is_empty()
+                    && v.bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            })
+        || lower.starts_with("env[")
+        || lower.starts_with("secrets[")
+}
+
+/// A provider prefix followed only by a mask or an ellipsis (`sk_live_...`, `ghp_****`,
+/// `AKIA****************`): the prefix says which kind of secret, the secret is gone.
+fn prefix_mask(s: &str) -> bool {
+    let body = s.trim_end_matches(|c: char| mask_char(c) || c == '.' || c == '…');
+    let masked = s.len() - body.len();
+    masked >= 3
+        && body.len() <= 12
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !body.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Characters that mask a value.
@@ -218,9 +503,11 @@ fn partial_mask(s: &str) -> bool {
         .filter(|c| c.is_alphanumeric() && !mask_char(*c))
         .count();
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    s.chars()
-        .all(|c| mask_char(c) || c.is_ascii_digit() || matches!(c, '-' | '.' | '/' | ' ' | '_'))
-        && (masked > 0 || visible == 0)
+    s.chars().all(|c| {
+        mask_char(c)
+            || c.is_ascii_digit()
+            || matches!(c, '-' | '.' | '/' | ' ' | '_' | '+' | '(' | ')')
+    }) && (masked > 0 || visible == 0)
         && digits <= 4
         && masked >= visible
 }
@@ -278,7 +565,7 @@ pub(crate) fn identifier_shaped(s: &str) -> bool {
     // A range of two plain numbers (`1931-2019`, `40–49`, `0.1 to 0.4`) is a statistic.
     let range = ["-", "–", "/", " to ", ".."].iter().any(|sep| {
         t.split_once(sep).is_some_and(|(a, b)| {
-            a.trim().parse::<f64>().is_ok() && b.trim().parse::<f64>().is_ok()
+            matches!((a.trim().parse::<f64>(), b.trim().parse::<f64>()), (Ok(a), Ok(b)) if a <= b)
         })
     });
     digits >= 3 && !range && (long_digits || t.parse::<f64>().is_err())
@@ -301,6 +588,10 @@ pub(crate) enum KeyClass {
     Name,
     /// The bare key `name`: a person's name only if the value looks like one.
     GenericName,
+    /// A phone number key (`phone`, `mobile_no`, `fax`).
+    Phone,
+    /// A key naming a person's identifier (`member_id`, `bsn`, `codice_fiscale`).
+    PersonId,
     /// A credential key: `aws` when the key names an AWS secret key, `suffix` when it ends with a
     /// credential word.
     Secret {
@@ -313,7 +604,18 @@ pub(crate) enum KeyClass {
 pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     let joined = key_words.concat();
     let key = joined.as_str();
-    if DOB_KEYS.contains(&key) || key.ends_with("dateofbirth") || key.ends_with("birthdate") {
+    // `policy` qualifies a restricted key (`ssn_policy`) but is a holder in `policy_number`.
+    let stat = key_words
+        .iter()
+        .any(|w| w != "policy" && super::keys::is_stat_word(w));
+    if DOB_KEYS.contains(&key)
+        || key.ends_with("dateofbirth")
+        || key.ends_with("birthdate")
+        || !stat
+            && key_words
+                .last()
+                .is_some_and(|w| DOB_KEYS.contains(&w.as_str()))
+    {
         return KeyClass::Dob;
     }
     if ADDRESS_KEYS.contains(&key) {
@@ -325,17 +627,145 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     if key == "name" {
         return KeyClass::GenericName;
     }
+    if !stat && key_words.iter().any(|w| PHONE_WORDS.contains(&w.as_str())) {
+        return KeyClass::Phone;
+    }
+    if !stat
+        && (PERSON_ID_WHOLE_KEYS.contains(&key)
+            || contains_run(key_words, PERSON_ID_KEYS)
+            || holder_id(key_words))
+    {
+        return KeyClass::PersonId;
+    }
+    let described = cursor_key(key_words)
+        || key_words
+            .iter()
+            .any(|w| NOT_CREDENTIAL.contains(&w.as_str()));
     let aws = key.contains("secret")
         && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"));
-    let described = key_words
-        .iter()
-        .any(|w| NOT_CREDENTIAL.contains(&w.as_str()));
-    let suffix = !described && CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s));
+    let last = key_words.last().map_or("", String::as_str);
+    let key_material = last == "key"
+        && key_words.len() >= 2
+        && KEY_MATERIAL.contains(&key_words[key_words.len() - 2].as_str());
+    let key_material = key_material
+        || KEY_MATERIAL
+            .iter()
+            .any(|m| key.strip_suffix("key").is_some_and(|k| k.ends_with(m)));
+    // An OpenID `id_token` is a credential (its `id` does not make it a key's id).
+    let described = described && key != "idtoken";
+    let suffix = !described
+        && (CREDENTIAL_SUFFIXES
+            .iter()
+            .chain(PASSWORD_SUFFIXES)
+            .any(|s| key.ends_with(s))
+            || PASSWORD_WORDS.contains(&last)
+            || key == "bearer"
+            || key_material);
     if aws || suffix {
         KeyClass::Secret { aws, suffix }
     } else {
         KeyClass::Plain
     }
+}
+
+/// Words naming whose number a key holds: a health-plan member, subscriber, beneficiary or
+/// insured person, a policy, claim, chart or account (HIPAA's "health plan beneficiary",
+/// "account" and "medical record" numbers).
+const HOLDER_WORDS: &[&str] = &[
+    "member",
+    "subscriber",
+    "beneficiary",
+    "enrollee",
+    "insured",
+    "policyholder",
+    "policy",
+    "claim",
+    "mrn",
+    "insurance",
+    "medicare",
+    "medicaid",
+    "chart",
+    "account",
+    "acct",
+    "hicn",
+    "guarantor",
+    "dependent",
+    "cardholder",
+];
+/// Last words of a key that make it a number or identifier.
+const ID_WORDS: &[&str] = &[
+    "id",
+    "ids",
+    "number",
+    "numbers",
+    "no",
+    "nr",
+    "num",
+    "identifier",
+];
+
+/// A key whose words name a holder (`member`, `policy`, ...) and end with an id word
+/// (`insurance_member_number`, `policyRef`, `health_plan_beneficiary_identifier`).
+fn holder_id(key_words: &[String]) -> bool {
+    let holder = key_words.iter().any(|w| HOLDER_WORDS.contains(&w.as_str()));
+    let last = key_words.last().map_or("", String::as_str);
+    holder && (ID_WORDS.contains(&last) || last == "mrn")
+}
+
+/// `true` when a contiguous run of `key_words` concatenates to one of `keys`.
+fn contains_run(key_words: &[String], keys: &[&str]) -> bool {
+    let limit = key_words.len().min(8);
+    (0..limit).any(|start| {
+        let mut run = String::new();
+        key_words[start..limit].iter().any(|w| {
+            run.push_str(w);
+            keys.contains(&run.as_str())
+        })
+    })
+}
+
+/// A phone number as a field value: 7-15 digits, written only with digits, spaces, `+ ( ) - . /`
+/// and an extension (`x123`, `ext. 12`).
+pub(crate) fn phone_shaped(text: &str) -> bool {
+    let body = text
+        .split_once(['x', 'X'])
+        .or_else(|| text.split_once("ext"))
+        .map_or(text, |(b, _)| b)
+        .trim();
+    let digits = body.bytes().filter(u8::is_ascii_digit).count();
+    (7..=15).contains(&digits)
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b" +()-./".contains(&b))
+        && !super::check::date_like(body)
+        && body.parse::<f64>().map_or(true, |_| !body.contains('.'))
+}
+
+/// A person's identifier as a field value: identifier-shaped with at least five digits
+/// (`XEH123456789`, `1EG4-TE5-MK73`, `378246598`), or a number of at least six digits.
+fn person_id_shaped(value: Value<'_>) -> bool {
+    match value {
+        Value::Str(s) => {
+            let s = s.trim();
+            let digits = s.bytes().filter(u8::is_ascii_digit).count();
+            let numeric = s
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'-' || b == b' ');
+            (identifier_shaped(s) && digits >= 5 || numeric && digits >= 6 || pan_shaped(s))
+                && !super::check::date_like(s)
+        }
+        Value::Num(n) => n.len() >= 6 && n.bytes().all(|b| b.is_ascii_digit()),
+        Value::Null | Value::Other => false,
+    }
+}
+
+/// An Indian PAN: five letters, four digits, a letter (`ABCPD1234E`).
+pub(crate) fn pan_shaped(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[..5].iter().all(u8::is_ascii_uppercase)
+        && b[5..9].iter().all(u8::is_ascii_digit)
+        && b[9].is_ascii_uppercase()
 }
 
 /// Evaluates the identity and credential rules for a value under a key of class `class`.
@@ -346,6 +776,12 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     };
     if text.is_empty() || is_placeholder(text) {
         return None;
+    }
+    if class == KeyClass::PersonId {
+        return person_id_shaped(value).then_some(FieldRule::PersonId);
+    }
+    if class == KeyClass::Phone {
+        return phone_shaped(text).then_some(FieldRule::Phone);
     }
     if class == KeyClass::Dob {
         return text
@@ -358,7 +794,11 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     };
     let has_letter = || text.chars().any(char::is_alphabetic);
     match class {
-        KeyClass::Plain | KeyClass::Restricted { .. } | KeyClass::Dob => None,
+        KeyClass::Plain
+        | KeyClass::Restricted { .. }
+        | KeyClass::Dob
+        | KeyClass::Phone
+        | KeyClass::PersonId => None,
         // In free text `address = /ip4/...` is code or config; a postal address has words.
         KeyClass::Address => (has_letter() && (source == Source::Json || text.contains(' ')))
             .then_some(FieldRule::Address),
@@ -404,6 +844,16 @@ fn dotted_identifier(text: &str) -> bool {
     text.contains('.') && parts.all(ident)
 }
 
+/// A credential-shaped value in free text (a password a phrase names): [`credential_like`],
+/// not an English word or a word joined to a number by `_` (`rotation`, `policy_v2`), with a
+/// digit or a symbol.
+pub(crate) fn credential_value(text: &str) -> bool {
+    let symbol_or_digit = text
+        .bytes()
+        .any(|b| b.is_ascii_digit() || b.is_ascii_punctuation());
+    credential_like(text) && symbol_or_digit && !text.contains("://") && !is_mask(text)
+}
+
 /// A credential-shaped value: at least 8 characters, two character classes, 3 bits/char of
 /// entropy, and not a mask, a variable reference, a path or a "none" word.
 fn credential_like(text: &str) -> bool {
@@ -432,6 +882,9 @@ fn credential_like(text: &str) -> bool {
     // Source code quoted in logs or docs (`hash_password::<Sha256>(...)`, `token: init()`).
     let code = ["::", "()", "->", "=>"].iter().any(|t| text.contains(t))
         || text.starts_with([':', '<', '(', '&', '*'])
+            && text[1..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.:() ".contains(&b))
         || dotted_identifier(text);
     let classes = [
         text.bytes().any(|b| b.is_ascii_lowercase()),

@@ -96,6 +96,11 @@ const STAT_WORDS: &[&str] = &[
     "records",
 ];
 
+/// `true` for a statistic or schema word (`count`, `null`, `format`, ...).
+pub(crate) fn is_stat_word(word: &str) -> bool {
+    STAT_WORDS.contains(&word)
+}
+
 /// How a key that contains a restricted key is qualified by its other words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Qualifier {
@@ -106,8 +111,9 @@ pub(crate) enum Qualifier {
     Statistic,
 }
 
-/// Qualifier words that select one of the column's values, or say the value is given whole:
-/// the key is still the column (`ssn_max`, `first_mrn`, `patient_id_sample`, `ssn_raw`).
+/// Qualifier words that select one of the column's values (an order statistic or a sample), say
+/// the value is given whole, or give its unit or format: the key is still the column (`ssn_max`,
+/// `first_mrn`, `patient_id_sample`, `ssn_raw`, `salary_p90`, `salary_usd`, `dateOfBirth_iso`).
 const VALUE_WORDS: &[&str] = &[
     "min",
     "max",
@@ -151,7 +157,38 @@ const VALUE_WORDS: &[&str] = &[
     "numbers",
     "no",
     "nr",
+    "percentile",
+    "quantile",
+    "decile",
+    "quartile",
+    "usd",
+    "eur",
+    "gbp",
+    "chf",
+    "jpy",
+    "cad",
+    "aud",
+    "inr",
+    "cents",
+    "amount",
+    "amt",
+    "gross",
+    "net",
+    "base",
+    "annual",
+    "monthly",
+    "iso",
+    "utc",
+    "local",
+    "formatted",
+    "fmt",
 ];
+
+/// A percentile word (`p50`, `p99`, `p0`): an order statistic, one person's value.
+fn percentile(word: &str) -> bool {
+    word.strip_prefix('p')
+        .is_some_and(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// How the words around a restricted key (`before`, `after`) qualify it. A statistic word makes
 /// the key describe the column; a value word keeps it the column; otherwise the key's structure
@@ -167,7 +204,10 @@ fn qualifier(before: &[String], after: &[String]) -> Qualifier {
     };
     if any(STAT_WORDS) {
         Qualifier::Statistic
-    } else if any(VALUE_WORDS) || after.is_empty() {
+    } else if any(VALUE_WORDS)
+        || after.is_empty()
+        || before.iter().chain(after).any(|w| percentile(w))
+    {
         Qualifier::Column
     } else {
         Qualifier::Statistic

@@ -37,8 +37,8 @@ use unicode_normalization::UnicodeNormalization as _;
 use unicode_normalization::char::is_combining_mark;
 
 use lists::{
-    CALENDAR, CUES, DRUG_STEMS, ENGLISH, EPONYM_HEADS, GIVEN, List, PARTICLES, PLACE_WORDS,
-    SURNAMES, WEAK_CUES,
+    CALENDAR, CUES, DRUG_STEMS, ENGLISH, EPONYM_HEADS, GIVEN, List, ORG_SUFFIXES, PARTICLES,
+    PLACE_WORDS, SURNAMES, WEAK_CUES,
 };
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
@@ -271,9 +271,22 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         return None;
     }
     // `Austin General Hospital`: the pair opens an organisation's or a place's name.
-    let organisation = words
-        .get(j + 1)
-        .is_some_and(|n| n.shape == Shape::Capitalised && gap(last, n) && english(word(n)));
+    // `Thomas Ltd`, `Riehl Schuster AG`, `Smith & Sons`: a company named after people.
+    let next_word = text[last.range.end..]
+        .strip_prefix(b" ")
+        .map(|rest| {
+            let end = rest
+                .iter()
+                .position(|b| b.is_ascii_whitespace() || matches!(b, b',' | b';' | b'"' | b')'))
+                .unwrap_or(rest.len());
+            std::str::from_utf8(&rest[..end]).unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let organisation = ORG_SUFFIXES.contains(&next_word)
+        || ORG_SUFFIXES.contains(&b)
+        || words
+            .get(j + 1)
+            .is_some_and(|n| n.shape == Shape::Capitalised && gap(last, n) && english(word(n)));
     // `Mann Whitney test`, `Kaplan Meier curves`: a method or a disease named after people.
     let eponym = text[last.range.end..]
         .strip_prefix(b" ")

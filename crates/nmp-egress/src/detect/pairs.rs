@@ -14,10 +14,36 @@ pub(crate) struct Pair {
 }
 
 /// The assignment pattern: a key not glued to a preceding key character, an optional quote,
-/// `:` or `=`, then a double-quoted, single-quoted or bare value (a bare value may carry an
+/// `:` or `=` (Markdown bold around it allowed: `**Password:** ...`), then a double-quoted, single-quoted or bare value (a bare value may carry an
 /// auth scheme such as `Bearer `; a `${...}`, `$(...)` or `%(...)s` reference is read whole, so
 /// its closing bracket stays part of the value). Unbounded repetitions keep the automaton small.
-pub(crate) const PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])["']?[A-Za-z0-9_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*["']?[ \t]*[:=][ \t]*(?:"[^"\r\n]+"|'[^'\r\n]+'|\$\{[^}\s]*\}|[$%]\([^)\s]*\)s?|(?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]+)"#;
+pub(crate) const PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])["']?[A-Za-z0-9_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*["']?\*{0,2}[ \t]*[:=](?:\*{1,2}[ \t])?[ \t]*(?:"[^"\r\n]+"|'[^'\r\n]+'|\$\{[^}\s]*\}|[$%]\([^)\s]*\)s?|(?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]+)"#;
+
+/// Assignments of other shapes: a word followed by a single-quoted value, as error messages
+/// write them (`dob '1998-08-21'`, `password 'hunter2x9'`); a parenthesised key and value, as
+/// PostgreSQL's constraint errors write them (`Key (national_id)=(70578262757)`); and the
+/// parameters of a query string (`?access_token=...&cursor=...`), which the pattern above reads
+/// as one long value after `https:`.
+pub(crate) const OTHER_PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+'[^'\r\n]{1,128}'|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+"#;
+
+/// Splits one match of [`OTHER_PATTERN`] found at `offset`.
+pub(crate) fn split_other(m: &[u8], offset: usize) -> Option<Pair> {
+    let start = m.iter().position(|&b| key_start(b))?;
+    let end = start + m[start..].iter().take_while(|&&b| key_byte(b)).count();
+    let value = match m.get(end)? {
+        b' ' | b'\t' => {
+            let open = end + m[end..].iter().position(|&b| b == b'\'')?;
+            open + 1..m.len() - 1
+        }
+        b')' => end + 3..m.len() - 1,
+        b'=' => end + 1..m.len(),
+        _ => return None,
+    };
+    (value.start < value.end).then(|| Pair {
+        key: offset + start..offset + end,
+        value: offset + value.start..offset + value.end,
+    })
+}
 
 fn key_start(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
@@ -34,7 +60,7 @@ pub(crate) fn split(m: &[u8], offset: usize) -> Option<Pair> {
     let mut i = end;
     while m
         .get(i)
-        .is_some_and(|b| matches!(b, b'"' | b'\'' | b' ' | b'\t'))
+        .is_some_and(|b| matches!(b, b'"' | b'\'' | b' ' | b'\t' | b'*'))
     {
         i += 1;
     }
@@ -42,6 +68,12 @@ pub(crate) fn split(m: &[u8], offset: usize) -> Option<Pair> {
         return None;
     }
     i += 1;
+    // Bold after the separator (`**Password:** x`) only when a space follows it: `***-**-1234`
+    // is a masked value.
+    let stars = m[i..].iter().take(2).take_while(|&&b| b == b'*').count();
+    if stars > 0 && matches!(m.get(i + stars), Some(b' ' | b'\t')) {
+        i += stars;
+    }
     while m.get(i).is_some_and(|b| matches!(b, b' ' | b'\t')) {
         i += 1;
     }

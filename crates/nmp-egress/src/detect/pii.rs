@@ -3,6 +3,7 @@
 
 use super::Spec;
 use super::check;
+use super::ids;
 
 /// Regex rules for personal data. Every pattern is linear-time (`regex` crate) and anchored on
 /// ASCII word boundaries; the validator does what a regex cannot (checksums, number rules).
@@ -20,6 +21,24 @@ pub(crate) const RULES: &[Spec] = &[
         validate: Some(check::phone),
     },
     Spec {
+        id: "pii.phone",
+        label: "phone",
+        // National formats: a trunk `0` and groups joined by spaces and dashes (`0215-66 59 95`,
+        // `03-8502-2854`, `01511 68465`), an area code in brackets (`(03715) 79138`,
+        // `(02)-9411-1611`, `(351) 913 468 565`), `1-` or `001-` before a North American number,
+        // and the Brazilian `11 4522-3573`.
+        pattern: r"(?-u:\b)0[1-9][0-9]{0,4}(?:[ \-][0-9]{2,6}){1,4}(?-u:\b)|\(0?[1-9][0-9]{0,4}\)[ \-]?[0-9]{2,5}(?:[ \-][0-9]{2,5}){0,3}(?-u:\b)|(?-u:\b)(?:00?1[ \-.])?1?[ \-.]?[2-9][0-9]{2}[ \-.][2-9][0-9]{2}[ \-.][0-9]{4}(?-u:\b)|(?-u:\b)[1-9][0-9] 9?[0-9]{4}-[0-9]{4}(?-u:\b)",
+        validate: Some(check::national_phone),
+    },
+    Spec {
+        id: "pii.phone",
+        label: "phone",
+        // A number of 7-15 digits that a word calls a phone number (`call 0406543528`, `tel.
+        // 6937 5208`, `sms queued to=962344324`, `mobile: 07356566645`).
+        pattern: r"(?i)(?-u:\b)(?:phone|tel|telephone|mobile|cell|fax|msisdn|whatsapp|texted|callback(?: number)?|reach(?:ed)?(?: at| on)?|back (?:on|at)|contact number|dial(?:led)?|ring|(?:call(?:ed)?|sms|text|message)(?: [a-z]+)? (?:from|to|on|at)|call(?:ed)?(?: back)?)[ \t]*\.?[ \t]*(?:number|no\.?|nr\.?)?\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*(?:is |on |at )?[ \t]*\+?\(?[0-9][0-9 ()\-./]{5,20}[0-9](?-u:\b)",
+        validate: Some(check::phrase_phone),
+    },
+    Spec {
         id: "pii.ssn",
         label: "ssn",
         pattern: r"(?-u:\b)(?:[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{3} [0-9]{2} [0-9]{4}|[0-9]{3}\.[0-9]{2}\.[0-9]{4}|[0-9]{3}/[0-9]{2}/[0-9]{4}|[0-9]{3}_[0-9]{2}_[0-9]{4})(?-u:\b)",
@@ -28,7 +47,7 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.card",
         label: "card",
-        pattern: r"(?-u:\b)[0-9](?:[ \-./_]?[0-9]){12,18}(?-u:\b)",
+        pattern: r"(?-u:\b)[0-9](?:[ \-./_]?[0-9]){11,18}(?-u:\b)",
         validate: Some(check::card),
     },
     Spec {
@@ -36,6 +55,77 @@ pub(crate) const RULES: &[Spec] = &[
         label: "iban",
         pattern: r"(?-u:\b)(?:(?i:[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})|[A-Z]{2}[0-9]{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?)(?-u:\b)",
         validate: Some(check::iban),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?-u:\b)",
+        validate: Some(ids::nino),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[1-79][0-9]{2}[ \-][0-9]{3}[ \-][0-9]{3}(?-u:\b)",
+        validate: Some(ids::sin),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[12] ?[0-9]{2} ?[0-9]{2} ?(?:[0-9]{2}|2[AB]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}(?-u:\b)",
+        validate: Some(ids::nir),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z](?-u:\b)",
+        validate: Some(ids::codice_fiscale),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)(?:19|20)?[0-9]{6}[\-+][0-9]{4}(?-u:\b)",
+        validate: Some(ids::personnummer),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[0-3][0-9][01][0-9]{3}[\-+A-FU-Y][0-9]{3}[0-9A-FHJ-NPR-Y](?-u:\b)",
+        validate: Some(ids::hetu),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)(?:[0-9]{11}|[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2})(?-u:\b)",
+        validate: Some(ids::eleven_digits),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)(?:[0-9]{8}|[XYZ]-?[0-9]{7})-?[A-Z](?-u:\b)",
+        validate: Some(ids::dni),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[2-9][0-9]{3}[ \-][0-9]{4}[ \-][0-9]{4}(?-u:\b)",
+        validate: Some(ids::aadhaar),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        // An identifier that a word names: a national id, a member, policy, claim or record
+        // number, a bank account (`Dutch BSN 378246598`, `Member ID XEH123456789`, `claim
+        // CLM-2026-0048213`, `routing 021000021 account 4417120935`).
+        pattern: r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|member|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
+        validate: Some(ids::id_phrase),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        // A UK sort code and account number (`30-14-46 86552290`), and a US routing number
+        // (ABA checksum) before an account number (`021000021 / 4417120935`).
+        pattern: r"(?-u:\b)(?:[0-9]{2}-[0-9]{2}-[0-9]{2},?[ \t]+(?:(?i:account|acct|a/c)(?: (?i:number|no\.?))?:?[ \t]*)?[0-9]{8}|[0-3][0-9]{8}[ \t]*[,/;|][ \t]*[0-9]{6,17})(?-u:\b)",
+        validate: Some(ids::bank),
     },
     Spec {
         id: "pii.ipv4",
@@ -58,7 +148,7 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.dob",
         label: "dob",
-        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on)?|b\.)[ \t]*[:=]?[ \t]*(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2} [a-z]{3,9},? [0-9]{4}|[a-z]{3,9} [0-9]{1,2},? [0-9]{4})(?-u:\b)",
+        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento)\*{0,2}[ \t]*[:=]?\*{0,2}[ \t]*[\x22']?(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th)?(?: of)? [a-z]{3,9}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}-[a-z]{3}-[0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)",
         validate: None,
     },
     Spec {

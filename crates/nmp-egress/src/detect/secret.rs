@@ -61,6 +61,39 @@ pub(crate) const RULES: &[Spec] = &[
         validate: Some(check::jwt),
     },
     Spec {
+        id: "secret.provider_key",
+        label: "api_key",
+        // Documented token formats of other providers: SendGrid, Twilio (API key and account
+        // SIDs with 32 hex), npm, Hugging Face, Mailgun, Shopify, Anthropic, Postman,
+        // DigitalOcean, Linear, PyPI, Telegram bots, Grafana, Databricks, Brevo, Square,
+        // Atlassian, Azure storage account keys in connection strings.
+        pattern: r"(?-u:\b)(?:SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}|SK[0-9a-f]{32}|npm_[A-Za-z0-9]{36}|hf_[A-Za-z]{34}|key-[0-9a-f]{32}|shp(?:at|ss|ca|pa)_[0-9a-fA-F]{32}|sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,}|PMAK-[0-9a-f]{24}-[0-9a-f]{34}|do[opr]_v1_[0-9a-f]{64}|lin_api_[A-Za-z0-9]{40}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}|[0-9]{8,10}:AA[A-Za-z0-9_\-]{33}|gl(?:c|sa)_[A-Za-z0-9_+/=]{32,}|dapi[0-9a-f]{32}|xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16}|sq0(?:atp|csp)-[A-Za-z0-9_\-]{22,43}|ATATT3[A-Za-z0-9_\-=]{100,}|AC[0-9a-f]{32}|EAA[A-Za-z0-9]{80,})|AccountKey=[A-Za-z0-9+/]{86}==",
+        validate: None,
+    },
+    Spec {
+        id: "secret.oauth_token",
+        label: "oauth_token",
+        // Google OAuth access and refresh tokens, and the value after `Bearer` in a header.
+        pattern: r"(?-u:\b)(?:ya29\.[A-Za-z0-9_\-]{30,}|1//0[A-Za-z0-9_\-]{40,})|(?i:bearer)[ \t]+[A-Za-z0-9\-._~+/]{20,}=*",
+        validate: Some(check::bearer),
+    },
+    Spec {
+        id: "secret.credential",
+        label: "credential",
+        // A password that a phrase or command line gives (`password is X`, `reset the password
+        // to X`, `--password=X`, `mysql -u root -pX`, `curl -u user:X`).
+        pattern: r"(?i)(?-u:\b)(?:password|passwd|passcode|pwd|pw|passphrase|passwort|kennwort|mot de passe|contrase(?:\xC3\xB1|n)a|wachtwoord|senha|has(?:\xC5\x82|l)o|salasana|l(?:\xC3\xB6|o)senord|passord)(?-u:\b)(?:[ \t]+(?:is|was|to|for|of|set|reset|changed|temporarily|now|[a-z0-9_.@\-]+ (?:is|to)))*(?:\*{0,2}[ \t]*[:=]\*{0,2}[ \t]*|[ \t]+)[\x22'`]?[^\s\x22'`]{8,64}|(?-u:\b)(?:mysql|mysqldump|mariadb)(?:[ \t]+-[A-Za-z]+(?:[ \t]+[^\s\-][^\s]*)?)*?[ \t]+-p[^\s\x22']{6,64}|(?:^|[ \t])(?:-u|--user)[ \t=][^\s:]{1,64}:[^\s]{6,64}(?:[ \t]|$)",
+        validate: Some(check::password_phrase),
+    },
+    Spec {
+        id: "secret.credential",
+        label: "credential",
+        // A secret or key that a phrase names (`the webhook signing secret is ...`, `HMAC key:
+        // ...`, `encryption key ... to open`, `bearer token ...`).
+        pattern: r"(?i)(?-u:\b)(?:secret|(?:encryption|signing|hmac|master|session|shared|private|webhook|api|access|client|aes|jwt|license|licence) key|api-?key|(?:access|bearer|auth|refresh|session|api|id) token|token)(?-u:\b)(?:[ \t]+(?:is|was|to|of|now))*(?:\*{0,2}[ \t]*[:=]\*{0,2}[ \t]*|[ \t]+)[\x22'`]?[^\s\x22'`]{16,}",
+        validate: Some(check::secret_phrase),
+    },
+    Spec {
         id: "secret.private_key",
         label: "private_key",
         pattern: r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,\-]*?-----END [A-Z0-9 ]*-----)?",

@@ -46,6 +46,8 @@ fn shown_key(key: &str) -> Option<Rc<str>> {
 pub(super) struct KeyInfo {
     class: KeyClass,
     completes: bool,
+    /// The key names a pagination position (`endCursor`): its value is no keyless secret.
+    cursor: bool,
     shown: Option<Rc<str>>,
 }
 
@@ -59,6 +61,7 @@ impl Engine<'_> {
         let info = KeyInfo {
             class,
             completes,
+            cursor: self.det.cursor_key(key),
             shown: shown_key(key),
         };
         if self.key_classes.len() < KEY_CACHE {
@@ -199,7 +202,9 @@ impl Engine<'_> {
                 .filter(|k| k.len() >= 3 && !k.ends_with('s'));
             self.parent_key.replace(own.unwrap_or(&key.value).into())
         });
+        let cursor = std::mem::replace(&mut self.cursor_value, info.cursor);
         self.node(doc, value, layer);
+        self.cursor_value = cursor;
         if let Some(saved) = saved {
             self.parent_key = saved;
         }

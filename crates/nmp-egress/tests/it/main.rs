@@ -7,4 +7,5 @@ mod eval;
 mod holdout;
 mod props;
 mod scoring;
+mod tuning;
 mod values;
