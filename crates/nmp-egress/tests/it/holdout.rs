@@ -10,14 +10,14 @@ use nmp_egress::Scanner;
 
 use crate::scoring;
 
-/// Lowest overall recall that passes (measured: 82.78 %; 72.74 % before the third round of
+/// Lowest overall recall that passes (measured: 85.73 %; 72.74 % before the third round of
 /// issue 11).
-const RECALL_FLOOR: f64 = 0.82;
+const RECALL_FLOOR: f64 = 0.857;
 /// Highest overall false-positive rate that passes (measured: 1.38 %; 2.60 % before).
 const FPR_CEILING: f64 = 0.014;
-/// Lowest recall per category (measured: pii 79.82 %, secret 87.70 %, restricted 87.06 %).
+/// Lowest recall per category (measured: pii 83.43 %, secret 88.09 %, restricted 91.18 %).
 const CATEGORY_RECALL_FLOORS: [(&str, f64); 3] =
-    [("pii", 0.79), ("secret", 0.87), ("restricted", 0.87)];
+    [("pii", 0.834), ("secret", 0.88), ("restricted", 0.911)];
 
 #[test]
 fn holdout_corpus_recall_and_false_positive_rate() {
