@@ -160,3 +160,25 @@ async fn under_a_response_quantum_a_run_slot_frees_only_on_the_boundary() {
     .await
     .expect("within the deadline");
 }
+
+#[tokio::test]
+async fn over_the_mesh_the_document_says_an_allow_list_exists_and_names_no_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let allowed = nmp_crypto::Identity::from_secret_bytes([34; 32]).peer_id();
+    tokio::time::timeout(DEADLINE, async {
+        let (_bootstrap, node, _agent, signed) = mesh_with_node(dir.path(), |file| {
+            file.policy.open = false;
+            file.policy.allowed_agents = vec![allowed.to_string()];
+        })
+        .await;
+        let document = nmp_crypto::capability::verify(&signed, Some(&node.peer_id()), now_ms())
+            .expect("the document verifies");
+        assert!(!document.policy.expect("a policy").open);
+        let published = signed.encode_to_vec();
+        assert!(!contains(&published, &allowed.to_bytes()));
+        assert!(!contains(&published, allowed.to_string().as_bytes()));
+        node.shutdown().await;
+    })
+    .await
+    .expect("within the deadline");
+}
