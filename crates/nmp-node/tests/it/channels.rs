@@ -74,7 +74,12 @@ async fn a_blocked_answer_echoes_none_of_the_guests_keys() {
     assert!(!contains(&opened, b"$."), "no JSON path");
     // Long enough that ciphertext never holds them by chance (a two-byte `$.` would, in one
     // run of fifty).
-    for secret in [&b"P000000001"[..], b"123-45-6789", b"Jane", b"SECRET-ROW-42"] {
+    for secret in [
+        &b"P000000001"[..],
+        b"123-45-6789",
+        b"Jane",
+        b"SECRET-ROW-42",
+    ] {
         assert!(
             !contains(&opened, secret),
             "{}",

@@ -1,12 +1,16 @@
-//! The same hostile modules through a real Data Node on loopback (`Node::start` from its file,
-//! an agent on the mesh over TCP): what crosses the wire, and when a run slot frees, carry
-//! nothing a guest chose beyond the coarse outcome and the categories.
+//! The same hostile modules through a real Data Node on loopback (`Node::start` from its file;
+//! an agent on the mesh over TCP, and a tonic client on its gRPC face): what crosses the wire,
+//! and when a run slot frees, carry nothing a guest chose beyond the coarse outcome and the
+//! categories.
 
 use std::time::{Duration, Instant};
 
+use nmp_crypto::envelope::ResponseKey;
 use nmp_net::{LogicResponses, Mesh};
 use nmp_node::{Node, audit};
-use nmp_wire::pb::{self, logic_response::Event};
+use nmp_wire::pb::{
+    self, execute_request::Message, logic_mesh_client::LogicMeshClient, logic_response::Event,
+};
 use prost::Message as _;
 
 use super::{KEYS_AS_DATA, SIDE_CHANNELS, contains};
@@ -26,12 +30,37 @@ struct View {
     receipt: pb::ReceiptBody,
 }
 
-async fn view(agent: &Mesh, node: &Node, sealer: &mut Agent, wasm: &[u8], input: &[u8]) -> View {
-    let limits = pb::RequestedLimits::default();
-    let (request, key, _) = sealer.seal_bytes(wasm.to_vec(), input, now_ms(), limits);
-    let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
+/// The responses to `request` over the mesh.
+async fn over_mesh(
+    agent: &Mesh,
+    node: &Node,
+    request: &pb::LogicRequest,
+) -> Vec<pb::LogicResponse> {
+    collect(agent.open_logic(node.peer_id(), request).await.unwrap()).await
+}
+
+/// The responses to `request` over the node's gRPC face.
+async fn over_grpc(node: &Node, request: pb::LogicRequest) -> Vec<pb::LogicResponse> {
+    let url = format!("http://{}", node.grpc_addr().expect("a gRPC face"));
+    let mut client = LogicMeshClient::connect(url).await.expect("connects");
+    let start = pb::ExecuteRequest {
+        message: Some(Message::Start(request)),
+    };
+    let mut inbound = client
+        .execute(tokio_stream::iter([start]))
+        .await
+        .expect("the call starts")
+        .into_inner();
+    let mut responses = Vec::new();
+    while let Some(response) = inbound.message().await.expect("a well-formed stream") {
+        responses.push(response);
+    }
+    responses
+}
+
+fn view(responses: &[pb::LogicResponse], key: &ResponseKey) -> View {
     let mut statuses = Vec::new();
-    for response in &responses {
+    for response in responses {
         match &response.event {
             Some(Event::Status(s)) => statuses.push((s.stage, s.queue_position)),
             // Travelling in the clear: the request id and one sealed blob, nothing else.
@@ -44,7 +73,7 @@ async fn view(agent: &Mesh, node: &Node, sealer: &mut Agent, wasm: &[u8], input:
             other => panic!("unexpected event {other:?}"),
         }
     }
-    let mut answer = result(&responses, &key);
+    let mut answer = result(responses, key);
     let signed = answer.receipt.take().expect("a receipt");
     let mut receipt = nmp_crypto::receipt::verify(&signed, &Default::default()).unwrap();
     receipt.request_id.clear();
@@ -69,7 +98,7 @@ fn audit_entries(path: &std::path::Path) -> Vec<audit::Entry> {
 }
 
 #[tokio::test]
-async fn over_the_mesh_a_secret_moves_the_audit_log_and_nothing_the_agent_sees() {
+async fn over_the_mesh_and_grpc_a_secret_moves_the_audit_log_and_nothing_the_agent_sees() {
     let dir = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
@@ -78,16 +107,30 @@ async fn over_the_mesh_a_secret_moves_the_audit_log_and_nothing_the_agent_sees()
         .await;
         let mut sealer = Agent::at(31, &signed, now_ms());
         let wasm = wat::parse_str(SIDE_CHANNELS).expect("valid WAT");
-        let low = view(&agent, &node, &mut sealer, &wasm, &[3]).await;
-        let high = view(&agent, &node, &mut sealer, &wasm, &[100]).await;
-        assert_eq!(low.answer.outcome, pb::Outcome::ExitedNonzero as i32);
-        assert_eq!(low.answer.stdout, b"{\"answer\":1}\n");
-        assert_eq!(low, high, "the agent's view does not depend on the secret");
+        let mut views = Vec::new();
+        for secret in [3u8, 100] {
+            let mut seal = || {
+                let limits = pb::RequestedLimits::default();
+                sealer.seal_bytes(wasm.clone(), &[secret], now_ms(), limits)
+            };
+            let (request, key, _) = seal();
+            views.push(view(&over_mesh(&agent, &node, &request).await, &key));
+            let (request, key, _) = seal();
+            views.push(view(&over_grpc(&node, request).await, &key));
+        }
+        assert_eq!(views[0].answer.outcome, pb::Outcome::ExitedNonzero as i32);
+        assert_eq!(views[0].answer.stdout, b"{\"answer\":1}\n");
+        for other in &views[1..] {
+            assert_eq!(
+                &views[0], other,
+                "the agent's view depends on the secret or the face"
+            );
+        }
 
         let keys = wat::parse_str(KEYS_AS_DATA).expect("valid WAT");
         let limits = pb::RequestedLimits::default();
         let (request, key, _) = sealer.seal_bytes(keys, b"", now_ms(), limits);
-        let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
+        let responses = over_mesh(&agent, &node, &request).await;
         let answer = result(&responses, &key);
         assert_eq!(answer.outcome, pb::Outcome::EgressBlocked as i32);
         let opened = answer.encode_to_vec();
@@ -107,14 +150,18 @@ async fn over_the_mesh_a_secret_moves_the_audit_log_and_nothing_the_agent_sees()
         // The owner's log, beside the node's file, holds the figures the agent was not told.
         let log = dir.path().join("audit.jsonl");
         let entries = audit_entries(&log);
-        let runs: Vec<_> = entries.iter().map(|e| e.run.clone().expect("ran")).collect();
+        let runs: Vec<_> = entries
+            .iter()
+            .map(|e| e.run.clone().expect("ran"))
+            .collect();
+        // Two requests per secret: over the mesh, then gRPC.
         assert_eq!(runs[0].exit_code, Some(3));
-        assert_eq!(runs[1].exit_code, Some(100));
-        assert!(runs[1].fuel_consumed > runs[0].fuel_consumed);
-        assert!(runs[1].peak_memory_bytes > runs[0].peak_memory_bytes);
+        assert_eq!(runs[2].exit_code, Some(100));
+        assert!(runs[2].fuel_consumed > runs[0].fuel_consumed);
+        assert!(runs[2].peak_memory_bytes > runs[0].peak_memory_bytes);
         let file = std::io::BufReader::new(std::fs::File::open(&log).expect("log"));
         let summary = audit::verify(file, Some(&peer)).expect("the log verifies");
-        assert_eq!(summary.entries, 3);
+        assert_eq!(summary.entries, 5);
     })
     .await
     .expect("within the deadline");
