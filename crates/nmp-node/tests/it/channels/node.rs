@@ -15,7 +15,7 @@ use prost::Message as _;
 
 use super::{KEYS_AS_DATA, SIDE_CHANNELS, contains};
 use crate::{
-    agent::{Agent, result},
+    agent::{Agent, error_code, result},
     mesh::{DEADLINE, collect, mesh_with_node, now_ms, until},
 };
 
@@ -224,6 +224,33 @@ async fn over_the_mesh_the_document_says_an_allow_list_exists_and_names_no_one()
         let published = signed.encode_to_vec();
         assert!(!contains(&published, &allowed.to_bytes()));
         assert!(!contains(&published, allowed.to_string().as_bytes()));
+        node.shutdown().await;
+    })
+    .await
+    .expect("within the deadline");
+}
+
+#[tokio::test]
+async fn over_the_mesh_an_agents_rate_bounds_its_samples_and_not_anothers() {
+    let dir = tempfile::tempdir().unwrap();
+    tokio::time::timeout(DEADLINE, async {
+        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
+            file.policy.rate_limit_per_minute = 2;
+        })
+        .await;
+        let mut sampler = Agent::at(35, &signed, now_ms());
+        for _ in 0..2 {
+            let (request, key, _) = sampler.seal("wat/hello.wasm", b"abc");
+            let answer = result(&over_mesh(&agent, &node, &request).await, &key);
+            assert_eq!(answer.outcome, pb::Outcome::Completed as i32);
+        }
+        let (request, _, _) = sampler.seal("wat/hello.wasm", b"abc");
+        let refused = over_mesh(&agent, &node, &request).await;
+        assert_eq!(error_code(&refused), pb::ErrorCode::RateLimited);
+        let mut other = Agent::at(36, &signed, now_ms());
+        let (request, key, _) = other.seal("wat/hello.wasm", b"abc");
+        let answer = result(&over_mesh(&agent, &node, &request).await, &key);
+        assert_eq!(answer.outcome, pb::Outcome::Completed as i32);
         node.shutdown().await;
     })
     .await
