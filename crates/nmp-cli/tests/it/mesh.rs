@@ -114,7 +114,10 @@ async fn discover_and_run_follow_the_contract() {
         let refused = nmp_async(pinned).await;
         assert_eq!(status(&refused), 8);
         let said = String::from_utf8_lossy(&refused.stderr);
-        assert!(said.contains(&format!("nmp: not sending to {peer}")), "{said}");
+        assert!(
+            said.contains(&format!("nmp: not sending to {peer}")),
+            "{said}"
+        );
         assert!(!said.contains("nmp: sending to"), "{said}");
         assert_eq!(json(&refused)["nodes"][0]["kind"], "refused");
         node.shutdown().await;

@@ -179,7 +179,8 @@ impl Service {
             } else {
                 Some(permit)
             };
-            compile.charge(execution.as_ref().ok().and_then(|e| e.run.as_ref()));
+            let ran = execution.as_ref().ok().and_then(|e| e.run.as_ref());
+            compile.charge(ran.ok_or_else(|| running.elapsed()));
             let execution = match execution {
                 Ok(execution) => execution,
                 Err(refusal) => {
