@@ -14,7 +14,8 @@ const SMALL_QUOTA: &str = "[policy]\nrate_limit_per_minute = 0\n\
     [policy.compile_quota]\nconcurrent_per_agent = 1\nms_per_minute = 600\n\
     [policy.sandbox]\ncompile_isolation = \"process\"\ncompile_timeout_ms = 60000\n";
 
-/// How long the hostile agent lets its compile run before leaving: past the whole quota.
+/// How long the hostile agent lets its compile worker run before leaving: past the whole
+/// quota.
 const ABANDON_AFTER: Duration = Duration::from_millis(1_500);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -23,11 +24,17 @@ async fn an_abandoned_compile_is_charged_to_its_agents_quota() {
         let dir = tempfile::tempdir().unwrap();
         let node = NodeProcess::start(dir.path(), SMALL_QUOTA).await;
         let hostile = agent(&node, Policy::default()).await;
-        let abandoned = tokio::time::timeout(ABANDON_AFTER, hostile.execute(&bomb(1))).await;
+        let sender = hostile.clone();
+        let bombing = tokio::spawn(async move { sender.execute(&bomb(1)).await.is_ok() });
+        while node.workers().is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(ABANDON_AFTER).await;
         assert!(
-            abandoned.is_err(),
+            !bombing.is_finished(),
             "the bomb compiled within {ABANDON_AFTER:?}"
         );
+        bombing.abort();
         // The node kills the worker when the agent goes away.
         while !node.workers().is_empty() {
             tokio::time::sleep(Duration::from_millis(20)).await;
