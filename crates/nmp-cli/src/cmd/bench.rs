@@ -44,7 +44,8 @@ pub(crate) struct Args {
         default_value = "latency,throughput,discovery"
     )]
     suites: Vec<Suite>,
-    /// Sequential requests per transport in the latency suite (after 20 warm-up requests).
+    /// Sequential requests per transport in the latency suite, and per path, node and round in
+    /// the bounds suite (after 20 warm-up requests).
     #[arg(long, value_name = "N", default_value_t = 500,
           value_parser = clap::value_parser!(u32).range(10..=1_000_000))]
     requests: u32,
