@@ -43,7 +43,7 @@ const CLOCK_AND_RANDOM: &str = r#"(module
 
 /// Runs [`CLOCK_AND_RANDOM`] `times` times on a node tuned by `tune`; its answers.
 async fn readings(tune: impl FnOnce(&mut nmp_node::config::File), times: usize) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     tokio::time::timeout(DEADLINE, async {
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), tune).await;
         let mut sealer = Agent::at(50, &signed, now_ms());
@@ -52,8 +52,13 @@ async fn readings(tune: impl FnOnce(&mut nmp_node::config::File), times: usize) 
         for _ in 0..times {
             let limits = pb::RequestedLimits::default();
             let (request, key, _) = sealer.seal_bytes(wasm.clone(), b"", now_ms(), limits);
-            let responses =
-                collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
+            let responses = collect(
+                agent
+                    .open_logic(node.peer_id(), &request)
+                    .await
+                    .expect("stream opens"),
+            )
+            .await;
             let answer = result(&responses, &key);
             assert_eq!(answer.outcome, pb::Outcome::Completed as i32);
             answers.push(String::from_utf8(answer.stdout).expect("text"));

@@ -36,7 +36,13 @@ async fn over_mesh(
     node: &Node,
     request: &pb::LogicRequest,
 ) -> Vec<pb::LogicResponse> {
-    collect(agent.open_logic(node.peer_id(), request).await.unwrap()).await
+    collect(
+        agent
+            .open_logic(node.peer_id(), request)
+            .await
+            .expect("stream opens"),
+    )
+    .await
 }
 
 /// The responses to `request` over the node's gRPC face.
@@ -75,7 +81,8 @@ fn view(responses: &[pb::LogicResponse], key: &ResponseKey) -> View {
     }
     let mut answer = result(responses, key);
     let signed = answer.receipt.take().expect("a receipt");
-    let mut receipt = nmp_crypto::receipt::verify(&signed, &Default::default()).unwrap();
+    let mut receipt =
+        nmp_crypto::receipt::verify(&signed, &Default::default()).expect("receipt verifies");
     receipt.request_id.clear();
     receipt.input_sha256.clear();
     receipt.issued_at_ms = 0;
