@@ -56,6 +56,8 @@ pub(crate) struct NodeSpec {
     pub(crate) restricted: Vec<String>,
     /// Its `[policy]` table.
     pub(crate) policy: toml::Table,
+    /// Further top-level tables of its file (e.g. `[inbound]`).
+    pub(crate) sections: toml::Table,
     /// Whether it also serves gRPC (on an ephemeral 127.0.0.1 port).
     pub(crate) grpc: bool,
 }
@@ -173,6 +175,7 @@ fn config_toml(spec: &NodeSpec, seed: &Multiaddr) -> anyhow::Result<String> {
     ]);
     file.insert("datasets".into(), vec![dataset].into());
     file.insert("policy".into(), spec.policy.clone().into());
+    file.extend(spec.sections.clone());
     let body = toml::to_string(&file).context("cannot encode a node configuration")?;
     Ok(format!(
         "# Written by nmp for a local mesh; run it again with `nmp node --config` once the\n\

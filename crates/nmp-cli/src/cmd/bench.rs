@@ -1,8 +1,10 @@
 //! `nmp bench`: the end-to-end load tool. Starts Data Nodes and agents in this process on
 //! 127.0.0.1 and measures what a user of the mesh feels: the latency of one request through the
 //! whole pipeline (over TCP, QUIC and gRPC, beside the same job run in-process with no network),
-//! throughput under concurrent load, and discovery time in meshes of several sizes.
+//! throughput under concurrent load, discovery time in meshes of several sizes, and what the
+//! node's protective bounds cost an honest request.
 
+mod bounds;
 mod discovery;
 mod latency;
 mod stats;
@@ -42,7 +44,8 @@ pub(crate) struct Args {
         default_value = "latency,throughput,discovery"
     )]
     suites: Vec<Suite>,
-    /// Sequential requests per transport in the latency suite (after 20 warm-up requests).
+    /// Sequential requests per transport in the latency suite, and per path, node and round in
+    /// the bounds suite (after 20 warm-up requests).
     #[arg(long, value_name = "N", default_value_t = 500,
           value_parser = clap::value_parser!(u32).range(10..=1_000_000))]
     requests: u32,
@@ -71,6 +74,9 @@ enum Suite {
     Throughput,
     /// Time to find and describe a node in meshes of each size.
     Discovery,
+    /// p50/p99 of honest requests to a node with its default bounds and to one without,
+    /// alternating, cached and cold-compiled (`--requests` per path, node and round).
+    Bounds,
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<Status> {
@@ -95,6 +101,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<Status> {
                 args.throughput_requests,
             ))?,
             Suite::Discovery => runtime.block_on(discovery::run(dir.path(), &args.nodes))?,
+            Suite::Bounds => runtime.block_on(bounds::run(dir.path(), args.requests))?,
         };
         let name = suite
             .to_possible_value()

@@ -70,6 +70,7 @@ async fn demo(args: &DemoArgs, dir: &std::path::Path) -> anyhow::Result<Status> 
                 .map(str::to_owned)
                 .to_vec(),
             policy: toml::toml! { rate_limit_per_minute = 600 },
+            sections: toml::Table::new(),
             grpc: false,
         });
     }

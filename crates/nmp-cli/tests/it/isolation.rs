@@ -5,6 +5,7 @@
 //! Agents are `nmp_client` agents on the node's gRPC face, each with its own identity.
 
 mod process;
+mod quota;
 
 use std::time::{Duration, Instant};
 

@@ -72,6 +72,9 @@ async fn discover_and_run_follow_the_contract() {
             "{}",
             String::from_utf8_lossy(&honest.stderr)
         );
+        // The CLI says where the module goes before it goes there.
+        let said = String::from_utf8_lossy(&honest.stderr);
+        assert!(said.contains(&format!("nmp: sending to {peer}")), "{said}");
         let honest = json(&honest);
         assert_eq!(honest["nodes"][0]["outcome"], "completed");
         assert_eq!(honest["nodes"][0]["output"]["rows"], 200);
@@ -110,6 +113,12 @@ async fn discover_and_run_follow_the_contract() {
         pinned.extend(strings(&["--trust", &stranger]));
         let refused = nmp_async(pinned).await;
         assert_eq!(status(&refused), 8);
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            said.contains(&format!("nmp: not sending to {peer}")),
+            "{said}"
+        );
+        assert!(!said.contains("nmp: sending to"), "{said}");
         assert_eq!(json(&refused)["nodes"][0]["kind"], "refused");
         node.shutdown().await;
     })

@@ -115,7 +115,9 @@ pub struct DatasetEntry {
     pub restricted_keys: Vec<String>,
     /// Hold each result of this dataset's capability back to the next multiple of this many
     /// milliseconds since the request was accepted, so that response times say less about the
-    /// run; 0 (the default) sends results when ready. At most 60,000.
+    /// run; 0 (the default) sends results when ready. The job keeps its run slot until its
+    /// result is released (when a slot frees is visible to other agents), so each job of this
+    /// capability occupies a slot for a whole number of quanta. At most 60,000.
     #[serde(default)]
     pub response_quantum_ms: u64,
     /// Columns whose values must never leave under any key, in addition to the restricted

@@ -12,6 +12,7 @@
 use std::{
     collections::HashMap,
     sync::{Mutex, MutexGuard, PoisonError},
+    time::Duration,
 };
 
 use nmp_crypto::PeerId;
@@ -31,7 +32,8 @@ pub struct CompileQuota {
     pub concurrent_per_agent: u32,
     /// Milliseconds of compile time one agent may use per minute: a bucket that holds this
     /// much, refills evenly over a minute and is charged each compile's duration after it
-    /// ends (a compile cut off at its deadline costs the whole deadline). A request that needs
+    /// ends (a compile cut off at its deadline costs the whole deadline; a job that ends
+    /// without a run, its compile failed or abandoned, costs the time it held its run slot). A request that needs
     /// a compile while the bucket is empty is answered `ERROR_CODE_RATE_LIMITED`. Defaults to
     /// 20,000 (two default compile deadlines).
     pub ms_per_minute: u64,
@@ -181,16 +183,21 @@ impl Account {
 }
 
 impl Ticket<'_> {
-    /// Charges the agent the compile time of `run`, if it compiled (a memory or disk cache hit
-    /// costs nothing).
-    pub(crate) fn charge(&self, run: Option<&Run>) {
-        let (Some((compiles, agent, _)), Some(run)) = (&self.admitted, run) else {
+    /// Charges the agent for its job: `Ok(run)` the compile time of the run, if it compiled (a
+    /// memory or disk cache hit costs nothing); `Err(held)` when the job ended without a run (its
+    /// compile failed, its compile worker was killed, or its agent left), the whole time `held`
+    /// since it was given its run slot. Otherwise abandoning a compile just before its deadline,
+    /// or sending modules that kill their worker, would hold a compile slot for free.
+    pub(crate) fn charge(&self, ended: Result<&Run, Duration>) {
+        let Some((compiles, agent, _)) = &self.admitted else {
             return;
         };
-        if run.stats.cache != CacheHit::Miss {
-            return;
-        }
-        let micros = i64::try_from(run.stats.compile_time.as_micros()).unwrap_or(i64::MAX);
+        let spent = match ended {
+            Ok(run) if run.stats.cache != CacheHit::Miss => return,
+            Ok(run) => run.stats.compile_time,
+            Err(held) => held,
+        };
+        let micros = i64::try_from(spent.as_micros()).unwrap_or(i64::MAX);
         if let Some(account) = compiles.accounts().get_mut(agent) {
             account.units = account
                 .units
@@ -328,8 +335,8 @@ mod tests {
             .admit(&agent(1), [1; 32], |_: &Module| false, 0)
             .unwrap();
         // A cache hit costs nothing; a compile of 1.5 s puts the bucket 0.5 s in debt.
-        ticket.charge(Some(&compiled_for(5_000, CacheHit::Disk)));
-        ticket.charge(Some(&compiled_for(1_500, CacheHit::Miss)));
+        ticket.charge(Ok(&compiled_for(5_000, CacheHit::Disk)));
+        ticket.charge(Ok(&compiled_for(1_500, CacheHit::Miss)));
         drop(ticket);
         let refused = compiles
             .admit(&agent(1), [1; 32], |_: &Module| false, 29_000)
@@ -348,6 +355,23 @@ mod tests {
     }
 
     #[test]
+    fn a_job_that_ends_without_a_run_is_charged_the_time_it_held() {
+        let compiles = Compiles::new(CompileQuota {
+            concurrent_per_agent: 0,
+            ms_per_minute: 1_000,
+        });
+        let ticket = compiles
+            .admit(&agent(1), [1; 32], |_: &Module| false, 0)
+            .unwrap();
+        ticket.charge(Err(Duration::from_millis(1_500)));
+        drop(ticket);
+        let refused = compiles
+            .admit(&agent(1), [2; 32], |_: &Module| false, 1_000)
+            .unwrap_err();
+        assert_eq!(refused.code(), pb::ErrorCode::RateLimited);
+    }
+
+    #[test]
     fn zero_turns_both_bounds_off() {
         let compiles = Compiles::new(CompileQuota {
             concurrent_per_agent: 0,
@@ -360,7 +384,8 @@ mod tests {
                     .unwrap()
             })
             .collect();
-        tickets[0].charge(Some(&compiled_for(60_000, CacheHit::Miss)));
+        tickets[0].charge(Ok(&compiled_for(60_000, CacheHit::Miss)));
+        tickets[1].charge(Err(Duration::from_secs(60)));
         assert!(
             compiles
                 .admit(&agent(1), [10; 32], |_: &Module| false, 0)

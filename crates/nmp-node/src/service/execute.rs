@@ -39,7 +39,7 @@ impl Service {
     /// `QUEUED` with the queue position, `RUNNING`), then exactly one `LogicResult` (everything
     /// about the run sealed to the agent) or `Error`, then the end of the stream. Nothing is sent
     /// between `RUNNING` and the result, which is held back to the capability's response quantum
-    /// when it has one. Every response carries the
+    /// when it has one (the job keeps its run slot until then). Every response carries the
     /// request id (empty when the request's is not 16 bytes). `now_ms` is the node's clock
     /// (Unix milliseconds) for the envelope's window and the rate limit; `origin` is where the
     /// transport received the request (rate-limited in open mode). `COMPILING` is not
@@ -143,7 +143,8 @@ impl Service {
         // The commitments as the job is admitted: a re-commitment during the run applies to
         // later requests.
         let commitments: Vec<Commitment> = mounted.iter().map(Mounted::commitment).collect();
-        let execution = if guardian.is_accepted() {
+        let quantum = quantum::of(mounted);
+        let (execution, _slot) = if guardian.is_accepted() {
             let compiled = |module: &[u8; 32]| self.pipeline.sandbox().is_compiled(module);
             let compile = self
                 .compiles
@@ -169,8 +170,17 @@ impl Service {
                     events,
                 )
                 .await;
-            drop(permit);
-            compile.charge(execution.as_ref().ok().and_then(|e| e.run.as_ref()));
+            // When a run slot frees is visible to every other agent (its queue position, when
+            // its own run starts). Under a response quantum the slot is held until this
+            // request's release, so that moment says no more than the result's own time.
+            let slot = if quantum.is_zero() {
+                drop(permit);
+                None
+            } else {
+                Some(permit)
+            };
+            let ran = execution.as_ref().ok().and_then(|e| e.run.as_ref());
+            compile.charge(ran.ok_or_else(|| running.elapsed()));
             let execution = match execution {
                 Ok(execution) => execution,
                 Err(refusal) => {
@@ -181,7 +191,7 @@ impl Service {
                         self.append(entry)?;
                     } else {
                         // A failure after RUNNING is timed like a result: held to the quantum.
-                        quantum::hold(events.started, quantum::of(mounted)).await;
+                        quantum::hold(events.started, quantum).await;
                     }
                     return Err(refusal);
                 }
@@ -193,14 +203,15 @@ impl Service {
             self.metrics.observe(Stage::Filter, filter);
             self.metrics
                 .observe(Stage::Run, running.elapsed().saturating_sub(filter));
-            execution
+            (execution, slot)
         } else {
             // A rejected module never takes a run slot; its report is the whole answer.
-            Execution {
+            let execution = Execution {
                 guardian,
                 run: None,
                 egress: None,
-            }
+            };
+            (execution, None)
         };
         let job = Job {
             wasm: &payload.wasm,
@@ -228,7 +239,7 @@ impl Service {
         );
         self.audit(request, &opened.agent, &execution, &receipt, now_ms)?;
         let result = self.result(&execution, &opened.response_key, receipt);
-        quantum::hold(events.started, quantum::of(mounted)).await;
+        quantum::hold(events.started, quantum).await;
         Ok(result)
     }
 

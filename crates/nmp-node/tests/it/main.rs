@@ -5,6 +5,7 @@ mod admission;
 mod agent;
 mod cancel;
 mod channels;
+mod clocks;
 mod compile_bomb;
 mod config;
 mod grpc;

@@ -34,6 +34,7 @@ pub(super) async fn run(dir: &Path, sizes: &[u32]) -> anyhow::Result<Value> {
                 transport: Transport::Tcp,
                 restricted: Vec::new(),
                 policy: toml::Table::new(),
+                sections: toml::Table::new(),
                 grpc: false,
             })
             .collect();

@@ -33,6 +33,7 @@ pub(super) async fn run(dir: &Path, requests: u32) -> anyhow::Result<Value> {
         transport,
         restricted: Vec::new(),
         policy: open_policy(),
+        sections: toml::Table::new(),
         grpc,
     };
     let mesh = LocalMesh::start(
@@ -118,16 +119,22 @@ where
         let started = Instant::now();
         let answer = call().await.context("a benchmark request failed")?;
         let took = started.elapsed();
-        ensure!(
-            answer.is_completed() && answer.output.len() == 1024,
-            "unexpected answer {:?}",
-            answer.outcome
-        );
+        check(&answer)?;
         if i >= WARM_UP {
             samples.push(took);
         }
     }
     Ok(Samples::new(samples))
+}
+
+/// Fails unless `answer` is a completed, verified 1 KiB result.
+pub(super) fn check(answer: &Answer) -> anyhow::Result<()> {
+    ensure!(
+        answer.is_completed() && answer.output.len() == 1024,
+        "unexpected answer {:?}",
+        answer.outcome
+    );
+    Ok(())
 }
 
 /// The same job through `Pipeline::execute` in this thread.

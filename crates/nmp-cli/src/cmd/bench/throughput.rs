@@ -38,6 +38,7 @@ pub(super) async fn run(
         transport: Transport::Tcp,
         restricted: Vec::new(),
         policy: open_policy(),
+        sections: toml::Table::new(),
         grpc: false,
     };
     let mesh = LocalMesh::start(&dir, &[spec]).await?;
