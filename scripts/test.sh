@@ -30,4 +30,7 @@ cargo check --manifest-path fuzz/Cargo.toml --bins --locked
 step "committed example .wasm files match their sources"
 bash scripts/build-logic.sh --check
 
+step "TypeScript: @nmp/sdk, @nmp/guardian and examples/agent-ts against real nodes (ts/scripts/test.sh)"
+bash ts/scripts/test.sh
+
 step "all checks passed"
