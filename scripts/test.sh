@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test NMP has: formatting, lints, unit, integration, conformance and doc
-# tests, with warnings as errors. This is the command CI runs (.ci/run).
+# tests, with warnings as errors, then the TypeScript packages' checks and tests
+# (ts/scripts/test.sh). This is the command CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
