@@ -39,7 +39,7 @@ function padded (size: number): Uint8Array {
 /** How many times in a row: `NMP_LARGE_REPEAT` [default 3; each takes about 25 s against a debug node]. */
 const REPEAT = Number(process.env.NMP_LARGE_REPEAT ?? 3)
 
-test(`a 16 MiB module with a 4 MiB input, ${REPEAT} times in a row, on one connection`, async () => {
+test(`a 16 MiB module with a 4 MiB input, ${REPEAT} time${REPEAT === 1 ? '' : 's'} in a row, on one TCP connection`, async () => {
   const wasm = padded(limits.MAX_MODULE_BYTES)
   assert.equal(wasm.length, 16 * 1024 * 1024)
   const input = randomBytes(limits.MAX_INPUT_BYTES)
