@@ -13,6 +13,13 @@ command -v wat2wasm >/dev/null 2>&1 || need+=(wabt)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)   # the Guardian's spec-suite archive
+# The TypeScript tests (ts/scripts/test.sh): a headless browser for @nmp/sdk's browser test, and
+# Debian's Rust for wasm32 (rustc 1.96 at /usr/bin/rustc, the standard library's source) that
+# rebuilds @nmp/guardian's committed nmp_guardian.wasm byte for byte.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+for pkg in rustc-web cargo-web rust-web-src; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+done
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
@@ -23,11 +30,14 @@ if [ ${#need[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# The MCP end-to-end test drives `nmp mcp` with the official MCP TypeScript SDK client, pinned by
-# crates/nmp-cli/tests/mcp/package-lock.json; reinstalled only when the lock file changes.
-mcp=crates/nmp-cli/tests/mcp
-if ! cmp -s "$mcp/package-lock.json" "$mcp/node_modules/.installed-lock.json" 2>/dev/null; then
-  echo "setup: installing the MCP test client (npm ci)" >&2
-  npm ci --prefix "$mcp" --no-audit --no-fund --loglevel=error >/dev/null
-  cp "$mcp/package-lock.json" "$mcp/node_modules/.installed-lock.json"
-fi
+# npm packages, each pinned by its lock file and reinstalled (npm ci) only when that lock changes:
+# the official MCP TypeScript SDK client that drives `nmp mcp` in the MCP end-to-end test, the
+# TypeScript workspace (ts/: @nmp/sdk and @nmp/guardian) and the example agent (examples/agent-ts,
+# which takes @nmp/sdk from ts/sdk).
+for dir in crates/nmp-cli/tests/mcp ts examples/agent-ts; do
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json" 2>/dev/null; then
+    echo "setup: installing the npm packages of $dir (npm ci)" >&2
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+    cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
+  fi
+done

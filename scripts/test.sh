@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test NMP has: formatting, lints, unit, integration, conformance and doc
-# tests, with warnings as errors. This is the command CI runs (.ci/run).
+# tests, with warnings as errors, then the TypeScript packages' checks and tests
+# (ts/scripts/test.sh). This is the command CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,5 +30,8 @@ cargo check --manifest-path fuzz/Cargo.toml --bins --locked
 
 step "committed example .wasm files match their sources"
 bash scripts/build-logic.sh --check
+
+step "TypeScript: @nmp/sdk, @nmp/guardian and examples/agent-ts against real nodes (ts/scripts/test.sh)"
+bash ts/scripts/test.sh
 
 step "all checks passed"

@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
-# The TypeScript packages' checks, runnable from the repository root on a fresh machine after
-# `npm ci --prefix ts`: builds the Rust binaries the tests start (`nmp`, nmp-crypto's
-# `interop_open` example) into CARGO_TARGET_DIR (default ./target), checks that the generated
-# protobuf types match crates/nmp-wire/proto, type-checks and builds every workspace, runs their
-# tests (real Rust nodes on 127.0.0.1; the browser test needs Debian's chromium), and runs the
-# example agent (examples/agent-ts) against two local nodes.
+# Every check of the TypeScript packages (@nmp/sdk, @nmp/guardian, examples/agent-ts), runnable
+# from anywhere; scripts/test.sh runs it as its TypeScript step.
+#
+#  1. scripts/setup.sh: the apt packages and npm dependencies a fresh machine lacks (a no-op when
+#     nothing is missing; npm ci only when a lock file changed).
+#  2. The Rust side the tests start: `cargo test --workspace --no-run` into CARGO_TARGET_DIR
+#     (default ./target). It builds `nmp`, nmp-crypto's `interop_open` and nmp-guardian-wasm's
+#     `verdicts` examples with the same features as `cargo test`, so after that step (as in CI)
+#     nothing is rebuilt.
+#  3. The committed ts/guardian/wasm/nmp_guardian.wasm rebuilds byte for byte from the Rust source.
+#  4. The generated protobuf types match crates/nmp-wire/proto; every workspace type-checks and
+#     builds; `npm test` in each: real Rust nodes on 127.0.0.1, the headless chromium test, the
+#     Guardian parity suites, AssemblyScript/WAT authoring.
+#  5. The example agent runs against two local nodes.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
-cargo build --locked -p nmp-cli --bin nmp
-cargo build --locked -p nmp-crypto --example interop_open
+
+bash "$root/scripts/setup.sh"
+(cd "$root" && cargo test --workspace --locked --no-run --quiet)
+export NMP_BIN="$CARGO_TARGET_DIR/debug/nmp"
+export NMP_GUARDIAN_VERDICTS="$CARGO_TARGET_DIR/debug/examples/verdicts"
+"$root/ts/guardian/scripts/build-wasm.sh" --check
+
 cd "$root/ts"
 npm run --workspace sdk check:generated
-npm run --workspaces --if-present build
-npm test --workspaces --if-present
+npm run --workspaces build
+npm test --workspaces
+
 cd "$root/examples/agent-ts"
-npm ci --no-audit --no-fund
 npm run build
-NMP_BIN="$CARGO_TARGET_DIR/debug/nmp" node dist/agent.js --spawn
+node dist/agent.js --spawn

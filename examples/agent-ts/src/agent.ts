@@ -45,6 +45,7 @@ async function main (): Promise<void> {
       console.log(`   ${provider.peer}: ${dataset.name}, ${dataset.rowCount} rows, columns ${dataset.columns.map((c) => c.name + (c.restricted ? ' (restricted)' : '')).join(', ')}`)
     }
     for (const { peer, error } of discovery.failed) console.log(`   ${peer}: refused (${error.code}: ${error.message})`)
+    if (discovery.providers.length < (local?.nodes.length ?? 1)) throw new Error(`discovered ${discovery.providers.length} of the ${local?.nodes.length ?? 1} nodes expected`)
 
     console.log('\n2. Honest question: patients, mean age and mean cost per diagnosis')
     const honest = await agent.executeDiscovered(discovery, { capability: CAPABILITY, wasm: logic('c/aggregate.wasm'), input: new TextEncoder().encode(QUESTION) }, {

@@ -39,14 +39,15 @@ rate_limit_per_minute = 600
   const child = spawn(process.env.NMP_BIN ?? 'nmp', ['node', '--config', join(home, 'node.toml')], { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   const addr = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name} did not start within 60 s: ${stderr}`)) }, 60_000)
     child.stderr!.setEncoding('utf8')
     child.stderr!.on('data', (text: string) => {
       stderr += text
       const tcp = /^listening on (\/ip4\/\S+\/tcp\/\d+\/p2p\/\S+)$/m.exec(stderr)
-      if (tcp !== null) resolve(tcp[1]!)
+      if (tcp !== null) { clearTimeout(timer); resolve(tcp[1]!) }
     })
-    child.on('error', reject)
-    child.on('exit', (code) => { reject(new Error(`${name} exited ${code}: ${stderr}`)) })
+    child.on('error', (err) => { clearTimeout(timer); reject(err) })
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited ${code}: ${stderr}`)) })
   })
   return { name, addr, child }
 }

@@ -43,14 +43,6 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 export NMP_GUARDIAN_VERDICTS="$target/debug/examples/verdicts"
 export NMP_BIN="$target/debug/nmp"
 
-# Install from the npm workspace root when there is one (ts/package.json), else the package.
-install_dir="$pkg"
-if [ -f "$root/ts/package.json" ] && grep -q '"guardian"' "$root/ts/package.json"; then
-  install_dir="$root/ts"
-fi
-lock="$install_dir/package-lock.json"
-if ! cmp -s "$lock" "$install_dir/node_modules/.installed-lock.json" 2>/dev/null; then
-  (cd "$install_dir" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$lock" "$install_dir/node_modules/.installed-lock.json"
-fi
+# The npm dependencies (the ts/ workspace), installed only when the lock file changed.
+bash "$root/scripts/setup.sh"
 (cd "$pkg" && npm test)

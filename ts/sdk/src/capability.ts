@@ -4,17 +4,31 @@
  */
 
 import { fromBinary } from '@bufbuild/protobuf'
+import { CID } from 'multiformats/cid'
+import { create as createDigest } from 'multiformats/hashes/digest'
 
-import { equal } from './bytes.js'
-import { DocumentError } from './errors.js'
+import { equal, sha256, utf8 } from './bytes.js'
+import { DocumentError, MeshError } from './errors.js'
 import { CapabilityDocumentSchema } from './gen/nmp/v1/capability_pb.js'
 import type { CapabilityDocument, SignedCapabilityDocument } from './gen/nmp/v1/capability_pb.js'
 import { isPeerId, peerIdText, verifySigned } from './identity.js'
 import { kemKeyProblem } from './kem.js'
-import { MAX_DOCUMENT_BYTES } from './limits.js'
+import { MAX_CAPABILITY_BYTES, MAX_DOCUMENT_BYTES } from './limits.js'
 
 /** The capability document version this SDK reads: 1. */
 export const DOCUMENT_VERSION = 1
+
+/**
+ * The DHT provider key of `capability` (docs/protocol.md, "Discovery"): the CIDv1 `raw` (0x55)
+ * of `sha256("nmp/v1/cap/" + capability)`, whose multihash (`0x12 0x20` ‖ digest, 34 bytes) is
+ * the key a node announces. Throws {@link MeshError} for a name longer than
+ * {@link MAX_CAPABILITY_BYTES} (256 bytes of UTF-8), refused before any lookup as `nmp_net` does.
+ */
+export async function capabilityKey (capability: string): Promise<CID> {
+  const name = utf8(capability)
+  if (name.length > MAX_CAPABILITY_BYTES) throw new MeshError(`a capability name of ${name.length} bytes is longer than ${MAX_CAPABILITY_BYTES}`)
+  return CID.createV1(0x55, createDigest(0x12, await sha256(utf8(`nmp/v1/cap/${capability}`))))
+}
 
 /**
  * Verifies a signed capability document as `nmp_crypto::capability::verify` does: size (1 MiB),

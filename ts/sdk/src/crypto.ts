@@ -4,7 +4,7 @@
  */
 
 export { fromHex, toHex } from './bytes.js'
-export { DOCUMENT_VERSION, verifyDocument } from './capability.js'
+export { capabilityKey, DOCUMENT_VERSION, verifyDocument } from './capability.js'
 export { seal, sealWith, requestAad, SUITE } from './envelope.js'
 export type { Sealed, SealParams, SealRandomness } from './envelope.js'
 export * from './errors.js'

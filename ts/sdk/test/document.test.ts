@@ -7,8 +7,8 @@ import { create, toBinary } from '@bufbuild/protobuf'
 import { x25519 } from '@noble/curves/ed25519.js'
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 
-import { Identity, keyId, pb, seal, verifyDocument } from '../src/crypto.js'
-import { randomBytes } from '../src/bytes.js'
+import { capabilityKey, Identity, keyId, MeshError, pb, seal, verifyDocument } from '../src/crypto.js'
+import { randomBytes, toHex } from '../src/bytes.js'
 
 async function kemKey (x25519Public: Uint8Array = x25519.getPublicKey(randomBytes(32)), mlKem: Uint8Array = ml_kem768.keygen(randomBytes(64)).publicKey): Promise<pb.KemPublicKey> {
   return create(pb.KemPublicKeySchema, { keyId: await keyId(x25519Public, mlKem), x25519: x25519Public, mlKem768: mlKem, notAfterMs: 2_000n })
@@ -63,4 +63,13 @@ test('sealing refuses a bad node key, an expired key, an empty or long capabilit
   // At the limits it seals.
   const sealed = await seal({ ...params, nodeKey: await kemKey(), capability: 'x'.repeat(256) }, new Uint8Array(16 * 1024 * 1024), new Uint8Array(4 * 1024 * 1024))
   assert.equal(sealed.request.capability.length, 256)
+})
+
+test('the provider key of a capability is the worked example of docs/protocol.md, and a name past 256 bytes is refused', async () => {
+  const key = await capabilityKey('demo.hospital/patients')
+  assert.equal(toHex(key.multihash.bytes), '122072fedc2d2badbb6fd9347b70904a6b8c2e7e383a5ba9b644fd8ffb9488fb315d')
+  assert.equal(key.toString(), 'bafkreids73oc2k5nxnx5snd3ocieu24mfz7dqos3vg3ej7mp7okir6zrlu')
+  assert.equal(toHex((await capabilityKey('')).multihash.bytes), '122019fe720deea25b011b39124e7fe7fc6f3713ebdf315114fc41d611693108f2ac')
+  await capabilityKey('a'.repeat(256))
+  await assert.rejects(capabilityKey('a'.repeat(257)), (err: unknown) => err instanceof MeshError && err.code === 'MESH')
 })

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 
-import { connect, NmpError } from '../src/index.js'
+import { connect, NmpError, NodeError, pb } from '../src/index.js'
+import { MAX_OVERLOAD_RETRIES } from '../src/client/streams.js'
 import { liar, OUTPUT } from './support/liar.js'
 import type { Lie } from './support/liar.js'
 import { PATIENTS } from './support/node.js'
@@ -31,7 +32,7 @@ const LIES: Array<[Lie, string, string?]> = [
 
 test('the honest miniature node is answered (the checks pass on a truthful answer)', async () => {
   const node = await liar('honest')
-  const client = await connect({ executeTimeoutMs: 2_000 })
+  const client = await connect({ executeTimeoutMs: 30_000 })
   try {
     const peer = await client.dial(node.addr)
     const answer = await client.execute(peer, { capability: PATIENTS, wasm: example('wat/hello.wasm') })
@@ -45,7 +46,8 @@ test('the honest miniature node is answered (the checks pass on a truthful answe
 for (const [lie, code, detail] of LIES) {
   test(`a node that lies (${lie}) is refused with ${code}${detail === undefined ? '' : ` (${detail})`}`, async () => {
     const node = await liar(lie)
-    const client = await connect({ executeTimeoutMs: 2_000 })
+    // Only the node that never finishes meets the deadline; the others answer well within it.
+    const client = await connect({ executeTimeoutMs: lie === 'hang' ? 2_000 : 30_000 })
     try {
       const peer = await client.dial(node.addr)
       const logic = { capability: PATIENTS, wasm: example('wat/hello.wasm') }
@@ -64,10 +66,29 @@ for (const [lie, code, detail] of LIES) {
   })
 }
 
+test('a node that refuses every request unread (no request id) is retried, then reported OVERLOADED', async () => {
+  const node = await liar('refuse_unread')
+  const client = await connect({ executeTimeoutMs: 30_000 })
+  try {
+    const peer = await client.dial(node.addr)
+    await assert.rejects(client.execute(peer, { capability: PATIENTS, wasm: example('wat/hello.wasm') }), (err: unknown) => {
+      assert.ok(err instanceof NodeError, String(err))
+      assert.equal(err.nodeCode, pb.ErrorCode.OVERLOADED, err.message)
+      return true
+    })
+    // The first try and every retry, each sealed anew.
+    assert.equal(node.requests.length, 1 + MAX_OVERLOAD_RETRIES)
+    assert.equal(new Set(node.requests).size, node.requests.length)
+  } finally {
+    await client.stop()
+    await node.stop()
+  }
+})
+
 test('a stream that fails before any response is resent as the same sealed request; OVERLOADED is sealed anew', async () => {
   for (const [load, sameId] of [['reset_first', true], ['overloaded_first', false]] as const) {
     const node = await liar(load)
-    const client = await connect({ executeTimeoutMs: 5_000 })
+    const client = await connect({ executeTimeoutMs: 30_000 })
     try {
       const peer = await client.dial(node.addr)
       const answer = await client.execute(peer, { capability: PATIENTS, wasm: example('wat/hello.wasm') })

@@ -1,5 +1,6 @@
-// Large payloads: a 16 MiB module and a 4 MiB input, many times in a row over one connection.
-// The SDK writes in 64 KiB pieces, so no Yamux DATA frame exceeds what rust-yamux accepts.
+// Large payloads: a 16 MiB module and a 4 MiB input, many times in a row over one TCP connection,
+// then over WebSocket. The SDK writes in 64 KiB pieces, so no Yamux DATA frame exceeds what
+// rust-yamux accepts.
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -15,7 +16,7 @@ let node: RunningNode
 let client: NmpClient
 
 before(async () => {
-  node = await startNode({ timeoutMs: 10_000, policy: 'max_queued_jobs = 64' })
+  node = await startNode({ timeoutMs: 10_000, ws: true, policy: 'max_queued_jobs = 64' })
   client = await connect({ executeTimeoutMs: 120_000 })
   await client.dial(node.tcp)
 })
@@ -38,7 +39,7 @@ function padded (size: number): Uint8Array {
 /** How many times in a row: `NMP_LARGE_REPEAT` [default 3; each takes about 25 s against a debug node]. */
 const REPEAT = Number(process.env.NMP_LARGE_REPEAT ?? 3)
 
-test(`a 16 MiB module with a 4 MiB input, ${REPEAT} times in a row, on one connection`, async () => {
+test(`a 16 MiB module with a 4 MiB input, ${REPEAT} time${REPEAT === 1 ? '' : 's'} in a row, on one TCP connection`, async () => {
   const wasm = padded(limits.MAX_MODULE_BYTES)
   assert.equal(wasm.length, 16 * 1024 * 1024)
   const input = randomBytes(limits.MAX_INPUT_BYTES)
@@ -50,4 +51,19 @@ test(`a 16 MiB module with a 4 MiB input, ${REPEAT} times in a row, on one conne
   const after = client.libp2p.getConnections()
   assert.equal(after.length, 1)
   assert.equal(after[0]!.id, connection.id, 'the connection was never dropped')
+})
+
+test('a 16 MiB module with a 4 MiB input over WebSocket', async () => {
+  const ws = await connect({ executeTimeoutMs: 120_000 })
+  try {
+    await ws.dial(node.ws!)
+    const connection = ws.libp2p.getConnections()[0]!
+    assert.match(connection.remoteAddr.toString(), /\/ws/)
+    const input = randomBytes(limits.MAX_INPUT_BYTES)
+    const answer = await ws.execute(node.peer, { capability: PATIENTS, wasm: padded(limits.MAX_MODULE_BYTES), input })
+    assert.equal(new TextDecoder().decode(answer.output), `{"hello":${input.length}}\n`)
+    assert.deepEqual(ws.libp2p.getConnections().map((c) => c.id), [connection.id], 'the connection was never dropped')
+  } finally {
+    await ws.stop()
+  }
 })

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 
+import { webSockets } from '@libp2p/websockets'
+
 import { connect, outcomeName } from '../src/index.js'
 import type { NmpClient } from '../src/index.js'
 import { utf8 } from '../src/bytes.js'
@@ -13,7 +15,7 @@ import type { RunningNode } from './support/node.js'
 const nodes: RunningNode[] = []
 
 before(async () => {
-  // Two Data Nodes: the second bootstraps from the first, and listens on WebSocket too.
+  // Two Data Nodes, each listening on TCP and WebSocket; the second bootstraps from the first.
   nodes.push(await startNode({ ws: true }))
   nodes.push(await startNode({ ws: true, bootstrap: [nodes[0]!.tcp] }))
 })
@@ -39,6 +41,17 @@ test('discover finds both nodes through the DHT and verifies their documents', a
     assert.deepEqual(await discovered(client, 2), nodes.map((n) => n.peer).sort())
     const none = await client.discover('demo.nowhere/none')
     assert.deepEqual(none.providers, [])
+  } finally {
+    await client.stop()
+  }
+})
+
+test('discover over WebSocket only: both nodes found through the DHT and dialled on their /ws addresses', async () => {
+  const client = await connect({ bootstrap: [nodes[0]!.ws!], transports: [webSockets()] })
+  try {
+    assert.deepEqual(await discovered(client, 2), nodes.map((n) => n.peer).sort())
+    const connections = client.libp2p.getConnections()
+    assert.ok(connections.length >= 2 && connections.every((c) => c.remoteAddr.toString().includes('/ws')), connections.map((c) => c.remoteAddr.toString()).join(' '))
   } finally {
     await client.stop()
   }

@@ -8,11 +8,8 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { CID } from 'multiformats/cid'
-import { create as createDigest } from 'multiformats/hashes/digest'
 
-import { sha256, utf8 } from '../bytes.js'
-import { verifyDocument } from '../capability.js'
+import { capabilityKey, verifyDocument } from '../capability.js'
 import {
   AbortedError, MeshError, NmpError, NodeError, NoProvidersError, NotServedError, RejectedError,
   TimeoutError, TransportError, UntrustedError
@@ -196,13 +193,13 @@ export class NmpClient {
   }
 
   /**
-   * Finds the nodes that announce `capability` in the DHT (a provider record under the CIDv1
-   * `raw` of `sha256("nmp/v1/cap/" + capability)`) and describes each, concurrently. Throws
-   * {@link MeshError} when the lookup itself fails; an empty discovery means nobody provides it.
+   * Finds the nodes that announce `capability` in the DHT (a provider record under
+   * {@link capabilityKey}) and describes each, concurrently. Throws {@link MeshError} when the
+   * name is too long or the lookup itself fails; an empty discovery means nobody provides it.
    */
   async discover (capability: string, signal?: AbortSignal): Promise<Discovery> {
     const deadline = this.#deadline(this.#options.queryTimeoutMs, signal)
-    const key = CID.createV1(0x55, createDigest(0x12, await sha256(utf8(`nmp/v1/cap/${capability}`))))
+    const key = await capabilityKey(capability)
     const peers = new Set<string>()
     try {
       for await (const event of this.libp2p.services.dht.findProviders(key, { signal: deadline })) {

@@ -100,7 +100,10 @@ export async function receive (
       throw new ProtocolError(peer, 'a response that does not decode')
     }
     answered.value = true
-    if (!equal(response.requestId, sealed.request.requestId)) throw new ProtocolError(peer, 'a response for another request')
+    // A node refuses a request it did not read (its inbound byte budget is full) with one error
+    // carrying no request id; any other response must carry ours.
+    const unread = response.requestId.length === 0 && response.event.case === 'error'
+    if (!unread && !equal(response.requestId, sealed.request.requestId)) throw new ProtocolError(peer, 'a response for another request')
     const event = response.event
     switch (event.case) {
       case 'status':

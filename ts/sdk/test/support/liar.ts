@@ -28,8 +28,10 @@ export type Lie =
   | 'honest' | 'receipt_signature' | 'sealed_ciphertext' | 'drop_output' | 'change_outcome'
   | 'change_verdict' | 'replay_receipt' | 'replay_sealed' | 'foreign_status' | 'no_result' | 'hang'
   | 'too_many_statuses' | 'other_policy' | 'other_signer' | 'other_agent' | 'expired_document'
-  // Not lies: load the node may shed (the agent must retry).
-  | 'reset_first' | 'overloaded_first'
+  // Not lies: load the node may shed (the agent must retry), or keeps shedding: every request
+  // refused as overloaded before it is read, so with no request id, as a node whose inbound byte
+  // budget is full does.
+  | 'reset_first' | 'overloaded_first' | 'refuse_unread'
 
 /** The output every honest answer carries. */
 export const OUTPUT = utf8('{"count":42}')
@@ -152,6 +154,12 @@ export async function liar (lie: Lie): Promise<Liar> {
     requests.push(Buffer.from(request.requestId).toString('hex'))
     // A failure before any response: the first stream is reset once its request was read.
     if (lie === 'reset_first' && first) { stream.abort(new Error('shed')); return }
+    if (lie === 'refuse_unread') {
+      const refusal = create(pb.ErrorSchema, { code: pb.ErrorCode.OVERLOADED, message: 'the node\'s inbound byte budget is exhausted' })
+      await writeFrame(stream, toBinary(pb.LogicResponseSchema, create(pb.LogicResponseSchema, { event: { case: 'error', value: refusal } })))
+      await stream.close()
+      return
+    }
     const opened = await openPayload(request)
     const send = async (event: pb.LogicResponse['event'], requestId = request.requestId): Promise<void> => {
       await writeFrame(stream, toBinary(pb.LogicResponseSchema, create(pb.LogicResponseSchema, { requestId, event })))
