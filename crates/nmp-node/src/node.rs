@@ -3,12 +3,7 @@
 
 mod serve;
 
-use std::{
-    net::SocketAddr,
-    path::Path,
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use nmp_crypto::{Identity, KemKeyPair, Keyring, envelope::OpenConfig};
 use nmp_net::{Multiaddr, PeerId};
@@ -324,10 +319,5 @@ fn addresses<'a>(texts: impl IntoIterator<Item = &'a String>) -> Result<Vec<Mult
         .collect()
 }
 
-/// The node's clock: Unix milliseconds.
-pub(crate) fn now_ms() -> u64 {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    u64::try_from(since_epoch.as_millis()).unwrap_or(u64::MAX)
-}
+/// The node's clock: the protocol's, Unix milliseconds.
+pub(crate) use nmp_wire::now_ms;
