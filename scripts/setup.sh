@@ -13,6 +13,8 @@ command -v wat2wasm >/dev/null 2>&1 || need+=(wabt)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)   # the Guardian's spec-suite archive
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)   # the reflection client
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
@@ -30,4 +32,15 @@ if ! cmp -s "$mcp/package-lock.json" "$mcp/node_modules/.installed-lock.json" 2>
   echo "setup: installing the MCP test client (npm ci)" >&2
   npm ci --prefix "$mcp" --no-audit --no-fund --loglevel=error >/dev/null
   cp "$mcp/package-lock.json" "$mcp/node_modules/.installed-lock.json"
+fi
+
+# The gRPC reflection test asks the node through Python's grpcio-reflection (a v1alpha client the
+# project did not write), pinned by crates/nmp-node/tests/reflection/requirements.txt, in a venv
+# beside it; reinstalled only when the requirements change.
+reflection=crates/nmp-node/tests/reflection
+if ! cmp -s "$reflection/requirements.txt" "$reflection/.venv/.installed-requirements.txt" 2>/dev/null; then
+  echo "setup: installing the gRPC reflection test client (pip)" >&2
+  python3 -m venv "$reflection/.venv"
+  "$reflection/.venv/bin/pip" install -q --disable-pip-version-check -r "$reflection/requirements.txt"
+  cp "$reflection/requirements.txt" "$reflection/.venv/.installed-requirements.txt"
 fi

@@ -1,10 +1,12 @@
-//! The gRPC face through a real tonic client on 127.0.0.1: Describe, Execute and reflection;
-//! its bounds ([`bounds`]), raw HTTP/2 against its stream limit ([`h2`]), and stalled calls
-//! against the inbound byte budget ([`budget`]).
+//! The gRPC face through a real tonic client on 127.0.0.1: Describe, Execute (its receipt
+//! verified) and reflection, both versions; its bounds ([`bounds`]), raw HTTP/2 against its
+//! stream limit ([`h2`]), stalled calls against the inbound byte budget ([`budget`]), and
+//! reflection through Python's `grpcio-reflection` ([`reflection`]).
 
 mod bounds;
 pub(crate) mod budget;
 mod h2;
+mod reflection;
 
 use nmp_crypto::receipt;
 use nmp_node::grpc::{self, Server};
