@@ -107,7 +107,7 @@ impl Node {
     /// Builds a keyring with a fresh KEM key pair valid for the document TTL, the service
     /// (one pass over every dataset), binds the mesh on the file's listen addresses and
     /// bootstrap peers, announces every served capability, binds the gRPC server if the file
-    /// names an address (with the mesh's bounds, its inbound byte budget (`[inbound]`), its
+    /// names an address (with the mesh's bounds (`[mesh]`), its inbound byte budget (`[inbound]`), its
     /// pool of [`MAX_LOGIC_HANDLERS`] logic handlers and, with `grpc_tls`, TLS; see
     /// [`grpc::Config`]) and the metrics endpoint if
     /// it names one, and spawns the serving loop, the KEM key rotation and the dataset checks
@@ -127,6 +127,7 @@ impl Node {
             bootstrap: addresses(&file.bootstrap)?,
             ..nmp_net::Config::default()
         };
+        file.mesh.apply(&mut mesh_config);
         file.inbound.apply(&mut mesh_config)?;
         let inbound_budget = mesh_config.inbound_budget.clone();
         let keyring = Keyring::new(
