@@ -24,7 +24,7 @@ fn a_short_bench_runs_every_suite_and_writes_its_figures() {
     ]
     .map(str::to_owned)
     .to_vec();
-    let (done, finished) = std::sync::mpsc::channel();
+    let (done, finished) = std::sync::mpsc::sync_channel(1);
     std::thread::spawn(move || {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let _ = done.send(nmp(&args, b""));

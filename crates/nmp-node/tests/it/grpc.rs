@@ -33,7 +33,12 @@ async fn list_v1(channel: tonic::transport::Channel) -> Vec<String> {
         .await
         .expect("v1 is served")
         .into_inner();
-    match answers.message().await.unwrap().unwrap().message_response {
+    let answer = answers
+        .message()
+        .await
+        .expect("an answer")
+        .expect("a message");
+    match answer.message_response {
         Some(answer::MessageResponse::ListServicesResponse(list)) => {
             list.service.into_iter().map(|s| s.name).collect()
         }
@@ -56,7 +61,12 @@ async fn list_v1alpha(channel: tonic::transport::Channel) -> Vec<String> {
         .await
         .expect("v1alpha is served")
         .into_inner();
-    match answers.message().await.unwrap().unwrap().message_response {
+    let answer = answers
+        .message()
+        .await
+        .expect("an answer")
+        .expect("a message");
+    match answer.message_response {
         Some(answer::MessageResponse::ListServicesResponse(list)) => {
             list.service.into_iter().map(|s| s.name).collect()
         }
