@@ -20,6 +20,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 for pkg in rustc-web cargo-web rust-web-src; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)   # the reflection client
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
@@ -41,3 +43,14 @@ for dir in crates/nmp-cli/tests/mcp ts examples/agent-ts; do
     cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
   fi
 done
+
+# The gRPC reflection test asks the node through Python's grpcio-reflection (a v1alpha client the
+# project did not write), pinned by crates/nmp-node/tests/reflection/requirements.txt, in a venv
+# beside it; reinstalled only when the requirements change.
+reflection=crates/nmp-node/tests/reflection
+if ! cmp -s "$reflection/requirements.txt" "$reflection/.venv/.installed-requirements.txt" 2>/dev/null; then
+  echo "setup: installing the gRPC reflection test client (pip)" >&2
+  python3 -m venv "$reflection/.venv"
+  "$reflection/.venv/bin/pip" install -q --disable-pip-version-check -r "$reflection/requirements.txt"
+  cp "$reflection/requirements.txt" "$reflection/.venv/.installed-requirements.txt"
+fi

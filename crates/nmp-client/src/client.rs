@@ -1,76 +1,26 @@
-//! [`NmpClient`]: discovery, capability documents and execution over the mesh.
+//! [`NmpClient`]: an agent on the mesh, and execution on the nodes it found. Discovery, the
+//! per-node caches and the retry schedules each have their own module.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::{Arc, Mutex},
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+mod cache;
+mod discovery;
+mod retry;
+
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use futures::future::join_all;
-use nmp_crypto::{Identity, capability};
+use nmp_crypto::Identity;
 use nmp_guardian::Guardian;
 use nmp_net::{Mesh, PeerId};
 use nmp_wire::pb;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::{Answer, Builder, Error, Logic, NodeAnswer, exchange};
+pub(crate) use self::cache::is_fresh;
+use self::cache::{Documents, MAX_CACHED_DOCUMENTS, StreamSlots};
+pub use self::discovery::{Discovery, MAX_PROVIDERS, Provider};
+use crate::{Answer, Builder, Error, Logic, NodeAnswer};
 
 /// A cached document is refetched this long before its expiry (or its newest KEM key's), so a
 /// request is never sealed to a key about to lapse: 30 s.
-const REFRESH_MARGIN_MS: u64 = 30_000;
-
-/// Most times a request is resent when its stream failed before the node answered anything:
-/// 5. A node under load drops streams it cannot accept in time, so this is ordinary
-/// back-pressure. The same sealed request is resent, so a node that did read an earlier copy
-/// refuses the next as a replay: a request runs at most once.
-const MAX_RESENDS: u32 = 5;
-
-/// An `OVERLOADED` refusal waits this many times longer than a failed stream before the
-/// request is sealed and sent again: 5, so 50 ms doubling, at most [`MAX_OVERLOAD_PAUSE`].
-const OVERLOAD_BACKOFF_FACTOR: u32 = 5;
-/// Most times an `OVERLOADED` request is sealed and sent again: 8 (about 5 s in all).
-const MAX_OVERLOAD_RETRIES: u32 = 8;
-/// Longest pause between two `OVERLOADED` retries: 1 s.
-const MAX_OVERLOAD_PAUSE: Duration = Duration::from_secs(1);
-
-/// The pause before resend `attempt` (0-based): 10 ms doubling each time, plus up to 15 ms of
-/// jitter taken from the (random) request id so that agents refused together do not return
-/// together.
-fn backoff(attempt: u32, request_id: &[u8]) -> Duration {
-    let jitter = request_id
-        .get(attempt as usize)
-        .map_or(0, |b| u64::from(b % 16));
-    Duration::from_millis((10u64 << attempt.min(10)) + jitter)
-}
-
-/// A Data Node with its verified capability document.
-#[derive(Debug, Clone)]
-pub struct Provider {
-    /// The node.
-    pub peer: PeerId,
-    /// Its document, verified against `peer` and unexpired when fetched.
-    pub document: pb::CapabilityDocument,
-}
-
-impl Provider {
-    /// The dataset the node serves under `capability`, if any.
-    pub fn dataset(&self, capability: &str) -> Option<&pb::DatasetInfo> {
-        self.document
-            .datasets
-            .iter()
-            .find(|d| d.capability == capability)
-    }
-}
-
-/// The result of [`NmpClient::discover`]: nodes whose documents verified and list the
-/// capability, and the ones that did not answer or were refused, with why.
-#[derive(Debug, Default)]
-pub struct Discovery {
-    /// Verified providers, in the order the DHT returned them.
-    pub providers: Vec<Provider>,
-    /// Providers that could not be described or were refused.
-    pub failed: Vec<(PeerId, Error)>,
-}
+pub(crate) const REFRESH_MARGIN_MS: u64 = 30_000;
 
 /// An agent on the mesh. Cloning is cheap; the mesh stops when the last clone is dropped.
 #[derive(Debug, Clone)]
@@ -86,10 +36,10 @@ pub(crate) struct Shared {
     pub(crate) guardian: Guardian,
     pub(crate) execute_timeout: Duration,
     pub(crate) request_timeout: Duration,
-    documents: Mutex<HashMap<PeerId, Provider>>,
+    /// Verified capability documents, the most recently used first.
+    documents: Documents,
     /// Per node, the logic streams this agent may have open at once.
-    streams: Mutex<HashMap<PeerId, Arc<Semaphore>>>,
-    max_streams_per_node: usize,
+    streams: StreamSlots,
     /// The only nodes logic may be sent to, when pinned.
     trusted: Option<HashSet<PeerId>>,
 }
@@ -109,9 +59,8 @@ impl Shared {
             guardian,
             execute_timeout,
             request_timeout,
-            documents: Mutex::new(HashMap::new()),
-            streams: Mutex::new(HashMap::new()),
-            max_streams_per_node,
+            documents: Documents::new(MAX_CACHED_DOCUMENTS),
+            streams: StreamSlots::new(max_streams_per_node),
             trusted,
         }
     }
@@ -181,91 +130,11 @@ impl NmpClient {
             .is_none_or(|trusted| trusted.contains(peer))
     }
 
-    /// Finds the nodes that announce `capability` in the DHT and describes each, concurrently.
-    /// With [`Builder::trusted_nodes`](crate::Builder::trusted_nodes), a provider outside the
-    /// pin is listed under `failed` with [`Error::Untrusted`].
-    ///
-    /// Fails only when the lookup itself fails; an empty [`Discovery`] means nobody provides it.
-    pub async fn discover(&self, capability: &str) -> Result<Discovery, Error> {
-        let peers = self.shared.mesh.find_providers(capability).await?;
-        let described = join_all(peers.into_iter().map(|peer| async move {
-            let provider = self.describe(peer).await.and_then(|p| {
-                if p.dataset(capability).is_some() {
-                    Ok(p)
-                } else {
-                    Err(Error::NotServed {
-                        peer,
-                        capability: capability.to_owned(),
-                    })
-                }
-            });
-            (peer, provider)
-        }))
-        .await;
-        let mut discovery = Discovery::default();
-        for (peer, provider) in described {
-            match provider {
-                Ok(_) if !self.trusts(&peer) => {
-                    discovery.failed.push((peer, Error::Untrusted { peer }));
-                }
-                Ok(provider) => discovery.providers.push(provider),
-                Err(err) => discovery.failed.push((peer, err)),
-            }
-        }
-        Ok(discovery)
-    }
-
-    /// Fetches `peer`'s capability document over the mesh and verifies it against `peer` (the
-    /// signature, the expiry and every KEM key) before anything in it is used. A peer this
-    /// agent has no address for is first looked up in the DHT by its id. The verified
-    /// document is cached until shortly before it expires.
-    pub async fn describe(&self, peer: PeerId) -> Result<Provider, Error> {
-        let mesh = &self.shared.mesh;
-        let signed = match mesh.describe(peer).await {
-            Ok(signed) => signed,
-            // Unreachable by its id alone: look its addresses up in the DHT, then ask again.
-            Err(nmp_net::Error::Describe { .. }) if mesh.find_peer(peer).await? => {
-                mesh.describe(peer).await?
-            }
-            Err(err) => return Err(err.into()),
-        };
-        let provider = self.verify_document(&signed, Some(peer))?;
-        self.cache(&provider);
-        Ok(provider)
-    }
-
-    pub(crate) fn verify_document(
-        &self,
-        signed: &pb::SignedCapabilityDocument,
-        expected: Option<PeerId>,
-    ) -> Result<Provider, Error> {
-        let refused = |source| Error::Document {
-            peer: expected,
-            source: Box::new(source),
-        };
-        let document = capability::verify(signed, expected.as_ref(), now_ms()).map_err(refused)?;
-        let peer = PeerId::from_bytes(&document.node_peer_id)
-            .map_err(|_| refused(capability::VerifyError::MalformedNode))?;
-        Ok(Provider { peer, document })
-    }
-
-    fn cache(&self, provider: &Provider) {
-        if let Ok(mut documents) = self.shared.documents.lock() {
-            documents.insert(provider.peer, provider.clone());
-        }
-    }
-
-    /// The cached document of `peer` while it and a KEM key stay valid, else a fresh one.
+    /// The cached document of `peer` while it and a KEM key stay valid for
+    /// [`REFRESH_MARGIN_MS`], else a fresh one.
     async fn provider(&self, peer: PeerId) -> Result<Provider, Error> {
         let fresh_until = now_ms().saturating_add(REFRESH_MARGIN_MS);
-        let cached = self.shared.documents.lock().ok().and_then(|documents| {
-            documents
-                .get(&peer)
-                .filter(|p| exchange::usable_key(&p.document, fresh_until).is_some())
-                .filter(|p| p.document.expires_at_ms > fresh_until)
-                .cloned()
-        });
-        match cached {
+        match self.shared.documents.fresh(&peer, fresh_until) {
             Some(provider) => Ok(provider),
             None => self.describe(peer).await,
         }
@@ -300,78 +169,8 @@ impl NmpClient {
             return Err(Error::Untrusted { peer });
         }
         let provider = self.provider(peer).await?;
-        let _slot = self.stream_slot(peer).await;
-        let mut overloaded = 0;
-        loop {
-            match self.send(&provider, logic, progress).await {
-                // The node is saturated and says so before running anything: ask again later,
-                // sealed anew (the refused request id may already sit in its replay cache).
-                Err(Error::Node {
-                    code: pb::ErrorCode::Overloaded,
-                    ..
-                }) if overloaded < MAX_OVERLOAD_RETRIES => {
-                    let pause = (backoff(overloaded, &[]) * OVERLOAD_BACKOFF_FACTOR)
-                        .min(MAX_OVERLOAD_PAUSE);
-                    tokio::time::sleep(pause).await;
-                    overloaded += 1;
-                }
-                result => return result,
-            }
-        }
-    }
-
-    /// Seals `logic` once and sends it, resending the same sealed request while its stream
-    /// fails before the node answers anything.
-    async fn send(
-        &self,
-        provider: &Provider,
-        logic: &Logic,
-        progress: &(impl Fn(PeerId, &pb::Status) + Sync),
-    ) -> Result<Answer, Error> {
-        let peer = provider.peer;
-        let sealed = exchange::seal(&self.shared.identity, provider, logic, now_ms())?;
-        let mut attempt = 0;
-        loop {
-            let mut answered = false;
-            let result = match self.shared.mesh.open_logic(peer, &sealed.request).await {
-                Ok(responses) => {
-                    exchange::receive(
-                        provider,
-                        &sealed,
-                        responses,
-                        self.shared.execute_timeout,
-                        progress,
-                        &mut answered,
-                    )
-                    .await
-                }
-                Err(err) => Err(err.into()),
-            };
-            match result {
-                Err(
-                    Error::Transport { .. }
-                    | Error::Mesh(nmp_net::Error::OpenStream(_) | nmp_net::Error::Frame(_)),
-                ) if !answered && attempt < MAX_RESENDS => {
-                    tokio::time::sleep(backoff(attempt, &sealed.request.request_id)).await;
-                    attempt += 1;
-                }
-                result => return result,
-            }
-        }
-    }
-
-    /// Waits for one of the node's stream slots: an agent never opens more logic streams to
-    /// one node than the node admits from one peer (`max_logic_streams_per_peer`, 8 by
-    /// default); further requests wait here, in the agent, instead of being refused.
-    async fn stream_slot(&self, peer: PeerId) -> Option<OwnedSemaphorePermit> {
-        let semaphore = self.shared.streams.lock().ok().map(|mut streams| {
-            Arc::clone(
-                streams
-                    .entry(peer)
-                    .or_insert_with(|| Arc::new(Semaphore::new(self.shared.max_streams_per_node))),
-            )
-        })?;
-        semaphore.acquire_owned().await.ok()
+        let _slot = self.shared.streams.acquire(peer).await;
+        self.run_retrying(&provider, logic, progress).await
     }
 
     /// Discovers every provider of `logic.capability` and runs `logic` on each, concurrently.
@@ -430,9 +229,5 @@ impl NmpClient {
     }
 }
 
-/// The client's clock: unix time in milliseconds.
-pub(crate) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
+/// The client's clock: the protocol's, Unix milliseconds.
+pub(crate) use nmp_wire::now_ms;

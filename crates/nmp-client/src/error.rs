@@ -60,7 +60,9 @@ pub enum Error {
     /// The request could not be sealed (module or input over the wire limits).
     #[error("cannot seal the request")]
     Seal(#[from] SealError),
-    /// The response stream from the node failed (a bad frame, a reset, a gRPC status).
+    /// The response stream from the node failed (a bad frame, a QUIC reset, a gRPC error
+    /// status). A stream that ends before its final event is [`Error::Protocol`] instead, on
+    /// the mesh and over gRPC alike.
     #[error("response stream from {peer} failed")]
     Transport {
         /// The node.

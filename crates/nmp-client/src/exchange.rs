@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use futures::{Stream, StreamExt as _};
+use futures::{Stream, StreamExt as _, future::ready};
 use nmp_crypto::{
     Identity,
     envelope::{self, ResponseKey},
     receipt,
 };
-use nmp_net::{BoxError, PeerId};
+use nmp_net::{BoxError, FrameError, LogicResponses, PeerId};
 use nmp_wire::{limits::REQUEST_ID_BYTES, pb, pb::logic_response::Event};
 use prost::Message as _;
 use sha2::{Digest as _, Sha256};
@@ -86,6 +86,22 @@ pub(crate) fn seal(
         agent: agent.peer_id(),
         module_sha256: Sha256::digest(&logic.wasm).into(),
         input_sha256: Sha256::digest(&logic.input).into(),
+    })
+}
+
+/// A mesh response stream as [`receive`] reads it: a stream that ends before its final event
+/// simply ends, as a gRPC stream the node finished does, so that both faces report it as
+/// [`Error::Protocol`] ("the stream ended without a result"). Yamux (TCP, WebSocket) shows a
+/// reset as the same clean end; a bad frame, a truncated one or a QUIC reset stays a
+/// [`Error::Transport`], as a gRPC error status is.
+pub(crate) fn mesh_responses(
+    responses: LogicResponses,
+) -> impl Stream<Item = Result<pb::LogicResponse, nmp_net::Error>> {
+    responses.take_while(|response| {
+        ready(!matches!(
+            response,
+            Err(nmp_net::Error::Frame(FrameError::Closed))
+        ))
     })
 }
 

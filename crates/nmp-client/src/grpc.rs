@@ -3,7 +3,11 @@
 
 mod tls;
 
-use std::{future::Future, time::Duration};
+use std::{
+    future::Future,
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
 
 use nmp_net::PeerId;
 use nmp_wire::{
@@ -15,7 +19,11 @@ use tonic::{
     transport::{Channel, Endpoint},
 };
 
-use crate::{Answer, Error, Logic, NmpClient, Provider, client::now_ms, exchange};
+use crate::{
+    Answer, Error, Logic, NmpClient, Provider,
+    client::{REFRESH_MARGIN_MS, is_fresh, now_ms},
+    exchange,
+};
 
 /// How often the client pings an open gRPC connection (HTTP/2 PING), idle or not: every 30 s.
 /// A ping not answered within the request timeout closes the connection, which fails the calls
@@ -23,13 +31,15 @@ use crate::{Answer, Error, Logic, NmpClient, Provider, client::now_ms, exchange}
 const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
 
 /// A Data Node reached through its gRPC endpoint: one HTTP/2 connection (over TLS for
-/// `https://`) and the node's verified capability document, reused by every call. Cheap to
-/// clone.
+/// `https://`) and the node's verified capability document, reused by every call and fetched
+/// again once it (or its newest KEM key) is within 30 s of expiring. Cheap to clone; clones
+/// share the connection and the document.
 #[derive(Debug, Clone)]
 pub struct GrpcNode {
     client: NmpClient,
+    endpoint: Arc<str>,
     channel: LogicMeshClient<Channel>,
-    provider: Provider,
+    provider: Arc<Mutex<Provider>>,
 }
 
 impl NmpClient {
@@ -82,44 +92,80 @@ impl NmpClient {
         }
         .ok_or_else(timed_out)?
         .map_err(|e| Error::Grpc(e.into()))?;
-        let mut channel = LogicMeshClient::new(channel)
+        let channel = LogicMeshClient::new(channel)
             .max_decoding_message_size(MAX_FRAME_BYTES)
             .max_encoding_message_size(MAX_FRAME_BYTES);
-        let signed = within(after, channel.describe(pb::DescribeRequest {}))
-            .await
-            .ok_or_else(timed_out)?
-            .map_err(|status| Error::Grpc(status.into()))?
-            .into_inner();
+        let signed = fetch_document(channel.clone(), endpoint, after).await?;
         let provider = self.verify_document(&signed, expected_node.or_else(|| pin.node()))?;
         Ok(GrpcNode {
             client: self.clone(),
+            endpoint: endpoint.into(),
             channel,
-            provider,
+            provider: Arc::new(Mutex::new(provider)),
         })
     }
 }
 
+/// Asks the node for its signed capability document within `after`.
+async fn fetch_document(
+    mut channel: LogicMeshClient<Channel>,
+    endpoint: &str,
+    after: Duration,
+) -> Result<pb::SignedCapabilityDocument, Error> {
+    Ok(within(after, channel.describe(pb::DescribeRequest {}))
+        .await
+        .ok_or_else(|| Error::GrpcTimeout {
+            endpoint: endpoint.to_owned(),
+            after,
+        })?
+        .map_err(|status| Error::Grpc(status.into()))?
+        .into_inner())
+}
+
 impl GrpcNode {
-    /// The node and its verified capability document (as fetched at connect time).
-    pub fn provider(&self) -> &Provider {
-        &self.provider
+    /// The node and its verified capability document: the one fetched at connect time or
+    /// at the latest refresh.
+    pub fn provider(&self) -> Provider {
+        self.provider
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The document to seal to: the current one while it and a KEM key stay valid for 30 s
+    /// more, else a fresh one from the node, verified against the same node (a document
+    /// naming another node is refused with [`Error::Document`] and the old one kept).
+    async fn fresh_provider(&self) -> Result<Provider, Error> {
+        let current = self.provider();
+        if is_fresh(&current, now_ms().saturating_add(REFRESH_MARGIN_MS)) {
+            return Ok(current);
+        }
+        let after = self.client.shared().request_timeout;
+        let signed = fetch_document(self.channel.clone(), &self.endpoint, after).await?;
+        let fresh = self.client.verify_document(&signed, Some(current.peer))?;
+        *self.provider.lock().unwrap_or_else(PoisonError::into_inner) = fresh.clone();
+        Ok(fresh)
     }
 
     /// Runs `logic` on the node, with the same pre-flight, envelope and receipt checks as
     /// [`NmpClient::execute`]; a node outside the client's trusted-nodes pin is refused with
     /// [`Error::Untrusted`] before anything is sent.
     ///
+    /// A document (or its newest KEM key) within 30 s of expiring is fetched again first, with
+    /// the request timeout, and verified against the same node.
+    ///
     /// The node's response headers must arrive within the client's request timeout and the
     /// whole execution within its execute timeout; past either, the call is dropped (which
     /// cancels the job) and the result is [`Error::Timeout`].
     pub async fn execute(&self, logic: &Logic) -> Result<Answer, Error> {
-        let peer = self.provider.peer;
+        let peer = self.provider().peer;
         if !self.client.trusts(&peer) {
             return Err(Error::Untrusted { peer });
         }
         self.client.preflight(&logic.wasm)?;
+        let provider = self.fresh_provider().await?;
         let shared = self.client.shared();
-        let sealed = exchange::seal(&shared.identity, &self.provider, logic, now_ms())?;
+        let sealed = exchange::seal(&shared.identity, &provider, logic, now_ms())?;
         let start = pb::ExecuteRequest {
             message: Some(Message::Start(sealed.request.clone())),
         };
@@ -127,14 +173,11 @@ impl GrpcNode {
         let after = shared.request_timeout;
         let responses = within(after, channel.execute(futures::stream::iter([start])))
             .await
-            .ok_or(Error::Timeout {
-                peer: self.provider.peer,
-                after,
-            })?
+            .ok_or(Error::Timeout { peer, after })?
             .map_err(|status| Error::Grpc(status.into()))?
             .into_inner();
         exchange::receive(
-            &self.provider,
+            &provider,
             &sealed,
             responses,
             shared.execute_timeout,

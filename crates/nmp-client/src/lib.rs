@@ -48,7 +48,7 @@ mod logic;
 
 pub use answer::{Answer, NodeAnswer, outcome_name, verdict_name};
 pub use builder::{Builder, DEFAULT_EXECUTE_TIMEOUT};
-pub use client::{Discovery, NmpClient, Provider};
+pub use client::{Discovery, MAX_PROVIDERS, NmpClient, Provider};
 pub use error::{Error, ErrorKind};
 pub use exchange::MAX_STATUS_EVENTS;
 pub use grpc::GrpcNode;

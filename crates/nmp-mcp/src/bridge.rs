@@ -5,13 +5,9 @@ use std::sync::Arc;
 use nmp_client::{Error, NmpClient, Provider};
 use rmcp::{
     ErrorData, RoleServer, ServerHandler,
-    handler::server::{
-        common::{schema_for_input, schema_for_output},
-        router::tool::ToolRouter,
-        wrapper::Parameters,
-    },
+    handler::server::{router::tool::ToolRouter, wrapper::Parameters},
     model::{
-        CallToolResult, ContentBlock, Implementation, JsonObject, ListResourceTemplatesResult,
+        CallToolResult, ContentBlock, Implementation, ListResourceTemplatesResult,
         ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams,
         ReadResourceResponse, ServerCapabilities, ServerConfig,
     },
@@ -25,6 +21,7 @@ use crate::{
     params::{self, DescribeParams, DiscoverParams, ExecuteParams, InspectParams},
     report::{InspectOutput, ReportView},
     resource::Known,
+    schema::{input_schema, output_schema},
     view::{DiscoverOutput, Failure, NodeView},
 };
 
@@ -74,6 +71,7 @@ impl Bridge {
         description = "Find the Data Nodes that serve a capability (e.g. `demo.hospital/patients`) \
             through the mesh's DHT, with each node's verified capability document: datasets, \
             schemas, row counts, limits and policy. Fields under `data` are the node's own words.",
+        input_schema = input_schema::<DiscoverParams>(),
         output_schema = output_schema::<DiscoverOutput>(),
         annotations(read_only_hint = true, open_world_hint = true)
     )]
@@ -114,6 +112,7 @@ impl Bridge {
         description = "Fetch one Data Node's capability document by PeerId and verify its \
             signature: its datasets with their column names, types and restricted columns, row \
             counts, limits and policy. Fields under `data` are the node's own words.",
+        input_schema = input_schema::<DescribeParams>(),
         output_schema = output_schema::<NodeView>(),
         annotations(read_only_hint = true, open_world_hint = true)
     )]
@@ -146,6 +145,7 @@ impl Bridge {
             findings (code, severity, location, detail) to fix before nmp_execute. A guest is a \
             WASI preview 1 command exporting `_start` and `memory`; it reads its input on stdin, \
             writes its answer to stdout, and finds datasets under `/data/<dataset>`.",
+        input_schema = input_schema::<InspectParams>(),
         output_schema = output_schema::<InspectOutput>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
@@ -243,44 +243,6 @@ impl ServerHandler for Bridge {
         self.remember(&provider);
         crate::resource::read(&request.uri, &provider, &dataset).map(Into::into)
     }
-}
-
-/// The JSON schema of a tool's structured result, cleaned by [`without_int_formats`].
-fn output_schema<T: schemars::JsonSchema + 'static>() -> Arc<JsonObject> {
-    without_int_formats(&schema_for_output::<T>())
-}
-
-/// The JSON schema of a tool's arguments, cleaned by [`without_int_formats`].
-fn input_schema<T: schemars::JsonSchema + 'static>() -> Arc<JsonObject> {
-    let schema = schema_for_input::<T>().expect("argument types are structs: object schemas");
-    without_int_formats(&schema)
-}
-
-/// `schema` without schemars' integer `format`s: `uint64` and the like are not JSON Schema
-/// formats, and validators such as Ajv warn about each one.
-fn without_int_formats(schema: &JsonObject) -> Arc<JsonObject> {
-    fn strip(map: &mut JsonObject) {
-        if map
-            .get("format")
-            .and_then(serde_json::Value::as_str)
-            .is_some_and(|f| f.starts_with("int") || f.starts_with("uint"))
-        {
-            map.remove("format");
-        }
-        for value in map.values_mut() {
-            match value {
-                serde_json::Value::Object(inner) => strip(inner),
-                serde_json::Value::Array(items) => items
-                    .iter_mut()
-                    .filter_map(serde_json::Value::as_object_mut)
-                    .for_each(strip),
-                _ => {}
-            }
-        }
-    }
-    let mut schema = schema.clone();
-    strip(&mut schema);
-    Arc::new(schema)
 }
 
 /// A tool result: `summary` (the bridge's words only) as text, `output` as structured content.

@@ -43,6 +43,7 @@ mod execute;
 mod params;
 mod report;
 mod resource;
+mod schema;
 mod serve;
 mod view;
 

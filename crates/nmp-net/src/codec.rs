@@ -10,11 +10,9 @@ use std::io;
 
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use prost::Message;
+use unsigned_varint as varint;
 
 use crate::budget::{Charge, Exhausted};
-
-/// The longest varint this reader accepts: ten bytes carry 64 bits.
-const MAX_VARINT_BYTES: usize = 10;
 
 /// Capacity reserved for a frame body once its length is read: 64 KiB (or the frame's length
 /// when smaller). Larger bodies double the buffer each time the bytes read have filled it.
@@ -38,7 +36,7 @@ pub enum FrameError {
     /// The stream ended inside a frame (in its length prefix or its body).
     #[error("stream ended inside a frame")]
     Truncated,
-    /// The length prefix is not a valid varint of at most ten bytes.
+    /// The length prefix is not a minimal unsigned varint of at most nine bytes (63 bits).
     #[error("malformed length prefix")]
     BadLength,
     /// The inbound byte budget (node-wide, or this origin's share) refused the frame's next
@@ -169,25 +167,27 @@ where
     Ok(())
 }
 
+/// The longest length prefix read: 9 bytes, 63 bits, the limit of multiformats' unsigned
+/// varint (and far past any frame limit).
+const MAX_PREFIX_BYTES: usize = 9;
+
+/// Reads the length prefix a byte at a time (never past it) and decodes it with
+/// `unsigned-varint`, which refuses a non-minimal encoding (a trailing `0x00` group, such as
+/// `0x80 0x00` for zero); a prefix still unfinished after [`MAX_PREFIX_BYTES`] is refused too.
 async fn read_length<R: AsyncRead + Unpin>(io: &mut R) -> Result<u64, FrameError> {
-    let mut value = 0u64;
-    for index in 0..MAX_VARINT_BYTES {
-        let mut byte = [0u8; 1];
-        if io.read(&mut byte).await? == 0 {
+    let mut prefix = [0u8; MAX_PREFIX_BYTES];
+    for index in 0..MAX_PREFIX_BYTES {
+        if io.read(&mut prefix[index..=index]).await? == 0 {
             return Err(if index == 0 {
                 FrameError::Closed
             } else {
                 FrameError::Truncated
             });
         }
-        let bits = u64::from(byte[0] & 0x7f);
-        let shift = 7 * index as u32;
-        if index == MAX_VARINT_BYTES - 1 && bits > 1 {
-            return Err(FrameError::BadLength);
-        }
-        value |= bits << shift;
-        if byte[0] & 0x80 == 0 {
-            return Ok(value);
+        if varint::decode::is_last(prefix[index]) {
+            let (len, _) =
+                varint::decode::u64(&prefix[..=index]).map_err(|_| FrameError::BadLength)?;
+            return Ok(len);
         }
     }
     Err(FrameError::BadLength)
@@ -247,11 +247,11 @@ mod tests {
 
     #[test]
     fn oversized_length_is_refused_before_reading() {
-        let wire = encode_len(u64::MAX);
+        let wire = encode_len(1 << 40);
         assert!(matches!(
             read(&wire, 16),
             Err(FrameError::TooLarge {
-                len: u64::MAX,
+                len: 0x100_0000_0000,
                 max: 16
             })
         ));
@@ -265,10 +265,43 @@ mod tests {
     #[test]
     fn overlong_varint_is_bad_length() {
         assert!(matches!(read(&[0xff; 11], 16), Err(FrameError::BadLength)));
-        let mut eleventh_bit = vec![0xff; 9];
-        eleventh_bit.push(0x02);
+        let mut tenth_byte = vec![0xff; 9];
+        tenth_byte.push(0x01);
+        assert!(matches!(read(&tenth_byte, 16), Err(FrameError::BadLength)));
+    }
+
+    #[test]
+    fn the_longest_varint_is_read_and_one_byte_more_is_refused() {
+        // 2^63 - 1 takes exactly nine bytes: at the boundary it decodes (and is then too
+        // large); 2^63 takes ten and is refused before its tenth byte is read.
+        let longest = encode_len(i64::MAX as u64);
+        assert_eq!(longest.len(), MAX_PREFIX_BYTES);
         assert!(matches!(
-            read(&eleventh_bit, 16),
+            read(&longest, 16),
+            Err(FrameError::TooLarge { len, .. }) if len == i64::MAX as u64
+        ));
+        let past = encode_len(1 << 63);
+        assert_eq!(past.len(), MAX_PREFIX_BYTES + 1);
+        assert!(matches!(read(&past, 16), Err(FrameError::BadLength)));
+    }
+
+    #[test]
+    fn a_non_minimal_length_is_refused() {
+        // Minimal encodings at each width boundary read; the same values padded with a
+        // `0x80 ... 0x00` continuation do not.
+        for len in [0u64, 1, 127, 128, 16_383, 16_384] {
+            let mut wire = frame_of(len as usize);
+            let prefix = encode_len(len).len();
+            assert_eq!(read(&wire, 1 << 20).unwrap().len(), len as usize);
+            wire[prefix - 1] |= 0x80;
+            wire.insert(prefix, 0x00);
+            assert!(
+                matches!(read(&wire, 1 << 20), Err(FrameError::BadLength)),
+                "{len} padded"
+            );
+        }
+        assert!(matches!(
+            read(&[0x80, 0x00], 16),
             Err(FrameError::BadLength)
         ));
     }

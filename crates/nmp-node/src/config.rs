@@ -4,9 +4,9 @@
 mod file;
 
 pub use file::{
-    COMPILE_WORKER_COMMAND, ClockMode, CompileIsolation, DatasetEntry, File, FileError, Inbound,
-    Listen, MAX_DATASET_RESCAN_SECS, MAX_DOCUMENT_TTL_SECS, MAX_FILE_BYTES, MIN_DOCUMENT_TTL_SECS,
-    Policy, RandomMode, SandboxLimits,
+    Allocator, COMPILE_WORKER_COMMAND, ClockMode, CompileIsolation, DatasetEntry, File, FileError,
+    Inbound, Listen, MAX_DATASET_RESCAN_SECS, MAX_DOCUMENT_TTL_SECS, MAX_FILE_BYTES,
+    MIN_DOCUMENT_TTL_SECS, Mesh, Policy, RandomMode, Sandbox, SandboxLimits,
 };
 
 /// A node's configuration. Defaults are the policy crates' own deny-by-default settings.

@@ -197,14 +197,19 @@ impl Server {
         self.listener.local_addr().map_err(Error::LocalAddr)
     }
 
-    /// Serves `LogicMesh` and reflection (`grpc.reflection.v1`) until `shutdown` completes,
+    /// Serves `LogicMesh` and reflection (`grpc.reflection.v1` and `grpc.reflection.v1alpha`) until `shutdown` completes,
     /// then closes the service ([`Service::close`]: queued jobs end with
     /// `ERROR_CODE_SHUTTING_DOWN`), stops accepting, and lets open calls finish. Every bound
     /// of [`Config`] applies.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), Error> {
-        let reflection = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(nmp_wire::FILE_DESCRIPTOR_SET)
-            .build_v1()?;
+        // Both reflection versions: grpcurl and current clients speak `v1`; Python's
+        // `grpcio-reflection`, Postman and older tools still ask `v1alpha`.
+        let reflection = || {
+            tonic_reflection::server::Builder::configure()
+                .register_encoded_file_descriptor_set(nmp_wire::FILE_DESCRIPTOR_SET)
+        };
+        let reflection_v1 = reflection().build_v1()?;
+        let reflection_v1alpha = reflection().build_v1alpha()?;
         let service = Arc::clone(&self.service);
         let shutdown = async move {
             shutdown.await;
@@ -226,7 +231,8 @@ impl Server {
                 max_message_bytes: config.max_message_bytes,
             })
             .add_service(mesh)
-            .add_service(reflection)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
             .serve_with_incoming_shutdown(incoming, shutdown)
             .await?;
         Ok(())

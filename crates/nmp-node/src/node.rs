@@ -3,12 +3,7 @@
 
 mod serve;
 
-use std::{
-    net::SocketAddr,
-    path::Path,
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use nmp_crypto::{Identity, KemKeyPair, Keyring, envelope::OpenConfig};
 use nmp_net::{Multiaddr, PeerId};
@@ -112,7 +107,7 @@ impl Node {
     /// Builds a keyring with a fresh KEM key pair valid for the document TTL, the service
     /// (one pass over every dataset), binds the mesh on the file's listen addresses and
     /// bootstrap peers, announces every served capability, binds the gRPC server if the file
-    /// names an address (with the mesh's bounds, its inbound byte budget (`[inbound]`), its
+    /// names an address (with the mesh's bounds (`[mesh]`), its inbound byte budget (`[inbound]`), its
     /// pool of [`MAX_LOGIC_HANDLERS`] logic handlers and, with `grpc_tls`, TLS; see
     /// [`grpc::Config`]) and the metrics endpoint if
     /// it names one, and spawns the serving loop, the KEM key rotation and the dataset checks
@@ -132,6 +127,7 @@ impl Node {
             bootstrap: addresses(&file.bootstrap)?,
             ..nmp_net::Config::default()
         };
+        file.mesh.apply(&mut mesh_config);
         file.inbound.apply(&mut mesh_config)?;
         let inbound_budget = mesh_config.inbound_budget.clone();
         let keyring = Keyring::new(
@@ -324,10 +320,5 @@ fn addresses<'a>(texts: impl IntoIterator<Item = &'a String>) -> Result<Vec<Mult
         .collect()
 }
 
-/// The node's clock: Unix milliseconds.
-pub(crate) fn now_ms() -> u64 {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    u64::try_from(since_epoch.as_millis()).unwrap_or(u64::MAX)
-}
+/// The node's clock: the protocol's, Unix milliseconds.
+pub(crate) use nmp_wire::now_ms;

@@ -58,7 +58,7 @@ impl fmt::Debug for Cancel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::block_on;
+    use futures::executor::block_on;
 
     #[test]
     fn a_clone_cancels_and_wakes_the_waiter() {

@@ -26,11 +26,11 @@ pub(crate) mod worker;
 
 use std::time::Duration;
 
+use futures::executor::block_on;
 use tokio::runtime::Handle;
 use wasmtime::{Engine, Module};
 
 pub(crate) use self::precheck::precheck;
-use crate::exec::block_on;
 use crate::sandbox::engine::EngineSettings;
 use crate::sandbox::gate::Gate;
 use crate::{Cancel, Error, Isolation};

@@ -1,6 +1,5 @@
 //! One run: a fresh store with its limits, the guest driven to an end, the end classified.
 
-mod block_on;
 mod classify;
 mod clocks;
 mod limiter;
@@ -9,11 +8,12 @@ mod wasi;
 
 use std::time::{Duration, Instant};
 
+use futures::executor::block_on;
+
 use tokio::runtime::Runtime;
 use wasmtime::{Engine, InstancePre, Store, UpdateDeadline};
 use wasmtime_wasi::p1::WasiP1Ctx;
 
-pub(crate) use self::block_on::block_on;
 use self::classify::{Ended, Observed, classify};
 use self::limiter::Limiter;
 use self::output::OutputCapture;
@@ -111,6 +111,9 @@ pub(crate) fn execute(job: &Job<'_>, pre: &InstancePre<State>) -> Result<Execute
     let ended = {
         let _runtime = job.runtime.enter();
         let run = tokio::time::timeout(limits.timeout, drive(&mut store, pre));
+        // `futures`' executor parks this thread between polls (tokio's own `block_on` panics
+        // when the caller is inside a runtime); the sandbox's runtime, entered above, fires
+        // the timers and runs blocking file I/O.
         block_on(async {
             tokio::select! {
                 biased;

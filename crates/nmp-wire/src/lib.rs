@@ -29,13 +29,16 @@
 //! - [`pb::Receipt`]: the node's signed statement about a run.
 //! - [`pb::SignedCapabilityDocument`]: what a node serves and on what terms.
 //! - [`limits`]: the sizes every implementation enforces before allocating.
+//! - [`now_ms`]: the protocol's clock, Unix milliseconds.
 //! - [`Label`]: the lower-case name of an enum value (`egress_blocked`), used in JSON, logs and
 //!   metrics.
 
+mod clock;
 mod generated;
 mod label;
 pub mod limits;
 
+pub use clock::now_ms;
 pub use label::Label;
 
 /// The generated `nmp.v1` messages, enums and the `LogicMesh` client and server stubs.

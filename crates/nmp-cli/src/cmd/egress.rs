@@ -52,8 +52,8 @@ pub(crate) fn scan(args: &EgressScanArgs) -> anyhow::Result<Status> {
     Ok(status)
 }
 
-/// The configuration file (TOML, the same table a node config embeds as `[egress]`), then the
-/// flags over it.
+/// The configuration file (TOML: the keys of a node config's `[policy.egress]` table, at the top
+/// level), then the flags over it.
 fn config(args: &EgressScanArgs) -> anyhow::Result<Config> {
     let mut config = match &args.config {
         Some(path) => read_config(path)?,

@@ -4,7 +4,7 @@ use std::{
     fs,
     io::{self, Write as _},
     path::Path,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::Duration,
 };
 
 use anyhow::{Context as _, anyhow};
@@ -59,10 +59,7 @@ fn write_receipt(
     let commitment = dataset
         .commitment()
         .context("cannot commit to the dataset")?;
-    let issued_at_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0);
+    let issued_at_ms = nmp_wire::now_ms();
     let context = Context {
         request_id: &[],
         capability: "",

@@ -96,8 +96,12 @@ async fn serve(
 
 /// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM; if signals cannot be watched, never (the
 /// process is then stopped the hard way, which loses nothing: sessions hold no state to save).
-async fn stop_signal() {
-    if super::node::stop_signal().await.is_err() {
-        std::future::pending::<()>().await;
+fn stop_signal() -> impl Future<Output = ()> {
+    let watched = super::node::stop_signal();
+    async move {
+        match watched {
+            Ok(stop) => stop.await,
+            Err(_) => std::future::pending().await,
+        }
     }
 }

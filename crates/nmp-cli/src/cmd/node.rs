@@ -59,6 +59,9 @@ async fn serve(identity: Identity, file: &File, base: &Path) -> anyhow::Result<S
     let node = Node::start(identity, file, base)
         .await
         .context("cannot start the node")?;
+    // Watched before the addresses are printed: a supervisor that reads them and signals at
+    // once stops the node in order, never by the signal's default action.
+    let stop = stop_signal()?;
     let peer = node.peer_id();
     for addr in node.listen_addrs() {
         eprintln!("listening on {addr}/p2p/{peer}");
@@ -69,29 +72,35 @@ async fn serve(identity: Identity, file: &File, base: &Path) -> anyhow::Result<S
     if let Some(addr) = node.metrics_addr() {
         eprintln!("metrics on http://{addr}/metrics");
     }
-    let signal = stop_signal().await;
+    stop.await;
     eprintln!("shutting down");
     node.shutdown().await;
-    signal?;
     Ok(Status::Ok)
 }
 
-/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM.
-pub(crate) async fn stop_signal() -> anyhow::Result<()> {
+/// Starts watching for Ctrl-C (SIGINT) and, on Unix, SIGTERM, at once (the handlers are in
+/// place when this returns); the future resolves on the first of them. Must be called inside
+/// a Tokio runtime. Fails when a signal cannot be watched.
+pub(crate) fn stop_signal() -> anyhow::Result<impl Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
         let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
-        tokio::select! {
-            interrupted = tokio::signal::ctrl_c() => interrupted.context("cannot listen for Ctrl-C"),
-            _ = terminate.recv() => Ok(()),
-        }
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
     }
     #[cfg(not(unix))]
     {
-        tokio::signal::ctrl_c()
-            .await
-            .context("cannot listen for Ctrl-C")
+        Ok(async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
     }
 }
 

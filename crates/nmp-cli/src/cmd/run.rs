@@ -106,3 +106,102 @@ fn status(answers: &[NodeAnswer]) -> Status {
         .max_by_key(|(rank, _)| *rank)
         .map_or(Status::Unreachable, |(_, status)| status)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use nmp_client::Answer;
+    use nmp_wire::pb;
+
+    use super::*;
+
+    fn answered(outcome: Outcome) -> NodeAnswer {
+        let peer = PeerId::random();
+        NodeAnswer {
+            peer,
+            answer: Ok(Answer {
+                peer,
+                outcome,
+                output: Vec::new(),
+                stderr: Vec::new(),
+                guardian: pb::GuardianReport::default(),
+                egress: pb::EgressSummary::default(),
+                receipt: pb::Receipt::default(),
+                receipt_body: pb::ReceiptBody::default(),
+                statuses: Vec::new(),
+            }),
+        }
+    }
+
+    fn failed(error: impl FnOnce(PeerId) -> Error) -> NodeAnswer {
+        let peer = PeerId::random();
+        NodeAnswer {
+            peer,
+            answer: Err(error(peer)),
+        }
+    }
+
+    /// Every rung of the ladder, least serious first, with the status it sets alone.
+    fn ladder() -> Vec<(NodeAnswer, Status)> {
+        vec![
+            (answered(Outcome::Completed), Status::Ok),
+            (answered(Outcome::EgressBlocked), Status::Blocked),
+            (answered(Outcome::Trapped), Status::Trapped),
+            (answered(Outcome::TimedOut), Status::Trapped),
+            (answered(Outcome::Rejected), Status::Rejected),
+            (
+                failed(|peer| Error::Timeout {
+                    peer,
+                    after: Duration::from_secs(1),
+                }),
+                Status::Refused,
+            ),
+            (
+                failed(|peer| Error::Node {
+                    peer,
+                    code: pb::ErrorCode::Overloaded,
+                    message: String::new(),
+                }),
+                Status::Refused,
+            ),
+            (
+                failed(|capability| Error::NoProviders {
+                    capability: capability.to_string(),
+                }),
+                Status::Unreachable,
+            ),
+            (
+                failed(|peer| Error::Protocol {
+                    peer,
+                    reason: "the stream ended without a result",
+                }),
+                Status::Invalid,
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_answer_alone_sets_its_own_status() {
+        for (answer, expected) in ladder() {
+            assert_eq!(status(&[answer]), expected);
+        }
+        assert_eq!(status(&[]), Status::Unreachable);
+    }
+
+    #[test]
+    fn the_most_serious_answer_sets_the_status_in_any_order() {
+        let (answers, statuses): (Vec<NodeAnswer>, Vec<Status>) = ladder().into_iter().unzip();
+        let mut answers: Vec<Option<NodeAnswer>> = answers.into_iter().map(Some).collect();
+        // Least serious first: each new rung takes over.
+        let mut seen = Vec::new();
+        for (answer, expected) in answers.iter_mut().zip(&statuses) {
+            seen.push(answer.take().expect("each rung once"));
+            assert_eq!(status(&seen), *expected);
+        }
+        // Most serious first: the first rung holds whatever follows.
+        seen.reverse();
+        assert_eq!(status(&seen), Status::Invalid);
+        assert_eq!(status(&seen[1..]), Status::Unreachable);
+    }
+}

@@ -233,8 +233,17 @@ async fn a_compile_over_its_memory_limit_is_killed_and_the_node_stays_small() {
         assert_eq!(served.unwrap(), Outcome::Completed);
         // The compile's memory was the worker's: the node grew by far less than its limit.
         assert!(after < before + 128 * 1024, "{before} KiB -> {after} KiB");
+        // The node logs before it answers, but another thread reads its stderr: give that
+        // thread a moment on a loaded machine.
+        let logged = async {
+            while !node.log().contains("compile worker failed") {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
         assert!(
-            node.log().contains("compile worker failed"),
+            tokio::time::timeout(Duration::from_secs(10), logged)
+                .await
+                .is_ok(),
             "{}",
             node.log()
         );

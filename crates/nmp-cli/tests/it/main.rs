@@ -1,6 +1,7 @@
 //! The `nmp` binary against its command-line contract (README, "Command-line contract"): exit
 //! statuses, what reaches stdout, and one-line reasons for bad arguments.
 
+mod bench;
 mod egress;
 mod exec;
 mod inspect;

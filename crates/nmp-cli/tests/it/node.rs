@@ -16,12 +16,13 @@ fn missing_or_broken_config_and_missing_key_exit_2() {
 }
 
 /// `nmp node` with TCP and WebSocket listeners prints a dialable `/ws` address (as a browser
-/// agent needs), and an agent that dials only that address gets the node's signed document.
+/// agent needs), an agent that dials only that address gets the node's signed document, and
+/// SIGTERM stops the node with exit status 0.
 #[tokio::test]
-async fn nmp_node_prints_its_websocket_address_and_answers_over_it() {
+async fn nmp_node_answers_over_its_websocket_address_and_exits_0_on_sigterm() {
     use std::io::BufRead as _;
     use std::process::{Command, Stdio};
-    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    use std::time::Duration;
 
     let dir = tempfile::tempdir().unwrap();
     let identity = nmp_crypto::Identity::generate();
@@ -77,14 +78,26 @@ async fn nmp_node_prints_its_websocket_address_and_answers_over_it() {
         .expect("agent binds");
         let peer = mesh.dial(ws.parse().unwrap()).await.expect("dials over ws");
         let signed = mesh.describe(peer).await.expect("describes over ws");
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-        let now_ms = u64::try_from(now.as_millis()).unwrap();
-        nmp_crypto::capability::verify(&signed, Some(&identity.peer_id()), now_ms)
+        nmp_crypto::capability::verify(&signed, Some(&identity.peer_id()), nmp_wire::now_ms())
             .expect("the node's own document")
     };
     let document = tokio::time::timeout(Duration::from_secs(60), agent).await;
-    child.kill().expect("stop nmp node");
-    child.wait().expect("reap nmp node");
+    // SIGTERM is an orderly stop: the node drains and exits 0 (the README's contract).
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid fits i32"));
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("signal nmp node");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("poll nmp node") {
+            break exit;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().expect("stop a stuck nmp node");
+            child.wait().expect("reap nmp node");
+            panic!("nmp node did not stop within 60 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(exit.code(), Some(0), "{exit:?}");
     let document = document.expect("within the deadline");
     assert_eq!(document.datasets[0].capability, "demo.hospital/patients");
 }

@@ -5,7 +5,7 @@
 
 use std::{
     sync::{Arc, Mutex},
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::Duration,
 };
 
 use nmp_client::{Error, Logic, NmpClient};
@@ -19,7 +19,10 @@ use nmp_node::{
     Dataset, Service,
     service::{self, Served},
 };
-use nmp_wire::pb::{self, logic_response::Event};
+use nmp_wire::{
+    now_ms,
+    pb::{self, logic_response::Event},
+};
 
 use crate::{DEADLINE, PATIENTS, example, module};
 
@@ -49,13 +52,6 @@ enum Lie {
     /// Refuse every request as overloaded before reading it (so with no request id), as a node
     /// whose inbound byte budget is full does. Not a lie: the agent gets the typed error.
     RefuseUnread,
-}
-
-fn now_ms() -> u64 {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970");
-    u64::try_from(since.as_millis()).expect("ms fit u64")
 }
 
 /// Starts a lying node on loopback TCP; returns its dial address.
@@ -236,8 +232,14 @@ async fn every_lie_is_refused_with_a_typed_error() {
                     matches!(err, Error::ReceiptMismatch { field: "egress_verdict", .. })
                 }
                 Lie::ForeignStatus => matches!(err, Error::Protocol { .. }),
-                // The mesh reports a stream closed before its final event as a framing error.
-                Lie::NoResult => matches!(err, Error::Transport { .. }),
+                // As over gRPC (`scripted.rs`): the node broke the protocol.
+                Lie::NoResult => matches!(
+                    err,
+                    Error::Protocol {
+                        reason: "the stream ended without a result",
+                        ..
+                    }
+                ),
                 Lie::Hang => matches!(err, Error::Timeout { .. }),
                 // Retried with backoff, then reported as the node said.
                 Lie::RefuseUnread => matches!(

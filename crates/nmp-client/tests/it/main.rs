@@ -9,6 +9,7 @@
 mod forged;
 mod grpc;
 mod mesh;
+mod scripted;
 
 use std::{
     path::{Path, PathBuf},

@@ -6,6 +6,8 @@
 mod clocks;
 mod inbound;
 mod isolation;
+mod mesh;
+mod sandbox;
 
 use std::{
     collections::HashSet,
@@ -20,6 +22,8 @@ use serde::Deserialize;
 pub use self::clocks::{ClockMode, RandomMode};
 pub use self::inbound::Inbound;
 pub use self::isolation::{COMPILE_WORKER_COMMAND, CompileIsolation};
+pub use self::mesh::Mesh;
+pub use self::sandbox::{Allocator, Sandbox};
 use crate::{
     Dataset, DatasetError,
     service::{self, Access, Served},
@@ -76,6 +80,14 @@ pub struct File {
     /// The inbound byte budget and per-origin connection cap, shared by the mesh and gRPC.
     #[serde(default)]
     pub inbound: Inbound,
+    /// The mesh's connection, stream, frame and timeout limits (`[mesh]`). Defaults to the
+    /// mesh's own.
+    #[serde(default)]
+    pub mesh: Mesh,
+    /// The sandbox's instance allocator, run pool and compiled-module caches (`[sandbox]`).
+    /// Defaults to the sandbox's own.
+    #[serde(default)]
+    pub sandbox: Sandbox,
     /// Who may ask, how often, and under which policies.
     #[serde(default)]
     pub policy: Policy,
@@ -335,6 +347,7 @@ impl File {
         if let Some(fuel) = policy.sandbox.fuel {
             limits.fuel = (fuel > 0).then_some(fuel);
         }
+        self.sandbox.apply(&mut node.sandbox, base);
         (node.sandbox.clocks, node.sandbox.randomness) = policy.sandbox.clocks_and_randomness()?;
         node.sandbox.isolation = policy.sandbox.isolation()?;
         if let Some(timeout) = policy.sandbox.compile_timeout() {

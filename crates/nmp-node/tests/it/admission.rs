@@ -11,12 +11,15 @@ use nmp_crypto::{
     envelope::{self, OpenConfig, SealParams},
 };
 use nmp_node::{Service, service};
-use nmp_wire::pb::{self, execute_request::Message, logic_mesh_client::LogicMeshClient};
+use nmp_wire::{
+    now_ms,
+    pb::{self, execute_request::Message, logic_mesh_client::LogicMeshClient},
+};
 
 use crate::{
     agent::{Agent, CAPABILITY, NOW_MS, collect, config, error_code, node_identity, result},
     example,
-    mesh::{self, DEADLINE, mesh_with_node, now_ms},
+    mesh::{self, DEADLINE, mesh_with_node},
     service::LOCAL,
 };
 

@@ -1,29 +1,77 @@
-//! The gRPC face through a real tonic client on 127.0.0.1: Describe, Execute and reflection;
-//! its bounds ([`bounds`]), raw HTTP/2 against its stream limit ([`h2`]), and stalled calls
-//! against the inbound byte budget ([`budget`]).
+//! The gRPC face through a real tonic client on 127.0.0.1: Describe, Execute (its receipt
+//! verified) and reflection, both versions; its bounds ([`bounds`]), raw HTTP/2 against its
+//! stream limit ([`h2`]), stalled calls against the inbound byte budget ([`budget`]), and
+//! reflection through Python's `grpcio-reflection` ([`reflection`]).
 
 mod bounds;
 pub(crate) mod budget;
 mod h2;
+mod reflection;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
+use nmp_crypto::receipt;
 use nmp_node::grpc::{self, Server};
-use nmp_wire::pb::{self, execute_request::Message, logic_mesh_client::LogicMeshClient};
+use nmp_wire::{
+    now_ms,
+    pb::{self, execute_request::Message, logic_mesh_client::LogicMeshClient},
+};
+use sha2::{Digest as _, Sha256};
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
-use tonic_reflection::pb::v1::{
-    ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
-    server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
-};
+use tonic_reflection::pb::{v1, v1alpha};
 
-use crate::agent::{Agent, config, error_code, result, service_at, stages};
+use crate::agent::{Agent, config, error_code, node_identity, result, service_at, stages};
 
-fn now_ms() -> u64 {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970");
-    u64::try_from(since.as_millis()).expect("milliseconds fit")
+/// The services a `grpc.reflection.v1` client is told of.
+async fn list_v1(channel: tonic::transport::Channel) -> Vec<String> {
+    use v1::{server_reflection_request::MessageRequest, server_reflection_response as answer};
+    let list = v1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut answers = v1::server_reflection_client::ServerReflectionClient::new(channel)
+        .server_reflection_info(tokio_stream::iter([list]))
+        .await
+        .expect("v1 is served")
+        .into_inner();
+    let answer = answers
+        .message()
+        .await
+        .expect("an answer")
+        .expect("a message");
+    match answer.message_response {
+        Some(answer::MessageResponse::ListServicesResponse(list)) => {
+            list.service.into_iter().map(|s| s.name).collect()
+        }
+        other => panic!("expected a service list, got {other:?}"),
+    }
+}
+
+/// The services a `grpc.reflection.v1alpha` client (Python's `grpcio-reflection`, older
+/// grpcurl) is told of.
+async fn list_v1alpha(channel: tonic::transport::Channel) -> Vec<String> {
+    use v1alpha::{
+        server_reflection_request::MessageRequest, server_reflection_response as answer,
+    };
+    let list = v1alpha::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut answers = v1alpha::server_reflection_client::ServerReflectionClient::new(channel)
+        .server_reflection_info(tokio_stream::iter([list]))
+        .await
+        .expect("v1alpha is served")
+        .into_inner();
+    let answer = answers
+        .message()
+        .await
+        .expect("an answer")
+        .expect("a message");
+    match answer.message_response {
+        Some(answer::MessageResponse::ListServicesResponse(list)) => {
+            list.service.into_iter().map(|s| s.name).collect()
+        }
+        other => panic!("expected a service list, got {other:?}"),
+    }
 }
 
 /// A gRPC server running on an ephemeral loopback port.
@@ -90,7 +138,8 @@ async fn grpc_serves_describe_execute_and_reflection() {
         .unwrap()
         .into_inner();
     let mut agent = Agent::at(1, &signed, now_ms);
-    let (request, key, _) = agent.seal("c/aggregate.wasm", b"");
+    let (request, key, wasm) = agent.seal("c/aggregate.wasm", b"");
+    let request_id = request.request_id.clone();
     let start = pb::ExecuteRequest {
         message: Some(Message::Start(request)),
     };
@@ -107,6 +156,21 @@ async fn grpc_serves_describe_execute_and_reflection() {
     let answer = result(&responses, &key);
     assert_eq!(answer.outcome, pb::Outcome::Completed as i32);
     assert!(!answer.stdout.is_empty());
+    // The receipt verifies against the node, the module, the (empty) input and the output, and
+    // is about this request from this agent.
+    let body = receipt::verify(
+        answer.receipt.as_ref().expect("a receipt"),
+        &receipt::Expected {
+            node: Some(&node_identity().peer_id()),
+            module_sha256: Some(Sha256::digest(&wasm).into()),
+            input_sha256: Some(Sha256::digest(b"").into()),
+            output: Some(&answer.stdout),
+        },
+    )
+    .expect("the receipt verifies");
+    assert_eq!(body.request_id, request_id);
+    assert_eq!(body.agent_peer_id, agent.identity.peer_id().to_bytes());
+    assert_eq!(body.outcome, answer.outcome);
 
     let not_started = pb::ExecuteRequest {
         message: Some(Message::Cancel(pb::Cancel::default())),
@@ -114,22 +178,9 @@ async fn grpc_serves_describe_execute_and_reflection() {
     let refused = client.execute(tokio_stream::iter([not_started])).await;
     assert_eq!(refused.unwrap_err().code(), tonic::Code::InvalidArgument);
 
-    let mut reflection = ServerReflectionClient::new(channel);
-    let list = ServerReflectionRequest {
-        host: String::new(),
-        message_request: Some(MessageRequest::ListServices(String::new())),
-    };
-    let mut answers = reflection
-        .server_reflection_info(tokio_stream::iter([list]))
-        .await
-        .unwrap()
-        .into_inner();
-    let answer = answers.message().await.unwrap().unwrap();
-    let Some(MessageResponse::ListServicesResponse(services)) = answer.message_response else {
-        panic!("expected a service list, got {answer:?}");
-    };
-    let names: Vec<_> = services.service.iter().map(|s| s.name.as_str()).collect();
-    assert!(names.contains(&"nmp.v1.LogicMesh"), "{names:?}");
+    for names in [list_v1(channel.clone()).await, list_v1alpha(channel).await] {
+        assert!(names.contains(&"nmp.v1.LogicMesh".to_owned()), "{names:?}");
+    }
 
     stop.send(()).unwrap();
     serving.await.unwrap().unwrap();

@@ -1,10 +1,7 @@
 //! A Data Node on a real loopback mesh: an agent that knows only the bootstrap peer finds it
 //! through the DHT, verifies its capability document, and streams sealed logic to it.
 
-use std::{
-    path::Path,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{path::Path, time::Duration};
 
 use nmp_crypto::{capability, receipt};
 use nmp_net::{LogicResponses, Mesh, Multiaddr};
@@ -17,16 +14,11 @@ use crate::{
     agent::{Agent, CAPABILITY, node_identity, result, stages},
     example,
 };
+/// The protocol clock, for the tests that import it from here.
+pub(crate) use nmp_wire::now_ms;
 
 /// Deadline of each test, well above what a loopback run takes.
 pub(crate) const DEADLINE: Duration = Duration::from_secs(120);
-
-pub(crate) fn now_ms() -> u64 {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970");
-    u64::try_from(since_epoch.as_millis()).expect("clock fits in u64 ms")
-}
 
 /// The TCP listen address of `mesh`, ending in its `/p2p/<peer id>`.
 pub(crate) async fn tcp_address(mesh: &Mesh) -> String {

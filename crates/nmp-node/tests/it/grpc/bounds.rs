@@ -6,7 +6,10 @@
 use std::{sync::Arc, time::Duration};
 
 use nmp_node::{grpc, node::MAX_LOGIC_HANDLERS};
-use nmp_wire::pb::{self, logic_mesh_client::LogicMeshClient};
+use nmp_wire::{
+    now_ms,
+    pb::{self, logic_mesh_client::LogicMeshClient},
+};
 use tokio::{
     io::{AsyncReadExt as _, AsyncWriteExt as _},
     net::TcpStream,
@@ -16,7 +19,7 @@ use tokio::{
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Code, transport::Channel};
 
-use super::{Serving, now_ms};
+use super::Serving;
 use crate::{
     agent::{Agent, config, error_code},
     mesh::{collect, mesh_with_node},

@@ -9,8 +9,8 @@ use tokio::{
     net::TcpStream,
 };
 
-use super::{Serving, bounds::PREFACE, now_ms};
-use crate::agent::config;
+use super::{Serving, bounds::PREFACE};
+use crate::{agent::config, mesh::now_ms};
 
 pub(super) const DATA: u8 = 0x0;
 pub(super) const SETTINGS: u8 = 0x4;

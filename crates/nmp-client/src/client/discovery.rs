@@ -1,0 +1,127 @@
+//! Finding and describing nodes: DHT provider lookups and verified capability documents.
+
+use futures::future::join_all;
+use nmp_crypto::capability;
+use nmp_net::PeerId;
+use nmp_wire::pb;
+
+use super::now_ms;
+use crate::{Error, NmpClient};
+
+/// Most providers one [`NmpClient::discover`] describes: 64, in the order the DHT returned them.
+/// Providers past it are counted in [`Discovery::skipped`] and not contacted, so a lookup that
+/// returns thousands of (possibly made-up) peers costs at most 64 describe requests.
+pub const MAX_PROVIDERS: usize = 64;
+
+/// A Data Node with its verified capability document.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    /// The node.
+    pub peer: PeerId,
+    /// Its document, verified against `peer` and unexpired when fetched.
+    pub document: pb::CapabilityDocument,
+}
+
+impl Provider {
+    /// The dataset the node serves under `capability`, if any.
+    pub fn dataset(&self, capability: &str) -> Option<&pb::DatasetInfo> {
+        self.document
+            .datasets
+            .iter()
+            .find(|d| d.capability == capability)
+    }
+}
+
+/// The result of [`NmpClient::discover`]: nodes whose documents verified and list the
+/// capability, and the ones that did not answer or were refused, with why.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Verified providers, in the order the DHT returned them.
+    pub providers: Vec<Provider>,
+    /// Providers that could not be described or were refused.
+    pub failed: Vec<(PeerId, Error)>,
+    /// Providers the DHT returned past [`MAX_PROVIDERS`]; they were not contacted.
+    pub skipped: usize,
+}
+
+impl NmpClient {
+    /// Finds the nodes that announce `capability` in the DHT and describes each (the first
+    /// [`MAX_PROVIDERS`]), concurrently. With
+    /// [`Builder::trusted_nodes`](crate::Builder::trusted_nodes), a provider outside the pin
+    /// is listed under `failed` with [`Error::Untrusted`].
+    ///
+    /// Fails only when the lookup itself fails; an empty [`Discovery`] means nobody provides it.
+    pub async fn discover(&self, capability: &str) -> Result<Discovery, Error> {
+        let peers = self.shared().mesh.find_providers(capability).await?;
+        let skipped = peers.len().saturating_sub(MAX_PROVIDERS);
+        let described = join_all(
+            peers
+                .into_iter()
+                .take(MAX_PROVIDERS)
+                .map(|peer| async move {
+                    let provider = self.describe(peer).await.and_then(|p| {
+                        if p.dataset(capability).is_some() {
+                            Ok(p)
+                        } else {
+                            Err(Error::NotServed {
+                                peer,
+                                capability: capability.to_owned(),
+                            })
+                        }
+                    });
+                    (peer, provider)
+                }),
+        )
+        .await;
+        let mut discovery = Discovery {
+            skipped,
+            ..Discovery::default()
+        };
+        for (peer, provider) in described {
+            match provider {
+                Ok(_) if !self.trusts(&peer) => {
+                    discovery.failed.push((peer, Error::Untrusted { peer }));
+                }
+                Ok(provider) => discovery.providers.push(provider),
+                Err(err) => discovery.failed.push((peer, err)),
+            }
+        }
+        Ok(discovery)
+    }
+
+    /// Fetches `peer`'s capability document over the mesh and verifies it against `peer` (the
+    /// signature, the expiry and every KEM key) before anything in it is used. A peer this
+    /// agent has no address for is first looked up in the DHT by its id. The verified
+    /// document is cached (the 256 most recently used documents) until shortly before it or
+    /// its newest KEM key expires.
+    pub async fn describe(&self, peer: PeerId) -> Result<Provider, Error> {
+        let mesh = &self.shared().mesh;
+        let signed = match mesh.describe(peer).await {
+            Ok(signed) => signed,
+            // Unreachable by its id alone: look its addresses up in the DHT, then ask again.
+            Err(nmp_net::Error::Describe { .. }) if mesh.find_peer(peer).await? => {
+                mesh.describe(peer).await?
+            }
+            Err(err) => return Err(err.into()),
+        };
+        let provider = self.verify_document(&signed, Some(peer))?;
+        self.shared().documents.insert(&provider);
+        Ok(provider)
+    }
+
+    /// Verifies `signed` now, against `expected` when given.
+    pub(crate) fn verify_document(
+        &self,
+        signed: &pb::SignedCapabilityDocument,
+        expected: Option<PeerId>,
+    ) -> Result<Provider, Error> {
+        let refused = |source| Error::Document {
+            peer: expected,
+            source: Box::new(source),
+        };
+        let document = capability::verify(signed, expected.as_ref(), now_ms()).map_err(refused)?;
+        let peer = PeerId::from_bytes(&document.node_peer_id)
+            .map_err(|_| refused(capability::VerifyError::MalformedNode))?;
+        Ok(Provider { peer, document })
+    }
+}
