@@ -198,7 +198,7 @@ impl Service {
         Ok(Self {
             audit,
             admission: Admission::new(&config),
-            compiles: Compiles::new(config.compile_quota),
+            compiles: Compiles::new(config.compile_quota, matches!(config.access, Access::Open)),
             slots: std::sync::Arc::new(Semaphore::new(config.max_concurrent_jobs)),
             queued: AtomicUsize::new(0),
             metrics,

@@ -1,13 +1,16 @@
-//! Per-agent compile quota, and what a run that could not start because of compile capacity is
-//! answered.
+//! Per-agent and per-origin compile quota, and what a run that could not start because of
+//! compile capacity is answered.
 //!
 //! Compiling is the one stage an agent can make expensive with a small module: the Guardian
 //! caps bound one function's cost, but not how many distinct modules an agent sends. Each
 //! agent may therefore have at most [`CompileQuota::concurrent_per_agent`] distinct modules
 //! compiling at once and spend at most [`CompileQuota::ms_per_minute`] of compile time a
-//! minute (a token bucket charged with the time each compile took). Runs of modules already
-//! compiled in memory are never counted, nor are further requests of a module the agent is
-//! already compiling (the sandbox compiles it once and they wait for it).
+//! minute (a token bucket charged with the time each compile took). In open mode, where an
+//! identity costs nothing, each origin (the IPv4 address or IPv6 /64 a request came from) has
+//! the same two bounds of its own ([`CompileQuota::concurrent_per_origin`],
+//! [`CompileQuota::ms_per_minute_per_origin`]), shared by every agent from it. Runs of modules
+//! already compiled in memory are never counted, nor are further requests of a module the
+//! payer is already compiling (the sandbox compiles it once and they wait for it).
 
 use std::{
     collections::HashMap,
@@ -20,9 +23,10 @@ use nmp_sandbox::{CacheHit, Run};
 use nmp_wire::pb;
 use serde::Deserialize;
 
-use super::MAX_TRACKED_AGENTS;
+use super::{MAX_TRACKED_AGENTS, Origin};
 
-/// How much compilation one agent may cause. `0` in a field turns that bound off.
+/// How much compilation one agent, and in open mode one origin, may cause. `0` in a field
+/// turns that bound off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CompileQuota {
@@ -37,6 +41,14 @@ pub struct CompileQuota {
     /// a compile while the bucket is empty is answered `ERROR_CODE_RATE_LIMITED`. Defaults to
     /// 20,000 (two default compile deadlines).
     pub ms_per_minute: u64,
+    /// Open mode only: distinct modules compiling at once for all agents of one origin; one
+    /// more is answered `ERROR_CODE_OVERLOADED`. Defaults to 1, so that one address holds at
+    /// most one of the node's compile slots however many identities it makes.
+    pub concurrent_per_origin: u32,
+    /// Open mode only: milliseconds of compile time all agents of one origin may use per
+    /// minute, charged as [`CompileQuota::ms_per_minute`] is; past it
+    /// `ERROR_CODE_RATE_LIMITED`. Defaults to 20,000.
+    pub ms_per_minute_per_origin: u64,
 }
 
 impl Default for CompileQuota {
@@ -44,7 +56,32 @@ impl Default for CompileQuota {
         Self {
             concurrent_per_agent: 1,
             ms_per_minute: 20_000,
+            concurrent_per_origin: 1,
+            ms_per_minute_per_origin: 20_000,
         }
+    }
+}
+
+/// Who pays for a compile: the agent always, its origin too in open mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Payer {
+    Agent(PeerId),
+    Origin(Origin),
+}
+
+/// One payer's bounds: distinct modules compiling at once, compile milliseconds a minute.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    concurrent: u32,
+    ms_per_minute: u64,
+}
+
+impl Limits {
+    /// The bucket's size in units.
+    fn capacity(self) -> i64 {
+        i64::try_from(self.ms_per_minute)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(UNITS_PER_MS)
     }
 }
 
@@ -54,8 +91,11 @@ impl Default for CompileQuota {
 /// compile's overrun.
 #[derive(Debug)]
 pub(crate) struct Compiles {
-    quota: CompileQuota,
-    accounts: Mutex<HashMap<PeerId, Account>>,
+    agent: Limits,
+    /// `None` when the node admits only listed agents: an origin bound would only tie
+    /// together agents that share an address.
+    origin: Option<Limits>,
+    accounts: Mutex<HashMap<Payer, Account>>,
 }
 
 /// SHA-256 of a module's bytes.
@@ -63,7 +103,7 @@ type Module = [u8; 32];
 
 #[derive(Debug, Clone)]
 struct Account {
-    /// The modules being compiled for this agent, each with the requests waiting for it.
+    /// The modules being compiled for this payer, each with the requests waiting for it.
     compiling: Vec<(Module, u32)>,
     units: i64,
     updated_ms: u64,
@@ -72,7 +112,7 @@ struct Account {
 /// A request's admission to compile; dropping it ends the request's place in flight.
 #[derive(Debug)]
 pub(crate) struct Ticket<'a> {
-    admitted: Option<(&'a Compiles, PeerId, Module)>,
+    admitted: Option<(&'a Compiles, Vec<Payer>, Module)>,
 }
 
 /// Why an agent may not compile now.
@@ -84,8 +124,14 @@ pub(crate) enum Refused {
     /// The agent used its compile time for this minute.
     #[error("compile quota: {0} ms of compile time a minute used up")]
     Exhausted(u64),
-    /// Too many agents have compile state to remember another.
-    #[error("compile quota: {MAX_TRACKED_AGENTS} agents already tracked")]
+    /// The agents of the request's origin already have their compiles in flight.
+    #[error("compile quota: {0} module(s) from this origin already compiling")]
+    OriginBusy(u32),
+    /// The agents of the request's origin used its compile time for this minute.
+    #[error("compile quota: {0} ms of compile time a minute from this origin used up")]
+    OriginExhausted(u64),
+    /// Too many agents and origins have compile state to remember another.
+    #[error("compile quota: {MAX_TRACKED_AGENTS} agents and origins already tracked")]
     Crowded,
 }
 
@@ -93,8 +139,8 @@ impl Refused {
     /// The error code the agent is answered.
     pub(crate) fn code(&self) -> pb::ErrorCode {
         match self {
-            Self::Busy(_) | Self::Crowded => pb::ErrorCode::Overloaded,
-            Self::Exhausted(_) => pb::ErrorCode::RateLimited,
+            Self::Busy(_) | Self::OriginBusy(_) | Self::Crowded => pb::ErrorCode::Overloaded,
+            Self::Exhausted(_) | Self::OriginExhausted(_) => pb::ErrorCode::RateLimited,
         }
     }
 }
@@ -103,30 +149,35 @@ impl Refused {
 const UNITS_PER_MS: i64 = 60_000;
 
 impl Compiles {
-    pub(crate) fn new(quota: CompileQuota) -> Self {
+    /// The quota's bounds; the origin bounds apply only when `open`.
+    pub(crate) fn new(quota: CompileQuota, open: bool) -> Self {
         Self {
-            quota,
+            agent: Limits {
+                concurrent: quota.concurrent_per_agent,
+                ms_per_minute: quota.ms_per_minute,
+            },
+            origin: open.then_some(Limits {
+                concurrent: quota.concurrent_per_origin,
+                ms_per_minute: quota.ms_per_minute_per_origin,
+            }),
             accounts: Mutex::new(HashMap::new()),
         }
     }
 
-    fn accounts(&self) -> MutexGuard<'_, HashMap<PeerId, Account>> {
+    fn accounts(&self) -> MutexGuard<'_, HashMap<Payer, Account>> {
         // Every change under the lock is a few field writes; a panic cannot corrupt the map.
         self.accounts.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn capacity(&self) -> i64 {
-        i64::try_from(self.quota.ms_per_minute)
-            .unwrap_or(i64::MAX)
-            .saturating_mul(UNITS_PER_MS)
-    }
-
-    /// Admits `agent` to run `module` (its SHA-256); `compiled` says whether a module's code
-    /// is in memory now: such a module costs nothing, and the agent's modules that have been
-    /// compiled since they were admitted no longer count as compiling.
+    /// Admits `agent`, whose request came from `origin`, to run `module` (its SHA-256);
+    /// `compiled` says whether a module's code is in memory now: such a module costs nothing,
+    /// and the modules that have been compiled since they were admitted no longer count as
+    /// compiling. Every payer (the agent, and in open mode its origin) must have room; only
+    /// then is the module recorded against each.
     pub(crate) fn admit(
         &self,
         agent: &PeerId,
+        origin: Origin,
         module: Module,
         compiled: impl Fn(&Module) -> bool,
         now_ms: u64,
@@ -134,62 +185,88 @@ impl Compiles {
         if compiled(&module) {
             return Ok(Ticket { admitted: None });
         }
-        let capacity = self.capacity();
+        let payers: Vec<(Payer, Limits)> = std::iter::once((Payer::Agent(*agent), self.agent))
+            .chain(self.origin.map(|limits| (Payer::Origin(origin), limits)))
+            .collect();
         let mut accounts = self.accounts();
-        if !accounts.contains_key(agent) && accounts.len() >= MAX_TRACKED_AGENTS {
-            accounts.retain(|_, a| {
-                !a.compiling.is_empty() || a.refilled(now_ms, self.quota) < capacity
-            });
-            if accounts.len() >= MAX_TRACKED_AGENTS {
-                return Err(Refused::Crowded);
+        for &(payer, limits) in &payers {
+            check(&mut accounts, payer, limits, module, &compiled, now_ms)?;
+        }
+        for (payer, _) in &payers {
+            if let Some(account) = accounts.get_mut(payer) {
+                match account.compiling.iter_mut().find(|(m, _)| *m == module) {
+                    Some((_, waiting)) => *waiting += 1,
+                    None => account.compiling.push((module, 1)),
+                }
             }
         }
-        let account = accounts.entry(*agent).or_insert(Account {
-            compiling: Vec::new(),
-            units: capacity,
-            updated_ms: now_ms,
-        });
-        account.units = account.refilled(now_ms, self.quota).min(capacity);
-        account.updated_ms = account.updated_ms.max(now_ms);
-        // Built only on success: dropping a ticket takes the lock held here.
-        let ticket = || Ticket {
-            admitted: Some((self, *agent, module)),
-        };
-        if let Some((_, waiting)) = account.compiling.iter_mut().find(|(m, _)| *m == module) {
-            *waiting += 1;
-            return Ok(ticket());
-        }
-        let max = self.quota.concurrent_per_agent;
-        let compiling = account.compiling.iter().filter(|(m, _)| !compiled(m));
-        if max > 0 && compiling.count() >= max as usize {
-            return Err(Refused::Busy(max));
-        }
-        if self.quota.ms_per_minute > 0 && account.units <= 0 {
-            return Err(Refused::Exhausted(self.quota.ms_per_minute));
-        }
-        account.compiling.push((module, 1));
-        Ok(ticket())
+        Ok(Ticket {
+            admitted: Some((self, payers.into_iter().map(|(p, _)| p).collect(), module)),
+        })
     }
+}
+
+/// Whether `payer` may have `module` compiled now: refilled, it must be compiling that module
+/// already, or have a free place and time left. Creates the payer's account when it has none.
+fn check(
+    accounts: &mut HashMap<Payer, Account>,
+    payer: Payer,
+    limits: Limits,
+    module: Module,
+    compiled: &impl Fn(&Module) -> bool,
+    now_ms: u64,
+) -> Result<(), Refused> {
+    let capacity = limits.capacity();
+    if !accounts.contains_key(&payer) && accounts.len() >= MAX_TRACKED_AGENTS {
+        accounts.retain(|_, a| !a.compiling.is_empty() || a.refilled(now_ms, limits) < capacity);
+        if accounts.len() >= MAX_TRACKED_AGENTS {
+            return Err(Refused::Crowded);
+        }
+    }
+    let account = accounts.entry(payer).or_insert(Account {
+        compiling: Vec::new(),
+        units: capacity,
+        updated_ms: now_ms,
+    });
+    account.units = account.refilled(now_ms, limits).min(capacity);
+    account.updated_ms = account.updated_ms.max(now_ms);
+    if account.compiling.iter().any(|(m, _)| *m == module) {
+        return Ok(());
+    }
+    let compiling = account.compiling.iter().filter(|(m, _)| !compiled(m));
+    if limits.concurrent > 0 && compiling.count() >= limits.concurrent as usize {
+        return Err(match payer {
+            Payer::Agent(_) => Refused::Busy(limits.concurrent),
+            Payer::Origin(_) => Refused::OriginBusy(limits.concurrent),
+        });
+    }
+    if limits.ms_per_minute > 0 && account.units <= 0 {
+        return Err(match payer {
+            Payer::Agent(_) => Refused::Exhausted(limits.ms_per_minute),
+            Payer::Origin(_) => Refused::OriginExhausted(limits.ms_per_minute),
+        });
+    }
+    Ok(())
 }
 
 impl Account {
     /// Units after refilling up to `now_ms`, not yet capped.
-    fn refilled(&self, now_ms: u64, quota: CompileQuota) -> i64 {
+    fn refilled(&self, now_ms: u64, limits: Limits) -> i64 {
         let elapsed = now_ms.saturating_sub(self.updated_ms);
-        let gained = elapsed.saturating_mul(quota.ms_per_minute);
+        let gained = elapsed.saturating_mul(limits.ms_per_minute);
         self.units
             .saturating_add(i64::try_from(gained).unwrap_or(i64::MAX))
     }
 }
 
 impl Ticket<'_> {
-    /// Charges the agent for its job: `Ok(run)` the compile time of the run, if it compiled (a
+    /// Charges each payer (the agent, in open mode its origin too) for its job: `Ok(run)` the compile time of the run, if it compiled (a
     /// memory or disk cache hit costs nothing); `Err(held)` when the job ended without a run (its
     /// compile failed, its compile worker was killed, or its agent left), the whole time `held`
     /// since it was given its run slot. Otherwise abandoning a compile just before its deadline,
     /// or sending modules that kill their worker, would hold a compile slot for free.
     pub(crate) fn charge(&self, ended: Result<&Run, Duration>) {
-        let Some((compiles, agent, _)) = &self.admitted else {
+        let Some((compiles, payers, _)) = &self.admitted else {
             return;
         };
         let spent = match ended {
@@ -198,26 +275,32 @@ impl Ticket<'_> {
             Err(held) => held,
         };
         let micros = i64::try_from(spent.as_micros()).unwrap_or(i64::MAX);
-        if let Some(account) = compiles.accounts().get_mut(agent) {
-            account.units = account
-                .units
-                .saturating_sub(micros.saturating_mul(UNITS_PER_MS / 1_000));
+        let mut accounts = compiles.accounts();
+        for payer in payers {
+            if let Some(account) = accounts.get_mut(payer) {
+                account.units = account
+                    .units
+                    .saturating_sub(micros.saturating_mul(UNITS_PER_MS / 1_000));
+            }
         }
     }
 }
 
 impl Drop for Ticket<'_> {
     fn drop(&mut self) {
-        let Some((compiles, agent, module)) = &self.admitted else {
+        let Some((compiles, payers, module)) = &self.admitted else {
             return;
         };
-        if let Some(account) = compiles.accounts().get_mut(agent) {
-            for (m, waiting) in &mut account.compiling {
-                if m == module {
-                    *waiting = waiting.saturating_sub(1);
+        let mut accounts = compiles.accounts();
+        for payer in payers {
+            if let Some(account) = accounts.get_mut(payer) {
+                for (m, waiting) in &mut account.compiling {
+                    if m == module {
+                        *waiting = waiting.saturating_sub(1);
+                    }
                 }
+                account.compiling.retain(|(_, waiting)| *waiting > 0);
             }
-            account.compiling.retain(|(_, waiting)| *waiting > 0);
         }
     }
 }
@@ -282,44 +365,50 @@ mod tests {
 
     #[test]
     fn one_compile_in_flight_per_agent_and_cached_runs_are_free() {
-        let compiles = Compiles::new(CompileQuota::default());
+        let compiles = Compiles::new(CompileQuota::default(), false);
         let first = compiles
-            .admit(&agent(1), [1; 32], |_: &Module| false, 0)
+            .admit(&agent(1), Origin::UNKNOWN, [1; 32], |_: &Module| false, 0)
             .unwrap();
         // The same module again waits for the one compile; another module is refused.
         let same = compiles
-            .admit(&agent(1), [1; 32], |_: &Module| false, 0)
+            .admit(&agent(1), Origin::UNKNOWN, [1; 32], |_: &Module| false, 0)
             .unwrap();
         let busy = compiles
-            .admit(&agent(1), [2; 32], |_: &Module| false, 0)
+            .admit(&agent(1), Origin::UNKNOWN, [2; 32], |_: &Module| false, 0)
             .unwrap_err();
         assert_eq!(busy.code(), pb::ErrorCode::Overloaded);
         assert!(
             compiles
-                .admit(&agent(1), [2; 32], |_: &Module| true, 0)
+                .admit(&agent(1), Origin::UNKNOWN, [2; 32], |_: &Module| true, 0)
                 .is_ok()
         );
         assert!(
             compiles
-                .admit(&agent(2), [2; 32], |_: &Module| false, 0)
+                .admit(&agent(2), Origin::UNKNOWN, [2; 32], |_: &Module| false, 0)
                 .is_ok()
         );
         // Once the first module is compiled, it no longer counts.
         assert!(
             compiles
-                .admit(&agent(1), [2; 32], |m: &Module| *m == [1; 32], 0)
+                .admit(
+                    &agent(1),
+                    Origin::UNKNOWN,
+                    [2; 32],
+                    |m: &Module| *m == [1; 32],
+                    0
+                )
                 .is_ok()
         );
         drop(first);
         assert!(
             compiles
-                .admit(&agent(1), [3; 32], |_: &Module| false, 0)
+                .admit(&agent(1), Origin::UNKNOWN, [3; 32], |_: &Module| false, 0)
                 .is_err()
         );
         drop(same);
         assert!(
             compiles
-                .admit(&agent(1), [3; 32], |_: &Module| false, 0)
+                .admit(&agent(1), Origin::UNKNOWN, [3; 32], |_: &Module| false, 0)
                 .is_ok()
         );
     }
@@ -329,58 +418,91 @@ mod tests {
         let quota = CompileQuota {
             concurrent_per_agent: 0,
             ms_per_minute: 1_000,
+            ..CompileQuota::default()
         };
-        let compiles = Compiles::new(quota);
+        let compiles = Compiles::new(quota, false);
         let ticket = compiles
-            .admit(&agent(1), [1; 32], |_: &Module| false, 0)
+            .admit(&agent(1), Origin::UNKNOWN, [1; 32], |_: &Module| false, 0)
             .unwrap();
         // A cache hit costs nothing; a compile of 1.5 s puts the bucket 0.5 s in debt.
         ticket.charge(Ok(&compiled_for(5_000, CacheHit::Disk)));
         ticket.charge(Ok(&compiled_for(1_500, CacheHit::Miss)));
         drop(ticket);
         let refused = compiles
-            .admit(&agent(1), [1; 32], |_: &Module| false, 29_000)
+            .admit(
+                &agent(1),
+                Origin::UNKNOWN,
+                [1; 32],
+                |_: &Module| false,
+                29_000,
+            )
             .unwrap_err();
         assert_eq!(refused.code(), pb::ErrorCode::RateLimited);
         assert!(
             compiles
-                .admit(&agent(1), [1; 32], |_: &Module| false, 31_000)
+                .admit(
+                    &agent(1),
+                    Origin::UNKNOWN,
+                    [1; 32],
+                    |_: &Module| false,
+                    31_000
+                )
                 .is_ok()
         );
         assert!(
             compiles
-                .admit(&agent(2), [1; 32], |_: &Module| false, 31_000)
+                .admit(
+                    &agent(2),
+                    Origin::UNKNOWN,
+                    [1; 32],
+                    |_: &Module| false,
+                    31_000
+                )
                 .is_ok()
         );
     }
 
     #[test]
     fn a_job_that_ends_without_a_run_is_charged_the_time_it_held() {
-        let compiles = Compiles::new(CompileQuota {
-            concurrent_per_agent: 0,
-            ms_per_minute: 1_000,
-        });
+        let compiles = Compiles::new(
+            CompileQuota {
+                concurrent_per_agent: 0,
+                ms_per_minute: 1_000,
+                ..CompileQuota::default()
+            },
+            false,
+        );
         let ticket = compiles
-            .admit(&agent(1), [1; 32], |_: &Module| false, 0)
+            .admit(&agent(1), Origin::UNKNOWN, [1; 32], |_: &Module| false, 0)
             .unwrap();
         ticket.charge(Err(Duration::from_millis(1_500)));
         drop(ticket);
         let refused = compiles
-            .admit(&agent(1), [2; 32], |_: &Module| false, 1_000)
+            .admit(
+                &agent(1),
+                Origin::UNKNOWN,
+                [2; 32],
+                |_: &Module| false,
+                1_000,
+            )
             .unwrap_err();
         assert_eq!(refused.code(), pb::ErrorCode::RateLimited);
     }
 
     #[test]
     fn zero_turns_both_bounds_off() {
-        let compiles = Compiles::new(CompileQuota {
-            concurrent_per_agent: 0,
-            ms_per_minute: 0,
-        });
+        let compiles = Compiles::new(
+            CompileQuota {
+                concurrent_per_agent: 0,
+                ms_per_minute: 0,
+                ..CompileQuota::default()
+            },
+            false,
+        );
         let tickets: Vec<_> = (0..10)
             .map(|i| {
                 compiles
-                    .admit(&agent(1), [i; 32], |_: &Module| false, 0)
+                    .admit(&agent(1), Origin::UNKNOWN, [i; 32], |_: &Module| false, 0)
                     .unwrap()
             })
             .collect();
@@ -388,7 +510,79 @@ mod tests {
         tickets[1].charge(Err(Duration::from_secs(60)));
         assert!(
             compiles
-                .admit(&agent(1), [10; 32], |_: &Module| false, 0)
+                .admit(&agent(1), Origin::UNKNOWN, [10; 32], |_: &Module| false, 0)
+                .is_ok()
+        );
+    }
+
+    fn origin(n: u8) -> Origin {
+        Origin::from_ip(std::net::IpAddr::from([10, 0, 0, n]))
+    }
+
+    #[test]
+    fn in_open_mode_the_agents_of_one_origin_share_its_compile_place_and_time() {
+        let compiles = Compiles::new(CompileQuota::default(), true);
+        let first = compiles
+            .admit(&agent(1), origin(1), [1; 32], |_: &Module| false, 0)
+            .unwrap();
+        // A fresh identity from the same address is refused a second compile...
+        let busy = compiles
+            .admit(&agent(2), origin(1), [2; 32], |_: &Module| false, 0)
+            .unwrap_err();
+        assert!(matches!(busy, Refused::OriginBusy(1)), "{busy}");
+        assert_eq!(busy.code(), pb::ErrorCode::Overloaded);
+        // ...may wait for the module already compiling there, and another address compiles.
+        let joined = compiles
+            .admit(&agent(2), origin(1), [1; 32], |_: &Module| false, 0)
+            .unwrap();
+        let elsewhere = compiles
+            .admit(&agent(3), origin(2), [3; 32], |_: &Module| false, 0)
+            .unwrap();
+        // The origin pays for its agents' compile time: 25 s spent by one identity leaves
+        // none for the next identity from the same address.
+        first.charge(Ok(&compiled_for(25_000, CacheHit::Miss)));
+        drop((first, joined, elsewhere));
+        let exhausted = compiles
+            .admit(&agent(4), origin(1), [4; 32], |_: &Module| false, 1_000)
+            .unwrap_err();
+        assert!(
+            matches!(exhausted, Refused::OriginExhausted(20_000)),
+            "{exhausted}"
+        );
+        assert_eq!(exhausted.code(), pb::ErrorCode::RateLimited);
+        assert!(
+            compiles
+                .admit(&agent(4), origin(2), [4; 32], |_: &Module| false, 1_000)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_refusal_by_the_origin_records_nothing_against_the_agent() {
+        let compiles = Compiles::new(CompileQuota::default(), true);
+        let _held = compiles
+            .admit(&agent(1), origin(1), [1; 32], |_: &Module| false, 0)
+            .unwrap();
+        compiles
+            .admit(&agent(2), origin(1), [2; 32], |_: &Module| false, 0)
+            .unwrap_err();
+        // Agent 2 has nothing in flight: from another address its module is admitted.
+        assert!(
+            compiles
+                .admit(&agent(2), origin(2), [2; 32], |_: &Module| false, 0)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn with_an_allow_list_origins_are_not_bounded() {
+        let compiles = Compiles::new(CompileQuota::default(), false);
+        let _first = compiles
+            .admit(&agent(1), origin(1), [1; 32], |_: &Module| false, 0)
+            .unwrap();
+        assert!(
+            compiles
+                .admit(&agent(2), origin(1), [2; 32], |_: &Module| false, 0)
                 .is_ok()
         );
     }

@@ -150,6 +150,7 @@ impl Service {
                 .compiles
                 .admit(
                     &opened.agent,
+                    origin,
                     *guardian.module_sha256.as_bytes(),
                     compiled,
                     now_ms,

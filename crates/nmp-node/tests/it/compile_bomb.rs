@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
 use nmp_guardian::Policy;
 use nmp_guardian::testing::{Bomb, LocalType};
 use nmp_wire::pb::{self, logic_response::Event};
@@ -35,7 +36,13 @@ async fn honest(agent: &nmp_net::Mesh, node: &nmp_node::Node, seed: u8, salt: u8
 async fn compile_bombs_leave_an_honest_agent_served() {
     let dir = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
-        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |_| {}).await;
+        // On loopback every agent is one origin; the honest agent stands for one at another
+        // address, so the per-origin compile bound (tested below) is off here.
+        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
+            file.policy.compile_quota.concurrent_per_origin = 0;
+            file.policy.compile_quota.ms_per_minute_per_origin = 0;
+        })
+        .await;
         let alone = honest(&agent, &node, 40, 0).await;
         let mut hostile = Agent::at(41, &signed, now_ms());
         let limits = pb::RequestedLimits::default();
@@ -95,6 +102,58 @@ async fn compile_bombs_leave_an_honest_agent_served() {
                 other => panic!("no final answer: {other:?}"),
             }
         }
+        node.shutdown().await;
+    })
+    .await
+    .expect("within the deadline");
+}
+
+/// In open mode an identity costs nothing, so the compile quota also binds each origin: a
+/// fresh identity from the address whose agent is compiling a bomb is answered `OVERLOADED`
+/// for a new module (it would otherwise take the node's other compile slot), while a module
+/// already compiled still runs for it at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fresh_identities_from_one_origin_share_its_compile_place() {
+    let dir = tempfile::tempdir().unwrap();
+    tokio::time::timeout(DEADLINE, async {
+        let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |_| {}).await;
+        // Compiled (and cached) before the bomb.
+        honest(&agent, &node, 50, 0).await;
+        let mut hostile = Agent::at(51, &signed, now_ms());
+        let limits = pb::RequestedLimits::default();
+        let largest = Bomb::largest(&Policy::default(), LocalType::I32, 1);
+        let bomb = Bomb {
+            functions: 1,
+            ..largest
+        }
+        .wasm();
+        let (request, _, _) = hostile.seal_bytes(bomb, b"", now_ms(), limits);
+        let mut bomb = agent.open_logic(node.peer_id(), &request).await.unwrap();
+        // Its compile has begun once the node says RUNNING.
+        loop {
+            let response = bomb.next().await.expect("a status before the end").unwrap();
+            if let Some(Event::Status(status)) = &response.event
+                && status.stage == pb::Stage::Running as i32
+            {
+                break;
+            }
+        }
+
+        let mut sybil = Agent::at(52, &signed, now_ms());
+        let wasm = std::fs::read(example("c/aggregate.wasm")).expect("bundled module");
+        let (request, _, _) = sybil.seal_bytes(salted(wasm.clone(), 9), b"", now_ms(), limits);
+        let refused = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
+        match refused.last().and_then(|r| r.event.as_ref()) {
+            Some(Event::Error(e)) => {
+                assert_eq!(e.code, pb::ErrorCode::Overloaded as i32, "{}", e.message);
+                assert!(e.message.contains("origin"), "{}", e.message);
+            }
+            other => panic!("a new module from the bomb's origin was not refused: {other:?}"),
+        }
+        // A module compiled before the bomb costs no compile: served at once, to yet another
+        // identity from the same origin.
+        serves(&agent, &node, 53, salted(wasm, 0)).await;
+        drop(collect(bomb).await);
         node.shutdown().await;
     })
     .await
