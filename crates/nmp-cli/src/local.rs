@@ -9,7 +9,7 @@ use std::{
 
 use anyhow::Context as _;
 use futures::future::try_join_all;
-use nmp_client::{Multiaddr, NmpClient};
+use nmp_client::{Discovery, Multiaddr, NmpClient};
 use nmp_crypto::Identity;
 use nmp_net::Mesh;
 use nmp_node::{Node, config::File};
@@ -135,6 +135,25 @@ impl LocalMesh {
             .connect()
             .await
             .context("the agent could not join the mesh")
+    }
+
+    /// `agent`'s lookup of `capability`, repeated (for up to 10 s) until it finds every node of
+    /// this mesh: a node's provider record reaches the bootstrap peer in a one-way Kademlia
+    /// message, so a lookup right after the nodes started can come before it. Returns the last
+    /// lookup, whatever it found.
+    pub(crate) async fn discover(
+        &self,
+        agent: &NmpClient,
+        capability: &str,
+    ) -> anyhow::Result<Discovery> {
+        let until = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = agent.discover(capability).await.context("lookup failed")?;
+            if found.providers.len() >= self.nodes.len() || tokio::time::Instant::now() > until {
+                return Ok(found);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// The running Data Nodes, in the order of their specs.

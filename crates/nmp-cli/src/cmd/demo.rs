@@ -100,7 +100,7 @@ async fn demo(args: &DemoArgs, dir: &std::path::Path) -> anyhow::Result<Status> 
 /// Steps 3 to 5, against a running mesh.
 async fn walk(agent: &NmpClient, mesh: &LocalMesh) -> anyhow::Result<()> {
     report::step(3, &format!("Discovering `{CAPABILITY}` through the DHT"));
-    let discovery = agent.discover(CAPABILITY).await.context("lookup failed")?;
+    let discovery = mesh.discover(agent, CAPABILITY).await?;
     ensure!(
         discovery.providers.len() == mesh.nodes().len(),
         "found {} of {} hospitals",

@@ -102,8 +102,17 @@ pub(crate) async fn mesh_with_node(
     let (agent, _) = Mesh::bind(nmp_net::Keypair::generate_ed25519(), config)
         .await
         .expect("agent binds");
-    let providers = agent.find_providers(CAPABILITY).await.expect("lookup runs");
-    assert_eq!(providers, vec![node.peer_id()]);
+    // A provider record reaches the bootstrap peer in a one-way Kademlia message, so a lookup
+    // right after the node started can come before it: look again until it is there.
+    let until = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let providers = agent.find_providers(CAPABILITY).await.expect("lookup runs");
+        if !providers.is_empty() || tokio::time::Instant::now() > until {
+            assert_eq!(providers, vec![node.peer_id()]);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let signed = agent
         .describe(node.peer_id())
         .await

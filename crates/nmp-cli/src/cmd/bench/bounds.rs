@@ -100,7 +100,7 @@ struct Target {
 
 async fn measure_all(mesh: &LocalMesh, requests: u32) -> anyhow::Result<Value> {
     let agent = mesh.agent(Transport::Tcp).await?;
-    let found = agent.discover(CAPABILITY).await.context("lookup failed")?;
+    let found = mesh.discover(&agent, CAPABILITY).await?;
     ensure!(
         found.providers.len() == 2,
         "found {} of 2 nodes",

@@ -52,7 +52,7 @@ pub(super) async fn run(dir: &Path, requests: u32) -> anyhow::Result<Value> {
 async fn measure_all(mesh: &LocalMesh, data: &Path, requests: u32) -> anyhow::Result<Value> {
     let agent = mesh.agent(Transport::Tcp).await?;
     let logic = Logic::new(CAPABILITY, KIB);
-    let found = agent.discover(CAPABILITY).await.context("lookup failed")?;
+    let found = mesh.discover(&agent, CAPABILITY).await?;
     ensure!(
         found.providers.len() == 2,
         "found {} of 2 nodes",

@@ -67,7 +67,7 @@ async fn measure_levels(
         let needed = level.div_ceil(per_agent) as usize;
         while agents.len() < needed {
             let agent = mesh.agent(Transport::Tcp).await?;
-            let found = agent.discover(CAPABILITY).await.context("lookup failed")?;
+            let found = mesh.discover(&agent, CAPABILITY).await?;
             ensure!(found.providers.len() == 1, "an agent did not find the node");
             agents.push(agent);
         }
