@@ -25,13 +25,5 @@ fn eval_corpus_recall_and_false_positive_rate() {
     let scanner = Scanner::new(config).unwrap();
     let score = scoring::score(&scanner, &cases);
     score.print("eval");
-    let (recall, fpr) = (score.recall(), score.fpr());
-    assert!(
-        recall >= RECALL_FLOOR,
-        "recall {recall} below {RECALL_FLOOR}"
-    );
-    assert!(
-        fpr <= FPR_CEILING,
-        "false positives {fpr} above {FPR_CEILING}"
-    );
+    score.assert_floors(RECALL_FLOOR, FPR_CEILING);
 }

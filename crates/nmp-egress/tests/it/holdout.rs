@@ -27,15 +27,7 @@ fn holdout_corpus_recall_and_false_positive_rate() {
     scoring::score(&scanner, cases.iter().filter(data_aware)).print("holdout data-aware");
     let score = scoring::score(&scanner, cases.iter().filter(|c| !data_aware(c)));
     score.print("holdout");
-    let (recall, fpr) = (score.recall(), score.fpr());
-    assert!(
-        recall >= RECALL_FLOOR,
-        "recall {recall} below {RECALL_FLOOR}"
-    );
-    assert!(
-        fpr <= FPR_CEILING,
-        "false positives {fpr} above {FPR_CEILING}"
-    );
+    score.assert_floors(RECALL_FLOOR, FPR_CEILING);
     for (category, floor) in CATEGORY_RECALL_FLOORS {
         let recall = 1.0 - score.rows[&format!("missed category {category}")].rate();
         assert!(recall >= floor, "{category} recall {recall} below {floor}");

@@ -90,6 +90,20 @@ impl Score {
         self.negatives.rate()
     }
 
+    /// Fails unless recall is at least `recall_floor` and the false-positive rate at most
+    /// `fpr_ceiling`.
+    pub(crate) fn assert_floors(&self, recall_floor: f64, fpr_ceiling: f64) {
+        let (recall, fpr) = (self.recall(), self.fpr());
+        assert!(
+            recall >= recall_floor,
+            "recall {recall} below {recall_floor}"
+        );
+        assert!(
+            fpr <= fpr_ceiling,
+            "false positives {fpr} above {fpr_ceiling}"
+        );
+    }
+
     /// Prints every row and the overall figures, headed by `name`.
     pub(crate) fn print(&self, name: &str) {
         for (row, t) in &self.rows {

@@ -24,13 +24,5 @@ fn tuning_corpus_recall_and_false_positive_rate() {
     let scanner = Scanner::new(config).unwrap();
     let score = scoring::score(&scanner, &cases);
     score.print("tuning");
-    let (recall, fpr) = (score.recall(), score.fpr());
-    assert!(
-        recall >= RECALL_FLOOR,
-        "recall {recall} below {RECALL_FLOOR}"
-    );
-    assert!(
-        fpr <= FPR_CEILING,
-        "false positives {fpr} above {FPR_CEILING}"
-    );
+    score.assert_floors(RECALL_FLOOR, FPR_CEILING);
 }
