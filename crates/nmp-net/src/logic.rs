@@ -3,6 +3,7 @@
 //! side after the request; it cancels the job by writing a `Cancel` frame (or by leaving).
 
 mod inbound;
+mod listener;
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -20,6 +21,7 @@ use crate::error::Error;
 
 pub(crate) use inbound::accept;
 pub use inbound::{LogicClosed, LogicSender, LogicStream};
+pub(crate) use listener::{Accepted, Listener};
 
 /// The protocol name of the logic stream.
 pub const PROTOCOL: StreamProtocol = StreamProtocol::new("/nmp/logic/1");

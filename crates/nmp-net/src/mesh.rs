@@ -106,10 +106,9 @@ impl Mesh {
             inbound: &inbound_tx,
             connected: connected_tx,
         };
-        let (streams, incoming, origins) = driver::start(keypair, &config, channels).await?;
+        let (streams, accepted) = driver::start(keypair, &config, channels).await?;
         tokio::spawn(logic::accept(
-            incoming,
-            origins,
+            accepted,
             inbound_tx,
             connected,
             config.clone(),

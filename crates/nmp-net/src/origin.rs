@@ -10,7 +10,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use libp2p::Multiaddr;
 use libp2p::multiaddr::Protocol;
 
-pub(crate) use connections::{Behaviour, Origins};
+pub(crate) use connections::Behaviour;
 
 /// The network a request came from: an IPv4 address, or the /64 prefix of an IPv6 address.
 ///

@@ -6,9 +6,11 @@ use libp2p::kad::{self, store::MemoryStore};
 use libp2p::request_response::{self, ProtocolSupport};
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::{StreamProtocol, Swarm, identify, noise, ping, tcp, yamux};
+use tokio::sync::mpsc;
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::logic::{self, Accepted};
 use crate::{info, origin};
 
 /// The Kademlia protocol name of the NMP DHT, kept apart from the public IPFS DHT.
@@ -60,10 +62,16 @@ pub(crate) struct Behaviour {
     pub(crate) kad: kad::Behaviour<MemoryStore>,
     pub(crate) info: request_response::Behaviour<info::Codec>,
     pub(crate) stream: libp2p_stream::Behaviour,
+    pub(crate) logic: logic::Listener,
 }
 
-/// Builds the swarm over TCP, QUIC and WebSocket (each with Noise and Yamux where needed).
-pub(crate) async fn build(keypair: Keypair, config: &Config) -> Result<Swarm<Behaviour>, Error> {
+/// Builds the swarm over TCP, QUIC and WebSocket (each with Noise and Yamux where needed);
+/// inbound `/nmp/logic/1` streams go into `accepted`.
+pub(crate) async fn build(
+    keypair: Keypair,
+    config: &Config,
+    accepted: mpsc::Sender<Accepted>,
+) -> Result<Swarm<Behaviour>, Error> {
     let transport = |err| Error::Transport(Box::new(err));
     let swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
         .with_tokio()
@@ -79,14 +87,14 @@ pub(crate) async fn build(keypair: Keypair, config: &Config) -> Result<Swarm<Beh
         .with_websocket(noise::Config::new, yamux_config)
         .await
         .map_err(|err| Error::Transport(Box::new(err)))?
-        .with_behaviour(|key| behaviour(key, config))
+        .with_behaviour(|key| behaviour(key, config, accepted))
         .map_err(|err| Error::Transport(Box::new(err)))?
         .with_swarm_config(|swarm| swarm.with_idle_connection_timeout(config.idle_timeout))
         .build();
     Ok(swarm)
 }
 
-fn behaviour(key: &Keypair, config: &Config) -> Behaviour {
+fn behaviour(key: &Keypair, config: &Config, accepted: mpsc::Sender<Accepted>) -> Behaviour {
     let peer_id = key.public().to_peer_id();
     let limits = ConnectionLimits::default()
         .with_max_established_per_peer(Some(config.max_connections_per_peer))
@@ -120,5 +128,6 @@ fn behaviour(key: &Keypair, config: &Config) -> Behaviour {
         kad,
         info,
         stream: libp2p_stream::Behaviour::new(),
+        logic: logic::Listener::new(logic::PROTOCOL, accepted),
     }
 }

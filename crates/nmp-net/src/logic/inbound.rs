@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::io::{ReadHalf, WriteHalf};
-use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
+use futures::{AsyncReadExt, AsyncWriteExt};
 use libp2p::PeerId;
 use nmp_wire::pb;
 use nmp_wire::pb::logic_response::Event;
@@ -18,45 +18,34 @@ use crate::codec::{self, FrameError};
 use crate::config::Config;
 use crate::error::Error;
 use crate::mesh::Incoming;
-use crate::origin::{Origin, Origins};
+use crate::origin::Origin;
+
+use super::Accepted;
 
 type Active = Arc<Mutex<HashMap<PeerId, usize>>>;
 
-/// Accepts inbound logic streams, at most [`Config::max_logic_streams_per_peer`] per peer at
-/// once; streams over the limit, or whose request is late or malformed, are reset. Each
-/// request is charged to [`Config::inbound_budget`] under its connection's origin as it
-/// arrives; one the budget refuses is answered `ERROR_CODE_OVERLOADED`.
-///
-/// `libp2p-stream` hands over inbound streams through a channel with room for one, and drops
-/// (resets) a stream that arrives while the previous one waits. A node whose async workers are
-/// busy (sandbox runs, envelope crypto) would drop streams that way, so a dedicated OS thread
-/// takes them off that channel at once and queues up to [`Config::inbound_queue`] of them
-/// here; only beyond that is a stream reset.
+/// Takes inbound logic streams off the [`Listener`](super::Listener)'s queue, at most
+/// [`Config::max_logic_streams_per_peer`] per peer at once; streams over the limit, or whose
+/// request is late or malformed, are reset. Each request is charged to
+/// [`Config::inbound_budget`] under the origin of the connection it came on, as it arrives; one
+/// the budget refuses is answered `ERROR_CODE_OVERLOADED`.
 ///
 /// `connected` is the set of peers with an established connection, which [`LogicClosed`]
 /// watches once the agent has half-closed its stream.
 pub(crate) async fn accept(
-    incoming: libp2p_stream::IncomingStreams,
-    origins: Origins,
+    mut accepted: mpsc::Receiver<Accepted>,
     inbound: mpsc::Sender<Incoming>,
     connected: watch::Receiver<HashSet<PeerId>>,
     config: Config,
 ) {
-    let (tx, mut accepted) = mpsc::channel(config.inbound_queue);
-    let drain = std::thread::Builder::new()
-        .name("nmp-logic-accept".to_owned())
-        .spawn(move || futures::executor::block_on(drain(incoming, tx)));
-    if drain.is_err() {
-        // Without the thread nothing is accepted; the node answers describe requests only.
-        return;
-    }
     let active = Active::default();
-    while let Some((peer, stream)) = accepted.recv().await {
+    while let Some(Accepted {
+        peer,
+        origin,
+        stream,
+    }) = accepted.recv().await
+    {
         let Some(permit) = Permit::acquire(&active, peer, config.max_logic_streams_per_peer) else {
-            continue;
-        };
-        // No open connection left: the stream is already dead.
-        let Some(origin) = origins.of(&peer) else {
             continue;
         };
         let charge = config.inbound_budget.charge(origin);
@@ -67,20 +56,6 @@ pub(crate) async fn accept(
             connected.clone(),
             config.clone(),
         ));
-    }
-}
-
-/// Moves streams from `libp2p-stream`'s one-slot channel to `tx` until either side closes; a
-/// stream that finds `tx` full is dropped (reset).
-async fn drain(
-    mut incoming: libp2p_stream::IncomingStreams,
-    tx: mpsc::Sender<(PeerId, libp2p::Stream)>,
-) {
-    while let Some(stream) = incoming.next().await {
-        match tx.try_send(stream) {
-            Ok(()) | Err(mpsc::error::TrySendError::Full(_)) => {}
-            Err(mpsc::error::TrySendError::Closed(_)) => return,
-        }
     }
 }
 
@@ -207,8 +182,7 @@ impl LogicStream {
         self.sender.peer
     }
 
-    /// The origin of the peer's connection (of its oldest one, when it has several open): what
-    /// per-origin limits count.
+    /// The origin of the connection the stream came on: what per-origin limits count.
     pub fn origin(&self) -> Origin {
         self.sender.origin
     }

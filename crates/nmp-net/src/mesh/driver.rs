@@ -18,7 +18,7 @@ use super::{Command, Incoming};
 use crate::config::Config;
 use crate::error::Error;
 use crate::info::InfoRequest;
-use crate::origin::Origins;
+use crate::logic::Accepted;
 use crate::swarm::{self, Behaviour, BehaviourEvent, KAD_PROTOCOL};
 
 type Reply<T> = oneshot::Sender<T>;
@@ -49,28 +49,18 @@ pub(super) struct Channels<'a> {
     pub(super) connected: watch::Sender<HashSet<PeerId>>,
 }
 
-/// Builds and binds the swarm, then spawns its task; returns the stream control, the inbound
-/// `/nmp/logic/1` streams and the origins of the open connections.
+/// Builds and binds the swarm, then spawns its task; returns the stream control and the queue of
+/// inbound `/nmp/logic/1` streams (room for [`Config::inbound_queue`]).
 pub(super) async fn start(
     keypair: Keypair,
     config: &Config,
     channels: Channels<'_>,
-) -> Result<
-    (
-        libp2p_stream::Control,
-        libp2p_stream::IncomingStreams,
-        Origins,
-    ),
-    Error,
-> {
-    let mut swarm = swarm::build(keypair, config).await?;
+) -> Result<(libp2p_stream::Control, mpsc::Receiver<Accepted>), Error> {
+    let (accepted, queue) = mpsc::channel(config.inbound_queue);
+    let mut swarm = swarm::build(keypair, config, accepted).await?;
     listen(&mut swarm, config).await?;
     bootstrap(&mut swarm, config)?;
-    let mut control = swarm.behaviour().stream.new_control();
-    let incoming = control
-        .accept(crate::logic::PROTOCOL)
-        .expect("a fresh stream behaviour has no protocol registered");
-    let origins = swarm.behaviour().origins.origins();
+    let control = swarm.behaviour().stream.new_control();
     let driver = Driver {
         swarm,
         commands: channels.handles.downgrade(),
@@ -83,7 +73,7 @@ pub(super) async fn start(
         connected: channels.connected,
     };
     tokio::spawn(driver.run(channels.commands));
-    Ok((control, incoming, origins))
+    Ok((control, queue))
 }
 
 /// Binds every listen address and waits until each listener reports one.

@@ -1,10 +1,8 @@
-//! The mesh's record of which [`Origin`] each open connection comes from: a small
-//! `NetworkBehaviour` that denies an inbound connection past the per-origin cap, and the
-//! [`Origins`] table the stream acceptor asks for a peer's origin.
+//! The mesh's count of open inbound connections per [`Origin`]: a small `NetworkBehaviour` that
+//! denies an inbound connection past the per-origin cap.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
 use libp2p::core::transport::PortUse;
@@ -25,64 +23,32 @@ struct OriginFull {
     limit: u32,
 }
 
-/// Open connections by id, by peer, and the inbound count per origin.
+/// Open inbound connections by id, and their count per origin.
 #[derive(Debug, Default)]
 struct Table {
-    connections: HashMap<ConnectionId, (PeerId, Origin, Endpoint)>,
-    by_peer: HashMap<PeerId, Vec<(ConnectionId, Origin)>>,
+    connections: HashMap<ConnectionId, Origin>,
     inbound: HashMap<Origin, u32>,
 }
 
-/// A cheap, shared view of the mesh's open connections and their origins.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Origins {
-    table: Arc<Mutex<Table>>,
-}
-
-impl Origins {
-    fn lock(&self) -> MutexGuard<'_, Table> {
-        self.table.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The origin of `peer`'s oldest open connection; `None` when it has none open. A peer with
-    /// connections from several origins controls all of them, so any one is its own.
-    pub(crate) fn of(&self, peer: &PeerId) -> Option<Origin> {
-        let table = self.lock();
-        table.by_peer.get(peer)?.first().map(|(_, origin)| *origin)
-    }
-}
-
 /// Denies an inbound connection whose origin already has `max_per_origin` inbound connections
-/// open (at the start of its handshake and again once established), and records the origin of
-/// every established connection, inbound or outbound, in [`Origins`].
+/// open (at the start of its handshake and again once established).
 #[derive(Debug)]
 pub(crate) struct Behaviour {
-    origins: Origins,
+    table: Table,
     max_per_origin: u32,
 }
 
 impl Behaviour {
     pub(crate) fn new(max_per_origin: u32) -> Self {
         Self {
-            origins: Origins::default(),
+            table: Table::default(),
             max_per_origin,
         }
     }
 
-    /// The table this behaviour keeps up to date.
-    pub(crate) fn origins(&self) -> Origins {
-        self.origins.clone()
-    }
-
     fn admit(&self, remote: &Multiaddr) -> Result<(), ConnectionDenied> {
         let origin = Origin::from_multiaddr(remote);
-        let open = self
-            .origins
-            .lock()
-            .inbound
-            .get(&origin)
-            .copied()
-            .unwrap_or(0);
+        let open = self.table.inbound.get(&origin).copied().unwrap_or(0);
         if open >= self.max_per_origin {
             return Err(ConnectionDenied::new(OriginFull {
                 origin,
@@ -92,46 +58,23 @@ impl Behaviour {
         Ok(())
     }
 
-    fn established(&self, event: &ConnectionEstablished<'_>) {
-        let (origin, role) = match &event.endpoint {
-            ConnectedPoint::Listener { send_back_addr, .. } => {
-                (Origin::from_multiaddr(send_back_addr), Endpoint::Listener)
-            }
-            ConnectedPoint::Dialer { address, .. } => {
-                (Origin::from_multiaddr(address), Endpoint::Dialer)
-            }
-        };
-        let mut table = self.origins.lock();
-        table
-            .connections
-            .insert(event.connection_id, (event.peer_id, origin, role));
-        table
-            .by_peer
-            .entry(event.peer_id)
-            .or_default()
-            .push((event.connection_id, origin));
-        if role == Endpoint::Listener {
-            *table.inbound.entry(origin).or_default() += 1;
-        }
-    }
-
-    fn closed(&self, connection: ConnectionId) {
-        let mut table = self.origins.lock();
-        let Some((peer, origin, role)) = table.connections.remove(&connection) else {
+    fn established(&mut self, event: &ConnectionEstablished<'_>) {
+        let ConnectedPoint::Listener { send_back_addr, .. } = &event.endpoint else {
             return;
         };
-        if let Some(list) = table.by_peer.get_mut(&peer) {
-            list.retain(|(id, _)| *id != connection);
-            if list.is_empty() {
-                table.by_peer.remove(&peer);
-            }
-        }
-        if role == Endpoint::Listener
-            && let Some(count) = table.inbound.get_mut(&origin)
-        {
+        let origin = Origin::from_multiaddr(send_back_addr);
+        self.table.connections.insert(event.connection_id, origin);
+        *self.table.inbound.entry(origin).or_default() += 1;
+    }
+
+    fn closed(&mut self, connection: ConnectionId) {
+        let Some(origin) = self.table.connections.remove(&connection) else {
+            return;
+        };
+        if let Some(count) = self.table.inbound.get_mut(&origin) {
             *count -= 1;
             if *count == 0 {
-                table.inbound.remove(&origin);
+                self.table.inbound.remove(&origin);
             }
         }
     }
@@ -249,12 +192,15 @@ mod tests {
         );
         inbound(&mut behaviour, third, PeerId::random(), &elsewhere);
         assert_eq!(
-            behaviour.origins().of(&a),
-            Some(Origin::from_multiaddr(&home))
+            behaviour.table.inbound.get(&Origin::from_multiaddr(&home)),
+            Some(&2)
         );
 
         behaviour.closed(ConnectionId::new_unchecked(1));
-        assert_eq!(behaviour.origins().of(&a), None);
+        assert_eq!(
+            behaviour.table.inbound.get(&Origin::from_multiaddr(&home)),
+            Some(&1)
+        );
         assert!(
             behaviour
                 .handle_pending_inbound_connection(ConnectionId::new_unchecked(4), &local, &home)
