@@ -151,6 +151,43 @@ async fn a_flood_of_streams_from_one_peer_is_bounded() {
 }
 
 #[tokio::test]
+async fn a_burst_of_requests_opened_at_once_is_queued_not_reset() {
+    tokio::time::timeout(DEADLINE, async {
+        const BURST: u8 = 48;
+        let config = Config {
+            max_logic_streams_per_peer: 64,
+            ..Config::loopback()
+        };
+        let (node, agent) = pair(config).await;
+        let requests: Vec<_> = (0..BURST)
+            .map(|id| pb::LogicRequest {
+                request_id: vec![id; 16],
+                ..Default::default()
+            })
+            .collect();
+        let answers = futures::future::join_all(requests.iter().map(|request| async {
+            let responses = agent.open_logic(node.peer_id(), request).await?;
+            Ok::<_, crate::Error>(responses.collect::<Vec<_>>().await)
+        }))
+        .await;
+        for (request, answer) in requests.iter().zip(answers) {
+            let responses = answer.expect("the stream opens");
+            assert!(
+                matches!(
+                    &responses[..],
+                    [Ok(pb::LogicResponse { request_id, event: Some(Event::Result(_)) })]
+                        if *request_id == request.request_id
+                ),
+                "request {:?} got {responses:?}",
+                request.request_id[0]
+            );
+        }
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
 async fn an_info_request_over_its_own_limit_is_refused_from_its_prefix() {
     tokio::time::timeout(DEADLINE, async {
         let (node, agent) = pair(Config::loopback()).await;
