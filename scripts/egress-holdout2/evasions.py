@@ -50,13 +50,12 @@ def zero_width(rng, v):
 def separators(rng, v):
     """Regroup the digits (and letters, for IBANs) with an unusual separator."""
     sep = rng.choice([".", "/", "_", "\u2013", " . ", "|", "~"])
-    chars = re.sub(r"[\s\-./()+]", "", v)
-    groups, i = [], 0
-    while i < len(chars):
-        n = rng.choice([2, 3, 4])
-        groups.append(chars[i : i + n])
-        i += n
-    out = sep.join(groups)
+    body = v[1:] if v.startswith("+") else v
+    if re.search(r"[\s\-./]", body):
+        out = re.sub(r"[\s\-./()]+", sep, body)
+    else:
+        n = rng.choice([3, 4])
+        out = sep.join(body[i : i + n] for i in range(0, len(body), n))
     return ("+" + out) if v.startswith("+") else out
 
 

@@ -46,7 +46,11 @@ def stat_key(rng, col, stat):
 
 def column_statistic(rng):
     col = rng.choice(rs.RESTRICTED + PII_COLS)
-    kind = rng.randrange(8)
+    kind = rng.randrange(9)
+    if kind == 8:
+        cols = rng.sample(rs.RESTRICTED + PII_COLS, rng.randint(2, 4))
+        return "ndjson", "".join(json.dumps({"column": c, "nulls": rng.randint(0, 9000), "distinct": rng.randint(1, 90000),
+                                             "valid_share": round(rng.uniform(0.9, 1), 4)}) + "\n" for c in cols)
     if kind == 0:
         obj = {stat_key(rng, col, s): stat_value(rng, s, col) for s in rng.sample(STATS, rng.randint(2, 5))}
         obj["rows"] = rng.randint(1000, 5_000_000)
@@ -102,8 +106,12 @@ MEASURES = ["patients", "members", "claims", "headcount", "accounts", "admission
 def measure(rng, m):
     if "rate" in m:
         return round(rng.uniform(0, 0.4), 3)
+    if m == "mean_los_days":
+        return round(rng.uniform(2, 14), 1)
+    if m == "mean_credit_score":
+        return round(rng.uniform(560, 790), 1)
     if m.startswith(("avg", "mean")):
-        return round(rng.uniform(3, 90000), 1)
+        return round(rng.uniform(30000, 150000), 1)
     if m == "total_paid":
         return round(rng.uniform(1e4, 9e7), 2)
     return rng.randint(11, 90000)
@@ -237,15 +245,24 @@ def cursor(rng):
     return "log", f"{rd.ts(rng)} INFO export page=7 cursor={vl.rand(rng, vl.B64URL, 24)} page_token_ttl=300 rows=500\n"
 
 
-PLACEHOLDERS = ["<EMAIL>", "[REDACTED]", "***", "${DB_PASSWORD}", "{{ secrets.API_KEY }}", "vault:secret/data/app#password",
-                "op://Prod/Stripe/credential", "arn:aws:secretsmanager:eu-west-1:000000000000:secret:prod/db", "sk_live_...",
-                "xxxx-xxxx-xxxx-4242", "•••• 4242", "", None, "<your-api-key>", "YOUR_API_KEY", "REPLACE_ME",
-                "***-**-****", "<redacted:email>", "[PHONE]", "<PERSON>", "%(password)s", "$PGPASSWORD", "********"]
+ANY_PLACEHOLDER = ["[REDACTED]", "***", "", None, "REPLACE_ME", "********", "<redacted>", "[withheld]"]
+PLACEHOLDERS = {
+    "password": ["${DB_PASSWORD}", "vault:secret/data/app#password", "%(password)s", "$PGPASSWORD", "<password>"],
+    "api_key": ["{{ secrets.API_KEY }}", "op://Prod/Stripe/credential", "sk_live_...", "<your-api-key>", "YOUR_API_KEY"],
+    "client_secret": ["arn:aws:secretsmanager:eu-west-1:000000000000:secret:prod/oauth", "${CLIENT_SECRET}", "env:OAUTH_SECRET"],
+    "token": ["Bearer <token>", "{{ .Values.token }}", "ghp_XXXXXXXXXXXXXXXXXXXX"],
+    "private_key": ["-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----", "file:///run/secrets/tls.key", "k8s://secret/tls#tls.key"],
+    "email": ["<EMAIL>", "<redacted:email>", "{{ user.email }}"],
+    "phone": ["[PHONE]", "+1 (XXX) XXX-XXXX", "<PHONE_NUMBER>"],
+    "ssn": ["***-**-****", "XXX-XX-XXXX", "<SSN>"],
+    "card_number": ["xxxx-xxxx-xxxx-4242", "•••• 4242", "************1881", "<CARD>"],
+    "name": ["<PERSON>", "[NAME]", "Jane Doe (placeholder)", "{{ patient.name }}"],
+}
 
 
 def placeholder(rng):
-    key = rng.choice(["password", "api_key", "email", "ssn", "token", "card_number", "client_secret", "phone", "name", "private_key"])
-    val = rng.choice(PLACEHOLDERS)
+    key = rng.choice(sorted(PLACEHOLDERS))
+    val = rng.choice(PLACEHOLDERS[key] + ANY_PLACEHOLDER[:3])
     shape = rng.choice(["json", "kv", "nested_json", "log", "prose"])
     if shape == "json":
         return shape, rd.dumps({key: val, "note": "value withheld by policy"}, rng)
@@ -272,7 +289,7 @@ def prose_schema(rng):
                          + "\n);")
     if kind == 3:
         return "markdown", "| column | description |\n|---|---|\n" + "".join(
-            f"| {c} | {rng.choice(['identifier, hashed at ingest', 'ISO date', 'free text', 'masked on export', 'ICD-10 code', 'amount in EUR'])} |\n" for c in cols)
+            f"| {c} | {rng.choice(['restricted: aggregates only', 'masked on export', 'hashed at ingest', 'excluded from extracts', 'PII: counts only'])} |\n" for c in cols)
     return "prose", (f"Note: emails live in contact_email and phone numbers in {cols[0]}; neither was returned. "
                      f"Dates of birth were bucketed into decades and {cols[1]} was reduced to counts.")
 
@@ -346,11 +363,13 @@ def id_like_number(rng):
         return shape, rd.dumps(obj, rng)
     if shape == "kv":
         return shape, "".join(f"{k}: {v}\n" for k, v in obj.items())
-    k, v = next(iter(obj.items()))
-    return shape, f"The job processed {k.replace('_', ' ')} = {v} in total."
+    n = rng.randint(10**8, 10**10)
+    return shape, rng.choice([f"The job scanned {n:,} rows ({rng.randint(10**9, 10**11)} bytes) in total.",
+                              f"Total paid in fiscal years 2019\u20132025: {n} cents.",
+                              f"Census population covered: {n}."])
 
 
-PLAN = [("column_statistic", column_statistic, 80), ("group_aggregate", group_aggregate, 50),
+PLAN = [("column_statistic", column_statistic, 90), ("group_aggregate", group_aggregate, 56),
         ("public_name", None, 36), ("time_version", time_version, 34), ("identifier", identifier, 40),
         ("cursor", cursor, 36), ("placeholder", placeholder, 36), ("prose_schema", prose_schema, 34),
         ("credential_word", credential_word, 26), ("log_line", log_line, 24), ("error_message", error_message, 20),

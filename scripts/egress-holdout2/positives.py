@@ -62,7 +62,7 @@ def ascii_fold(s):
 def email(rng, fk):
     kind = rng.randrange(4)
     if kind == 0:
-        return fk[rng.choice(NAME_LOCALES)].email()
+        return fk[rng.choice(NAME_LOCALES)].free_email()
     f = fk[rng.choice(NAME_LOCALES)]
     first, last = ascii_fold(f.first_name()).lower(), ascii_fold(f.last_name()).lower()
     local = rng.choice([f"{first}.{last}", f"{first[0]}{last}", f"{first}_{last}{rng.randint(1, 99)}", f"{last}.{first[0]}"])
@@ -215,7 +215,8 @@ def specs(fk):
         if isinstance(val, tuple):
             routing, acct = val
             extra = (("routing_number", routing),) if label == "US account" else (("sort_code", routing),)
-            return acct, label, extra
+            keys = ["account_number", "acct_no", "bank_account", "account", "deposit_account"]
+            return acct, label, extra + (("__keys", keys), ("__distinctive", False))
         return val, label, ()
 
     def member_make(rng):
@@ -252,7 +253,7 @@ def specs(fk):
         Spec("email", "pii", v(lambda r: email(r, fk)),
              ["email", "contact_email", "e_mail", "mail", "emailAddress", "Email"],
              ["contact", "recipient", "login", "user", "owner", "v", "to"],
-             email_prose, None, ["at_word", "homoglyph", "fullwidth"] + ALL_VALUE + STRUCT),
+             email_prose, None, ["at_word", "homoglyph", "at_word", "fullwidth", "at_word"] + ALL_VALUE + STRUCT),
         Spec("phone", "pii", phone_make,
              ["phone", "mobile", "tel", "phone_number", "contact_number", "telefon", "telefono", "celular", "msisdn"],
              ["contact", "callback", "v", "reach"],
@@ -307,7 +308,7 @@ def specs(fk):
 
 
 COUNTS = {
-    "person_name": (44, 24), "email": (26, 20), "phone": (28, 22), "postal_address": (26, 14), "date_of_birth": (22, 14),
+    "person_name": (44, 24), "email": (26, 24), "phone": (28, 22), "postal_address": (26, 14), "date_of_birth": (22, 14),
     "national_id": (38, 24), "bank_account": (22, 14), "card_number": (24, 20), "member_id": (16, 8), "mrn": (16, 8),
     "api_key": (28, 20), "token": (14, 10), "password": (16, 10), "connection_string": (8, 6), "private_key": (10, 6),
     "generic_secret": (14, 10),
@@ -320,6 +321,7 @@ def structural(rng, spec, ev_name, key, vals, label, extra):
     if ev_name == "split_keys":
         parts = chunks(rng, v0)
         style = rng.randrange(3)
+        fill = fill + list(extra)
         if style == 0:
             obj = dict(fill)
             for i, p in enumerate(parts):
@@ -328,14 +330,14 @@ def structural(rng, spec, ev_name, key, vals, label, extra):
             obj = dict(fill) | {key: {f"p{i}": p for i, p in enumerate(parts)}}
         else:
             obj = dict(fill) | {k: p for k, p in zip(["a", "b", "c", "d"], parts)} | {"kind": key}
-        return rd.dumps(obj, rng), rng.choice(["json", "nested_json"])
+        return rd.dumps(obj, rng), "nested_json" if style == 1 else "json"
     if ev_name == "split_array":
         digits = "".join(c for c in v0 if c.isdigit())
         if len(digits) >= 9 and rng.random() < 0.4:
             arr = [int(c) for c in digits]
         else:
             arr = chunks(rng, v0)
-        obj = dict(fill) | {key: arr}
+        obj = dict(fill) | dict(extra) | {key: arr}
         if rng.random() < 0.5:
             obj = {"result": obj}
         return rd.dumps(obj, rng), "json"
@@ -360,12 +362,24 @@ def structural(rng, spec, ev_name, key, vals, label, extra):
     raise ValueError(ev_name)
 
 
+# evasions that the cyclic schedule above leaves thin get a few more cases
+EXTRA = [("email", "at_word", 6), ("email", "homoglyph", 3), ("person_name", "homoglyph", 3),
+         ("postal_address", "homoglyph", 2), ("phone", "separator_change", 2), ("card_number", "separator_change", 2),
+         ("national_id", "separator_change", 2), ("bank_account", "separator_change", 2), ("card_number", "hex", 2),
+         ("api_key", "hex", 2), ("card_number", "split_array", 2), ("bank_account", "split_array", 2),
+         ("phone", "split_array", 2)]
+
+
 def build(rng, fk):
     cases = []
+    extra = {}
+    for cls, e, n in EXTRA:
+        extra.setdefault(cls, []).extend([e] * n)
     for spec in specs(fk):
         plain, evaded = COUNTS[spec.cls]
-        schedule = [None] * plain + [spec.evasions[i % len(spec.evasions)] for i in range(evaded)]
-        for ev_name in schedule:
+        start = rng.randrange(len(spec.evasions))
+        schedule = [None] * plain + [spec.evasions[(start + i) % len(spec.evasions)] for i in range(evaded)]
+        for ev_name in schedule + extra.get(spec.cls, []):
             while True:
                 c = one(rng, spec, ev_name)
                 if c:
@@ -387,7 +401,9 @@ def one(rng, spec, ev_name):
         if lab2 == label:
             vals.append(x)
     neutral = spec.neutral or ["v", "ref", "value", "data"]
-    key = rng.choice(neutral) if distinctive and rng.random() < 0.35 else rng.choice(named)
+    # a reversed or regrouped value is recognisable only with a telling key
+    plain_enough = ev_name not in ("reversal", "separator_change")
+    key = rng.choice(neutral) if distinctive and plain_enough and rng.random() < 0.35 else rng.choice(named)
     prose = [p.replace("{label}", label or "") for p in spec.prose]
     if "__a" in meta:
         prose = [p.replace("{a}", meta["__a"]) for p in prose]

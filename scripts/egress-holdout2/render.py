@@ -49,6 +49,12 @@ def row(rng, fill, key, value, extra=()):
     return dict(items)
 
 
+def aligned(rows):
+    """Rows of a table all in the first row's column order."""
+    head = list(rows[0])
+    return [{k: r[k] for k in head} for r in rows]
+
+
 def dumps(obj, rng, indent=None):
     return json.dumps(obj, ensure_ascii=False, indent=indent if indent is not None else rng.choice([None, None, 2]))
 
@@ -82,7 +88,7 @@ def render(rng, shape, key, vals, prose=None, errors=None, extra=()):
     if shape == "ndjson":
         return "\n".join(json.dumps(row(rng, fill, key, v, extra), ensure_ascii=False) for v in vals) + "\n"
     if shape == "csv":
-        rows = [row(rng, fill, key, v, extra) for v in vals]
+        rows = aligned([row(rng, fill, key, v, extra) for v in vals])
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
         w.writerow(list(rows[0].keys()))
@@ -90,7 +96,7 @@ def render(rng, shape, key, vals, prose=None, errors=None, extra=()):
             w.writerow([cell(x) for x in r.values()])
         return out.getvalue()
     if shape == "markdown":
-        rows = [row(rng, fill, key, v, extra) for v in vals]
+        rows = aligned([row(rng, fill, key, v, extra) for v in vals])
         head = list(rows[0].keys())
         lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
         for r in rows:

@@ -249,7 +249,8 @@ IBAN_LOCALES = [
 def aba_routing(rng):
     while True:
         d = [rng.randint(0, 9) for _ in range(8)]
-        d[0] = rng.choice([0, 1, 2, 3])
+        d[0], d[1] = map(int, rng.choice(["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12",
+                                          "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31", "32"]))
         s = 3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5])
         check = (10 - s % 10) % 10
         return "".join(map(str, d)) + str(check)
