@@ -377,9 +377,12 @@ PLAN = [("column_statistic", column_statistic, 90), ("group_aggregate", group_ag
 
 
 def build(rng, fk):
-    cases = []
+    cases, seen = [], set()
     for cls, f, n in PLAN:
         for _ in range(n):
-            shape, text = public_name(rng, fk) if f is None else f(rng)
+            text = None
+            while text is None or text in seen:  # every negative is a distinct output
+                shape, text = public_name(rng, fk) if f is None else f(rng)
+            seen.add(text)
             cases.append({"label": "negative", "category": "benign", "class": cls, "shape": shape, "evasion": None, "input": text})
     return cases
