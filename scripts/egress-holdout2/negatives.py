@@ -165,8 +165,10 @@ def public_name(rng, fk):
     if kind == 0:
         rows = [{"vendor": c, "spend_eur": round(rng.uniform(1e4, 5e6), 2), "invoices": rng.randint(11, 900)}
                 for c in rng.sample(COMPANIES, 4)]
-        return rng.choice(["json", "csv"]), (rd.dumps({"top_vendors": rows}, rng) if rng.random() < 0.5 else
-                                              "vendor,spend_eur,invoices\n" + "".join(f"\"{r['vendor']}\",{r['spend_eur']},{r['invoices']}\n" for r in rows)).strip() + "\n"
+        rng.choice(["json", "csv"])  # a draw kept so that the cases after this one stay as they were
+        if rng.random() < 0.5:
+            return "json", rd.dumps({"top_vendors": rows}, rng).strip() + "\n"
+        return "csv", "vendor,spend_eur,invoices\n" + "".join(f"\"{r['vendor']}\",{r['spend_eur']},{r['invoices']}\n" for r in rows)
     if kind == 1:
         return "prose", f"Results were plotted in {rng.choice(PRODUCTS)} following {rng.choice(FIGURES)}; we also report {rng.choice(FIGURES)}."
     if kind == 2:

@@ -333,8 +333,13 @@ def structural(rng, spec, ev_name, key, vals, label, extra):
         return rd.dumps(obj, rng), "nested_json" if style == 1 else "json"
     if ev_name == "split_array":
         digits = "".join(c for c in v0 if c.isdigit())
-        if len(digits) >= 9 and rng.random() < 0.4:
-            arr = [int(c) for c in digits]
+        draw = rng.random() if len(digits) >= 9 else 1.0
+        bare = v0.lstrip("+").replace(" ", "").replace("-", "").replace(".", "")
+        if bare.isdigit() and draw < 0.4:  # one digit per element, only for all-digit values
+            arr = (["+"] if v0.startswith("+") else []) + [int(c) for c in digits]
+        elif draw < 0.4:  # a value with letters: three chunks, drawing nothing more
+            size = -(-len(v0) // 3)
+            arr = [v0[i : i + size] for i in range(0, len(v0), size)]
         else:
             arr = chunks(rng, v0)
         obj = dict(fill) | dict(extra) | {key: arr}

@@ -7,13 +7,13 @@
 
 use crate::scoring;
 
-/// Lowest overall recall that passes.
-const RECALL_FLOOR: f64 = 0.0;
-/// Highest overall false-positive rate that passes.
-const FPR_CEILING: f64 = 1.0;
-/// Lowest recall per category.
+/// Lowest overall recall that passes (measured: 85.65 %, 591 of 690, on the filter of d0dc9cc).
+const RECALL_FLOOR: f64 = 0.855;
+/// Highest overall false-positive rate that passes (measured: 3.63 %, 17 of 468).
+const FPR_CEILING: f64 = 0.037;
+/// Lowest recall per category (measured: pii 83.41 %, secret 92.21 %, restricted 86.11 %).
 const CATEGORY_RECALL_FLOORS: [(&str, f64); 3] =
-    [("pii", 0.0), ("secret", 0.0), ("restricted", 0.0)];
+    [("pii", 0.83), ("secret", 0.92), ("restricted", 0.86)];
 
 #[test]
 fn holdout2_corpus_recall_and_false_positive_rate() {
