@@ -5,6 +5,7 @@ mod behaviour;
 mod corpus;
 mod eval;
 mod holdout;
+mod holdout2;
 mod props;
 mod scoring;
 mod tuning;

@@ -1,8 +1,8 @@
 //! Scoring of a labelled egress corpus, shared by the evaluation (`eval.rs`) and hold-out
-//! (`holdout.rs`) tests: load `config.json` and `cases.jsonl` from a directory, scan every case,
-//! and tally recall and false-positive rate overall, per class, per shape and per evasion. A
-//! positive counts as caught when the output is not passed (whatever the finding's category); a
-//! negative is a false positive when it is not passed.
+//! (`holdout.rs`, `holdout2.rs`) tests: load `config.json` and `cases.jsonl` from a directory,
+//! scan every case, and tally recall and false-positive rate overall, per class, per shape and
+//! per evasion. A positive counts as caught when the output is not passed (whatever the finding's
+//! category); a negative is a false positive when it is not passed.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -120,6 +120,32 @@ impl Score {
             self.positives.total,
             self.fpr() * 100.0,
             self.negatives.total
+        );
+    }
+}
+
+/// Scores the hold-out corpus `tests/<name>`: its `data_aware` cases (a restricted column's value
+/// under a renamed key, which only a node's value index can recognise) are printed apart; the
+/// others are printed under `name` and must reach `recall_floor`, stay under `fpr_ceiling` and
+/// reach the recall floor of each category in `category_floors`.
+pub(crate) fn assert_holdout(
+    name: &str,
+    recall_floor: f64,
+    fpr_ceiling: f64,
+    category_floors: &[(&str, f64)],
+) {
+    let (config, cases) = load(&dir(name));
+    let scanner = Scanner::new(config).expect("corpus config is accepted");
+    let data_aware = |c: &&Case| c.category.as_deref() == Some("data_aware");
+    score(&scanner, cases.iter().filter(data_aware)).print(&format!("{name} data-aware"));
+    let patterns = score(&scanner, cases.iter().filter(|c| !data_aware(c)));
+    patterns.print(name);
+    patterns.assert_floors(recall_floor, fpr_ceiling);
+    for (category, floor) in category_floors {
+        let recall = 1.0 - patterns.rows[&format!("missed category {category}")].rate();
+        assert!(
+            recall >= *floor,
+            "{name} {category} recall {recall} below {floor}"
         );
     }
 }
