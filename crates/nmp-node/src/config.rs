@@ -9,9 +9,10 @@ pub use file::{
     MIN_DOCUMENT_TTL_SECS, Mesh, Policy, RandomMode, Sandbox, SandboxLimits,
 };
 
-/// A node's configuration. Defaults are the policy crates' own deny-by-default settings.
+/// What a node's pipeline enforces (its Guardian policy, sandbox configuration and egress
+/// filter). Defaults are the policy crates' own deny-by-default settings.
 #[derive(Debug, Clone, Default)]
-pub struct Config {
+pub struct PipelineConfig {
     /// The Guardian policy every module is checked against.
     pub guardian: nmp_guardian::Policy,
     /// Sandbox limits (the defaults and ceilings of every run), pool sizing and caches.

@@ -53,7 +53,7 @@ pub const MAX_RESPONSE_QUANTUM: std::time::Duration = std::time::Duration::from_
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The pipeline's policies: Guardian, sandbox limits, egress filter.
-    pub node: crate::Config,
+    pub node: crate::PipelineConfig,
     /// The datasets served, grouped by capability when several share one.
     pub datasets: Vec<Served>,
     /// Which agents may send logic. Defaults to [`Access::Open`].
@@ -92,7 +92,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            node: crate::Config::default(),
+            node: crate::PipelineConfig::default(),
             datasets: Vec::new(),
             access: Access::Open,
             rate_limit_per_minute: 60,
@@ -113,7 +113,7 @@ impl Default for Config {
 pub enum Error {
     /// The pipeline could not be built from the configuration.
     #[error("cannot build the pipeline")]
-    Pipeline(#[from] crate::Error),
+    Pipeline(#[from] crate::PipelineError),
     /// A dataset's commitment could not be computed.
     #[error("cannot commit to a dataset")]
     Dataset(#[from] DatasetError),

@@ -332,10 +332,10 @@ impl File {
         if !(MIN_DOCUMENT_TTL_SECS..=MAX_DOCUMENT_TTL_SECS).contains(&ttl) {
             return Err(FileError::DocumentTtl(ttl));
         }
-        let mut node = crate::Config {
+        let mut node = crate::PipelineConfig {
             guardian: policy.guardian.clone(),
             egress: policy.egress.clone(),
-            ..crate::Config::default()
+            ..crate::PipelineConfig::default()
         };
         let limits = &mut node.sandbox.limits;
         if let Some(ms) = policy.sandbox.timeout_ms {
