@@ -111,7 +111,7 @@ pub(crate) async fn loopback_node(
         "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n\
          [[datasets]]\nname = \"patients\"\npath = \"{}\"\nformat = \"csv\"\n\
          capability = \"demo.hospital/patients\"\n\
-         [policy.sandbox]\ntimeout_ms = {timeout_ms}\nfuel = 0\n",
+         [policy.sandbox]\ntimeout_ms = {timeout_ms}\nfuel = \"off\"\n",
         example("data").display()
     ))
     .expect("valid configuration");

@@ -189,9 +189,9 @@ async fn an_agent_that_leaves_cancels_its_queued_job() {
     tokio::time::timeout(DEADLINE, async {
         // One run slot, held by a spinning guest until its 5 s deadline (no fuel metering).
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
-            file.policy.max_concurrent_jobs = 1;
+            file.policy.max_concurrent_jobs = std::num::NonZeroUsize::new(1);
             file.policy.sandbox.timeout_ms = Some(5_000);
-            file.policy.sandbox.fuel = Some(0);
+            file.policy.sandbox.fuel = Some(nmp_node::config::OrOff::Off);
         })
         .await;
         let mut sealer = Agent::at(3, &signed, now_ms());
