@@ -20,7 +20,6 @@ use std::{
 use nmp_client::NmpClient;
 use nmp_crypto::Identity;
 use nmp_mcp::Bridge;
-use nmp_net::Mesh;
 use nmp_node::{Node, config::File};
 use rmcp::{ServiceExt as _, model::CallToolRequestParams};
 
@@ -33,23 +32,10 @@ async fn main() {
         .find_map(|a| a.parse::<usize>().ok())
         .unwrap_or(2_000);
     let dir = tempfile::tempdir().unwrap();
-    let (bootstrap, _) = Mesh::bind(
-        nmp_net::Keypair::generate_ed25519(),
-        nmp_net::Config::loopback(),
-    )
-    .await
-    .unwrap();
-    let seed = format!(
-        "{}/p2p/{}",
-        bootstrap
-            .listen_addrs()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|a| a.to_string().contains("/tcp/") && !a.to_string().contains("/ws"))
-            .unwrap(),
-        bootstrap.peer_id()
-    );
+    let (bootstrap, _) = nmp_testkit::bootstrap().await;
+    let seed = nmp_testkit::address(&bootstrap, nmp_testkit::Transport::Tcp)
+        .await
+        .to_string();
     let node = data_node(dir.path(), &seed).await;
     let peer = node.peer_id();
     let agent = NmpClient::builder()
@@ -93,11 +79,10 @@ async fn main() {
 async fn data_node(dir: &Path, seed: &str) -> Node {
     let identity = Identity::generate();
     identity.save(&dir.join("node.key")).unwrap();
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/logic/data");
+    let data = nmp_testkit::examples("logic/data");
     let file = File::parse(&format!(
-        "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n\
-         [[datasets]]\nname = \"patients\"\npath = \"{}\"\nformat = \"csv\"\ncapability = \"demo.hospital/patients\"\n",
-        data.display()
+        "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n{}",
+        nmp_testkit::dataset_toml("patients", &data, "demo.hospital/patients")
     ))
     .unwrap();
     Node::start(identity, &file, dir).await.unwrap()

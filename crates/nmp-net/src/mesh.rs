@@ -5,6 +5,7 @@ mod driver;
 mod hostile;
 #[cfg(test)]
 mod origins;
+mod providers;
 
 use std::collections::HashSet;
 
@@ -16,6 +17,8 @@ use libp2p::{Multiaddr, PeerId};
 use nmp_wire::pb;
 use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot, watch};
+
+pub use self::providers::MAX_LOOKUP_PROVIDERS;
 
 use crate::config::Config;
 use crate::error::Error;
@@ -156,8 +159,9 @@ impl Mesh {
     /// Fails with [`Error::CapabilityTooLong`] past
     /// [`nmp_wire::limits::MAX_CAPABILITY_BYTES`], as does [`Mesh::provide`].
     ///
-    /// Ends when the query completes or after [`Config::query_timeout`], returning whatever
-    /// was found by then (possibly nothing).
+    /// Ends when the query completes, after [`Config::query_timeout`], or once it has
+    /// [`MAX_LOOKUP_PROVIDERS`] distinct peers, returning whatever was found by then (possibly
+    /// nothing; never more than the bound).
     pub async fn find_providers(&self, capability: &str) -> Result<Vec<PeerId>, Error> {
         let key = capability_key(capability)?;
         self.ask(|reply| Command::FindProviders(key, reply)).await

@@ -18,7 +18,7 @@ use std::{
 };
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use nmp_node::{Config, Dataset, Job, Outcome, Pipeline};
+use nmp_node::{Dataset, Job, Outcome, Pipeline, PipelineConfig};
 
 const DEFAULT_BYTES: u64 = 1 << 30;
 
@@ -95,7 +95,7 @@ fn bench(c: &mut Criterion) {
         ("sandbox", None),
         ("sandbox_fuel_metered", Some(u64::MAX / 2)),
     ] {
-        let mut config = Config::default();
+        let mut config = PipelineConfig::default();
         config.sandbox.limits.timeout = Duration::from_secs(600);
         config.sandbox.limits.fuel = fuel;
         let pipeline = Pipeline::new(&config).expect("pipeline");

@@ -2,9 +2,9 @@
 //! pipeline every request goes through, over the datasets the node serves.
 //!
 //! ```no_run
-//! use nmp_node::{Config, Dataset, Job, Outcome, Pipeline};
+//! use nmp_node::{Dataset, Job, Outcome, Pipeline, PipelineConfig};
 //!
-//! let pipeline = Pipeline::new(&Config::default())?;
+//! let pipeline = Pipeline::new(&PipelineConfig::default())?;
 //! let datasets = [Dataset::new("patients", "examples/logic/data")?];
 //! let wasm = std::fs::read("examples/logic/c/aggregate.wasm")?;
 //! let job = Job { wasm: &wasm, input: b"", datasets: &datasets, limits: None };
@@ -15,7 +15,7 @@
 //!
 //! # Concepts
 //!
-//! - [`Config`]: what the node enforces; lives as long as the node.
+//! - [`PipelineConfig`]: what the node's pipeline enforces; lives as long as the node.
 //! - [`Dataset`]: a read-only directory the guest sees at `/data/<name>`, with its
 //!   [`Commitment`] for receipts and the index of its restricted values the egress filter
 //!   blocks ([`Dataset::indexed`]).
@@ -46,10 +46,10 @@ mod pipeline;
 pub mod receipt;
 pub mod service;
 
-pub use config::Config;
+pub use config::PipelineConfig;
 pub use dataset::{
     Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES, table::MAX_CSV_RECORD_BYTES,
 };
 pub use node::Node;
-pub use pipeline::{Error, Execution, Filtered, Job, Outcome, Pipeline};
+pub use pipeline::{Execution, Filtered, Job, Outcome, Pipeline, PipelineError};
 pub use service::Service;

@@ -13,7 +13,7 @@ use nmp_sandbox::{Cancel, Limit, Limits, Mount, Outcome as RunOutcome, Run, Sand
 
 pub(crate) use self::cancel::spawn_cancellable;
 pub use self::egress::Filtered;
-use crate::{Config, Dataset};
+use crate::{Dataset, PipelineConfig};
 
 /// The composed pipeline. Create one per node and share it: every stage is `Send + Sync`, and
 /// [`Pipeline::execute`] takes `&self`.
@@ -73,7 +73,7 @@ pub enum Outcome {
 /// Why the pipeline could not reach an outcome. Guest misbehaviour is never an error.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum PipelineError {
     /// The sandbox could not be created from the configuration.
     #[error("cannot start the sandbox")]
     Sandbox(#[source] nmp_sandbox::Error),
@@ -91,11 +91,11 @@ pub enum Error {
 
 impl Pipeline {
     /// Builds the pipeline from a node configuration. Reserves the sandbox's instance pool.
-    pub fn new(config: &Config) -> Result<Self, Error> {
+    pub fn new(config: &PipelineConfig) -> Result<Self, PipelineError> {
         Ok(Self {
             guardian: Guardian::new(config.guardian.clone()),
-            sandbox: Sandbox::new(config.sandbox.clone()).map_err(Error::Sandbox)?,
-            egress: Scanner::new(config.egress.clone()).map_err(Error::Egress)?,
+            sandbox: Sandbox::new(config.sandbox.clone()).map_err(PipelineError::Sandbox)?,
+            egress: Scanner::new(config.egress.clone()).map_err(PipelineError::Egress)?,
         })
     }
 
@@ -125,7 +125,7 @@ impl Pipeline {
     /// Blocks the calling thread for up to the run's deadline plus compilation; call it from a
     /// blocking thread in async code. It cannot be cancelled; see
     /// [`Pipeline::execute_admitted`].
-    pub fn execute(&self, job: Job<'_>) -> Result<Execution, Error> {
+    pub fn execute(&self, job: Job<'_>) -> Result<Execution, PipelineError> {
         let guardian = self.guardian.inspect(job.wasm);
         self.execute_admitted(job, guardian, &Cancel::new())
     }
@@ -137,13 +137,13 @@ impl Pipeline {
     ///
     /// `cancel` stops the job when the caller no longer wants it: the guest is interrupted
     /// within one epoch tick of [`Cancel::cancel`] (at once when blocked in a host call), its
-    /// sandbox slot frees, and this returns [`Error::Cancelled`].
+    /// sandbox slot frees, and this returns [`PipelineError::Cancelled`].
     pub fn execute_admitted(
         &self,
         job: Job<'_>,
         guardian: Report,
         cancel: &Cancel,
-    ) -> Result<Execution, Error> {
+    ) -> Result<Execution, PipelineError> {
         if !guardian.is_accepted() {
             return Ok(Execution {
                 guardian,
@@ -161,8 +161,8 @@ impl Pipeline {
             .sandbox
             .run_cancellable(job.wasm, job.input, &mounts, limits, cancel)
             .map_err(|e| match e {
-                nmp_sandbox::Error::Cancelled => Error::Cancelled,
-                e => Error::Run(e),
+                nmp_sandbox::Error::Cancelled => PipelineError::Cancelled,
+                e => PipelineError::Run(e),
             })?;
         let values: Vec<&ValueIndex> = job.datasets.iter().filter_map(Dataset::values).collect();
         let egress = Filtered::scan(&self.egress, &run.outcome, &values);

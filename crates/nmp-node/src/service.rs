@@ -11,7 +11,7 @@ mod policy;
 pub(crate) mod report;
 pub(crate) mod schema;
 
-use std::{collections::HashMap, sync::atomic::AtomicUsize};
+use std::{collections::HashMap, num::NonZeroU32, sync::atomic::AtomicUsize};
 
 use nmp_crypto::{Identity, Keyring};
 use tokio::sync::Semaphore;
@@ -42,8 +42,8 @@ pub struct Served {
     pub format: String,
     /// Results of requests naming this dataset's capability are held back to the next multiple
     /// of this since the request was accepted (the largest of the capability's datasets'
-    /// applies); zero sends each as soon as it is ready. At most [`MAX_RESPONSE_QUANTUM`].
-    pub response_quantum: std::time::Duration,
+    /// applies); `None` sends each as soon as it is ready. At most [`MAX_RESPONSE_QUANTUM`].
+    pub response_quantum: Option<std::time::Duration>,
 }
 
 /// Longest response quantum a dataset may set: 60 s.
@@ -53,25 +53,25 @@ pub const MAX_RESPONSE_QUANTUM: std::time::Duration = std::time::Duration::from_
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The pipeline's policies: Guardian, sandbox limits, egress filter.
-    pub node: crate::Config,
+    pub node: crate::PipelineConfig,
     /// The datasets served, grouped by capability when several share one.
     pub datasets: Vec<Served>,
     /// Which agents may send logic. Defaults to [`Access::Open`].
     pub access: Access,
-    /// Requests each agent may send per minute (token bucket, bursts up to this many); 0 means
-    /// unlimited. One more is answered `ERROR_CODE_RATE_LIMITED`. Defaults to 60.
-    pub rate_limit_per_minute: u32,
+    /// Requests each agent may send per minute (token bucket, bursts up to this many); `None`
+    /// is unlimited. One more is answered `ERROR_CODE_RATE_LIMITED`. Defaults to 60.
+    pub rate_limit_per_minute: Option<NonZeroU32>,
     /// Requests each agent may have admitted per day (token bucket refilled evenly over 24
     /// hours, bursts up to this many), besides its rate: it bounds how many runs, and so how
-    /// many timing observations, one agent gets in a day. 0 means unlimited. One more is
+    /// many timing observations, one agent gets in a day. `None` is unlimited. One more is
     /// answered `ERROR_CODE_RATE_LIMITED`; a request refused for its rate spends none.
     /// Defaults to 10,000.
-    pub budget_per_day: u32,
+    pub budget_per_day: Option<NonZeroU32>,
     /// In open mode, requests per minute from one [`Origin`] (the IPv4 address or IPv6 /64 of
     /// a mesh connection or a gRPC client) whatever agents sign them, since an agent identity costs nothing
-    /// to make; 0 means unlimited; not applied with an allow-list. One more is answered
+    /// to make; `None` is unlimited; not applied with an allow-list. One more is answered
     /// `ERROR_CODE_RATE_LIMITED`. Defaults to 600.
-    pub origin_rate_limit_per_minute: u32,
+    pub origin_rate_limit_per_minute: Option<NonZeroU32>,
     /// How much compilation each agent may cause. Defaults to [`CompileQuota::default`].
     pub compile_quota: CompileQuota,
     /// Jobs running at once. Defaults to the number of available cores; never more than the
@@ -92,12 +92,12 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            node: crate::Config::default(),
+            node: crate::PipelineConfig::default(),
             datasets: Vec::new(),
             access: Access::Open,
-            rate_limit_per_minute: 60,
-            budget_per_day: 10_000,
-            origin_rate_limit_per_minute: 600,
+            rate_limit_per_minute: NonZeroU32::new(60),
+            budget_per_day: NonZeroU32::new(10_000),
+            origin_rate_limit_per_minute: NonZeroU32::new(600),
             compile_quota: CompileQuota::default(),
             max_concurrent_jobs: std::thread::available_parallelism().map_or(1, usize::from),
             max_queued_jobs: 64,
@@ -113,7 +113,7 @@ impl Default for Config {
 pub enum Error {
     /// The pipeline could not be built from the configuration.
     #[error("cannot build the pipeline")]
-    Pipeline(#[from] crate::Error),
+    Pipeline(#[from] crate::PipelineError),
     /// A dataset's commitment could not be computed.
     #[error("cannot commit to a dataset")]
     Dataset(#[from] DatasetError),
@@ -185,7 +185,7 @@ impl Service {
             if group.iter().any(|m| m.served.dataset.name() == name) {
                 return Err(Error::DuplicateDataset(name.to_owned()));
             }
-            if served.response_quantum > MAX_RESPONSE_QUANTUM {
+            if served.response_quantum > Some(MAX_RESPONSE_QUANTUM) {
                 return Err(Error::ResponseQuantum(name.to_owned()));
             }
             group.push(Mounted::new(served.clone(), pipeline.egress())?);

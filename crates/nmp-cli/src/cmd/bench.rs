@@ -27,8 +27,8 @@ const CAPABILITY: &str = "bench/kib";
 fn open_policy() -> toml::Table {
     toml::toml! {
         rate_limit_per_minute = 100_000_000
-        origin_rate_limit_per_minute = 0
-        budget_per_day = 0
+        origin_rate_limit_per_minute = "off"
+        budget_per_day = "off"
         max_queued_jobs = 8192
     }
 }

@@ -9,7 +9,7 @@ use std::{
 
 use anyhow::{Context as _, anyhow};
 use nmp_crypto::{Identity, receipt};
-use nmp_node::{Config, Dataset, Execution, Job, Outcome, Pipeline, receipt::Context};
+use nmp_node::{Dataset, Execution, Job, Outcome, Pipeline, PipelineConfig, receipt::Context};
 use nmp_wire::limits::MAX_INPUT_BYTES;
 
 use super::{read_file, read_module};
@@ -73,8 +73,8 @@ fn write_receipt(
     fs::write(path, text + "\n").with_context(|| format!("cannot write receipt {}", path.display()))
 }
 
-fn config(args: &ExecArgs) -> Config {
-    let mut config = Config::default();
+fn config(args: &ExecArgs) -> PipelineConfig {
+    let mut config = PipelineConfig::default();
     let limits = &mut config.sandbox.limits;
     limits.timeout = Duration::from_millis(args.timeout_ms);
     limits.memory_bytes = args.memory_mb * 1024 * 1024;

@@ -24,7 +24,7 @@ const CAPABILITY: &str = "demo.hospital/patients";
 /// No per-agent rate or compile quota (per agent or per origin: on loopback every agent is one
 /// origin), and more job slots than compile slots: these tests
 /// measure the sandbox's own compile bounds.
-const NO_QUOTA: &str = "[policy]\nrate_limit_per_minute = 0\nmax_concurrent_jobs = 4\n\
+const NO_QUOTA: &str = "[policy]\nrate_limit_per_minute = \"off\"\nmax_concurrent_jobs = 4\n\
     [policy.compile_quota]\nconcurrent_per_agent = 0\nms_per_minute = 0\n\
     concurrent_per_origin = 0\nms_per_minute_per_origin = 0\n";
 

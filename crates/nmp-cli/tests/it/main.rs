@@ -91,28 +91,16 @@ pub(crate) async fn loopback_node(
     dir: &Path,
     timeout_ms: u64,
 ) -> (nmp_net::Mesh, nmp_node::Node, String) {
-    let (bootstrap, _) = nmp_net::Mesh::bind(
-        nmp_net::Keypair::generate_ed25519(),
-        nmp_net::Config::loopback(),
-    )
-    .await
-    .expect("bootstrap binds");
-    let tcp = bootstrap
-        .listen_addrs()
+    let (bootstrap, _) = nmp_testkit::bootstrap().await;
+    let seed = nmp_testkit::address(&bootstrap, nmp_testkit::Transport::Tcp)
         .await
-        .expect("running")
-        .into_iter()
-        .find(|a| a.to_string().contains("/tcp/") && !a.to_string().contains("/ws"))
-        .expect("a TCP listener");
-    let seed = format!("{tcp}/p2p/{}", bootstrap.peer_id());
+        .to_string();
     let identity = nmp_crypto::Identity::generate();
     identity.save(&dir.join("node.key")).expect("key written");
     let file = nmp_node::config::File::parse(&format!(
-        "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n\
-         [[datasets]]\nname = \"patients\"\npath = \"{}\"\nformat = \"csv\"\n\
-         capability = \"demo.hospital/patients\"\n\
-         [policy.sandbox]\ntimeout_ms = {timeout_ms}\nfuel = 0\n",
-        example("data").display()
+        "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n{}\
+         [policy.sandbox]\ntimeout_ms = {timeout_ms}\nfuel = \"off\"\n",
+        nmp_testkit::dataset_toml("patients", &example("data"), "demo.hospital/patients")
     ))
     .expect("valid configuration");
     let node = nmp_node::Node::start(identity, &file, dir)

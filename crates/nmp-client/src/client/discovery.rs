@@ -10,7 +10,8 @@ use crate::{Error, NmpClient};
 
 /// Most providers one [`NmpClient::discover`] describes: 64, in the order the DHT returned them.
 /// Providers past it are counted in [`Discovery::skipped`] and not contacted, so a lookup that
-/// returns thousands of (possibly made-up) peers costs at most 64 describe requests.
+/// returns many (possibly made-up) peers costs at most 64 describe requests. The mesh itself
+/// keeps at most [`nmp_net::MAX_LOOKUP_PROVIDERS`] (256) per lookup.
 pub const MAX_PROVIDERS: usize = 64;
 
 /// A Data Node with its verified capability document.

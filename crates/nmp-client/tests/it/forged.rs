@@ -74,7 +74,7 @@ async fn liar(lie: Lie) -> Multiaddr {
             capability: PATIENTS.to_owned(),
             dataset: Dataset::new("patients", example("data")).expect("bundled dataset"),
             format: "csv".to_owned(),
-            response_quantum: Duration::ZERO,
+            response_quantum: None,
         }],
         ..service::Config::default()
     };

@@ -18,8 +18,8 @@ use std::{
 
 use nmp_client::{Multiaddr, NmpClient};
 use nmp_crypto::Identity;
-use nmp_net::Mesh;
 use nmp_node::{Node, config::File};
+use nmp_testkit::{Transport, address};
 
 /// Deadline of each test, well above what a loopback run takes.
 const DEADLINE: Duration = Duration::from_secs(180);
@@ -27,71 +27,11 @@ const PATIENTS: &str = "demo.hospital/patients";
 const LEDGER: &str = "demo.bank/ledger";
 
 fn example(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/logic")
-        .join(path)
+    nmp_testkit::examples(&format!("logic/{path}"))
 }
 
 fn module(path: &str) -> Vec<u8> {
     std::fs::read(example(path)).expect("bundled module")
-}
-
-/// One transport, as a node's only listener and as the dial address of the bootstrap peer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Transport {
-    Tcp,
-    Quic,
-    Ws,
-}
-
-impl Transport {
-    fn listen(self) -> &'static str {
-        match self {
-            Self::Tcp => "/ip4/127.0.0.1/tcp/0",
-            Self::Quic => "/ip4/127.0.0.1/udp/0/quic-v1",
-            Self::Ws => "/ip4/127.0.0.1/tcp/0/ws",
-        }
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Quic => "quic",
-            Self::Ws => "ws",
-        }
-    }
-
-    fn matches(self, addr: &Multiaddr) -> bool {
-        let text = addr.to_string();
-        match self {
-            Self::Tcp => text.contains("/tcp/") && !text.contains("/ws"),
-            Self::Quic => text.contains("/quic-v1"),
-            Self::Ws => text.contains("/ws"),
-        }
-    }
-}
-
-/// A bootstrap peer listening on every transport.
-async fn bootstrap() -> Mesh {
-    let (mesh, _) = Mesh::bind(
-        nmp_net::Keypair::generate_ed25519(),
-        nmp_net::Config::loopback(),
-    )
-    .await
-    .expect("bootstrap binds");
-    mesh
-}
-
-/// `mesh`'s address on `transport`, ending in `/p2p/<peer id>`.
-async fn address(mesh: &Mesh, transport: Transport) -> Multiaddr {
-    let addrs = mesh.listen_addrs().await.expect("mesh running");
-    let addr = addrs
-        .into_iter()
-        .find(|a| transport.matches(a))
-        .expect("a listener on the transport");
-    format!("{addr}/p2p/{}", mesh.peer_id())
-        .parse()
-        .expect("multiaddr")
 }
 
 /// A Data Node in `dir` listening on `transport` only, bootstrapping from `seed` and serving
@@ -113,9 +53,10 @@ async fn data_node(
         transport.listen()
     );
     for (i, (capability, path)) in datasets.iter().enumerate() {
-        text.push_str(&format!(
-            "\n[[datasets]]\nname = \"set{i}\"\npath = \"{}\"\nformat = \"csv\"\ncapability = \"{capability}\"\n",
-            path.display()
+        text.push_str(&nmp_testkit::dataset_toml(
+            &format!("set{i}"),
+            path,
+            capability,
         ));
     }
     let file = File::parse(&text).expect("valid configuration");

@@ -8,8 +8,7 @@ use nmp_crypto::receipt;
 use nmp_node::Node;
 
 use crate::{
-    DEADLINE, LEDGER, PATIENTS, Transport, address, agent, bootstrap, data_node, example, ledger,
-    module,
+    DEADLINE, LEDGER, PATIENTS, Transport, address, agent, data_node, example, ledger, module,
 };
 
 /// The whole mesh: bootstrap, nodes A (TCP, patients, gRPC), B (QUIC, patients) and
@@ -25,7 +24,7 @@ struct World {
 }
 
 async fn world() -> World {
-    let seed = bootstrap().await;
+    let (seed, _) = nmp_testkit::bootstrap().await;
     let dirs = [(); 3].map(|()| tempfile::tempdir().expect("temp dir"));
     let patients = example("data");
     let ledger = ledger(dirs[2].path(), 30);

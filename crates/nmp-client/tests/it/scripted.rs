@@ -53,7 +53,7 @@ fn service(ttl_ms: u64) -> Arc<Service> {
             capability: PATIENTS.to_owned(),
             dataset: Dataset::new("patients", example("data")).expect("bundled dataset"),
             format: "csv".to_owned(),
-            response_quantum: Duration::ZERO,
+            response_quantum: None,
         }],
         document_ttl_ms: ttl_ms,
         ..service::Config::default()

@@ -27,52 +27,36 @@ const DEADLINE: Duration = Duration::from_secs(120);
 /// A bootstrap peer, a Data Node over the bundled dataset, and an MCP client of a bridge whose
 /// agent knows only the bootstrap peer.
 async fn setup(dir: &Path) -> (Mesh, Node, RunningService<RoleClient, ()>) {
-    let (bootstrap, _) = Mesh::bind(
-        nmp_net::Keypair::generate_ed25519(),
-        nmp_net::Config::loopback(),
-    )
-    .await
-    .unwrap();
-    let tcp = bootstrap
-        .listen_addrs()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.to_string().contains("/tcp/") && !a.to_string().contains("/ws"))
-        .unwrap();
-    let seed = format!("{tcp}/p2p/{}", bootstrap.peer_id());
+    let (bootstrap, _) = nmp_testkit::bootstrap().await;
+    let seed = nmp_testkit::address(&bootstrap, nmp_testkit::Transport::Tcp).await;
     let identity = Identity::generate();
     identity.save(&dir.join("node.key")).unwrap();
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/logic/data");
+    let data = nmp_testkit::examples("logic/data");
     let file = File::parse(&format!(
-        "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n\
-         [[datasets]]\nname = \"patients\"\npath = \"{}\"\nformat = \"csv\"\ncapability = \"{CAPABILITY}\"\n",
-        data.display()
+        "identity = \"node.key\"\nbootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n{}",
+        nmp_testkit::dataset_toml("patients", &data, CAPABILITY)
     ))
     .unwrap();
     let node = Node::start(identity, &file, dir).await.unwrap();
     let agent = NmpClient::builder()
-        .bootstrap(seed.parse().unwrap())
+        .bootstrap(seed)
         .request_timeout(Duration::from_secs(3))
         .connect()
         .await
         .unwrap();
     // The node's provider record reaches the bootstrap peer asynchronously; on a loaded machine
     // the first lookup can come before it.
-    let until = tokio::time::Instant::now() + Duration::from_secs(30);
-    while agent
-        .discover(CAPABILITY)
-        .await
-        .unwrap()
-        .providers
-        .is_empty()
-    {
-        assert!(
-            tokio::time::Instant::now() < until,
-            "the node was never discoverable"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let agent_ref = &agent;
+    let discoverable = nmp_testkit::eventually(Duration::from_secs(30), || async move {
+        !agent_ref
+            .discover(CAPABILITY)
+            .await
+            .unwrap()
+            .providers
+            .is_empty()
+    })
+    .await;
+    assert!(discoverable, "the node was never discoverable");
     let (server_io, client_io) = tokio::io::duplex(1 << 20);
     tokio::spawn(async move {
         let running = Bridge::new(agent).serve(server_io).await.unwrap();

@@ -271,8 +271,13 @@ impl Driver {
                 };
                 let finished = match result {
                     Ok(GetProvidersOk::FoundProviders { providers, .. }) => {
-                        found.extend(providers);
-                        step.last
+                        let full = super::providers::collect(found, providers);
+                        if full
+                            && let Some(mut query) = self.swarm.behaviour_mut().kad.query_mut(&id)
+                        {
+                            query.finish();
+                        }
+                        full || step.last
                     }
                     Ok(GetProvidersOk::FinishedWithNoAdditionalRecord { .. }) | Err(_) => true,
                 };

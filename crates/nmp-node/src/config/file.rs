@@ -7,11 +7,13 @@ mod clocks;
 mod inbound;
 mod isolation;
 mod mesh;
+mod off;
 mod sandbox;
 
 use std::{
     collections::HashSet,
     net::SocketAddr,
+    num::{NonZeroU32, NonZeroU64, NonZeroUsize},
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -23,6 +25,7 @@ pub use self::clocks::{ClockMode, RandomMode};
 pub use self::inbound::Inbound;
 pub use self::isolation::{COMPILE_WORKER_COMMAND, CompileIsolation};
 pub use self::mesh::Mesh;
+pub use self::off::OrOff;
 pub use self::sandbox::{Allocator, Sandbox};
 use crate::{
     Dataset, DatasetError,
@@ -73,10 +76,10 @@ pub struct File {
     #[serde(default)]
     pub datasets: Vec<DatasetEntry>,
     /// Seconds between two checks of the datasets' files (paths, sizes, modification times);
-    /// a dataset that changed is re-committed. 0 turns the checks off; at most
-    /// [`MAX_DATASET_RESCAN_SECS`]. Defaults to 30.
+    /// a dataset that changed is re-committed. `"off"` turns the checks off; at least 1, at
+    /// most [`MAX_DATASET_RESCAN_SECS`]. Defaults to 30.
     #[serde(default = "thirty")]
-    pub dataset_rescan_secs: u64,
+    pub dataset_rescan_secs: OrOff<NonZeroU64>,
     /// The inbound byte budget and per-origin connection cap, shared by the mesh and gRPC.
     #[serde(default)]
     pub inbound: Inbound,
@@ -127,11 +130,11 @@ pub struct DatasetEntry {
     pub restricted_keys: Vec<String>,
     /// Hold each result of this dataset's capability back to the next multiple of this many
     /// milliseconds since the request was accepted, so that response times say less about the
-    /// run; 0 (the default) sends results when ready. The job keeps its run slot until its
+    /// run; absent (the default) sends results when ready. The job keeps its run slot until its
     /// result is released (when a slot frees is visible to other agents), so each job of this
-    /// capability occupies a slot for a whole number of quanta. At most 60,000.
+    /// capability occupies a slot for a whole number of quanta. At least 1, at most 60,000.
     #[serde(default)]
-    pub response_quantum_ms: u64,
+    pub response_quantum_ms: Option<NonZeroU64>,
     /// Columns whose values must never leave under any key, in addition to the restricted
     /// columns (e.g. `name`, `email`): their values join the dataset's value index. Defaults to
     /// none.
@@ -139,8 +142,8 @@ pub struct DatasetEntry {
     pub egress_values: Vec<String>,
 }
 
-fn thirty() -> u64 {
-    30
+fn thirty() -> OrOff<NonZeroU64> {
+    OrOff::On(NonZeroU64::MIN.saturating_add(29))
 }
 
 fn audit_jsonl() -> PathBuf {
@@ -160,20 +163,21 @@ pub struct Policy {
     pub open: bool,
     /// Base58 PeerIds admitted when `open` is `false`.
     pub allowed_agents: Vec<String>,
-    /// Requests per agent per minute; 0 is unlimited. Defaults to 60.
-    pub rate_limit_per_minute: u32,
-    /// Requests admitted per agent per day, besides the per-minute rate; 0 is unlimited.
-    /// Defaults to 10,000.
-    pub budget_per_day: u32,
+    /// Requests per agent per minute, at least 1; `"off"` is unlimited. Defaults to 60.
+    pub rate_limit_per_minute: OrOff<NonZeroU32>,
+    /// Requests admitted per agent per day, besides the per-minute rate, at least 1; `"off"` is
+    /// unlimited. Defaults to 10,000.
+    pub budget_per_day: OrOff<NonZeroU32>,
     /// With `open = true`, requests per minute from one origin (the IPv4 address or IPv6 /64 of
-    /// a mesh connection or a gRPC client), whatever agents and peer ids sign them; 0 is
-    /// unlimited. Defaults to 600.
-    pub origin_rate_limit_per_minute: u32,
+    /// a mesh connection or a gRPC client), whatever agents and peer ids sign them, at least 1;
+    /// `"off"` is unlimited. Defaults to 600.
+    pub origin_rate_limit_per_minute: OrOff<NonZeroU32>,
     /// Per-agent compile bounds (`[policy.compile_quota]`). Defaults to
     /// [`service::CompileQuota::default`].
     pub compile_quota: service::CompileQuota,
-    /// Jobs running at once; 0 means the number of cores. Defaults to 0.
-    pub max_concurrent_jobs: usize,
+    /// Jobs running at once, at least 1 (and never more than `[sandbox] max_concurrent_runs`).
+    /// Defaults to the number of cores.
+    pub max_concurrent_jobs: Option<NonZeroUsize>,
     /// Jobs waiting for a run slot. Defaults to 64.
     pub max_queued_jobs: usize,
     /// How long a capability document (and the KEM key it publishes) stays valid, in seconds;
@@ -190,14 +194,16 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
+        let defaults = service::Config::default();
+        let per = |limit: Option<NonZeroU32>| limit.map_or(OrOff::Off, OrOff::On);
         Self {
             open: true,
             allowed_agents: Vec::new(),
-            rate_limit_per_minute: 60,
-            budget_per_day: 10_000,
-            origin_rate_limit_per_minute: 600,
+            rate_limit_per_minute: per(defaults.rate_limit_per_minute),
+            budget_per_day: per(defaults.budget_per_day),
+            origin_rate_limit_per_minute: per(defaults.origin_rate_limit_per_minute),
             compile_quota: service::CompileQuota::default(),
-            max_concurrent_jobs: 0,
+            max_concurrent_jobs: None,
             max_queued_jobs: 64,
             document_ttl_secs: 3_600,
             guardian: nmp_guardian::Policy::default(),
@@ -216,8 +222,9 @@ pub struct SandboxLimits {
     pub timeout_ms: Option<u64>,
     /// Memory cap per run, in MiB. Defaults to the sandbox's default.
     pub memory_mb: Option<u64>,
-    /// Fuel budget per run; 0 turns metering off. Defaults to the sandbox's default.
-    pub fuel: Option<u64>,
+    /// Fuel budget per run, at least 1; `"off"` turns metering off. Defaults to the sandbox's
+    /// default.
+    pub fuel: Option<OrOff<NonZeroU64>>,
     /// Deterministic mode: `clock = "fixed"` and `random = "seeded"`, so the same module,
     /// input and data give the same output. Defaults to `false`.
     pub deterministic: bool,
@@ -274,7 +281,7 @@ pub enum FileError {
     /// A dataset cannot be served.
     #[error("invalid dataset")]
     Dataset(#[from] DatasetError),
-    /// `dataset_rescan_secs` is above [`MAX_DATASET_RESCAN_SECS`].
+    /// `dataset_rescan_secs` is above [`MAX_DATASET_RESCAN_SECS`] (or 0: write `"off"`).
     #[error("dataset_rescan_secs = {0} is above {MAX_DATASET_RESCAN_SECS}")]
     DatasetRescan(u64),
     /// The clock and random keys of `[policy.sandbox]` contradict each other, or set a
@@ -315,12 +322,12 @@ impl File {
     }
 
     /// How often the node checks its datasets' files for changes; `None` when the checks are
-    /// off (`dataset_rescan_secs = 0`).
+    /// off (`dataset_rescan_secs = "off"`).
     pub fn dataset_rescan(&self) -> Result<Option<Duration>, FileError> {
-        match self.dataset_rescan_secs {
-            0 => Ok(None),
-            secs if secs > MAX_DATASET_RESCAN_SECS => Err(FileError::DatasetRescan(secs)),
-            secs => Ok(Some(Duration::from_secs(secs))),
+        match self.dataset_rescan_secs.on().map(NonZeroU64::get) {
+            None => Ok(None),
+            Some(secs) if secs > MAX_DATASET_RESCAN_SECS => Err(FileError::DatasetRescan(secs)),
+            Some(secs) => Ok(Some(Duration::from_secs(secs))),
         }
     }
 
@@ -332,10 +339,10 @@ impl File {
         if !(MIN_DOCUMENT_TTL_SECS..=MAX_DOCUMENT_TTL_SECS).contains(&ttl) {
             return Err(FileError::DocumentTtl(ttl));
         }
-        let mut node = crate::Config {
+        let mut node = crate::PipelineConfig {
             guardian: policy.guardian.clone(),
             egress: policy.egress.clone(),
-            ..crate::Config::default()
+            ..crate::PipelineConfig::default()
         };
         let limits = &mut node.sandbox.limits;
         if let Some(ms) = policy.sandbox.timeout_ms {
@@ -345,7 +352,7 @@ impl File {
             limits.memory_bytes = mb.saturating_mul(1024 * 1024);
         }
         if let Some(fuel) = policy.sandbox.fuel {
-            limits.fuel = (fuel > 0).then_some(fuel);
+            limits.fuel = fuel.on().map(NonZeroU64::get);
         }
         self.sandbox.apply(&mut node.sandbox, base);
         (node.sandbox.clocks, node.sandbox.randomness) = policy.sandbox.clocks_and_randomness()?;
@@ -364,7 +371,9 @@ impl File {
                 capability: entry.capability.clone(),
                 dataset,
                 format: entry.format.clone(),
-                response_quantum: Duration::from_millis(entry.response_quantum_ms),
+                response_quantum: entry
+                    .response_quantum_ms
+                    .map(|ms| Duration::from_millis(ms.get())),
             });
         }
         let access = if policy.open {
@@ -385,14 +394,13 @@ impl File {
             node,
             datasets,
             access,
-            rate_limit_per_minute: policy.rate_limit_per_minute,
-            budget_per_day: policy.budget_per_day,
-            origin_rate_limit_per_minute: policy.origin_rate_limit_per_minute,
+            rate_limit_per_minute: policy.rate_limit_per_minute.on(),
+            budget_per_day: policy.budget_per_day.on(),
+            origin_rate_limit_per_minute: policy.origin_rate_limit_per_minute.on(),
             compile_quota: policy.compile_quota,
-            max_concurrent_jobs: match policy.max_concurrent_jobs {
-                0 => defaults.max_concurrent_jobs,
-                n => n,
-            },
+            max_concurrent_jobs: policy
+                .max_concurrent_jobs
+                .map_or(defaults.max_concurrent_jobs, NonZeroUsize::get),
             max_queued_jobs: policy.max_queued_jobs,
             document_ttl_ms: ttl * 1_000,
             audit_log: Some(base.join(&self.audit_log)),

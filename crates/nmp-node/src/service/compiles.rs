@@ -311,13 +311,13 @@ impl Drop for Ticket<'_> {
 /// `ERROR_CODE_OVERLOADED` with fixed text (its cause, which can carry what a hostile module
 /// made the compiler print, is logged here and goes no further), anything else
 /// `ERROR_CODE_INTERNAL`.
-pub(crate) fn run_failure(error: &crate::pipeline::Error) -> (pb::ErrorCode, String) {
+pub(crate) fn run_failure(error: &crate::PipelineError) -> (pb::ErrorCode, String) {
     use nmp_sandbox::Error as Sandbox;
     let code = match error {
-        crate::pipeline::Error::Run(
+        crate::PipelineError::Run(
             Sandbox::TooManyCompiles { .. } | Sandbox::TooManyRuns { .. },
         ) => pb::ErrorCode::Overloaded,
-        crate::pipeline::Error::Run(Sandbox::Worker(worker)) => {
+        crate::PipelineError::Run(Sandbox::Worker(worker)) => {
             tracing::warn!(error = %worker, "compile worker failed");
             return (pb::ErrorCode::Overloaded, WORKER_FAILED.to_owned());
         }
@@ -597,11 +597,11 @@ mod tests {
 
     #[test]
     fn compile_capacity_is_overloaded_and_other_failures_internal() {
-        let busy = crate::pipeline::Error::Run(nmp_sandbox::Error::TooManyCompiles { max: 2 });
+        let busy = crate::PipelineError::Run(nmp_sandbox::Error::TooManyCompiles { max: 2 });
         let (code, message) = run_failure(&busy);
         assert_eq!(code, pb::ErrorCode::Overloaded);
         assert!(message.contains("compiler busy"), "{message}");
-        let host = crate::pipeline::Error::Run(nmp_sandbox::Error::NotACommand);
+        let host = crate::PipelineError::Run(nmp_sandbox::Error::NotACommand);
         assert_eq!(run_failure(&host).0, pb::ErrorCode::Internal);
     }
 
@@ -630,7 +630,7 @@ mod tests {
             },
         ];
         for failure in failures {
-            let error = crate::pipeline::Error::Run(nmp_sandbox::Error::Worker(failure));
+            let error = crate::PipelineError::Run(nmp_sandbox::Error::Worker(failure));
             let (code, message) = run_failure(&error);
             assert_eq!(code, pb::ErrorCode::Overloaded);
             assert_eq!(message, WORKER_FAILED);

@@ -69,7 +69,8 @@ impl Service {
         pb::PolicySummary {
             // Whether an allow-list exists, never who is on it.
             open: self.config.access == super::Access::Open,
-            rate_limit_per_minute: self.config.rate_limit_per_minute,
+            // The document's 0 is "unlimited" (a proto3 scalar has no absent value).
+            rate_limit_per_minute: unlimited_is_zero(self.config.rate_limit_per_minute),
             guardian_policy_digest: self.pipeline.guardian().policy_digest().as_bytes().to_vec(),
             egress_rule_set_digest: self.pipeline.egress_rule_set_digest().to_vec(),
             egress_mode: match egress.mode {
@@ -77,8 +78,10 @@ impl Service {
                 nmp_egress::Mode::Block => "block".to_owned(),
             },
             restricted_keys: egress.restricted_keys.clone(),
-            budget_per_day: self.config.budget_per_day,
-            origin_rate_limit_per_minute: self.config.origin_rate_limit_per_minute,
+            budget_per_day: unlimited_is_zero(self.config.budget_per_day),
+            origin_rate_limit_per_minute: unlimited_is_zero(
+                self.config.origin_rate_limit_per_minute,
+            ),
             response_quantum_ms: self
                 .capabilities
                 .iter()
@@ -93,4 +96,9 @@ impl Service {
                 .collect(),
         }
     }
+}
+
+/// A limit as the wire publishes it: 0 for none.
+fn unlimited_is_zero(limit: Option<std::num::NonZeroU32>) -> u32 {
+    limit.map_or(0, std::num::NonZeroU32::get)
 }

@@ -322,7 +322,7 @@ impl Service {
         .await
         .map_err(|e| Refusal::internal("the run failed", e))?
         .map_err(|e| match e {
-            crate::Error::Cancelled => Refusal::cancelled(),
+            crate::PipelineError::Cancelled => Refusal::cancelled(),
             e => match super::compiles::run_failure(&e) {
                 (pb::ErrorCode::Internal, _) => Refusal::internal("the sandbox failed", e),
                 (code, message) => Refusal::new(code, message),

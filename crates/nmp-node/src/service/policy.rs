@@ -99,7 +99,7 @@ impl Admission {
             Access::Open => config.origin_rate_limit_per_minute,
             // Allowed agents are known and limited each; an origin limit would only tie
             // together agents that share an address.
-            Access::Allowed(_) => 0,
+            Access::Allowed(_) => None,
         };
         Self {
             access: config.access.clone(),
@@ -132,7 +132,10 @@ impl Admission {
 
 #[cfg(test)]
 mod tests {
-    use std::net::{IpAddr, Ipv4Addr};
+    use std::{
+        net::{IpAddr, Ipv4Addr},
+        num::NonZeroU32,
+    };
 
     use nmp_crypto::Identity;
 
@@ -155,7 +158,7 @@ mod tests {
         let (friend, stranger) = (peer(1), peer(2));
         let policy = admission(|c| {
             c.access = Access::Allowed(HashSet::from([friend]));
-            c.rate_limit_per_minute = 1;
+            c.rate_limit_per_minute = NonZeroU32::new(1);
         });
         for _ in 0..10 {
             assert_eq!(
@@ -169,7 +172,7 @@ mod tests {
     #[test]
     fn the_agent_rate_admits_up_to_its_limit_and_refuses_past_it() {
         let agent = peer(1);
-        let policy = admission(|c| c.rate_limit_per_minute = 3);
+        let policy = admission(|c| c.rate_limit_per_minute = NonZeroU32::new(3));
         for _ in 0..3 {
             assert_eq!(policy.admit(&agent, HOME, 0), Ok(()));
         }
@@ -181,8 +184,8 @@ mod tests {
     fn the_daily_budget_admits_up_to_its_limit_and_refuses_past_it() {
         let agent = peer(1);
         let policy = admission(|c| {
-            c.rate_limit_per_minute = 1;
-            c.budget_per_day = 3;
+            c.rate_limit_per_minute = NonZeroU32::new(1);
+            c.budget_per_day = NonZeroU32::new(3);
         });
         for minute in 0..3 {
             assert_eq!(policy.admit(&agent, HOME, minute * MINUTE_MS), Ok(()));
@@ -200,8 +203,8 @@ mod tests {
     fn a_request_over_its_rate_spends_no_budget() {
         let agent = peer(1);
         let policy = admission(|c| {
-            c.rate_limit_per_minute = 1;
-            c.budget_per_day = 2;
+            c.rate_limit_per_minute = NonZeroU32::new(1);
+            c.budget_per_day = NonZeroU32::new(2);
         });
         assert_eq!(policy.admit(&agent, HOME, 0), Ok(()));
         for _ in 0..100 {
@@ -212,7 +215,7 @@ mod tests {
 
     #[test]
     fn in_open_mode_fresh_identities_share_their_origins_rate() {
-        let policy = admission(|c| c.origin_rate_limit_per_minute = 5);
+        let policy = admission(|c| c.origin_rate_limit_per_minute = NonZeroU32::new(5));
         let other = Origin::from_ip(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)));
         for seed in 0..5 {
             assert_eq!(policy.admit(&peer(seed), HOME, 0), Ok(()));
@@ -226,7 +229,7 @@ mod tests {
         let agents: HashSet<PeerId> = (0..10).map(peer).collect();
         let policy = admission(|c| {
             c.access = Access::Allowed(agents.clone());
-            c.origin_rate_limit_per_minute = 1;
+            c.origin_rate_limit_per_minute = NonZeroU32::new(1);
         });
         for agent in &agents {
             assert_eq!(policy.admit(agent, HOME, 0), Ok(()));

@@ -209,7 +209,8 @@ async fn open_mode_limits_an_origin_whatever_peer_ids_and_agent_keys_it_uses() {
     let dir = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
         let (_bootstrap, node, _agent, signed) = mesh_with_node(dir.path(), |file| {
-            file.policy.origin_rate_limit_per_minute = 5;
+            file.policy.origin_rate_limit_per_minute =
+                nmp_node::config::OrOff::On(std::num::NonZeroU32::new(5).unwrap());
         })
         .await;
         let mut codes = Vec::new();
@@ -248,8 +249,8 @@ async fn open_mode_limits_an_origin_whatever_peer_ids_and_agent_keys_it_uses() {
 #[tokio::test]
 async fn the_daily_budget_holds_past_the_per_minute_rate() {
     let mut config = config();
-    config.rate_limit_per_minute = 0;
-    config.budget_per_day = 3;
+    config.rate_limit_per_minute = None;
+    config.budget_per_day = std::num::NonZeroU32::new(3);
     let node = crate::agent::service(config);
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     for _ in 0..3 {

@@ -30,7 +30,7 @@ pub(crate) fn config() -> service::Config {
             capability: CAPABILITY.to_owned(),
             dataset: patients(),
             format: "csv".to_owned(),
-            response_quantum: std::time::Duration::ZERO,
+            response_quantum: None,
         }],
         ..service::Config::default()
     }

@@ -22,9 +22,9 @@ async fn an_agent_that_leaves_stops_its_running_guest_and_frees_the_slot() {
     tokio::time::timeout(DEADLINE, async {
         // One run slot; a spinning guest would hold it for 30 s (no fuel metering).
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
-            file.policy.max_concurrent_jobs = 1;
+            file.policy.max_concurrent_jobs = std::num::NonZeroUsize::new(1);
             file.policy.sandbox.timeout_ms = Some(SPIN_DEADLINE_MS);
-            file.policy.sandbox.fuel = Some(0);
+            file.policy.sandbox.fuel = Some(nmp_node::config::OrOff::Off);
         })
         .await;
         let peer = node.peer_id();

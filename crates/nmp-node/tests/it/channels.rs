@@ -164,7 +164,7 @@ async fn exit_codes_fuel_memory_and_time_reach_the_owner_not_the_agent() {
 async fn a_quantised_capability_releases_results_on_its_boundaries() {
     let mut config = config();
     let quantum = std::time::Duration::from_millis(300);
-    config.datasets[0].response_quantum = quantum;
+    config.datasets[0].response_quantum = Some(quantum);
     let node = service(config);
     let signed = node.describe(NOW_MS);
     let document = nmp_crypto::capability::verify(&signed, None, NOW_MS).expect("verifies");

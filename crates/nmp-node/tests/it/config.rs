@@ -1,7 +1,7 @@
 //! The node's TOML configuration: the committed example parses and starts a service; typos
 //! are refused.
 
-use std::path::Path;
+use std::{num::NonZeroU32, path::Path, time::Duration};
 
 use nmp_node::config::{
     File, FileError, MAX_DATASET_RESCAN_SECS, MAX_DOCUMENT_TTL_SECS, MIN_DOCUMENT_TTL_SECS,
@@ -18,7 +18,7 @@ fn the_example_file_parses_and_describes_a_service() {
     assert!(file.listen.quic.as_deref().unwrap().ends_with("/quic-v1"));
     let config = file.service_config(examples()).expect("example is usable");
     assert_eq!(config.datasets[0].capability, "demo.hospital/patients");
-    assert_eq!(config.rate_limit_per_minute, 60);
+    assert_eq!(config.rate_limit_per_minute, NonZeroU32::new(60));
     assert_eq!(config.document_ttl_ms, 3_600_000);
     assert_eq!(
         file.dataset_rescan().unwrap(),
@@ -64,15 +64,123 @@ fn document_ttl_is_read_and_bounded() {
 }
 
 #[test]
-fn dataset_rescan_is_bounded_and_zero_turns_it_off() {
-    let rescan = |secs: u64| {
-        File::parse(&format!("identity = \"k\"\ndataset_rescan_secs = {secs}\n"))
-            .expect("parses")
-            .dataset_rescan()
+fn dataset_rescan_is_off_or_between_one_and_its_maximum() {
+    let rescan = |value: &str| {
+        File::parse(&format!(
+            "identity = \"k\"\ndataset_rescan_secs = {value}\n"
+        ))
+        .map(|file| file.dataset_rescan())
     };
-    assert_eq!(rescan(0).unwrap(), None);
+    assert_eq!(rescan("\"off\"").unwrap().unwrap(), None);
+    assert!(
+        matches!(rescan("0"), Err(FileError::Parse(_))),
+        "0 is no longer off"
+    );
+    assert_eq!(rescan("1").unwrap().unwrap(), Some(Duration::from_secs(1)));
+    let max = MAX_DATASET_RESCAN_SECS;
+    assert_eq!(
+        rescan(&max.to_string()).unwrap().unwrap(),
+        Some(Duration::from_secs(max))
+    );
     assert!(matches!(
-        rescan(MAX_DATASET_RESCAN_SECS + 1),
+        rescan(&(max + 1).to_string()).unwrap(),
         Err(FileError::DatasetRescan(_))
+    ));
+}
+
+/// The service configuration of a file whose `[policy]` holds `policy`, or the parse error.
+fn with_policy(policy: &str) -> Result<nmp_node::service::Config, FileError> {
+    File::parse(&format!("identity = \"k\"\n[policy]\n{policy}\n"))?.service_config(examples())
+}
+
+#[test]
+fn rate_limits_are_off_or_at_least_one() {
+    for key in [
+        "rate_limit_per_minute",
+        "budget_per_day",
+        "origin_rate_limit_per_minute",
+    ] {
+        let limits = |c: nmp_node::service::Config| {
+            [
+                c.rate_limit_per_minute,
+                c.budget_per_day,
+                c.origin_rate_limit_per_minute,
+            ]
+        };
+        let off = limits(with_policy(&format!("{key} = \"off\"")).unwrap());
+        let one = limits(with_policy(&format!("{key} = 1")).unwrap());
+        let defaults = limits(with_policy("").unwrap());
+        assert_eq!(
+            defaults,
+            [
+                NonZeroU32::new(60),
+                NonZeroU32::new(10_000),
+                NonZeroU32::new(600)
+            ]
+        );
+        assert_eq!(off.iter().filter(|l| l.is_none()).count(), 1, "{key} off");
+        assert_eq!(
+            one.iter().filter(|l| **l == NonZeroU32::new(1)).count(),
+            1,
+            "{key} = 1"
+        );
+        for refused in ["0", "-1", "4294967296", "\"unlimited\""] {
+            assert!(
+                matches!(
+                    with_policy(&format!("{key} = {refused}")),
+                    Err(FileError::Parse(_))
+                ),
+                "{key} = {refused}"
+            );
+        }
+    }
+}
+
+#[test]
+fn concurrent_jobs_default_to_the_cores_and_zero_is_refused() {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    assert_eq!(with_policy("").unwrap().max_concurrent_jobs, cores);
+    assert_eq!(
+        with_policy("max_concurrent_jobs = 1")
+            .unwrap()
+            .max_concurrent_jobs,
+        1
+    );
+    assert!(matches!(
+        with_policy("max_concurrent_jobs = 0"),
+        Err(FileError::Parse(_))
+    ));
+}
+
+#[test]
+fn fuel_is_the_sandbox_default_off_or_at_least_one() {
+    let fuel = |value: &str| {
+        with_policy(&format!("[policy.sandbox]\n{value}")).map(|c| c.node.sandbox.limits.fuel)
+    };
+    let default = nmp_sandbox::Config::default().limits.fuel;
+    assert_eq!(fuel("").unwrap(), default);
+    assert_eq!(fuel("fuel = \"off\"").unwrap(), None);
+    assert_eq!(fuel("fuel = 1").unwrap(), Some(1));
+    assert!(matches!(fuel("fuel = 0"), Err(FileError::Parse(_))));
+}
+
+#[test]
+fn a_response_quantum_is_absent_or_at_least_one_millisecond() {
+    let quantum = |line: &str| {
+        File::parse(&format!(
+            "identity = \"k\"\n[[datasets]]\nname = \"patients\"\npath = \"logic/data\"\n\
+             capability = \"c\"\n{line}\n"
+        ))?
+        .service_config(examples())
+        .map(|c| c.datasets[0].response_quantum)
+    };
+    assert_eq!(quantum("").unwrap(), None);
+    assert_eq!(
+        quantum("response_quantum_ms = 1").unwrap(),
+        Some(Duration::from_millis(1))
+    );
+    assert!(matches!(
+        quantum("response_quantum_ms = 0"),
+        Err(FileError::Parse(_))
     ));
 }

@@ -191,7 +191,7 @@ async fn an_agent_that_leaves_mid_job_frees_its_slot() {
         // A spinning guest runs until its 2 s deadline (no fuel metering).
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
             file.policy.sandbox.timeout_ms = Some(2_000);
-            file.policy.sandbox.fuel = Some(0);
+            file.policy.sandbox.fuel = Some(nmp_node::config::OrOff::Off);
         })
         .await;
         let mut sealer = Agent::at(14, &signed, now_ms());

@@ -24,7 +24,7 @@ use nmp_crypto::{
     Identity,
     receipt::{self, Expected},
 };
-use nmp_node::{Config, Dataset, Execution, Job, Outcome, Pipeline, receipt::Context};
+use nmp_node::{Dataset, Execution, Job, Outcome, Pipeline, PipelineConfig, receipt::Context};
 use nmp_wire::pb;
 use sha2::{Digest as _, Sha256};
 
@@ -87,7 +87,7 @@ fn receipted(
 
 #[test]
 fn honest_aggregate_completes_and_its_receipt_binds_the_output() {
-    let pipeline = Pipeline::new(&Config::default()).unwrap();
+    let pipeline = Pipeline::new(&PipelineConfig::default()).unwrap();
     let (wasm, execution) = run(&pipeline, "c/aggregate.wasm", b"");
     assert_eq!(execution.outcome(), Outcome::Completed);
     let stdout = execution.stdout().expect("output may leave");
@@ -114,7 +114,7 @@ fn honest_aggregate_completes_and_its_receipt_binds_the_output() {
 
 #[test]
 fn exfiltration_is_blocked_and_nothing_leaves() {
-    let pipeline = Pipeline::new(&Config::default()).unwrap();
+    let pipeline = Pipeline::new(&PipelineConfig::default()).unwrap();
     for variant in [&b""[..], b"plain", b"base64", b"hex"] {
         let (wasm, execution) = run(&pipeline, "c/exfiltrate.wasm", variant);
         assert_eq!(execution.outcome(), Outcome::EgressBlocked, "{variant:?}");
@@ -129,7 +129,7 @@ fn exfiltration_is_blocked_and_nothing_leaves() {
 
 #[test]
 fn redact_mode_lets_the_redacted_output_leave() {
-    let mut config = Config::default();
+    let mut config = PipelineConfig::default();
     config.egress.mode = nmp_egress::Mode::Redact;
     let pipeline = Pipeline::new(&config).unwrap();
     let (wasm, execution) = run(&pipeline, "c/exfiltrate.wasm", b"plain");
@@ -146,7 +146,7 @@ fn redact_mode_lets_the_redacted_output_leave() {
 
 #[test]
 fn import_escape_is_rejected_before_it_runs() {
-    let pipeline = Pipeline::new(&Config::default()).unwrap();
+    let pipeline = Pipeline::new(&PipelineConfig::default()).unwrap();
     let (wasm, execution) = run(&pipeline, "wat/escape.wasm", b"");
     assert_eq!(execution.outcome(), Outcome::Rejected);
     assert!(execution.run.is_none() && execution.egress.is_none());
@@ -157,7 +157,7 @@ fn import_escape_is_rejected_before_it_runs() {
 
 #[test]
 fn runaway_loop_times_out() {
-    let mut config = Config::default();
+    let mut config = PipelineConfig::default();
     config.sandbox.limits.timeout = std::time::Duration::from_millis(200);
     let pipeline = Pipeline::new(&config).unwrap();
     let (_, execution) = run(&pipeline, "wat/spin.wasm", b"");
@@ -166,7 +166,7 @@ fn runaway_loop_times_out() {
 
 #[test]
 fn every_example_ends_with_its_documented_outcome() {
-    let pipeline = Pipeline::new(&Config::default()).unwrap();
+    let pipeline = Pipeline::new(&PipelineConfig::default()).unwrap();
     let cases: [(&str, &[u8], Outcome); 4] = [
         ("wat/hello.wasm", b"abc", Outcome::Completed),
         (

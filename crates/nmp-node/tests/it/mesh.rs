@@ -4,7 +4,7 @@
 use std::{path::Path, time::Duration};
 
 use nmp_crypto::{capability, receipt};
-use nmp_net::{LogicResponses, Mesh, Multiaddr};
+use nmp_net::{LogicResponses, Mesh};
 use nmp_node::{Node, config::File};
 use nmp_wire::pb;
 use sha2::{Digest as _, Sha256};
@@ -22,13 +22,9 @@ pub(crate) const DEADLINE: Duration = Duration::from_secs(120);
 
 /// The TCP listen address of `mesh`, ending in its `/p2p/<peer id>`.
 pub(crate) async fn tcp_address(mesh: &Mesh) -> String {
-    let addrs = mesh.listen_addrs().await.expect("mesh running");
-    let tcp = addrs
-        .iter()
-        .map(Multiaddr::to_string)
-        .find(|a| a.contains("/tcp/") && !a.contains("/ws"))
-        .expect("a TCP listener");
-    format!("{tcp}/p2p/{}", mesh.peer_id())
+    nmp_testkit::address(mesh, nmp_testkit::Transport::Tcp)
+        .await
+        .to_string()
 }
 
 /// A node configuration file over the bundled dataset, bootstrapping from `bootstrap`.
@@ -79,12 +75,7 @@ pub(crate) async fn mesh_with_node(
     Mesh,
     pb::SignedCapabilityDocument,
 ) {
-    let bootstrap = Mesh::bind(
-        nmp_net::Keypair::generate_ed25519(),
-        nmp_net::Config::loopback(),
-    )
-    .await
-    .expect("bootstrap binds");
+    let bootstrap = nmp_testkit::bootstrap().await;
     let seed = tcp_address(&bootstrap.0).await;
     let mut file = file(dir, &seed);
     tune(&mut file);
@@ -104,15 +95,18 @@ pub(crate) async fn mesh_with_node(
         .expect("agent binds");
     // A provider record reaches the bootstrap peer in a one-way Kademlia message, so a lookup
     // right after the node started can come before it: look again until it is there.
-    let until = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let providers = agent.find_providers(CAPABILITY).await.expect("lookup runs");
-        if !providers.is_empty() || tokio::time::Instant::now() > until {
-            assert_eq!(providers, vec![node.peer_id()]);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let agent_ref = &agent;
+    let lookup = || async move {
+        agent_ref
+            .find_providers(CAPABILITY)
+            .await
+            .expect("lookup runs")
+    };
+    nmp_testkit::eventually(Duration::from_secs(30), || async move {
+        !lookup().await.is_empty()
+    })
+    .await;
+    assert_eq!(lookup().await, vec![node.peer_id()]);
     let signed = agent
         .describe(node.peer_id())
         .await
@@ -189,9 +183,9 @@ async fn an_agent_that_leaves_cancels_its_queued_job() {
     tokio::time::timeout(DEADLINE, async {
         // One run slot, held by a spinning guest until its 5 s deadline (no fuel metering).
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
-            file.policy.max_concurrent_jobs = 1;
+            file.policy.max_concurrent_jobs = std::num::NonZeroUsize::new(1);
             file.policy.sandbox.timeout_ms = Some(5_000);
-            file.policy.sandbox.fuel = Some(0);
+            file.policy.sandbox.fuel = Some(nmp_node::config::OrOff::Off);
         })
         .await;
         let mut sealer = Agent::at(3, &signed, now_ms());

@@ -42,7 +42,8 @@ async fn a_changed_csv_is_re_committed_and_receipts_carry_the_new_commitment() {
     tokio::time::timeout(DEADLINE, async {
         let (_bootstrap, node, agent, _) = mesh_with_node(dir.path(), |file| {
             file.datasets[0].path = data.clone();
-            file.dataset_rescan_secs = 1;
+            file.dataset_rescan_secs =
+                nmp_node::config::OrOff::On(std::num::NonZeroU64::new(1).unwrap());
         })
         .await;
         let (before, rows) = published(&agent, &node).await;

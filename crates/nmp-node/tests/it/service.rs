@@ -185,7 +185,7 @@ async fn bad_envelopes_get_their_error_codes() {
 #[tokio::test]
 async fn policy_refuses_strangers_and_agents_over_their_rate() {
     let mut config = config();
-    config.rate_limit_per_minute = 2;
+    config.rate_limit_per_minute = std::num::NonZeroU32::new(2);
     let node = service(config);
     let mut agent = Agent::new(1, &node.describe(NOW_MS));
     for _ in 0..2 {

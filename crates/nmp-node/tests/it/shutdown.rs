@@ -14,9 +14,9 @@ async fn shutdown_finishes_the_running_job_and_fails_the_queued_one() {
     tokio::time::timeout(DEADLINE, async {
         // One run slot, held by a spinning guest until its 2 s deadline (no fuel metering).
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
-            file.policy.max_concurrent_jobs = 1;
+            file.policy.max_concurrent_jobs = std::num::NonZeroUsize::new(1);
             file.policy.sandbox.timeout_ms = Some(2_000);
-            file.policy.sandbox.fuel = Some(0);
+            file.policy.sandbox.fuel = Some(nmp_node::config::OrOff::Off);
         })
         .await;
         let peer = node.peer_id();

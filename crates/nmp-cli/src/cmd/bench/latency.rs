@@ -11,7 +11,7 @@ use std::{
 
 use anyhow::{Context as _, ensure};
 use nmp_client::{Answer, Logic};
-use nmp_node::{Config, Dataset, Job, Pipeline};
+use nmp_node::{Dataset, Job, Pipeline, PipelineConfig};
 use serde_json::{Value, json};
 
 use super::{
@@ -139,7 +139,8 @@ pub(super) fn check(answer: &Answer) -> anyhow::Result<()> {
 
 /// The same job through `Pipeline::execute` in this thread.
 fn in_process(data: &Path, requests: u32) -> anyhow::Result<Samples> {
-    let pipeline = Pipeline::new(&Config::default()).context("cannot build the pipeline")?;
+    let pipeline =
+        Pipeline::new(&PipelineConfig::default()).context("cannot build the pipeline")?;
     let datasets = [Dataset::new("bench", data).context("the benchmark dataset")?];
     let mut samples: Vec<Duration> = Vec::with_capacity(requests as usize);
     for i in 0..WARM_UP + requests {

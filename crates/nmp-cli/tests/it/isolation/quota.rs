@@ -10,7 +10,7 @@ use nmp_wire::pb;
 use super::{DEADLINE, agent, bomb, code, honest, process::NodeProcess, timed};
 
 /// 600 ms of compile a minute, one compile at a time, a deadline far away.
-const SMALL_QUOTA: &str = "[policy]\nrate_limit_per_minute = 0\n\
+const SMALL_QUOTA: &str = "[policy]\nrate_limit_per_minute = \"off\"\n\
     [policy.compile_quota]\nconcurrent_per_agent = 1\nms_per_minute = 600\n\
     [policy.sandbox]\ncompile_isolation = \"process\"\ncompile_timeout_ms = 60000\n";
 

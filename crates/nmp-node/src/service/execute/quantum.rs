@@ -10,7 +10,7 @@ use crate::service::Mounted;
 pub(in crate::service) fn of(mounted: &[Mounted]) -> Duration {
     mounted
         .iter()
-        .map(|m| m.served.response_quantum)
+        .filter_map(|m| m.served.response_quantum)
         .max()
         .unwrap_or(Duration::ZERO)
 }

@@ -1,6 +1,6 @@
 //! Token buckets keyed by agent or origin, in a bounded table.
 
-use std::{collections::HashMap, hash::Hash, sync::Mutex};
+use std::{collections::HashMap, hash::Hash, num::NonZeroU32, sync::Mutex};
 
 /// One token bucket per key: each key may burst up to `limit` requests, refilled evenly over
 /// `period_ms`. A token is `period_ms` units and a key gains `limit` units per millisecond, so
@@ -11,7 +11,7 @@ use std::{collections::HashMap, hash::Hash, sync::Mutex};
 /// one refills.
 #[derive(Debug)]
 pub(super) struct Buckets<K> {
-    limit: u32,
+    limit: Option<NonZeroU32>,
     period_ms: u64,
     max_keys: usize,
     table: Mutex<HashMap<K, Bucket>>,
@@ -24,9 +24,9 @@ struct Bucket {
 }
 
 impl<K: Hash + Eq + Copy> Buckets<K> {
-    /// Buckets of `limit` requests per `period_ms` (0 disables the limit), for at most
+    /// Buckets of `limit` requests per `period_ms` (`None` disables the limit), for at most
     /// `max_keys` keys at once.
-    pub(super) fn new(limit: u32, period_ms: u64, max_keys: usize) -> Self {
+    pub(super) fn new(limit: Option<NonZeroU32>, period_ms: u64, max_keys: usize) -> Self {
         Self {
             limit,
             period_ms: period_ms.max(1),
@@ -35,24 +35,25 @@ impl<K: Hash + Eq + Copy> Buckets<K> {
         }
     }
 
-    /// The limit, in requests per period; 0 is unlimited.
+    /// The limit, in requests per period, as a refusal reports it (`u32::MAX` when unlimited,
+    /// which never refuses).
     pub(super) fn limit(&self) -> u32 {
-        self.limit
+        self.limit.map_or(u32::MAX, NonZeroU32::get)
     }
 
     /// Takes one token from `key`'s bucket at `now_ms`; `false` when it is empty (or the table
     /// is full of buckets still refilling and `key` has none).
     pub(super) fn admit(&self, key: &K, now_ms: u64) -> bool {
-        if self.limit == 0 {
+        let Some(limit) = self.limit.map(NonZeroU32::get) else {
             return true;
-        }
-        let capacity = u64::from(self.limit).saturating_mul(self.period_ms);
+        };
+        let capacity = u64::from(limit).saturating_mul(self.period_ms);
         let mut table = self
             .table
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if !table.contains_key(key) && table.len() >= self.max_keys {
-            table.retain(|_, b| b.refilled(now_ms, self.limit) < capacity);
+            table.retain(|_, b| b.refilled(now_ms, limit) < capacity);
             if table.len() >= self.max_keys {
                 return false;
             }
@@ -61,7 +62,7 @@ impl<K: Hash + Eq + Copy> Buckets<K> {
             units: capacity,
             updated_ms: now_ms,
         });
-        let units = bucket.refilled(now_ms, self.limit).min(capacity);
+        let units = bucket.refilled(now_ms, limit).min(capacity);
         bucket.updated_ms = bucket.updated_ms.max(now_ms);
         if units < self.period_ms {
             bucket.units = units;
@@ -89,7 +90,7 @@ mod tests {
 
     #[test]
     fn a_bucket_bursts_to_its_limit_then_refills_over_the_period() {
-        let buckets = Buckets::new(2, MINUTE, 8);
+        let buckets = Buckets::new(per(2), MINUTE, 8);
         assert!(buckets.admit(&1, 0));
         assert!(buckets.admit(&1, 0));
         assert!(!buckets.admit(&1, 1));
@@ -98,15 +99,19 @@ mod tests {
         assert!(buckets.admit(&2, 30_001), "another key has its own bucket");
     }
 
+    fn per(limit: u32) -> Option<NonZeroU32> {
+        NonZeroU32::new(limit)
+    }
+
     #[test]
-    fn zero_means_unlimited() {
-        let buckets = Buckets::new(0, MINUTE, 1);
+    fn no_limit_admits_everything() {
+        let buckets = Buckets::new(None, MINUTE, 1);
         assert!((0..100).all(|n| buckets.admit(&n, 0)));
     }
 
     #[test]
     fn a_full_table_forgets_refilled_buckets_and_refuses_newcomers_otherwise() {
-        let buckets = Buckets::new(2, MINUTE, 2);
+        let buckets = Buckets::new(per(2), MINUTE, 2);
         assert!(buckets.admit(&1, 0));
         assert!(buckets.admit(&2, 0));
         assert!(!buckets.admit(&3, 1), "both buckets are still refilling");
@@ -117,7 +122,7 @@ mod tests {
     #[test]
     fn a_daily_budget_holds_across_the_minutes() {
         let day = 24 * 60 * MINUTE;
-        let budget = Buckets::new(3, day, 8);
+        let budget = Buckets::new(per(3), day, 8);
         for minute in 0..3 {
             assert!(budget.admit(&1, minute * MINUTE));
         }

@@ -109,7 +109,9 @@ async fn over_the_mesh_and_grpc_a_secret_moves_the_audit_log_and_nothing_the_age
     let dir = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
-            file.policy.sandbox.fuel = Some(1_000_000_000);
+            file.policy.sandbox.fuel = Some(nmp_node::config::OrOff::On(
+                std::num::NonZeroU64::new(1_000_000_000).unwrap(),
+            ));
         })
         .await;
         let mut sealer = Agent::at(31, &signed, now_ms());
@@ -189,8 +191,8 @@ async fn under_a_response_quantum_a_run_slot_frees_only_on_the_boundary() {
     let quantum = Duration::from_millis(800);
     tokio::time::timeout(DEADLINE, async {
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
-            file.policy.max_concurrent_jobs = 1;
-            file.datasets[0].response_quantum_ms = 800;
+            file.policy.max_concurrent_jobs = std::num::NonZeroUsize::new(1);
+            file.datasets[0].response_quantum_ms = std::num::NonZeroU64::new(800);
         })
         .await;
         let mut first = Agent::at(32, &signed, now_ms());
@@ -242,7 +244,8 @@ async fn over_the_mesh_an_agents_rate_bounds_its_samples_and_not_anothers() {
     let dir = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
-            file.policy.rate_limit_per_minute = 2;
+            file.policy.rate_limit_per_minute =
+                nmp_node::config::OrOff::On(std::num::NonZeroU32::new(2).unwrap());
         })
         .await;
         let mut sampler = Agent::at(35, &signed, now_ms());
