@@ -25,8 +25,8 @@ const CAPABILITY: &str = "demo.hospital/patients";
 /// origin), and more job slots than compile slots: these tests
 /// measure the sandbox's own compile bounds.
 const NO_QUOTA: &str = "[policy]\nrate_limit_per_minute = \"off\"\nmax_concurrent_jobs = 4\n\
-    [policy.compile_quota]\nconcurrent_per_agent = 0\nms_per_minute = 0\n\
-    concurrent_per_origin = 0\nms_per_minute_per_origin = 0\n";
+    [policy.compile_quota]\nconcurrent_per_agent = \"off\"\nms_per_minute = \"off\"\n\
+    concurrent_per_origin = \"off\"\nms_per_minute_per_origin = \"off\"\n";
 
 /// `wasm` with a custom section named `salt` holding `salt`: another module (another cache
 /// key, another compile) with the same code.

@@ -14,6 +14,7 @@
 
 use std::{
     collections::HashMap,
+    num::{NonZeroU32, NonZeroU64},
     sync::{Mutex, MutexGuard, PoisonError},
     time::Duration,
 };
@@ -23,41 +24,45 @@ use nmp_sandbox::{CacheHit, Run};
 use nmp_wire::pb;
 use serde::Deserialize;
 
+use crate::config::OrOff;
+
 use super::{MAX_TRACKED_AGENTS, Origin};
 
-/// How much compilation one agent, and in open mode one origin, may cause. `0` in a field
-/// turns that bound off.
+/// How much compilation one agent, and in open mode one origin, may cause. `"off"` in a field
+/// turns that bound off; 0 is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CompileQuota {
     /// Distinct modules one agent may have compiling (admitted, not yet finished); a request of
     /// one more module not compiled yet is answered `ERROR_CODE_OVERLOADED` (clients retry
     /// it). Defaults to 1.
-    pub concurrent_per_agent: u32,
+    pub concurrent_per_agent: OrOff<NonZeroU32>,
     /// Milliseconds of compile time one agent may use per minute: a bucket that holds this
     /// much, refills evenly over a minute and is charged each compile's duration after it
     /// ends (a compile cut off at its deadline costs the whole deadline; a job that ends
     /// without a run, its compile failed or abandoned, costs the time it held its run slot). A request that needs
     /// a compile while the bucket is empty is answered `ERROR_CODE_RATE_LIMITED`. Defaults to
     /// 20,000 (two default compile deadlines).
-    pub ms_per_minute: u64,
+    pub ms_per_minute: OrOff<NonZeroU64>,
     /// Open mode only: distinct modules compiling at once for all agents of one origin; one
     /// more is answered `ERROR_CODE_OVERLOADED`. Defaults to 1, so that one address holds at
     /// most one of the node's compile slots however many identities it makes.
-    pub concurrent_per_origin: u32,
+    pub concurrent_per_origin: OrOff<NonZeroU32>,
     /// Open mode only: milliseconds of compile time all agents of one origin may use per
     /// minute, charged as [`CompileQuota::ms_per_minute`] is; past it
     /// `ERROR_CODE_RATE_LIMITED`. Defaults to 20,000.
-    pub ms_per_minute_per_origin: u64,
+    pub ms_per_minute_per_origin: OrOff<NonZeroU64>,
 }
 
 impl Default for CompileQuota {
     fn default() -> Self {
+        let one = OrOff::On(NonZeroU32::MIN);
+        let ms = OrOff::On(NonZeroU64::MIN.saturating_add(19_999));
         Self {
-            concurrent_per_agent: 1,
-            ms_per_minute: 20_000,
-            concurrent_per_origin: 1,
-            ms_per_minute_per_origin: 20_000,
+            concurrent_per_agent: one,
+            ms_per_minute: ms,
+            concurrent_per_origin: one,
+            ms_per_minute_per_origin: ms,
         }
     }
 }
@@ -69,17 +74,23 @@ enum Payer {
     Origin(Origin),
 }
 
-/// One payer's bounds: distinct modules compiling at once, compile milliseconds a minute.
+/// One payer's bounds: distinct modules compiling at once, compile milliseconds a minute
+/// (`None`: no such bound).
 #[derive(Debug, Clone, Copy)]
 struct Limits {
-    concurrent: u32,
-    ms_per_minute: u64,
+    concurrent: Option<NonZeroU32>,
+    ms_per_minute: Option<NonZeroU64>,
 }
 
 impl Limits {
+    /// Compile milliseconds gained per minute; 0 without a bucket.
+    fn refill_ms(self) -> u64 {
+        self.ms_per_minute.map_or(0, NonZeroU64::get)
+    }
+
     /// The bucket's size in units.
     fn capacity(self) -> i64 {
-        i64::try_from(self.ms_per_minute)
+        i64::try_from(self.refill_ms())
             .unwrap_or(i64::MAX)
             .saturating_mul(UNITS_PER_MS)
     }
@@ -153,12 +164,12 @@ impl Compiles {
     pub(crate) fn new(quota: CompileQuota, open: bool) -> Self {
         Self {
             agent: Limits {
-                concurrent: quota.concurrent_per_agent,
-                ms_per_minute: quota.ms_per_minute,
+                concurrent: quota.concurrent_per_agent.on(),
+                ms_per_minute: quota.ms_per_minute.on(),
             },
             origin: open.then_some(Limits {
-                concurrent: quota.concurrent_per_origin,
-                ms_per_minute: quota.ms_per_minute_per_origin,
+                concurrent: quota.concurrent_per_origin.on(),
+                ms_per_minute: quota.ms_per_minute_per_origin.on(),
             }),
             accounts: Mutex::new(HashMap::new()),
         }
@@ -234,16 +245,20 @@ fn check(
         return Ok(());
     }
     let compiling = account.compiling.iter().filter(|(m, _)| !compiled(m));
-    if limits.concurrent > 0 && compiling.count() >= limits.concurrent as usize {
+    if let Some(max) = limits.concurrent
+        && compiling.count() >= usize::try_from(max.get()).unwrap_or(usize::MAX)
+    {
         return Err(match payer {
-            Payer::Agent(_) => Refused::Busy(limits.concurrent),
-            Payer::Origin(_) => Refused::OriginBusy(limits.concurrent),
+            Payer::Agent(_) => Refused::Busy(max.get()),
+            Payer::Origin(_) => Refused::OriginBusy(max.get()),
         });
     }
-    if limits.ms_per_minute > 0 && account.units <= 0 {
+    if let Some(ms) = limits.ms_per_minute
+        && account.units <= 0
+    {
         return Err(match payer {
-            Payer::Agent(_) => Refused::Exhausted(limits.ms_per_minute),
-            Payer::Origin(_) => Refused::OriginExhausted(limits.ms_per_minute),
+            Payer::Agent(_) => Refused::Exhausted(ms.get()),
+            Payer::Origin(_) => Refused::OriginExhausted(ms.get()),
         });
     }
     Ok(())
@@ -253,7 +268,7 @@ impl Account {
     /// Units after refilling up to `now_ms`, not yet capped.
     fn refilled(&self, now_ms: u64, limits: Limits) -> i64 {
         let elapsed = now_ms.saturating_sub(self.updated_ms);
-        let gained = elapsed.saturating_mul(limits.ms_per_minute);
+        let gained = elapsed.saturating_mul(limits.refill_ms());
         self.units
             .saturating_add(i64::try_from(gained).unwrap_or(i64::MAX))
     }
@@ -416,8 +431,8 @@ mod tests {
     #[test]
     fn compile_time_drains_the_bucket_which_refills_over_a_minute() {
         let quota = CompileQuota {
-            concurrent_per_agent: 0,
-            ms_per_minute: 1_000,
+            concurrent_per_agent: OrOff::Off,
+            ms_per_minute: OrOff::On(NonZeroU64::MIN.saturating_add(999)),
             ..CompileQuota::default()
         };
         let compiles = Compiles::new(quota, false);
@@ -466,8 +481,8 @@ mod tests {
     fn a_job_that_ends_without_a_run_is_charged_the_time_it_held() {
         let compiles = Compiles::new(
             CompileQuota {
-                concurrent_per_agent: 0,
-                ms_per_minute: 1_000,
+                concurrent_per_agent: OrOff::Off,
+                ms_per_minute: OrOff::On(NonZeroU64::MIN.saturating_add(999)),
                 ..CompileQuota::default()
             },
             false,
@@ -490,11 +505,11 @@ mod tests {
     }
 
     #[test]
-    fn zero_turns_both_bounds_off() {
+    fn off_turns_both_bounds_off() {
         let compiles = Compiles::new(
             CompileQuota {
-                concurrent_per_agent: 0,
-                ms_per_minute: 0,
+                concurrent_per_agent: OrOff::Off,
+                ms_per_minute: OrOff::Off,
                 ..CompileQuota::default()
             },
             false,
@@ -590,9 +605,14 @@ mod tests {
     #[test]
     fn the_toml_table_fills_defaults_and_refuses_typos() {
         let quota: CompileQuota = toml::from_str("concurrent_per_agent = 2").unwrap();
-        assert_eq!(quota.concurrent_per_agent, 2);
+        assert_eq!(quota.concurrent_per_agent.on(), NonZeroU32::new(2));
         assert_eq!(quota.ms_per_minute, CompileQuota::default().ms_per_minute);
+        let off: CompileQuota = toml::from_str("ms_per_minute_per_origin = \"off\"").unwrap();
+        assert_eq!(off.ms_per_minute_per_origin, OrOff::Off);
         assert!(toml::from_str::<CompileQuota>("ms_per_minit = 5").is_err());
+        for zero in ["concurrent_per_agent = 0", "ms_per_minute = 0"] {
+            assert!(toml::from_str::<CompileQuota>(zero).is_err(), "{zero}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use nmp_guardian::Policy;
 use nmp_guardian::testing::{Bomb, LocalType};
+use nmp_node::config::OrOff;
 use nmp_wire::pb::{self, logic_response::Event};
 
 use crate::{
@@ -39,8 +40,8 @@ async fn compile_bombs_leave_an_honest_agent_served() {
         // On loopback every agent is one origin; the honest agent stands for one at another
         // address, so the per-origin compile bound (tested below) is off here.
         let (_bootstrap, node, agent, signed) = mesh_with_node(dir.path(), |file| {
-            file.policy.compile_quota.concurrent_per_origin = 0;
-            file.policy.compile_quota.ms_per_minute_per_origin = 0;
+            file.policy.compile_quota.concurrent_per_origin = OrOff::Off;
+            file.policy.compile_quota.ms_per_minute_per_origin = OrOff::Off;
         })
         .await;
         let alone = honest(&agent, &node, 40, 0).await;

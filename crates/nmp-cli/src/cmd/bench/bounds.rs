@@ -49,8 +49,8 @@ fn policy(bounded: bool) -> toml::Table {
     policy.insert("sandbox".into(), sandbox.into());
     if !bounded {
         let quota = toml::toml! {
-            concurrent_per_agent = 0
-            ms_per_minute = 0
+            concurrent_per_agent = "off"
+            ms_per_minute = "off"
         };
         policy.insert("compile_quota".into(), quota.into());
     }
