@@ -9,6 +9,7 @@ mod names;
 mod pairs;
 mod pii;
 mod secret;
+mod world;
 
 use std::collections::HashSet;
 use std::ops::Range;

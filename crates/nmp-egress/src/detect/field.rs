@@ -155,6 +155,42 @@ const PERSON_ID_KEYS: &[&str] = &[
     "kontonummer",
     "rekeningnummer",
     "numeroconto",
+    "rijksregisternummer",
+    "nationalregisternumber",
+    "numeronational",
+    "insz",
+    "ahvnummer",
+    "ahvn13",
+    "curp",
+    "clavecurp",
+    "nric",
+    "hkid",
+    "taxfilenumber",
+    "ppsn",
+    "ppsnumber",
+    "ppsno",
+    "tckn",
+    "tckimlikno",
+    "kimlikno",
+    "mynumber",
+    "kojinbango",
+    "individualnumber",
+    "codnumericpersonal",
+    "residentregistrationnumber",
+    "juminnumber",
+    "juminbeonho",
+    "residentid",
+    "shenfenzheng",
+    "idcardno",
+    "itin",
+    "taxpayerid",
+    "rodnecislo",
+    "birthnumber",
+    "versichertennummer",
+    "kvnr",
+    "healthcardnumber",
+    "healthcardno",
+    "insurancecardnumber",
 ];
 /// Person-identifier keys that count only as the whole key (short, or words in other uses).
 const PERSON_ID_WHOLE_KEYS: &[&str] = &[
@@ -176,6 +212,20 @@ const PERSON_ID_WHOLE_KEYS: &[&str] = &[
     "account",
     "routing",
     "routingno",
+    "rut",
+    "ahv",
+    "avs",
+    "tfn",
+    "cnp",
+    "rrn",
+    "tin",
+    "cin",
+    "ohip",
+    "member",
+    "subscriber",
+    "insured",
+    "beneficiary",
+    "enrollee",
 ];
 /// Key endings that name a credential.
 const CREDENTIAL_SUFFIXES: &[&str] = &[
@@ -630,10 +680,16 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     if !stat && key_words.iter().any(|w| PHONE_WORDS.contains(&w.as_str())) {
         return KeyClass::Phone;
     }
-    if !stat
+    // A statistic word describes an identifier column only when the key does not end with an
+    // id word: `member_id_null_fraction` is a statistic, `unique_member_id` is the column.
+    let id_head = key_words
+        .last()
+        .is_some_and(|w| ID_WORDS.contains(&w.as_str()));
+    if (!stat || id_head)
         && (PERSON_ID_WHOLE_KEYS.contains(&key)
             || contains_run(key_words, PERSON_ID_KEYS)
-            || holder_id(key_words))
+            || holder_id(key_words)
+            || key_words.iter().any(|w| glued_id_word(w)))
     {
         return KeyClass::PersonId;
     }
@@ -691,6 +747,9 @@ const HOLDER_WORDS: &[&str] = &[
     "guarantor",
     "dependent",
     "cardholder",
+    "patient",
+    "mbr",
+    "memb",
 ];
 /// Last words of a key that make it a number or identifier.
 const ID_WORDS: &[&str] = &[
@@ -702,6 +761,8 @@ const ID_WORDS: &[&str] = &[
     "nr",
     "num",
     "identifier",
+    "ref",
+    "reference",
 ];
 
 /// A key whose words name a holder (`member`, `policy`, ...) and end with an id word
@@ -710,6 +771,16 @@ fn holder_id(key_words: &[String]) -> bool {
     let holder = key_words.iter().any(|w| HOLDER_WORDS.contains(&w.as_str()));
     let last = key_words.last().map_or("", String::as_str);
     holder && (ID_WORDS.contains(&last) || last == "mrn")
+}
+
+/// A single word that is a person-identifier key with an id word glued to it (`aadhaarno`,
+/// `bsnnr`, `pesel_number` written as one word).
+fn glued_id_word(word: &str) -> bool {
+    ["no", "nr", "num", "number", "id"].iter().any(|suffix| {
+        word.strip_suffix(suffix).is_some_and(|stem| {
+            stem.len() >= 3 && (PERSON_ID_KEYS.contains(&stem) || PERSON_ID_WHOLE_KEYS.contains(&stem))
+        })
+    })
 }
 
 /// `true` when a contiguous run of `key_words` concatenates to one of `keys`.

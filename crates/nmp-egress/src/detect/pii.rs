@@ -4,6 +4,7 @@
 use super::Spec;
 use super::check;
 use super::ids;
+use super::world;
 
 /// Regex rules for personal data. Every pattern is linear-time (`regex` crate) and anchored on
 /// ASCII word boundaries; the validator does what a regex cannot (checksums, number rules).
@@ -113,10 +114,88 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.national_id",
         label: "national_id",
+        // More countries' ids in a format of their own, each with its check: Belgian national
+        // number, Swiss AHV, Chilean RUT, Chinese resident id, Korean RRN, Singapore NRIC,
+        // Mexican CURP, Hong Kong HKID, Czech/Slovak birth number, Irish PPSN.
+        pattern: r"(?-u:\b)[0-9]{2}\.[01][0-9]\.[0-3][0-9]-[0-9]{3}\.[0-9]{2}(?-u:\b)",
+        validate: Some(world::belgian),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)756(?:\.[0-9]{4}\.[0-9]{4}\.[0-9]{2}|[0-9]{10})(?-u:\b)",
+        validate: Some(world::ahv),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)(?:[0-9]{1,2}\.[0-9]{3}\.[0-9]{3}|[0-9]{7,8})-[0-9Kk](?-u:\b)",
+        validate: Some(world::rut),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[1-8][0-9]{5}(?:19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx](?-u:\b)",
+        validate: Some(world::china),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[0-9]{2}[01][0-9][0-3][0-9]-[1-4][0-9]{6}(?-u:\b)",
+        validate: Some(world::rrn),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[STFGM][0-9]{7}[A-Z](?-u:\b)",
+        validate: Some(world::nric),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[A-Z][AEIOUX][A-Z]{2}[0-9]{2}[01][0-9][0-3][0-9][HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9](?-u:\b)",
+        validate: Some(world::curp),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[A-Z]{1,2}[0-9]{6}\([0-9A]\)",
+        validate: Some(world::hkid),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[0-9]{2}[0156][0-9][0-3][0-9]/[0-9]{4}(?-u:\b)",
+        validate: Some(world::birth_number),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        // Romanian CNP and South African id: 13 digits with a date and a check.
+        pattern: r"(?-u:\b)[0-9]{13}(?-u:\b)",
+        validate: Some(world::thirteen_digits),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[0-9]{7}[A-W][A-IW]?(?-u:\b)",
+        validate: Some(world::ppsn),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        // A Japanese My Number grouped 4-4-4, and a US ITIN (area 9xx, group 50-65, 70-88,
+        // 90-92, 94-99).
+        pattern: r"(?-u:\b)(?:[0-9]{4} [0-9]{4} [0-9]{4}|9[0-9]{2}-(?:5[0-9]|6[0-5]|7[0-9]|8[0-8]|9[0-24-9])-[0-9]{4})(?-u:\b)",
+        validate: Some(world::grouped),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
         // An identifier that a word names: a national id, a member, policy, claim or record
         // number, a bank account (`Dutch BSN 378246598`, `Member ID XEH123456789`, `claim
         // CLM-2026-0048213`, `routing 021000021 account 4417120935`).
-        pattern: r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|member|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
+        pattern: r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|national (?:regist(?:er|ry) )?number|rijksregisternummer|ahv|avs|rut|curp|nric|hkid|tfn|tax file number|pps(?:n| number| no\.?)|tc kimlik(?: no)?|tckn|my number|individual number|cnp|rrn|resident registration number|resident id|itin|rodn(?:\xC3\xA9|e) (?:\xC4\x8D|c)(?:\xC3\xAD|i)slo|birth number|health card|insured|id ?#|member(?:ship)?|mbr|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-#]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
         validate: Some(ids::id_phrase),
     },
     Spec {
