@@ -405,6 +405,18 @@ impl Detector {
         }
     }
 
+    /// `true` when a CSV header cell names a credential column (`password`, `db_pass`): its
+    /// cells are judged one by one ([`Self::credential_cell`]), since such a column often holds
+    /// masks or hashes.
+    pub(crate) fn credential_column(&self, key: &str) -> bool {
+        matches!(classify(&words(key)), KeyClass::Secret { suffix: true, .. })
+    }
+
+    /// The credential rule a cell of the credential column `key` triggers, if any.
+    pub(crate) fn credential_cell(&self, key: &str, cell: &str) -> Option<usize> {
+        self.judge(classify(&words(key)), Value::Str(cell), Source::Text)
+    }
+
     /// The restricted-key rule a bare key (a CSV header cell) names as a column, if any.
     pub(crate) fn restricted(&self, key: &str) -> Option<usize> {
         self.keys
@@ -415,7 +427,10 @@ impl Detector {
     /// Key/value assignments in free text (`password=...`, `"patientId": 7`); the caller
     /// classifies each key and judges its value.
     pub(crate) fn pairs<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = Pair> + 't {
-        let other = (text.contains(&b'\'') || text.contains(&b'(') || text.contains(&b'?'))
+        let other = (text.contains(&b'\'')
+            || text.contains(&b'(')
+            || text.contains(&b'?')
+            || text.contains(&b'<'))
             .then(|| {
                 self.kv_other
                     .find_iter(text)

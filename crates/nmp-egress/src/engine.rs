@@ -285,11 +285,15 @@ impl<'d> Engine<'d> {
             return;
         }
         let mut start = from;
-        for cell in line.split(|&b| b == sep) {
+        let mut credentials = Vec::new();
+        for (column, cell) in line.split(|&b| b == sep).enumerate() {
             let range = start..start + cell.len();
             start += cell.len() + 1;
             let name = String::from_utf8_lossy(cell);
             let name = name.trim().trim_matches(['"', '\'']);
+            if self.det.credential_column(name) {
+                credentials.push((column, name.to_owned()));
+            }
             if let Some(rule) = self
                 .det
                 .restricted(name)
@@ -302,6 +306,40 @@ impl<'d> Engine<'d> {
                 }];
                 self.record(rule, edits, false);
             }
+        }
+        if !credentials.is_empty() {
+            self.csv_credentials(input, from + line_end, sep, &credentials);
+        }
+    }
+
+    /// The cells of credential columns (`password`, `db_pass`) in the rows after a CSV header
+    /// ending at `from`: each is judged as a value under its column's key, so a column of
+    /// passwords is found and one of masks or hashes passes.
+    fn csv_credentials(&mut self, input: &[u8], from: usize, sep: u8, columns: &[(usize, String)]) {
+        let mut start = from + 1;
+        while start < input.len() {
+            let end = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
+            let mut cell_start = start;
+            for (column, cell) in input[start..end].split(|&b| b == sep).enumerate() {
+                let range = cell_start..cell_start + cell.len();
+                cell_start += cell.len() + 1;
+                let Some((_, key)) = columns.iter().find(|(c, _)| *c == column) else {
+                    continue;
+                };
+                let Ok(text) = std::str::from_utf8(cell) else {
+                    continue;
+                };
+                let text = text.trim().trim_matches(['"', '\'']);
+                if let Some(rule) = self.det.credential_cell(key, text) {
+                    let edits = vec![Edit {
+                        range,
+                        rule,
+                        quoted: false,
+                    }];
+                    self.record(rule, edits, true);
+                }
+            }
+            start = end + 1;
         }
     }
 
@@ -324,7 +362,11 @@ impl<'d> Engine<'d> {
             if self.cursor_value {
                 hits.retain(|h| !self.det.is_generic(h.rule));
             }
-            if text.contains(&b':') || text.contains(&b'=') || text.contains(&b'\'') {
+            if text.contains(&b':')
+                || text.contains(&b'=')
+                || text.contains(&b'\'')
+                || text.contains(&b'<')
+            {
                 self.pairs(text, &mut hits);
             }
             let quiet = hits.is_empty() && candidates.is_empty() && !self.cursor_value;

@@ -477,6 +477,28 @@ pub(crate) fn password_phrase(hay: &[u8], m: Range<usize>) -> bool {
     super::field::credential_value(value)
 }
 
+/// The password of a command line or credentials file ([`super::secret::RULES`]): the word
+/// after `echo`, the fifth field of a `.pgpass` line, or the last word (after `user:` or
+/// `user /` in a credentials phrase), credential-shaped ([`super::field::credential_value`]).
+pub(crate) fn cli_password(hay: &[u8], m: Range<usize>) -> bool {
+    let s = std::str::from_utf8(&hay[m]).unwrap_or_default().trim();
+    let lower = s.to_ascii_lowercase();
+    let value = if s.starts_with("echo") {
+        s.split_ascii_whitespace().nth(1).unwrap_or_default()
+    } else if !s.contains([' ', '\t']) {
+        s.splitn(5, ':').nth(4).unwrap_or_default()
+    } else {
+        let last = s.split_ascii_whitespace().last().unwrap_or_default();
+        if ["cred", "login"].iter().any(|w| lower.starts_with(w)) {
+            last.rsplit([':', '/']).find(|v| !v.is_empty()).unwrap_or_default()
+        } else {
+            last
+        }
+    };
+    let value = value.trim_matches(['"', '\'']).trim_start_matches('=');
+    super::field::credential_value(value)
+}
+
 /// The secret of a secret phrase: token-shaped (letters and digits, 16 or more characters, 3
 /// bits/character; hex and `base64:` keys count), not a reference or URL, and the phrase not
 /// about a page or cursor (`next page token is ...`).

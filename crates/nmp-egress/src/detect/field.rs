@@ -643,10 +643,11 @@ pub(crate) enum KeyClass {
     /// A key naming a person's identifier (`member_id`, `bsn`, `codice_fiscale`).
     PersonId,
     /// A credential key: `aws` when the key names an AWS secret key, `suffix` when it ends with a
-    /// credential word.
+    /// credential word, `password` when that word names a password.
     Secret {
         aws: bool,
         suffix: bool,
+        password: bool,
     },
 }
 
@@ -699,26 +700,41 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
             .any(|w| NOT_CREDENTIAL.contains(&w.as_str()));
     let aws = key.contains("secret")
         && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"));
-    let last = key_words.last().map_or("", String::as_str);
+    // The head of a credential key is read before words that give the value's encoding or
+    // version (`encryption_key_b64`, `webhook_secret_v2`, `secret_key_base`, `app_secret_2`).
+    let head = credential_head(key_words);
+    let head_key = head.concat();
+    let key = head_key.as_str();
+    let last = head.last().map_or("", String::as_str);
+    // Key material: `key` after a key-material word, skipping an algorithm's size
+    // (`hmac_sha256_key`, `aes256_key`).
+    let material = |w: &String| KEY_MATERIAL.contains(&w.trim_end_matches(|c: char| c.is_ascii_digit()));
     let key_material = last == "key"
-        && key_words.len() >= 2
-        && KEY_MATERIAL.contains(&key_words[key_words.len() - 2].as_str());
+        && head[..head.len() - 1]
+            .iter()
+            .rev()
+            .find(|w| !w.bytes().any(|b| b.is_ascii_digit()) || material(w))
+            .is_some_and(material);
     let key_material = key_material
+        || matches!(key, "kek" | "dek")
         || KEY_MATERIAL
             .iter()
             .any(|m| key.strip_suffix("key").is_some_and(|k| k.ends_with(m)));
     // An OpenID `id_token` is a credential (its `id` does not make it a key's id).
     let described = described && key != "idtoken";
+    let password = PASSWORD_SUFFIXES.iter().any(|s| key.ends_with(s))
+        || PASSWORD_WORDS.contains(&last);
     let suffix = !described
-        && (CREDENTIAL_SUFFIXES
-            .iter()
-            .chain(PASSWORD_SUFFIXES)
-            .any(|s| key.ends_with(s))
-            || PASSWORD_WORDS.contains(&last)
+        && (CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s))
+            || password
             || key == "bearer"
             || key_material);
     if aws || suffix {
-        KeyClass::Secret { aws, suffix }
+        KeyClass::Secret {
+            aws,
+            suffix,
+            password: password && !described,
+        }
     } else {
         KeyClass::Plain
     }
@@ -877,7 +893,11 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
         KeyClass::GenericName => {
             (source == Source::Json && person_name(text)).then_some(FieldRule::Name)
         }
-        KeyClass::Secret { aws, suffix } => {
+        KeyClass::Secret {
+            aws,
+            suffix,
+            password,
+        } => {
             let aws_shaped = text.len() == 40
                 && text
                     .bytes()
@@ -885,7 +905,12 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
             if aws && aws_shaped {
                 Some(FieldRule::AwsSecret)
             } else {
-                (suffix && credential_like(text)).then_some(FieldRule::Credential)
+                let shaped = if password {
+                    password_like(text)
+                } else {
+                    credential_like(text)
+                };
+                (suffix && shaped).then_some(FieldRule::Credential)
             }
         }
     }
@@ -925,9 +950,42 @@ pub(crate) fn credential_value(text: &str) -> bool {
     credential_like(text) && symbol_or_digit && !text.contains("://") && !is_mask(text)
 }
 
+/// Words after a credential key's head that give its value's encoding, form or version.
+const FORMAT_WORDS: &[&str] = &[
+    "b64", "base64", "hex", "base", "value", "val", "raw", "str", "string", "bytes", "pem", "der",
+    "encoded", "current", "primary", "secondary",
+];
+
+/// A credential key's words without the trailing words that give the value's encoding, form or
+/// version (`b64`, `hex`, `value`, `v2`, `2`).
+fn credential_head(key_words: &[String]) -> &[String] {
+    let version = |w: &str| {
+        let n = w.strip_prefix('v').unwrap_or(w);
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    };
+    let mut end = key_words.len();
+    while end > 1 && (FORMAT_WORDS.contains(&key_words[end - 1].as_str()) || version(&key_words[end - 1])) {
+        end -= 1;
+    }
+    &key_words[..end]
+}
+
+/// A value under a key that names a password: [`credential_like`] with a lower entropy floor
+/// (2.5 bits/character: `Answer-morning44` is a password there), letters and a digit or symbol.
+fn password_like(text: &str) -> bool {
+    let letters = text.bytes().any(|b| b.is_ascii_alphabetic());
+    let other = text.bytes().any(|b| !b.is_ascii_alphabetic());
+    credential_like(text) || letters && other && credential_shaped(text, 2.5)
+}
+
 /// A credential-shaped value: at least 8 characters, two character classes, 3 bits/char of
 /// entropy, and not a mask, a variable reference, a path or a "none" word.
 fn credential_like(text: &str) -> bool {
+    credential_shaped(text, 3.0)
+}
+
+/// [`credential_like`] with the entropy floor `min_entropy` (bits/character).
+fn credential_shaped(text: &str, min_entropy: f64) -> bool {
     let folded: String = text
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -973,7 +1031,7 @@ fn credential_like(text: &str) -> bool {
         && !code
         && !NON_VALUES.contains(&folded.as_str())
         && classes >= 2
-        && entropy(text) >= 3.0
+        && entropy(text) >= min_entropy
 }
 
 #[cfg(test)]

@@ -23,10 +23,10 @@ pub(crate) const PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])["']?[A-
 /// value (`field 'national_id' rejected value '70578262757'`); a word followed by a
 /// single-quoted value, as error messages write them (`dob '1998-08-21'`, `password
 /// 'hunter2x9'`); a parenthesised key and value, as
-/// PostgreSQL's constraint errors write them (`Key (national_id)=(70578262757)`); and the
-/// parameters of a query string (`?access_token=...&cursor=...`), which the pattern above reads
+/// PostgreSQL's constraint errors write them (`Key (national_id)=(70578262757)`); an element of
+/// XML configuration (`<password>...</password>`); and the parameters of a query string (`?access_token=...&cursor=...`), which the pattern above reads
 /// as one long value after `https:`.
-pub(crate) const OTHER_PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])(?i:field|column|key|attribute|parameter|property)[ \t]+['"`][A-Za-z_][A-Za-z0-9_.\-]{0,63}['"`][ \t]+(?:[a-z]+[ \t]+){0,3}(?:value|got|=)[ \t]+'[^'\r\n]{1,128}'|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+'[^'\r\n]{1,128}'|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+"#;
+pub(crate) const OTHER_PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])(?i:field|column|key|attribute|parameter|property)[ \t]+['"`][A-Za-z_][A-Za-z0-9_.\-]{0,63}['"`][ \t]+(?:[a-z]+[ \t]+){0,3}(?:value|got|=)[ \t]+'[^'\r\n]{1,128}'|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+'[^'\r\n]{1,128}'|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+|<[A-Za-z_][A-Za-z0-9_.\-]{0,63}>[^<>\r\n]{1,128}</"#;
 
 /// Splits one match of [`OTHER_PATTERN`] found at `offset`.
 pub(crate) fn split_other(m: &[u8], offset: usize) -> Option<Pair> {
@@ -47,6 +47,7 @@ pub(crate) fn split_other(m: &[u8], offset: usize) -> Option<Pair> {
             open + 1..m.len() - 1
         }
         b')' => end + 3..m.len() - 1,
+        b'>' => end + 1..m.len() - 2,
         b'=' => end + 1..m.len(),
         _ => return None,
     };
