@@ -276,7 +276,7 @@ impl<'d> Engine<'d> {
         // sentence with a comma (`Date of birth was converted to age bands (0-17, 18-44)`,
         // `Columns: patientId (string), ssn (string)`) is prose, not a header.
         let header = line.split(|&b| b == sep).all(|cell| {
-            let cell = cell.trim_ascii();
+            let cell = without_hint(cell.trim_ascii());
             cell.len() <= MAX_HEADER_CELL
                 && cell.iter().filter(|&&b| b == b' ').count() < 4
                 && !cell.iter().any(|b| matches!(b, b':' | b'(' | b')'))
@@ -289,7 +289,7 @@ impl<'d> Engine<'d> {
         for (column, cell) in line.split(|&b| b == sep).enumerate() {
             let range = start..start + cell.len();
             start += cell.len() + 1;
-            let name = String::from_utf8_lossy(cell);
+            let name = String::from_utf8_lossy(without_hint(cell.trim_ascii()));
             let name = name.trim().trim_matches(['"', '\'']);
             if self.det.credential_column(name) {
                 credentials.push((column, name.to_owned()));
@@ -482,5 +482,18 @@ impl<'d> Engine<'d> {
             }
             Err(ParseError::Syntax) => false,
         }
+    }
+}
+
+/// A CSV header cell without a trailing format hint in brackets (`DOB (MM/DD/YYYY)`,
+/// `amount (USD)`): a hint of one word names the column's format, not a sentence.
+fn without_hint(cell: &[u8]) -> &[u8] {
+    match cell.strip_suffix(b")").and_then(|c| {
+        let open = c.iter().rposition(|&b| b == b'(')?;
+        let hint = &c[open + 1..];
+        (!hint.is_empty() && !hint.contains(&b' ') && !hint.contains(&b'(')).then_some(&c[..open])
+    }) {
+        Some(name) => name.trim_ascii(),
+        None => cell,
     }
 }

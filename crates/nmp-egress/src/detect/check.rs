@@ -317,7 +317,8 @@ pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
     if inside_number(hay, &m, b"-.") && !extension_after(hay, &m) {
         return false;
     }
-    let raw = &hay[m];
+    // An extension glued to the number (`956.356.1722x5462`) is not part of it.
+    let raw = hay[m].split(|&b| b == b'x').next().unwrap_or_default();
     let n = raw.iter().filter(|b| b.is_ascii_digit()).count();
     if raw.first() == Some(&b'+') {
         (8..=15).contains(&n)
@@ -354,7 +355,9 @@ pub(crate) fn national_phone(hay: &[u8], m: Range<usize>) -> bool {
     let uneven = !text.contains(' ')
         && dashed.len() >= 3
         && dashed[1..].iter().any(|g| g.len() != dashed[1].len());
-    (8..=13).contains(&n) && !uneven && !date_like(text) && !raw.starts_with(b"00 ")
+    // After an international `00` prefix come a country code and a national number.
+    let digits = if raw.starts_with(b"00") { 11..=15 } else { 8..=13 };
+    digits.contains(&n) && !uneven && !date_like(text) && !raw.starts_with(b"00 ")
 }
 
 /// A number that a word calls a phone number: 7-15 digits written with phone separators, not a
@@ -505,6 +508,7 @@ pub(crate) fn cli_password(hay: &[u8], m: Range<usize>) -> bool {
 pub(crate) fn secret_phrase(hay: &[u8], m: Range<usize>) -> bool {
     let s = std::str::from_utf8(&hay[m.clone()]).unwrap_or_default();
     let value = s
+        .trim_end_matches(['.', ',', ';', ')'])
         .trim_end_matches('=')
         .rsplit([' ', '\t', ':', '=', '"', '\'', '`'])
         .next()

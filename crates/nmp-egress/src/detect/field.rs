@@ -31,6 +31,7 @@ const DOB_KEYS: &[&str] = &[
     "birthdt",
     "born",
     "bornon",
+    "birth",
 ];
 /// Keys whose value is a postal address.
 const ADDRESS_KEYS: &[&str] = &[
@@ -653,6 +654,9 @@ pub(crate) enum KeyClass {
 
 /// Classifies a (non-restricted) key by its normalised words.
 pub(crate) fn classify(key_words: &[String]) -> KeyClass {
+    // A key is read before the words that give its value's format or encoding (`dob_iso`,
+    // `birthDateFormatted`, `encryption_key_b64`, `webhook_secret_v2`).
+    let key_words = value_head(key_words);
     let joined = key_words.concat();
     let key = joined.as_str();
     // `policy` qualifies a restricted key (`ssn_policy`) but is a holder in `policy_number`.
@@ -678,7 +682,7 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     if key == "name" {
         return KeyClass::GenericName;
     }
-    if !stat && key_words.iter().any(|w| PHONE_WORDS.contains(&w.as_str())) {
+    if !stat && phone_head(key_words) {
         return KeyClass::Phone;
     }
     // A statistic word describes an identifier column only when the key does not end with an
@@ -702,9 +706,7 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
         && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"));
     // The head of a credential key is read before words that give the value's encoding or
     // version (`encryption_key_b64`, `webhook_secret_v2`, `secret_key_base`, `app_secret_2`).
-    let head = credential_head(key_words);
-    let head_key = head.concat();
-    let key = head_key.as_str();
+    let head = key_words;
     let last = head.last().map_or("", String::as_str);
     // Key material: `key` after a key-material word, skipping an algorithm's size
     // (`hmac_sha256_key`, `aes256_key`).
@@ -787,6 +789,27 @@ fn holder_id(key_words: &[String]) -> bool {
     let holder = key_words.iter().any(|w| HOLDER_WORDS.contains(&w.as_str()));
     let last = key_words.last().map_or("", String::as_str);
     holder && (ID_WORDS.contains(&last) || last == "mrn")
+}
+
+/// Words that may follow a phone word in a phone key (`phone_number`, `phone_e164`,
+/// `phoneHome`); any other word after it makes the key describe the number (`phone_country`,
+/// `phone_verified`).
+const PHONE_TAIL: &[&str] = &[
+    "e164", "home", "work", "office", "mobile", "cell", "primary", "alt", "alternate", "main",
+    "day", "evening", "personal", "private", "direct",
+];
+
+/// `true` when the key's head is a phone word: a phone word followed only by id words and the
+/// words of [`PHONE_TAIL`].
+fn phone_head(key_words: &[String]) -> bool {
+    key_words
+        .iter()
+        .rposition(|w| PHONE_WORDS.contains(&w.as_str()))
+        .is_some_and(|i| {
+            key_words[i + 1..]
+                .iter()
+                .all(|w| ID_WORDS.contains(&w.as_str()) || PHONE_TAIL.contains(&w.as_str()))
+        })
 }
 
 /// A single word that is a person-identifier key with an id word glued to it (`aadhaarno`,
@@ -950,15 +973,16 @@ pub(crate) fn credential_value(text: &str) -> bool {
     credential_like(text) && symbol_or_digit && !text.contains("://") && !is_mask(text)
 }
 
-/// Words after a credential key's head that give its value's encoding, form or version.
+/// Words after a key's head that give its value's format, encoding, form or version.
 const FORMAT_WORDS: &[&str] = &[
     "b64", "base64", "hex", "base", "value", "val", "raw", "str", "string", "bytes", "pem", "der",
-    "encoded", "current", "primary", "secondary",
+    "encoded", "current", "primary", "secondary", "iso", "iso8601", "formatted", "fmt", "text",
+    "utc",
 ];
 
-/// A credential key's words without the trailing words that give the value's encoding, form or
-/// version (`b64`, `hex`, `value`, `v2`, `2`).
-fn credential_head(key_words: &[String]) -> &[String] {
+/// A key's words without the trailing words that give the value's format, encoding, form or
+/// version (`iso`, `b64`, `hex`, `value`, `v2`, `2`).
+fn value_head(key_words: &[String]) -> &[String] {
     let version = |w: &str| {
         let n = w.strip_prefix('v').unwrap_or(w);
         !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())

@@ -18,7 +18,7 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.phone",
         label: "phone",
-        pattern: r"\+[1-9][0-9]{0,3}(?:[ .\-/_]?\(?[0-9]{1,4}\)?){2,6}|\([2-9][0-9]{2}\) ?[0-9]{3}[ .\-/_][0-9]{4}|(?-u:\b)[2-9][0-9]{2}[ .\-/_][0-9]{3}[ .\-/_][0-9]{4}(?-u:\b)|(?-u:\b)0[1-9][0-9]{1,3}[ \-][0-9]{3,4}[ \-][0-9]{3,4}(?-u:\b)|(?-u:\b)0[1-9](?: [0-9]{2}){4}(?-u:\b)|\(0[1-9][0-9]{1,3}\) ?[0-9]{3,4}[ \-]?[0-9]{3,4}(?-u:\b)",
+        pattern: r"\+[1-9][0-9]{0,3}(?:[ .\-/_]?\(?[0-9]{1,4}\)?){2,6}|\([2-9][0-9]{2}\) ?[0-9]{3}[ .\-/_][0-9]{4}|(?-u:\b)[2-9][0-9]{2}[ .\-/_][0-9]{3}[ .\-/_][0-9]{4}(?:x[0-9]{1,6})?(?-u:\b)|(?-u:\b)0[1-9][0-9]{1,3}[ \-][0-9]{3,4}[ \-][0-9]{3,4}(?-u:\b)|(?-u:\b)0[1-9](?: [0-9]{2}){4}(?-u:\b)|\(0[1-9][0-9]{1,3}\) ?[0-9]{3,4}[ \-]?[0-9]{3,4}(?-u:\b)",
         validate: Some(check::phone),
     },
     Spec {
@@ -27,8 +27,9 @@ pub(crate) const RULES: &[Spec] = &[
         // National formats: a trunk `0` and groups joined by spaces and dashes (`0215-66 59 95`,
         // `03-8502-2854`, `01511 68465`), an area code in brackets (`(03715) 79138`,
         // `(02)-9411-1611`, `(351) 913 468 565`), `1-` or `001-` before a North American number,
-        // and the Brazilian `11 4522-3573`.
-        pattern: r"(?-u:\b)0[1-9][0-9]{0,4}(?:[ \-][0-9]{2,6}){1,4}(?-u:\b)|\(0?[1-9][0-9]{0,4}\)[ \-]?[0-9]{2,5}(?:[ \-][0-9]{2,5}){0,3}(?-u:\b)|(?-u:\b)(?:00?1[ \-.])?1?[ \-.]?[2-9][0-9]{2}[ \-.][2-9][0-9]{2}[ \-.][0-9]{4}(?-u:\b)|(?-u:\b)[1-9][0-9] 9?[0-9]{4}-[0-9]{4}(?-u:\b)",
+        // the Brazilian `11 4522-3573`, an international `00` prefix (`0049 171 3366815`), the
+        // French dotted `06.43.60.98.82` and a Chinese mobile grouped 3-4-4 (`139 9856 1235`).
+        pattern: r"(?-u:\b)0[1-9][0-9]{0,4}(?:[ \-][0-9]{2,6}){1,4}(?-u:\b)|\(0?[1-9][0-9]{0,4}\)[ \-]?[0-9]{2,5}(?:[ \-][0-9]{2,5}){0,3}(?-u:\b)|(?-u:\b)(?:00?1[ \-.])?1?[ \-.]?[2-9][0-9]{2}[ \-.][2-9][0-9]{2}[ \-.][0-9]{4}(?-u:\b)|(?-u:\b)[1-9][0-9] 9?[0-9]{4}-[0-9]{4}(?-u:\b)|(?-u:\b)00[1-9][0-9]{0,2}(?:[ \-][0-9]{2,8}){2,4}(?-u:\b)|(?-u:\b)0[1-9](?:\.[0-9]{2}){4}(?-u:\b)|(?-u:\b)1[3-9][0-9] [0-9]{4} [0-9]{4}(?-u:\b)",
         validate: Some(check::national_phone),
     },
     Spec {
@@ -227,7 +228,14 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.dob",
         label: "dob",
-        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento)\*{0,2}[ \t]*[:=]?\*{0,2}[ \t]*[\x22']?(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th)?(?: of)? [a-z]{3,9}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}-[a-z]{3}-[0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)",
+        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento|geb\.)(?:/age)?(?:[ \t]+(?:is|was|of))?\*{0,2}[ \t]*[:=\-]?\*{0,2}[ \t]*[\x22']?(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th)?(?: of)? [a-z]{3,9}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}-[a-z]{3}-[0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)",
+        validate: None,
+    },
+    Spec {
+        id: "pii.dob",
+        label: "dob",
+        // HL7 v2 PID segment: field 7 is the patient's date of birth (`PID|1||4627||DOE^JANE||19550401|F`).
+        pattern: r"(?-u:\b)PID\|(?:[^|\r\n]*\|){6}(?:19|20)[0-9]{6}",
         validate: None,
     },
     Spec {
