@@ -1321,6 +1321,35 @@ def gen_negatives4(n=160):
         add("negative", "benign", cls, "mixed", t)
 
 
+def gen_names4(n=90):
+    """Person names where systems write them: HL7 PID-5 (`DOE^JANE`), upper-case `SURNAME, GIVEN`
+    cells, log lines with a role word before the name, assignment and sign-off lines."""
+    locs = ["en_US", "en_GB", "de_DE", "fr_FR", "it_IT", "es_ES", "nl_NL", "pl_PL", "sv_SE"]
+    for i in range(n):
+        f = FAKERS[locs[i % len(locs)]]
+        first, last = f.first_name(), f.last_name()
+        kind = i % 6
+        if kind == 0:
+            t = f"MSH|^~\\&|EPIC|HOSP|||{ts()[:10].replace('-', '')}||ADT^A01|{digits(8)}|P|2.5\rPID|1||{digits(7)}^^^HOSP^MR||{last.upper()}^{first.upper()}^{pick(['A', 'B', ''])}||{pick(['19', '20'])}{digits(2)}0{R.randint(1, 9)}1{R.randint(0, 9)}|{pick('MF')}\r"
+            shape = "hl7"
+        elif kind == 1:
+            t = f"patient,visits\n\"{last.upper()}, {first.upper()}\",{R.randint(1, 9)}\n"
+            shape = "csv"
+        elif kind == 2:
+            t = f"{ts()} INFO triage: case {R.randint(100, 999)} assigned to nurse {first} {last}\n"
+            shape = "log"
+        elif kind == 3:
+            t = f"{ts()} INFO discharge: summary signed by Dr. {first} {last} ward={pick(['A1', 'B2'])}\n"
+            shape = "log"
+        elif kind == 4:
+            t = json.dumps({"event": "visit", "attending": f"{first} {last}", "minutes": R.randint(5, 90)})
+            shape = "json"
+        else:
+            t = f"Follow-up call with {first} {last} is booked for Tuesday."
+            shape = "prose"
+        add("positive", "pii", "person_name", shape, t)
+
+
 def gen_round4():
     gen_national4()
     gen_member4()
@@ -1329,6 +1358,7 @@ def gen_round4():
     gen_dob4()
     gen_phone4()
     gen_negatives4()
+    gen_names4()
 
 
 

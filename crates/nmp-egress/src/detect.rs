@@ -395,6 +395,10 @@ impl Detector {
     pub(crate) fn identity_column(&self, key: &str) -> Option<usize> {
         let [dob, address, name, _, _, phone, person_id] = self.field_rules;
         let key_words = words(key);
+        if field::HOLDER_KEYS.contains(&key_words.concat().as_str()) || field::holder_ref(&key_words)
+        {
+            return None;
+        }
         match classify(&key_words) {
             KeyClass::Phone => phone,
             KeyClass::PersonId => person_id,
@@ -405,15 +409,19 @@ impl Detector {
         }
     }
 
-    /// `true` when a CSV header cell names a credential column (`password`, `db_pass`): its
-    /// cells are judged one by one ([`Self::credential_cell`]), since such a column often holds
-    /// masks or hashes.
-    pub(crate) fn credential_column(&self, key: &str) -> bool {
-        matches!(classify(&words(key)), KeyClass::Secret { suffix: true, .. })
+    /// `true` when a CSV header cell names a column whose cells are judged one by one
+    /// ([`Self::cell`]) rather than blocking as a whole: a credential column (`password`,
+    /// `db_pass`), which often holds masks or hashes, and a bare holder word or a holder's
+    /// reference (`member`, `subscriber`, `member_ref`), which may hold names or counts.
+    pub(crate) fn cell_column(&self, key: &str) -> bool {
+        let key_words = words(key);
+        matches!(classify(&key_words), KeyClass::Secret { suffix: true, .. })
+            || field::HOLDER_KEYS.contains(&key_words.concat().as_str())
+            || field::holder_ref(&key_words)
     }
 
-    /// The credential rule a cell of the credential column `key` triggers, if any.
-    pub(crate) fn credential_cell(&self, key: &str, cell: &str) -> Option<usize> {
+    /// The rule a cell of the column `key` ([`Self::cell_column`]) triggers, if any.
+    pub(crate) fn cell(&self, key: &str, cell: &str) -> Option<usize> {
         self.judge(classify(&words(key)), Value::Str(cell), Source::Text)
     }
 

@@ -285,14 +285,14 @@ impl<'d> Engine<'d> {
             return;
         }
         let mut start = from;
-        let mut credentials = Vec::new();
+        let mut judged = Vec::new();
         for (column, cell) in line.split(|&b| b == sep).enumerate() {
             let range = start..start + cell.len();
             start += cell.len() + 1;
             let name = String::from_utf8_lossy(without_hint(cell.trim_ascii()));
             let name = name.trim().trim_matches(['"', '\'']);
-            if self.det.credential_column(name) {
-                credentials.push((column, name.to_owned()));
+            if self.det.cell_column(name) {
+                judged.push((column, name.to_owned()));
             }
             if let Some(rule) = self
                 .det
@@ -307,15 +307,15 @@ impl<'d> Engine<'d> {
                 self.record(rule, edits, false);
             }
         }
-        if !credentials.is_empty() {
-            self.csv_credentials(input, from + line_end, sep, &credentials);
+        if !judged.is_empty() {
+            self.csv_cells(input, from + line_end, sep, &judged);
         }
     }
 
-    /// The cells of credential columns (`password`, `db_pass`) in the rows after a CSV header
-    /// ending at `from`: each is judged as a value under its column's key, so a column of
-    /// passwords is found and one of masks or hashes passes.
-    fn csv_credentials(&mut self, input: &[u8], from: usize, sep: u8, columns: &[(usize, String)]) {
+    /// The cells of the columns judged cell by cell (credentials, member references) in the
+    /// rows after a CSV header ending at `from`: each is judged as a value under its column's
+    /// key, so a column of passwords is found and one of masks or hashes passes.
+    fn csv_cells(&mut self, input: &[u8], from: usize, sep: u8, columns: &[(usize, String)]) {
         let mut start = from + 1;
         while start < input.len() {
             let end = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
@@ -330,7 +330,7 @@ impl<'d> Engine<'d> {
                     continue;
                 };
                 let text = text.trim().trim_matches(['"', '\'']);
-                if let Some(rule) = self.det.credential_cell(key, text) {
+                if let Some(rule) = self.det.cell(key, text) {
                     let edits = vec![Edit {
                         range,
                         rule,

@@ -222,12 +222,20 @@ const PERSON_ID_WHOLE_KEYS: &[&str] = &[
     "tin",
     "cin",
     "ohip",
-    "member",
-    "subscriber",
-    "insured",
-    "beneficiary",
-    "enrollee",
 ];
+/// Bare holder words that name a person's identifier as a JSON key or in text
+/// (`{"member": "W123456789"}`), but not as a CSV column, which may as well hold their names
+/// or counts.
+pub(crate) const HOLDER_KEYS: &[&str] = &["member", "subscriber", "insured", "beneficiary", "enrollee"];
+
+/// A key that names a member's reference or code (`member_ref`, `subscriberCode`): a person's
+/// identifier when its value is shaped like one.
+pub(crate) fn holder_ref(key_words: &[String]) -> bool {
+    let [.., holder, last] = key_words else {
+        return false;
+    };
+    HOLDER_KEYS.contains(&holder.as_str()) && matches!(last.as_str(), "ref" | "reference" | "code")
+}
 /// Key endings that name a credential.
 const CREDENTIAL_SUFFIXES: &[&str] = &[
     "password",
@@ -685,13 +693,10 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     if !stat && phone_head(key_words) {
         return KeyClass::Phone;
     }
-    // A statistic word describes an identifier column only when the key does not end with an
-    // id word: `member_id_null_fraction` is a statistic, `unique_member_id` is the column.
-    let id_head = key_words
-        .last()
-        .is_some_and(|w| ID_WORDS.contains(&w.as_str()));
-    if (!stat || id_head)
+    if !stat
         && (PERSON_ID_WHOLE_KEYS.contains(&key)
+            || HOLDER_KEYS.contains(&key)
+            || holder_ref(key_words)
             || contains_run(key_words, PERSON_ID_KEYS)
             || holder_id(key_words)
             || key_words.iter().any(|w| glued_id_word(w)))
@@ -779,8 +784,6 @@ const ID_WORDS: &[&str] = &[
     "nr",
     "num",
     "identifier",
-    "ref",
-    "reference",
 ];
 
 /// A key whose words name a holder (`member`, `policy`, ...) and end with an id word

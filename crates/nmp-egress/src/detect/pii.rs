@@ -185,10 +185,9 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.national_id",
         label: "national_id",
-        // A Japanese My Number grouped 4-4-4, and a US ITIN (area 9xx, group 50-65, 70-88,
-        // 90-92, 94-99).
-        pattern: r"(?-u:\b)(?:[0-9]{4} [0-9]{4} [0-9]{4}|9[0-9]{2}-(?:5[0-9]|6[0-5]|7[0-9]|8[0-8]|9[0-24-9])-[0-9]{4})(?-u:\b)",
-        validate: Some(world::grouped),
+        // A Japanese My Number grouped 4-4-4.
+        pattern: r"(?-u:\b)[0-9]{4} [0-9]{4} [0-9]{4}(?-u:\b)",
+        validate: Some(world::my_number),
     },
     Spec {
         id: "pii.national_id",
@@ -236,6 +235,13 @@ pub(crate) const RULES: &[Spec] = &[
         label: "dob",
         // HL7 v2 PID segment: field 7 is the patient's date of birth (`PID|1||4627||DOE^JANE||19550401|F`).
         pattern: r"(?-u:\b)PID\|(?:[^|\r\n]*\|){6}(?:19|20)[0-9]{6}",
+        validate: None,
+    },
+    Spec {
+        id: "pii.name",
+        label: "name",
+        // HL7 v2 PID segment: field 5 is the patient's name, `SURNAME^GIVEN` (`PID|1||4627||DOE^JANE`).
+        pattern: r"(?-u:\b)PID\|(?:[^|\r\n]*\|){4}[A-Za-z][A-Za-z'\- ]*\^[A-Za-z]",
         validate: None,
     },
     Spec {

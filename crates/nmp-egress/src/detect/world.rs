@@ -198,17 +198,8 @@ pub(crate) fn thirteen_digits(hay: &[u8], m: Range<usize>) -> bool {
     cnp(hay, m.clone()) || south_africa(hay, m)
 }
 
-/// A number grouped 4-4-4 that is a Japanese My Number, or a US ITIN (its groups are in the
-/// pattern; it must only stand alone).
-pub(crate) fn grouped(hay: &[u8], m: Range<usize>) -> bool {
-    if hay[m.start] == b'9' && hay.get(m.start + 3) == Some(&b'-') {
-        return !glued(hay, &m);
-    }
-    my_number(hay, m)
-}
-
 /// A Japanese Individual Number (My Number) grouped 4-4-4: its weighted check digit.
-fn my_number(hay: &[u8], m: Range<usize>) -> bool {
+pub(crate) fn my_number(hay: &[u8], m: Range<usize>) -> bool {
     let d = digits(&hay[m.clone()]);
     let sum: u32 = d[..11]
         .iter()
