@@ -1350,6 +1350,67 @@ def gen_names4(n=90):
         add("positive", "pii", "person_name", shape, t)
 
 
+def my_mykad():
+    y, m, d = rand_date()
+    return f"{y % 100:02d}{m:02d}{d:02d}-{pick(['01', '05', '08', '10', '14', '71'])}-{digits(4)}"
+
+
+def ar_cuil():
+    while True:
+        body = pick(["20", "23", "24", "27"]) + digits(8)
+        c = 11 - sum(int(x) * k for x, k in zip(body, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2])) % 11
+        if c == 10:
+            continue
+        c = 0 if c == 11 else c
+        return pick([f"{body[:2]}-{body[2:]}-{c}", f"{body}{c}"])
+
+
+def at_svnr():
+    while True:
+        y, m, d = rand_date()
+        serial = str(R.randint(100, 999))
+        date = f"{d:02d}{m:02d}{y % 100:02d}"
+        c = sum(int(x) * k for x, k in zip(serial + date, [3, 7, 9, 5, 8, 4, 2, 1, 6])) % 11
+        if c < 10:
+            return pick([f"{serial}{c} {date}", f"{serial}{c}{date}"])
+
+
+def ee_isikukood():
+    while True:
+        y, m, d = rand_date()
+        body = f"{pick('34') if y < 2000 else pick('56')}{y % 100:02d}{m:02d}{d:02d}{digits(3)}"
+        w1, w2 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 1], [3, 4, 5, 6, 7, 8, 9, 1, 2, 3]
+        c = sum(int(x) * k for x, k in zip(body, w1)) % 11
+        if c == 10:
+            c = sum(int(x) * k for x, k in zip(body, w2)) % 11
+        if c != 10:
+            return body + str(c)
+
+
+def mbi():
+    A = "ACDEFGHJKMNPQRTUVWXY"
+    m = str(R.randint(1, 9)) + pick(A) + pick(A + string.digits) + str(R.randint(0, 9)) + pick(A) + pick(A + string.digits) + str(R.randint(0, 9)) + pick(A) + pick(A) + str(R.randint(0, 9)) + str(R.randint(0, 9))
+    return pick([m, f"{m[:4]}-{m[4:7]}-{m[7:]}"])
+
+
+def gen_more4(n=80):
+    """More countries' ids in their own formats, Medicare MBIs written bare, phone numbers
+    under telephony keys (`to_number`, `caller_id`, `contact_number`)."""
+    ids = [("MyKad", my_mykad, "mykad"), ("CUIL", ar_cuil, "cuil"), ("SVNR", at_svnr, "svnr"), ("isikukood", ee_isikukood, "isikukood"), ("MBI", mbi, "mbi")]
+    for i in range(n):
+        if i % 2 == 0:
+            label, make, key = ids[(i // 2) % len(ids)]
+            v = make()
+            t = pick([f"Flagged applicant {v} for manual review.", json.dumps({key: v, "status": "ok"}), f"{label} {v} verified at the branch.",
+                      f"{ts()} INFO kyc: match on {v}\n"])
+            add("positive", "pii", "national_id" if label != "MBI" else "member_id", "mixed", t)
+        else:
+            v = pick([US.phone_number(), FAKERS["en_GB"].phone_number(), FAKERS["de_DE"].phone_number(), f"+1{R.randint(201, 989)}{R.randint(201, 989)}{digits(4)}"])
+            key = pick(["to_number", "from_number", "caller_id", "callerId", "contact_number", "contactNo", "recipient_number", "sms_to", "destination_number", "ani"])
+            t = pick([json.dumps({"event": "call", key: v, "duration_s": R.randint(5, 900)}), f"{ts()} INFO voice: {key}={v.replace(' ', '')} status=completed\n"])
+            add("positive", "pii", "phone", "mixed", t)
+
+
 def gen_round4():
     gen_national4()
     gen_member4()
@@ -1359,6 +1420,7 @@ def gen_round4():
     gen_phone4()
     gen_negatives4()
     gen_names4()
+    gen_more4()
 
 
 

@@ -190,6 +190,21 @@ const PERSON_ID_KEYS: &[&str] = &[
     "versichertennummer",
     "kvnr",
     "healthcardnumber",
+    "mykad",
+    "cuil",
+    "cuit",
+    "svnr",
+    "sozialversicherungsnummer",
+    "isikukood",
+    "asmenskodas",
+    "personaskods",
+    "oib",
+    "egn",
+    "nik",
+    "jmbg",
+    "emso",
+    "amka",
+    "cedula",
     "healthcardno",
     "insurancecardnumber",
 ];
@@ -805,7 +820,23 @@ const PHONE_TAIL: &[&str] = &[
 /// `true` when the key's head is a phone word: a phone word followed only by id words and the
 /// words of [`PHONE_TAIL`].
 fn phone_head(key_words: &[String]) -> bool {
-    key_words
+    // Telephony keys: the number a call or message went to or came from (`to_number`,
+    // `caller_id`, `contact_number`, `sms_to`).
+    let dialled = match key_words {
+        [.., a, b] => {
+            matches!(
+                a.as_str(),
+                "to" | "from" | "recipient" | "sender" | "destination" | "dest" | "caller"
+                    | "contact" | "dialled" | "dialed"
+            ) && matches!(b.as_str(), "number" | "no" | "nr" | "num")
+                || a == "caller" && b == "id"
+                || a == "sms" && matches!(b.as_str(), "to" | "from")
+        }
+        [a] => matches!(a.as_str(), "callerid" | "ani" | "contactno"),
+        [] => false,
+    };
+    dialled
+        || key_words
         .iter()
         .rposition(|w| PHONE_WORDS.contains(&w.as_str()))
         .is_some_and(|i| {

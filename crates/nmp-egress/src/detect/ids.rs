@@ -139,7 +139,7 @@ pub(crate) fn eleven_digits(hay: &[u8], m: Range<usize>) -> bool {
     if glued(hay, &m) || d.len() != 11 || d.iter().all(|&x| x == d[0]) {
         return false;
     }
-    pesel(&d) || fodselsnummer(&d) || cpf(&d)
+    pesel(&d) || fodselsnummer(&d) || cpf(&d) || super::world::baltic_or_cuil(&d)
 }
 
 fn pesel(d: &[u32]) -> bool {

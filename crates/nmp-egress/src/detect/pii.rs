@@ -172,6 +172,15 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.national_id",
         label: "national_id",
+        // Malaysian MyKad (`750923-71-5294`), Argentine CUIL/CUIT (`20-12345678-3`), Austrian
+        // social insurance number (`1237 010180`), and a Medicare Beneficiary Identifier
+        // (`1EG4-TE5-MK73`; its letters and digits in fixed positions, no S, L, O, I, B, Z).
+        pattern: r"(?-u:\b)(?:[0-9]{2}[01][0-9][0-3][0-9]-[0-9]{2}-[0-9]{4}|(?:20|23|24|27|30|33|34)-[0-9]{8}-[0-9]|[0-9]{4} [0-3][0-9][01][0-9][0-9]{2}|[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y]{2}[0-9]{2})(?-u:\b)",
+        validate: Some(world::formatted),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
         // Romanian CNP and South African id: 13 digits with a date and a check.
         pattern: r"(?-u:\b)[0-9]{13}(?-u:\b)",
         validate: Some(world::thirteen_digits),
@@ -195,7 +204,7 @@ pub(crate) const RULES: &[Spec] = &[
         // An identifier that a word names: a national id, a member, policy, claim or record
         // number, a bank account (`Dutch BSN 378246598`, `Member ID XEH123456789`, `claim
         // CLM-2026-0048213`, `routing 021000021 account 4417120935`).
-        pattern: r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|national (?:regist(?:er|ry) )?number|rijksregisternummer|ahv|avs|rut|curp|nric|hkid|tfn|tax file number|pps(?:n| number| no\.?)|tc kimlik(?: no)?|tckn|my number|individual number|cnp|rrn|resident registration number|resident id|itin|rodn(?:\xC3\xA9|e) (?:\xC4\x8D|c)(?:\xC3\xAD|i)slo|birth number|health card|insured|id ?#|member(?:ship)?|mbr|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-#]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
+        pattern: r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|national (?:regist(?:er|ry) )?number|rijksregisternummer|ahv|avs|rut|curp|nric|hkid|tfn|tax file number|pps(?:n| number| no\.?)|tc kimlik(?: no)?|tckn|my number|individual number|cnp|rrn|resident registration number|resident id|itin|svnr|sozialversicherungsnummer|mykad|cuil|cuit|isikukood|asmens kodas|oib|egn|jmbg|amka|c(?:\xC3\xA9|e)dula|rodn(?:\xC3\xA9|e) (?:\xC4\x8D|c)(?:\xC3\xAD|i)slo|birth number|health card|insured|id ?#|member(?:ship)?|mbr|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-#]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
         validate: Some(ids::id_phrase),
     },
     Spec {

@@ -198,6 +198,58 @@ pub(crate) fn thirteen_digits(hay: &[u8], m: Range<usize>) -> bool {
     cnp(hay, m.clone()) || south_africa(hay, m)
 }
 
+/// A MyKad (a birth date), a CUIL (modulus 11), an Austrian social insurance number (a birth
+/// date and its check digit) or a Medicare MBI (its shape is in the pattern), standing alone.
+pub(crate) fn formatted(hay: &[u8], m: Range<usize>) -> bool {
+    let s = &hay[m.clone()];
+    let d = digits(s);
+    if glued(hay, &m) {
+        return false;
+    }
+    if s.iter().any(u8::is_ascii_uppercase) {
+        return true;
+    }
+    match (s.get(6), s.get(2), s.get(4)) {
+        (Some(b'-'), _, _) => valid_date(2000, d[2] * 10 + d[3], d[4] * 10 + d[5]),
+        (_, Some(b'-'), _) => cuil(&d),
+        _ => svnr(&d),
+    }
+}
+
+/// Argentine CUIL/CUIT: weights 5432765432, check 11 - (sum mod 11), 11 written as 0.
+fn cuil(d: &[u32]) -> bool {
+    let c = match 11 - weighted(d, &[5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11 {
+        11 => 0,
+        c => c,
+    };
+    d.len() == 11 && c == d[10]
+}
+
+/// Austrian social insurance number: a serial, a check digit (weights 3790584216 mod 11) and
+/// a birth date `DDMMYY`.
+fn svnr(d: &[u32]) -> bool {
+    let body: Vec<u32> = d[..3].iter().chain(&d[4..]).copied().collect();
+    d.len() == 10
+        && weighted(&body, &[3, 7, 9, 5, 8, 4, 2, 1, 6]) % 11 == d[3]
+        && valid_date(2000, d[6] * 10 + d[7], d[4] * 10 + d[5])
+}
+
+/// 11 digits that are an Estonian or Lithuanian personal code (sex and century 1-6, a birth
+/// date, a two-stage modulus-11 check) or an Argentine CUIL (prefix 20, 23, 24 or 27).
+pub(crate) fn baltic_or_cuil(d: &[u32]) -> bool {
+    let isikukood = || {
+        let r = weighted(d, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 1]) % 11;
+        let r = if r == 10 {
+            weighted(d, &[3, 4, 5, 6, 7, 8, 9, 1, 2, 3]) % 11 % 10
+        } else {
+            r
+        };
+        (1..=6).contains(&d[0]) && valid_date(2000, d[3] * 10 + d[4], d[5] * 10 + d[6]) && r == d[10]
+    };
+    let prefix = d[0] * 10 + d[1];
+    d.len() == 11 && (isikukood() || matches!(prefix, 20 | 23 | 24 | 27) && cuil(d))
+}
+
 /// A Japanese Individual Number (My Number) grouped 4-4-4: its weighted check digit.
 pub(crate) fn my_number(hay: &[u8], m: Range<usize>) -> bool {
     let d = digits(&hay[m.clone()]);
