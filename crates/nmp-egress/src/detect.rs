@@ -283,6 +283,25 @@ impl Detector {
         field::cursor_key(&words(key))
     }
 
+    /// `true` when `key` names an organisation (`payer`, `sponsor_name`, `hospital`): a name in
+    /// its value is an organisation's (`Morgan Stanley`, `Johns Hopkins`), not a person's.
+    pub(crate) fn organisation_key(&self, key: &str) -> bool {
+        field::organisation_key(&words(key))
+    }
+
+    /// `true` when `key` is a bare holder word (`member`, `subscriber`): its object's members
+    /// are read as a nested path (`member.id`).
+    pub(crate) fn holder_key(&self, key: &str) -> bool {
+        field::HOLDER_KEYS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(key))
+    }
+
+    /// `true` for the person-name rule (`pii.name`).
+    pub(crate) fn is_name(&self, rule: usize) -> bool {
+        self.field_rules[2] == Some(rule)
+    }
+
     /// `true` for the keyless-secret rule (`secret.generic`).
     pub(crate) fn is_generic(&self, rule: usize) -> bool {
         self.generic == Some(rule)
@@ -395,7 +414,8 @@ impl Detector {
     pub(crate) fn identity_column(&self, key: &str) -> Option<usize> {
         let [dob, address, name, _, _, phone, person_id] = self.field_rules;
         let key_words = words(key);
-        if field::HOLDER_KEYS.contains(&key_words.concat().as_str()) || field::holder_ref(&key_words)
+        if field::HOLDER_KEYS.contains(&key_words.concat().as_str())
+            || field::holder_ref(&key_words)
         {
             return None;
         }
@@ -439,13 +459,13 @@ impl Detector {
             || text.contains(&b'(')
             || text.contains(&b'?')
             || text.contains(&b'<'))
-            .then(|| {
-                self.kv_other
-                    .find_iter(text)
-                    .filter_map(|m| pairs::split_other(m.as_bytes(), m.start()))
-            })
-            .into_iter()
-            .flatten();
+        .then(|| {
+            self.kv_other
+                .find_iter(text)
+                .filter_map(|m| pairs::split_other(m.as_bytes(), m.start()))
+        })
+        .into_iter()
+        .flatten();
         self.kv
             .find_iter(text)
             .filter_map(|m| pairs::split(m.as_bytes(), m.start()))

@@ -114,6 +114,9 @@ pub(crate) struct Engine<'d> {
     /// `true` while the value of a pagination key (`next_cursor`) is walked: keyless-secret
     /// matches there are positions, not secrets.
     cursor_value: bool,
+    /// `true` while the value of an organisation key (`payer`, `sponsor_name`) is walked: a
+    /// name there is an organisation's, named after people or not.
+    organisation_value: bool,
     /// Texts, numbers and joined runs already found clean in this scan.
     clean: clean::Clean,
     /// The memo key of the joined run being scanned (its bytes and piece bounds), reused.
@@ -148,6 +151,7 @@ impl<'d> Engine<'d> {
             values,
             scratch: values::Scratch::default(),
             cursor_value: false,
+            organisation_value: false,
             clean: clean::Clean::default(),
             run_key: Vec::new(),
         }
@@ -362,6 +366,9 @@ impl<'d> Engine<'d> {
             if self.cursor_value {
                 hits.retain(|h| !self.det.is_generic(h.rule));
             }
+            if self.organisation_value {
+                hits.retain(|h| !self.det.is_name(h.rule));
+            }
             if text.contains(&b':')
                 || text.contains(&b'=')
                 || text.contains(&b'\'')
@@ -369,7 +376,10 @@ impl<'d> Engine<'d> {
             {
                 self.pairs(text, &mut hits);
             }
-            let quiet = hits.is_empty() && candidates.is_empty() && !self.cursor_value;
+            let quiet = hits.is_empty()
+                && candidates.is_empty()
+                && !self.cursor_value
+                && !self.organisation_value;
             for h in hits {
                 self.hit(h.rule, origin, h.range, false);
             }

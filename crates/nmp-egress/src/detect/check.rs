@@ -356,7 +356,11 @@ pub(crate) fn national_phone(hay: &[u8], m: Range<usize>) -> bool {
         && dashed.len() >= 3
         && dashed[1..].iter().any(|g| g.len() != dashed[1].len());
     // After an international `00` prefix come a country code and a national number.
-    let digits = if raw.starts_with(b"00") { 11..=15 } else { 8..=13 };
+    let digits = if raw.starts_with(b"00") {
+        11..=15
+    } else {
+        8..=13
+    };
     digits.contains(&n) && !uneven && !date_like(text) && !raw.starts_with(b"00 ")
 }
 
@@ -493,7 +497,9 @@ pub(crate) fn cli_password(hay: &[u8], m: Range<usize>) -> bool {
     } else {
         let last = s.split_ascii_whitespace().last().unwrap_or_default();
         if ["cred", "login"].iter().any(|w| lower.starts_with(w)) {
-            last.rsplit([':', '/']).find(|v| !v.is_empty()).unwrap_or_default()
+            last.rsplit([':', '/'])
+                .find(|v| !v.is_empty())
+                .unwrap_or_default()
         } else {
             last
         }

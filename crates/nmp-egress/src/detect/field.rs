@@ -241,7 +241,75 @@ const PERSON_ID_WHOLE_KEYS: &[&str] = &[
 /// Bare holder words that name a person's identifier as a JSON key or in text
 /// (`{"member": "W123456789"}`), but not as a CSV column, which may as well hold their names
 /// or counts.
-pub(crate) const HOLDER_KEYS: &[&str] = &["member", "subscriber", "insured", "beneficiary", "enrollee"];
+pub(crate) const HOLDER_KEYS: &[&str] =
+    &["member", "subscriber", "insured", "beneficiary", "enrollee"];
+
+/// Head words of keys whose value is an organisation, a place or a thing named after people
+/// (`payer`, `sponsor_name`, `hospital`, `method`).
+const ORGANISATION_HEADS: &[&str] = &[
+    "payer",
+    "payor",
+    "sponsor",
+    "vendor",
+    "supplier",
+    "organization",
+    "organisation",
+    "org",
+    "company",
+    "employer",
+    "insurer",
+    "carrier",
+    "manufacturer",
+    "brand",
+    "bank",
+    "hospital",
+    "facility",
+    "institution",
+    "firm",
+    "agency",
+    "university",
+    "school",
+    "clinic",
+    "lab",
+    "laboratory",
+    "pharmacy",
+    "product",
+    "drug",
+    "medication",
+    "award",
+    "prize",
+    "method",
+    "test",
+    "model",
+    "device",
+    "publisher",
+    "journal",
+    "network",
+    "plan",
+    "program",
+    "programme",
+    "department",
+    "ward",
+    "unit",
+    "city",
+    "town",
+    "county",
+    "state",
+    "country",
+    "region",
+    "street",
+];
+
+/// `true` when the key's head (before a final `name`, `title` or `label`) names an
+/// organisation, a place or a thing ([`ORGANISATION_HEADS`]).
+pub(crate) fn organisation_key(key_words: &[String]) -> bool {
+    let head = match key_words {
+        [.., head, last] if matches!(last.as_str(), "name" | "names" | "title" | "label") => head,
+        [.., head] => head,
+        [] => return false,
+    };
+    ORGANISATION_HEADS.contains(&head.as_str())
+}
 
 /// A key that names a member's reference or code (`member_ref`, `subscriberCode`): a person's
 /// identifier when its value is shaped like one.
@@ -730,7 +798,8 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     let last = head.last().map_or("", String::as_str);
     // Key material: `key` after a key-material word, skipping an algorithm's size
     // (`hmac_sha256_key`, `aes256_key`).
-    let material = |w: &String| KEY_MATERIAL.contains(&w.trim_end_matches(|c: char| c.is_ascii_digit()));
+    let material =
+        |w: &String| KEY_MATERIAL.contains(&w.trim_end_matches(|c: char| c.is_ascii_digit()));
     let key_material = last == "key"
         && head[..head.len() - 1]
             .iter()
@@ -744,8 +813,8 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
             .any(|m| key.strip_suffix("key").is_some_and(|k| k.ends_with(m)));
     // An OpenID `id_token` is a credential (its `id` does not make it a key's id).
     let described = described && key != "idtoken";
-    let password = PASSWORD_SUFFIXES.iter().any(|s| key.ends_with(s))
-        || PASSWORD_WORDS.contains(&last);
+    let password =
+        PASSWORD_SUFFIXES.iter().any(|s| key.ends_with(s)) || PASSWORD_WORDS.contains(&last);
     let suffix = !described
         && (CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s))
             || password
@@ -813,8 +882,21 @@ fn holder_id(key_words: &[String]) -> bool {
 /// `phoneHome`); any other word after it makes the key describe the number (`phone_country`,
 /// `phone_verified`).
 const PHONE_TAIL: &[&str] = &[
-    "e164", "home", "work", "office", "mobile", "cell", "primary", "alt", "alternate", "main",
-    "day", "evening", "personal", "private", "direct",
+    "e164",
+    "home",
+    "work",
+    "office",
+    "mobile",
+    "cell",
+    "primary",
+    "alt",
+    "alternate",
+    "main",
+    "day",
+    "evening",
+    "personal",
+    "private",
+    "direct",
 ];
 
 /// `true` when the key's head is a phone word: a phone word followed only by id words and the
@@ -826,8 +908,15 @@ fn phone_head(key_words: &[String]) -> bool {
         [.., a, b] => {
             matches!(
                 a.as_str(),
-                "to" | "from" | "recipient" | "sender" | "destination" | "dest" | "caller"
-                    | "contact" | "dialled" | "dialed"
+                "to" | "from"
+                    | "recipient"
+                    | "sender"
+                    | "destination"
+                    | "dest"
+                    | "caller"
+                    | "contact"
+                    | "dialled"
+                    | "dialed"
             ) && matches!(b.as_str(), "number" | "no" | "nr" | "num")
                 || a == "caller" && b == "id"
                 || a == "sms" && matches!(b.as_str(), "to" | "from")
@@ -837,13 +926,13 @@ fn phone_head(key_words: &[String]) -> bool {
     };
     dialled
         || key_words
-        .iter()
-        .rposition(|w| PHONE_WORDS.contains(&w.as_str()))
-        .is_some_and(|i| {
-            key_words[i + 1..]
-                .iter()
-                .all(|w| ID_WORDS.contains(&w.as_str()) || PHONE_TAIL.contains(&w.as_str()))
-        })
+            .iter()
+            .rposition(|w| PHONE_WORDS.contains(&w.as_str()))
+            .is_some_and(|i| {
+                key_words[i + 1..]
+                    .iter()
+                    .all(|w| ID_WORDS.contains(&w.as_str()) || PHONE_TAIL.contains(&w.as_str()))
+            })
 }
 
 /// A single word that is a person-identifier key with an id word glued to it (`aadhaarno`,
@@ -851,7 +940,8 @@ fn phone_head(key_words: &[String]) -> bool {
 fn glued_id_word(word: &str) -> bool {
     ["no", "nr", "num", "number", "id"].iter().any(|suffix| {
         word.strip_suffix(suffix).is_some_and(|stem| {
-            stem.len() >= 3 && (PERSON_ID_KEYS.contains(&stem) || PERSON_ID_WHOLE_KEYS.contains(&stem))
+            stem.len() >= 3
+                && (PERSON_ID_KEYS.contains(&stem) || PERSON_ID_WHOLE_KEYS.contains(&stem))
         })
     })
 }
@@ -1009,8 +1099,27 @@ pub(crate) fn credential_value(text: &str) -> bool {
 
 /// Words after a key's head that give its value's format, encoding, form or version.
 const FORMAT_WORDS: &[&str] = &[
-    "b64", "base64", "hex", "base", "value", "val", "raw", "str", "string", "bytes", "pem", "der",
-    "encoded", "current", "primary", "secondary", "iso", "iso8601", "formatted", "fmt", "text",
+    "b64",
+    "base64",
+    "hex",
+    "base",
+    "value",
+    "val",
+    "raw",
+    "str",
+    "string",
+    "bytes",
+    "pem",
+    "der",
+    "encoded",
+    "current",
+    "primary",
+    "secondary",
+    "iso",
+    "iso8601",
+    "formatted",
+    "fmt",
+    "text",
     "utc",
 ];
 
@@ -1022,7 +1131,9 @@ fn value_head(key_words: &[String]) -> &[String] {
         !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
     };
     let mut end = key_words.len();
-    while end > 1 && (FORMAT_WORDS.contains(&key_words[end - 1].as_str()) || version(&key_words[end - 1])) {
+    while end > 1
+        && (FORMAT_WORDS.contains(&key_words[end - 1].as_str()) || version(&key_words[end - 1]))
+    {
         end -= 1;
     }
     &key_words[..end]
@@ -1159,6 +1270,50 @@ mod tests {
         assert_eq!(eval("name", "Ksawery Sykała"), Some(FieldRule::Name));
         assert_eq!(eval("name", "mean age by ward"), None);
         assert_eq!(eval("ageBucket", "40-49"), None);
+        // Format words after the head, telephony keys, phone keys by their head word.
+        assert_eq!(eval("dob_iso", "1961-08-19"), Some(FieldRule::Dob));
+        assert_eq!(eval("birth", "1961-08-19"), Some(FieldRule::Dob));
+        assert_eq!(eval("birth_year", "1961"), None);
+        assert_eq!(eval("to_number", "+1 415 555 0132"), Some(FieldRule::Phone));
+        assert_eq!(eval("caller_id", "4155550132"), Some(FieldRule::Phone));
+        assert_eq!(eval("phone_country", "+44"), None);
+        // Holder words, glued id words, a member's reference; statistics about them pass.
+        assert_eq!(eval("member", "W123456789"), Some(FieldRule::PersonId));
+        assert_eq!(
+            eval("member_ref", "T17558621 02"),
+            Some(FieldRule::PersonId)
+        );
+        assert_eq!(eval("aadhaarno", "712931664518"), Some(FieldRule::PersonId));
+        assert_eq!(
+            eval("tc_kimlik_no", "97977955884"),
+            Some(FieldRule::PersonId)
+        );
+        assert_eq!(eval("member", "Gold"), None);
+        assert_eq!(eval("distinct_member_ids", "1234567"), None);
+    }
+
+    #[test]
+    fn passwords_and_encoded_secret_keys() {
+        // Under a password key a lower entropy floor: word-word-number passwords count.
+        assert_eq!(
+            eval("smtp_pass", "Answer-morning44"),
+            Some(FieldRule::Credential)
+        );
+        assert_eq!(eval("db_pass", "iNyOuLcNFdi"), Some(FieldRule::Credential));
+        assert_eq!(eval("password_strength", "weak-ish1"), None);
+        assert_eq!(eval("password", "********"), None);
+        // The head is read before encoding and version words, and past an algorithm's size.
+        let key = "zL9vihqScgIo6rXtDb1rXv63kw1skSNaBTM9ALgYaMSB";
+        for k in [
+            "secret_key_base",
+            "encryption_key_b64",
+            "hmac_sha256_key",
+            "webhook_secret_v2",
+            "kek",
+        ] {
+            assert_eq!(eval(k, key), Some(FieldRule::Credential), "{k}");
+        }
+        assert_eq!(eval("sort_key_v2", key), None);
     }
 
     #[test]

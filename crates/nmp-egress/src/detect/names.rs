@@ -169,7 +169,10 @@ fn scan_words(text: &str, base: usize, out: &mut Vec<Word>) {
             Shape::Initial
         } else if PARTICLES.contains(&word) {
             Shape::Particle
-        } else if c.is_uppercase() && lower == 0 && word.chars().filter(|c| c.is_uppercase()).count() >= 2 {
+        } else if c.is_uppercase()
+            && lower == 0
+            && word.chars().filter(|c| c.is_uppercase()).count() >= 2
+        {
             Shape::Upper
         } else {
             continue;
@@ -356,7 +359,8 @@ fn inverted_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
     let (first, next) = (&words[i], words.get(i + 1)?);
     let word = |w: &Word| std::str::from_utf8(&text[w.range.clone()]).unwrap_or_default();
     // `Mason, Carl` or `MASON, CARL`: both words written alike.
-    let shapes = first.shape == next.shape && matches!(first.shape, Shape::Capitalised | Shape::Upper);
+    let shapes =
+        first.shape == next.shape && matches!(first.shape, Shape::Capitalised | Shape::Upper);
     if !shapes || &text[first.range.end..next.range.start] != b", " || !alone(text, words, i, next)
     {
         return None;
@@ -433,6 +437,22 @@ mod tests {
         assert_eq!(names("patient\n\"Mason, Carl\"\n"), ["Mason, Carl"]);
         assert_eq!(names("Smith, Jones and Lee wrote it"), Vec::<&str>::new());
         assert_eq!(names("Patient Advocate Day"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn upper_case_inverted_names_and_eponyms() {
+        assert_eq!(names("patient\n\"ADAMS, BENJAMIN\",7"), ["ADAMS, BENJAMIN"]);
+        assert_eq!(
+            names("patient\n\"KOWALCZYK, OLIWIER\",7"),
+            ["KOWALCZYK, OLIWIER"]
+        );
+        assert!(names("vendor\n\"ACME, INC\",7").is_empty());
+        assert!(names("INFO, WARN and ERROR").is_empty());
+        assert!(names("Ward renamed after Alexander Fleming in 1990.").is_empty());
+        assert_eq!(
+            names("Call Alexander Fleming today."),
+            ["Alexander Fleming"]
+        );
     }
 
     #[test]

@@ -34,7 +34,10 @@ pub(crate) fn split_other(m: &[u8], offset: usize) -> Option<Pair> {
     let end = start + m[start..].iter().take_while(|&&b| key_byte(b)).count();
     let value = match m.get(end)? {
         b' ' | b'\t' => {
-            let open = end + m[end..].iter().position(|&b| matches!(b, b'\'' | b'"' | b'`'))?;
+            let open = end
+                + m[end..]
+                    .iter()
+                    .position(|&b| matches!(b, b'\'' | b'"' | b'`'))?;
             let close = open + 1 + m[open + 1..].iter().position(|&b| b == m[open])?;
             if close + 1 < m.len() {
                 // `field 'K' rejected value 'V'`: the quoted field name is the key.
@@ -134,6 +137,32 @@ mod tests {
                 ("pw".into(), "%(password)s".into()),
                 ("k".into(), "$(cat".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn splits_validation_errors_and_xml_elements() {
+        let re = Regex::new(OTHER_PATTERN).unwrap();
+        let other = |text: &str| -> Vec<(String, String)> {
+            re.find_iter(text.as_bytes())
+                .filter_map(|m| split_other(m.as_bytes(), m.start()))
+                .map(|p| (text[p.key].to_owned(), text[p.value].to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            other("ValidationError: field 'national_id' rejected value '70578262757': dup"),
+            [("national_id".into(), "70578262757".into())]
+        );
+        assert_eq!(
+            other("<user>gchen</user>\n  <password>E72xpRwzvc</password>"),
+            [
+                ("user".into(), "gchen".into()),
+                ("password".into(), "E72xpRwzvc".into())
+            ]
+        );
+        assert_eq!(
+            other("password 'hunter2x9'"),
+            [("password".into(), "hunter2x9".into())]
         );
     }
 }

@@ -154,7 +154,7 @@ pub(crate) fn birth_number(hay: &[u8], m: Range<usize>) -> bool {
     let month = (d[2] * 10 + d[3]) % 50;
     let ok = valid_date(2000, month, d[4] * 10 + d[5]);
     let n = num(&d);
-    let check = d.len() == 10 && (n % 11 == 0 || (num(&d[..9]) % 11 == 10 && d[9] == 0));
+    let check = d.len() == 10 && (n.is_multiple_of(11) || (num(&d[..9]) % 11 == 10 && d[9] == 0));
     !glued(hay, &m) && ok && check
 }
 
@@ -244,7 +244,9 @@ pub(crate) fn baltic_or_cuil(d: &[u32]) -> bool {
         } else {
             r
         };
-        (1..=6).contains(&d[0]) && valid_date(2000, d[3] * 10 + d[4], d[5] * 10 + d[6]) && r == d[10]
+        (1..=6).contains(&d[0])
+            && valid_date(2000, d[3] * 10 + d[4], d[5] * 10 + d[6])
+            && r == d[10]
     };
     let prefix = d[0] * 10 + d[1];
     d.len() == 11 && (isikukood() || matches!(prefix, 20 | 23 | 24 | 27) && cuil(d))
@@ -292,5 +294,14 @@ mod tests {
         assert!(!whole(ppsn, "1234567A"));
         assert!(whole(cnp, "1800101221144"));
         assert!(!whole(cnp, "1800101221145"));
+        assert!(whole(formatted, "750923-71-5294"));
+        assert!(!whole(formatted, "751323-71-5294"));
+        assert!(whole(formatted, "20-12345678-6"));
+        assert!(!whole(formatted, "20-12345678-5"));
+        assert!(whole(formatted, "1EG4-TE5-MK73"));
+        assert!(whole(formatted, "1237 010180"));
+        assert!(!whole(formatted, "1238 010180"));
+        assert!(baltic_or_cuil(&digits(b"35701064265")));
+        assert!(!baltic_or_cuil(&digits(b"35701064266")));
     }
 }
