@@ -1411,6 +1411,29 @@ def gen_more4(n=80):
             add("positive", "pii", "phone", "mixed", t)
 
 
+def gen_last4(n=40):
+    """Member and patient numbers in prose with a possessive, Chinese landlines, Indian mobiles
+    written 5-5, and the negatives of the same shapes (counts, zip code pairs)."""
+    for i in range(n):
+        kind = i % 4
+        if kind == 0:
+            v = member_value4()
+            t = pick([f"The member's ID is {v}.", f"Patient {v} was readmitted twice.", f"the subscriber's number {v} is on file"])
+            add("positive", "pii", "member_id", "prose", t)
+        elif kind == 1:
+            v = pick([f"010-{digits(8)}", f"021-{digits(8)}", f"0755-{digits(8)}"])
+            t = pick([f"Office line: {v}", json.dumps({"office_phone": v}), f"Call the clinic at {v}."])
+            add("positive", "pii", "phone", "mixed", t)
+        elif kind == 2:
+            v = f"{R.randint(6, 9)}{digits(4)} {digits(5)}"
+            t = pick([f"Her mobile is {v}.", f"{ts()} INFO sms: delivered to {v}\n", f"name,mobile\n{FAKERS['en_IN'].name()},{v}\n"])
+            add("positive", "pii", "phone", "mixed", t)
+        else:
+            t = pick([f"Patients 1-{R.randint(20, 90)} were enrolled in {R.randint(2019, 2025)}.", f"Zip codes {digits(5)} {digits(5)} and {digits(5)} had the most visits.",
+                      f"The member count rose to {R.randint(10000, 99999)} in {R.randint(2019, 2025)}.", f"Patient 3 of {R.randint(5, 40)} withdrew consent."])
+            add("negative", "benign", "about_data", "prose", t)
+
+
 def gen_round4():
     gen_national4()
     gen_member4()
@@ -1421,6 +1444,7 @@ def gen_round4():
     gen_negatives4()
     gen_names4()
     gen_more4()
+    gen_last4()
 
 
 
