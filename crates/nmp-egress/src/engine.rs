@@ -117,6 +117,9 @@ pub(crate) struct Engine<'d> {
     /// `true` while the value of an organisation key (`payer`, `sponsor_name`) is walked: a
     /// name there is an organisation's, named after people or not.
     organisation_value: bool,
+    /// The cells of the input's organisation columns (a CSV or Markdown column `payer`,
+    /// `sponsor`): a name found inside one is no person's.
+    organisation_cells: Vec<Range<usize>>,
     /// Texts, numbers and joined runs already found clean in this scan.
     clean: clean::Clean,
     /// The memo key of the joined run being scanned (its bytes and piece bounds), reused.
@@ -152,6 +155,7 @@ impl<'d> Engine<'d> {
             scratch: values::Scratch::default(),
             cursor_value: false,
             organisation_value: false,
+            organisation_cells: Vec::new(),
             clean: clean::Clean::default(),
             run_key: Vec::new(),
         }
@@ -295,7 +299,7 @@ impl<'d> Engine<'d> {
             start += cell.len() + 1;
             let name = String::from_utf8_lossy(without_hint(cell.trim_ascii()));
             let name = name.trim().trim_matches(['"', '\'']);
-            if self.det.cell_column(name) {
+            if self.det.cell_column(name) || self.det.organisation_key(name) {
                 judged.push((column, name.to_owned()));
             }
             if let Some(rule) = self
@@ -317,12 +321,17 @@ impl<'d> Engine<'d> {
     }
 
     /// The cells of the columns judged cell by cell (credentials, member references) in the
-    /// rows after a CSV header ending at `from`: each is judged as a value under its column's
-    /// key, so a column of passwords is found and one of masks or hashes passes.
+    /// rows after a CSV header ending at `from`, up to the first line without a separator: each
+    /// is judged as a value under its column's key, so a column of passwords is found and one of
+    /// masks or hashes passes. The cells of an organisation column (`payer`, `sponsor`) are
+    /// remembered: a name there is an organisation's (`Morgan Stanley`).
     fn csv_cells(&mut self, input: &[u8], from: usize, sep: u8, columns: &[(usize, String)]) {
         let mut start = from + 1;
         while start < input.len() {
             let end = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
+            if !input[start..end].contains(&sep) {
+                break;
+            }
             let mut cell_start = start;
             for (column, cell) in input[start..end].split(|&b| b == sep).enumerate() {
                 let range = cell_start..cell_start + cell.len();
@@ -330,6 +339,10 @@ impl<'d> Engine<'d> {
                 let Some((_, key)) = columns.iter().find(|(c, _)| *c == column) else {
                     continue;
                 };
+                if self.det.organisation_key(key) {
+                    self.organisation_cells.push(range);
+                    continue;
+                }
                 let Ok(text) = std::str::from_utf8(cell) else {
                     continue;
                 };
@@ -368,6 +381,15 @@ impl<'d> Engine<'d> {
             }
             if self.organisation_value {
                 hits.retain(|h| !self.det.is_name(h.rule));
+            }
+            if matches!(origin, Origin::Input) && !self.organisation_cells.is_empty() {
+                let cells = &self.organisation_cells;
+                hits.retain(|h| {
+                    !self.det.is_name(h.rule)
+                        || !cells
+                            .iter()
+                            .any(|c| c.start <= h.range.start && h.range.end <= c.end)
+                });
             }
             if text.contains(&b':')
                 || text.contains(&b'=')

@@ -16,12 +16,11 @@ use crate::scoring;
 /// of 1,420 after the third; 81.96 % on the fourth round's first 2,980-case version before its
 /// rules).
 const RECALL_FLOOR: f64 = 0.982;
-/// Highest overall false-positive rate that passes (measured: 1.18 %, 10 of 850). The third
-/// round's 680 negatives improved from 8 to 6; the fourth round added 170 negatives (public
-/// figures, products, eponyms, timestamps, order numbers, masked password columns, counts) of which 4
-/// are false positives (quotes attributed to public figures, an order number); the ceiling is
-/// 1.2 %.
-const FPR_CEILING: f64 = 0.012;
+/// Highest overall false-positive rate that passes (measured: 0.82 %, 7 of 850; 1.18 % of 680
+/// after the third round). The 7: quotes attributed to public figures (`from Angela Merkel:`),
+/// a company after a bold label, a masked phone under `SSN=`, a pagination token, a joined run
+/// of order fields.
+const FPR_CEILING: f64 = 0.0083;
 #[test]
 fn tuning_corpus_recall_and_false_positive_rate() {
     let (config, cases) = scoring::load(&scoring::dir("tuning"));
