@@ -900,6 +900,554 @@ def gen_bold(n=80):
         add("negative", "benign", "about_data", "markdown", f"**Cohort summary**\n- **{label}:** {v}\n- **Rows:** {R.randint(100, 9000)}\n")
 
 
+# ---------------------------------------------------------------- fourth round (issue 11, accuracy)
+# New shapes per weak class, written from public descriptions of each format before any rule for
+# them: national ids of more countries (with their checksums), member ids as health plans print
+# them, passwords in config dumps, command lines and CSV extracts, secrets under encoded or
+# versioned key names, dates of birth in prose, logs and CSV headers with a format hint,
+# international phone formats, and the look-alikes that must pass (public figures and eponyms,
+# products, timestamps, versions, hashes, order numbers, masked password columns).
+
+def be_nn():
+    y, m, d = rand_date()
+    seq = R.randint(1, 997)
+    body = f"{y % 100:02d}{m:02d}{d:02d}{seq:03d}"
+    c = 97 - int(("2" if y >= 2000 else "") + body) % 97
+    n = f"{body}{c:02d}"
+    return pick([n, f"{n[:2]}.{n[2:4]}.{n[4:6]}-{n[6:9]}.{n[9:]}"])
+
+
+def ch_ahv():
+    body = "756" + digits(9)
+    s = sum(int(x) * (3 if i % 2 else 1) for i, x in enumerate(body))
+    n = body + str((10 - s % 10) % 10)
+    return pick([f"{n[:3]}.{n[3:7]}.{n[7:11]}.{n[11:]}", n])
+
+
+def cl_rut():
+    n = R.randint(5000000, 25999999)
+    s, w = 0, 2
+    for x in reversed(str(n)):
+        s += int(x) * w
+        w = 2 if w == 7 else w + 1
+    c = 11 - s % 11
+    c = "0" if c == 11 else "K" if c == 10 else str(c)
+    t = str(n)
+    return pick([f"{int(t[:-6])}.{t[-6:-3]}.{t[-3:]}-{c}", f"{t}-{c}"])
+
+
+def cn_rid():
+    y, m, d = rand_date()
+    body = f"{R.randint(110000, 659000)}{y}{m:02d}{d:02d}{digits(3)}"
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(x) * k for x, k in zip(body, w)) % 11]
+
+
+def kr_rrn():
+    y, m, d = rand_date()
+    g = pick("12") if y < 2000 else pick("34")
+    body = f"{y % 100:02d}{m:02d}{d:02d}{g}{digits(5)}"
+    w = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]
+    c = (11 - sum(int(x) * k for x, k in zip(body, w)) % 11) % 10
+    return f"{body[:6]}-{body[6:]}{c}"
+
+
+def sg_nric():
+    p = pick("STFG")
+    d = digits(7)
+    s = sum(int(x) * k for x, k in zip(d, [2, 7, 6, 5, 4, 3, 2])) + (4 if p in "TG" else 0)
+    return p + d + ("JZIHGFEDCBA" if p in "ST" else "XWUTRQPNMLK")[s % 11]
+
+
+def za_id():
+    y, m, d = rand_date()
+    body = f"{y % 100:02d}{m:02d}{d:02d}{digits(4)}{pick('01')}8"
+    return body + luhn_digit(body)
+
+
+def tr_tckn():
+    d = [R.randint(1, 9)] + [R.randint(0, 9) for _ in range(8)]
+    d.append(((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10)
+    d.append(sum(d) % 10)
+    return "".join(map(str, d))
+
+
+def ie_ppsn():
+    d = digits(7)
+    s = sum(int(x) * k for x, k in zip(d, range(8, 1, -1)))
+    c = s % 23
+    return d + ("W" if c == 0 else chr(64 + c))
+
+
+def us_itin():
+    return f"9{digits(2)}-{pick([R.randint(70, 88), R.randint(90, 92), R.randint(94, 99)])}-{digits(4)}"
+
+
+CURP_CHARS = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
+
+
+def mx_curp():
+    L = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    y, m, d = rand_date()
+    body = (pick("BCDFGHJKLMNPRSTVZ") + pick("AEIOU") + pick(L) + pick(L) + f"{y % 100:02d}{m:02d}{d:02d}" + pick("HM")
+            + pick(["DF", "JC", "NL", "MC", "PL", "VZ", "YN", "GT"]) + "".join(pick("BCDFGHJKLMNPRSTVZ") for _ in range(3))
+            + (str(R.randint(0, 9)) if y < 2000 else pick(L)))
+    s = sum(CURP_CHARS.index(c) * (18 - i) for i, c in enumerate(body))
+    return body + str((10 - s % 10) % 10)
+
+
+def jp_mynumber():
+    body = digits(11)
+    p = [int(x) for x in reversed(body)]
+    s = sum(x * (n + 1 if n <= 6 else n - 5) for n, x in enumerate(p, start=1))
+    r = s % 11
+    n = body + str(0 if r <= 1 else 11 - r)
+    return pick([n, f"{n[:4]} {n[4:8]} {n[8:]}"])
+
+
+def au_tfn():
+    while True:
+        d = digits(9)
+        if sum(int(x) * k for x, k in zip(d, [1, 4, 3, 7, 5, 8, 6, 9, 10])) % 11 == 0:
+            return pick([d, f"{d[:3]} {d[3:6]} {d[6:]}"])
+
+
+def cz_rc():
+    while True:
+        y, m, d = rand_date(1954, 2008)
+        body = f"{y % 100:02d}{m + pick([0, 50]):02d}{d:02d}{digits(3)}"
+        c = int(body) % 11
+        if c != 10:
+            return f"{body[:6]}/{body[6:]}{c}"
+
+
+def ro_cnp():
+    y, m, d = rand_date()
+    body = f"{pick('12') if y < 2000 else pick('56')}{y % 100:02d}{m:02d}{d:02d}{R.randint(1, 46):02d}{digits(3)}"
+    c = sum(int(x) * int(k) for x, k in zip(body, "279146358279")) % 11
+    return body + ("1" if c == 10 else str(c))
+
+
+def hk_hkid():
+    L = pick("ACDEGHKMPRVWYZ")
+    d = digits(6)
+    s = 9 * 36 + 8 * (ord(L) - 55) + sum(int(x) * k for x, k in zip(d, range(7, 1, -1)))
+    c = (11 - s % 11) % 11
+    return f"{L}{d}({'A' if c == 10 else c})"
+
+
+NATIONAL4 = [
+    ("Belgian national number", be_nn, ["rijksregisternummer", "national_register_number", "nn", "numero_national", "insz"]),
+    ("AHV number", ch_ahv, ["ahv", "ahv_nummer", "avs", "social_security_no", "ahvn13"]),
+    ("RUT", cl_rut, ["rut", "RUT", "run", "rut_cliente"]),
+    ("resident ID", cn_rid, ["resident_id", "shenfenzheng", "id_card_no", "citizen_id_number"]),
+    ("RRN", kr_rrn, ["rrn", "resident_registration_number", "jumin_number"]),
+    ("NRIC", sg_nric, ["nric", "NRIC", "nric_fin", "fin"]),
+    ("SA ID number", za_id, ["id_number", "sa_id", "rsa_id_number", "identity_number"]),
+    ("TC Kimlik No", tr_tckn, ["tckn", "tc_kimlik_no", "tcKimlikNo", "kimlik_no"]),
+    ("PPSN", ie_ppsn, ["ppsn", "pps_number", "PPSN", "ppsNo"]),
+    ("ITIN", us_itin, ["itin", "ITIN", "taxpayer_id", "tin"]),
+    ("CURP", mx_curp, ["curp", "CURP", "clave_curp"]),
+    ("My Number", jp_mynumber, ["my_number", "mynumber", "kojin_bango", "individual_number"]),
+    ("TFN", au_tfn, ["tfn", "tax_file_number", "TFN", "taxFileNumber"]),
+    ("rodné číslo", cz_rc, ["rodne_cislo", "rodneCislo", "birth_number", "rc"]),
+    ("CNP", ro_cnp, ["cnp", "CNP", "cod_numeric_personal"]),
+    ("HKID", hk_hkid, ["hkid", "HKID", "hkid_number", "hk_identity_card"]),
+]
+
+
+def gen_national4(n=160):
+    for i in range(n):
+        label, make, keys = NATIONAL4[i % len(NATIONAL4)]
+        v = make()
+        key = pick(keys)
+        shape = pick(["json", "csv", "log", "prose", "error", "bare", "markdown", "ndjson"])
+        if shape == "json":
+            t = json.dumps({"applicant": R.randint(1, 9999), key: v, "status": pick(["verified", "pending"])})
+        elif shape == "ndjson":
+            t = "".join(json.dumps({"i": j, key: (v if j == 1 else None)}) + "\n" for j in range(3))
+        elif shape == "csv":
+            t = f"case_id,{key},branch\n{R.randint(100, 999)},{v},{pick(['north', 'south', 'central'])}\n"
+        elif shape == "log":
+            t = pick([f"{ts()} INFO kyc: verified {key}={v} score=0.{R.randint(10, 99)}\n",
+                      f"{ts()} WARN onboarding: duplicate {label} {v} for customer {R.randint(1000, 9999)}\n"])
+        elif shape == "markdown":
+            t = f"| applicant | {label} |\n|---|---|\n| {R.randint(1, 99)} | {v} |\n"
+        elif shape == "error":
+            t = pick([f"ValidationError: field '{key}' rejected value '{v}': already registered",
+                      f"ValueError: invalid {key} {v!r} for customer {R.randint(100, 999)}"])
+        elif shape == "prose":
+            t = pick([f"The applicant's {label} is {v}.", f"Identity confirmed with {label} {v} at the branch.",
+                      f"{label}: {v} (checked against the registry)"])
+        else:
+            t = pick([f"Flagged applicant {v} for manual review.", f"Duplicate identity {v} found in two branches."])
+        add("positive", "pii", "national_id", shape, t)
+
+
+# Health plans print member ids as a prefix of letters and nine to twelve digits, sometimes a
+# two-digit suffix for the dependant; Medicaid ids, German KVNR, Canadian health card numbers.
+def member_value4():
+    L = string.ascii_uppercase
+    return pick([
+        pick(L) + digits(8) + pick(["", "01", " 02"]),
+        "".join(pick(L) for _ in range(3)) + digits(9) + pick(["", "01"]),
+        digits(9) + "-" + pick(["00", "01", "02"]),
+        pick(L) + pick(L) + digits(5) + pick(L),  # NY Medicaid CIN
+        pick(L) + digits(9),  # German KVNR shape
+        f"{digits(4)}-{digits(3)}-{digits(3)}-{pick(L)}{pick(L)}",  # Ontario health card
+        "ZGP" + digits(10),
+        "U" + digits(8) + " " + digits(2),
+        pick(["MBR", "MEM", "SUB"]) + pick(["", "-", "#"]) + digits(7),
+    ])
+
+
+MEMBER_KEYS4 = ["member", "subscriber", "insured_id", "member_ref", "memberRef", "member_code", "mbr_id", "mbrId", "memb_id", "subscriber_no", "ins_member_id",
+                "payer_member_id", "unique_member_id", "health_card_number", "healthCardNo", "kvnr", "versichertennummer", "medicaid_no", "cin", "patient_account_no",
+                "insurance_card_number", "plan_subscriber_id", "Member ID", "Member #", "Subscriber No"]
+MEMBER_PHRASES4 = ["member", "Member #", "ID#", "subscriber", "insured", "mbr", "Member No.", "health card", "membership no.", "plan member"]
+
+
+def gen_member4(n=110):
+    for _ in range(n):
+        v = member_value4()
+        key = pick(MEMBER_KEYS4)
+        phrase = pick(MEMBER_PHRASES4)
+        shape = pick(["json", "nested", "csv", "log", "prose", "markdown", "error", "ndjson"])
+        if shape == "json":
+            t = json.dumps({key: v, "claims": R.randint(1, 60), "paid": round(R.uniform(10, 50000), 2)})
+        elif shape == "nested":
+            t = json.dumps({pick(["member", "subscriber", "insured"]): {"id": v, "plan": pick(["PPO", "HMO", "EPO"])}, "claims": R.randint(1, 60)})
+        elif shape == "ndjson":
+            t = "".join(json.dumps({"claim": R.randint(10000, 99999), key: member_value4()}) + "\n" for _ in range(2))
+        elif shape == "csv":
+            t = f"{key},claims,paid\n{v},{R.randint(1, 60)},{R.randint(10, 9000)}.00\n"
+        elif shape == "log":
+            t = pick([f"{ts()} INFO claims: adjudicated claim={R.randint(10000, 99999)} {key.replace(' ', '_').replace('#', 'no')}={v.replace(' ', '')} status=paid\n",
+                      f"{ts()} WARN eligibility: no coverage for {phrase} {v}\n",
+                      f"{ts()} ERROR 270/271: AAA*N**75 subscriber {v} not found\n"])
+        elif shape == "markdown":
+            t = f"| {key} | claims |\n|---|---:|\n| {v} | {R.randint(1, 60)} |\n"
+        elif shape == "error":
+            t = f"CoverageError: {phrase} {v} terminated on {R.randint(2024, 2026)}-0{R.randint(1, 9)}-01"
+        else:
+            t = pick([f"The highest spender was {phrase} {v} with {R.randint(20, 90)} claims.",
+                      f"Please re-check {phrase} {v}; the card on file expired.",
+                      f"{phrase} {v} switched plans in March."])
+        add("positive", "pii", "member_id", shape, t)
+
+
+PASSWORD_KEYS4 = ["Password", "DB_PASSWORD", "spring.datasource.password", "mail.smtp.password", "db.password", "admin_password", "ldap_bind_password",
+                  "bind_pw", "pass_word", "new_password", "old_password", "temp_password", "initial_password", "default_password", "PGPASSWORD",
+                  "MYSQL_PASSWORD", "RABBITMQ_DEFAULT_PASS", "REDIS_PASSWORD", "keystore_password", "truststore.password", "wifi_password", "vpn_password"]
+
+
+def gen_password4(n=120):
+    for _ in range(n):
+        v = a_password()
+        user = US.user_name()
+        key = pick(PASSWORD_KEYS4)
+        shape = pick(["properties", "xml", "docker", "connstr", "cli", "csv", "prose", "netrc", "log", "yaml"])
+        if shape == "properties":
+            t = f"spring.datasource.url=jdbc:postgresql://db:5432/app\nspring.datasource.username={user}\n{key}={v}\n"
+        elif shape == "xml":
+            t = f"<datasource>\n  <user>{user}</user>\n  <password>{v}</password>\n</datasource>\n"
+        elif shape == "docker":
+            t = pick([f"docker run -d -e {key.upper().replace('.', '_')}={v} postgres:16\n",
+                      f"services:\n  db:\n    environment:\n      - {key.upper().replace('.', '_')}={v}\n"])
+        elif shape == "connstr":
+            t = pick([f"Server=sql01;Database=claims;User Id={user};Password={v};Encrypt=true",
+                      f"jdbc:sqlserver://sql01:1433;databaseName=claims;user={user};password={v}",
+                      f"host=db.internal port=5432 dbname=app user={user} password={v} sslmode=require"])
+        elif shape == "cli":
+            t = pick([f"$ htpasswd -b /etc/nginx/.htpasswd {user} {v}\n", f"$ sshpass -p '{v}' ssh {user}@10.0.0.5\n",
+                      f"$ redis-cli -h cache -a '{v}' ping\n", f"$ net user {user} {v} /add\n", f"$ echo '{v}' | sudo -S systemctl restart app\n",
+                      f"$ wget --user={user} --password={v} https://files.internal/export.csv\n", f"$ mongo -u {user} -p '{v}' --authenticationDatabase admin\n"])
+        elif shape == "csv":
+            t = f"{pick(['username', 'user', 'login', 'email'])},{pick(['password', 'pass', 'pwd', 'Password', 'temp_password'])},{pick(['role', 'last_login'])}\n{user},{v},{pick(['admin', 'viewer', '2026-01-04'])}\n{US.user_name()},{a_password()},{pick(['admin', 'viewer'])}\n"
+        elif shape == "netrc":
+            t = pick([f"machine files.internal login {user} password {v}\n", f"db.internal:5432:claims:{user}:{v}\n"])
+        elif shape == "log":
+            t = pick([f"{ts()} WARN auth: login failed for user {user} with password '{v}'\n",
+                      f"{ts()} DEBUG ldap: bind dn=cn={user},dc=corp pw={v}\n",
+                      f"{ts()} INFO setup: admin credentials {user} / {v}\n"])
+        elif shape == "yaml":
+            t = f"auth:\n  username: {user}\n  {key}: '{v}'\n"
+        else:
+            t = pick([f"Login for the shared mailbox: {user} / {v}", f"creds: {user}:{v}", f"The wifi password is {v}.",
+                      f"Temporary credentials — user: {user}, pass: {v}", f"His password was {v} until the reset."])
+        add("positive", "secret", "password", shape, t)
+
+
+SECRET_KEYS4 = ["secret_key_base", "SECRET_KEY_BASE", "encryption_key_b64", "jwt_secret_base64", "hmac_sha256_key", "HMAC_SHA256_SECRET", "signing_key_hex",
+                "webhook_signing_secret_v2", "client_secret_value", "app_secret_2", "STRIPE_WEBHOOK_SECRET", "django_secret_key", "flask_secret",
+                "NEXTAUTH_SECRET", "session_secret", "cookie_signing_key", "aes256_key", "master_key_hex", "kek", "dek", "data_encryption_key", "secretKey"]
+
+
+def gen_generic4(n=110):
+    for _ in range(n):
+        raw = bytes(R.getrandbits(8) for _ in range(pick([16, 32, 32, 48, 64])))
+        v = pick([raw.hex(), base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode().rstrip("="),
+                  "whsec_" + base64.b64encode(raw).decode()[:32], rs(R.randint(40, 64), string.ascii_letters + string.digits + "!@#$%^&*-_")])
+        key = pick(SECRET_KEYS4)
+        shape = pick(["json", "env", "yaml", "k8s", "log", "prose", "python", "keyless"])
+        if shape == "json":
+            t = json.dumps({"name": "billing-webhook", key: v, "active": True})
+        elif shape == "env":
+            t = f"# generated {ts()}\n{key}={v}\n"
+        elif shape == "yaml":
+            t = f"security:\n  {key}: {v}\n  issuer: nmp\n"
+        elif shape == "k8s":
+            t = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-secrets\ntype: Opaque\ndata:\n  {pick(['signing-key', 'webhook-secret', 'api-secret', 'hmac'])}: {base64.b64encode(v.encode()).decode()}\n"
+        elif shape == "python":
+            t = f"{key.upper()} = \"{v}\"\n"
+        elif shape == "log":
+            t = f"{ts()} DEBUG boot: settings loaded {key}={v}\n"
+        elif shape == "keyless":
+            v = pick([base64.b64encode(raw).decode(), rs(R.randint(40, 60))])
+            t = pick([f"rotated credential: {v}", f"{ts()} WARN leaked value {v} found in build log\n", json.dumps({"value": v, "rotated": False})])
+        else:
+            t = pick([f"The new signing secret is {v}.", f"Set the webhook secret to {v} in the dashboard.", f"secret={v} (do not share)"])
+        add("positive", "secret", "generic_secret", shape, t)
+
+
+def gen_dob4(n=110):
+    for _ in range(n):
+        y, m, d = rand_date()
+        v = fmt_date(y, m, d)
+        who = pick([f.name() for f in (US, FAKERS["en_GB"], FAKERS["it_IT"], FAKERS["nl_NL"])])
+        shape = pick(["prose", "prose", "csv", "log", "json", "markdown"])
+        if shape == "prose":
+            t = pick([f"{who}'s date of birth is {v}.", f"Date of birth was {v} per the referral letter.", f"{who} (DOB - {v}) was discharged.",
+                      f"{who}, geb. {d:02d}.{m:02d}.{y}, wurde entlassen.", f"{who}, born on {MONTHS[m - 1]} {d} {y}, attends the clinic.",
+                      f"{who} was born {d} {MONTHS[m - 1]}, {y}.", f"DOB/Age: {m:02d}/{d:02d}/{y} ({2026 - y})", f"birthdate of {v} on the intake form",
+                      f"Patient: {who}; D.O.B.: {v}; MRN pending", f"{who} (born {y}-{m:02d}-{d:02d}) was seen twice."])
+        elif shape == "csv":
+            t = f"{pick(['patient', 'member', 'name'])},{pick(['DOB (YYYY-MM-DD)', 'Date of Birth (MM/DD/YYYY)', 'Birth Date', 'Date Of Birth', 'birth', 'Birthdate'])},{pick(['visits', 'ward'])}\n{who},{y}-{m:02d}-{d:02d},{R.randint(1, 9)}\n"
+        elif shape == "log":
+            t = pick([f"{ts()} INFO intake: patient registered birth={y}-{m:02d}-{d:02d} sex={pick('MF')}\n",
+                      f"{ts()} WARN match: demographics mismatch dob_iso={y}-{m:02d}-{d:02d} expected other\n",
+                      f"{ts()} INFO hl7: PID|1||{R.randint(100000, 999999)}||{who.split()[-1].upper()}^{who.split()[0].upper()}||{y}{m:02d}{d:02d}|{pick('MF')}\n"])
+        elif shape == "json":
+            t = json.dumps({"patient": {pick(["birth", "born", "dob_iso", "birthDateIso", "date_of_birth_str", "dobFormatted"]): f"{y}-{m:02d}-{d:02d}"}, "visits": R.randint(1, 9)})
+        else:
+            t = f"| Patient | DOB (MM/DD/YYYY) |\n|---|---|\n| {who} | {m:02d}/{d:02d}/{y} |\n"
+        add("positive", "pii", "date_of_birth", shape, t)
+
+
+def intl_phone():
+    return pick([
+        f"+44 (0){R.randint(20, 20)} {digits(4)} {digits(4)}", f"0044 {R.randint(7400, 7999)} {digits(6)}", f"(+44) 20 {digits(4)} {digits(4)}",
+        f"+49 (0)30 {digits(8)}", f"0049 171 {digits(7)}", f"+33 (0)6 {digits(2)} {digits(2)} {digits(2)} {digits(2)}",
+        f"06.{digits(2)}.{digits(2)}.{digits(2)}.{digits(2)}", f"07.{digits(2)}.{digits(2)}.{digits(2)}.{digits(2)}",
+        f"+86 138 {digits(4)} {digits(4)}", f"139 {digits(4)} {digits(4)}",
+        f"+81 90-{digits(4)}-{digits(4)}", f"+91-{R.randint(70000, 99999)}-{digits(5)}", f"+55 (11) 9{digits(4)}-{digits(4)}",
+        f"+61 4{digits(2)} {digits(3)} {digits(3)}", f"+1.{R.randint(201, 989)}.{R.randint(201, 989)}.{digits(4)}",
+        f"{R.randint(201, 989)}.{R.randint(201, 989)}.{digits(4)}x{digits(3)}", f"({R.randint(201, 989)}) {R.randint(201, 989)}-{digits(4)} ext. {digits(3)}",
+        f"+39 3{digits(2)} {digits(3)} {digits(4)}", f"+34 6{digits(2)} {digits(2)} {digits(2)} {digits(2)}", f"+31 (0)6 {digits(8)}",
+        f"+7 (9{digits(2)}) {digits(3)}-{digits(2)}-{digits(2)}", f"+52 1 55 {digits(4)} {digits(4)}", f"+27 (0)82 {digits(3)} {digits(4)}",
+    ])
+
+
+def gen_phone4(n=110):
+    for _ in range(n):
+        v = intl_phone()
+        shape = pick(["json", "csv", "log", "prose", "vcard", "markdown"])
+        if shape == "json":
+            t = json.dumps({pick(["contact", "phone", "mobile", "whatsapp", "emergency_contact_phone", "tel"]): v, "ward": pick(["A1", "B2"])})
+        elif shape == "csv":
+            t = f"name,{pick(['Phone', 'Mobile', 'Telephone', 'Contact No', 'phone_e164'])},city\n{US.last_name()},{v},{US.city()}\n"
+        elif shape == "log":
+            t = pick([f"{ts()} INFO sms: delivered to {v}\n", f"{ts()} WARN voice: no answer from {v} (attempt 2)\n",
+                      f"{ts()} INFO crm: updated contact phone={v.replace(' ', '')}\n"])
+        elif shape == "vcard":
+            t = f"BEGIN:VCARD\nVERSION:3.0\nFN:{US.name()}\nTEL;TYPE=CELL:{v}\nEND:VCARD\n"
+        elif shape == "markdown":
+            t = f"| contact | number |\n|---|---|\n| next of kin | {v} |\n"
+        else:
+            t = pick([f"Reach the family on {v} in the evening.", f"Her mobile is {v}.", f"Emergency contact: {v}", f"Phone {v} (daughter)"])
+        add("positive", "pii", "phone", shape, t)
+
+
+PUBLIC_FIGURES = ["Barack Obama", "Angela Merkel", "Marie Curie", "Albert Einstein", "Florence Nightingale", "Taylor Swift", "Elon Musk", "Serena Williams",
+                  "Jane Austen", "Martin Luther King", "Alexander Fleming", "Louis Pasteur", "Ada Lovelace", "Alan Turing", "Nelson Mandela", "Jonas Salk"]
+PRODUCTS = ["Microsoft Teams", "Google Chrome", "Adobe Acrobat", "Apple Watch", "Amazon Redshift", "Epic Hyperspace", "Cerner Millennium", "Power BI",
+            "Tableau Desktop", "Jira Service Management", "Salesforce Health Cloud", "Oracle Database", "Visual Studio Code", "Windows Server"]
+EPONYMS = ["Kaplan-Meier curve", "Cox proportional hazards model", "Fisher exact test", "Bonferroni correction", "Wilcoxon signed-rank test",
+           "Parkinson disease", "Alzheimer disease", "Hodgkin lymphoma", "Crohn disease", "Apgar score", "Glasgow Coma Scale", "Mann-Whitney U test"]
+
+
+def gen_negatives4(n=160):
+    for i in range(n):
+        kind = i % 8
+        if kind == 0:
+            v = pick(PUBLIC_FIGURES)
+            t = pick([f"The {v} Fellowship funded {R.randint(2, 9)} of the trials.", f"Quote of the week, from {v}: keep going.",
+                      json.dumps({"award": f"{v} Prize", "winners": R.randint(1, 5)}), f"Ward renamed after {v} in {R.randint(1990, 2020)}."])
+            cls = "public_name"
+        elif kind == 1:
+            v = pick(PRODUCTS)
+            t = pick([f"Exported from {v} on {ts()[:10]}.", json.dumps({"source_system": v, "rows": R.randint(100, 99999)}), f"tool,rows\n{v},{R.randint(10, 9999)}\n"])
+            cls = "public_name"
+        elif kind == 2:
+            v = pick(EPONYMS)
+            t = pick([f"Survival was estimated with the {v} (p = 0.0{R.randint(1, 9)}).", f"Outcome analysed by {v}; n = {R.randint(50, 900)}.", json.dumps({"method": v, "p_value": round(R.random() / 10, 4)})])
+            cls = "public_name"
+        elif kind == 3:
+            t = pick([f"{ts()} INFO build: version={R.randint(1, 9)}.{R.randint(0, 30)}.{R.randint(0, 99)}+{rs(7, HEX)} commit={rs(40, HEX)}\n",
+                      json.dumps({"created_at": ts(), "updated_at": ts(), "epoch_ms": R.randint(1600000000000, 1800000000000), "build": f"{R.randint(2020, 2026)}{R.randint(1, 12):02d}{R.randint(1, 28):02d}.{R.randint(1, 9)}"}),
+                      f"Report generated {ts()} (run {R.randint(1000, 9999)}, {R.randint(1, 9)}.{R.randint(0, 9)} s)."])
+            cls = "time_version"
+        elif kind == 4:
+            t = pick([json.dumps({"order_id": f"ORD-{R.randint(2020, 2026)}-{digits(6)}", "invoice": f"INV{digits(8)}", "sku": f"SKU-{digits(5)}-{pick('ABC')}", "qty": R.randint(1, 9)}),
+                      f"Shipment {digits(12)} left the warehouse; tracking 1Z{rs(16, string.ascii_uppercase + string.digits)}.",
+                      f"{ts()} INFO orders: order_no={digits(10)} total={R.randint(5, 900)}.{R.randint(0, 99):02d} currency=EUR\n"])
+            cls = "id_like_number"
+        elif kind == 5:
+            t = pick([f"username,password_set,password_last_changed,role\n{US.user_name()},true,{ts()[:10]},admin\n",
+                      f"user,password,role\n{US.user_name()},********,admin\n{US.user_name()},[REDACTED],viewer\n",
+                      f"metric,value\npassword_resets,{R.randint(1, 99)}\npassword_min_length,12\n",
+                      json.dumps({"password_strength": pick(["weak", "strong"]), "password_changed": True, "pass_count": R.randint(1, 9)})])
+            cls = "placeholder"
+        elif kind == 6:
+            t = pick([json.dumps({"sha256": rs(64, HEX), "md5": rs(32, HEX), "uuid": str(__import__("uuid").UUID(int=R.getrandbits(128)))}),
+                      f"{ts()} INFO cache: key=user:{R.randint(1, 99999)}:profile etag={rs(32, HEX)} hit=true\n",
+                      f"Integrity: sha512-{base64.b64encode(bytes(R.getrandbits(8) for _ in range(64))).decode()}"])
+            cls = "identifier"
+        else:
+            t = pick([f"Members born in {R.randint(1940, 2005)}: {R.randint(10, 900)}.", f"Median birth year {R.randint(1950, 1990)}; {R.randint(10, 90)} % female.",
+                      json.dumps({"birth_year": R.randint(1940, 2005), "members": R.randint(10, 900)}), f"Call volume peaked at {R.randint(1000, 9000)} calls on {ts()[:10]}.",
+                      f"phone_country,members\n+44,{R.randint(10, 900)}\n+1,{R.randint(10, 900)}\n", json.dumps({"member_count": R.randint(1000, 99999), "members_with_id": R.randint(100, 9999)})])
+            cls = "about_data"
+        add("negative", "benign", cls, "mixed", t)
+
+
+def gen_names4(n=90):
+    """Person names where systems write them: HL7 PID-5 (`DOE^JANE`), upper-case `SURNAME, GIVEN`
+    cells, log lines with a role word before the name, assignment and sign-off lines."""
+    locs = ["en_US", "en_GB", "de_DE", "fr_FR", "it_IT", "es_ES", "nl_NL", "pl_PL", "sv_SE"]
+    for i in range(n):
+        f = FAKERS[locs[i % len(locs)]]
+        first, last = f.first_name(), f.last_name()
+        kind = i % 6
+        if kind == 0:
+            t = f"MSH|^~\\&|EPIC|HOSP|||{ts()[:10].replace('-', '')}||ADT^A01|{digits(8)}|P|2.5\rPID|1||{digits(7)}^^^HOSP^MR||{last.upper()}^{first.upper()}^{pick(['A', 'B', ''])}||{pick(['19', '20'])}{digits(2)}0{R.randint(1, 9)}1{R.randint(0, 9)}|{pick('MF')}\r"
+            shape = "hl7"
+        elif kind == 1:
+            t = f"patient,visits\n\"{last.upper()}, {first.upper()}\",{R.randint(1, 9)}\n"
+            shape = "csv"
+        elif kind == 2:
+            t = f"{ts()} INFO triage: case {R.randint(100, 999)} assigned to nurse {first} {last}\n"
+            shape = "log"
+        elif kind == 3:
+            t = f"{ts()} INFO discharge: summary signed by Dr. {first} {last} ward={pick(['A1', 'B2'])}\n"
+            shape = "log"
+        elif kind == 4:
+            t = json.dumps({"event": "visit", "attending": f"{first} {last}", "minutes": R.randint(5, 90)})
+            shape = "json"
+        else:
+            t = f"Follow-up call with {first} {last} is booked for Tuesday."
+            shape = "prose"
+        add("positive", "pii", "person_name", shape, t)
+
+
+def my_mykad():
+    y, m, d = rand_date()
+    return f"{y % 100:02d}{m:02d}{d:02d}-{pick(['01', '05', '08', '10', '14', '71'])}-{digits(4)}"
+
+
+def ar_cuil():
+    while True:
+        body = pick(["20", "23", "24", "27"]) + digits(8)
+        c = 11 - sum(int(x) * k for x, k in zip(body, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2])) % 11
+        if c == 10:
+            continue
+        c = 0 if c == 11 else c
+        return pick([f"{body[:2]}-{body[2:]}-{c}", f"{body}{c}"])
+
+
+def at_svnr():
+    while True:
+        y, m, d = rand_date()
+        serial = str(R.randint(100, 999))
+        date = f"{d:02d}{m:02d}{y % 100:02d}"
+        c = sum(int(x) * k for x, k in zip(serial + date, [3, 7, 9, 5, 8, 4, 2, 1, 6])) % 11
+        if c < 10:
+            return pick([f"{serial}{c} {date}", f"{serial}{c}{date}"])
+
+
+def ee_isikukood():
+    while True:
+        y, m, d = rand_date()
+        body = f"{pick('34') if y < 2000 else pick('56')}{y % 100:02d}{m:02d}{d:02d}{digits(3)}"
+        w1, w2 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 1], [3, 4, 5, 6, 7, 8, 9, 1, 2, 3]
+        c = sum(int(x) * k for x, k in zip(body, w1)) % 11
+        if c == 10:
+            c = sum(int(x) * k for x, k in zip(body, w2)) % 11
+        if c != 10:
+            return body + str(c)
+
+
+def mbi():
+    A = "ACDEFGHJKMNPQRTUVWXY"
+    m = str(R.randint(1, 9)) + pick(A) + pick(A + string.digits) + str(R.randint(0, 9)) + pick(A) + pick(A + string.digits) + str(R.randint(0, 9)) + pick(A) + pick(A) + str(R.randint(0, 9)) + str(R.randint(0, 9))
+    return pick([m, f"{m[:4]}-{m[4:7]}-{m[7:]}"])
+
+
+def gen_more4(n=80):
+    """More countries' ids in their own formats, Medicare MBIs written bare, phone numbers
+    under telephony keys (`to_number`, `caller_id`, `contact_number`)."""
+    ids = [("MyKad", my_mykad, "mykad"), ("CUIL", ar_cuil, "cuil"), ("SVNR", at_svnr, "svnr"), ("isikukood", ee_isikukood, "isikukood"), ("MBI", mbi, "mbi")]
+    for i in range(n):
+        if i % 2 == 0:
+            label, make, key = ids[(i // 2) % len(ids)]
+            v = make()
+            t = pick([f"Flagged applicant {v} for manual review.", json.dumps({key: v, "status": "ok"}), f"{label} {v} verified at the branch.",
+                      f"{ts()} INFO kyc: match on {v}\n"])
+            add("positive", "pii", "national_id" if label != "MBI" else "member_id", "mixed", t)
+        else:
+            v = pick([US.phone_number(), FAKERS["en_GB"].phone_number(), FAKERS["de_DE"].phone_number(), f"+1{R.randint(201, 989)}{R.randint(201, 989)}{digits(4)}"])
+            key = pick(["to_number", "from_number", "caller_id", "callerId", "contact_number", "contactNo", "recipient_number", "sms_to", "destination_number", "ani"])
+            t = pick([json.dumps({"event": "call", key: v, "duration_s": R.randint(5, 900)}), f"{ts()} INFO voice: {key}={v.replace(' ', '')} status=completed\n"])
+            add("positive", "pii", "phone", "mixed", t)
+
+
+def gen_last4(n=40):
+    """Member and patient numbers in prose with a possessive, Chinese landlines, Indian mobiles
+    written 5-5, and the negatives of the same shapes (counts, zip code pairs)."""
+    for i in range(n):
+        kind = i % 4
+        if kind == 0:
+            v = member_value4()
+            t = pick([f"The member's ID is {v}.", f"Patient {v} was readmitted twice.", f"the subscriber's number {v} is on file"])
+            add("positive", "pii", "member_id", "prose", t)
+        elif kind == 1:
+            v = pick([f"010-{digits(8)}", f"021-{digits(8)}", f"0755-{digits(8)}"])
+            t = pick([f"Office line: {v}", json.dumps({"office_phone": v}), f"Call the clinic at {v}."])
+            add("positive", "pii", "phone", "mixed", t)
+        elif kind == 2:
+            v = f"{R.randint(6, 9)}{digits(4)} {digits(5)}"
+            t = pick([f"Her mobile is {v}.", f"{ts()} INFO sms: delivered to {v}\n", f"name,mobile\n{FAKERS['en_IN'].name()},{v}\n"])
+            add("positive", "pii", "phone", "mixed", t)
+        else:
+            t = pick([f"Patients 1-{R.randint(20, 90)} were enrolled in {R.randint(2019, 2025)}.", f"Zip codes {digits(5)} {digits(5)} and {digits(5)} had the most visits.",
+                      f"The member count rose to {R.randint(10000, 99999)} in {R.randint(2019, 2025)}.", f"Patient 3 of {R.randint(5, 40)} withdrew consent."])
+            add("negative", "benign", "about_data", "prose", t)
+
+
+def gen_round4():
+    gen_national4()
+    gen_member4()
+    gen_password4()
+    gen_generic4()
+    gen_dob4()
+    gen_phone4()
+    gen_negatives4()
+    gen_names4()
+    gen_more4()
+    gen_last4()
+
+
+
 def main():
     gen_national()
     gen_phone()
@@ -920,6 +1468,7 @@ def main():
     gen_about()
     gen_numbers()
     gen_ids()
+    gen_round4()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "config.json").write_text(json.dumps({"restricted_keys": RESTRICTED}, indent=2) + "\n")
     with open(OUT / "cases.jsonl", "w", encoding="utf-8") as out:

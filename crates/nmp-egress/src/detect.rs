@@ -9,6 +9,7 @@ mod names;
 mod pairs;
 mod pii;
 mod secret;
+mod world;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -282,6 +283,25 @@ impl Detector {
         field::cursor_key(&words(key))
     }
 
+    /// `true` when `key` names an organisation (`payer`, `sponsor_name`, `hospital`): a name in
+    /// its value is an organisation's (`Morgan Stanley`, `Johns Hopkins`), not a person's.
+    pub(crate) fn organisation_key(&self, key: &str) -> bool {
+        field::organisation_key(&words(key))
+    }
+
+    /// `true` when `key` is a bare holder word (`member`, `subscriber`): its object's members
+    /// are read as a nested path (`member.id`).
+    pub(crate) fn holder_key(&self, key: &str) -> bool {
+        field::HOLDER_KEYS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(key))
+    }
+
+    /// `true` for the person-name rule (`pii.name`).
+    pub(crate) fn is_name(&self, rule: usize) -> bool {
+        self.field_rules[2] == Some(rule)
+    }
+
     /// `true` for the keyless-secret rule (`secret.generic`).
     pub(crate) fn is_generic(&self, rule: usize) -> bool {
         self.generic == Some(rule)
@@ -394,6 +414,11 @@ impl Detector {
     pub(crate) fn identity_column(&self, key: &str) -> Option<usize> {
         let [dob, address, name, _, _, phone, person_id] = self.field_rules;
         let key_words = words(key);
+        if field::HOLDER_KEYS.contains(&key_words.concat().as_str())
+            || field::holder_ref(&key_words)
+        {
+            return None;
+        }
         match classify(&key_words) {
             KeyClass::Phone => phone,
             KeyClass::PersonId => person_id,
@@ -402,6 +427,22 @@ impl Detector {
             KeyClass::Name => name,
             _ => None,
         }
+    }
+
+    /// `true` when a CSV header cell names a column whose cells are judged one by one
+    /// ([`Self::cell`]) rather than blocking as a whole: a credential column (`password`,
+    /// `db_pass`), which often holds masks or hashes, and a bare holder word or a holder's
+    /// reference (`member`, `subscriber`, `member_ref`), which may hold names or counts.
+    pub(crate) fn cell_column(&self, key: &str) -> bool {
+        let key_words = words(key);
+        matches!(classify(&key_words), KeyClass::Secret { suffix: true, .. })
+            || field::HOLDER_KEYS.contains(&key_words.concat().as_str())
+            || field::holder_ref(&key_words)
+    }
+
+    /// The rule a cell of the column `key` ([`Self::cell_column`]) triggers, if any.
+    pub(crate) fn cell(&self, key: &str, cell: &str) -> Option<usize> {
+        self.judge(classify(&words(key)), Value::Str(cell), Source::Text)
     }
 
     /// The restricted-key rule a bare key (a CSV header cell) names as a column, if any.
@@ -414,14 +455,17 @@ impl Detector {
     /// Key/value assignments in free text (`password=...`, `"patientId": 7`); the caller
     /// classifies each key and judges its value.
     pub(crate) fn pairs<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = Pair> + 't {
-        let other = (text.contains(&b'\'') || text.contains(&b'(') || text.contains(&b'?'))
-            .then(|| {
-                self.kv_other
-                    .find_iter(text)
-                    .filter_map(|m| pairs::split_other(m.as_bytes(), m.start()))
-            })
-            .into_iter()
-            .flatten();
+        let other = (text.contains(&b'\'')
+            || text.contains(&b'(')
+            || text.contains(&b'?')
+            || text.contains(&b'<'))
+        .then(|| {
+            self.kv_other
+                .find_iter(text)
+                .filter_map(|m| pairs::split_other(m.as_bytes(), m.start()))
+        })
+        .into_iter()
+        .flatten();
         self.kv
             .find_iter(text)
             .filter_map(|m| pairs::split(m.as_bytes(), m.start()))

@@ -114,6 +114,12 @@ pub(crate) struct Engine<'d> {
     /// `true` while the value of a pagination key (`next_cursor`) is walked: keyless-secret
     /// matches there are positions, not secrets.
     cursor_value: bool,
+    /// `true` while the value of an organisation key (`payer`, `sponsor_name`) is walked: a
+    /// name there is an organisation's, named after people or not.
+    organisation_value: bool,
+    /// The cells of the input's organisation columns (a CSV or Markdown column `payer`,
+    /// `sponsor`): a name found inside one is no person's.
+    organisation_cells: Vec<Range<usize>>,
     /// Texts, numbers and joined runs already found clean in this scan.
     clean: clean::Clean,
     /// The memo key of the joined run being scanned (its bytes and piece bounds), reused.
@@ -148,6 +154,8 @@ impl<'d> Engine<'d> {
             values,
             scratch: values::Scratch::default(),
             cursor_value: false,
+            organisation_value: false,
+            organisation_cells: Vec::new(),
             clean: clean::Clean::default(),
             run_key: Vec::new(),
         }
@@ -276,7 +284,7 @@ impl<'d> Engine<'d> {
         // sentence with a comma (`Date of birth was converted to age bands (0-17, 18-44)`,
         // `Columns: patientId (string), ssn (string)`) is prose, not a header.
         let header = line.split(|&b| b == sep).all(|cell| {
-            let cell = cell.trim_ascii();
+            let cell = without_hint(cell.trim_ascii());
             cell.len() <= MAX_HEADER_CELL
                 && cell.iter().filter(|&&b| b == b' ').count() < 4
                 && !cell.iter().any(|b| matches!(b, b':' | b'(' | b')'))
@@ -285,11 +293,15 @@ impl<'d> Engine<'d> {
             return;
         }
         let mut start = from;
-        for cell in line.split(|&b| b == sep) {
+        let mut judged = Vec::new();
+        for (column, cell) in line.split(|&b| b == sep).enumerate() {
             let range = start..start + cell.len();
             start += cell.len() + 1;
-            let name = String::from_utf8_lossy(cell);
+            let name = String::from_utf8_lossy(without_hint(cell.trim_ascii()));
             let name = name.trim().trim_matches(['"', '\'']);
+            if self.det.cell_column(name) || self.det.organisation_key(name) {
+                judged.push((column, name.to_owned()));
+            }
             if let Some(rule) = self
                 .det
                 .restricted(name)
@@ -302,6 +314,49 @@ impl<'d> Engine<'d> {
                 }];
                 self.record(rule, edits, false);
             }
+        }
+        if !judged.is_empty() {
+            self.csv_cells(input, from + line_end, sep, &judged);
+        }
+    }
+
+    /// The cells of the columns judged cell by cell (credentials, member references) in the
+    /// rows after a CSV header ending at `from`, up to the first line without a separator: each
+    /// is judged as a value under its column's key, so a column of passwords is found and one of
+    /// masks or hashes passes. The cells of an organisation column (`payer`, `sponsor`) are
+    /// remembered: a name there is an organisation's (`Morgan Stanley`).
+    fn csv_cells(&mut self, input: &[u8], from: usize, sep: u8, columns: &[(usize, String)]) {
+        let mut start = from + 1;
+        while start < input.len() {
+            let end = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
+            if !input[start..end].contains(&sep) {
+                break;
+            }
+            let mut cell_start = start;
+            for (column, cell) in input[start..end].split(|&b| b == sep).enumerate() {
+                let range = cell_start..cell_start + cell.len();
+                cell_start += cell.len() + 1;
+                let Some((_, key)) = columns.iter().find(|(c, _)| *c == column) else {
+                    continue;
+                };
+                if self.det.organisation_key(key) {
+                    self.organisation_cells.push(range);
+                    continue;
+                }
+                let Ok(text) = std::str::from_utf8(cell) else {
+                    continue;
+                };
+                let text = text.trim().trim_matches(['"', '\'']);
+                if let Some(rule) = self.det.cell(key, text) {
+                    let edits = vec![Edit {
+                        range,
+                        rule,
+                        quoted: false,
+                    }];
+                    self.record(rule, edits, true);
+                }
+            }
+            start = end + 1;
         }
     }
 
@@ -324,10 +379,29 @@ impl<'d> Engine<'d> {
             if self.cursor_value {
                 hits.retain(|h| !self.det.is_generic(h.rule));
             }
-            if text.contains(&b':') || text.contains(&b'=') || text.contains(&b'\'') {
+            if self.organisation_value {
+                hits.retain(|h| !self.det.is_name(h.rule));
+            }
+            if matches!(origin, Origin::Input) && !self.organisation_cells.is_empty() {
+                let cells = &self.organisation_cells;
+                hits.retain(|h| {
+                    !self.det.is_name(h.rule)
+                        || !cells
+                            .iter()
+                            .any(|c| c.start <= h.range.start && h.range.end <= c.end)
+                });
+            }
+            if text.contains(&b':')
+                || text.contains(&b'=')
+                || text.contains(&b'\'')
+                || text.contains(&b'<')
+            {
                 self.pairs(text, &mut hits);
             }
-            let quiet = hits.is_empty() && candidates.is_empty() && !self.cursor_value;
+            let quiet = hits.is_empty()
+                && candidates.is_empty()
+                && !self.cursor_value
+                && !self.organisation_value;
             for h in hits {
                 self.hit(h.rule, origin, h.range, false);
             }
@@ -440,5 +514,18 @@ impl<'d> Engine<'d> {
             }
             Err(ParseError::Syntax) => false,
         }
+    }
+}
+
+/// A CSV header cell without a trailing format hint in brackets (`DOB (MM/DD/YYYY)`,
+/// `amount (USD)`): a hint of one word names the column's format, not a sentence.
+fn without_hint(cell: &[u8]) -> &[u8] {
+    match cell.strip_suffix(b")").and_then(|c| {
+        let open = c.iter().rposition(|&b| b == b'(')?;
+        let hint = &c[open + 1..];
+        (!hint.is_empty() && !hint.contains(&b' ') && !hint.contains(&b'(')).then_some(&c[..open])
+    }) {
+        Some(name) => name.trim_ascii(),
+        None => cell,
     }
 }

@@ -317,7 +317,8 @@ pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
     if inside_number(hay, &m, b"-.") && !extension_after(hay, &m) {
         return false;
     }
-    let raw = &hay[m];
+    // An extension glued to the number (`956.356.1722x5462`) is not part of it.
+    let raw = hay[m].split(|&b| b == b'x').next().unwrap_or_default();
     let n = raw.iter().filter(|b| b.is_ascii_digit()).count();
     if raw.first() == Some(&b'+') {
         (8..=15).contains(&n)
@@ -354,7 +355,13 @@ pub(crate) fn national_phone(hay: &[u8], m: Range<usize>) -> bool {
     let uneven = !text.contains(' ')
         && dashed.len() >= 3
         && dashed[1..].iter().any(|g| g.len() != dashed[1].len());
-    (8..=13).contains(&n) && !uneven && !date_like(text) && !raw.starts_with(b"00 ")
+    // After an international `00` prefix come a country code and a national number.
+    let digits = if raw.starts_with(b"00") {
+        11..=15
+    } else {
+        8..=13
+    };
+    digits.contains(&n) && !uneven && !date_like(text) && !raw.starts_with(b"00 ")
 }
 
 /// A number that a word calls a phone number: 7-15 digits written with phone separators, not a
@@ -477,12 +484,37 @@ pub(crate) fn password_phrase(hay: &[u8], m: Range<usize>) -> bool {
     super::field::credential_value(value)
 }
 
+/// The password of a command line or credentials file ([`super::secret::RULES`]): the word
+/// after `echo`, the fifth field of a `.pgpass` line, or the last word (after `user:` or
+/// `user /` in a credentials phrase), credential-shaped ([`super::field::credential_value`]).
+pub(crate) fn cli_password(hay: &[u8], m: Range<usize>) -> bool {
+    let s = std::str::from_utf8(&hay[m]).unwrap_or_default().trim();
+    let lower = s.to_ascii_lowercase();
+    let value = if s.starts_with("echo") {
+        s.split_ascii_whitespace().nth(1).unwrap_or_default()
+    } else if !s.contains([' ', '\t']) {
+        s.splitn(5, ':').nth(4).unwrap_or_default()
+    } else {
+        let last = s.split_ascii_whitespace().last().unwrap_or_default();
+        if ["cred", "login"].iter().any(|w| lower.starts_with(w)) {
+            last.rsplit([':', '/'])
+                .find(|v| !v.is_empty())
+                .unwrap_or_default()
+        } else {
+            last
+        }
+    };
+    let value = value.trim_matches(['"', '\'']).trim_start_matches('=');
+    super::field::credential_value(value)
+}
+
 /// The secret of a secret phrase: token-shaped (letters and digits, 16 or more characters, 3
 /// bits/character; hex and `base64:` keys count), not a reference or URL, and the phrase not
 /// about a page or cursor (`next page token is ...`).
 pub(crate) fn secret_phrase(hay: &[u8], m: Range<usize>) -> bool {
     let s = std::str::from_utf8(&hay[m.clone()]).unwrap_or_default();
     let value = s
+        .trim_end_matches(['.', ',', ';', ')'])
         .trim_end_matches('=')
         .rsplit([' ', '\t', ':', '=', '"', '\'', '`'])
         .next()

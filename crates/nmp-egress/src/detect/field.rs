@@ -31,6 +31,7 @@ const DOB_KEYS: &[&str] = &[
     "birthdt",
     "born",
     "bornon",
+    "birth",
 ];
 /// Keys whose value is a postal address.
 const ADDRESS_KEYS: &[&str] = &[
@@ -155,6 +156,57 @@ const PERSON_ID_KEYS: &[&str] = &[
     "kontonummer",
     "rekeningnummer",
     "numeroconto",
+    "rijksregisternummer",
+    "nationalregisternumber",
+    "numeronational",
+    "insz",
+    "ahvnummer",
+    "ahvn13",
+    "curp",
+    "clavecurp",
+    "nric",
+    "hkid",
+    "taxfilenumber",
+    "ppsn",
+    "ppsnumber",
+    "ppsno",
+    "tckn",
+    "tckimlikno",
+    "kimlikno",
+    "mynumber",
+    "kojinbango",
+    "individualnumber",
+    "codnumericpersonal",
+    "residentregistrationnumber",
+    "juminnumber",
+    "juminbeonho",
+    "residentid",
+    "shenfenzheng",
+    "idcardno",
+    "itin",
+    "taxpayerid",
+    "rodnecislo",
+    "birthnumber",
+    "versichertennummer",
+    "kvnr",
+    "healthcardnumber",
+    "mykad",
+    "cuil",
+    "cuit",
+    "svnr",
+    "sozialversicherungsnummer",
+    "isikukood",
+    "asmenskodas",
+    "personaskods",
+    "oib",
+    "egn",
+    "nik",
+    "jmbg",
+    "emso",
+    "amka",
+    "cedula",
+    "healthcardno",
+    "insurancecardnumber",
 ];
 /// Person-identifier keys that count only as the whole key (short, or words in other uses).
 const PERSON_ID_WHOLE_KEYS: &[&str] = &[
@@ -176,7 +228,97 @@ const PERSON_ID_WHOLE_KEYS: &[&str] = &[
     "account",
     "routing",
     "routingno",
+    "rut",
+    "ahv",
+    "avs",
+    "tfn",
+    "cnp",
+    "rrn",
+    "tin",
+    "cin",
+    "ohip",
 ];
+/// Bare holder words that name a person's identifier as a JSON key or in text
+/// (`{"member": "W123456789"}`), but not as a CSV column, which may as well hold their names
+/// or counts.
+pub(crate) const HOLDER_KEYS: &[&str] =
+    &["member", "subscriber", "insured", "beneficiary", "enrollee"];
+
+/// Head words of keys whose value is an organisation, a place or a thing named after people
+/// (`payer`, `sponsor_name`, `hospital`, `method`).
+const ORGANISATION_HEADS: &[&str] = &[
+    "payer",
+    "payor",
+    "sponsor",
+    "vendor",
+    "supplier",
+    "organization",
+    "organisation",
+    "org",
+    "company",
+    "employer",
+    "insurer",
+    "carrier",
+    "manufacturer",
+    "brand",
+    "bank",
+    "hospital",
+    "facility",
+    "institution",
+    "firm",
+    "agency",
+    "university",
+    "school",
+    "clinic",
+    "lab",
+    "laboratory",
+    "pharmacy",
+    "product",
+    "drug",
+    "medication",
+    "award",
+    "prize",
+    "method",
+    "test",
+    "model",
+    "device",
+    "publisher",
+    "journal",
+    "network",
+    "plan",
+    "program",
+    "programme",
+    "department",
+    "ward",
+    "unit",
+    "city",
+    "town",
+    "county",
+    "state",
+    "country",
+    "region",
+    "street",
+];
+
+/// `true` when the key's head (before a final `name`, `title` or `label`) names an
+/// organisation, a place or a thing ([`ORGANISATION_HEADS`]).
+pub(crate) fn organisation_key(key_words: &[String]) -> bool {
+    let head = match key_words {
+        [.., head, last] if matches!(last.as_str(), "name" | "names" | "title" | "label") => head,
+        [.., head] => head,
+        [] => return false,
+    };
+    ORGANISATION_HEADS.contains(&head.as_str())
+}
+
+/// A key that names a member's reference or code (`member_ref`, `subscriberCode`): a person's
+/// identifier when its value is shaped like one.
+pub(crate) fn holder_ref(key_words: &[String]) -> bool {
+    let [.., holder, last] = key_words else {
+        return false;
+    };
+    HOLDER_KEYS.contains(&holder.as_str()) && matches!(last.as_str(), "ref" | "reference" | "code")
+}
 /// Key endings that name a credential.
 const CREDENTIAL_SUFFIXES: &[&str] = &[
     "password",
@@ -593,15 +735,19 @@ pub(crate) enum KeyClass {
     /// A key naming a person's identifier (`member_id`, `bsn`, `codice_fiscale`).
     PersonId,
     /// A credential key: `aws` when the key names an AWS secret key, `suffix` when it ends with a
-    /// credential word.
+    /// credential word, `password` when that word names a password.
     Secret {
         aws: bool,
         suffix: bool,
+        password: bool,
     },
 }
 
 /// Classifies a (non-restricted) key by its normalised words.
 pub(crate) fn classify(key_words: &[String]) -> KeyClass {
+    // A key is read before the words that give its value's format or encoding (`dob_iso`,
+    // `birthDateFormatted`, `encryption_key_b64`, `webhook_secret_v2`).
+    let key_words = value_head(key_words);
     let joined = key_words.concat();
     let key = joined.as_str();
     // `policy` qualifies a restricted key (`ssn_policy`) but is a holder in `policy_number`.
@@ -627,13 +773,16 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
     if key == "name" {
         return KeyClass::GenericName;
     }
-    if !stat && key_words.iter().any(|w| PHONE_WORDS.contains(&w.as_str())) {
+    if !stat && phone_head(key_words) {
         return KeyClass::Phone;
     }
     if !stat
         && (PERSON_ID_WHOLE_KEYS.contains(&key)
+            || HOLDER_KEYS.contains(&key)
+            || holder_ref(key_words)
             || contains_run(key_words, PERSON_ID_KEYS)
-            || holder_id(key_words))
+            || holder_id(key_words)
+            || key_words.iter().any(|w| glued_id_word(w)))
     {
         return KeyClass::PersonId;
     }
@@ -643,26 +792,40 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
             .any(|w| NOT_CREDENTIAL.contains(&w.as_str()));
     let aws = key.contains("secret")
         && (key_words.iter().any(|w| w == "aws") || key.contains("secretaccesskey"));
-    let last = key_words.last().map_or("", String::as_str);
+    // The head of a credential key is read before words that give the value's encoding or
+    // version (`encryption_key_b64`, `webhook_secret_v2`, `secret_key_base`, `app_secret_2`).
+    let head = key_words;
+    let last = head.last().map_or("", String::as_str);
+    // Key material: `key` after a key-material word, skipping an algorithm's size
+    // (`hmac_sha256_key`, `aes256_key`).
+    let material =
+        |w: &String| KEY_MATERIAL.contains(&w.trim_end_matches(|c: char| c.is_ascii_digit()));
     let key_material = last == "key"
-        && key_words.len() >= 2
-        && KEY_MATERIAL.contains(&key_words[key_words.len() - 2].as_str());
+        && head[..head.len() - 1]
+            .iter()
+            .rev()
+            .find(|w| !w.bytes().any(|b| b.is_ascii_digit()) || material(w))
+            .is_some_and(material);
     let key_material = key_material
+        || matches!(key, "kek" | "dek")
         || KEY_MATERIAL
             .iter()
             .any(|m| key.strip_suffix("key").is_some_and(|k| k.ends_with(m)));
     // An OpenID `id_token` is a credential (its `id` does not make it a key's id).
     let described = described && key != "idtoken";
+    let password =
+        PASSWORD_SUFFIXES.iter().any(|s| key.ends_with(s)) || PASSWORD_WORDS.contains(&last);
     let suffix = !described
-        && (CREDENTIAL_SUFFIXES
-            .iter()
-            .chain(PASSWORD_SUFFIXES)
-            .any(|s| key.ends_with(s))
-            || PASSWORD_WORDS.contains(&last)
+        && (CREDENTIAL_SUFFIXES.iter().any(|s| key.ends_with(s))
+            || password
             || key == "bearer"
             || key_material);
     if aws || suffix {
-        KeyClass::Secret { aws, suffix }
+        KeyClass::Secret {
+            aws,
+            suffix,
+            password: password && !described,
+        }
     } else {
         KeyClass::Plain
     }
@@ -691,6 +854,9 @@ const HOLDER_WORDS: &[&str] = &[
     "guarantor",
     "dependent",
     "cardholder",
+    "patient",
+    "mbr",
+    "memb",
 ];
 /// Last words of a key that make it a number or identifier.
 const ID_WORDS: &[&str] = &[
@@ -710,6 +876,74 @@ fn holder_id(key_words: &[String]) -> bool {
     let holder = key_words.iter().any(|w| HOLDER_WORDS.contains(&w.as_str()));
     let last = key_words.last().map_or("", String::as_str);
     holder && (ID_WORDS.contains(&last) || last == "mrn")
+}
+
+/// Words that may follow a phone word in a phone key (`phone_number`, `phone_e164`,
+/// `phoneHome`); any other word after it makes the key describe the number (`phone_country`,
+/// `phone_verified`).
+const PHONE_TAIL: &[&str] = &[
+    "e164",
+    "home",
+    "work",
+    "office",
+    "mobile",
+    "cell",
+    "primary",
+    "alt",
+    "alternate",
+    "main",
+    "day",
+    "evening",
+    "personal",
+    "private",
+    "direct",
+];
+
+/// `true` when the key's head is a phone word: a phone word followed only by id words and the
+/// words of [`PHONE_TAIL`].
+fn phone_head(key_words: &[String]) -> bool {
+    // Telephony keys: the number a call or message went to or came from (`to_number`,
+    // `caller_id`, `contact_number`, `sms_to`).
+    let dialled = match key_words {
+        [.., a, b] => {
+            matches!(
+                a.as_str(),
+                "to" | "from"
+                    | "recipient"
+                    | "sender"
+                    | "destination"
+                    | "dest"
+                    | "caller"
+                    | "contact"
+                    | "dialled"
+                    | "dialed"
+            ) && matches!(b.as_str(), "number" | "no" | "nr" | "num")
+                || a == "caller" && b == "id"
+                || a == "sms" && matches!(b.as_str(), "to" | "from")
+        }
+        [a] => matches!(a.as_str(), "callerid" | "ani" | "contactno"),
+        [] => false,
+    };
+    dialled
+        || key_words
+            .iter()
+            .rposition(|w| PHONE_WORDS.contains(&w.as_str()))
+            .is_some_and(|i| {
+                key_words[i + 1..]
+                    .iter()
+                    .all(|w| ID_WORDS.contains(&w.as_str()) || PHONE_TAIL.contains(&w.as_str()))
+            })
+}
+
+/// A single word that is a person-identifier key with an id word glued to it (`aadhaarno`,
+/// `bsnnr`, `pesel_number` written as one word).
+fn glued_id_word(word: &str) -> bool {
+    ["no", "nr", "num", "number", "id"].iter().any(|suffix| {
+        word.strip_suffix(suffix).is_some_and(|stem| {
+            stem.len() >= 3
+                && (PERSON_ID_KEYS.contains(&stem) || PERSON_ID_WHOLE_KEYS.contains(&stem))
+        })
+    })
 }
 
 /// `true` when a contiguous run of `key_words` concatenates to one of `keys`.
@@ -806,7 +1040,11 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
         KeyClass::GenericName => {
             (source == Source::Json && person_name(text)).then_some(FieldRule::Name)
         }
-        KeyClass::Secret { aws, suffix } => {
+        KeyClass::Secret {
+            aws,
+            suffix,
+            password,
+        } => {
             let aws_shaped = text.len() == 40
                 && text
                     .bytes()
@@ -814,7 +1052,12 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
             if aws && aws_shaped {
                 Some(FieldRule::AwsSecret)
             } else {
-                (suffix && credential_like(text)).then_some(FieldRule::Credential)
+                let shaped = if password {
+                    password_like(text)
+                } else {
+                    credential_like(text)
+                };
+                (suffix && shaped).then_some(FieldRule::Credential)
             }
         }
     }
@@ -854,9 +1097,64 @@ pub(crate) fn credential_value(text: &str) -> bool {
     credential_like(text) && symbol_or_digit && !text.contains("://") && !is_mask(text)
 }
 
+/// Words after a key's head that give its value's format, encoding, form or version.
+const FORMAT_WORDS: &[&str] = &[
+    "b64",
+    "base64",
+    "hex",
+    "base",
+    "value",
+    "val",
+    "raw",
+    "str",
+    "string",
+    "bytes",
+    "pem",
+    "der",
+    "encoded",
+    "current",
+    "primary",
+    "secondary",
+    "iso",
+    "iso8601",
+    "formatted",
+    "fmt",
+    "text",
+    "utc",
+];
+
+/// A key's words without the trailing words that give the value's format, encoding, form or
+/// version (`iso`, `b64`, `hex`, `value`, `v2`, `2`).
+fn value_head(key_words: &[String]) -> &[String] {
+    let version = |w: &str| {
+        let n = w.strip_prefix('v').unwrap_or(w);
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    };
+    let mut end = key_words.len();
+    while end > 1
+        && (FORMAT_WORDS.contains(&key_words[end - 1].as_str()) || version(&key_words[end - 1]))
+    {
+        end -= 1;
+    }
+    &key_words[..end]
+}
+
+/// A value under a key that names a password: [`credential_like`] with a lower entropy floor
+/// (2.5 bits/character: `Answer-morning44` is a password there), letters and a digit or symbol.
+fn password_like(text: &str) -> bool {
+    let letters = text.bytes().any(|b| b.is_ascii_alphabetic());
+    let other = text.bytes().any(|b| !b.is_ascii_alphabetic());
+    credential_like(text) || letters && other && credential_shaped(text, 2.5)
+}
+
 /// A credential-shaped value: at least 8 characters, two character classes, 3 bits/char of
 /// entropy, and not a mask, a variable reference, a path or a "none" word.
 fn credential_like(text: &str) -> bool {
+    credential_shaped(text, 3.0)
+}
+
+/// [`credential_like`] with the entropy floor `min_entropy` (bits/character).
+fn credential_shaped(text: &str, min_entropy: f64) -> bool {
     let folded: String = text
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -902,7 +1200,7 @@ fn credential_like(text: &str) -> bool {
         && !code
         && !NON_VALUES.contains(&folded.as_str())
         && classes >= 2
-        && entropy(text) >= 3.0
+        && entropy(text) >= min_entropy
 }
 
 #[cfg(test)]
@@ -972,6 +1270,50 @@ mod tests {
         assert_eq!(eval("name", "Ksawery Sykała"), Some(FieldRule::Name));
         assert_eq!(eval("name", "mean age by ward"), None);
         assert_eq!(eval("ageBucket", "40-49"), None);
+        // Format words after the head, telephony keys, phone keys by their head word.
+        assert_eq!(eval("dob_iso", "1961-08-19"), Some(FieldRule::Dob));
+        assert_eq!(eval("birth", "1961-08-19"), Some(FieldRule::Dob));
+        assert_eq!(eval("birth_year", "1961"), None);
+        assert_eq!(eval("to_number", "+1 415 555 0132"), Some(FieldRule::Phone));
+        assert_eq!(eval("caller_id", "4155550132"), Some(FieldRule::Phone));
+        assert_eq!(eval("phone_country", "+44"), None);
+        // Holder words, glued id words, a member's reference; statistics about them pass.
+        assert_eq!(eval("member", "W123456789"), Some(FieldRule::PersonId));
+        assert_eq!(
+            eval("member_ref", "T17558621 02"),
+            Some(FieldRule::PersonId)
+        );
+        assert_eq!(eval("aadhaarno", "712931664518"), Some(FieldRule::PersonId));
+        assert_eq!(
+            eval("tc_kimlik_no", "97977955884"),
+            Some(FieldRule::PersonId)
+        );
+        assert_eq!(eval("member", "Gold"), None);
+        assert_eq!(eval("distinct_member_ids", "1234567"), None);
+    }
+
+    #[test]
+    fn passwords_and_encoded_secret_keys() {
+        // Under a password key a lower entropy floor: word-word-number passwords count.
+        assert_eq!(
+            eval("smtp_pass", "Answer-morning44"),
+            Some(FieldRule::Credential)
+        );
+        assert_eq!(eval("db_pass", "iNyOuLcNFdi"), Some(FieldRule::Credential));
+        assert_eq!(eval("password_strength", "weak-ish1"), None);
+        assert_eq!(eval("password", "********"), None);
+        // The head is read before encoding and version words, and past an algorithm's size.
+        let key = "zL9vihqScgIo6rXtDb1rXv63kw1skSNaBTM9ALgYaMSB";
+        for k in [
+            "secret_key_base",
+            "encryption_key_b64",
+            "hmac_sha256_key",
+            "webhook_secret_v2",
+            "kek",
+        ] {
+            assert_eq!(eval(k, key), Some(FieldRule::Credential), "{k}");
+        }
+        assert_eq!(eval("sort_key_v2", key), None);
     }
 
     #[test]

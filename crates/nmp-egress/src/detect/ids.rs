@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-fn digits(bytes: &[u8]) -> Vec<u32> {
+pub(super) fn digits(bytes: &[u8]) -> Vec<u32> {
     bytes
         .iter()
         .filter(|b| b.is_ascii_digit())
@@ -13,7 +13,7 @@ fn digits(bytes: &[u8]) -> Vec<u32> {
 }
 
 /// `true` when the match touches a letter or digit, or continues a dotted/dashed number.
-fn glued(hay: &[u8], m: &Range<usize>) -> bool {
+pub(super) fn glued(hay: &[u8], m: &Range<usize>) -> bool {
     let before = m.start.checked_sub(1).map(|i| hay[i]);
     let before2 = m.start.checked_sub(2).map(|i| hay[i]);
     let after = hay.get(m.end).copied();
@@ -37,7 +37,7 @@ fn date_ok(day: u32, month: u32) -> bool {
 }
 
 /// Luhn over decimal digits.
-fn luhn(d: &[u32]) -> bool {
+pub(super) fn luhn(d: &[u32]) -> bool {
     let bytes: Vec<u8> = d.iter().filter_map(|&x| u8::try_from(x).ok()).collect();
     super::check::luhn(&bytes)
 }
@@ -139,7 +139,7 @@ pub(crate) fn eleven_digits(hay: &[u8], m: Range<usize>) -> bool {
     if glued(hay, &m) || d.len() != 11 || d.iter().all(|&x| x == d[0]) {
         return false;
     }
-    pesel(&d) || fodselsnummer(&d) || cpf(&d)
+    pesel(&d) || fodselsnummer(&d) || cpf(&d) || super::world::baltic_or_cuil(&d)
 }
 
 fn pesel(d: &[u32]) -> bool {

@@ -66,6 +66,8 @@ enum Shape {
     Initial,
     /// A lowercase surname particle (`van`, `de`).
     Particle,
+    /// Capital letters only (`MASON`), as registries and forms write surnames.
+    Upper,
 }
 
 /// A word of the text that can be part of a name.
@@ -167,6 +169,11 @@ fn scan_words(text: &str, base: usize, out: &mut Vec<Word>) {
             Shape::Initial
         } else if PARTICLES.contains(&word) {
             Shape::Particle
+        } else if c.is_uppercase()
+            && lower == 0
+            && word.chars().filter(|c| c.is_uppercase()).count() >= 2
+        {
+            Shape::Upper
         } else {
             continue;
         };
@@ -197,11 +204,19 @@ pub(crate) fn find(text: &[u8], out: &mut Vec<Range<usize>>) {
         text.get(i + 1)
             .is_some_and(|&b| b.is_ascii_uppercase() || b >= 0x80)
     });
+    // An upper-case `SURNAME, GIVEN` has no lower-case letter: a comma, a space and two
+    // capitals.
+    let upper_inverted = || {
+        memchr::memmem::find_iter(text, b", ").any(|i| {
+            text.get(i + 2..i + 4)
+                .is_some_and(|w| w.iter().all(u8::is_ascii_uppercase))
+        })
+    };
     if !spaced_capital
         || !text.windows(2).any(|w| {
             (w[0].is_ascii_uppercase() || w[0] >= 0x80)
                 && (w[1].is_ascii_lowercase() || w[1] >= 0x80)
-        })
+        }) && !upper_inverted()
     {
         return;
     }
@@ -299,6 +314,14 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         })
         .is_some_and(|w| EPONYM_HEADS.contains(&std::str::from_utf8(w).unwrap_or_default()));
     let place = fold(a).is_some_and(|k| PLACE_WORDS.contains(&k.as_str()));
+    // `named after Marie Curie`, `in honour of Jonas Salk`: an eponym, not a person in the data.
+    let honoured = {
+        let before = &text[first.range.start.saturating_sub(16)..first.range.start];
+        let before = String::from_utf8_lossy(before).to_ascii_lowercase();
+        ["named after ", "in honour of ", "in honor of "]
+            .iter()
+            .any(|c| before.ends_with(c))
+    };
     let drug = [a, b].iter().any(|w| {
         fold(w).is_some_and(|k| {
             DRUG_STEMS
@@ -306,7 +329,7 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
                 .any(|stem| k.len() > stem.len() + 2 && k.ends_with(stem))
         })
     });
-    (!(organisation || eponym || place || drug)).then_some(j)
+    (!(organisation || eponym || place || drug || honoured)).then_some(j)
 }
 
 /// `true` when the words from `words[i]` to `last` stand alone in their field.
@@ -335,13 +358,25 @@ fn cue(text: &[u8], start: usize, cues: &[&str]) -> bool {
 fn inverted_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
     let (first, next) = (&words[i], words.get(i + 1)?);
     let word = |w: &Word| std::str::from_utf8(&text[w.range.clone()]).unwrap_or_default();
-    let shapes = first.shape == Shape::Capitalised && next.shape == Shape::Capitalised;
+    // `Mason, Carl` or `MASON, CARL`: both words written alike.
+    let shapes =
+        first.shape == next.shape && matches!(first.shape, Shape::Capitalised | Shape::Upper);
     if !shapes || &text[first.range.end..next.range.start] != b", " || !alone(text, words, i, next)
     {
         return None;
     }
-    match (lookup(&SURNAMES, word(first)), lookup(&GIVEN, word(next))) {
+    let (a, b) = (word(first), word(next));
+    // Not a company's legal form (`ACME, INC`, `Smith, Ltd`).
+    let company = [a, b]
+        .iter()
+        .any(|w| fold(w).is_some_and(|k| ORG_SUFFIXES.iter().any(|o| o.eq_ignore_ascii_case(&k))));
+    match (lookup(&SURNAMES, a), lookup(&GIVEN, b)) {
         (Some(s), Some(g)) if !(s && g) => Some(i + 1),
+        // One listed half that is no common word and one that is no English word, or two
+        // words that are no English words, alone in their field (`KOWALCZYK, OLIWIER`).
+        (Some(false), None) if !english(b) && !company => Some(i + 1),
+        (None, Some(false)) if !english(a) && !company => Some(i + 1),
+        (None, None) if !english(a) && !english(b) && !company => Some(i + 1),
         _ => None,
     }
 }
@@ -402,6 +437,22 @@ mod tests {
         assert_eq!(names("patient\n\"Mason, Carl\"\n"), ["Mason, Carl"]);
         assert_eq!(names("Smith, Jones and Lee wrote it"), Vec::<&str>::new());
         assert_eq!(names("Patient Advocate Day"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn upper_case_inverted_names_and_eponyms() {
+        assert_eq!(names("patient\n\"ADAMS, BENJAMIN\",7"), ["ADAMS, BENJAMIN"]);
+        assert_eq!(
+            names("patient\n\"KOWALCZYK, OLIWIER\",7"),
+            ["KOWALCZYK, OLIWIER"]
+        );
+        assert!(names("vendor\n\"ACME, INC\",7").is_empty());
+        assert!(names("INFO, WARN and ERROR").is_empty());
+        assert!(names("Ward renamed after Alexander Fleming in 1990.").is_empty());
+        assert_eq!(
+            names("Call Alexander Fleming today."),
+            ["Alexander Fleming"]
+        );
     }
 
     #[test]

@@ -19,12 +19,14 @@ pub(crate) struct Pair {
 /// its closing bracket stays part of the value). Unbounded repetitions keep the automaton small.
 pub(crate) const PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])["']?[A-Za-z0-9_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*["']?\*{0,2}[ \t]*[:=](?:\*{1,2}[ \t])?[ \t]*(?:"[^"\r\n]+"|'[^'\r\n]+'|\$\{[^}\s]*\}|[$%]\([^)\s]*\)s?|(?:(?i:bearer|basic|token) )?[^\s,;&"'}\])]+)"#;
 
-/// Assignments of other shapes: a word followed by a single-quoted value, as error messages
-/// write them (`dob '1998-08-21'`, `password 'hunter2x9'`); a parenthesised key and value, as
-/// PostgreSQL's constraint errors write them (`Key (national_id)=(70578262757)`); and the
-/// parameters of a query string (`?access_token=...&cursor=...`), which the pattern above reads
+/// Assignments of other shapes: a validation error that quotes the field's name before its
+/// value (`field 'national_id' rejected value '70578262757'`); a word followed by a
+/// single-quoted value, as error messages write them (`dob '1998-08-21'`, `password
+/// 'hunter2x9'`); a parenthesised key and value, as
+/// PostgreSQL's constraint errors write them (`Key (national_id)=(70578262757)`); an element of
+/// XML configuration (`<password>...</password>`); and the parameters of a query string (`?access_token=...&cursor=...`), which the pattern above reads
 /// as one long value after `https:`.
-pub(crate) const OTHER_PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+'[^'\r\n]{1,128}'|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+"#;
+pub(crate) const OTHER_PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])(?i:field|column|key|attribute|parameter|property)[ \t]+['"`][A-Za-z_][A-Za-z0-9_.\-]{0,63}['"`][ \t]+(?:[a-z]+[ \t]+){0,3}(?:value|got|=)[ \t]+'[^'\r\n]{1,128}'|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+'[^'\r\n]{1,128}'|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+|<[A-Za-z_][A-Za-z0-9_.\-]{0,63}>[^<>\r\n]{1,128}</"#;
 
 /// Splits one match of [`OTHER_PATTERN`] found at `offset`.
 pub(crate) fn split_other(m: &[u8], offset: usize) -> Option<Pair> {
@@ -32,10 +34,23 @@ pub(crate) fn split_other(m: &[u8], offset: usize) -> Option<Pair> {
     let end = start + m[start..].iter().take_while(|&&b| key_byte(b)).count();
     let value = match m.get(end)? {
         b' ' | b'\t' => {
-            let open = end + m[end..].iter().position(|&b| b == b'\'')?;
+            let open = end
+                + m[end..]
+                    .iter()
+                    .position(|&b| matches!(b, b'\'' | b'"' | b'`'))?;
+            let close = open + 1 + m[open + 1..].iter().position(|&b| b == m[open])?;
+            if close + 1 < m.len() {
+                // `field 'K' rejected value 'V'`: the quoted field name is the key.
+                let value = m[..m.len() - 1].iter().rposition(|&b| b == b'\'')? + 1;
+                return Some(Pair {
+                    key: offset + open + 1..offset + close,
+                    value: offset + value..offset + m.len() - 1,
+                });
+            }
             open + 1..m.len() - 1
         }
         b')' => end + 3..m.len() - 1,
+        b'>' => end + 1..m.len() - 2,
         b'=' => end + 1..m.len(),
         _ => return None,
     };
@@ -122,6 +137,32 @@ mod tests {
                 ("pw".into(), "%(password)s".into()),
                 ("k".into(), "$(cat".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn splits_validation_errors_and_xml_elements() {
+        let re = Regex::new(OTHER_PATTERN).unwrap();
+        let other = |text: &str| -> Vec<(String, String)> {
+            re.find_iter(text.as_bytes())
+                .filter_map(|m| split_other(m.as_bytes(), m.start()))
+                .map(|p| (text[p.key].to_owned(), text[p.value].to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            other("ValidationError: field 'national_id' rejected value '70578262757': dup"),
+            [("national_id".into(), "70578262757".into())]
+        );
+        assert_eq!(
+            other("<user>gchen</user>\n  <password>E72xpRwzvc</password>"),
+            [
+                ("user".into(), "gchen".into()),
+                ("password".into(), "E72xpRwzvc".into())
+            ]
+        );
+        assert_eq!(
+            other("password 'hunter2x9'"),
+            [("password".into(), "hunter2x9".into())]
         );
     }
 }

@@ -4,6 +4,7 @@
 use super::Spec;
 use super::check;
 use super::ids;
+use super::world;
 
 /// Regex rules for personal data. Every pattern is linear-time (`regex` crate) and anchored on
 /// ASCII word boundaries; the validator does what a regex cannot (checksums, number rules).
@@ -17,7 +18,7 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.phone",
         label: "phone",
-        pattern: r"\+[1-9][0-9]{0,3}(?:[ .\-/_]?\(?[0-9]{1,4}\)?){2,6}|\([2-9][0-9]{2}\) ?[0-9]{3}[ .\-/_][0-9]{4}|(?-u:\b)[2-9][0-9]{2}[ .\-/_][0-9]{3}[ .\-/_][0-9]{4}(?-u:\b)|(?-u:\b)0[1-9][0-9]{1,3}[ \-][0-9]{3,4}[ \-][0-9]{3,4}(?-u:\b)|(?-u:\b)0[1-9](?: [0-9]{2}){4}(?-u:\b)|\(0[1-9][0-9]{1,3}\) ?[0-9]{3,4}[ \-]?[0-9]{3,4}(?-u:\b)",
+        pattern: r"\+[1-9][0-9]{0,3}(?:[ .\-/_]?\(?[0-9]{1,4}\)?){2,6}|\([2-9][0-9]{2}\) ?[0-9]{3}[ .\-/_][0-9]{4}|(?-u:\b)[2-9][0-9]{2}[ .\-/_][0-9]{3}[ .\-/_][0-9]{4}(?:x[0-9]{1,6})?(?-u:\b)|(?-u:\b)0[1-9][0-9]{1,3}[ \-][0-9]{3,4}[ \-][0-9]{3,4}(?-u:\b)|(?-u:\b)0[1-9](?: [0-9]{2}){4}(?-u:\b)|\(0[1-9][0-9]{1,3}\) ?[0-9]{3,4}[ \-]?[0-9]{3,4}(?-u:\b)",
         validate: Some(check::phone),
     },
     Spec {
@@ -26,8 +27,10 @@ pub(crate) const RULES: &[Spec] = &[
         // National formats: a trunk `0` and groups joined by spaces and dashes (`0215-66 59 95`,
         // `03-8502-2854`, `01511 68465`), an area code in brackets (`(03715) 79138`,
         // `(02)-9411-1611`, `(351) 913 468 565`), `1-` or `001-` before a North American number,
-        // and the Brazilian `11 4522-3573`.
-        pattern: r"(?-u:\b)0[1-9][0-9]{0,4}(?:[ \-][0-9]{2,6}){1,4}(?-u:\b)|\(0?[1-9][0-9]{0,4}\)[ \-]?[0-9]{2,5}(?:[ \-][0-9]{2,5}){0,3}(?-u:\b)|(?-u:\b)(?:00?1[ \-.])?1?[ \-.]?[2-9][0-9]{2}[ \-.][2-9][0-9]{2}[ \-.][0-9]{4}(?-u:\b)|(?-u:\b)[1-9][0-9] 9?[0-9]{4}-[0-9]{4}(?-u:\b)",
+        // the Brazilian `11 4522-3573`, an international `00` prefix (`0049 171 3366815`), the
+        // French dotted `06.43.60.98.82`, a Chinese mobile grouped 3-4-4 (`139 9856 1235`) and
+        // landline (`010-12345678`).
+        pattern: r"(?-u:\b)0[1-9][0-9]{0,4}(?:[ \-][0-9]{2,6}){1,4}(?-u:\b)|(?-u:\b)0[1-9][0-9]{1,2}-[0-9]{7,8}(?-u:\b)|\(0?[1-9][0-9]{0,4}\)[ \-]?[0-9]{2,5}(?:[ \-][0-9]{2,5}){0,3}(?-u:\b)|(?-u:\b)(?:00?1[ \-.])?1?[ \-.]?[2-9][0-9]{2}[ \-.][2-9][0-9]{2}[ \-.][0-9]{4}(?-u:\b)|(?-u:\b)[1-9][0-9] 9?[0-9]{4}-[0-9]{4}(?-u:\b)|(?-u:\b)00[1-9][0-9]{0,2}(?:[ \-][0-9]{2,8}){2,4}(?-u:\b)|(?-u:\b)0[1-9](?:\.[0-9]{2}){4}(?-u:\b)|(?-u:\b)1[3-9][0-9] [0-9]{4} [0-9]{4}(?-u:\b)",
         validate: Some(check::national_phone),
     },
     Spec {
@@ -113,10 +116,96 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.national_id",
         label: "national_id",
+        // More countries' ids in a format of their own, each with its check: Belgian national
+        // number, Swiss AHV, Chilean RUT, Chinese resident id, Korean RRN, Singapore NRIC,
+        // Mexican CURP, Hong Kong HKID, Czech/Slovak birth number, Irish PPSN.
+        pattern: r"(?-u:\b)[0-9]{2}\.[01][0-9]\.[0-3][0-9]-[0-9]{3}\.[0-9]{2}(?-u:\b)",
+        validate: Some(world::belgian),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)756(?:\.[0-9]{4}\.[0-9]{4}\.[0-9]{2}|[0-9]{10})(?-u:\b)",
+        validate: Some(world::ahv),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)(?:[0-9]{1,2}\.[0-9]{3}\.[0-9]{3}|[0-9]{7,8})-[0-9Kk](?-u:\b)",
+        validate: Some(world::rut),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[1-8][0-9]{5}(?:19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx](?-u:\b)",
+        validate: Some(world::china),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[0-9]{2}[01][0-9][0-3][0-9]-[1-4][0-9]{6}(?-u:\b)",
+        validate: Some(world::rrn),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[STFGM][0-9]{7}[A-Z](?-u:\b)",
+        validate: Some(world::nric),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[A-Z][AEIOUX][A-Z]{2}[0-9]{2}[01][0-9][0-3][0-9][HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9](?-u:\b)",
+        validate: Some(world::curp),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[A-Z]{1,2}[0-9]{6}\([0-9A]\)",
+        validate: Some(world::hkid),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[0-9]{2}[0156][0-9][0-3][0-9]/[0-9]{4}(?-u:\b)",
+        validate: Some(world::birth_number),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        // Malaysian MyKad (`750923-71-5294`), Argentine CUIL/CUIT (`20-12345678-3`), Austrian
+        // social insurance number (`1237 010180`), and a Medicare Beneficiary Identifier
+        // (`1EG4-TE5-MK73`; its letters and digits in fixed positions, no S, L, O, I, B, Z).
+        pattern: r"(?-u:\b)(?:[0-9]{2}[01][0-9][0-3][0-9]-[0-9]{2}-[0-9]{4}|(?:20|23|24|27|30|33|34)-[0-9]{8}-[0-9]|[0-9]{4} [0-3][0-9][01][0-9][0-9]{2}|[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y]{2}[0-9]{2})(?-u:\b)",
+        validate: Some(world::formatted),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        // Romanian CNP and South African id: 13 digits with a date and a check.
+        pattern: r"(?-u:\b)[0-9]{13}(?-u:\b)",
+        validate: Some(world::thirteen_digits),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        pattern: r"(?-u:\b)[0-9]{7}[A-W][A-IW]?(?-u:\b)",
+        validate: Some(world::ppsn),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        // A Japanese My Number grouped 4-4-4.
+        pattern: r"(?-u:\b)[0-9]{4} [0-9]{4} [0-9]{4}(?-u:\b)",
+        validate: Some(world::my_number),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
         // An identifier that a word names: a national id, a member, policy, claim or record
         // number, a bank account (`Dutch BSN 378246598`, `Member ID XEH123456789`, `claim
         // CLM-2026-0048213`, `routing 021000021 account 4417120935`).
-        pattern: r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|member|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
+        pattern: r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|national (?:regist(?:er|ry) )?number|rijksregisternummer|ahv|avs|rut|curp|nric|hkid|tfn|tax file number|pps(?:n| number| no\.?)|tc kimlik(?: no)?|tckn|my number|individual number|cnp|rrn|resident registration number|resident id|itin|svnr|sozialversicherungsnummer|mykad|cuil|cuit|isikukood|asmens kodas|oib|egn|jmbg|amka|c(?:\xC3\xA9|e)dula|rodn(?:\xC3\xA9|e) (?:\xC4\x8D|c)(?:\xC3\xAD|i)slo|birth number|health card|insured|id ?#|patient|member(?:ship)?|mbr|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:'s)?(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-#]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
         validate: Some(ids::id_phrase),
     },
     Spec {
@@ -148,7 +237,21 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.dob",
         label: "dob",
-        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento)\*{0,2}[ \t]*[:=]?\*{0,2}[ \t]*[\x22']?(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th)?(?: of)? [a-z]{3,9}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}-[a-z]{3}-[0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)",
+        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento|geb\.)(?:/age)?(?:[ \t]+(?:is|was|of))?\*{0,2}[ \t]*[:=\-]?\*{0,2}[ \t]*[\x22']?(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th)?(?: of)? [a-z]{3,9}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}-[a-z]{3}-[0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)",
+        validate: None,
+    },
+    Spec {
+        id: "pii.dob",
+        label: "dob",
+        // HL7 v2 PID segment: field 7 is the patient's date of birth (`PID|1||4627||DOE^JANE||19550401|F`).
+        pattern: r"(?-u:\b)PID\|(?:[^|\r\n]*\|){6}(?:19|20)[0-9]{6}",
+        validate: None,
+    },
+    Spec {
+        id: "pii.name",
+        label: "name",
+        // HL7 v2 PID segment: field 5 is the patient's name, `SURNAME^GIVEN` (`PID|1||4627||DOE^JANE`).
+        pattern: r"(?-u:\b)PID\|(?:[^|\r\n]*\|){4}[A-Za-z][A-Za-z'\- ]*\^[A-Za-z]",
         validate: None,
     },
     Spec {

@@ -88,6 +88,16 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "secret.credential",
         label: "credential",
+        // A password a command line or a credentials file gives: `htpasswd -b FILE USER PASS`,
+        // `sshpass -p X`, `redis-cli -a X`, `mongo -p X`, `ldapsearch -w X`, `wget --password X`,
+        // `echo X | sudo -S`, a `.pgpass` line (`host:port:db:user:password`), and
+        // `credentials: user / X`, `creds: user:X`.
+        pattern: r"(?-u:\b)htpasswd(?:[ \t]+-[A-Za-z]+)*[ \t]+-[A-Za-z]*b[A-Za-z]*(?:[ \t]+-[A-Za-z]+)*[ \t]+[^\s]+[ \t]+[^\s]+[ \t]+[^\s]{6,64}|(?-u:\b)(?:sshpass|redis-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|mysqladmin|wget|smbclient|ldapsearch|ldapadd|ldapmodify|ldapwhoami)(?:[ \t]+[^\s|;&]+)*?[ \t]+(?:-p|-a|-w|--pass(?:word)?|--auth|--authpass)(?:[ \t]+|=)[\x22']?[^\s\x22']{6,64}|(?-u:\b)echo[ \t]+[\x22']?[^\s\x22']{6,64}[\x22']?[ \t]*\|[ \t]*sudo[ \t]+-S|(?m:^[A-Za-z0-9.\-*]+:(?:[0-9]{1,5}|\*):[^:\s]+:[^:\s]+:[^\s]{6,64}$)|(?i)(?-u:\b)(?:creds|credentials?|login)[ \t]*[:=]?[ \t]+[^\s:/,]{1,64}[ \t]*[/:][ \t]*[^\s]{6,64}",
+        validate: Some(check::cli_password),
+    },
+    Spec {
+        id: "secret.credential",
+        label: "credential",
         // A secret or key that a phrase names (`the webhook signing secret is ...`, `HMAC key:
         // ...`, `encryption key ... to open`, `bearer token ...`).
         pattern: r"(?i)(?-u:\b)(?:secret|(?:encryption|signing|hmac|master|session|shared|private|webhook|api|access|client|aes|jwt|license|licence) key|api-?key|(?:access|bearer|auth|refresh|session|api|id) token|token)(?-u:\b)(?:[ \t]+(?:is|was|to|of|now))*(?:\*{0,2}[ \t]*[:=]\*{0,2}[ \t]*|[ \t]+)[\x22'`]?[^\s\x22'`]{16,}",

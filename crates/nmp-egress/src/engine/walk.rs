@@ -48,6 +48,9 @@ pub(super) struct KeyInfo {
     completes: bool,
     /// The key names a pagination position (`endCursor`): its value is no keyless secret.
     cursor: bool,
+    /// The key names an organisation (`payer`, `sponsor_name`): a name in its value is no
+    /// person's.
+    organisation: bool,
     shown: Option<Rc<str>>,
 }
 
@@ -62,6 +65,7 @@ impl Engine<'_> {
             class,
             completes,
             cursor: self.det.cursor_key(key),
+            organisation: self.det.organisation_key(key),
             shown: shown_key(key),
         };
         if self.key_classes.len() < KEY_CACHE {
@@ -180,10 +184,11 @@ impl Engine<'_> {
         };
         let mut class = info.class;
         if class == KeyClass::Plain
-            && info.completes
             && let Some(parent) = &self.parent_key
+            && (info.completes || self.det.holder_key(parent))
         {
-            // `{"patient": {"id": 7}}` is the restricted key `patient_id` as a nested path.
+            // `{"patient": {"id": 7}}` is the restricted key `patient_id` as a nested path, and
+            // `{"member": {"id": "W123456789"}}` the person identifier `member_id`.
             class = self.key_class(&format!("{parent}.{}", key.value)).0;
         }
         let object = matches!(node.kind, Kind::Object(_));
@@ -203,8 +208,10 @@ impl Engine<'_> {
             self.parent_key.replace(own.unwrap_or(&key.value).into())
         });
         let cursor = std::mem::replace(&mut self.cursor_value, info.cursor);
+        let organisation = std::mem::replace(&mut self.organisation_value, info.organisation);
         self.node(doc, value, layer);
         self.cursor_value = cursor;
+        self.organisation_value = organisation;
         if let Some(saved) = saved {
             self.parent_key = saved;
         }

@@ -278,3 +278,33 @@ fn restricted_key_in_double_encoded_json_blocks() {
     assert_eq!(finding.category, Category::RestrictedKey);
     assert_eq!(finding.decoded_via, [Decoding::Json, Decoding::Json]);
 }
+
+#[test]
+fn csv_columns_judged_cell_by_cell() {
+    let scanner = scanner(Mode::Block);
+    let verdict = |text: &str| scanner.scan(text.as_bytes()).verdict;
+    // A password column: its cells decide, so masks pass and a password blocks.
+    assert_eq!(
+        verdict("user,password,role\nana,********,admin\nbo,[REDACTED],viewer\n"),
+        Verdict::Pass
+    );
+    assert_eq!(
+        verdict("user,password,role\nana,Summer2026@,admin\n"),
+        Verdict::Blocked
+    );
+    // A bare holder word: member ids block, member names' counts pass.
+    assert_eq!(
+        verdict("member,claims\nZGP1430777583,19\n"),
+        Verdict::Blocked
+    );
+    assert_eq!(verdict("member,claims\nGold,19\n"), Verdict::Pass);
+    // An organisation column: a company named after people is no person.
+    assert_eq!(
+        verdict("payer,claims\n\"Morgan Stanley\",8625\n"),
+        Verdict::Pass
+    );
+    assert_eq!(
+        verdict("patient,claims\n\"Carl Mason\",3\n"),
+        Verdict::Blocked
+    );
+}

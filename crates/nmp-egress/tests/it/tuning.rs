@@ -12,12 +12,15 @@ use nmp_egress::Scanner;
 
 use crate::scoring;
 
-/// Lowest overall recall that passes (measured: 97.25 % of 1,420; 49.39 % on the first
-/// 1,950-case version before its rules).
-const RECALL_FLOOR: f64 = 0.972;
-/// Highest overall false-positive rate that passes (measured: 1.18 %, 8 of 680; 15.16 % before).
-const FPR_CEILING: f64 = 0.0118;
-
+/// Lowest overall recall that passes (measured: 98.21 % of 2,340 after the fourth round; 97.25 %
+/// of 1,420 after the third; 81.96 % on the fourth round's first 2,980-case version before its
+/// rules).
+const RECALL_FLOOR: f64 = 0.982;
+/// Highest overall false-positive rate that passes (measured: 0.82 %, 7 of 850; 1.18 % of 680
+/// after the third round). The 7: quotes attributed to public figures (`from Angela Merkel:`),
+/// a company after a bold label, a masked phone under `SSN=`, a pagination token, a joined run
+/// of order fields.
+const FPR_CEILING: f64 = 0.0083;
 #[test]
 fn tuning_corpus_recall_and_false_positive_rate() {
     let (config, cases) = scoring::load(&scoring::dir("tuning"));
