@@ -1,5 +1,8 @@
-//! Egress scan throughput: a 1 MiB realistic JSON result, and a 100 MiB mixed corpus of outputs
-//! (JSON results, JSON Lines, CSV, logs, base64 attachments, with a little contraband).
+//! Egress scan throughput on one output of 1 MiB and of 100 MiB of each kind (a JSON result, a
+//! CSV extract, a prose report) and on a corpus of mixed outputs (JSON results, JSON Lines, CSV,
+//! logs, base64 attachments, with a little contraband) of each total size. Next to each input,
+//! the ceiling of a scan over the same bytes: one `memchr` pass for a byte, and one
+//! Aho-Corasick pass for a few literals the rules look for.
 //!
 //! `cargo bench -p nmp-egress --bench scan`
 
@@ -9,61 +12,95 @@
 )]
 
 use std::hint::black_box;
+use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use aho_corasick::AhoCorasick;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
 use nmp_egress::{Config, Limits, Mode, Scanner};
 
 #[path = "inputs/scan.rs"]
 mod inputs;
 
-use inputs::{Rng, json_result, mixed_output};
+use inputs::{Rng, csv_extract, json_result, mixed_corpus, prose_report};
 
-fn bench(c: &mut Criterion) {
-    let scanner = Scanner::new(Config::default()).expect("default config is valid");
-    let mut rng = Rng(0x05EE_D0FE_6E55);
-    let result = json_result(&mut rng, 1 << 20);
-    let mut group = c.benchmark_group("scan");
-    group.throughput(Throughput::Bytes(result.len() as u64));
-    group.bench_function("json_result_1MiB", |b| {
-        b.iter(|| scanner.scan(black_box(&result)))
-    });
-    let redactor = Scanner::new(Config {
-        mode: Mode::Redact,
-        ..Config::default()
-    })
-    .expect("valid config");
-    group.bench_function("json_result_1MiB_redact", |b| {
-        b.iter(|| redactor.scan(black_box(&result)))
-    });
-    group.finish();
+/// Literals for the Aho-Corasick ceiling: the fixed prefixes of a few rules.
+const LITERALS: &[&str] = &["@", "AKIA", "ghp_", "eyJ", "-----BEGIN", "sk_live_", "xox"];
 
-    let mut outputs = Vec::new();
-    let mut total = 0;
-    while total < 100 << 20 {
-        let o = mixed_output(&mut rng);
-        total += o.len();
-        outputs.push(o);
-    }
-    let big = Scanner::new(Config {
+fn scanner(mode: Mode) -> Scanner {
+    Scanner::new(Config {
+        mode,
         limits: Limits {
             max_input_bytes: 1 << 30,
             ..Limits::default()
         },
         ..Config::default()
     })
-    .expect("valid config");
-    let mut group = c.benchmark_group("scan_mixed");
-    group.sample_size(10);
+    .expect("valid config")
+}
+
+/// The scan of `outputs` (one or many) and its two ceilings, as `<kind>`, `<kind>_memchr` and
+/// `<kind>_aho`.
+fn kind(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    outputs: &[Vec<u8>],
+    scanner: &Scanner,
+    ac: &AhoCorasick,
+) {
+    let total: usize = outputs.iter().map(Vec::len).sum();
     group.throughput(Throughput::Bytes(total as u64));
-    group.bench_function("mixed_100MiB", |b| {
+    group.bench_function(name, |b| {
         b.iter(|| {
             outputs
                 .iter()
-                .map(|o| big.scan(black_box(o)).report.findings.len())
+                .map(|o| scanner.scan(black_box(o)).report.findings.len())
                 .sum::<usize>()
         })
     });
+    group.bench_function(format!("{name}_memchr"), |b| {
+        b.iter(|| {
+            outputs
+                .iter()
+                .map(|o| memchr::memchr_iter(b'@', black_box(o)).count())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function(format!("{name}_aho"), |b| {
+        b.iter(|| {
+            outputs
+                .iter()
+                .map(|o| ac.find_iter(black_box(o.as_slice())).count())
+                .sum::<usize>()
+        })
+    });
+}
+
+fn sized(c: &mut Criterion, label: &str, size: usize) {
+    let block = scanner(Mode::Block);
+    let ac = AhoCorasick::new(LITERALS).expect("literals build");
+    let mut group = c.benchmark_group(format!("scan_{label}"));
+    if size > 1 << 20 {
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(30));
+    }
+    let mut rng = Rng(0x05EE_D0FE_6E55);
+    let json = vec![json_result(&mut rng, size)];
+    kind(&mut group, "json", &json, &block, &ac);
+    if size <= 1 << 20 {
+        let redact = scanner(Mode::Redact);
+        group.bench_function("json_redact", |b| b.iter(|| redact.scan(black_box(&json[0]))));
+    }
+    drop(json);
+    kind(&mut group, "csv", &[csv_extract(&mut rng, size)], &block, &ac);
+    kind(&mut group, "prose", &[prose_report(&mut rng, size)], &block, &ac);
+    kind(&mut group, "mixed", &mixed_corpus(&mut rng, size), &block, &ac);
     group.finish();
+}
+
+fn bench(c: &mut Criterion) {
+    sized(c, "1MiB", 1 << 20);
+    sized(c, "100MiB", 100 << 20);
 }
 
 criterion_group!(benches, bench);
