@@ -117,24 +117,24 @@ pub(super) fn base85(text: &[u8]) -> Vec<Candidate> {
 }
 
 /// The maximal runs of base85 characters in `text` worth decoding: 10 to [`MAX_BASE85`] long,
-/// with a letter and a byte that is no letter or digit. One pass over the bytes.
+/// with a letter and a byte that is no letter or digit. One pass over the bytes; only runs of a
+/// fitting length are looked at again.
 fn base85_runs(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let in_alphabet = |b: &u8| BASE85_VALUE[usize::from(*b)] != 0xFF;
     let mut pos = 0;
     std::iter::from_fn(move || {
         loop {
+            pos += text[pos..].iter().position(in_alphabet)?;
+            let start = pos;
             pos += text[pos..]
                 .iter()
-                .position(|&b| BASE85_VALUE[usize::from(b)] != 0xFF)?;
-            let start = pos;
-            let (mut letter, mut symbol) = (false, false);
-            while let Some(&b) = text.get(pos)
-                && BASE85_VALUE[usize::from(b)] != 0xFF
+                .position(|b| !in_alphabet(b))
+                .unwrap_or(text.len() - pos);
+            let run = &text[start..pos];
+            if (10..=MAX_BASE85).contains(&run.len())
+                && run.iter().any(|b| !b.is_ascii_alphanumeric())
+                && run.iter().any(u8::is_ascii_alphabetic)
             {
-                letter |= b.is_ascii_alphabetic();
-                symbol |= !b.is_ascii_alphanumeric();
-                pos += 1;
-            }
-            if (10..=MAX_BASE85).contains(&(pos - start)) && letter && symbol {
                 return Some(start..pos);
             }
         }

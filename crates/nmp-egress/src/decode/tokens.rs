@@ -76,7 +76,7 @@ fn iso_date(value: &[u8]) -> bool {
 /// (`9876-54-321X`).
 pub(super) fn worth_reversing(value: &[u8]) -> bool {
     // Nine digits need nine bytes; shorter values need their `@`.
-    if value.len() < MIN_DIGITS && !value.contains(&b'@') {
+    if value.len() < MIN_DIGITS && !value.iter().any(|&b| b == b'@') {
         return false;
     }
     let (mut digits, mut letters, mut spaced, mut at, mut dash) = (0, false, false, false, false);
@@ -122,12 +122,12 @@ pub(super) fn reversed_fields<'t>(
             let pair = previous
                 .take()
                 .filter(|p| {
-                    text[p.end..r.start]
-                        .iter()
-                        .all(|b| matches!(b, b' ' | b'(' | b')'))
+                    r.end - p.start <= MAX_FIELD
+                        && text[p.end..r.start]
+                            .iter()
+                            .all(|b| matches!(b, b' ' | b'(' | b')'))
                         && letter_free(p)
                         && letter_free(&r)
-                        && r.end - p.start <= MAX_FIELD
                 })
                 .map(|p| p.start..r.end);
             previous = Some(r.clone());

@@ -9,7 +9,7 @@
 //! stops at its first match and keeps no state per rule); both ways find the same rules.
 
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Shortest text read as base64-like: shorter texts cost the set little.
 const MIN_BASE64_LIKE: usize = 1024;
@@ -17,6 +17,9 @@ const MIN_BASE64_LIKE: usize = 1024;
 /// Counted repetitions with a bound at least this large make a rule run on its own on
 /// base64-like text.
 const LONG_COUNT: u32 = 10;
+
+/// Fewest bytes of the base64 alphabet a repeated class must cover to count as wide.
+const WIDE_CLASS: usize = 56;
 
 /// The rule sets of one detector.
 #[derive(Debug)]
@@ -101,12 +104,38 @@ fn base64_like(text: &[u8]) -> bool {
 }
 
 /// `true` when `pattern` holds a counted repetition bounded by at least [`LONG_COUNT`]
-/// (`{11,30}`, `{20,}`, `{0,24}`); `false` when it does not parse (it then stays in the set).
+/// (`{11,30}`, `{20,}`) of a class that covers at least [`WIDE_CLASS`] of the 64 bytes of the
+/// base64 alphabet (`[A-Za-z0-9]`, `(?i:[A-Z0-9])`): on base64 such a run goes on and on, so
+/// the set keeps many starts alive. `false` when it does not parse (it then stays in the set).
 fn long_count(pattern: &str) -> bool {
+    fn wide(hir: &Hir) -> bool {
+        const BASE64: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let covered = |has: &dyn Fn(u8) -> bool| BASE64.iter().filter(|&&b| has(b)).count();
+        match hir.kind() {
+            HirKind::Class(Class::Bytes(c)) => {
+                covered(&|b| {
+                    c.ranges()
+                        .iter()
+                        .any(|r| (r.start()..=r.end()).contains(&b))
+                }) >= WIDE_CLASS
+            }
+            HirKind::Class(Class::Unicode(c)) => {
+                covered(&|b| {
+                    c.ranges()
+                        .iter()
+                        .any(|r| (r.start()..=r.end()).contains(&char::from(b)))
+                }) >= WIDE_CLASS
+            }
+            HirKind::Capture(cap) => wide(&cap.sub),
+            _ => false,
+        }
+    }
     fn walk(hir: &Hir) -> bool {
         match hir.kind() {
             HirKind::Repetition(rep) => {
-                rep.min >= LONG_COUNT || rep.max.is_some_and(|m| m >= LONG_COUNT) || walk(&rep.sub)
+                let long = rep.min >= LONG_COUNT || rep.max.is_some_and(|m| m >= LONG_COUNT);
+                long && wide(&rep.sub) || walk(&rep.sub)
             }
             HirKind::Capture(cap) => walk(&cap.sub),
             HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(walk),
@@ -135,9 +164,10 @@ mod tests {
 
     #[test]
     fn long_counts_are_told_apart() {
-        assert!(long_count(r"(?-u)[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}"));
+        assert!(long_count(r"(?-u)(?i:[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})"));
         assert!(long_count(r"gl-[A-Za-z0-9_\-]{20,}"));
-        assert!(long_count(r"aws[A-Za-z_.\-]{0,24}key"));
+        assert!(!long_count(r"aws[A-Za-z_.\-]{0,24}key"));
+        assert!(!long_count(r"[0-9](?:[ \-./_]?[0-9]){11,18}"));
         assert!(!long_count(r"[0-9]{3}-[0-9]{2}-[0-9]{4}"));
         assert!(!long_count(r"[a-z]+@[a-z]+\.[a-z]{2,3}"));
         let a = automaton();
