@@ -1,25 +1,22 @@
-//! A criterion measurement of the CPU time of the benchmark thread (user + system, from
-//! `getrusage(RUSAGE_THREAD)`): on a shared machine, wall time counts the time other processes
-//! hold the core, CPU time counts only the work of the thread (cache and frequency effects of
-//! the other load remain).
+//! A criterion measurement of the CPU time of the benchmark thread (`CLOCK_THREAD_CPUTIME_ID`,
+//! nanoseconds): on a shared machine, wall time counts the time other processes hold the core,
+//! CPU time counts only the work of the thread (cache and frequency effects of the other load
+//! remain).
 
 use std::time::Duration;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
-use nix::sys::resource::{UsageWho, getrusage};
+use nix::time::{ClockId, clock_gettime};
 
 /// CPU time of the calling thread.
 pub(crate) struct CpuTime;
 
 fn now() -> Duration {
-    let usage = getrusage(UsageWho::RUSAGE_THREAD).expect("getrusage of this thread");
-    let tv = |t: nix::sys::time::TimeVal| {
-        Duration::new(
-            u64::try_from(t.tv_sec()).unwrap_or(0),
-            u32::try_from(t.tv_usec()).unwrap_or(0) * 1000,
-        )
-    };
-    tv(usage.user_time()) + tv(usage.system_time())
+    let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID).expect("this thread's CPU clock");
+    Duration::new(
+        u64::try_from(t.tv_sec()).unwrap_or(0),
+        u32::try_from(t.tv_nsec()).unwrap_or(0),
+    )
 }
 
 /// Formats CPU time as criterion formats wall time.
