@@ -88,22 +88,18 @@ impl Decoder {
         // Reversal and separators need nine digits or an `@`: one cheap pass decides.
         let digits = text.iter().filter(|b| b.is_ascii_digit()).take(9).count();
         let grouped = digits >= 9 || text.contains(&b'@');
-        // The fields are split once for the two decoders that read them.
-        let fields: Vec<Range<usize>> = if grouped {
-            tokens::fields(text).collect()
+        // One pass over the text's fields serves the reversal and the separators.
+        let whole = (reverse && grouped).then(|| fold::reversed(text)).flatten();
+        let reverse_fields = reverse && grouped && whole.is_none();
+        let (reversed, separated) = if grouped {
+            tokens::field_candidates(text, reverse_fields)
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
-        if reverse && grouped {
-            match fold::reversed(text) {
-                Some(whole) => out.push(whole),
-                None => out.extend(tokens::reversed_fields(text, &fields)),
-            }
-        }
+        out.extend(whole);
+        out.extend(reversed);
         out.extend(fold::base85(text));
-        if grouped {
-            out.extend(tokens::separated(text, &fields));
-        }
+        out.extend(separated);
         if tokens::spells(text) {
             out.extend(tokens::at_words(text));
             out.extend(tokens::spelled(text));
