@@ -11,11 +11,9 @@ mod tokens;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use crate::report::Decoding;
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use regex::bytes::Regex;
-
-use crate::report::Decoding;
 
 /// One thing a string may hide.
 #[derive(Debug)]
@@ -37,19 +35,16 @@ fn lenient(alphabet: &base64::alphabet::Alphabet) -> GeneralPurpose {
 
 static STANDARD: LazyLock<GeneralPurpose> = LazyLock::new(|| lenient(&base64::alphabet::STANDARD));
 static URL_SAFE: LazyLock<GeneralPurpose> = LazyLock::new(|| lenient(&base64::alphabet::URL_SAFE));
-/// The decoders of one scanner, with the token pattern compiled for its `min_encoded_len`.
+/// The decoders of one scanner: base64 and hex tokens are tried from its `min_encoded_len`.
 #[derive(Debug)]
 pub(crate) struct Decoder {
-    token: Regex,
+    min_len: usize,
 }
 
 impl Decoder {
     /// Decoders that try base64 and hex tokens of at least `min_len` bytes.
     pub(crate) fn new(min_len: usize) -> Self {
-        let pattern = format!("(?-u)[A-Za-z0-9+/_\\-]{{{min_len},}}={{0,2}}");
-        Self {
-            token: Regex::new(&pattern).expect("token pattern compiles for any length"),
-        }
+        Self { min_len }
     }
 
     /// Finds every decodable candidate in `text`; a reading backwards only when `reverse` (not
@@ -74,7 +69,7 @@ impl Decoder {
         }
         // Escapes are decoded a line at a time, so a value keeps its context (`, 29617
         // M\u00fchldorf`, `+\u200b4\u200b4 \u200b20`).
-        if text.contains(&b'\\') || text.windows(2).any(|w| w == b"&#") {
+        if text.contains(&b'\\') || memchr::memmem::find(text, b"&#").is_some() {
             let mut start = 0;
             for line in text.split(|&b| b == b'\n') {
                 let range = start..start + line.len();
@@ -91,18 +86,20 @@ impl Decoder {
         out.extend(self.tokens(text));
         out.extend(fold::unicode(text));
         // Reversal and separators need nine digits or an `@`: one cheap pass decides.
-        let digits = text.iter().filter(|b| b.is_ascii_digit()).count();
+        let digits = text.iter().filter(|b| b.is_ascii_digit()).take(9).count();
         let grouped = digits >= 9 || text.contains(&b'@');
-        if reverse && grouped {
-            match fold::reversed(text) {
-                Some(whole) => out.push(whole),
-                None => out.extend(tokens::reversed_fields(text)),
-            }
-        }
+        // One pass over the text's fields serves the reversal and the separators.
+        let whole = (reverse && grouped).then(|| fold::reversed(text)).flatten();
+        let reverse_fields = reverse && grouped && whole.is_none();
+        let (reversed, separated) = if grouped {
+            tokens::field_candidates(text, reverse_fields)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        out.extend(whole);
+        out.extend(reversed);
         out.extend(fold::base85(text));
-        if grouped {
-            out.extend(tokens::separated(text));
-        }
+        out.extend(separated);
         if tokens::spells(text) {
             out.extend(tokens::at_words(text));
             out.extend(tokens::spelled(text));
@@ -112,15 +109,50 @@ impl Decoder {
 
     /// The base64, base64url and hex tokens in `text` that decode to text.
     pub(crate) fn tokens<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = Candidate> + 't {
-        self.token.find_iter(text).filter_map(|m| {
-            let (via, bytes) = token(m.as_bytes())?;
-            Some(Candidate {
-                via,
-                range: m.range(),
-                bytes,
-            })
+        token_ranges(text, self.min_len).filter_map(|range| {
+            let (via, bytes) = token(&text[range.clone()])?;
+            Some(Candidate { via, range, bytes })
         })
     }
+}
+
+/// The bytes of a base64, base64url or hex token: `[A-Za-z0-9+/_-]`.
+const TOKEN_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-');
+        b += 1;
+    }
+    table
+};
+
+/// The tokens of `text`, as the regex `[A-Za-z0-9+/_-]{min_len,}={0,2}` finds them one after
+/// the other (leftmost first, greedy): every maximal run of token bytes at least `min_len`
+/// long, with up to two `=` right after it. One pass over a byte table, no automaton.
+fn token_ranges(text: &[u8], min_len: usize) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        loop {
+            pos += text[pos..]
+                .iter()
+                .position(|&b| TOKEN_BYTE[usize::from(b)])?;
+            let start = pos;
+            pos += text[pos..]
+                .iter()
+                .position(|&b| !TOKEN_BYTE[usize::from(b)])
+                .unwrap_or(text.len() - pos);
+            if pos - start >= min_len {
+                pos += text[pos..]
+                    .iter()
+                    .take(2)
+                    .take_while(|&&b| b == b'=')
+                    .count();
+                return Some(start..pos);
+            }
+        }
+    })
 }
 
 /// Ranges of the whitespace-separated words of `text`.
@@ -331,6 +363,22 @@ mod tests {
             (Decoding::Escape, "john@example.com".into())
         );
         assert_eq!(first(r#" {"a":1} "#).0, Decoding::Json);
+    }
+
+    proptest::proptest! {
+        /// The byte-table token scan finds what the regex it replaced finds.
+        #[test]
+        fn token_scan_is_the_regex(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"aZ09+/_-=  ,.\"\xc3".to_vec()), 0..200),
+            min_len in 1usize..20,
+        ) {
+            let regex = regex::bytes::Regex::new(
+                &format!("(?-u)[A-Za-z0-9+/_\\-]{{{min_len},}}={{0,2}}")).unwrap();
+            let expected: Vec<_> = regex.find_iter(&text).map(|m| m.range()).collect();
+            let found: Vec<_> = token_ranges(&text, min_len).collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 
     #[test]

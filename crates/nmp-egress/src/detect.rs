@@ -1,6 +1,7 @@
 //! The compiled rule set: regex rules (PII, secrets, custom patterns) run over text, and field
 //! rules (restricted keys, identity fields, credentials) run over key/value pairs.
 
+mod automaton;
 mod check;
 mod field;
 mod ids;
@@ -14,7 +15,7 @@ mod world;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
 
 use crate::config::{Config, ConfigError};
 use crate::report::Category;
@@ -107,7 +108,7 @@ pub(crate) struct Hit {
 #[derive(Debug)]
 pub(crate) struct Detector {
     pub(crate) rules: Vec<Rule>,
-    set: RegexSet,
+    set: automaton::Automaton,
     regexes: Vec<(usize, Regex, Option<Validator>)>,
     allow: HashSet<Vec<u8>>,
     keys: keys::KeyMatcher<usize>,
@@ -208,14 +209,13 @@ impl Detector {
             );
             regexes.push((rule, regex, None));
         }
-        let set = RegexSetBuilder::new(regexes.iter().map(|(_, r, _)| r.as_str()))
-            .size_limit(CUSTOM_PATTERN_SIZE_LIMIT * 8)
-            .dfa_size_limit(SET_DFA_CACHE)
-            .build()
-            .map_err(|source| ConfigError::InvalidPattern {
-                id: "*".into(),
-                source,
-            })?;
+        let patterns: Vec<&str> = regexes.iter().map(|(_, r, _)| r.as_str()).collect();
+        let set =
+            automaton::Automaton::new(&patterns, CUSTOM_PATTERN_SIZE_LIMIT * 8, SET_DFA_CACHE)
+                .map_err(|source| ConfigError::InvalidPattern {
+                    id: "*".into(),
+                    source,
+                })?;
         let field = |rules: &mut Vec<Rule>, id: &str, label: &str| {
             enabled(id).then(|| index(rules, id, label, ""))
         };
@@ -332,10 +332,7 @@ impl Detector {
                     .map(|range| Hit { rule, range }),
             );
         }
-        if !self.set.is_match(text) {
-            return;
-        }
-        for i in self.set.matches(text).iter() {
+        for i in self.set.matching(text) {
             let (rule, regex, validate) = &self.regexes[i];
             for m in regex.find_iter(text) {
                 let ok = validate.is_none_or(|v| v(text, m.range()));

@@ -1,5 +1,6 @@
 //! The inputs of the `scan` benchmark (and of the `egress_dump` example, which records their
-//! verdicts): a clean 1 MiB JSON result and a corpus of mixed outputs, generated deterministically.
+//! verdicts): clean JSON results, CSV extracts and prose reports of any size, and a corpus of
+//! mixed outputs, generated deterministically.
 
 /// A small deterministic generator (xorshift64*), so every run scans the same bytes.
 pub(crate) struct Rng(pub(crate) u64);
@@ -70,6 +71,49 @@ pub(crate) fn json_result(rng: &mut Rng, size: usize) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A clean CSV extract of about `size` bytes: the rows of [`json_result`] as a table.
+pub(crate) fn csv_extract(rng: &mut Rng, size: usize) -> Vec<u8> {
+    let mut out = String::from("ward,month,admissions,mean_age,los_days,top_code,note\n");
+    while out.len() < size {
+        out += &format!(
+            "{},2026-{:02},{},{}.{},{},{},\"{}\"\n",
+            rng.pick(WARDS),
+            1 + rng.below(12),
+            rng.below(900),
+            20 + rng.below(70),
+            rng.below(10),
+            rng.below(20),
+            rng.pick(CODES),
+            rng.pick(NOTES)
+        );
+    }
+    out.into_bytes()
+}
+
+const TRENDS: &[&str] = &["rose", "fell", "held steady", "recovered"];
+
+/// A clean prose report of about `size` bytes: sentences summarising the same figures.
+pub(crate) fn prose_report(rng: &mut Rng, size: usize) -> Vec<u8> {
+    let mut out = String::from("Quarterly admissions report\n\n");
+    while out.len() < size {
+        out += &format!(
+            "In 2026-{:02} the {} ward admitted {} patients (mean age {}.{} years); \
+             the readmission share {} to {}.{} %, and the most frequent code was {}. {}.\n",
+            1 + rng.below(12),
+            rng.pick(WARDS),
+            rng.below(900),
+            20 + rng.below(70),
+            rng.below(10),
+            rng.pick(TRENDS),
+            rng.below(30),
+            rng.below(10),
+            rng.pick(CODES),
+            rng.pick(NOTES)
+        );
+    }
+    out.into_bytes()
+}
+
 fn b64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     bytes
@@ -135,4 +179,16 @@ pub(crate) fn mixed_output(rng: &mut Rng) -> Vec<u8> {
         out = out.replacen("ICU", "ICU jane.doe@example.org", 1);
     }
     out.into_bytes()
+}
+
+/// Mixed outputs of [`mixed_output`] adding up to at least `size` bytes.
+pub(crate) fn mixed_corpus(rng: &mut Rng, size: usize) -> Vec<Vec<u8>> {
+    let mut outputs = Vec::new();
+    let mut total = 0;
+    while total < size {
+        let o = mixed_output(rng);
+        total += o.len();
+        outputs.push(o);
+    }
+    outputs
 }

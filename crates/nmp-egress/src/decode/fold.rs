@@ -1,6 +1,8 @@
 //! Decoders for disguises beyond the common encodings: Unicode look-alikes inside values, reversal,
 //! base32, base85 and zlib-compressed base64.
 
+use std::ops::Range;
+
 use unicode_normalization::UnicodeNormalization as _;
 
 use super::{Candidate, is_text};
@@ -92,20 +94,14 @@ const MAX_BASE85: usize = 256;
 /// than the run.
 pub(super) fn base85(text: &[u8]) -> Vec<Candidate> {
     let mut out = Vec::new();
-    let mut start = 0;
-    for run in text.split(|&b| BASE85_VALUE[usize::from(b)] == 0xFF) {
-        let range = start..start + run.len();
-        start += run.len() + 1;
-        let plausible = (10..=MAX_BASE85).contains(&run.len())
-            && run.iter().any(|b| !b.is_ascii_alphanumeric())
-            && run.iter().any(u8::is_ascii_alphabetic);
+    for range in base85_runs(text) {
+        let run = &text[range.clone()];
         // A run in parentheses (`(D>O79GB6-CGc+(DIW;ge)`) takes them in: `(` and `)` are
         // base85 digits too, so the run is also tried without them.
         let open = usize::from(run.first() == Some(&b'('));
         let close = usize::from(run.len() > 1 && run.last() == Some(&b')'));
         let decoded = [(0, 0), (open, 0), (open, close)]
             .into_iter()
-            .filter(|_| plausible)
             .map(|(a, b)| range.start + a..range.end - b)
             .filter(|r| r.len() >= 10)
             .find_map(|r| base85_decode(&text[r.clone()]).map(|b| (r, b)));
@@ -118,6 +114,31 @@ pub(super) fn base85(text: &[u8]) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// The maximal runs of base85 characters in `text` worth decoding: 10 to [`MAX_BASE85`] long,
+/// with a letter and a byte that is no letter or digit. One pass over the bytes; only runs of a
+/// fitting length are looked at again.
+fn base85_runs(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let in_alphabet = |b: &u8| BASE85_VALUE[usize::from(*b)] != 0xFF;
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        loop {
+            pos += text[pos..].iter().position(in_alphabet)?;
+            let start = pos;
+            pos += text[pos..]
+                .iter()
+                .position(|b| !in_alphabet(b))
+                .unwrap_or(text.len() - pos);
+            let run = &text[start..pos];
+            if (10..=MAX_BASE85).contains(&run.len())
+                && run.iter().any(|b| !b.is_ascii_alphanumeric())
+                && run.iter().any(u8::is_ascii_alphabetic)
+            {
+                return Some(start..pos);
+            }
+        }
+    })
 }
 
 fn base85_decode(run: &[u8]) -> Option<Vec<u8>> {
@@ -179,6 +200,35 @@ pub(super) fn zlib(decoded: &[u8], limit: usize) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The run split [`base85_runs`] replaced: `split` on the bytes outside the alphabet, then
+    /// a look at each run.
+    fn base85_runs_by_split(text: &[u8]) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for run in text.split(|&b| BASE85_VALUE[usize::from(b)] == 0xFF) {
+            let range = start..start + run.len();
+            start += run.len() + 1;
+            if (10..=MAX_BASE85).contains(&run.len())
+                && run.iter().any(|b| !b.is_ascii_alphanumeric())
+                && run.iter().any(u8::is_ascii_alphabetic)
+            {
+                out.push(range);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The one-pass run scan finds the runs the split found.
+        #[test]
+        fn base85_runs_are_the_split_runs(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"aZ09(),.;~ \"\x80".to_vec()), 0..600),
+        ) {
+            proptest::prop_assert_eq!(base85_runs(&text).collect::<Vec<_>>(), base85_runs_by_split(&text));
+        }
+    }
 
     fn text(c: Option<Candidate>) -> Option<String> {
         c.map(|c| String::from_utf8(c.bytes).unwrap())

@@ -30,23 +30,34 @@ fn kind(b: u8) -> u8 {
     }
 }
 
+/// The bytes that end a field: ASCII whitespace, quotes, `,`, `;`, `|` and `=`.
+const CUT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b',' | b';' | b'|' | b'=');
+        b += 1;
+    }
+    table
+};
+
 /// The fields of `text`: maximal runs without whitespace, quotes, `,`, `;`, `|` or `=`, with a
 /// trailing `.`, `:` or `)` and a leading `(` trimmed.
-pub(super) fn fields(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
-    let cut =
-        |b: &u8| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b';' | b'|' | b'=');
+fn fields(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut start = 0;
-    text.split(cut).filter_map(move |field| {
-        let mut range = start..start + field.len();
-        start += field.len() + 1;
-        while range.end > range.start && matches!(text[range.end - 1], b'.' | b':' | b')') {
-            range.end -= 1;
-        }
-        while range.start < range.end && text[range.start] == b'(' {
-            range.start += 1;
-        }
-        (!range.is_empty() && range.len() <= MAX_FIELD).then_some(range)
-    })
+    text.split(|&b| CUT[usize::from(b)])
+        .filter_map(move |field| {
+            let mut range = start..start + field.len();
+            start += field.len() + 1;
+            while range.end > range.start && matches!(text[range.end - 1], b'.' | b':' | b')') {
+                range.end -= 1;
+            }
+            while range.start < range.end && text[range.start] == b'(' {
+                range.start += 1;
+            }
+            (!range.is_empty() && range.len() <= MAX_FIELD).then_some(range)
+        })
 }
 
 /// `true` when `value` starts like an ISO date or timestamp (`2026-03-14`, `2026/03/14T...`).
@@ -95,59 +106,76 @@ fn reverse(value: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
-/// The fields of `text` worth reading backwards, reversed (each at most [`MAX_FIELD`] bytes),
-/// and pairs of letter-free fields one space apart (`1342-283 )777(`, a phone number read
-/// backwards).
-pub(super) fn reversed_fields(text: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
-    let letter_free = |r: &Range<usize>| !text[r.clone()].iter().any(u8::is_ascii_alphabetic);
-    let mut previous: Option<Range<usize>> = None;
-    fields(text)
-        .flat_map(move |r| {
-            let pair = previous
-                .take()
-                .filter(|p| {
-                    text[p.end..r.start]
-                        .iter()
-                        .all(|b| matches!(b, b' ' | b'(' | b')'))
-                        && letter_free(p)
-                        && letter_free(&r)
-                        && r.end - p.start <= MAX_FIELD
-                })
-                .map(|p| p.start..r.end);
-            previous = Some(r.clone());
-            [Some(r), pair].into_iter().flatten()
-        })
-        .filter(|r| {
-            worth_reversing(&text[r.clone()]) && std::str::from_utf8(&text[r.clone()]).is_ok()
-        })
-        .map(|range| Candidate {
-            via: Decoding::Reversed,
-            bytes: reverse(&text[range.clone()]),
-            range,
-        })
+/// What the fields of `text` may hide, from one pass over them ([`fields`]): the fields read
+/// backwards (when `reverse`), and the fields with unusual separators, each list in field order.
+pub(super) fn field_candidates(text: &[u8], reverse: bool) -> (Vec<Candidate>, Vec<Candidate>) {
+    let (mut reversed, mut separated) = (Vec::new(), Vec::new());
+    // A short value with spaces is also taken whole (`1 2 3 - 4 5 - 6 7 8 9`).
+    if text.len() <= MAX_FIELD && text.contains(&b' ') {
+        separated.extend(separate(text, 0..text.len()));
+    }
+    let mut previous = None;
+    for r in fields(text) {
+        if reverse {
+            reversed_field(text, &mut previous, r.clone(), &mut reversed);
+        }
+        separated.extend(separate(text, r));
+    }
+    (reversed, separated)
 }
 
-/// A field with unusual separators, normalised: runs of separators become one space when a run
-/// is longer than one byte, two kinds are mixed, or letters and digits are grouped by anything
-/// but a space (`499./897./8962` → `499 897 8962`, `NL53_ABNA_9237` → `NL53 ABNA 9237`); an
-/// email whose domain holds `_` loses every `_` (`vict_oria@m_ercy.o_rg` → `victoria@mercy.org`).
-pub(super) fn separated(text: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
-    // A short value with spaces is also taken whole (`1 2 3 - 4 5 - 6 7 8 9`).
-    let whole = (text.len() <= MAX_FIELD && text.contains(&b' ')).then_some(0..text.len());
-    whole.into_iter().chain(fields(text)).filter_map(|range| {
-        let field = &text[range.clone()];
-        let bytes = if let Some(at) = field.iter().position(|&b| b == b'@') {
-            field[at..]
-                .contains(&b'_')
-                .then(|| field.iter().copied().filter(|&b| b != b'_').collect())?
-        } else {
-            regroup(field)?
-        };
-        Some(Candidate {
-            via: Decoding::Separators,
-            range,
-            bytes,
+/// The field `r` read backwards when it is worth it (at most [`MAX_FIELD`] bytes), then the pair
+/// of it and the `previous` field when both are letter-free and one space apart (`1342-283
+/// )777(`, a phone number read backwards); `r` becomes the previous field.
+fn reversed_field(
+    text: &[u8],
+    previous: &mut Option<Range<usize>>,
+    r: Range<usize>,
+    out: &mut Vec<Candidate>,
+) {
+    let letter_free = |r: &Range<usize>| !text[r.clone()].iter().any(u8::is_ascii_alphabetic);
+    let pair = previous
+        .take()
+        .filter(|p| {
+            r.end - p.start <= MAX_FIELD
+                && text[p.end..r.start]
+                    .iter()
+                    .all(|b| matches!(b, b' ' | b'(' | b')'))
+                && letter_free(p)
+                && letter_free(&r)
         })
+        .map(|p| p.start..r.end);
+    *previous = Some(r.clone());
+    for range in [Some(r), pair].into_iter().flatten() {
+        let value = &text[range.clone()];
+        if worth_reversing(value) && std::str::from_utf8(value).is_ok() {
+            out.push(Candidate {
+                via: Decoding::Reversed,
+                bytes: reverse(value),
+                range,
+            });
+        }
+    }
+}
+
+/// The field `range` with unusual separators, normalised: runs of separators become one space
+/// when a run is longer than one byte, two kinds are mixed, or letters and digits are grouped
+/// by anything but a space (`499./897./8962` → `499 897 8962`, `NL53_ABNA_9237` → `NL53 ABNA
+/// 9237`); an email whose domain holds `_` loses every `_` (`vict_oria@m_ercy.o_rg` →
+/// `victoria@mercy.org`).
+fn separate(text: &[u8], range: Range<usize>) -> Option<Candidate> {
+    let field = &text[range.clone()];
+    let bytes = if let Some(at) = field.iter().position(|&b| b == b'@') {
+        field[at..]
+            .contains(&b'_')
+            .then(|| field.iter().copied().filter(|&b| b != b'_').collect())?
+    } else {
+        regroup(field)?
+    };
+    Some(Candidate {
+        via: Decoding::Separators,
+        range,
+        bytes,
     })
 }
 
@@ -354,45 +382,30 @@ mod tests {
             .collect()
     }
 
+    fn rev(text: &[u8]) -> Vec<String> {
+        all(field_candidates(text, true).0)
+    }
+
+    fn sep(text: &[u8]) -> Vec<String> {
+        all(field_candidates(text, true).1)
+    }
+
     #[test]
     fn reverses_fields_of_a_longer_text() {
-        assert_eq!(
-            all(reversed_fields(b"contact 2301-34-984.")),
-            ["489-43-1032"]
-        );
-        assert_eq!(
-            all(reversed_fields(br#"ref="4950-82-564" ms=809"#)),
-            ["465-28-0594"]
-        );
-        assert!(
-            all(reversed_fields(
-                b"at 2026-03-14T12:00:00Z, 42 rows, id 12345"
-            ))
-            .is_empty()
-        );
-        assert!(all(reversed_fields(b"Of 536 encounters")).is_empty());
-        assert!(
-            all(reversed_fields(b"for review (1342-283 )777()."))
-                .contains(&"(777) 382-2431".into())
-        );
-        assert!(all(reversed_fields(br#"order_id="6011659620881894""#)).is_empty());
+        assert_eq!(rev(b"contact 2301-34-984."), ["489-43-1032"]);
+        assert_eq!(rev(br#"ref="4950-82-564" ms=809"#), ["465-28-0594"]);
+        assert!(rev(b"at 2026-03-14T12:00:00Z, 42 rows, id 12345").is_empty());
+        assert!(rev(b"Of 536 encounters").is_empty());
+        assert!(rev(b"for review (1342-283 )777().").contains(&"(777) 382-2431".into()));
+        assert!(rev(br#"order_id="6011659620881894""#).is_empty());
     }
 
     #[test]
     fn normalises_unusual_separators() {
-        assert_eq!(
-            all(separated(b"comment=\"499./897./8962\"")),
-            ["499 897 8962"]
-        );
-        assert_eq!(all(separated(b"1 2 3 - 4 5 - 6 7 8 9")), ["123-45-6789"]);
-        assert_eq!(
-            all(separated(b"NL53_ABNA_9237_3793_49")),
-            ["NL53 ABNA 9237 3793 49"]
-        );
-        assert_eq!(
-            all(separated(b"v_oria_.s@m_ercy.o_rg")),
-            ["voria.s@mercy.org"]
-        );
+        assert_eq!(sep(b"comment=\"499./897./8962\""), ["499 897 8962"]);
+        assert_eq!(sep(b"1 2 3 - 4 5 - 6 7 8 9"), ["123-45-6789"]);
+        assert_eq!(sep(b"NL53_ABNA_9237_3793_49"), ["NL53 ABNA 9237 3793 49"]);
+        assert_eq!(sep(b"v_oria_.s@m_ercy.o_rg"), ["voria.s@mercy.org"]);
         // Usual separators, dates, versions and short numbers are left alone.
         for plain in [
             "699-88-1425",
@@ -401,7 +414,7 @@ mod tests {
             "4111 1111 1111 1111",
             "a_b@example.org",
         ] {
-            assert!(all(separated(plain.as_bytes())).is_empty(), "{plain}");
+            assert!(sep(plain.as_bytes()).is_empty(), "{plain}");
         }
     }
 
