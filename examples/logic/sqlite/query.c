@@ -5,8 +5,8 @@
  *
  * Input (stdin): the database's guest path on the first line, e.g. /data/hospital/patients.db,
  * then the SQL (one statement). Output (stdout): {"columns":[...],"rows":[[...],...]}, integers
- * and reals as JSON numbers (reals with 17 significant digits), text as JSON strings, NULL and
- * blobs as null. Errors: {"error":"..."} on stdout, exit status 1.
+ * and reals as JSON numbers (reals spelled as SQLite itself spells them), text as JSON strings,
+ * NULL and blobs as null. Errors: {"error":"..."} on stdout, exit status 1.
  *
  * The database is opened read-only and immutable (`?immutable=1`): no lock, no journal, no
  * write. Built by scripts/build-logic.sh from SQLite's amalgamation (public domain; the copy
@@ -25,6 +25,7 @@
 /*
  * The database is only read. SQLite's Unix layer can also truncate, sync, create, remove and
  * touch files: the build renames those calls in sqlite3.c to the ro_ functions below (with -D),
+ * as it does lstat (see ro_lstat),
  * so the module imports no WASI function that changes a file (the Guardian's default allowlist
  * has none), and any such call fails as on a read-only file system.
  */
@@ -35,6 +36,7 @@ int ro_rmdir(const char *path);
 int ro_mkdir(const char *path, mode_t mode);
 int ro_utimes(const char *path, const struct timeval times[2]);
 ssize_t ro_readlink(const char *restrict path, char *restrict buf, size_t size);
+int ro_lstat(const char *restrict path, struct stat *restrict buf);
 
 int ro_ftruncate(int fd, off_t length) { (void)fd; (void)length; errno = EROFS; return -1; }
 int ro_fsync(int fd) { (void)fd; errno = EROFS; return -1; }
@@ -46,6 +48,16 @@ int ro_utimes(const char *path, const struct timeval times[2]) {
 }
 ssize_t ro_readlink(const char *restrict path, char *restrict buf, size_t size) {
   (void)path; (void)buf; (void)size; errno = EINVAL; return -1;
+}
+/*
+ * SQLite resolves symbolic links in a database's path by lstat-ing each prefix ("/data",
+ * "/data/hospital", ...). WASI can only reach the mounted directories, not their parents: a
+ * prefix it cannot reach is reported as missing, which SQLite skips.
+ */
+int ro_lstat(const char *restrict path, struct stat *restrict buf) {
+  int rc = lstat(path, buf);
+  if (rc != 0 && errno == ENOTCAPABLE) errno = ENOENT;
+  return rc;
 }
 
 #define MAX_INPUT (1 << 20)
@@ -75,7 +87,13 @@ static void json_string(const unsigned char *s) {
 static void json_value(sqlite3_stmt *st, int i) {
   switch (sqlite3_column_type(st, i)) {
     case SQLITE_INTEGER: printf("%lld", (long long)sqlite3_column_int64(st, i)); break;
-    case SQLITE_FLOAT: printf("%.17g", sqlite3_column_double(st, i)); break;
+    case SQLITE_FLOAT: {
+      /* SQLite's own spelling of the real (as its CLI prints it); a non-finite one is text. */
+      const char *text = (const char *)sqlite3_column_text(st, i);
+      if (text[0] == '-' || (text[0] >= '0' && text[0] <= '9')) fputs(text, stdout);
+      else json_string((const unsigned char *)text);
+      break;
+    }
     case SQLITE_TEXT: json_string(sqlite3_column_text(st, i)); break;
     default: fputs("null", stdout); break;
   }

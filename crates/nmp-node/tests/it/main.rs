@@ -13,9 +13,11 @@ mod hostile;
 mod inbound;
 mod mesh;
 mod metrics;
+mod postgres;
 mod recommit;
 mod service;
 mod shutdown;
+mod sqlite;
 mod values;
 
 use std::path::{Path, PathBuf};
