@@ -4,13 +4,16 @@
 //! `cargo run --release -p nmp-dataset --example generate -- <csv|jsonl|parquet|sqlite> <MiB> <dir>`
 //!
 //! Writes `<dir>/patients.<ext>`; the row count is chosen from a 10,000-row sample of the same
-//! kind so that the file comes out within a few percent of the size asked. For a PostgreSQL
-//! table of the same rows, load the CSV (`COPY patients FROM '<file>' WITH (FORMAT csv, HEADER)`).
+//! kind so that the file comes out within a few percent of the size asked. Then describes it as
+//! a node does (schema, row count, and the value index of its `ssn` column) and prints how long
+//! each step took. For a PostgreSQL table of the same rows, load the CSV
+//! (`COPY patients FROM '<file>' WITH (FORMAT csv, HEADER)`).
 
 use std::{fs, path::Path, time::Instant};
 
 use anyhow::{Context as _, bail};
-use nmp_dataset::generate;
+use nmp_dataset::{Kind, describe, generate};
+use nmp_egress::ValueIndex;
 
 const SAMPLE_ROWS: u64 = 10_000;
 
@@ -44,9 +47,28 @@ fn main() -> anyhow::Result<()> {
     write(kind, &path, rows)?;
     let bytes = fs::metadata(&path)?.len();
     println!(
-        "{}: {rows} rows, {bytes} bytes, {:.1} s",
+        "{}: {rows} rows, {bytes} bytes, written in {:.1} s",
         path.display(),
         started.elapsed().as_secs_f64()
     );
+    let kind = match kind.as_str() {
+        "csv" => Kind::Csv,
+        "jsonl" => Kind::Jsonl,
+        "parquet" => Kind::Parquet,
+        _ => Kind::Sqlite,
+    };
+    for (what, indexed) in [("schema and rows", false), ("and the ssn value index", true)] {
+        let started = Instant::now();
+        let mut values = ValueIndex::builder();
+        let table = describe(kind, dir, &|c| indexed && c == "ssn", &mut values)?;
+        let index = values.build(table.rows);
+        println!(
+            "describe ({what}): {} rows, {} columns, {} indexed forms, {:.2} s",
+            table.rows,
+            table.columns.len(),
+            index.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }
