@@ -57,7 +57,10 @@ fn main() -> anyhow::Result<()> {
         "parquet" => Kind::Parquet,
         _ => Kind::Sqlite,
     };
-    for (what, indexed) in [("schema and rows", false), ("and the ssn value index", true)] {
+    for (what, indexed) in [
+        ("schema and rows", false),
+        ("and the ssn value index", true),
+    ] {
         let started = Instant::now();
         let mut values = ValueIndex::builder();
         let table = describe(kind, dir, &|c| indexed && c == "ssn", &mut values)?;

@@ -109,7 +109,10 @@ impl Error {
             ),
             Self::Parquet { path, .. } => format!("{}: not a readable Parquet file", file(path)),
             Self::Sqlite { path, .. } => {
-                format!("{}: not a readable SQLite database (corrupt or locked)", file(path))
+                format!(
+                    "{}: not a readable SQLite database (corrupt or locked)",
+                    file(path)
+                )
             }
             other => other.to_string(),
         }

@@ -20,7 +20,7 @@ use std::{
 };
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use nmp_node::{Config, Dataset, Job, Kind, Outcome, Pipeline};
+use nmp_node::{Dataset, Job, Kind, Outcome, Pipeline, PipelineConfig};
 
 const DEFAULT_BYTES: u64 = 1 << 30;
 const SQL: &str = "SELECT city, COUNT(*), SUM(age), ROUND(AVG(weight), 2), MIN(visit) \
@@ -89,7 +89,7 @@ fn bench(c: &mut Criterion) {
         .with_kind(Kind::Sqlite)];
     let input = format!("/data/hospital/patients.db\n{SQL}");
 
-    let mut config = Config::default();
+    let mut config = PipelineConfig::default();
     config.guardian.recursion = nmp_guardian::RecursionPolicy::Allow;
     config.sandbox.limits.timeout = Duration::from_secs(600);
     config.sandbox.compile_timeout = Duration::from_secs(120);

@@ -285,7 +285,9 @@ pub enum FileError {
     Dataset(#[from] DatasetError),
     /// A dataset's `[datasets.postgres]` section is missing with `format = "postgres"`,
     /// present with another format, or names neither or both of `query` and `table`.
-    #[error("dataset `{0}`: format = \"postgres\" needs a [datasets.postgres] section with exactly one of `query` and `table`, and only it may have one")]
+    #[error(
+        "dataset `{0}`: format = \"postgres\" needs a [datasets.postgres] section with exactly one of `query` and `table`, and only it may have one"
+    )]
     Postgres(String),
     /// The directory of a `postgres` dataset does not exist and cannot be created.
     #[error("cannot create the snapshot directory {path}")]

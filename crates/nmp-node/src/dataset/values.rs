@@ -49,11 +49,12 @@ impl Dataset {
     ) -> Result<(Self, Table), DatasetError> {
         let mut builder = ValueIndex::builder();
         let indexed = |column: &str| restricted(column) || self.is_value_column(column);
-        let table = nmp_dataset::describe(self.kind, &self.path, &indexed, &mut builder)
-            .map_err(|source| DatasetError::Describe {
+        let table = nmp_dataset::describe(self.kind, &self.path, &indexed, &mut builder).map_err(
+            |source| DatasetError::Describe {
                 name: self.name.clone(),
                 source,
-            })?;
+            },
+        )?;
         let mut dataset = self.clone();
         dataset.values = Some(Arc::new(builder.build(table.rows)));
         Ok((dataset, table))

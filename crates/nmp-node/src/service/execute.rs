@@ -22,11 +22,7 @@ use tokio::sync::{OwnedSemaphorePermit, TryAcquireError, mpsc};
 use tracing::{Instrument as _, field};
 
 use self::events::{Events, Refusal};
-use super::{
-    Mounted, Origin, RESPONSE_BUFFER, Service,
-    mounted::Facts,
-    report,
-};
+use super::{Mounted, Origin, RESPONSE_BUFFER, Service, mounted::Facts, report};
 use crate::{Commitment, Dataset, Execution, Job, metrics::Stage, receipt::Context};
 
 /// Holds a place in the job queue; leaving (by any path) frees it.

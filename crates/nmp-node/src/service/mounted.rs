@@ -207,7 +207,10 @@ impl Service {
         match taken {
             Ok(snapshot) => {
                 let result = mounted.recommit(self.pipeline.egress());
-                let mut state = mounted.state.write().unwrap_or_else(PoisonError::into_inner);
+                let mut state = mounted
+                    .state
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner);
                 // Only a committed snapshot is published.
                 state.snapshot = result.is_ok().then_some(snapshot);
                 drop(state);
@@ -215,7 +218,10 @@ impl Service {
             }
             Err(error) => {
                 tracing::warn!(dataset = name, error = ?error, "snapshot not taken");
-                let mut state = mounted.state.write().unwrap_or_else(PoisonError::into_inner);
+                let mut state = mounted
+                    .state
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner);
                 state.error = Some(error.summary());
             }
         }

@@ -16,21 +16,32 @@ const ROWS: u64 = 1_000;
 
 fn served(root: &Path, name: &str, kind: Kind, capability: &str) -> Served {
     let dir = root.join(name);
-    fs::create_dir_all(&dir).unwrap();
+    fs::create_dir_all(&dir).expect("dataset directory");
     Served {
         capability: capability.to_owned(),
-        dataset: Dataset::new(name, dir).unwrap().with_kind(kind),
+        dataset: Dataset::new(name, dir)
+            .expect("a valid dataset")
+            .with_kind(kind),
         postgres: None,
-        response_quantum: std::time::Duration::ZERO,
+        response_quantum: None,
     }
 }
 
 fn document(node: &nmp_node::Service) -> pb::CapabilityDocument {
-    capability::verify(&node.describe(NOW_MS), Some(&node_identity().peer_id()), NOW_MS).unwrap()
+    capability::verify(
+        &node.describe(NOW_MS),
+        Some(&node_identity().peer_id()),
+        NOW_MS,
+    )
+    .expect("the document verifies")
 }
 
 fn info<'d>(document: &'d pb::CapabilityDocument, name: &str) -> &'d pb::DatasetInfo {
-    document.datasets.iter().find(|d| d.name == name).unwrap()
+    document
+        .datasets
+        .iter()
+        .find(|d| d.name == name)
+        .expect("published")
 }
 
 #[tokio::test]
@@ -55,13 +66,27 @@ async fn every_kind_is_described_and_a_file_that_cannot_be_read_is_a_published_r
         }
     }
     let bad = [
-        ("bad-parquet", Kind::Parquet, "patients.parquet", &b"PAR1 not a footer PAR1"[..]),
+        (
+            "bad-parquet",
+            Kind::Parquet,
+            "patients.parquet",
+            &b"PAR1 not a footer PAR1"[..],
+        ),
         ("bad-sqlite", Kind::Sqlite, "patients.db", &[7u8; 4096][..]),
-        ("bad-jsonl", Kind::Jsonl, "patients.jsonl", &b"{\"a\":1}\nnot json\n"[..]),
+        (
+            "bad-jsonl",
+            Kind::Jsonl,
+            "patients.jsonl",
+            &b"{\"a\":1}\nnot json\n"[..],
+        ),
     ];
     for (name, kind, file, bytes) in bad {
         // The broken SQLite database shares the tests' capability, so a request can name it.
-        let capability = if kind == Kind::Sqlite { CAPABILITY.to_owned() } else { format!("demo/{name}") };
+        let capability = if kind == Kind::Sqlite {
+            CAPABILITY.to_owned()
+        } else {
+            format!("demo/{name}")
+        };
         datasets.push(served(root, name, kind, &capability));
         fs::write(root.join(name).join(file), bytes).unwrap();
     }
@@ -74,18 +99,40 @@ async fn every_kind_is_described_and_a_file_that_cannot_be_read_is_a_published_r
     for (name, kind, _) in good {
         let dataset = info(&published, name);
         assert_eq!(dataset.format, kind.file_format());
-        assert_eq!((dataset.row_count, dataset.commitment.len()), (ROWS, 32), "{name}");
+        assert_eq!(
+            (dataset.row_count, dataset.commitment.len()),
+            (ROWS, 32),
+            "{name}"
+        );
         assert!(dataset.error.is_empty(), "{name}: {}", dataset.error);
-        let prefix = if kind == Kind::Sqlite { "patients." } else { "" };
-        let flags: Vec<_> = dataset.columns.iter().map(|c| (c.name.as_str(), c.restricted)).collect();
+        let prefix = if kind == Kind::Sqlite {
+            "patients."
+        } else {
+            ""
+        };
+        let flags: Vec<_> = dataset
+            .columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.restricted))
+            .collect();
         assert_eq!(flags.len(), generate::COLUMNS.len(), "{name}");
         assert_eq!(flags[1], (format!("{prefix}ssn").as_str(), true), "{name}");
         assert!(!flags[0].1 && !flags[2].1, "{name}");
-        assert_eq!(dataset.columns[5].r#type, pb::ColumnType::Date as i32, "{name}");
+        assert_eq!(
+            dataset.columns[5].r#type,
+            pb::ColumnType::Date as i32,
+            "{name}"
+        );
     }
     let reasons = [
-        ("bad-parquet", "patients.parquet: not a readable Parquet file"),
-        ("bad-sqlite", "patients.db: not a readable SQLite database (corrupt or locked)"),
+        (
+            "bad-parquet",
+            "patients.parquet: not a readable Parquet file",
+        ),
+        (
+            "bad-sqlite",
+            "patients.db: not a readable SQLite database (corrupt or locked)",
+        ),
         ("bad-jsonl", "patients.jsonl: line 2 is not a JSON object"),
     ];
     for (name, reason) in reasons {

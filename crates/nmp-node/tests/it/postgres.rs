@@ -80,12 +80,19 @@ timeout_secs = 10
 }
 
 async fn document(agent: &nmp_net::Mesh, node: &Node) -> pb::CapabilityDocument {
-    let signed = agent.describe(node.peer_id()).await.expect("node describes");
+    let signed = agent
+        .describe(node.peer_id())
+        .await
+        .expect("node describes");
     capability::verify(&signed, Some(&node_identity().peer_id()), now_ms()).expect("verifies")
 }
 
 fn dataset<'d>(document: &'d pb::CapabilityDocument, name: &str) -> &'d pb::DatasetInfo {
-    document.datasets.iter().find(|d| d.name == name).expect("published")
+    document
+        .datasets
+        .iter()
+        .find(|d| d.name == name)
+        .expect("published")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -101,18 +108,33 @@ async fn a_postgres_snapshot_is_served_refreshed_and_its_failures_published() {
         .await;
         let first = document(&agent, &node).await;
         let snapshot = dataset(&first, "snapshot");
-        assert_eq!((snapshot.format.as_str(), snapshot.row_count), ("csv", 2_000));
+        assert_eq!(
+            (snapshot.format.as_str(), snapshot.row_count),
+            ("csv", 2_000)
+        );
         assert!(snapshot.error.is_empty(), "{}", snapshot.error);
         assert_eq!(snapshot.commitment.len(), 32);
-        let taken = snapshot.snapshot.as_ref().expect("the snapshot is published");
+        let taken = snapshot
+            .snapshot
+            .as_ref()
+            .expect("the snapshot is published");
         assert_eq!(taken.query, r#"SELECT * FROM "patients""#);
-        let names: Vec<_> = snapshot.columns.iter().map(|c| (c.name.as_str(), c.restricted)).collect();
+        let names: Vec<_> = snapshot
+            .columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.restricted))
+            .collect();
         assert_eq!(names[..2], [("id", false), ("ssn", true)]);
         // The failing query: not served, why, and nothing left in or beside its directory.
         let broken = dataset(&first, "broken");
         assert!(broken.commitment.is_empty());
         assert_eq!(broken.error, "PostgreSQL snapshot: the query failed");
-        assert_eq!(std::fs::read_dir(dir.path().join("broken")).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("broken"))
+                .unwrap()
+                .count(),
+            0
+        );
         assert!(!dir.path().join(".broken.snapshot.tmp").exists());
         // The other dataset is served.
         assert_eq!(dataset(&first, "patients").commitment.len(), 32);
@@ -120,12 +142,16 @@ async fn a_postgres_snapshot_is_served_refreshed_and_its_failures_published() {
         // The guest reads the snapshot; the receipt binds its commitment.
         let signed = agent.describe(node.peer_id()).await.unwrap();
         let mut sealer = Agent::at(7, &signed, now_ms());
-        let (request, key, _) = sealer.seal("c/aggregate.wasm", br#"{"group_by":"city","metric":"age"}"#);
+        let (request, key, _) =
+            sealer.seal("c/aggregate.wasm", br#"{"group_by":"city","metric":"age"}"#);
         let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
         let answer = result(&responses, &key);
         assert_eq!(answer.outcome, pb::Outcome::Completed as i32);
         let output = String::from_utf8(answer.stdout.clone()).unwrap();
-        assert!(output.contains("Riverton") && output.contains("\"count\":250"), "{output}");
+        assert!(
+            output.contains("Riverton") && output.contains("\"count\":250"),
+            "{output}"
+        );
         let receipt = answer.receipt.as_ref().expect("receipt");
         let body = nmp_crypto::receipt::verify(receipt, &nmp_crypto::receipt::Expected::default())
             .expect("receipt verifies");
@@ -156,7 +182,12 @@ async fn a_postgres_snapshot_is_served_refreshed_and_its_failures_published() {
         };
         assert_eq!(failed.error, "PostgreSQL snapshot: cannot connect");
         assert_eq!(failed.commitment, changed.commitment);
-        assert_eq!(std::fs::read_dir(dir.path().join("snapshot")).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("snapshot"))
+                .unwrap()
+                .count(),
+            1
+        );
         node.shutdown().await;
     })
     .await

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use nmp_node::{Config, Dataset, Job, Kind, Outcome, Pipeline};
+use nmp_node::{Dataset, Job, Kind, Outcome, Pipeline, PipelineConfig};
 use serde_json::value::RawValue;
 
 use super::example;
@@ -29,8 +29,8 @@ fn lines(rows: &[Vec<&RawValue>]) -> Vec<String> {
 
 /// The node configuration the engine needs: SQLite recurses (its parser and tree walkers),
 /// which the Guardian's defaults refuse; every other default holds.
-fn sqlite_config() -> Config {
-    let mut config = Config::default();
+fn sqlite_config() -> PipelineConfig {
+    let mut config = PipelineConfig::default();
     config.guardian.recursion = nmp_guardian::RecursionPolicy::Allow;
     // A 1.1 MB module compiled by a debug build of the host on a shared machine.
     config.sandbox.compile_timeout = std::time::Duration::from_secs(300);
@@ -49,7 +49,11 @@ fn the_sqlite_guest_answers_a_group_by_as_the_sqlite3_cli_does() {
         .arg(SQL)
         .output()
         .expect("the sqlite3 CLI runs (scripts/setup.sh installs it)");
-    assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
     let expected: Vec<String> = String::from_utf8(cli.stdout)
         .unwrap()
         .lines()
@@ -80,7 +84,10 @@ fn the_sqlite_guest_answers_a_group_by_as_the_sqlite3_cli_does() {
         execution.outcome(),
         Outcome::Completed,
         "{:?}",
-        execution.run.as_ref().map(|r| String::from_utf8_lossy(r.outcome.stdout()).into_owned())
+        execution
+            .run
+            .as_ref()
+            .map(|r| String::from_utf8_lossy(r.outcome.stdout()).into_owned())
     );
     #[derive(serde::Deserialize)]
     struct Answer<'a> {

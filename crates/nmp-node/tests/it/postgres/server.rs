@@ -34,7 +34,20 @@ impl Server {
         }
         let server = Self { dir, bin, owner };
         let data = server.data();
-        server.run("initdb", &["-D", &data, "-U", USER, "-A", "trust", "--no-sync", "-E", "UTF8"]);
+        server.run(
+            "initdb",
+            &[
+                "-D",
+                &data,
+                "-U",
+                USER,
+                "-A",
+                "trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+        );
         server.pg_ctl_start();
         server
     }
@@ -61,15 +74,39 @@ impl Server {
         let port = self.port().to_string();
         self.run(
             "psql",
-            &["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", &host, "-p", &port, "-U", USER, "-d", "postgres", "-c", sql],
+            &[
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                &host,
+                "-p",
+                &port,
+                "-U",
+                USER,
+                "-d",
+                "postgres",
+                "-c",
+                sql,
+            ],
         );
     }
 
     fn pg_ctl_start(&self) {
         let data = self.data();
-        let options = format!("-k {} -p {} -c listen_addresses=''", self.dir.path().display(), self.port());
+        let options = format!(
+            "-k {} -p {} -c listen_addresses=''",
+            self.dir.path().display(),
+            self.port()
+        );
         let log = self.dir.path().join("server.log").display().to_string();
-        self.run("pg_ctl", &["-D", &data, "-o", &options, "-l", &log, "-w", "-t", "60", "start"]);
+        self.run(
+            "pg_ctl",
+            &[
+                "-D", &data, "-o", &options, "-l", &log, "-w", "-t", "60", "start",
+            ],
+        );
     }
 
     fn data(&self) -> String {
@@ -86,7 +123,10 @@ impl Server {
             }
             None => Command::new(&path),
         };
-        let output = command.args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+        let output = command
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{program}: {e}"));
         assert!(
             output.status.success(),
             "{program} {args:?} failed: {}{}",
@@ -110,7 +150,9 @@ impl Drop for Server {
             None => Command::new(&path),
         };
         // Already stopped is fine.
-        let _ = command.args(["-D", &data, "-m", "immediate", "-w", "stop"]).output();
+        let _ = command
+            .args(["-D", &data, "-m", "immediate", "-w", "stop"])
+            .output();
     }
 }
 
@@ -132,11 +174,23 @@ fn is_root() -> bool {
 
 fn id_of_self() -> u32 {
     let out = Command::new("id").arg("-u").output().expect("id runs");
-    String::from_utf8_lossy(&out.stdout).trim().parse().expect("a uid")
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("a uid")
 }
 
 fn id(user: &str, flag: &str) -> u32 {
-    let out = Command::new("id").args([flag, user]).output().expect("id runs");
-    assert!(out.status.success(), "user `{user}` exists (the postgresql package creates it)");
-    String::from_utf8_lossy(&out.stdout).trim().parse().expect("an id")
+    let out = Command::new("id")
+        .args([flag, user])
+        .output()
+        .expect("id runs");
+    assert!(
+        out.status.success(),
+        "user `{user}` exists (the postgresql package creates it)"
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("an id")
 }
