@@ -2,6 +2,9 @@
 # Rebuilds every example guest in examples/logic/ from its source:
 #   wat/*.wat            -> wat/*.wasm            (wabt's wat2wasm)
 #   c/*.c                -> c/*.wasm              (clang --target=wasm32-wasi -O2 -s)
+#   sqlite/query.c       -> sqlite/query.wasm     (the same, linked with SQLite's amalgamation:
+#                                                  the copy in the libsqlite3-sys crate Cargo.lock
+#                                                  pins, public domain, found with cargo metadata)
 #   assemblyscript/*.ts  -> assemblyscript/*.wasm (asc 0.28 + the WASI shim, after npm ci)
 #
 # Usage:
@@ -37,6 +40,33 @@ build_native() {
 }
 
 # Builds every guest into $1, mirroring the examples/logic layout.
+# SQLite's amalgamation as the libsqlite3-sys crate in Cargo.lock bundles it (cargo fetches it).
+sqlite_source() {
+  local manifest
+  manifest="$(cd "$root" && cargo metadata --format-version 1 --locked |
+    python3 -c 'import json, sys; print(next(p["manifest_path"] for p in json.load(sys.stdin)["packages"] if p["name"] == "libsqlite3-sys"))')" ||
+    die "cannot find the libsqlite3-sys crate (cargo metadata)"
+  echo "$(dirname "$manifest")/sqlite3"
+}
+
+# query.wasm: SQLite compiled for wasm32-wasi without threads, extensions, WAL or temporary
+# files; the calls that change files are renamed to query.c's failing ro_* functions.
+build_sqlite() {
+  local out="$1" src
+  src="$(sqlite_source)"
+  mkdir -p "$out/sqlite"
+  clang --target=wasm32-wasi -O2 -w -c -o "$tmp/sqlite3.o" "$src/sqlite3.c" \
+    -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL -DSQLITE_TEMP_STORE=3 \
+    -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE \
+    -DLONGDOUBLE_TYPE=double -D_WASI_EMULATED_MMAN -D_WASI_EMULATED_GETPID \
+    -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS \
+    -Dftruncate=ro_ftruncate -Dfsync=ro_fsync -Dunlink=ro_unlink -Drmdir=ro_rmdir \
+    -Dmkdir=ro_mkdir -Dutimes=ro_utimes -Dreadlink=ro_readlink -Dlstat=ro_lstat
+  clang --target=wasm32-wasi -O2 -s -Wall -Wextra -Werror -I"$src" -o "$out/sqlite/query.wasm" \
+    "$logic/sqlite/query.c" "$tmp/sqlite3.o" -lwasi-emulated-mman -lwasi-emulated-getpid \
+    -lwasi-emulated-signal -lwasi-emulated-process-clocks
+}
+
 build_all() {
   local out="$1"
   mkdir -p "$out/wat" "$out/c" "$out/assemblyscript"
@@ -51,6 +81,8 @@ build_all() {
     name="$(basename "$src" .c)"
     clang --target=wasm32-wasi -O2 -s -Wall -Wextra -Werror -o "$out/c/$name.wasm" "$src"
   done
+
+  build_sqlite "$out"
 
   local as="$logic/assemblyscript"
   if [ ! -x "$as/node_modules/.bin/asc" ] ||

@@ -13,6 +13,10 @@ command -v wat2wasm >/dev/null 2>&1 || need+=(wabt)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)   # the Guardian's spec-suite archive
+# Datasets: the SQLite guest's test compares its answers with Debian's sqlite3 CLI; the
+# PostgreSQL snapshot test initdb's and starts a real server in a temporary directory.
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # The TypeScript tests (ts/scripts/test.sh): a headless browser for @nmp/sdk's browser test, and
 # Debian's Rust for wasm32 (rustc 1.96 at /usr/bin/rustc, the standard library's source) that
 # rebuilds @nmp/guardian's committed nmp_guardian.wasm byte for byte.

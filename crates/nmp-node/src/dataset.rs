@@ -1,7 +1,6 @@
 //! Datasets a node serves: where they live, the commitment receipts bind, and the index of
 //! the values the egress filter must never let out ([`Dataset::indexed`]).
 
-pub(crate) mod table;
 mod values;
 
 use std::{
@@ -12,6 +11,7 @@ use std::{
     time::SystemTime,
 };
 
+use nmp_dataset::Kind;
 use nmp_egress::ValueIndex;
 
 use sha2::{Digest, Sha256};
@@ -29,23 +29,25 @@ pub const MAX_DEPTH: usize = 16;
 /// time (when the platform reports one): what changes when the data does.
 pub(crate) type Listing = Vec<(String, u64, Option<SystemTime>)>;
 
-/// A read-only directory of data, mounted for the guest at `/data/<name>`, with the columns
-/// whose values the egress filter blocks and, once [indexed](Dataset::indexed), their index.
+/// A read-only directory of data of one [`Kind`], mounted for the guest at `/data/<name>`,
+/// with the columns whose values the egress filter blocks and, once
+/// [indexed](Dataset::indexed), their index.
 ///
-/// Two datasets are equal when their name, directory and value columns are; the index is
-/// derived from those and the files, and is not compared.
+/// Two datasets are equal when their name, directory, kind and value columns are; the index
+/// is derived from those and the files, and is not compared.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     name: String,
     path: PathBuf,
+    kind: Kind,
     value_columns: Vec<String>,
     values: Option<Arc<ValueIndex>>,
 }
 
 impl PartialEq for Dataset {
     fn eq(&self, other: &Self) -> bool {
-        (&self.name, &self.path, &self.value_columns)
-            == (&other.name, &other.path, &other.value_columns)
+        (&self.name, &self.path, self.kind, &self.value_columns)
+            == (&other.name, &other.path, other.kind, &other.value_columns)
     }
 }
 
@@ -86,6 +88,16 @@ pub enum DatasetError {
         #[source]
         source: io::Error,
     },
+    /// The dataset's files cannot be described: a file of its kind cannot be read or decoded
+    /// (a corrupt Parquet footer, a locked or corrupt SQLite database, a malformed JSON line).
+    #[error("dataset `{name}`: cannot describe its files")]
+    Describe {
+        /// The dataset's name.
+        name: String,
+        /// Which file, and what is wrong with it.
+        #[source]
+        source: nmp_dataset::Error,
+    },
     /// The dataset's indexed columns hold too many values to index.
     #[error("dataset `{name}`: cannot index its restricted values")]
     Values {
@@ -124,7 +136,7 @@ impl fmt::Debug for Commitment {
 }
 
 impl Dataset {
-    /// A dataset named `name` served from the directory `path`.
+    /// A [`Kind::Csv`] dataset named `name` served from the directory `path`.
     ///
     /// Fails when the name cannot be a single path component under `/data`, or when `path` is
     /// not a directory. Costs one `stat`.
@@ -140,6 +152,7 @@ impl Dataset {
         Ok(Self {
             name,
             path,
+            kind: Kind::Csv,
             value_columns: Vec::new(),
             values: None,
         })
@@ -153,6 +166,17 @@ impl Dataset {
     /// The host directory.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The same dataset holding files of `kind`. Defaults to [`Kind::Csv`].
+    pub fn with_kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// What the directory holds.
+    pub fn kind(&self) -> Kind {
+        self.kind
     }
 
     /// Hashes every file of the dataset. Reads all of it: linear in the dataset's size.

@@ -47,9 +47,8 @@ pub mod receipt;
 pub mod service;
 
 pub use config::PipelineConfig;
-pub use dataset::{
-    Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES, table::MAX_CSV_RECORD_BYTES,
-};
+pub use dataset::{Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES};
+pub use nmp_dataset::{Kind, MAX_CSV_RECORD_BYTES, SCHEMA_SAMPLE_ROWS};
 pub use node::Node;
 pub use pipeline::{Execution, Filtered, Job, Outcome, Pipeline, PipelineError};
 pub use service::Service;

@@ -2,6 +2,7 @@
 //! [`Service`] and, when configured, the gRPC [`grpc::Server`], all over one identity.
 
 mod serve;
+mod snapshots;
 
 use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
@@ -73,9 +74,11 @@ pub struct Node {
     metrics: Option<Endpoint>,
     rotation: Background,
     rescan: Option<Background>,
+    snapshots: Vec<Background>,
 }
 
-/// A periodic task (KEM key rotation, dataset checks); dropping it (with the node) stops it.
+/// A periodic task (KEM key rotation, dataset checks, database snapshots); dropping it (with
+/// the node) stops it.
 #[derive(Debug)]
 struct Background(JoinHandle<()>);
 
@@ -105,7 +108,8 @@ impl Node {
     /// `base_dir` (the file's directory).
     ///
     /// Builds a keyring with a fresh KEM key pair valid for the document TTL, the service
-    /// (one pass over every dataset), binds the mesh on the file's listen addresses and
+    /// (one pass over every dataset), takes each PostgreSQL dataset's first snapshot (and
+    /// keeps taking them every `refresh_secs`), binds the mesh on the file's listen addresses and
     /// bootstrap peers, announces every served capability, binds the gRPC server if the file
     /// names an address (with the mesh's bounds (`[mesh]`), its inbound byte budget (`[inbound]`), its
     /// pool of [`MAX_LOGIC_HANDLERS`] logic handlers and, with `grpc_tls`, TLS; see
@@ -150,7 +154,9 @@ impl Node {
             .collect();
         capabilities.sort();
         capabilities.dedup();
+        let postgres = snapshots::jobs(&config.datasets);
         let service = Arc::new(Service::new(identity, keyring, config)?);
+        let snapshots = snapshots::start(&service, postgres).await;
         let (mesh, inbound) = nmp_net::Mesh::bind(keypair, mesh_config).await?;
         for capability in &capabilities {
             match mesh.provide(capability).await {
@@ -207,6 +213,7 @@ impl Node {
             metrics,
             rotation,
             rescan,
+            snapshots,
         })
     }
 
@@ -255,6 +262,7 @@ impl Node {
         tracing::info!(peer = %self.peer_id, "node stopping");
         drop(self.rotation);
         drop(self.rescan);
+        drop(self.snapshots);
         self.service.close();
         // The loops may have ended already; nothing to stop then.
         let _ = self.stop_mesh.send(());

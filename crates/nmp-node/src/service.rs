@@ -9,7 +9,6 @@ mod execute;
 mod mounted;
 mod policy;
 pub(crate) mod report;
-pub(crate) mod schema;
 
 use std::{collections::HashMap, num::NonZeroU32, sync::atomic::AtomicUsize};
 
@@ -19,11 +18,10 @@ use tokio::sync::Semaphore;
 pub use self::{
     compiles::CompileQuota,
     policy::{Access, MAX_TRACKED_AGENTS, MAX_TRACKED_ORIGINS, Origin},
-    schema::SCHEMA_SAMPLE_ROWS,
 };
 use self::{compiles::Compiles, mounted::Mounted, policy::Admission};
 use crate::{
-    Dataset, DatasetError, Pipeline,
+    Dataset, Pipeline,
     audit::AuditLog,
     metrics::{Gauges, Metrics},
 };
@@ -38,8 +36,9 @@ pub struct Served {
     pub capability: String,
     /// The dataset, mounted at `/data/<name>` for requests naming the capability.
     pub dataset: Dataset,
-    /// Its format as published (`csv` gets an inferred schema; anything else none).
-    pub format: String,
+    /// Where a [`nmp_dataset::Kind::Postgres`] dataset's snapshots come from; `None` for
+    /// every other kind (the dataset's [kind](Dataset::kind) says what its files are).
+    pub postgres: Option<nmp_dataset::Source>,
     /// Results of requests naming this dataset's capability are held back to the next multiple
     /// of this since the request was accepted (the largest of the capability's datasets'
     /// applies); `None` sends each as soon as it is ready. At most [`MAX_RESPONSE_QUANTUM`].
@@ -114,18 +113,6 @@ pub enum Error {
     /// The pipeline could not be built from the configuration.
     #[error("cannot build the pipeline")]
     Pipeline(#[from] crate::PipelineError),
-    /// A dataset's commitment could not be computed.
-    #[error("cannot commit to a dataset")]
-    Dataset(#[from] DatasetError),
-    /// A dataset's schema could not be read.
-    #[error("cannot read the schema of dataset `{name}`")]
-    Schema {
-        /// The dataset.
-        name: String,
-        /// The failure.
-        #[source]
-        source: std::io::Error,
-    },
     /// A capability name is empty or longer than 256 bytes.
     #[error("invalid capability name `{0}`")]
     InvalidCapability(String),
@@ -164,7 +151,10 @@ impl Service {
     /// Builds the service: the pipeline, and each dataset's commitment and schema.
     ///
     /// Reads every dataset file once (commitments hash them), so start-up costs one pass over
-    /// the data. Fails with [`Error`] when a dataset or the configuration is unusable.
+    /// the data. A dataset whose files cannot be read or decoded is not served (requests for
+    /// its capability are refused) and the capability document says why; the others are. A
+    /// PostgreSQL dataset is served from its first [snapshot](Service::record_snapshot). Fails
+    /// with [`Error`] when the configuration is unusable.
     pub fn new(identity: Identity, keyring: Keyring, mut config: Config) -> Result<Self, Error> {
         config.max_concurrent_jobs = config
             .max_concurrent_jobs
@@ -188,8 +178,11 @@ impl Service {
             if served.response_quantum > Some(MAX_RESPONSE_QUANTUM) {
                 return Err(Error::ResponseQuantum(name.to_owned()));
             }
-            group.push(Mounted::new(served.clone(), pipeline.egress())?);
-            metrics.commitment();
+            let mounted = Mounted::new(served.clone(), pipeline.egress());
+            if mounted.facts().is_some() {
+                metrics.commitment();
+            }
+            group.push(mounted);
         }
         let audit = match &config.audit_log {
             Some(path) => Some(AuditLog::open(path, identity.clone())?),

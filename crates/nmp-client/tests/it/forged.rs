@@ -73,7 +73,7 @@ async fn liar(lie: Lie) -> Multiaddr {
         datasets: vec![Served {
             capability: PATIENTS.to_owned(),
             dataset: Dataset::new("patients", example("data")).expect("bundled dataset"),
-            format: "csv".to_owned(),
+            postgres: None,
             response_quantum: None,
         }],
         ..service::Config::default()

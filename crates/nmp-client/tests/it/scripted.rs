@@ -52,7 +52,7 @@ fn service(ttl_ms: u64) -> Arc<Service> {
         datasets: vec![Served {
             capability: PATIENTS.to_owned(),
             dataset: Dataset::new("patients", example("data")).expect("bundled dataset"),
-            format: "csv".to_owned(),
+            postgres: None,
             response_quantum: None,
         }],
         document_ttl_ms: ttl_ms,

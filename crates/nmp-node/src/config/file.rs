@@ -118,11 +118,17 @@ pub struct Listen {
 pub struct DatasetEntry {
     /// The name the guest sees (`/data/<name>`).
     pub name: String,
-    /// The directory holding it, relative to the file.
+    /// The directory holding it, relative to the file (created for a `postgres` dataset, whose
+    /// snapshots the node writes there).
     pub path: PathBuf,
-    /// Its format as published. Defaults to `csv`.
-    #[serde(default = "csv")]
-    pub format: String,
+    /// What the directory holds: `csv`, `jsonl` (or `ndjson`), `parquet`, `sqlite`, `postgres`
+    /// or `raw` (see [`nmp_dataset::Kind`]). Defaults to `csv`.
+    #[serde(default)]
+    pub format: nmp_dataset::Kind,
+    /// Where a `postgres` dataset's snapshots come from (`[datasets.postgres]`); required with
+    /// `format = "postgres"` and refused with any other format.
+    #[serde(default)]
+    pub postgres: Option<nmp_dataset::Source>,
     /// The capability it serves.
     pub capability: String,
     /// Column or JSON keys that must never leave (added to the egress filter's list).
@@ -148,10 +154,6 @@ fn thirty() -> OrOff<NonZeroU64> {
 
 fn audit_jsonl() -> PathBuf {
     PathBuf::from("audit.jsonl")
-}
-
-fn csv() -> String {
-    "csv".to_owned()
 }
 
 /// The node's policy section.
@@ -281,6 +283,21 @@ pub enum FileError {
     /// A dataset cannot be served.
     #[error("invalid dataset")]
     Dataset(#[from] DatasetError),
+    /// A dataset's `[datasets.postgres]` section is missing with `format = "postgres"`,
+    /// present with another format, or names neither or both of `query` and `table`.
+    #[error(
+        "dataset `{0}`: format = \"postgres\" needs a [datasets.postgres] section with exactly one of `query` and `table`, and only it may have one"
+    )]
+    Postgres(String),
+    /// The directory of a `postgres` dataset does not exist and cannot be created.
+    #[error("cannot create the snapshot directory {path}")]
+    SnapshotDir {
+        /// The directory.
+        path: PathBuf,
+        /// The failure.
+        #[source]
+        source: std::io::Error,
+    },
     /// `dataset_rescan_secs` is above [`MAX_DATASET_RESCAN_SECS`] (or 0: write `"off"`).
     #[error("dataset_rescan_secs = {0} is above {MAX_DATASET_RESCAN_SECS}")]
     DatasetRescan(u64),
@@ -362,7 +379,23 @@ impl File {
         }
         let mut datasets = Vec::new();
         for entry in &self.datasets {
-            let dataset = Dataset::new(&entry.name, base.join(&entry.path))?
+            let path = base.join(&entry.path);
+            let is_postgres = entry.format == nmp_dataset::Kind::Postgres;
+            let valid = match &entry.postgres {
+                Some(source) => is_postgres && source.query().is_some(),
+                None => !is_postgres,
+            };
+            if !valid {
+                return Err(FileError::Postgres(entry.name.clone()));
+            }
+            if is_postgres {
+                std::fs::create_dir_all(&path).map_err(|source| FileError::SnapshotDir {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            let dataset = Dataset::new(&entry.name, path)?
+                .with_kind(entry.format)
                 .with_value_columns(entry.egress_values.clone());
             node.egress
                 .restricted_keys
@@ -370,7 +403,7 @@ impl File {
             datasets.push(Served {
                 capability: entry.capability.clone(),
                 dataset,
-                format: entry.format.clone(),
+                postgres: entry.postgres.clone(),
                 response_quantum: entry
                     .response_quantum_ms
                     .map(|ms| Duration::from_millis(ms.get())),

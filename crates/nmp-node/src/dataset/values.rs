@@ -4,12 +4,10 @@
 
 use std::sync::Arc;
 
+use nmp_dataset::Table;
 use nmp_egress::ValueIndex;
 
-use super::{
-    Dataset, DatasetError,
-    table::{Records, csv_files},
-};
+use super::{Dataset, DatasetError};
 
 impl Dataset {
     /// Also index the values of these columns (matched by name, ASCII case-insensitively),
@@ -30,44 +28,36 @@ impl Dataset {
         self.values.as_deref()
     }
 
-    /// This dataset with a fresh index of the values of its CSV files' indexed columns: those
-    /// whose name `restricted` accepts (the columns the node publishes as restricted) and its
-    /// [value columns](Dataset::with_value_columns). Reads every `.csv` file directly inside
-    /// the directory (as the schema does); a line longer than
-    /// [`crate::MAX_CSV_RECORD_BYTES`] ends its file. Values too short, too long or too
-    /// common to identify anyone are left out (see [`nmp_egress::ValueIndex`]).
+    /// This dataset with a fresh index of the values of its indexed columns: those whose name
+    /// `restricted` accepts (the columns the node publishes as restricted) and its
+    /// [value columns](Dataset::with_value_columns). Reads the dataset's files as
+    /// [`Dataset::described`] does. Values too short, too long or too common to identify anyone
+    /// are left out (see [`nmp_egress::ValueIndex`]).
     ///
-    /// Fails when a file cannot be read or the columns hold more than
-    /// [`nmp_egress::MAX_FORM_OCCURRENCES`] value forms. Linear in the files' size, plus a sort of
-    /// the forms; 8.5 bytes per distinct form once built.
+    /// Fails when a file cannot be read or decoded, or the columns hold more than
+    /// [`nmp_egress::MAX_FORM_OCCURRENCES`] value forms. 8.5 bytes per distinct form once
+    /// built.
     pub fn indexed(&self, restricted: impl Fn(&str) -> bool) -> Result<Self, DatasetError> {
+        self.described(restricted).map(|(dataset, _)| dataset)
+    }
+
+    /// This dataset [indexed](Dataset::indexed), and its schema and row count, in one pass
+    /// over its files ([`nmp_dataset::describe`] for its [kind](Dataset::kind)).
+    pub fn described(
+        &self,
+        restricted: impl Fn(&str) -> bool,
+    ) -> Result<(Self, Table), DatasetError> {
         let mut builder = ValueIndex::builder();
-        let mut rows = 0u64;
-        for file in csv_files(&self.path).map_err(|e| self.io(&self.path, e))? {
-            let mut records = Records::open(&file).map_err(|e| self.io(&file, e))?;
-            let Some(header) = records.next_record().map_err(|e| self.io(&file, e))? else {
-                continue;
-            };
-            let indexed: Vec<bool> = header
-                .iter()
-                .map(|name| restricted(name) || self.is_value_column(name))
-                .collect();
-            if !indexed.contains(&true) {
-                continue;
-            }
-            while let Some(cells) = records.next_record().map_err(|e| self.io(&file, e))? {
-                rows += 1;
-                for (cell, _) in cells.iter().zip(&indexed).filter(|(_, on)| **on) {
-                    builder.add(cell).map_err(|source| DatasetError::Values {
-                        name: self.name.clone(),
-                        source,
-                    })?;
-                }
-            }
-        }
+        let indexed = |column: &str| restricted(column) || self.is_value_column(column);
+        let table = nmp_dataset::describe(self.kind, &self.path, &indexed, &mut builder).map_err(
+            |source| DatasetError::Describe {
+                name: self.name.clone(),
+                source,
+            },
+        )?;
         let mut dataset = self.clone();
-        dataset.values = Some(Arc::new(builder.build(rows)));
-        Ok(dataset)
+        dataset.values = Some(Arc::new(builder.build(table.rows)));
+        Ok((dataset, table))
     }
 
     fn is_value_column(&self, name: &str) -> bool {

@@ -6,7 +6,8 @@ use super::Service;
 
 impl Service {
     /// The node's capability document at `now_ms`, signed by its identity: datasets with their
-    /// inferred schemas, row counts and commitments, limits, policy summary (whether an
+    /// inferred schemas, row counts and commitments (or why one is not served, and a database
+    /// snapshot's query and time), limits, policy summary (whether an
     /// allow-list exists, not its members), current KEM public keys, and an expiry of `now_ms + document_ttl_ms` (no later than the first KEM key's).
     ///
     /// Cheap: everything but the keys and the signature was computed at start-up or at the
@@ -20,16 +21,26 @@ impl Service {
             .values()
             .flatten()
             .map(|m| {
-                let facts = m.facts();
-                pb::DatasetInfo {
+                let state = m.state();
+                let mut info = pb::DatasetInfo {
                     name: m.served.dataset.name().to_owned(),
                     capability: m.served.capability.clone(),
-                    format: m.served.format.clone(),
-                    columns: facts.columns,
-                    row_count: facts.rows,
-                    bytes: facts.commitment.bytes,
-                    commitment: facts.commitment.sha256.to_vec(),
+                    format: m.served.dataset.kind().file_format().to_owned(),
+                    error: state.error.unwrap_or_default(),
+                    snapshot: state.snapshot.map(|s| pb::DatasetSnapshot {
+                        source: nmp_dataset::Kind::Postgres.label().to_owned(),
+                        query: s.query,
+                        taken_at_ms: s.taken_at_ms,
+                    }),
+                    ..pb::DatasetInfo::default()
+                };
+                if let Some(facts) = state.facts {
+                    info.columns = facts.columns;
+                    info.row_count = facts.rows;
+                    info.bytes = facts.commitment.bytes;
+                    info.commitment = facts.commitment.sha256.to_vec();
                 }
+                info
             })
             .collect();
         datasets.sort_by(|a, b| (&a.capability, &a.name).cmp(&(&b.capability, &b.name)));

@@ -22,7 +22,7 @@ use tokio::sync::{OwnedSemaphorePermit, TryAcquireError, mpsc};
 use tracing::{Instrument as _, field};
 
 use self::events::{Events, Refusal};
-use super::{Mounted, Origin, RESPONSE_BUFFER, Service, report};
+use super::{Mounted, Origin, RESPONSE_BUFFER, Service, mounted::Facts, report};
 use crate::{Commitment, Dataset, Execution, Job, metrics::Stage, receipt::Context};
 
 /// Holds a place in the job queue; leaving (by any path) frees it.
@@ -116,6 +116,9 @@ impl Service {
             return Err(Refusal::shutting_down());
         }
         let mounted = self.mounted(request)?;
+        // The facts as the job is admitted: a re-commitment during the run applies to later
+        // requests.
+        let facts = served(&request.capability, mounted)?;
         let envelope = |e: nmp_crypto::envelope::OpenError| {
             Refusal::new(report::open_error_code(&e), e.to_string())
         };
@@ -139,10 +142,8 @@ impl Service {
                 .map_err(|e| Refusal::internal("the Guardian failed", e))?;
         self.metrics
             .observe(Stage::Validate, events.started.elapsed());
-        let datasets: Vec<Dataset> = mounted.iter().map(Mounted::dataset).collect();
-        // The commitments as the job is admitted: a re-commitment during the run applies to
-        // later requests.
-        let commitments: Vec<Commitment> = mounted.iter().map(Mounted::commitment).collect();
+        let datasets: Vec<Dataset> = facts.iter().map(|f| f.dataset.clone()).collect();
+        let commitments: Vec<Commitment> = facts.iter().map(|f| f.commitment).collect();
         let quantum = quantum::of(mounted);
         let (execution, _slot) = if guardian.is_accepted() {
             let compiled = |module: &[u8; 32]| self.pipeline.sandbox().is_compiled(module);
@@ -425,4 +426,21 @@ impl Service {
             Refusal::internal("the audit log", e)
         })
     }
+}
+
+/// The facts of every dataset of `capability`; refused when one of them is not served now
+/// (its capability document entry says why).
+fn served(capability: &str, mounted: &[Mounted]) -> Result<Vec<Facts>, Refusal> {
+    mounted
+        .iter()
+        .map(|m| {
+            m.facts().ok_or_else(|| {
+                let name = m.served.dataset.name();
+                let message = format!(
+                    "`{capability}` is not served now: dataset `{name}` is unavailable (see the capability document)"
+                );
+                Refusal::new(pb::ErrorCode::UnknownCapability, message)
+            })
+        })
+        .collect()
 }

@@ -29,7 +29,7 @@ pub(crate) fn config() -> service::Config {
         datasets: vec![Served {
             capability: CAPABILITY.to_owned(),
             dataset: patients(),
-            format: "csv".to_owned(),
+            postgres: None,
             response_quantum: None,
         }],
         ..service::Config::default()

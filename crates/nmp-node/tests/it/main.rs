@@ -11,11 +11,14 @@ mod config;
 mod grpc;
 mod hostile;
 mod inbound;
+mod kinds;
 mod mesh;
 mod metrics;
+mod postgres;
 mod recommit;
 mod service;
 mod shutdown;
+mod sqlite;
 mod values;
 
 use std::path::{Path, PathBuf};

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file nmp/v1/capability.proto.
  */
 export const file_nmp_v1_capability: GenFile = /*@__PURE__*/
-  fileDesc("ChdubXAvdjEvY2FwYWJpbGl0eS5wcm90bxIGbm1wLnYxIj8KGFNpZ25lZENhcGFiaWxpdHlEb2N1bWVudBIQCghkb2N1bWVudBgBIAEoDBIRCglzaWduYXR1cmUYAiABKAwiggIKEkNhcGFiaWxpdHlEb2N1bWVudBIPCgd2ZXJzaW9uGAEgASgNEhQKDG5vZGVfcGVlcl9pZBgCIAEoDBIlCghkYXRhc2V0cxgDIAMoCzITLm5tcC52MS5EYXRhc2V0SW5mbxIiCgZsaW1pdHMYBCABKAsyEi5ubXAudjEuTm9kZUxpbWl0cxIlCgZwb2xpY3kYBSABKAsyFS5ubXAudjEuUG9saWN5U3VtbWFyeRImCghrZW1fa2V5cxgGIAMoCzIULm5tcC52MS5LZW1QdWJsaWNLZXkSFAoMaXNzdWVkX2F0X21zGAcgASgEEhUKDWV4cGlyZXNfYXRfbXMYCCABKAQilgEKC0RhdGFzZXRJbmZvEgwKBG5hbWUYASABKAkSEgoKY2FwYWJpbGl0eRgCIAEoCRIOCgZmb3JtYXQYAyABKAkSHwoHY29sdW1ucxgEIAMoCzIOLm5tcC52MS5Db2x1bW4SEQoJcm93X2NvdW50GAUgASgEEg0KBWJ5dGVzGAYgASgEEhIKCmNvbW1pdG1lbnQYByABKAwiTAoGQ29sdW1uEgwKBG5hbWUYASABKAkSIAoEdHlwZRgCIAEoDjISLm5tcC52MS5Db2x1bW5UeXBlEhIKCnJlc3RyaWN0ZWQYAyABKAgi0wEKCk5vZGVMaW1pdHMSGAoQbWF4X21vZHVsZV9ieXRlcxgBIAEoBBIXCg9tYXhfaW5wdXRfYnl0ZXMYAiABKAQSGAoQbWF4X291dHB1dF9ieXRlcxgDIAEoBBIWCg5tYXhfdGltZW91dF9tcxgEIAEoBBIYChBtYXhfbWVtb3J5X2J5dGVzGAUgASgEEhAKCG1heF9mdWVsGAYgASgEEhsKE21heF9jb25jdXJyZW50X2pvYnMYByABKA0SFwoPbWF4X3F1ZXVlZF9qb2JzGAggASgNIoMDCg1Qb2xpY3lTdW1tYXJ5EgwKBG9wZW4YASABKAgSHQoVcmF0ZV9saW1pdF9wZXJfbWludXRlGAMgASgNEh4KFmd1YXJkaWFuX3BvbGljeV9kaWdlc3QYBCABKAwSHgoWZWdyZXNzX3J1bGVfc2V0X2RpZ2VzdBgFIAEoDBITCgtlZ3Jlc3NfbW9kZRgGIAEoCRIXCg9yZXN0cmljdGVkX2tleXMYByADKAkSFgoOYnVkZ2V0X3Blcl9kYXkYCCABKA0SJAocb3JpZ2luX3JhdGVfbGltaXRfcGVyX21pbnV0ZRgJIAEoDRJJChNyZXNwb25zZV9xdWFudHVtX21zGAogAygLMiwubm1wLnYxLlBvbGljeVN1bW1hcnkuUmVzcG9uc2VRdWFudHVtTXNFbnRyeRo4ChZSZXNwb25zZVF1YW50dW1Nc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBDoCOAFKBAgCEANSDmFsbG93ZWRfYWdlbnRzIlgKDEtlbVB1YmxpY0tleRIOCgZrZXlfaWQYASABKAwSDgoGeDI1NTE5GAIgASgMEhIKCm1sX2tlbV83NjgYAyABKAwSFAoMbm90X2FmdGVyX21zGAQgASgEKqABCgpDb2x1bW5UeXBlEhsKF0NPTFVNTl9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSQ09MVU1OX1RZUEVfU1RSSU5HEAESFwoTQ09MVU1OX1RZUEVfSU5URUdFUhACEhUKEUNPTFVNTl9UWVBFX0ZMT0FUEAMSFwoTQ09MVU1OX1RZUEVfQk9PTEVBThAEEhQKEENPTFVNTl9UWVBFX0RBVEUQBWIGcHJvdG8z");
+  fileDesc("ChdubXAvdjEvY2FwYWJpbGl0eS5wcm90bxIGbm1wLnYxIj8KGFNpZ25lZENhcGFiaWxpdHlEb2N1bWVudBIQCghkb2N1bWVudBgBIAEoDBIRCglzaWduYXR1cmUYAiABKAwiggIKEkNhcGFiaWxpdHlEb2N1bWVudBIPCgd2ZXJzaW9uGAEgASgNEhQKDG5vZGVfcGVlcl9pZBgCIAEoDBIlCghkYXRhc2V0cxgDIAMoCzITLm5tcC52MS5EYXRhc2V0SW5mbxIiCgZsaW1pdHMYBCABKAsyEi5ubXAudjEuTm9kZUxpbWl0cxIlCgZwb2xpY3kYBSABKAsyFS5ubXAudjEuUG9saWN5U3VtbWFyeRImCghrZW1fa2V5cxgGIAMoCzIULm5tcC52MS5LZW1QdWJsaWNLZXkSFAoMaXNzdWVkX2F0X21zGAcgASgEEhUKDWV4cGlyZXNfYXRfbXMYCCABKAQi0AEKC0RhdGFzZXRJbmZvEgwKBG5hbWUYASABKAkSEgoKY2FwYWJpbGl0eRgCIAEoCRIOCgZmb3JtYXQYAyABKAkSHwoHY29sdW1ucxgEIAMoCzIOLm5tcC52MS5Db2x1bW4SEQoJcm93X2NvdW50GAUgASgEEg0KBWJ5dGVzGAYgASgEEhIKCmNvbW1pdG1lbnQYByABKAwSDQoFZXJyb3IYDCABKAkSKQoIc25hcHNob3QYDSABKAsyFy5ubXAudjEuRGF0YXNldFNuYXBzaG90IkUKD0RhdGFzZXRTbmFwc2hvdBIOCgZzb3VyY2UYASABKAkSDQoFcXVlcnkYAiABKAkSEwoLdGFrZW5fYXRfbXMYAyABKAQiTAoGQ29sdW1uEgwKBG5hbWUYASABKAkSIAoEdHlwZRgCIAEoDjISLm5tcC52MS5Db2x1bW5UeXBlEhIKCnJlc3RyaWN0ZWQYAyABKAgi0wEKCk5vZGVMaW1pdHMSGAoQbWF4X21vZHVsZV9ieXRlcxgBIAEoBBIXCg9tYXhfaW5wdXRfYnl0ZXMYAiABKAQSGAoQbWF4X291dHB1dF9ieXRlcxgDIAEoBBIWCg5tYXhfdGltZW91dF9tcxgEIAEoBBIYChBtYXhfbWVtb3J5X2J5dGVzGAUgASgEEhAKCG1heF9mdWVsGAYgASgEEhsKE21heF9jb25jdXJyZW50X2pvYnMYByABKA0SFwoPbWF4X3F1ZXVlZF9qb2JzGAggASgNIoMDCg1Qb2xpY3lTdW1tYXJ5EgwKBG9wZW4YASABKAgSHQoVcmF0ZV9saW1pdF9wZXJfbWludXRlGAMgASgNEh4KFmd1YXJkaWFuX3BvbGljeV9kaWdlc3QYBCABKAwSHgoWZWdyZXNzX3J1bGVfc2V0X2RpZ2VzdBgFIAEoDBITCgtlZ3Jlc3NfbW9kZRgGIAEoCRIXCg9yZXN0cmljdGVkX2tleXMYByADKAkSFgoOYnVkZ2V0X3Blcl9kYXkYCCABKA0SJAocb3JpZ2luX3JhdGVfbGltaXRfcGVyX21pbnV0ZRgJIAEoDRJJChNyZXNwb25zZV9xdWFudHVtX21zGAogAygLMiwubm1wLnYxLlBvbGljeVN1bW1hcnkuUmVzcG9uc2VRdWFudHVtTXNFbnRyeRo4ChZSZXNwb25zZVF1YW50dW1Nc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoBDoCOAFKBAgCEANSDmFsbG93ZWRfYWdlbnRzIlgKDEtlbVB1YmxpY0tleRIOCgZrZXlfaWQYASABKAwSDgoGeDI1NTE5GAIgASgMEhIKCm1sX2tlbV83NjgYAyABKAwSFAoMbm90X2FmdGVyX21zGAQgASgEKqABCgpDb2x1bW5UeXBlEhsKF0NPTFVNTl9UWVBFX1VOU1BFQ0lGSUVEEAASFgoSQ09MVU1OX1RZUEVfU1RSSU5HEAESFwoTQ09MVU1OX1RZUEVfSU5URUdFUhACEhUKEUNPTFVNTl9UWVBFX0ZMT0FUEAMSFwoTQ09MVU1OX1RZUEVfQk9PTEVBThAEEhQKEENPTFVNTl9UWVBFX0RBVEUQBWIGcHJvdG8z");
 
 /**
  * A capability document signed by the node's identity key. Agents verify the signature against
@@ -120,7 +120,8 @@ export type DatasetInfo = Message<"nmp.v1.DatasetInfo"> & {
   capability: string;
 
   /**
-   * File format: `csv`, `jsonl`, `json` or `raw`.
+   * Format of the files the guest reads under `/data/<name>`: `csv`, `jsonl`, `parquet`,
+   * `sqlite` or `raw` (a PostgreSQL dataset is a `csv` snapshot; see `snapshot`).
    *
    * @generated from field: string format = 3;
    */
@@ -144,11 +145,28 @@ export type DatasetInfo = Message<"nmp.v1.DatasetInfo"> & {
   bytes: bigint;
 
   /**
-   * The dataset commitment receipts bind (see `DatasetCommitment.sha256`).
+   * The dataset commitment receipts bind (see `DatasetCommitment.sha256`). Empty when the
+   * dataset is not served now (see `error`): requests for its capability are refused.
    *
    * @generated from field: bytes commitment = 7;
    */
   commitment: Uint8Array;
+
+  /**
+   * Why the dataset is not served (empty `commitment`), or why its last snapshot failed while
+   * the previous one is still served: the step or file and what is wrong, never a value or a
+   * host directory. Empty when its last commitment and snapshot succeeded.
+   *
+   * @generated from field: string error = 12;
+   */
+  error: string;
+
+  /**
+   * For a dataset the node materialises from a database: the snapshot the commitment covers.
+   *
+   * @generated from field: nmp.v1.DatasetSnapshot snapshot = 13;
+   */
+  snapshot?: DatasetSnapshot | undefined;
 };
 
 /**
@@ -157,6 +175,41 @@ export type DatasetInfo = Message<"nmp.v1.DatasetInfo"> & {
  */
 export const DatasetInfoSchema: GenMessage<DatasetInfo> = /*@__PURE__*/
   messageDesc(file_nmp_v1_capability, 2);
+
+/**
+ * A snapshot of a database query that a node took and serves as a dataset.
+ *
+ * @generated from message nmp.v1.DatasetSnapshot
+ */
+export type DatasetSnapshot = Message<"nmp.v1.DatasetSnapshot"> & {
+  /**
+   * The database: `postgres`.
+   *
+   * @generated from field: string source = 1;
+   */
+  source: string;
+
+  /**
+   * The query whose result the snapshot holds.
+   *
+   * @generated from field: string query = 2;
+   */
+  query: string;
+
+  /**
+   * When the copy finished, in milliseconds since the Unix epoch.
+   *
+   * @generated from field: uint64 taken_at_ms = 3;
+   */
+  takenAtMs: bigint;
+};
+
+/**
+ * Describes the message nmp.v1.DatasetSnapshot.
+ * Use `create(DatasetSnapshotSchema)` to create a new message.
+ */
+export const DatasetSnapshotSchema: GenMessage<DatasetSnapshot> = /*@__PURE__*/
+  messageDesc(file_nmp_v1_capability, 3);
 
 /**
  * @generated from message nmp.v1.Column
@@ -185,7 +238,7 @@ export type Column = Message<"nmp.v1.Column"> & {
  * Use `create(ColumnSchema)` to create a new message.
  */
 export const ColumnSchema: GenMessage<Column> = /*@__PURE__*/
-  messageDesc(file_nmp_v1_capability, 3);
+  messageDesc(file_nmp_v1_capability, 4);
 
 /**
  * The node's hard limits; a request asking for more is clamped to these.
@@ -241,7 +294,7 @@ export type NodeLimits = Message<"nmp.v1.NodeLimits"> & {
  * Use `create(NodeLimitsSchema)` to create a new message.
  */
 export const NodeLimitsSchema: GenMessage<NodeLimits> = /*@__PURE__*/
-  messageDesc(file_nmp_v1_capability, 4);
+  messageDesc(file_nmp_v1_capability, 5);
 
 /**
  * @generated from message nmp.v1.PolicySummary
@@ -314,7 +367,7 @@ export type PolicySummary = Message<"nmp.v1.PolicySummary"> & {
  * Use `create(PolicySummarySchema)` to create a new message.
  */
 export const PolicySummarySchema: GenMessage<PolicySummary> = /*@__PURE__*/
-  messageDesc(file_nmp_v1_capability, 5);
+  messageDesc(file_nmp_v1_capability, 6);
 
 /**
  * A node KEM public key for the hybrid envelope.
@@ -357,7 +410,7 @@ export type KemPublicKey = Message<"nmp.v1.KemPublicKey"> & {
  * Use `create(KemPublicKeySchema)` to create a new message.
  */
 export const KemPublicKeySchema: GenMessage<KemPublicKey> = /*@__PURE__*/
-  messageDesc(file_nmp_v1_capability, 6);
+  messageDesc(file_nmp_v1_capability, 7);
 
 /**
  * @generated from enum nmp.v1.ColumnType

@@ -1,13 +1,7 @@
-//! Reading a dataset's CSV files: the one reader behind the published schema, the signed row
-//! count and the value index. RFC 4180 parsing is the `csv` crate's (quoted commas, quotes and
-//! newlines inside a field); this module adds the file listing and the record-size bound.
+//! The records of one CSV file, bounded in size. RFC 4180 parsing is the `csv` crate's (quoted
+//! commas, quotes and newlines inside a field); this module adds the record-size bound.
 
-use std::{
-    cell::Cell,
-    fs, io,
-    path::{Path, PathBuf},
-    rc::Rc,
-};
+use std::{cell::Cell, fs, io, path::Path, rc::Rc};
 
 /// Largest CSV record (one row, quoted newlines included) read while inferring a schema,
 /// counting rows or indexing values: 1 MiB. A longer record ends its file there, and the
@@ -17,18 +11,6 @@ pub const MAX_CSV_RECORD_BYTES: usize = 1024 * 1024;
 
 /// The parser's read buffer.
 const BUFFER_BYTES: usize = 64 * 1024;
-
-/// The `.csv` files directly inside `dir` (extension matched ASCII case-insensitively),
-/// sorted by name.
-pub(crate) fn csv_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut files: Vec<_> = fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
-        .collect();
-    files.sort();
-    Ok(files)
-}
 
 /// The records of one CSV file, the header first, fields trimmed; blank records are skipped.
 pub(crate) struct Records {
@@ -154,20 +136,5 @@ mod tests {
         let mut open = b"a\n\"".to_vec();
         open.extend(std::iter::repeat_n(b'x', 3 * MAX_CSV_RECORD_BYTES));
         assert_eq!(records(&open), [vec!["a"]]);
-    }
-
-    #[test]
-    fn only_csv_files_directly_inside_count_sorted() {
-        let dir = tempfile::tempdir().unwrap();
-        for name in ["b.csv", "a.CSV", "c.txt"] {
-            fs::write(dir.path().join(name), "x\n").unwrap();
-        }
-        fs::create_dir(dir.path().join("d.csv")).unwrap();
-        let names: Vec<_> = csv_files(dir.path())
-            .unwrap()
-            .into_iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["a.CSV", "b.csv"]);
     }
 }
