@@ -51,5 +51,7 @@ pub use dataset::{
     Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES, table::MAX_CSV_RECORD_BYTES,
 };
 pub use node::Node;
-pub use pipeline::{Execution, Filtered, Job, Outcome, Pipeline, PipelineError};
+pub use pipeline::{
+    Execution, Filtered, Job, Outcome, Pipeline, PipelineError, Privacy, Protected,
+};
 pub use service::Service;

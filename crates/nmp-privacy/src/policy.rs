@@ -46,9 +46,8 @@ pub enum PolicyError {
     Schema(String),
 }
 
-/// What the policy did to one output.
+/// What the policy did to one output. Exhaustive: a caller must handle each case.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub enum Shaped {
     /// Nothing to do: no control but the budgets is set; the output leaves as written.
     Unchanged,
@@ -71,7 +70,7 @@ pub enum Blocked {
     Schema,
     /// The output names an order statistic of a refused column.
     OrderStatistic,
-    /// The value at the groups pointer is not an array of objects.
+    /// The value at the groups pointer is neither an array nor an object.
     Groups,
     /// A group is below the minimum size and the owner chose to block.
     SmallGroup,

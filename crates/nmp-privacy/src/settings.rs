@@ -25,15 +25,15 @@ pub struct Settings {
     /// egress filter runs. The schema may not reference other documents. Defaults to none.
     #[serde(default)]
     pub schema: Option<std::path::PathBuf>,
-    /// Minimum group size `k`: each element of the array at [`Settings::groups`] whose
-    /// [`Settings::group_count`] is below `k` is suppressed or blocks the output
-    /// ([`Settings::small_groups`]). At least 1. Defaults to none (no check).
+    /// Minimum group size `k`: each group at [`Settings::groups`] (an array of group objects, or
+    /// an object of groups by key) whose [`Settings::group_count`] is below `k` is suppressed or
+    /// blocks the output ([`Settings::small_groups`]). At least 1. Defaults to none (no check).
     #[serde(default)]
     pub min_group_size: Option<u64>,
     /// What a group below `k` does. Defaults to [`SmallGroups::Suppress`].
     #[serde(default)]
     pub small_groups: SmallGroups,
-    /// JSON pointer (RFC 6901) of the output's array of groups. Defaults to `/groups`.
+    /// JSON pointer (RFC 6901) of the output's groups. Defaults to `/groups`.
     #[serde(default = "default_groups")]
     pub groups: String,
     /// Member of each group object that holds its size. Defaults to `count`.
@@ -71,8 +71,9 @@ pub enum SmallGroups {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Noise {
-    /// JSON pointer of the value; a `*` segment matches every element of an array (e.g.
-    /// `/groups/*/count`). A value that is not a number blocks the output.
+    /// JSON pointer of the value; a `*` segment matches every element of an array and every
+    /// member of an object (e.g. `/groups/*/count`). A value that is not a number blocks the
+    /// output.
     pub pointer: String,
     /// Lower clamping bound: the value is clamped into `[lower, upper]` before noise.
     pub lower: f64,

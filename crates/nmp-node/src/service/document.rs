@@ -29,6 +29,10 @@ impl Service {
                     row_count: facts.rows,
                     bytes: facts.commitment.bytes,
                     commitment: facts.commitment.sha256.to_vec(),
+                    privacy: m
+                        .protected
+                        .as_ref()
+                        .map(|p| super::privacy::announce(&p.policy)),
                 }
             })
             .collect();

@@ -12,6 +12,8 @@ use crate::{Commitment, Dataset, dataset::Listing};
 #[derive(Debug)]
 pub(super) struct Mounted {
     pub(super) served: Served,
+    /// The owner's privacy controls on this dataset, when it has any.
+    pub(super) protected: Option<crate::Protected>,
     facts: RwLock<Facts>,
 }
 
@@ -34,8 +36,15 @@ impl Mounted {
         let facts = Facts::compute(&served, egress, listing)?;
         Ok(Self {
             served,
+            protected: None,
             facts: RwLock::new(facts),
         })
+    }
+
+    /// The dataset under the owner's privacy controls (`None`: none).
+    pub(super) fn protect(mut self, protected: Option<crate::Protected>) -> Self {
+        self.protected = protected;
+        self
     }
 
     /// The current facts (a copy; the lock is not held).

@@ -8,8 +8,9 @@ use serde_json::Value;
 use super::Blocked;
 use crate::SmallGroups;
 
-/// Enforces `k` on the array of groups at `pointer` (absent: nothing to do). A group that is not
-/// an object or whose `count` member is missing or not a number counts as below `k`.
+/// Enforces `k` on the groups at `pointer` (absent: nothing to do): an array of group objects,
+/// or an object whose members are the groups by key. A group that is not an object or whose
+/// `count` member is missing or not a number counts as below `k`.
 pub(super) fn enforce(
     output: &mut Value,
     pointer: &str,
@@ -20,19 +21,23 @@ pub(super) fn enforce(
     let Some(groups) = output.pointer_mut(pointer) else {
         return Ok(());
     };
-    let Value::Array(groups) = groups else {
-        return Err(Blocked::Groups);
-    };
     // A size is compared as a float so that 4.5 is below 5 and 1e300 is not.
     let large = |g: &Value| {
         g.get(count)
             .and_then(Value::as_f64)
             .is_some_and(|n| n >= k as f64)
     };
-    match small {
-        SmallGroups::Suppress => groups.retain(large),
-        SmallGroups::Block if !groups.iter().all(large) => return Err(Blocked::SmallGroup),
-        SmallGroups::Block => {}
+    match (small, groups) {
+        (SmallGroups::Suppress, Value::Array(groups)) => groups.retain(large),
+        (SmallGroups::Suppress, Value::Object(groups)) => groups.retain(|_, g| large(g)),
+        (SmallGroups::Block, Value::Array(groups)) if !groups.iter().all(large) => {
+            return Err(Blocked::SmallGroup);
+        }
+        (SmallGroups::Block, Value::Object(groups)) if !groups.values().all(large) => {
+            return Err(Blocked::SmallGroup);
+        }
+        (_, Value::Array(_) | Value::Object(_)) => {}
+        _ => return Err(Blocked::Groups),
     }
     Ok(())
 }
@@ -76,6 +81,16 @@ mod tests {
         let mut ok = json!({"groups": [{"count": 5}, {"count": 6}]});
         enforce(&mut ok, "/groups", "count", 5, SmallGroups::Block).unwrap();
         assert_eq!(ok["groups"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn groups_keyed_by_name_are_suppressed_too() {
+        let mut v = json!({"groups": {"flu": {"count": 9}, "rare": {"count": 1}, "odd": 3}});
+        enforce(&mut v, "/groups", "count", 5, SmallGroups::Suppress).unwrap();
+        assert_eq!(v, json!({"groups": {"flu": {"count": 9}}}));
+        let mut v = json!({"groups": {"flu": {"count": 9}, "rare": {"count": 1}}});
+        let r = enforce(&mut v, "/groups", "count", 5, SmallGroups::Block);
+        assert_eq!(r, Err(Blocked::SmallGroup));
     }
 
     #[test]

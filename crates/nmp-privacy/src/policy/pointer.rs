@@ -1,5 +1,5 @@
 //! JSON pointers (RFC 6901) with one extension: a `*` segment matches every element of an
-//! array. Used for the values the node adds noise to.
+//! array and every member of an object. Used for the values the node adds noise to.
 
 use serde_json::Value;
 
@@ -19,6 +19,7 @@ pub(super) fn count(value: &Value, path: &[String]) -> usize {
     };
     match (value, head.as_str()) {
         (Value::Array(items), "*") => items.iter().map(|v| count(v, rest)).sum(),
+        (Value::Object(members), "*") => members.values().map(|v| count(v, rest)).sum(),
         (Value::Array(items), index) => index
             .parse::<usize>()
             .ok()
@@ -41,6 +42,7 @@ pub(super) fn each(
     };
     match (value, head.as_str()) {
         (Value::Array(items), "*") => items.iter_mut().all(|v| each(v, rest, f)),
+        (Value::Object(members), "*") => members.values_mut().all(|v| each(v, rest, f)),
         (Value::Array(items), index) => match index.parse::<usize>().ok() {
             Some(i) => items.get_mut(i).is_none_or(|v| each(v, rest, f)),
             None => true,
@@ -71,6 +73,8 @@ mod tests {
         assert_eq!(count(&v, &parse("/groups/1/n")), 1);
         assert_eq!(count(&v, &parse("/groups/9/n")), 0);
         assert_eq!(count(&v, &parse("")), 1);
+        let by_key = json!({"groups": {"flu": {"n": 1}, "cold": {"n": 2}}});
+        assert_eq!(count(&by_key, &parse("/groups/*/n")), 2);
     }
 
     #[test]
