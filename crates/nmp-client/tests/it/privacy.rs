@@ -174,7 +174,7 @@ async fn schema_k_and_order_statistics_hold_and_receipts_name_the_settings() {
             json(&answer.output),
             serde_json::json!({"groups": {"b0": {"count": 5}}})
         );
-        let standing = answer.privacy()[0].standing.clone().unwrap();
+        let standing = answer.privacy()[0].standing.unwrap();
         assert_eq!(standing.queries_spent, 2);
         assert_eq!(standing.queries_remaining, Some(98));
 
@@ -240,7 +240,7 @@ async fn budgets_refuse_renew_and_survive_a_restart() {
                 .execute(&echo("test/daily", "{\"n\":1}"))
                 .await
                 .unwrap();
-            let standing = answer.privacy()[0].standing.clone().unwrap();
+            let standing = answer.privacy()[0].standing.unwrap();
             assert_eq!(standing.queries_remaining, Some(remaining));
         }
         let renews = exhausted(grpc.execute(&echo("test/daily", "{\"n\":1}")).await);
@@ -256,11 +256,7 @@ async fn budgets_refuse_renew_and_survive_a_restart() {
         assert_eq!(thirty.len(), 30);
         let answer = grpc_b.execute(&echo("test/daily", thirty)).await.unwrap();
         assert_eq!(
-            answer.privacy()[0]
-                .standing
-                .clone()
-                .unwrap()
-                .bytes_remaining,
+            answer.privacy()[0].standing.unwrap().bytes_remaining,
             Some(10)
         );
         exhausted(grpc_b.execute(&echo("test/daily", thirty)).await);
@@ -309,7 +305,7 @@ async fn noise_is_added_by_the_node_and_an_averaging_attack_runs_out_of_epsilon(
             seen.push(total);
             let applied = &answer.privacy()[0];
             assert_eq!(applied.epsilon_charged, 0.5);
-            let standing = applied.standing.clone().unwrap();
+            let standing = applied.standing.unwrap();
             assert!((standing.epsilon_spent - spent).abs() < 1e-9);
         }
         // Both draws equal to the exact value has probability 0 on a continuous scale; the
