@@ -181,6 +181,9 @@ fn a_response_quantum_is_absent_or_at_least_one_millisecond() {
     );
     assert!(matches!(
         quantum("response_quantum_ms = 0"),
+        Err(FileError::Parse(_))
+    ));
+}
 
 /// A dataset entry followed by `privacy` (the body of its `[datasets.privacy]` table).
 fn with_privacy(privacy: &str) -> String {
