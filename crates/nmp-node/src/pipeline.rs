@@ -191,7 +191,8 @@ impl Pipeline {
                 e => PipelineError::Run(e),
             })?;
         let values: Vec<&ValueIndex> = job.datasets.iter().filter_map(Dataset::values).collect();
-        let privacy = privacy::shape(protected, run.outcome.stdout()).map_err(PipelineError::Privacy)?;
+        let privacy =
+            privacy::shape(protected, run.outcome.stdout()).map_err(PipelineError::Privacy)?;
         let egress = match &privacy {
             Some(Privacy::Blocked { .. }) => None,
             Some(Privacy::Passed(stdout)) => {

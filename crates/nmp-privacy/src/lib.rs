@@ -48,6 +48,6 @@ pub use ledger::{
 pub use noise::{NoiseError, scale};
 pub use policy::{Blocked, MAX_SCHEMA_BYTES, Policy, PolicyError, Shaped};
 pub use settings::{
-    Budget, MAX_NOISE_FIELDS, MAX_ORDER_STATISTIC_COLUMNS, MAX_POINTER_BYTES, MAX_WINDOW_SECS,
-    Noise, Settings, SettingsError, SmallGroups,
+    Budget, MAX_DECIMALS, MAX_NOISE_FIELDS, MAX_ORDER_STATISTIC_COLUMNS, MAX_POINTER_BYTES,
+    MAX_WINDOW_SECS, Noise, Settings, SettingsError, SmallGroups,
 };

@@ -68,6 +68,12 @@ pub fn scale(sensitivity: f64, epsilon: f64) -> f64 {
     sensitivity / epsilon
 }
 
+/// `value` rounded to `decimals` places (post-processing: no ε).
+pub(crate) fn round(value: f64, decimals: u32) -> f64 {
+    let scale = 10f64.powi(i32::try_from(decimals).unwrap_or(0));
+    (value * scale).round() / scale
+}
+
 /// `value` clamped into `[lower, upper]`, plus noise from `mechanism`.
 pub(crate) fn release(
     mechanism: &Mechanism,

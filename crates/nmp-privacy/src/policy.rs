@@ -190,7 +190,7 @@ impl Policy {
                     return false;
                 };
                 match noise::release(&mechanism, x, entry.lower, entry.upper) {
-                    Ok(noisy) => *v = Value::from(noisy),
+                    Ok(noisy) => *v = Value::from(noise::round(noisy, entry.decimals)),
                     Err(e) => failure = Some(e),
                 }
                 failure.is_none()

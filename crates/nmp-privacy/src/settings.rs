@@ -86,6 +86,18 @@ pub struct Noise {
     pub sensitivity: Option<f64>,
     /// ε spent on this entry per query, split evenly over the values it matches. Positive.
     pub epsilon: f64,
+    /// Decimal places the noisy value is rounded to (post-processing, which spends no ε): a
+    /// noisy value with 16 significant digits could otherwise look like a card or phone number
+    /// to the egress filter, and says nothing more. At most [`MAX_DECIMALS`]. Defaults to 2.
+    #[serde(default = "default_decimals")]
+    pub decimals: u32,
+}
+
+/// Most decimal places a noisy value keeps: 6.
+pub const MAX_DECIMALS: u32 = 6;
+
+fn default_decimals() -> u32 {
+    2
 }
 
 /// A budget per window: queries, bytes out and ε. Each limit is off unless set.
@@ -140,6 +152,9 @@ pub enum SettingsError {
     /// More noise entries or refused columns than the limits allow.
     #[error("too many `{0}` entries")]
     TooMany(&'static str),
+    /// A noise entry keeps more than [`MAX_DECIMALS`] decimal places.
+    #[error("noise `{0}`: at most {MAX_DECIMALS} decimals")]
+    Decimals(String),
     /// A column name is empty or longer than [`MAX_POINTER_BYTES`].
     #[error("invalid column name `{0}`")]
     Column(String),
@@ -239,6 +254,9 @@ impl Noise {
         if !finite || self.lower >= self.upper || !(self.upper - self.lower).is_finite() {
             return Err(SettingsError::Bounds(self.pointer.clone()));
         }
+        if self.decimals > MAX_DECIMALS {
+            return Err(SettingsError::Decimals(self.pointer.clone()));
+        }
         positive(self.epsilon, "epsilon")?;
         positive(self.sensitivity(), "sensitivity")
     }
@@ -291,6 +309,7 @@ mod tests {
             upper: 100.0,
             sensitivity: None,
             epsilon,
+            decimals: 2,
         }
     }
 
@@ -337,6 +356,10 @@ mod tests {
         n.upper = f64::INFINITY;
         assert!(matches!(n.validate(), Err(SettingsError::Bounds(_))));
         n.upper = 1.0;
+        n.decimals = MAX_DECIMALS + 1;
+        assert!(matches!(n.validate(), Err(SettingsError::Decimals(_))));
+        n.decimals = MAX_DECIMALS;
+        n.validate().unwrap();
         n.pointer = "mean".into();
         assert!(matches!(n.validate(), Err(SettingsError::Pointer(_))));
         let s = Settings {

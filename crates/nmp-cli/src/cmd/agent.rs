@@ -56,7 +56,7 @@ fn privacy_json(p: &pb::DatasetPrivacy) -> Value {
         .iter()
         .map(|n| {
             json!({"pointer": n.pointer, "lower": n.lower, "upper": n.upper,
-                   "sensitivity": n.sensitivity, "epsilon": n.epsilon})
+                   "sensitivity": n.sensitivity, "epsilon": n.epsilon, "decimals": n.decimals})
         })
         .collect();
     let schema = serde_json::from_str::<Value>(&p.schema_json).ok();

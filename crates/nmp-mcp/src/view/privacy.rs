@@ -43,6 +43,8 @@ pub(crate) struct NoiseData {
     pub(crate) sensitivity: f64,
     /// ε per query, split over the values the pointer matches.
     pub(crate) epsilon: f64,
+    /// Decimal places the noisy value is rounded to.
+    pub(crate) decimals: u32,
 }
 
 /// A budget per window (fixed periods aligned to the Unix epoch).
@@ -98,6 +100,7 @@ impl PrivacyData {
                     upper: n.upper,
                     sensitivity: n.sensitivity,
                     epsilon: n.epsilon,
+                    decimals: n.decimals,
                 })
                 .collect(),
             budget: p.budget.as_ref().map(BudgetData::new),

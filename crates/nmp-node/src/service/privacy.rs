@@ -205,6 +205,7 @@ pub(super) fn announce(policy: &Policy) -> pb::DatasetPrivacy {
                 upper: n.upper,
                 sensitivity: n.sensitivity(),
                 epsilon: n.epsilon,
+                decimals: n.decimals,
             })
             .collect(),
         budget: s.budget.as_ref().map(wire_budget),

@@ -53,6 +53,7 @@ fn counts_policy() -> Settings {
                 upper: 1000.0,
                 sensitivity: Some(1.0),
                 epsilon: 0.3,
+                decimals: 6,
             },
             Noise {
                 pointer: "/mean_age".into(),
@@ -60,6 +61,7 @@ fn counts_policy() -> Settings {
                 upper: 120.0,
                 sensitivity: None,
                 epsilon: 0.2,
+                decimals: 6,
             },
         ],
         budget: Some(Budget {

@@ -149,6 +149,7 @@ fn noisy(epsilon: f64, sensitivity: Option<f64>) -> Settings {
             upper: 1000.0,
             sensitivity,
             epsilon,
+            decimals: 6,
         }],
         budget: Some(Budget {
             window_secs: 60,
