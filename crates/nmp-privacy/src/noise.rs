@@ -62,7 +62,7 @@ pub(crate) fn calibrate(sensitivity: f64, epsilon: f64) -> Result<Mechanism, Noi
     Err(NoiseError::Calibration(epsilon))
 }
 
-/// The Laplace scale a mechanism from [`calibrate`] would use: `sensitivity / epsilon` (before
+/// The Laplace scale the node calibrates a noised value to: `sensitivity / epsilon` (before
 /// OpenDP's rounding, which only widens it).
 pub fn scale(sensitivity: f64, epsilon: f64) -> f64 {
     sensitivity / epsilon
