@@ -9,6 +9,7 @@ const PROTOS: &[&str] = &[
     "nmp/v1/envelope.proto",
     "nmp/v1/guardian.proto",
     "nmp/v1/logic.proto",
+    "nmp/v1/privacy.proto",
     "nmp/v1/receipt.proto",
     "nmp/v1/service.proto",
 ];

@@ -37,6 +37,14 @@ impl Answer {
     pub fn is_completed(&self) -> bool {
         self.outcome == pb::Outcome::Completed
     }
+
+    /// What the data owner's privacy controls applied to this run, per dataset that has any:
+    /// the settings' digest (as the node's document announces it), what the run was charged
+    /// (one query, the bytes that left, ε) and the agent's own remaining budget and renewal
+    /// time. Bound by the verified receipt; empty when no dataset sets controls.
+    pub fn privacy(&self) -> &[pb::PrivacyApplied] {
+        &self.receipt_body.privacy
+    }
 }
 
 /// The lower-case name of an outcome, e.g. `egress_blocked`.

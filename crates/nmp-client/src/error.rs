@@ -81,6 +81,21 @@ pub enum Error {
         /// The node's one-line reason (untrusted text).
         message: String,
     },
+    /// A privacy budget (the agent's own, or the one all agents share) of a dataset the
+    /// capability mounts is spent for the current window (the node's `BUDGET_EXHAUSTED`):
+    /// nothing ran, or the answer was discarded. Budget windows are fixed periods aligned to
+    /// the Unix epoch and announced in the node's signed document, so `renews_at_ms` is the
+    /// latest next window boundary among the capability's announced budgets (0 when the
+    /// document announces none).
+    #[error("{peer}: a privacy budget is spent until {renews_at_ms} (Unix ms): {message}")]
+    BudgetExhausted {
+        /// The node.
+        peer: PeerId,
+        /// Unix milliseconds by which the budget that refused has renewed.
+        renews_at_ms: u64,
+        /// The node's one-line reason (untrusted text).
+        message: String,
+    },
     /// The node broke the protocol: no final event, a response for another request, an
     /// unknown event, or more status events than the protocol allows.
     #[error("{peer} broke the protocol: {reason}")]
@@ -193,6 +208,7 @@ impl Error {
             | Self::Protocol { .. } => ErrorKind::Verification,
             Self::Rejected(_) => ErrorKind::Rejected,
             Self::Node { .. }
+            | Self::BudgetExhausted { .. }
             | Self::NotServed { .. }
             | Self::NoKemKey { .. }
             | Self::Untrusted { .. } => ErrorKind::Refused,

@@ -143,10 +143,19 @@ pub(crate) async fn receive<E: Into<BoxError>>(
                     return verify(provider, sealed, result, statuses);
                 }
                 Some(Event::Error(error)) => {
+                    let code =
+                        pb::ErrorCode::try_from(error.code).unwrap_or(pb::ErrorCode::Unspecified);
+                    if code == pb::ErrorCode::BudgetExhausted {
+                        let capability = &sealed.request.capability;
+                        return Err(Error::BudgetExhausted {
+                            peer,
+                            renews_at_ms: renewal(provider, capability, nmp_wire::now_ms()),
+                            message: error.message,
+                        });
+                    }
                     return Err(Error::Node {
                         peer,
-                        code: pb::ErrorCode::try_from(error.code)
-                            .unwrap_or(pb::ErrorCode::Unspecified),
+                        code,
                         message: error.message,
                     });
                 }
@@ -161,6 +170,26 @@ pub(crate) async fn receive<E: Into<BoxError>>(
             peer,
             after: timeout,
         })?
+}
+
+/// The latest next window boundary after `now_ms` among the budgets the provider's document
+/// announces for `capability`'s datasets (windows are aligned to the Unix epoch); 0 when it
+/// announces none.
+fn renewal(provider: &Provider, capability: &str, now_ms: u64) -> u64 {
+    provider
+        .document
+        .datasets
+        .iter()
+        .filter(|d| d.capability == capability)
+        .filter_map(|d| d.privacy.as_ref())
+        .flat_map(|p| [&p.budget, &p.budget_all_agents])
+        .flatten()
+        .map(|b| {
+            let window = b.window_secs.saturating_mul(1000).max(1);
+            (now_ms / window).saturating_add(1).saturating_mul(window)
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn protocol(peer: PeerId, reason: &'static str) -> Error {

@@ -4,11 +4,15 @@
 //! guest's output, error messages) sits under a field named `data`. Everything
 //! else (peer ids, outcomes, digests, verdicts) the bridge checked or computed itself.
 
+mod privacy;
+
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use nmp_client::{Answer, Error, ErrorKind, PeerId, Provider, outcome_name, verdict_name};
 use nmp_wire::{Label as _, pb};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use self::privacy::{AppliedData, PrivacyData};
 
 /// Result of `nmp_discover`.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -60,6 +64,10 @@ pub(crate) struct DatasetData {
     pub(crate) commitment: String,
     /// Its columns.
     pub(crate) columns: Vec<ColumnData>,
+    /// The data owner's privacy controls (schema, k, refused order statistics, noise,
+    /// budgets); absent when none are set.
+    #[serde(default)]
+    pub(crate) privacy: Option<PrivacyData>,
 }
 
 /// One column of a dataset.
@@ -224,6 +232,7 @@ impl DatasetData {
                     restricted: c.restricted,
                 })
                 .collect(),
+            privacy: set.privacy.as_ref().map(PrivacyData::new),
         }
     }
 }
@@ -268,7 +277,8 @@ pub(crate) struct AnswerView {
     /// The node that answered and signed the receipt.
     pub(crate) peer: String,
     /// How the job ended: `completed`, `exited_nonzero`, `trapped`, `limit_exceeded`,
-    /// `timed_out`, `rejected` (by the node's Guardian) or `egress_blocked`.
+    /// `timed_out`, `rejected` (by the node's Guardian), `egress_blocked` or
+    /// `privacy_blocked` (by the data owner's privacy controls).
     pub(crate) outcome: String,
     /// The receipt, verified against the node, the module, the input and the output.
     pub(crate) receipt: ReceiptView,
@@ -294,6 +304,9 @@ pub(crate) struct ReceiptView {
     pub(crate) egress_categories: Vec<String>,
     /// When the node accepted the request (unix milliseconds).
     pub(crate) issued_at_ms: u64,
+    /// What each dataset's privacy controls charged this run, and the agent's own remaining
+    /// budget (never other agents').
+    pub(crate) privacy: Vec<AppliedData>,
 }
 
 /// What a node returned with a verified answer.
@@ -317,6 +330,7 @@ impl AnswerView {
                 egress_verdict: verdict_name(body.egress_verdict),
                 egress_categories: body.egress_categories.clone(),
                 issued_at_ms: body.issued_at_ms,
+                privacy: body.privacy.iter().map(AppliedData::new).collect(),
             },
             data: AnswerData {
                 output: Payload::new(&answer.output),

@@ -50,5 +50,7 @@ pub use config::PipelineConfig;
 pub use dataset::{Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES};
 pub use nmp_dataset::{Kind, MAX_CSV_RECORD_BYTES, SCHEMA_SAMPLE_ROWS};
 pub use node::Node;
-pub use pipeline::{Execution, Filtered, Job, Outcome, Pipeline, PipelineError};
+pub use pipeline::{
+    Execution, Filtered, Job, Outcome, Pipeline, PipelineError, Privacy, Protected,
+};
 pub use service::Service;

@@ -6,6 +6,7 @@
 
 mod cancel;
 mod egress;
+mod privacy;
 
 use nmp_egress::{Scanner, ValueIndex};
 use nmp_guardian::{Guardian, Report};
@@ -13,6 +14,7 @@ use nmp_sandbox::{Cancel, Limit, Limits, Mount, Outcome as RunOutcome, Run, Sand
 
 pub(crate) use self::cancel::spawn_cancellable;
 pub use self::egress::Filtered;
+pub use self::privacy::{Privacy, Protected};
 use crate::{Dataset, PipelineConfig};
 
 /// The composed pipeline. Create one per node and share it: every stage is `Send + Sync`, and
@@ -45,8 +47,11 @@ pub struct Execution {
     pub guardian: Report,
     /// What the sandbox reported, when the module was admitted.
     pub run: Option<Run>,
-    /// The egress filter's verdicts on what the guest wrote, when it ran.
+    /// The egress filter's verdicts on what the guest wrote, when it ran (not when the
+    /// privacy stage blocked the output).
     pub egress: Option<Filtered>,
+    /// What the data owner's privacy controls did, when a dataset of the job shapes outputs.
+    pub privacy: Option<Privacy>,
 }
 
 /// How a job ended, in the terms of the wire's `Outcome` and the CLI's exit statuses.
@@ -68,6 +73,9 @@ pub enum Outcome {
     /// The guest's output held private data and the egress filter blocked it: nothing but the
     /// reports leaves, whatever the guest's own ending was.
     EgressBlocked,
+    /// A dataset's privacy controls blocked the output (off its schema, a group below `k`, an
+    /// order statistic): nothing but the reports leaves.
+    PrivacyBlocked,
 }
 
 /// Why the pipeline could not reach an outcome. Guest misbehaviour is never an error.
@@ -87,6 +95,10 @@ pub enum PipelineError {
     /// stopped and its output discarded; nothing was filtered or signed.
     #[error("the job was cancelled")]
     Cancelled,
+    /// The differential privacy library failed (its random source, or a calibration); the
+    /// output does not leave.
+    #[error("the privacy stage failed")]
+    Privacy(#[source] nmp_privacy::NoiseError),
 }
 
 impl Pipeline {
@@ -144,11 +156,25 @@ impl Pipeline {
         guardian: Report,
         cancel: &Cancel,
     ) -> Result<Execution, PipelineError> {
+        self.execute_protected(job, guardian, cancel, &[])
+    }
+
+    /// [`Pipeline::execute_admitted`] with the data owner's privacy controls of the job's
+    /// datasets applied between the sandbox and the egress filter (in the order given). Fails
+    /// with [`PipelineError::Privacy`] when the differential privacy library does.
+    pub fn execute_protected(
+        &self,
+        job: Job<'_>,
+        guardian: Report,
+        cancel: &Cancel,
+        protected: &[Protected],
+    ) -> Result<Execution, PipelineError> {
         if !guardian.is_accepted() {
             return Ok(Execution {
                 guardian,
                 run: None,
                 egress: None,
+                privacy: None,
             });
         }
         let mounts: Vec<Mount> = job
@@ -165,11 +191,23 @@ impl Pipeline {
                 e => PipelineError::Run(e),
             })?;
         let values: Vec<&ValueIndex> = job.datasets.iter().filter_map(Dataset::values).collect();
-        let egress = Filtered::scan(&self.egress, &run.outcome, &values);
+        let privacy =
+            privacy::shape(protected, run.outcome.stdout()).map_err(PipelineError::Privacy)?;
+        let egress = match &privacy {
+            Some(Privacy::Blocked { .. }) => None,
+            Some(Privacy::Passed(stdout)) => {
+                Some(Filtered::scan(&self.egress, stdout, b"", &values))
+            }
+            None => {
+                let (stdout, stderr) = (run.outcome.stdout(), run.outcome.stderr());
+                Some(Filtered::scan(&self.egress, stdout, stderr, &values))
+            }
+        };
         Ok(Execution {
             guardian,
             run: Some(run),
-            egress: Some(egress),
+            egress,
+            privacy,
         })
     }
 }
@@ -177,6 +215,9 @@ impl Pipeline {
 impl Execution {
     /// How the job ended.
     pub fn outcome(&self) -> Outcome {
+        if matches!(self.privacy, Some(Privacy::Blocked { .. })) {
+            return Outcome::PrivacyBlocked;
+        }
         if self.egress.as_ref().is_some_and(Filtered::is_blocked) {
             return Outcome::EgressBlocked;
         }
@@ -190,16 +231,27 @@ impl Execution {
         }
     }
 
-    /// The stdout bytes that may leave the node: as the guest wrote them when the filter
-    /// passed them, redacted in redact mode, `None` when blocked or when the module never ran.
+    /// The stdout bytes that may leave the node: as the guest wrote them (or as the privacy
+    /// stage rewrote them) when the filter passed them, redacted in redact mode, `None` when
+    /// blocked or when the module never ran.
     pub fn stdout(&self) -> Option<&[u8]> {
         let run = self.run.as_ref()?;
-        self.egress.as_ref()?.stdout(run.outcome.stdout())
+        let raw = match &self.privacy {
+            Some(Privacy::Passed(stdout)) => stdout,
+            Some(Privacy::Blocked { .. }) => return None,
+            None => run.outcome.stdout(),
+        };
+        self.egress.as_ref()?.stdout(raw)
     }
 
-    /// The stderr bytes that may leave the node, filtered like [`Execution::stdout`].
+    /// The stderr bytes that may leave the node, filtered like [`Execution::stdout`]; empty
+    /// when a dataset's privacy controls shape the output.
     pub fn stderr(&self) -> Option<&[u8]> {
         let run = self.run.as_ref()?;
-        self.egress.as_ref()?.stderr(run.outcome.stderr())
+        let raw = match &self.privacy {
+            Some(_) => b"",
+            None => run.outcome.stderr(),
+        };
+        self.egress.as_ref()?.stderr(raw)
     }
 }

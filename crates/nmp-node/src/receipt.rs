@@ -86,5 +86,6 @@ pub(crate) fn wire_outcome(outcome: Outcome) -> pb::Outcome {
         Outcome::TimedOut => pb::Outcome::TimedOut,
         Outcome::Rejected => pb::Outcome::Rejected,
         Outcome::EgressBlocked => pb::Outcome::EgressBlocked,
+        Outcome::PrivacyBlocked => pb::Outcome::PrivacyBlocked,
     }
 }

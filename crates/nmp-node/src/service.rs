@@ -8,9 +8,14 @@ mod document;
 mod execute;
 mod mounted;
 mod policy;
+mod privacy;
 pub(crate) mod report;
 
-use std::{collections::HashMap, num::NonZeroU32, sync::atomic::AtomicUsize};
+use std::{
+    collections::HashMap,
+    num::NonZeroU32,
+    sync::{Arc, atomic::AtomicUsize},
+};
 
 use nmp_crypto::{Identity, Keyring};
 use tokio::sync::Semaphore;
@@ -86,6 +91,12 @@ pub struct Config {
     /// node's `tracing` log). Defaults to `None`; a node run from a configuration file always
     /// keeps one.
     pub audit_log: Option<std::path::PathBuf>,
+    /// The data owner's privacy controls per dataset name (`nmp_privacy`), applied to every
+    /// request mounting a dataset of that name. Defaults to none.
+    pub privacy: HashMap<String, Arc<nmp_privacy::Policy>>,
+    /// The budget ledger (a `redb` file): what agents spent per dataset and window, kept across
+    /// restarts. Required when a dataset's controls set a budget. Defaults to `None`.
+    pub privacy_ledger: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -102,6 +113,8 @@ impl Default for Config {
             max_queued_jobs: 64,
             document_ttl_ms: 3_600_000,
             audit_log: None,
+            privacy: HashMap::new(),
+            privacy_ledger: None,
         }
     }
 }
@@ -129,6 +142,12 @@ pub enum Error {
     /// The audit log cannot be opened or continued.
     #[error("cannot open the audit log")]
     Audit(#[from] crate::audit::Error),
+    /// A dataset's privacy controls set a budget but no ledger is configured.
+    #[error("dataset `{0}` sets a privacy budget but no budget ledger is configured")]
+    NoLedger(String),
+    /// The budget ledger cannot be opened.
+    #[error("cannot open the budget ledger")]
+    Ledger(#[source] nmp_privacy::LedgerError),
 }
 
 /// The node's request service. Build one per node and share it in an `Arc`.
@@ -145,6 +164,7 @@ pub struct Service {
     queued: AtomicUsize,
     metrics: Metrics,
     audit: Option<AuditLog>,
+    ledger: Option<Arc<nmp_privacy::Ledger>>,
 }
 
 impl Service {
@@ -178,18 +198,24 @@ impl Service {
             if served.response_quantum > Some(MAX_RESPONSE_QUANTUM) {
                 return Err(Error::ResponseQuantum(name.to_owned()));
             }
-            let mounted = Mounted::new(served.clone(), pipeline.egress());
+            let protected = config.privacy.get(name).map(|policy| crate::Protected {
+                dataset: name.to_owned(),
+                policy: Arc::clone(policy),
+            });
+            let mounted = Mounted::new(served.clone(), pipeline.egress()).protect(protected);
             if mounted.facts().is_some() {
                 metrics.commitment();
             }
             group.push(mounted);
         }
+        let ledger = Self::open_ledger(&config)?;
         let audit = match &config.audit_log {
             Some(path) => Some(AuditLog::open(path, identity.clone())?),
             None => None,
         };
         Ok(Self {
             audit,
+            ledger,
             admission: Admission::new(&config),
             compiles: Compiles::new(config.compile_quota, matches!(config.access, Access::Open)),
             slots: std::sync::Arc::new(Semaphore::new(config.max_concurrent_jobs)),
@@ -201,6 +227,24 @@ impl Service {
             capabilities,
             config,
         })
+    }
+
+    /// Opens the budget ledger when a dataset's controls set a budget.
+    fn open_ledger(config: &Config) -> Result<Option<Arc<nmp_privacy::Ledger>>, Error> {
+        let budgeted = config.privacy.iter().find(|(_, p)| {
+            let s = p.settings();
+            s.budget.is_some() || s.budget_all_agents.is_some()
+        });
+        let Some((name, _)) = budgeted else {
+            return Ok(None);
+        };
+        let path = config
+            .privacy_ledger
+            .as_ref()
+            .ok_or_else(|| Error::NoLedger(name.clone()))?;
+        let ledger =
+            nmp_privacy::Ledger::open(path, nmp_privacy::MAX_ACCOUNTS).map_err(Error::Ledger)?;
+        Ok(Some(Arc::new(ledger)))
     }
 
     /// The node's identity (its PeerId names it in envelopes, receipts and documents).

@@ -45,6 +45,31 @@ pub(crate) async fn connect_trusting(
 }
 
 /// A node's verified capability document as JSON (no data, only what the node publishes).
+/// A dataset's privacy controls as its node announces them.
+fn privacy_json(p: &pb::DatasetPrivacy) -> Value {
+    let budget = |b: &pb::PrivacyBudget| {
+        json!({"window_secs": b.window_secs, "queries": b.queries, "bytes": b.bytes,
+               "epsilon": b.epsilon})
+    };
+    let noise: Vec<Value> = p
+        .noise
+        .iter()
+        .map(|n| {
+            json!({"pointer": n.pointer, "lower": n.lower, "upper": n.upper,
+                   "sensitivity": n.sensitivity, "epsilon": n.epsilon, "decimals": n.decimals})
+        })
+        .collect();
+    let schema = serde_json::from_str::<Value>(&p.schema_json).ok();
+    json!({
+        "settings_digest": hex::encode(&p.settings_digest), "schema": schema,
+        "min_group_size": p.min_group_size, "small_groups": p.small_groups,
+        "groups_pointer": p.groups_pointer, "group_count": p.group_count,
+        "order_statistics_refused": p.order_statistics_refused, "noise": noise,
+        "budget": p.budget.as_ref().map(budget),
+        "budget_all_agents": p.budget_all_agents.as_ref().map(budget),
+    })
+}
+
 pub(crate) fn provider_json(provider: &Provider) -> Value {
     let d = &provider.document;
     let datasets: Vec<Value> = d
@@ -63,6 +88,7 @@ pub(crate) fn provider_json(provider: &Provider) -> Value {
                 "name": set.name, "capability": set.capability, "format": set.format,
                 "rows": set.row_count, "bytes": set.bytes,
                 "commitment": hex::encode(&set.commitment), "columns": columns,
+                "privacy": set.privacy.as_ref().map(privacy_json),
             })
         })
         .collect();
@@ -108,7 +134,21 @@ pub(crate) fn answer_json(answer: &Answer) -> Value {
             "module_sha256": hex::encode(&body.module_sha256),
             "input_sha256": hex::encode(&body.input_sha256),
             "output_sha256": hex::encode(&body.output_sha256),
+            "privacy": body.privacy.iter().map(applied_json).collect::<Vec<_>>(),
         },
+    })
+}
+
+/// What a dataset's privacy controls charged a run, and the agent's own remaining budget.
+fn applied_json(a: &pb::PrivacyApplied) -> Value {
+    let s = a.standing.as_ref();
+    json!({
+        "dataset": a.dataset, "settings_digest": hex::encode(&a.settings_digest),
+        "bytes_charged": a.bytes_charged, "epsilon_charged": a.epsilon_charged,
+        "renews_at_ms": s.map(|s| s.renews_at_ms),
+        "queries_remaining": s.and_then(|s| s.queries_remaining),
+        "bytes_remaining": s.and_then(|s| s.bytes_remaining),
+        "epsilon_remaining": s.and_then(|s| s.epsilon_remaining),
     })
 }
 

@@ -97,7 +97,9 @@ fn status(answers: &[NodeAnswer]) -> Status {
         },
         Ok(a) if a.outcome == Outcome::Rejected => (4, Status::Rejected),
         Ok(a) if a.outcome == Outcome::Completed => (0, Status::Ok),
-        Ok(a) if a.outcome == Outcome::EgressBlocked => (2, Status::Blocked),
+        Ok(a) if matches!(a.outcome, Outcome::EgressBlocked | Outcome::PrivacyBlocked) => {
+            (2, Status::Blocked)
+        }
         Ok(_) => (3, Status::Trapped),
     };
     answers

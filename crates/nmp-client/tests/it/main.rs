@@ -9,6 +9,7 @@
 mod forged;
 mod grpc;
 mod mesh;
+mod privacy;
 mod scripted;
 
 use std::{

@@ -11,10 +11,11 @@ mod off;
 mod sandbox;
 
 use std::{
-    collections::HashSet,
+    collections::{HashMap, HashSet},
     net::SocketAddr,
     num::{NonZeroU32, NonZeroU64, NonZeroUsize},
     path::{Path, PathBuf},
+    sync::Arc,
     time::Duration,
 };
 
@@ -98,6 +99,11 @@ pub struct File {
     /// Always kept. Defaults to `audit.jsonl`.
     #[serde(default = "audit_jsonl")]
     pub audit_log: PathBuf,
+    /// The privacy budget ledger (a `redb` file of what each agent spent per dataset and
+    /// window), relative to the file; opened only when a dataset sets a budget. Defaults to
+    /// `privacy.redb`.
+    #[serde(default = "privacy_redb")]
+    pub privacy_ledger: PathBuf,
 }
 
 /// libp2p listen addresses, one multiaddr string per transport.
@@ -113,7 +119,7 @@ pub struct Listen {
 }
 
 /// One dataset as configured.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatasetEntry {
     /// The name the guest sees (`/data/<name>`).
@@ -146,6 +152,12 @@ pub struct DatasetEntry {
     /// none.
     #[serde(default)]
     pub egress_values: Vec<String>,
+    /// The owner's privacy controls on this dataset (`[datasets.privacy]` after the entry's
+    /// `[[datasets]]`): output schema, minimum group size, refused order statistics, noise and
+    /// budgets; see `nmp_privacy::Settings` and `docs/privacy.md`. Entries sharing a name must
+    /// share these too. Defaults to none.
+    #[serde(default)]
+    pub privacy: Option<nmp_privacy::Settings>,
 }
 
 fn thirty() -> OrOff<NonZeroU64> {
@@ -154,6 +166,10 @@ fn thirty() -> OrOff<NonZeroU64> {
 
 fn audit_jsonl() -> PathBuf {
     PathBuf::from("audit.jsonl")
+}
+
+fn privacy_redb() -> PathBuf {
+    PathBuf::from("privacy.redb")
 }
 
 /// The node's policy section.
@@ -315,6 +331,18 @@ pub enum FileError {
     /// `policy.document_ttl_secs` is outside [`MIN_DOCUMENT_TTL_SECS`]..=[`MAX_DOCUMENT_TTL_SECS`].
     #[error("document_ttl_secs = {0} is outside {MIN_DOCUMENT_TTL_SECS}..={MAX_DOCUMENT_TTL_SECS}")]
     DocumentTtl(u64),
+    /// A dataset's privacy settings are invalid, or its schema cannot be read or compiled.
+    #[error("invalid privacy settings of dataset `{dataset}`")]
+    Privacy {
+        /// The dataset.
+        dataset: String,
+        /// The failure.
+        #[source]
+        source: nmp_privacy::PolicyError,
+    },
+    /// Two entries of one dataset name set different privacy settings.
+    #[error("dataset `{0}` is configured with two different privacy settings")]
+    PrivacyConflict(String),
 }
 
 impl File {
@@ -378,6 +406,7 @@ impl File {
             node.sandbox.compile_timeout = timeout;
         }
         let mut datasets = Vec::new();
+        let privacy = self.privacy(base)?;
         for entry in &self.datasets {
             let path = base.join(&entry.path);
             let is_postgres = entry.format == nmp_dataset::Kind::Postgres;
@@ -437,6 +466,32 @@ impl File {
             max_queued_jobs: policy.max_queued_jobs,
             document_ttl_ms: ttl * 1_000,
             audit_log: Some(base.join(&self.audit_log)),
+            privacy,
+            privacy_ledger: Some(base.join(&self.privacy_ledger)),
         })
+    }
+
+    /// Each dataset's privacy policy, by name; schemas resolve against `base`.
+    fn privacy(&self, base: &Path) -> Result<HashMap<String, Arc<nmp_privacy::Policy>>, FileError> {
+        let mut policies: HashMap<String, (&nmp_privacy::Settings, Arc<_>)> = HashMap::new();
+        for entry in &self.datasets {
+            let Some(settings) = &entry.privacy else {
+                continue;
+            };
+            if let Some((known, _)) = policies.get(&entry.name) {
+                if *known != settings {
+                    return Err(FileError::PrivacyConflict(entry.name.clone()));
+                }
+                continue;
+            }
+            let policy = nmp_privacy::Policy::load(settings.clone(), base).map_err(|source| {
+                FileError::Privacy {
+                    dataset: entry.name.clone(),
+                    source,
+                }
+            })?;
+            policies.insert(entry.name.clone(), (settings, Arc::new(policy)));
+        }
+        Ok(policies.into_iter().map(|(n, (_, p))| (n, p)).collect())
     }
 }

@@ -1,7 +1,6 @@
 //! The egress stage: everything a guest wrote passes the filter before any of it may leave.
 
 use nmp_egress::{Scan, Scanner, ValueIndex, Verdict};
-use nmp_sandbox::Outcome;
 
 /// The egress filter's verdicts on one run's stdout and stderr.
 #[derive(Debug, Clone)]
@@ -15,13 +14,18 @@ pub struct Filtered {
 }
 
 impl Filtered {
-    /// Scans both streams of a finished run, whatever its outcome: a guest that traps can
-    /// still have written private data before it stopped. Values of `values` (the job's
-    /// datasets' indexes) block wherever they appear.
-    pub(crate) fn scan(scanner: &Scanner, outcome: &Outcome, values: &[&ValueIndex]) -> Self {
+    /// Scans both streams of a finished run (as the privacy stage left them), whatever its
+    /// outcome: a guest that traps can still have written private data before it stopped.
+    /// Values of `values` (the job's datasets' indexes) block wherever they appear.
+    pub(crate) fn scan(
+        scanner: &Scanner,
+        stdout: &[u8],
+        stderr: &[u8],
+        values: &[&ValueIndex],
+    ) -> Self {
         let started = std::time::Instant::now();
-        let stdout = scanner.scan_with(outcome.stdout(), values);
-        let stderr = scanner.scan_with(outcome.stderr(), values);
+        let stdout = scanner.scan_with(stdout, values);
+        let stderr = scanner.scan_with(stderr, values);
         Self {
             stdout,
             stderr,

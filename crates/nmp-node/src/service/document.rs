@@ -32,6 +32,10 @@ impl Service {
                         query: s.query,
                         taken_at_ms: s.taken_at_ms,
                     }),
+                    privacy: m
+                        .protected
+                        .as_ref()
+                        .map(|p| super::privacy::announce(&p.policy)),
                     ..pb::DatasetInfo::default()
                 };
                 if let Some(facts) = state.facts {

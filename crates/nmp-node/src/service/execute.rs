@@ -21,9 +21,10 @@ use nmp_wire::{
 use tokio::sync::{OwnedSemaphorePermit, TryAcquireError, mpsc};
 use tracing::{Instrument as _, field};
 
-use self::events::{Events, Refusal};
+use self::events::Events;
+pub(super) use self::events::Refusal;
 use super::{Mounted, Origin, RESPONSE_BUFFER, Service, mounted::Facts, report};
-use crate::{Commitment, Dataset, Execution, Job, metrics::Stage, receipt::Context};
+use crate::{Commitment, Dataset, Execution, Job, Protected, metrics::Stage, receipt::Context};
 
 /// Holds a place in the job queue; leaving (by any path) frees it.
 struct QueuePlace<'a>(&'a AtomicUsize);
@@ -144,8 +145,10 @@ impl Service {
             .observe(Stage::Validate, events.started.elapsed());
         let datasets: Vec<Dataset> = facts.iter().map(|f| f.dataset.clone()).collect();
         let commitments: Vec<Commitment> = facts.iter().map(|f| f.commitment).collect();
+        let protected: Vec<Protected> =
+            mounted.iter().filter_map(|m| m.protected.clone()).collect();
         let quantum = quantum::of(mounted);
-        let (execution, _slot) = if guardian.is_accepted() {
+        let (execution, _slot, privacy) = if guardian.is_accepted() {
             let compiled = |module: &[u8; 32]| self.pipeline.sandbox().is_compiled(module);
             let compile = self
                 .compiles
@@ -160,6 +163,8 @@ impl Service {
             let queued = Instant::now();
             let permit = self.run_slot(events).await?;
             self.metrics.observe(Stage::Queue, queued.elapsed());
+            // Charged durably before the guest starts: a refusal here ran nothing.
+            self.charge_run(&protected, &opened.agent, now_ms).await?;
             events.status(pb::Stage::Running, 0).await?;
             let running = Instant::now();
             let module_sha256 = guardian.module_sha256.to_string();
@@ -167,6 +172,7 @@ impl Service {
                 .run(
                     &payload,
                     &datasets,
+                    &protected,
                     request.limits.as_ref(),
                     guardian,
                     events,
@@ -205,15 +211,27 @@ impl Service {
             self.metrics.observe(Stage::Filter, filter);
             self.metrics
                 .observe(Stage::Run, running.elapsed().saturating_sub(filter));
-            (execution, slot)
+            let charged = self
+                .charge_output(&protected, &opened.agent, &execution, now_ms)
+                .await;
+            let privacy = match charged {
+                Ok(privacy) => privacy,
+                Err(refusal) => {
+                    // The answer is discarded, timed like any failure after RUNNING.
+                    quantum::hold(events.started, quantum).await;
+                    return Err(refusal);
+                }
+            };
+            (execution, slot, privacy)
         } else {
             // A rejected module never takes a run slot; its report is the whole answer.
             let execution = Execution {
                 guardian,
                 run: None,
                 egress: None,
+                privacy: None,
             };
-            (execution, None)
+            (execution, None, Vec::new())
         };
         let job = Job {
             wasm: &payload.wasm,
@@ -225,8 +243,8 @@ impl Service {
             request,
             &opened.agent,
             &commitments,
-            &job,
-            &execution,
+            (&job, &execution),
+            privacy,
             now_ms,
         );
         let outcome = crate::receipt::wire_outcome(execution.outcome());
@@ -303,6 +321,7 @@ impl Service {
         self: &Arc<Self>,
         payload: &Arc<pb::LogicPayload>,
         datasets: &[Dataset],
+        protected: &[Protected],
         requested: Option<&pb::RequestedLimits>,
         guardian: nmp_guardian::Report,
         events: &Events,
@@ -311,6 +330,7 @@ impl Service {
         let service = Arc::clone(self);
         let payload = Arc::clone(payload);
         let datasets = datasets.to_vec();
+        let protected = protected.to_vec();
         crate::pipeline::spawn_cancellable(events.tx.closed(), move |cancel| {
             let job = Job {
                 wasm: &payload.wasm,
@@ -318,7 +338,9 @@ impl Service {
                 datasets: &datasets,
                 limits: Some(&limits),
             };
-            service.pipeline.execute_admitted(job, guardian, cancel)
+            service
+                .pipeline
+                .execute_protected(job, guardian, cancel, &protected)
         })
         .await
         .map_err(|e| Refusal::internal("the run failed", e))?
@@ -348,13 +370,14 @@ impl Service {
         limits
     }
 
+    /// Signs the receipt of a run, with what the privacy controls applied and charged.
     fn receipt(
         &self,
         request: &pb::LogicRequest,
         agent: &PeerId,
         commitments: &[Commitment],
-        job: &Job<'_>,
-        execution: &Execution,
+        (job, execution): (&Job<'_>, &Execution),
+        privacy: Vec<pb::PrivacyApplied>,
         issued_at_ms: u64,
     ) -> pb::Receipt {
         let agent_peer_id = agent.to_bytes();
@@ -370,7 +393,8 @@ impl Service {
             datasets: &datasets,
             issued_at_ms,
         };
-        let body = self.pipeline.receipt_body(job, execution, &context);
+        let mut body = self.pipeline.receipt_body(job, execution, &context);
+        body.privacy = privacy;
         nmp_crypto::receipt::sign(&self.identity, &body)
     }
 

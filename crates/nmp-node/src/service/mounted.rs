@@ -13,6 +13,8 @@ use crate::{Commitment, Dataset, DatasetError, dataset::Listing};
 #[derive(Debug)]
 pub(super) struct Mounted {
     pub(super) served: Served,
+    /// The owner's privacy controls on this dataset, when it has any.
+    pub(super) protected: Option<crate::Protected>,
     state: RwLock<State>,
 }
 
@@ -47,6 +49,7 @@ impl Mounted {
     pub(super) fn new(served: Served, egress: &nmp_egress::Scanner) -> Self {
         let mounted = Self {
             served,
+            protected: None,
             state: RwLock::new(State::default()),
         };
         if mounted.served.dataset.kind() != Kind::Postgres
@@ -56,6 +59,12 @@ impl Mounted {
             tracing::error!(dataset, error = ?error, "dataset not served");
         }
         mounted
+    }
+
+    /// The dataset under the owner's privacy controls (`None`: none).
+    pub(super) fn protect(mut self, protected: Option<crate::Protected>) -> Self {
+        self.protected = protected;
+        self
     }
 
     /// The current state (a copy; the lock is not held).

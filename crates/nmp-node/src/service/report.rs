@@ -90,8 +90,12 @@ pub(crate) fn egress_summary(
     }
 }
 
-/// What the audit log says of a trap or a limit, empty otherwise.
+/// What the audit log says of a trap, a limit or a privacy block (`<dataset>: <reason>`),
+/// empty otherwise.
 pub(crate) fn detail(execution: &Execution) -> String {
+    if let Some(crate::Privacy::Blocked { dataset, reason }) = &execution.privacy {
+        return format!("{dataset}: {}", reason.label());
+    }
     match (
         execution.outcome(),
         execution.run.as_ref().map(|r| &r.outcome),

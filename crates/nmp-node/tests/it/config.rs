@@ -184,3 +184,40 @@ fn a_response_quantum_is_absent_or_at_least_one_millisecond() {
         Err(FileError::Parse(_))
     ));
 }
+
+/// A dataset entry followed by `privacy` (the body of its `[datasets.privacy]` table).
+fn with_privacy(privacy: &str) -> String {
+    format!(
+        "identity = \"k\"\n[[datasets]]\nname = \"d\"\npath = \"logic/data\"\n\
+         capability = \"c\"\n[datasets.privacy]\n{privacy}\n"
+    )
+}
+
+#[test]
+fn privacy_settings_are_read_and_checked() {
+    let ok = with_privacy(
+        "min_group_size = 5\n[[datasets.privacy.noise]]\npointer = \"/n\"\nlower = 0.0\n\
+         upper = 10.0\nepsilon = 0.5\n[datasets.privacy.budget]\nwindow_secs = 60\nepsilon = 1.0",
+    );
+    let file = File::parse(&ok).expect("privacy parses");
+    assert_eq!(file.privacy_ledger, Path::new("privacy.redb"));
+    let config = file.service_config(examples()).expect("privacy is usable");
+    let policy = &config.privacy["d"];
+    assert_eq!(policy.settings().min_group_size, Some(5));
+    assert_eq!(config.privacy_ledger, Some(examples().join("privacy.redb")));
+
+    // Noise without an ε budget, k = 0, a missing schema: refused at start-up.
+    for bad in [
+        "[[datasets.privacy.noise]]\npointer = \"/n\"\nlower = 0.0\nupper = 1.0\nepsilon = 1.0",
+        "min_group_size = 0",
+        "schema = \"no-such.json\"",
+    ] {
+        let file = File::parse(&with_privacy(bad)).expect("parses");
+        let err = file.service_config(examples()).unwrap_err();
+        assert!(matches!(err, FileError::Privacy { .. }), "{bad}: {err:?}");
+    }
+    assert!(matches!(
+        File::parse(&with_privacy("k = 5")),
+        Err(FileError::Parse(_))
+    ));
+}

@@ -11,13 +11,13 @@ use tokio::sync::mpsc;
 
 /// Why a request ended before reaching an outcome: its error code and one line of text.
 #[derive(Debug)]
-pub(super) struct Refusal {
-    pub(super) code: pb::ErrorCode,
-    pub(super) message: String,
+pub(in crate::service) struct Refusal {
+    pub(in crate::service) code: pb::ErrorCode,
+    pub(in crate::service) message: String,
 }
 
 impl Refusal {
-    pub(super) fn new(code: pb::ErrorCode, message: impl Into<String>) -> Self {
+    pub(in crate::service) fn new(code: pb::ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -34,7 +34,7 @@ impl Refusal {
 
     /// A node-side failure. The agent is told only which stage failed (`what`, fixed text):
     /// the error's own text can carry what a guest made the node do, so it goes to the log.
-    pub(super) fn internal(what: &'static str, error: impl std::fmt::Display) -> Self {
+    pub(in crate::service) fn internal(what: &'static str, error: impl std::fmt::Display) -> Self {
         tracing::warn!(error = %error, "{what}");
         Self::new(
             pb::ErrorCode::Internal,

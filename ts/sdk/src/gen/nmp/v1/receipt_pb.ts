@@ -6,13 +6,15 @@ import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2"
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { EgressVerdict } from "./egress_pb.js";
 import { file_nmp_v1_egress } from "./egress_pb.js";
+import type { PrivacyApplied } from "./privacy_pb.js";
+import { file_nmp_v1_privacy } from "./privacy_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file nmp/v1/receipt.proto.
  */
 export const file_nmp_v1_receipt: GenFile = /*@__PURE__*/
-  fileDesc("ChRubXAvdjEvcmVjZWlwdC5wcm90bxIGbm1wLnYxIk0KB1JlY2VpcHQSIQoEa2luZBgBIAEoDjITLm5tcC52MS5SZWNlaXB0S2luZBIMCgRib2R5GAIgASgMEhEKCXNpZ25hdHVyZRgDIAEoDCKRBAoLUmVjZWlwdEJvZHkSDwoHdmVyc2lvbhgBIAEoDRIhCgRraW5kGAIgASgOMhMubm1wLnYxLlJlY2VpcHRLaW5kEhIKCnJlcXVlc3RfaWQYAyABKAwSEgoKY2FwYWJpbGl0eRgEIAEoCRIUCgxub2RlX3BlZXJfaWQYBSABKAwSFQoNYWdlbnRfcGVlcl9pZBgGIAEoDBIVCg1tb2R1bGVfc2hhMjU2GAcgASgMEhQKDGlucHV0X3NoYTI1NhgIIAEoDBIVCg1vdXRwdXRfc2hhMjU2GAkgASgMEisKCGRhdGFzZXRzGAogAygLMhkubm1wLnYxLkRhdGFzZXRDb21taXRtZW50Eh4KFmd1YXJkaWFuX3BvbGljeV9kaWdlc3QYCyABKAwSLQoOZWdyZXNzX3ZlcmRpY3QYDCABKA4yFS5ubXAudjEuRWdyZXNzVmVyZGljdBIeChZlZ3Jlc3NfcnVsZV9zZXRfZGlnZXN0GA0gASgMEiAKB291dGNvbWUYDyABKA4yDy5ubXAudjEuT3V0Y29tZRIUCgxpc3N1ZWRfYXRfbXMYECABKAQSGQoRZWdyZXNzX2NhdGVnb3JpZXMYESADKAkSFQoNc3RkZXJyX3NoYTI1NhgSIAEoDBIeChZndWFyZGlhbl9yZXBvcnRfc2hhMjU2GBMgASgMSgQIDhAPUglyZXNvdXJjZXMiTwoRRGF0YXNldENvbW1pdG1lbnQSDAoEbmFtZRgBIAEoCRIOCgZzaGEyNTYYAiABKAwSDQoFZmlsZXMYAyABKAQSDQoFYnl0ZXMYBCABKAQqbwoLUmVjZWlwdEtpbmQSHAoYUkVDRUlQVF9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTUkVDRUlQVF9LSU5EX1NJR05FRBABEhQKEFJFQ0VJUFRfS0lORF9URUUQAhITCg9SRUNFSVBUX0tJTkRfWksQAyrPAQoHT3V0Y29tZRIXChNPVVRDT01FX1VOU1BFQ0lGSUVEEAASFQoRT1VUQ09NRV9DT01QTEVURUQQARIaChZPVVRDT01FX0VYSVRFRF9OT05aRVJPEAISEwoPT1VUQ09NRV9UUkFQUEVEEAMSGgoWT1VUQ09NRV9MSU1JVF9FWENFRURFRBAEEhUKEU9VVENPTUVfVElNRURfT1VUEAUSFAoQT1VUQ09NRV9SRUpFQ1RFRBAGEhoKFk9VVENPTUVfRUdSRVNTX0JMT0NLRUQQB2IGcHJvdG8z", [file_nmp_v1_egress]);
+  fileDesc("ChRubXAvdjEvcmVjZWlwdC5wcm90bxIGbm1wLnYxIk0KB1JlY2VpcHQSIQoEa2luZBgBIAEoDjITLm5tcC52MS5SZWNlaXB0S2luZBIMCgRib2R5GAIgASgMEhEKCXNpZ25hdHVyZRgDIAEoDCK6BAoLUmVjZWlwdEJvZHkSDwoHdmVyc2lvbhgBIAEoDRIhCgRraW5kGAIgASgOMhMubm1wLnYxLlJlY2VpcHRLaW5kEhIKCnJlcXVlc3RfaWQYAyABKAwSEgoKY2FwYWJpbGl0eRgEIAEoCRIUCgxub2RlX3BlZXJfaWQYBSABKAwSFQoNYWdlbnRfcGVlcl9pZBgGIAEoDBIVCg1tb2R1bGVfc2hhMjU2GAcgASgMEhQKDGlucHV0X3NoYTI1NhgIIAEoDBIVCg1vdXRwdXRfc2hhMjU2GAkgASgMEisKCGRhdGFzZXRzGAogAygLMhkubm1wLnYxLkRhdGFzZXRDb21taXRtZW50Eh4KFmd1YXJkaWFuX3BvbGljeV9kaWdlc3QYCyABKAwSLQoOZWdyZXNzX3ZlcmRpY3QYDCABKA4yFS5ubXAudjEuRWdyZXNzVmVyZGljdBIeChZlZ3Jlc3NfcnVsZV9zZXRfZGlnZXN0GA0gASgMEiAKB291dGNvbWUYDyABKA4yDy5ubXAudjEuT3V0Y29tZRIUCgxpc3N1ZWRfYXRfbXMYECABKAQSGQoRZWdyZXNzX2NhdGVnb3JpZXMYESADKAkSFQoNc3RkZXJyX3NoYTI1NhgSIAEoDBIeChZndWFyZGlhbl9yZXBvcnRfc2hhMjU2GBMgASgMEicKB3ByaXZhY3kYHiADKAsyFi5ubXAudjEuUHJpdmFjeUFwcGxpZWRKBAgOEA9SCXJlc291cmNlcyJPChFEYXRhc2V0Q29tbWl0bWVudBIMCgRuYW1lGAEgASgJEg4KBnNoYTI1NhgCIAEoDBINCgVmaWxlcxgDIAEoBBINCgVieXRlcxgEIAEoBCpvCgtSZWNlaXB0S2luZBIcChhSRUNFSVBUX0tJTkRfVU5TUEVDSUZJRUQQABIXChNSRUNFSVBUX0tJTkRfU0lHTkVEEAESFAoQUkVDRUlQVF9LSU5EX1RFRRACEhMKD1JFQ0VJUFRfS0lORF9aSxADKuwBCgdPdXRjb21lEhcKE09VVENPTUVfVU5TUEVDSUZJRUQQABIVChFPVVRDT01FX0NPTVBMRVRFRBABEhoKFk9VVENPTUVfRVhJVEVEX05PTlpFUk8QAhITCg9PVVRDT01FX1RSQVBQRUQQAxIaChZPVVRDT01FX0xJTUlUX0VYQ0VFREVEEAQSFQoRT1VUQ09NRV9USU1FRF9PVVQQBRIUChBPVVRDT01FX1JFSkVDVEVEEAYSGgoWT1VUQ09NRV9FR1JFU1NfQkxPQ0tFRBAHEhsKF09VVENPTUVfUFJJVkFDWV9CTE9DS0VEEAhiBnByb3RvMw", [file_nmp_v1_egress, file_nmp_v1_privacy]);
 
 /**
  * A node's signed statement about one run. A `signed` receipt proves who answered and what they
@@ -161,6 +163,13 @@ export type ReceiptBody = Message<"nmp.v1.ReceiptBody"> & {
    * @generated from field: bytes guardian_report_sha256 = 19;
    */
   guardianReportSha256: Uint8Array;
+
+  /**
+   * The privacy controls applied, per dataset that has any, and what this run was charged.
+   *
+   * @generated from field: repeated nmp.v1.PrivacyApplied privacy = 30;
+   */
+  privacy: PrivacyApplied[];
 };
 
 /**
@@ -303,6 +312,14 @@ export enum Outcome {
    * @generated from enum value: OUTCOME_EGRESS_BLOCKED = 7;
    */
   EGRESS_BLOCKED = 7,
+
+  /**
+   * A dataset's privacy controls blocked the output (off its schema, a small group, an order
+   * statistic); nothing but the reports leaves.
+   *
+   * @generated from enum value: OUTCOME_PRIVACY_BLOCKED = 8;
+   */
+  PRIVACY_BLOCKED = 8,
 }
 
 /**
