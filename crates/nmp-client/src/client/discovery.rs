@@ -123,6 +123,37 @@ impl NmpClient {
         let document = capability::verify(signed, expected.as_ref(), now_ms()).map_err(refused)?;
         let peer = PeerId::from_bytes(&document.node_peer_id)
             .map_err(|_| refused(capability::VerifyError::MalformedNode))?;
+        let document = match &self.shared().tee {
+            Some(policy) => attested_keys(policy, peer, document)?,
+            None => document,
+        };
         Ok(Provider { peer, document })
     }
+}
+
+/// `document` with only the KEM key its attestation binds, once `policy` accepts the
+/// attestation for `peer`: a request is then sealed to that key or to none.
+fn attested_keys(
+    policy: &nmp_attest::Policy,
+    peer: PeerId,
+    mut document: pb::CapabilityDocument,
+) -> Result<pb::CapabilityDocument, Error> {
+    let refused = |source| Error::Attestation {
+        peer,
+        source: Box::new(source),
+    };
+    let attestation = document.attestation.as_ref().ok_or_else(|| {
+        refused(nmp_attest::Error::Malformed {
+            field: "attestation",
+            reason: "the node publishes none",
+        })
+    })?;
+    let attested = policy
+        .check(attestation, &peer, now_ms())
+        .map_err(refused)?;
+    document.kem_keys.retain(|key| attested.binds_kem_key(key));
+    if document.kem_keys.is_empty() {
+        return Err(refused(nmp_attest::Error::BindingMismatch("kem_keys")));
+    }
+    Ok(document)
 }

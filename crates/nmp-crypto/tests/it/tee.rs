@@ -89,4 +89,3 @@ fn a_tee_receipt_with_other_evidence_or_from_another_node_is_refused() {
         Err(VerifyError::AttestationMismatch)
     );
 }
-
