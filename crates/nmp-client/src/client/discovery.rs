@@ -180,7 +180,10 @@ mod tests {
     }
 
     fn policy(measurement: u8) -> Policy {
-        let entry = format!("sev-snp:measurement={}", hex::encode([measurement; 48]));
+        let entry = format!(
+            "sev-snp:measurement={}",
+            format!("{measurement:02x}").repeat(48)
+        );
         Policy {
             roots: testing::roots(),
             ..Policy::allow(AllowList::new([entry.parse().unwrap()]))
