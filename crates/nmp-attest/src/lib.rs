@@ -30,8 +30,8 @@
 //!
 //! Each verifier is a cargo feature, all on by default: `nitro` (`nitro_attest`), `dcap`
 //! (`dcap-qvl`, RustCrypto backend), `snp` (`sev`, `crypto_nossl`). Without one, that kind
-//! answers [`Error::Disabled`]. Obtaining fresh evidence on real hardware is
-//! `nmp attest quote` (see docs/attestation.md).
+//! answers [`Error::Disabled`]. Obtaining fresh evidence on real hardware is the node's
+//! `[attestation] command`; docs/attestation.md describes it per platform.
 
 mod attestation;
 mod binding;

@@ -43,7 +43,8 @@ pub struct Entry {
     /// after every KEM key rotation with `NMP_ATTEST_KIND`, `NMP_ATTEST_REPORT_DATA` (64 bytes,
     /// hex), `NMP_ATTEST_USER_DATA` (the 32-byte binding digest, hex), `NMP_ATTEST_PUBLIC_KEY`
     /// (the Ed25519 identity, hex) and `NMP_ATTEST_NONCE` (hex) in its environment, at most
-    /// [`COMMAND_TIMEOUT`]. `nmp attest quote` is such a program for real hardware.
+    /// [`COMMAND_TIMEOUT`]. docs/attestation.md describes what such a program does on each platform
+    /// (none ships with this version).
     #[serde(default)]
     pub command: Option<Vec<String>>,
 }
