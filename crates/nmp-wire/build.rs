@@ -4,6 +4,7 @@
 use std::{env, path::PathBuf};
 
 const PROTOS: &[&str] = &[
+    "nmp/v1/attestation.proto",
     "nmp/v1/capability.proto",
     "nmp/v1/egress.proto",
     "nmp/v1/envelope.proto",

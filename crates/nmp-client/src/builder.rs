@@ -20,6 +20,7 @@ pub struct Builder {
     execute_timeout: Duration,
     guardian: Policy,
     trusted: Option<HashSet<PeerId>>,
+    tee: Option<nmp_attest::Policy>,
 }
 
 impl Builder {
@@ -30,6 +31,7 @@ impl Builder {
             execute_timeout: DEFAULT_EXECUTE_TIMEOUT,
             guardian: Policy::default(),
             trusted: None,
+            tee: None,
         }
     }
 
@@ -107,6 +109,24 @@ impl Builder {
         self
     }
 
+    /// Requires every node to run inside a TEE whose measured code is in `measurements`: a
+    /// node's capability document must carry an attestation that verifies offline to the real
+    /// vendor root now, is at most a day old, and binds the node's identity and the KEM key the
+    /// request is sealed to ([`nmp_attest::Policy::check`]). A node without one is refused with
+    /// [`Error::Attestation`] before anything is sealed to it [default: not required].
+    #[must_use]
+    pub fn require_tee(self, measurements: nmp_attest::AllowList) -> Self {
+        self.tee_policy(nmp_attest::Policy::allow(measurements))
+    }
+
+    /// As [`require_tee`](Self::require_tee) with a whole policy (other roots, a live
+    /// challenge, other TCB statuses).
+    #[must_use]
+    pub fn tee_policy(mut self, policy: nmp_attest::Policy) -> Self {
+        self.tee = Some(policy);
+        self
+    }
+
     /// Starts the mesh, dials the bootstrap peers and returns the client.
     ///
     /// Fails with [`Error::Mesh`] when the mesh cannot start (a bad listen or bootstrap
@@ -122,7 +142,7 @@ impl Builder {
             Guardian::new(self.guardian),
             (self.execute_timeout, request_timeout),
             max_streams,
-            self.trusted,
+            (self.trusted, self.tee),
         ))))
     }
 }

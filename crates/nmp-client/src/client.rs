@@ -42,6 +42,8 @@ pub(crate) struct Shared {
     streams: StreamSlots,
     /// The only nodes logic may be sent to, when pinned.
     trusted: Option<HashSet<PeerId>>,
+    /// What a node's attestation must satisfy, when a TEE is required.
+    pub(crate) tee: Option<nmp_attest::Policy>,
 }
 
 impl Shared {
@@ -51,7 +53,7 @@ impl Shared {
         guardian: Guardian,
         (execute_timeout, request_timeout): (Duration, Duration),
         max_streams_per_node: usize,
-        trusted: Option<HashSet<PeerId>>,
+        (trusted, tee): (Option<HashSet<PeerId>>, Option<nmp_attest::Policy>),
     ) -> Self {
         Self {
             identity,
@@ -62,6 +64,7 @@ impl Shared {
             documents: Documents::new(MAX_CACHED_DOCUMENTS),
             streams: StreamSlots::new(max_streams_per_node),
             trusted,
+            tee,
         }
     }
 }

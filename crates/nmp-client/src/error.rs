@@ -33,6 +33,17 @@ pub enum Error {
         #[source]
         source: Box<capability::VerifyError>,
     },
+    /// A TEE is required ([`Builder::require_tee`](crate::Builder::require_tee)) and the
+    /// node's attestation is missing or failed a check (chain, freshness, measurement,
+    /// binding): nothing is sealed to it.
+    #[error("{peer} is not attested as required")]
+    Attestation {
+        /// The node.
+        peer: PeerId,
+        /// Why.
+        #[source]
+        source: Box<nmp_attest::Error>,
+    },
     /// The node's verified document does not list the capability the logic asks for.
     #[error("{peer} does not serve `{capability}`")]
     NotServed {
@@ -202,6 +213,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Document { .. }
+            | Self::Attestation { .. }
             | Self::Response { .. }
             | Self::Receipt { .. }
             | Self::ReceiptMismatch { .. }

@@ -233,6 +233,7 @@ fn verify(
             module_sha256: Some(sealed.module_sha256),
             input_sha256: Some(sealed.input_sha256),
             output: Some(&payload.stdout),
+            attested: None,
         },
     )
     .map_err(|source| Error::Receipt {

@@ -53,6 +53,7 @@ pub use error::{Error, ErrorKind};
 pub use exchange::MAX_STATUS_EVENTS;
 pub use grpc::GrpcNode;
 pub use logic::Logic;
+pub use nmp_attest;
 pub use nmp_crypto::Identity;
 pub use nmp_net::{Multiaddr, PeerId};
 pub use nmp_wire::pb::{Outcome, Stage, Status};

@@ -10,9 +10,6 @@ use zeroize::Zeroizing;
 
 pub use keyfile::{KEY_FILE_BYTES, KeyFileError};
 
-/// Multihash code of an identity (inline) multihash: Ed25519 PeerIds carry the key itself.
-const MULTIHASH_IDENTITY: u64 = 0;
-
 /// What a signature is about. Each domain prefixes the signed bytes with its own tag, so a
 /// signature made for one purpose can never be replayed as another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -160,15 +157,8 @@ pub(crate) fn parse_peer_id(bytes: &[u8]) -> Option<PeerId> {
 }
 
 fn verifying_key(peer: &PeerId) -> Result<VerifyingKey, SignatureError> {
-    let multihash = peer.as_ref();
-    if multihash.code() != MULTIHASH_IDENTITY {
-        return Err(SignatureError::UnsupportedPeerId);
-    }
-    let key = PublicKey::try_decode_protobuf(multihash.digest())
-        .ok()
-        .and_then(|key| key.try_into_ed25519().ok())
-        .ok_or(SignatureError::UnsupportedPeerId)?;
-    VerifyingKey::from_bytes(&key.to_bytes()).map_err(|_| SignatureError::UnsupportedPeerId)
+    let key = nmp_attest::ed25519_public_key(peer).ok_or(SignatureError::UnsupportedPeerId)?;
+    VerifyingKey::from_bytes(&key).map_err(|_| SignatureError::UnsupportedPeerId)
 }
 
 #[cfg(test)]

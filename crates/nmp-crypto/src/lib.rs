@@ -56,6 +56,7 @@
 //!     module_sha256: None,
 //!     input_sha256: None,
 //!     output: Some(&answer.stdout),
+//!     attested: None,
 //! })?;
 //! # fn sha256(b: &[u8]) -> Vec<u8> { use sha2::Digest; sha2::Sha256::digest(b).to_vec() }
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -2,11 +2,15 @@
 //!
 //! A `RECEIPT_KIND_SIGNED` receipt proves which node answered and what it claims (module,
 //! input, output, datasets, policies, outcome); it is not a proof that the computation was
-//! correct. `TEE` and `ZK` kinds are reserved and never accepted by [`verify`].
+//! correct. A `RECEIPT_KIND_TEE` receipt is the same signature plus the attestation that binds
+//! the signing identity to a measured enclave; [`verify`] accepts it only together with the
+//! [`Attested`] proof that the agent checked that attestation (`nmp_attest::Policy::check`).
+//! `ZK` is reserved and never accepted.
 
 mod json;
 
 use libp2p_identity::PeerId;
+use nmp_attest::Attested;
 use nmp_wire::pb;
 use prost::Message;
 use sha2::{Digest, Sha256};
@@ -39,6 +43,28 @@ pub fn sign(node: &Identity, body: &pb::ReceiptBody) -> pb::Receipt {
         kind: pb::ReceiptKind::Signed as i32,
         signature: node.sign(Domain::Receipt, &body).to_vec(),
         body,
+        attestation: None,
+    }
+}
+
+/// Signs a `RECEIPT_KIND_TEE` receipt as `node`: as [`sign`], with `kind` set to TEE in the
+/// body and the receipt, carrying `attestation` (the one the node publishes, which binds
+/// `node`'s identity) beside the signed body.
+pub fn sign_attested(
+    node: &Identity,
+    body: &pb::ReceiptBody,
+    attestation: pb::Attestation,
+) -> pb::Receipt {
+    let mut body = body.clone();
+    body.version = VERSION;
+    body.kind = pb::ReceiptKind::Tee as i32;
+    body.node_peer_id = node.peer_id().to_bytes();
+    let body = body.encode_to_vec();
+    pb::Receipt {
+        kind: pb::ReceiptKind::Tee as i32,
+        signature: node.sign(Domain::Receipt, &body).to_vec(),
+        body,
+        attestation: Some(attestation),
     }
 }
 
@@ -53,14 +79,18 @@ pub struct Expected<'a> {
     pub input_sha256: Option<[u8; 32]>,
     /// The output bytes the agent received.
     pub output: Option<&'a [u8]>,
+    /// The attestation the agent verified for this node. When set, only a `RECEIPT_KIND_TEE`
+    /// receipt from that node carrying that same attestation passes; when `None`, a TEE
+    /// receipt is refused ([`VerifyError::UnsupportedKind`]).
+    pub attested: Option<&'a Attested>,
 }
 
 /// Why a receipt was refused. Nothing in it may be trusted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
-    /// The kind is not `RECEIPT_KIND_SIGNED` (TEE and ZK receipts are never accepted as
-    /// signatures).
+    /// The kind is not `RECEIPT_KIND_SIGNED`, or not `RECEIPT_KIND_TEE` when the agent passed
+    /// an [`Attested`] (a TEE receipt without one, and ZK receipts, are never accepted).
     #[error("unsupported receipt kind {0}")]
     UnsupportedKind(i32),
     /// The body is larger than [`MAX_BODY_BYTES`].
@@ -130,18 +160,28 @@ pub enum VerifyError {
         /// The digest in the receipt.
         receipted: [u8; 32],
     },
+    /// A TEE receipt whose attestation is missing, is not the one the agent verified, or
+    /// binds another node than the signer.
+    #[error("receipt attestation is not the one verified for this node")]
+    AttestationMismatch,
 }
 
 /// Verifies a receipt and returns its body.
 ///
-/// Checks, in order: the kind, the body size, the body encoding, version and kind, the node
-/// PeerId, the Ed25519 signature over `"nmp/v1/receipt\0" || body` (strict), then each
-/// expectation. Costs about 50 µs plus SHA-256 over `expected.output`.
+/// Checks, in order: the kind (`SIGNED`, or `TEE` exactly when `expected.attested` is set),
+/// the body size, the body encoding, version and kind, the node PeerId, the Ed25519 signature
+/// over `"nmp/v1/receipt\0" || body` (strict), for TEE that the receipt carries the attestation
+/// the agent verified and that it binds the signer, then each expectation. Costs about 50 µs
+/// plus SHA-256 over `expected.output` (and over the attestation for TEE).
 pub fn verify(
     receipt: &pb::Receipt,
     expected: &Expected<'_>,
 ) -> Result<pb::ReceiptBody, VerifyError> {
-    if receipt.kind != pb::ReceiptKind::Signed as i32 {
+    let want = match expected.attested {
+        Some(_) => pb::ReceiptKind::Tee,
+        None => pb::ReceiptKind::Signed,
+    };
+    if receipt.kind != want as i32 {
         return Err(VerifyError::UnsupportedKind(receipt.kind));
     }
     if receipt.body.len() > MAX_BODY_BYTES {
@@ -164,6 +204,16 @@ pub fn verify(
     })?;
     identity::verify(&node, Domain::Receipt, &receipt.body, &receipt.signature)
         .map_err(VerifyError::BadSignature)?;
+    if let Some(attested) = expected.attested {
+        let carried = receipt
+            .attestation
+            .as_ref()
+            .ok_or(VerifyError::AttestationMismatch)?;
+        let digest: [u8; 32] = Sha256::digest(carried.encode_to_vec()).into();
+        if attested.node() != &node || &digest != attested.evidence_sha256() {
+            return Err(VerifyError::AttestationMismatch);
+        }
+    }
     if let Some(&expected) = expected.node
         && expected != node
     {

@@ -36,6 +36,7 @@
 //! Logs go through `tracing` (a `request` span per request; never payloads); see
 //! `docs/observability.md` for every event and metric.
 
+pub mod attestation;
 pub mod audit;
 pub mod config;
 mod dataset;

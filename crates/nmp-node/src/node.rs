@@ -15,6 +15,7 @@ use tokio::{
 
 use crate::{
     Service,
+    attestation::Source,
     config::{File, FileError},
     grpc, service,
 };
@@ -44,6 +45,9 @@ pub enum Error {
     /// The gRPC server could not bind its address.
     #[error("cannot start the gRPC server")]
     Grpc(#[from] grpc::Error),
+    /// `[attestation]` is configured but produced no attestation binding the node's keys.
+    #[error("cannot attest the node")]
+    Attestation(#[from] crate::attestation::Error),
     /// The metrics endpoint could not bind its address (in use, not local, no permission).
     #[error("cannot listen for metrics on {addr}")]
     Metrics {
@@ -156,6 +160,14 @@ impl Node {
         capabilities.dedup();
         let postgres = snapshots::jobs(&config.datasets);
         let service = Arc::new(Service::new(identity, keyring, config)?);
+        let attester = match &file.attestation {
+            Some(entry) => {
+                let source = Arc::new(Source::new(entry, base_dir)?);
+                attest(&service, &source).await?;
+                Some(source)
+            }
+            None => None,
+        };
         let snapshots = snapshots::start(&service, postgres).await;
         let (mesh, inbound) = nmp_net::Mesh::bind(keypair, mesh_config).await?;
         for capability in &capabilities {
@@ -182,7 +194,7 @@ impl Node {
             Some(addr) => Some(Endpoint::start(Arc::clone(&service), addr).await?),
             None => None,
         };
-        let rotation = Background(tokio::spawn(rotate_keys(Arc::clone(&service))));
+        let rotation = Background(tokio::spawn(rotate_keys(Arc::clone(&service), attester)));
         let rescan = rescan
             .map(|period| Background(tokio::spawn(refresh_datasets(Arc::clone(&service), period))));
         tracing::info!(
@@ -297,14 +309,36 @@ impl Endpoint {
 }
 
 /// Rotates the node's KEM key every half document TTL, so the published key never expires
-/// while the node runs (the keyring keeps the previous key through its grace period).
-async fn rotate_keys(service: Arc<Service>) {
+/// while the node runs (the keyring keeps the previous key through its grace period), and
+/// attests the new key when `[attestation]` is configured. A failed attestation is logged and
+/// the document publishes none until the next rotation: agents that require a TEE refuse the
+/// node meanwhile.
+async fn rotate_keys(service: Arc<Service>, attester: Option<Arc<Source>>) {
     let period = (service.document_ttl() / 2).max(Duration::from_secs(1));
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     loop {
         ticks.tick().await;
         service.rotate_kem_key(now_ms());
+        if let Some(source) = &attester
+            && let Err(err) = attest(&service, source).await
+        {
+            service.set_attestation(None);
+            tracing::warn!(error = %err, "no attestation for the new KEM key");
+        }
     }
+}
+
+/// Produces the attestation of the service's current KEM key and publishes it.
+async fn attest(service: &Service, source: &Source) -> Result<(), crate::attestation::Error> {
+    let now = now_ms();
+    let kem = service
+        .current_kem_key(now)
+        .ok_or(crate::attestation::Error::Unbound(None))?;
+    let attestation = source
+        .produce(&service.identity().peer_id(), &kem, now)
+        .await?;
+    service.set_attestation(Some(attestation));
+    Ok(())
 }
 
 /// Checks the datasets' files every `period` and re-commits those that changed; the check

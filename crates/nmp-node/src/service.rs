@@ -165,6 +165,8 @@ pub struct Service {
     metrics: Metrics,
     audit: Option<AuditLog>,
     ledger: Option<Arc<nmp_privacy::Ledger>>,
+    /// The attestation the capability document publishes, when it binds the current KEM key.
+    attestation: std::sync::RwLock<Option<nmp_wire::pb::Attestation>>,
 }
 
 impl Service {
@@ -226,6 +228,7 @@ impl Service {
             pipeline,
             capabilities,
             config,
+            attestation: std::sync::RwLock::new(None),
         })
     }
 
@@ -267,6 +270,35 @@ impl Service {
             .rotate(nmp_crypto::KemKeyPair::generate(), not_after, now_ms);
         self.metrics.kem_rotation();
         tracing::info!(not_after_ms = not_after, "KEM key rotated");
+    }
+
+    /// The node's current KEM public key (the first its capability document lists).
+    pub fn current_kem_key(&self, now_ms: u64) -> Option<nmp_wire::pb::KemPublicKey> {
+        self.keyring.public_keys(now_ms).into_iter().next()
+    }
+
+    /// Replaces the attestation the capability document publishes (see
+    /// [`crate::attestation`]); it is published only while it binds the current KEM key.
+    pub fn set_attestation(&self, attestation: Option<nmp_wire::pb::Attestation>) {
+        let mut slot = self
+            .attestation
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *slot = attestation;
+    }
+
+    /// The published attestation, if it binds `kem`.
+    pub(crate) fn attestation_for(
+        &self,
+        kem: &nmp_wire::pb::KemPublicKey,
+    ) -> Option<nmp_wire::pb::Attestation> {
+        let slot = self
+            .attestation
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        slot.as_ref()
+            .filter(|a| a.kem_x25519 == kem.x25519 && a.kem_ml_kem_768 == kem.ml_kem_768)
+            .cloned()
     }
 
     /// Stops taking work: new requests and jobs still queued are answered

@@ -45,6 +45,7 @@ labels! {
     Stage => "STAGE_",
     ErrorCode => "ERROR_CODE_",
     ReceiptKind => "RECEIPT_KIND_",
+    AttestationKind => "ATTESTATION_KIND_",
     Outcome => "OUTCOME_",
 }
 

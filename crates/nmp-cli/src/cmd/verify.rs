@@ -48,6 +48,7 @@ pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<Status> {
         module_sha256,
         input_sha256,
         output: output.as_deref(),
+        attested: None,
     };
     match receipt::verify(&receipt, &expected) {
         Ok(body) => {

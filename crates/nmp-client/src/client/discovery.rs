@@ -123,6 +123,111 @@ impl NmpClient {
         let document = capability::verify(signed, expected.as_ref(), now_ms()).map_err(refused)?;
         let peer = PeerId::from_bytes(&document.node_peer_id)
             .map_err(|_| refused(capability::VerifyError::MalformedNode))?;
+        let document = match &self.shared().tee {
+            Some(policy) => attested_keys(policy, peer, document)?,
+            None => document,
+        };
         Ok(Provider { peer, document })
+    }
+}
+
+/// `document` with only the KEM key its attestation binds, once `policy` accepts the
+/// attestation for `peer`: a request is then sealed to that key or to none.
+fn attested_keys(
+    policy: &nmp_attest::Policy,
+    peer: PeerId,
+    mut document: pb::CapabilityDocument,
+) -> Result<pb::CapabilityDocument, Error> {
+    let refused = |source| Error::Attestation {
+        peer,
+        source: Box::new(source),
+    };
+    let attestation = document.attestation.as_ref().ok_or_else(|| {
+        refused(nmp_attest::Error::Malformed {
+            field: "attestation",
+            reason: "the node publishes none",
+        })
+    })?;
+    let attested = policy
+        .check(attestation, &peer, now_ms())
+        .map_err(refused)?;
+    document.kem_keys.retain(|key| attested.binds_kem_key(key));
+    if document.kem_keys.is_empty() {
+        return Err(refused(nmp_attest::Error::BindingMismatch("kem_keys")));
+    }
+    Ok(document)
+}
+
+#[cfg(test)]
+mod tests {
+    use nmp_attest::{AllowList, Binding, Policy, testing, time_nonce};
+    use nmp_crypto::{Identity, KemKeyPair};
+
+    use super::*;
+
+    /// A document with two KEM keys whose synthetic attestation (not AMD's keys) binds `bound`.
+    fn document(node: &Identity, bound: usize, now_ms: u64) -> pb::CapabilityDocument {
+        let keys: Vec<pb::KemPublicKey> = [1, 2]
+            .map(|seed| KemKeyPair::from_seeds(&[seed; 32], &[seed; 64]).public_key(u64::MAX))
+            .to_vec();
+        let binding =
+            Binding::new(&node.peer_id(), &keys[bound], time_nonce(now_ms, [0; 24])).unwrap();
+        pb::CapabilityDocument {
+            attestation: Some(testing::snp(&binding, [0x42; 48])),
+            kem_keys: keys,
+            ..Default::default()
+        }
+    }
+
+    fn policy(measurement: u8) -> Policy {
+        let entry = format!(
+            "sev-snp:measurement={}",
+            format!("{measurement:02x}").repeat(48)
+        );
+        Policy {
+            roots: testing::roots(),
+            ..Policy::allow(AllowList::new([entry.parse().unwrap()]))
+        }
+    }
+
+    #[test]
+    fn only_the_attested_key_is_kept() {
+        let node = Identity::from_secret_bytes([8; 32]);
+        let now = now_ms();
+        let checked = attested_keys(&policy(0x42), node.peer_id(), document(&node, 1, now));
+        let kept = checked.unwrap().kem_keys;
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0], document(&node, 1, now).kem_keys[1]);
+    }
+
+    #[test]
+    fn a_node_without_a_matching_attestation_is_refused() {
+        let node = Identity::from_secret_bytes([8; 32]);
+        let other = Identity::from_secret_bytes([9; 32]);
+        let now = now_ms();
+        let refused = |result: Result<pb::CapabilityDocument, Error>| {
+            matches!(result, Err(Error::Attestation { .. }))
+        };
+        let mut bare = document(&node, 0, now);
+        bare.attestation = None;
+        assert!(refused(attested_keys(&policy(0x42), node.peer_id(), bare)));
+        let doc = document(&node, 0, now);
+        assert!(refused(attested_keys(
+            &policy(0x43),
+            node.peer_id(),
+            doc.clone()
+        )));
+        assert!(refused(attested_keys(
+            &policy(0x42),
+            other.peer_id(),
+            doc.clone()
+        )));
+        let mut unlisted = doc;
+        unlisted.kem_keys.remove(0);
+        assert!(refused(attested_keys(
+            &policy(0x42),
+            node.peer_id(),
+            unlisted
+        )));
     }
 }

@@ -4,7 +4,8 @@
 //! round-trips byte for byte, plus a decoded `body` for people: digests in lowercase hex, PeerIds
 //! in base58, enums by their short snake_case name. [`from_json`] recomputes the decoded view
 //! from `body_hex` and refuses a file whose `body` was edited, so what a person reads is what
-//! was signed. Parsing does not verify the signature: call [`super::verify`] on the result.
+//! was signed. A TEE receipt adds `attestation_hex`, the encoded `nmp.v1.Attestation`. Parsing
+//! does not verify the signature: call [`super::verify`] on the result.
 
 use nmp_wire::pb;
 use prost::Message;
@@ -29,6 +30,9 @@ pub enum JsonError {
     /// The `kind` is not a receipt kind name or number.
     #[error("receipt JSON: unknown kind `{0}`")]
     UnknownKind(String),
+    /// `attestation_hex` does not decode as an `nmp.v1.Attestation`.
+    #[error("receipt JSON: `attestation_hex` is not an attestation")]
+    MalformedAttestation,
     /// The decoded `body` differs from what `body_hex` encodes: the file was edited.
     #[error("receipt JSON: `body` does not match `body_hex`")]
     ViewMismatch,
@@ -36,13 +40,17 @@ pub enum JsonError {
 
 /// The JSON view of a receipt. Never fails: an undecodable body shows as `"body": null`.
 pub fn to_json(receipt: &pb::Receipt) -> Value {
-    json!({
+    let mut view = json!({
         "format": FORMAT,
         "kind": kind_name(receipt.kind),
         "body_hex": hex::encode(&receipt.body),
         "signature_hex": hex::encode(&receipt.signature),
         "body": body_view(&receipt.body),
-    })
+    });
+    if let Some(attestation) = &receipt.attestation {
+        view["attestation_hex"] = Value::String(hex::encode(attestation.encode_to_vec()));
+    }
+    view
 }
 
 /// Parses a receipt file written by [`to_json`]; the result equals the original receipt.
@@ -68,10 +76,21 @@ pub fn from_json(value: &Value) -> Result<pb::Receipt, JsonError> {
     if value.get("body").ok_or(JsonError::Missing("body"))? != &body_view(&body) {
         return Err(JsonError::ViewMismatch);
     }
+    let attestation = match value.get("attestation_hex") {
+        None => None,
+        Some(_) => {
+            let bytes = hex_field(value, "attestation_hex")?;
+            Some(
+                pb::Attestation::decode(bytes.as_slice())
+                    .map_err(|_| JsonError::MalformedAttestation)?,
+            )
+        }
+    };
     Ok(pb::Receipt {
         kind,
         body,
         signature,
+        attestation,
     })
 }
 
@@ -157,6 +176,7 @@ mod tests {
                 kind,
                 body: vec![],
                 signature: vec![1, 2],
+                attestation: None,
             };
             assert_eq!(from_json(&to_json(&receipt)), Ok(receipt));
         }
@@ -172,6 +192,7 @@ mod tests {
             }
             .encode_to_vec(),
             signature: vec![],
+            attestation: None,
         };
         let mut value = to_json(&receipt);
         assert_eq!(value["body"]["capability"], "a/b");

@@ -10,6 +10,7 @@ mod ed25519_strict;
 mod envelope;
 mod props;
 mod receipt;
+mod tee;
 mod vectors;
 
 use nmp_crypto::{

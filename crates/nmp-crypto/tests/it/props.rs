@@ -63,6 +63,7 @@ proptest! {
             module_sha256: Some(module),
             input_sha256: None,
             output: Some(&output),
+            attested: None,
         };
         let verified = receipt::verify(&signed, &expected).unwrap();
         prop_assert_eq!(verified.capability, body.capability);

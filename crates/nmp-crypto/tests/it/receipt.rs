@@ -34,6 +34,7 @@ fn sign_raw(node: &Identity, body: &pb::ReceiptBody) -> pb::Receipt {
         kind: pb::ReceiptKind::Signed as i32,
         signature: node.sign(Domain::Receipt, &body).to_vec(),
         body,
+        attestation: None,
     }
 }
 
@@ -46,6 +47,7 @@ fn sign_then_verify_with_every_expectation() {
         module_sha256: Some(Sha256::digest(MODULE).into()),
         input_sha256: Some(Sha256::digest(b"").into()),
         output: Some(OUTPUT),
+        attested: None,
     };
     let verified = receipt::verify(&signed, &expected).unwrap();
     assert_eq!(verified.node_peer_id, node.peer_id().to_bytes());
@@ -94,6 +96,7 @@ fn each_mismatch_has_its_own_variant() {
         &signed,
         Expected {
             output: Some(b"{\"count\":4}"),
+            attested: None,
             ..Default::default()
         },
     );
@@ -155,6 +158,7 @@ fn each_mismatch_has_its_own_variant() {
         kind: 1,
         body: vec![0xff; 8],
         signature: vec![0; 64],
+        attestation: None,
     };
     assert!(matches!(
         check(&garbage, Expected::default()),
@@ -164,6 +168,7 @@ fn each_mismatch_has_its_own_variant() {
         kind: 1,
         body: vec![0; receipt::MAX_BODY_BYTES + 1],
         signature: vec![],
+        attestation: None,
     };
     assert!(matches!(
         check(&huge, Expected::default()),

@@ -115,6 +115,7 @@ fn receipt_vector_verifies_and_its_json_round_trips() {
         module_sha256: Some(Sha256::digest(b"\0asm\x01\0\0\0").into()),
         input_sha256: None,
         output: Some(&output),
+        attested: None,
     };
     let body = receipt::verify(&signed, &expected).unwrap();
     assert_eq!(body.capability, "demo.hospital/patients");

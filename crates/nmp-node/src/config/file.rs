@@ -95,6 +95,11 @@ pub struct File {
     /// Who may ask, how often, and under which policies.
     #[serde(default)]
     pub policy: Policy,
+    /// The node's TEE attestation (`[attestation]`: `kind` and a `document` file or a
+    /// `command`, see [`crate::attestation::Entry`]); absent means the node runs outside an
+    /// enclave and publishes none.
+    #[serde(default)]
+    pub attestation: Option<crate::attestation::Entry>,
     /// The owner's audit log (signed JSON lines, see `nmp_node::audit`), relative to the file.
     /// Always kept. Defaults to `audit.jsonl`.
     #[serde(default = "audit_jsonl")]

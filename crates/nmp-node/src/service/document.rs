@@ -7,8 +7,10 @@ use super::Service;
 impl Service {
     /// The node's capability document at `now_ms`, signed by its identity: datasets with their
     /// inferred schemas, row counts and commitments (or why one is not served, and a database
-    /// snapshot's query and time), limits, policy summary (whether an
-    /// allow-list exists, not its members), current KEM public keys, and an expiry of `now_ms + document_ttl_ms` (no later than the first KEM key's).
+    /// snapshot's query and time), privacy controls, limits, policy summary (whether an
+    /// allow-list exists, not its members), current KEM public keys, the TEE attestation when
+    /// one binds the current key, and an expiry of `now_ms + document_ttl_ms` (no later than the
+    /// first KEM key's).
     ///
     /// Cheap: everything but the keys and the signature was computed at start-up or at the
     /// last re-commitment ([`Service::refresh_datasets`]), whose results the next document
@@ -16,6 +18,7 @@ impl Service {
     pub fn describe(&self, now_ms: u64) -> pb::SignedCapabilityDocument {
         let kem_keys = self.keyring.public_keys(now_ms);
         let key_expiry = kem_keys.first().map_or(now_ms, |k| k.not_after_ms);
+        let attestation = kem_keys.first().and_then(|k| self.attestation_for(k));
         let mut datasets: Vec<pb::DatasetInfo> = self
             .capabilities
             .values()
@@ -53,6 +56,7 @@ impl Service {
             limits: Some(self.node_limits()),
             policy: Some(self.policy_summary()),
             kem_keys,
+            attestation,
             issued_at_ms: now_ms,
             expires_at_ms: now_ms
                 .saturating_add(self.config.document_ttl_ms)

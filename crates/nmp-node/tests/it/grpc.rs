@@ -165,6 +165,7 @@ async fn grpc_serves_describe_execute_and_reflection() {
             module_sha256: Some(Sha256::digest(&wasm).into()),
             input_sha256: Some(Sha256::digest(b"").into()),
             output: Some(&answer.stdout),
+            attested: None,
         },
     )
     .expect("the receipt verifies");

@@ -101,6 +101,7 @@ pub(crate) async fn serves(agent: &Mesh, node: &Node, seed: u8, wasm: Vec<u8>) {
             module_sha256: Some(Sha256::digest(&wasm).into()),
             input_sha256: None,
             output: Some(&answer.stdout),
+            attested: None,
         },
     )
     .expect("receipt verifies");

@@ -84,6 +84,7 @@ fn receipted(
         module_sha256: Some(Sha256::digest(wasm).into()),
         input_sha256: None,
         output: Some(execution.stdout().unwrap_or_default()),
+        attested: None,
     };
     receipt::verify(&signed, &expected).expect("receipt verifies")
 }

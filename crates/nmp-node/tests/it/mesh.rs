@@ -141,6 +141,7 @@ async fn agent_finds_the_node_through_the_dht_and_gets_a_verified_sealed_answer(
                 module_sha256: Some(Sha256::digest(&wasm).into()),
                 input_sha256: None,
                 output: Some(&answer.stdout),
+                attested: None,
             },
         )
         .expect("receipt verifies");

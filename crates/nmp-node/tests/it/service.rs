@@ -69,6 +69,7 @@ async fn honest_aggregate_streams_every_stage_and_a_verified_sealed_answer() {
             module_sha256: Some(Sha256::digest(&wasm).into()),
             input_sha256: None,
             output: Some(&answer.stdout),
+            attested: None,
         },
     )
     .expect("receipt verifies");
@@ -113,6 +114,7 @@ async fn exfiltration_is_blocked_and_only_the_categories_leave() {
             module_sha256: None,
             input_sha256: None,
             output: Some(b""),
+            attested: None,
         },
     )
     .expect("the receipt binds the empty output");

@@ -138,6 +138,7 @@ fn payload() -> impl Strategy<Value = pb::ResponsePayload> {
                     kind: 1,
                     body,
                     signature,
+                    attestation: None,
                 }),
             }
         })

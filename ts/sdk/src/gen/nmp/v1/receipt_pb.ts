@@ -4,6 +4,8 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Attestation } from "./attestation_pb.js";
+import { file_nmp_v1_attestation } from "./attestation_pb.js";
 import type { EgressVerdict } from "./egress_pb.js";
 import { file_nmp_v1_egress } from "./egress_pb.js";
 import type { PrivacyApplied } from "./privacy_pb.js";
@@ -14,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file nmp/v1/receipt.proto.
  */
 export const file_nmp_v1_receipt: GenFile = /*@__PURE__*/
-  fileDesc("ChRubXAvdjEvcmVjZWlwdC5wcm90bxIGbm1wLnYxIk0KB1JlY2VpcHQSIQoEa2luZBgBIAEoDjITLm5tcC52MS5SZWNlaXB0S2luZBIMCgRib2R5GAIgASgMEhEKCXNpZ25hdHVyZRgDIAEoDCK6BAoLUmVjZWlwdEJvZHkSDwoHdmVyc2lvbhgBIAEoDRIhCgRraW5kGAIgASgOMhMubm1wLnYxLlJlY2VpcHRLaW5kEhIKCnJlcXVlc3RfaWQYAyABKAwSEgoKY2FwYWJpbGl0eRgEIAEoCRIUCgxub2RlX3BlZXJfaWQYBSABKAwSFQoNYWdlbnRfcGVlcl9pZBgGIAEoDBIVCg1tb2R1bGVfc2hhMjU2GAcgASgMEhQKDGlucHV0X3NoYTI1NhgIIAEoDBIVCg1vdXRwdXRfc2hhMjU2GAkgASgMEisKCGRhdGFzZXRzGAogAygLMhkubm1wLnYxLkRhdGFzZXRDb21taXRtZW50Eh4KFmd1YXJkaWFuX3BvbGljeV9kaWdlc3QYCyABKAwSLQoOZWdyZXNzX3ZlcmRpY3QYDCABKA4yFS5ubXAudjEuRWdyZXNzVmVyZGljdBIeChZlZ3Jlc3NfcnVsZV9zZXRfZGlnZXN0GA0gASgMEiAKB291dGNvbWUYDyABKA4yDy5ubXAudjEuT3V0Y29tZRIUCgxpc3N1ZWRfYXRfbXMYECABKAQSGQoRZWdyZXNzX2NhdGVnb3JpZXMYESADKAkSFQoNc3RkZXJyX3NoYTI1NhgSIAEoDBIeChZndWFyZGlhbl9yZXBvcnRfc2hhMjU2GBMgASgMEicKB3ByaXZhY3kYHiADKAsyFi5ubXAudjEuUHJpdmFjeUFwcGxpZWRKBAgOEA9SCXJlc291cmNlcyJPChFEYXRhc2V0Q29tbWl0bWVudBIMCgRuYW1lGAEgASgJEg4KBnNoYTI1NhgCIAEoDBINCgVmaWxlcxgDIAEoBBINCgVieXRlcxgEIAEoBCpvCgtSZWNlaXB0S2luZBIcChhSRUNFSVBUX0tJTkRfVU5TUEVDSUZJRUQQABIXChNSRUNFSVBUX0tJTkRfU0lHTkVEEAESFAoQUkVDRUlQVF9LSU5EX1RFRRACEhMKD1JFQ0VJUFRfS0lORF9aSxADKuwBCgdPdXRjb21lEhcKE09VVENPTUVfVU5TUEVDSUZJRUQQABIVChFPVVRDT01FX0NPTVBMRVRFRBABEhoKFk9VVENPTUVfRVhJVEVEX05PTlpFUk8QAhITCg9PVVRDT01FX1RSQVBQRUQQAxIaChZPVVRDT01FX0xJTUlUX0VYQ0VFREVEEAQSFQoRT1VUQ09NRV9USU1FRF9PVVQQBRIUChBPVVRDT01FX1JFSkVDVEVEEAYSGgoWT1VUQ09NRV9FR1JFU1NfQkxPQ0tFRBAHEhsKF09VVENPTUVfUFJJVkFDWV9CTE9DS0VEEAhiBnByb3RvMw", [file_nmp_v1_egress, file_nmp_v1_privacy]);
+  fileDesc("ChRubXAvdjEvcmVjZWlwdC5wcm90bxIGbm1wLnYxIncKB1JlY2VpcHQSIQoEa2luZBgBIAEoDjITLm5tcC52MS5SZWNlaXB0S2luZBIMCgRib2R5GAIgASgMEhEKCXNpZ25hdHVyZRgDIAEoDBIoCgthdHRlc3RhdGlvbhgUIAEoCzITLm5tcC52MS5BdHRlc3RhdGlvbiK6BAoLUmVjZWlwdEJvZHkSDwoHdmVyc2lvbhgBIAEoDRIhCgRraW5kGAIgASgOMhMubm1wLnYxLlJlY2VpcHRLaW5kEhIKCnJlcXVlc3RfaWQYAyABKAwSEgoKY2FwYWJpbGl0eRgEIAEoCRIUCgxub2RlX3BlZXJfaWQYBSABKAwSFQoNYWdlbnRfcGVlcl9pZBgGIAEoDBIVCg1tb2R1bGVfc2hhMjU2GAcgASgMEhQKDGlucHV0X3NoYTI1NhgIIAEoDBIVCg1vdXRwdXRfc2hhMjU2GAkgASgMEisKCGRhdGFzZXRzGAogAygLMhkubm1wLnYxLkRhdGFzZXRDb21taXRtZW50Eh4KFmd1YXJkaWFuX3BvbGljeV9kaWdlc3QYCyABKAwSLQoOZWdyZXNzX3ZlcmRpY3QYDCABKA4yFS5ubXAudjEuRWdyZXNzVmVyZGljdBIeChZlZ3Jlc3NfcnVsZV9zZXRfZGlnZXN0GA0gASgMEiAKB291dGNvbWUYDyABKA4yDy5ubXAudjEuT3V0Y29tZRIUCgxpc3N1ZWRfYXRfbXMYECABKAQSGQoRZWdyZXNzX2NhdGVnb3JpZXMYESADKAkSFQoNc3RkZXJyX3NoYTI1NhgSIAEoDBIeChZndWFyZGlhbl9yZXBvcnRfc2hhMjU2GBMgASgMEicKB3ByaXZhY3kYHiADKAsyFi5ubXAudjEuUHJpdmFjeUFwcGxpZWRKBAgOEA9SCXJlc291cmNlcyJPChFEYXRhc2V0Q29tbWl0bWVudBIMCgRuYW1lGAEgASgJEg4KBnNoYTI1NhgCIAEoDBINCgVmaWxlcxgDIAEoBBINCgVieXRlcxgEIAEoBCpvCgtSZWNlaXB0S2luZBIcChhSRUNFSVBUX0tJTkRfVU5TUEVDSUZJRUQQABIXChNSRUNFSVBUX0tJTkRfU0lHTkVEEAESFAoQUkVDRUlQVF9LSU5EX1RFRRACEhMKD1JFQ0VJUFRfS0lORF9aSxADKuwBCgdPdXRjb21lEhcKE09VVENPTUVfVU5TUEVDSUZJRUQQABIVChFPVVRDT01FX0NPTVBMRVRFRBABEhoKFk9VVENPTUVfRVhJVEVEX05PTlpFUk8QAhITCg9PVVRDT01FX1RSQVBQRUQQAxIaChZPVVRDT01FX0xJTUlUX0VYQ0VFREVEEAQSFQoRT1VUQ09NRV9USU1FRF9PVVQQBRIUChBPVVRDT01FX1JFSkVDVEVEEAYSGgoWT1VUQ09NRV9FR1JFU1NfQkxPQ0tFRBAHEhsKF09VVENPTUVfUFJJVkFDWV9CTE9DS0VEEAhiBnByb3RvMw", [file_nmp_v1_attestation, file_nmp_v1_egress, file_nmp_v1_privacy]);
 
 /**
  * A node's signed statement about one run. A `signed` receipt proves who answered and what they
@@ -41,6 +43,15 @@ export type Receipt = Message<"nmp.v1.Receipt"> & {
    * @generated from field: bytes signature = 3;
    */
   signature: Uint8Array;
+
+  /**
+   * For `RECEIPT_KIND_TEE`: the attestation that binds the signing identity to a measured
+   * enclave. Outside the signed body: the hardware signs it. Field 20 leaves 4-19 to other
+   * additions.
+   *
+   * @generated from field: nmp.v1.Attestation attestation = 20;
+   */
+  attestation?: Attestation | undefined;
 };
 
 /**
@@ -233,7 +244,8 @@ export enum ReceiptKind {
   SIGNED = 1,
 
   /**
-   * Reserved: a TEE attestation document bound to the body. Not produced by this version.
+   * The same Ed25519 signature, plus the `Receipt.attestation` that binds the signing identity
+   * to a measured enclave; verified only together with that attestation.
    *
    * @generated from enum value: RECEIPT_KIND_TEE = 2;
    */
