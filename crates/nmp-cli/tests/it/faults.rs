@@ -45,7 +45,10 @@ pub(crate) fn node_toml(extra: &str, timeout_ms: u64) -> String {
 pub(crate) fn settled(result: &Result<Answer, Error>, fault: &str) -> String {
     match result {
         Ok(answer) => {
-            assert!(!answer.receipt.signature.is_empty(), "{fault}: an answer without receipt");
+            assert!(
+                !answer.receipt.signature.is_empty(),
+                "{fault}: an answer without receipt"
+            );
             format!("answered ({:?})", answer.outcome)
         }
         Err(err) => {

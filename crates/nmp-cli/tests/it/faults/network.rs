@@ -17,12 +17,24 @@ async fn node(dir: &Path, timeout_ms: u64) -> nmp_node::Node {
     let identity = Identity::generate();
     let extra = "grpc = \"127.0.0.1:0\"\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"";
     let file = nmp_node::config::File::parse(&node_toml(extra, timeout_ms)).expect("valid config");
-    nmp_node::Node::start(identity, &file, dir).await.expect("node starts")
+    nmp_node::Node::start(identity, &file, dir)
+        .await
+        .expect("node starts")
 }
 
 fn tcp_port(node: &nmp_node::Node) -> SocketAddr {
-    let addr = node.listen_addrs().iter().find(|a| a.to_string().contains("/tcp/")).expect("tcp");
-    let port = addr.to_string().rsplit('/').next().expect("port").parse::<u16>().expect("port");
+    let addr = node
+        .listen_addrs()
+        .iter()
+        .find(|a| a.to_string().contains("/tcp/"))
+        .expect("tcp");
+    let port = addr
+        .to_string()
+        .rsplit('/')
+        .next()
+        .expect("port")
+        .parse::<u16>()
+        .expect("port");
     SocketAddr::from(([127, 0, 0, 1], port))
 }
 
@@ -35,7 +47,11 @@ async fn agent_via(proxy: &Proxy, peer: PeerId, execute_timeout: Duration) -> Nm
         .await
         .expect("agent starts");
     let addr = format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer}", proxy.addr().port());
-    agent.mesh().dial(addr.parse().expect("multiaddr")).await.expect("dials through the proxy");
+    agent
+        .mesh()
+        .dial(addr.parse().expect("multiaddr"))
+        .await
+        .expect("dials through the proxy");
     agent
 }
 
@@ -55,13 +71,19 @@ async fn latency_jitter_and_small_chunks_slow_a_job_but_it_completes_on_the_mesh
         let agent = agent_via(&mesh_proxy, node.peer_id(), Duration::from_secs(60)).await;
 
         let started = Instant::now();
-        let answer = agent.execute(node.peer_id(), &honest()).await.expect("completes on the mesh");
+        let answer = agent
+            .execute(node.peer_id(), &honest())
+            .await
+            .expect("completes on the mesh");
         assert!(answer.is_completed(), "{:?}", answer.outcome);
         // At least one round trip of 2 x 200 ms passed through the proxy.
         assert!(started.elapsed() >= Duration::from_millis(400));
 
         let endpoint = format!("http://{}", grpc_proxy.addr());
-        let grpc = agent.connect_grpc(&endpoint, Some(node.peer_id())).await.expect("grpc connects");
+        let grpc = agent
+            .connect_grpc(&endpoint, Some(node.peer_id()))
+            .await
+            .expect("grpc connects");
         let answer = grpc.execute(&honest()).await.expect("completes over gRPC");
         assert!(answer.is_completed(), "{:?}", answer.outcome);
         node.shutdown().await;
@@ -92,7 +114,10 @@ async fn a_reset_mid_job_fails_typed_at_once_and_the_next_job_completes() {
         eprintln!("reset mid-job: {said} after {:?}", reset_at.elapsed());
         assert!(reset_at.elapsed() < execute_timeout, "{said}");
 
-        let answer = agent.execute(peer, &honest()).await.expect("the next job completes");
+        let answer = agent
+            .execute(peer, &honest())
+            .await
+            .expect("the next job completes");
         assert!(answer.is_completed(), "{:?}", answer.outcome);
         node.shutdown().await;
     })
@@ -109,10 +134,16 @@ async fn a_partition_that_heals_delays_or_times_out_a_job_and_the_next_one_compl
         let execute_timeout = Duration::from_secs(8);
         let agent = agent_via(&proxy, node.peer_id(), execute_timeout).await;
         let peer = node.peer_id();
-        agent.execute(peer, &honest()).await.expect("a job before the partition");
+        agent
+            .execute(peer, &honest())
+            .await
+            .expect("a job before the partition");
 
         // A partition shorter than the job's deadline: the job waits it out or times out.
-        proxy.set(Faults { partitioned: true, ..Faults::default() });
+        proxy.set(Faults {
+            partitioned: true,
+            ..Faults::default()
+        });
         let started = Instant::now();
         let job = tokio::spawn({
             let agent = agent.clone();
@@ -123,16 +154,28 @@ async fn a_partition_that_heals_delays_or_times_out_a_job_and_the_next_one_compl
         let result = job.await.expect("the job task ends");
         let said = settled(&result, "partition of 3 s");
         eprintln!("partition of 3 s: {said} after {:?}", started.elapsed());
-        assert!(started.elapsed() < execute_timeout + Duration::from_secs(20), "{said}");
+        assert!(
+            started.elapsed() < execute_timeout + Duration::from_secs(20),
+            "{said}"
+        );
 
         // A partition longer than the deadline: a typed failure, no answer.
-        proxy.set(Faults { partitioned: true, ..Faults::default() });
+        proxy.set(Faults {
+            partitioned: true,
+            ..Faults::default()
+        });
         let started = Instant::now();
         let result = agent.execute(peer, &honest()).await;
         let said = settled(&result, "partition past the deadline");
-        eprintln!("partition past the deadline: {said} after {:?}", started.elapsed());
+        eprintln!(
+            "partition past the deadline: {said} after {:?}",
+            started.elapsed()
+        );
         assert!(result.is_err(), "answered through a partition: {said}");
-        assert!(started.elapsed() < execute_timeout + Duration::from_secs(20), "{said}");
+        assert!(
+            started.elapsed() < execute_timeout + Duration::from_secs(20),
+            "{said}"
+        );
 
         proxy.set(Faults::default());
         let until = Instant::now() + Duration::from_secs(60);

@@ -46,10 +46,17 @@ impl Proxy {
         tasks.lock().unwrap().spawn(async move {
             while let Ok((agent, _)) = listener.accept().await {
                 let (faults, reset) = (f.subscribe(), r.subscribe());
-                t.lock().unwrap().spawn(connection(agent, upstream, faults, reset));
+                t.lock()
+                    .unwrap()
+                    .spawn(connection(agent, upstream, faults, reset));
             }
         });
-        Self { addr, faults, reset, _tasks: tasks }
+        Self {
+            addr,
+            faults,
+            reset,
+            _tasks: tasks,
+        }
     }
 
     /// The address agents dial.
@@ -110,7 +117,9 @@ async fn pipe(
         let mut last = Instant::now();
         let mut buf = vec![0u8; 16 * 1024];
         loop {
-            let Ok(n) = from.read(&mut buf).await else { break };
+            let Ok(n) = from.read(&mut buf).await else {
+                break;
+            };
             if n == 0 {
                 break;
             }
