@@ -7,7 +7,7 @@
 //! `..`, so no input makes the fuzzer scan this machine's files), then `Scanner::new` on the
 //! egress policy it yields.
 //!
-//! `cargo +nightly fuzz run config_load -- -dict=fuzz/dicts/config.dict`
+//! `cargo +nightly fuzz run config_load -- -dict=fuzz/dicts/config_load.dict`
 #![no_main]
 
 use std::path::{Component, Path};

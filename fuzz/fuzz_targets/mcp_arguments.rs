@@ -7,7 +7,7 @@
 //! in a quick "no provider" or "unreachable" result instead of network traffic. The first input
 //! byte picks the tool; the rest is the arguments' JSON.
 //!
-//! `cargo +nightly fuzz run mcp_arguments -- -dict=fuzz/dicts/mcp.dict`
+//! `cargo +nightly fuzz run mcp_arguments -- -dict=fuzz/dicts/mcp_arguments.dict`
 #![no_main]
 
 use std::sync::OnceLock;
