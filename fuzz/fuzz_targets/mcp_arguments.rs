@@ -73,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
         .call_tool(CallToolRequestParams::new(tool).with_arguments(arguments));
     let result = harness
         .runtime
-        .block_on(tokio::time::timeout(DEADLINE, call))
+        .block_on(async { tokio::time::timeout(DEADLINE, call).await })
         .unwrap_or_else(|_| panic!("{tool} did not answer within {DEADLINE:?}"));
     match result {
         Ok(_) | Err(ServiceError::McpError(_)) => {}
