@@ -42,9 +42,9 @@ name = "patients"
 path = "$repo/examples/logic/data"
 capability = "demo.hospital/patients"
 [policy]
-rate_limit_per_minute = 0
-budget_per_day = 0
-origin_rate_limit_per_minute = 0
+rate_limit_per_minute = "off"
+budget_per_day = "off"
+origin_rate_limit_per_minute = "off"
 [policy.sandbox]
 timeout_ms = 1000
 [policy.guardian]

@@ -35,7 +35,7 @@ fn module(path: &str) -> Logic {
 pub(crate) fn node_toml(extra: &str, timeout_ms: u64) -> String {
     format!(
         "identity = \"node.key\"\n{extra}\n[[datasets]]\nname = \"patients\"\npath = \"{}\"\n\
-         capability = \"{CAPABILITY}\"\n[policy.sandbox]\ntimeout_ms = {timeout_ms}\nfuel = 0\n",
+         capability = \"{CAPABILITY}\"\n[policy.sandbox]\ntimeout_ms = {timeout_ms}\nfuel = \"off\"\n",
         crate::example("data").display()
     )
 }

@@ -43,11 +43,11 @@ impl Proxy {
         let (reset, _) = watch::channel(0u64);
         let tasks = Arc::new(Mutex::new(JoinSet::new()));
         let (f, r, t) = (faults.clone(), reset.clone(), Arc::clone(&tasks));
-        tasks.lock().unwrap().spawn(async move {
+        tasks.lock().expect("tasks lock").spawn(async move {
             while let Ok((agent, _)) = listener.accept().await {
                 let (faults, reset) = (f.subscribe(), r.subscribe());
                 t.lock()
-                    .unwrap()
+                    .expect("tasks lock")
                     .spawn(connection(agent, upstream, faults, reset));
             }
         });
@@ -116,10 +116,7 @@ async fn pipe(
         let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let mut last = Instant::now();
         let mut buf = vec![0u8; 16 * 1024];
-        loop {
-            let Ok(n) = from.read(&mut buf).await else {
-                break;
-            };
+        while let Ok(n) = from.read(&mut buf).await {
             if n == 0 {
                 break;
             }
