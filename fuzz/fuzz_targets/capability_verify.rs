@@ -49,12 +49,19 @@ fuzz_target!(|data: &[u8]| {
     let Ok(verified) = capability::verify(&signed, Some(&node), now_ms) else {
         return;
     };
-    assert_eq!(verified.encode_to_vec(), signed.document, "verified another document than signed");
+    assert_eq!(
+        verified.encode_to_vec(),
+        signed.document,
+        "verified another document than signed"
+    );
     assert!(capability::verify(&signed, Some(&keys.other.peer_id()), now_ms).is_err());
     for bit in [0, 100, 511] {
         let mut forged = signed.clone();
         forged.signature[bit / 8] ^= 1 << (bit % 8);
-        assert!(capability::verify(&forged, None, now_ms).is_err(), "flipped bit {bit} verified");
+        assert!(
+            capability::verify(&forged, None, now_ms).is_err(),
+            "flipped bit {bit} verified"
+        );
     }
     let node_key = &verified.kem_keys[0];
     let params = envelope::SealParams {

@@ -20,7 +20,8 @@ use nmp_node::config::File;
 const BASE: &str = "/nonexistent/nmp-fuzz";
 
 fn stays_inside(path: &Path) -> bool {
-    path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    path.components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -30,7 +31,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(file) = File::parse(text) else {
         return;
     };
-    assert_eq!(File::parse(text).ok().as_ref(), Some(&file), "parsing is not deterministic");
+    assert_eq!(
+        File::parse(text).ok().as_ref(),
+        Some(&file),
+        "parsing is not deterministic"
+    );
     let _ = file.dataset_rescan();
     if !file.datasets.iter().all(|d| stays_inside(&d.path)) || !stays_inside(&file.audit_log) {
         return;

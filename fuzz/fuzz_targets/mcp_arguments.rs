@@ -16,9 +16,9 @@ use std::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use nmp_client::NmpClient;
 use nmp_mcp::Bridge;
+use rmcp::ServiceExt as _;
 use rmcp::model::CallToolRequestParams;
 use rmcp::service::{RoleClient, RunningService, ServiceError};
-use rmcp::ServiceExt as _;
 use serde_json::Value;
 use tokio::runtime::Runtime;
 
@@ -50,7 +50,10 @@ fn harness() -> &'static Harness {
                 .expect("an agent without peers starts");
             let (server_io, client_io) = tokio::io::duplex(1 << 20);
             tokio::spawn(async move {
-                let running = Bridge::new(agent).serve(server_io).await.expect("bridge serves");
+                let running = Bridge::new(agent)
+                    .serve(server_io)
+                    .await
+                    .expect("bridge serves");
                 let _ = running.waiting().await;
             });
             ().serve(client_io).await.expect("client connects")
