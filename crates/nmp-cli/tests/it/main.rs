@@ -4,6 +4,7 @@
 mod bench;
 mod egress;
 mod exec;
+mod faults;
 mod inspect;
 mod isolation;
 mod mcp;
