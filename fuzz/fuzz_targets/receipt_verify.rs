@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
             module_sha256: Some([0; 32]),
             input_sha256: Some([0; 32]),
             output: Some(data),
+            attested: None,
         };
         assert!(receipt::verify(&r, &expected).is_err());
         let _ = receipt::verify(&r, &receipt::Expected::default());
