@@ -1,5 +1,6 @@
 //! `nmp mcp` driven by the official MCP TypeScript SDK client (`tests/mcp/client.mjs`) over stdio
-//! and over Streamable HTTP, against a bootstrap peer and a Data Node on loopback.
+//! and over Streamable HTTP, against a bootstrap peer and a Data Node on loopback, and its tool
+//! list checked by the MCP Inspector's CLI in strict mode.
 //!
 //! Needs Node.js and the harness's packages: `npm ci --prefix crates/nmp-cli/tests/mcp`. Without
 //! them the tests fail with that instruction; they never skip.
@@ -89,6 +90,55 @@ async fn typescript_sdk_client_over_stdio() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typescript_sdk_client_over_streamable_http() {
     client("http").await;
+}
+
+/// The MCP Inspector's CLI (`@modelcontextprotocol/inspector`, written elsewhere) starts
+/// `nmp mcp` over stdio and lists its tools with `--strict`, which reports every tool-schema
+/// portability problem on stderr (and exits 6 on an error-severity one): none is reported.
+#[test]
+fn the_mcp_inspector_lists_the_tools_with_no_schema_portability_problem() {
+    let inspector = harness().join("node_modules/.bin/mcp-inspector");
+    assert!(
+        inspector.is_file(),
+        "the Inspector test needs its package: run `npm ci --prefix crates/nmp-cli/tests/mcp`"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (out, err) = (dir.path().join("stdout"), dir.path().join("stderr"));
+    let mut child = Command::new(inspector)
+        .args(["--cli", "--strict", env!("CARGO_BIN_EXE_nmp"), "mcp"])
+        .args(["--method", "tools/list"])
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).expect("stdout file"))
+        .stderr(std::fs::File::create(&err).expect("stderr file"))
+        .spawn()
+        .expect("node starts the Inspector");
+    let deadline = std::time::Instant::now() + DEADLINE;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("Inspector status") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the Inspector did not finish in {DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let stderr = std::fs::read_to_string(&err).unwrap_or_default();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(stderr.trim().is_empty(), "the Inspector reported: {stderr}");
+    let listed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("stdout")).expect("one JSON object");
+    let mut names: Vec<&str> = listed["tools"]
+        .as_array()
+        .expect("a tool list")
+        .iter()
+        .filter_map(|tool| tool["name"].as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["nmp_describe", "nmp_discover", "nmp_execute", "nmp_inspect"]
+    );
 }
 
 #[test]

@@ -48,7 +48,7 @@ export async function startNode (spec: NodeSpec = {}): Promise<RunningNode> {
   const bootstrap = (spec.bootstrap ?? []).map((b) => `"${b}"`).join(', ')
   writeFileSync(join(dir, 'node.toml'), `identity = "node.key"
 bootstrap = [${bootstrap}]
-dataset_rescan_secs = 0
+dataset_rescan_secs = "off"
 [listen]
 tcp = "/ip4/127.0.0.1/tcp/0"
 ${spec.ws === true ? 'ws = "/ip4/127.0.0.1/tcp/0/ws"' : ''}
@@ -60,16 +60,16 @@ capability = "${PATIENTS}"
 restricted_keys = ["patient_id", "ssn"]
 egress_values = ["name", "email"]
 [policy]
-rate_limit_per_minute = 0
-budget_per_day = 0
-origin_rate_limit_per_minute = 0
+rate_limit_per_minute = "off"
+budget_per_day = "off"
+origin_rate_limit_per_minute = "off"
 ${spec.policy ?? ''}
 [policy.compile_quota]
-concurrent_per_agent = 0
-ms_per_minute = 0
+concurrent_per_agent = "off"
+ms_per_minute = "off"
 [policy.sandbox]
 timeout_ms = ${spec.timeoutMs ?? 5000}
-fuel = 0
+fuel = "off"
 `)
   const child = spawn(process.env.NMP_BIN ?? cargoBinary('nmp'), ['node', '--config', join(dir, 'node.toml')], { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
