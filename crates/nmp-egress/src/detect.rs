@@ -3,6 +3,7 @@
 
 mod automaton;
 mod check;
+mod errors;
 mod field;
 mod ids;
 mod keys;
@@ -353,7 +354,8 @@ impl Detector {
     /// What `key` says about its value (restricted, an identity field, a credential, or plain),
     /// and whether it can complete a restricted key as the member of a nested path.
     pub(crate) fn classify(&self, key: &str) -> (KeyClass, bool) {
-        let key_words = words(key);
+        let mut key_words = words(key);
+        keys::drop_piece(&mut key_words);
         let class = match self.keys.lookup(&key_words) {
             Some((rule, q)) => KeyClass::Restricted {
                 rule,

@@ -302,6 +302,36 @@ pub(crate) fn words(key: &str) -> Vec<String> {
     out
 }
 
+/// Words that number the pieces of one value split across sibling keys (`ssn_part1`,
+/// `name_0`, `dob_seg_2`, `address_line1`).
+const PIECE_WORDS: &[&str] = &[
+    "part", "pt", "seg", "segment", "chunk", "piece", "frag", "fragment", "line", "block",
+];
+
+/// Drops a trailing piece number from `key_words` (`ssn part 1` → `ssn`, `name 0` → `name`): a
+/// piece of a value under such a key is a piece of the column's value. Leaves a key that would
+/// be left empty alone.
+pub(crate) fn drop_piece(key_words: &mut Vec<String>) {
+    let Some(last) = key_words.last() else {
+        return;
+    };
+    let stem = last.trim_end_matches(|c: char| c.is_ascii_digit());
+    let numbered = stem.len() < last.len();
+    let drop = if stem.is_empty() {
+        // `name 0`, `ssn part 2`
+        1 + usize::from(
+            key_words.len() > 2 && PIECE_WORDS.contains(&key_words[key_words.len() - 2].as_str()),
+        )
+    } else if numbered && PIECE_WORDS.contains(&stem) {
+        1
+    } else {
+        0
+    };
+    if drop > 0 && drop < key_words.len() {
+        key_words.truncate(key_words.len() - drop);
+    }
+}
+
 /// The restricted-key table: concatenated normalised key → the value the caller attached.
 #[derive(Debug)]
 pub(crate) struct KeyMatcher<T> {
