@@ -16,12 +16,14 @@ use memchr::memmem;
 
 use super::pairs::Pair;
 
-/// The error shapes, as alternatives of a `(?-u)` pattern (no leading or trailing `|`).
+/// The error shapes, as alternatives of a `(?-u)` pattern (no leading or trailing `|`), to come
+/// first in it (a word before a quoted value, `entry '...'`, is a pair of another shape that
+/// would otherwise take the match).
 macro_rules! pattern {
     () => {
         concat!(
-            r#"(?i:entry) '[^'\r\n]{1,128}' for key '[A-Za-z_][A-Za-z0-9_.\-]{0,63}'"#,
-            r#"|unmarshal [a-z]+ (?:"[^"\r\n]{1,128}"|[^ "\r\n]{1,64}) into Go (?:struct field|value of type) [A-Za-z_][A-Za-z0-9_.]{0,63}"#,
+            r#"(?:^|[^A-Za-z0-9_.\-\x80-\xFF])(?i:entry) '[^'\r\n]{1,128}' for key '[A-Za-z_][A-Za-z0-9_.\-]{0,63}'"#,
+            r#"|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])unmarshal [a-z]+ (?:"[^"\r\n]{1,128}"|[^ "\r\n]{1,64}) into Go (?:struct field|value of type) [A-Za-z_][A-Za-z0-9_.]{0,63}"#,
             r#"|\n[A-Za-z_][A-Za-z0-9_.]{0,63}\r?\n[ \t]+[^\r\n]*input_value=(?:'[^'\r\n]{1,128}'|"[^"\r\n]{1,128}")"#,
             r#"|INSERT INTO [A-Za-z_][A-Za-z0-9_.]* \([A-Za-z_][A-Za-z0-9_]*\) VALUES \([^)\r\n]{0,16}\)\]?\r?\n\[parameters: \((?:'[^'\r\n]{1,128}'|[0-9][^,)\r\n]{0,63}),?\)"#,
         )
@@ -46,7 +48,7 @@ pub(crate) fn split(m: &[u8], offset: usize) -> Option<Option<Pair>> {
     }
     if let Some(i) = at(b" into Go ") {
         // `unmarshal T V into Go struct field K`
-        let start = m.iter().position(|&b| b == b' ')? + 1;
+        let start = memmem::find(m, b"unmarshal ")? + 10;
         let start = start + m[start..].iter().position(|&b| b == b' ')? + 1;
         let value = if m[start] == b'"' {
             start + 1..i - 1
@@ -101,8 +103,8 @@ mod tests {
             one("Patient.dob", "1981-02-13")
         );
         assert_eq!(
-            pairs("json: cannot unmarshal number 4417 into Go struct field P.ssn of type string"),
-            one("P.ssn", "4417")
+            pairs(" json: cannot unmarshal number 4417 into Go struct field P.ssn of type string"),
+            vec![("P.ssn".to_owned(), "4417".to_owned())]
         );
         assert_eq!(
             pairs("1 validation error for Patient\ndate_of_birth\n  Input should be a valid date [type=date_type, input_value='1985-03-14', input_type=str]"),

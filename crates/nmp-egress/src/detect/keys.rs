@@ -310,10 +310,10 @@ const PIECE_WORDS: &[&str] = &[
 
 /// Drops a trailing piece number from `key_words` (`ssn part 1` → `ssn`, `name 0` → `name`): a
 /// piece of a value under such a key is a piece of the column's value. Leaves a key that would
-/// be left empty alone.
-pub(crate) fn drop_piece(key_words: &mut Vec<String>) {
+/// be left empty alone; `true` when it dropped one.
+pub(crate) fn drop_piece(key_words: &mut Vec<String>) -> bool {
     let Some(last) = key_words.last() else {
-        return;
+        return false;
     };
     let stem = last.trim_end_matches(|c: char| c.is_ascii_digit());
     let numbered = stem.len() < last.len();
@@ -327,9 +327,11 @@ pub(crate) fn drop_piece(key_words: &mut Vec<String>) {
     } else {
         0
     };
-    if drop > 0 && drop < key_words.len() {
+    let dropped = drop > 0 && drop < key_words.len();
+    if dropped {
         key_words.truncate(key_words.len() - drop);
     }
+    dropped
 }
 
 /// The restricted-key table: concatenated normalised key → the value the caller attached.

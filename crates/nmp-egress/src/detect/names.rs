@@ -38,7 +38,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use lists::{
     CALENDAR, CUES, DRUG_STEMS, ENGLISH, EPONYM_HEADS, GIVEN, List, ORG_SUFFIXES, PARTICLES,
-    PLACE_WORDS, SURNAMES, WEAK_CUES,
+    PERSON_VERBS, PLACE_HEADS, PLACE_WORDS, SURNAMES, WEAK_CUES,
 };
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
@@ -266,19 +266,20 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
     }
     let (a, b) = (word(first), word(last));
     let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
+    let strong = || cue(text, words[i].range.start, CUES) || verb_after(text, last);
     let name = match (given, surname) {
         (Some(g), Some(s)) => !(g && s),
         (Some(false), None) if !english(b) => true,
         (None, Some(false)) if !english(a) => true,
         // After a title or role word one word that is no English word is enough (`Patient
         // Clive Day`).
-        (Some(_), None) => !english(b) && cue(text, words[i].range.start, CUES),
-        (None, Some(_)) => !english(a) && cue(text, words[i].range.start, CUES),
+        (Some(_), None) => !english(b) && strong(),
+        (None, Some(_)) => !english(a) && strong(),
         (None, None) => {
             !english(a)
                 && !english(b)
                 && (alone(text, words, i, last)
-                    || cue(text, words[i].range.start, CUES)
+                    || strong()
                     || cue(text, words[i].range.start, WEAK_CUES) && !any_list(a) && !any_list(b))
         }
     };
@@ -299,6 +300,8 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         .unwrap_or_default();
     let organisation = ORG_SUFFIXES.contains(&next_word)
         || ORG_SUFFIXES.contains(&b)
+        || PLACE_HEADS.contains(&next_word)
+        || PLACE_HEADS.contains(&b)
         || words
             .get(j + 1)
             .is_some_and(|n| n.shape == Shape::Capitalised && gap(last, n) && english(word(n)));
@@ -332,10 +335,30 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
     (!(organisation || eponym || place || drug || honoured)).then_some(j)
 }
 
-/// `true` when the words from `words[i]` to `last` stand alone in their field.
+/// `true` when the words from `words[i]` to `last` stand alone in their field (a Markdown
+/// cell's padding, `| Jerzy Dowerg |`, allowed).
 fn alone(text: &[u8], words: &[Word], i: usize, last: &Word) -> bool {
     let start = words[i].range.start;
-    field_edge(start.checked_sub(1).map(|k| &text[k])) && field_edge(text.get(last.range.end))
+    let before = match start.checked_sub(2).map(|k| &text[k..start]) {
+        Some(b"| ") => Some(&b'|'),
+        _ => start.checked_sub(1).map(|k| &text[k]),
+    };
+    let after = match text.get(last.range.end..last.range.end + 2) {
+        Some(b" |") => Some(&b'|'),
+        _ => text.get(last.range.end),
+    };
+    field_edge(before) && field_edge(after)
+}
+
+/// `true` when the word after `last` is a verb only a person is the subject of ([`PERSON_VERBS`]).
+fn verb_after(text: &[u8], last: &Word) -> bool {
+    text[last.range.end..].strip_prefix(b" ").is_some_and(|rest| {
+        let end = rest
+            .iter()
+            .position(|b| !b.is_ascii_lowercase())
+            .unwrap_or(rest.len());
+        std::str::from_utf8(&rest[..end]).is_ok_and(|w| PERSON_VERBS.contains(&w))
+    })
 }
 
 /// `true` when the text before `start` ends with one of the `cues` (`Patient `, `Dr. `).
@@ -358,11 +381,16 @@ fn cue(text: &[u8], start: usize, cues: &[&str]) -> bool {
 fn inverted_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
     let (first, next) = (&words[i], words.get(i + 1)?);
     let word = |w: &Word| std::str::from_utf8(&text[w.range.clone()]).unwrap_or_default();
-    // `Mason, Carl` or `MASON, CARL`: both words written alike.
-    let shapes =
-        first.shape == next.shape && matches!(first.shape, Shape::Capitalised | Shape::Upper);
-    if !shapes || &text[first.range.end..next.range.start] != b", " || !alone(text, words, i, next)
-    {
+    // `Mason, Carl` or `MASON, CARL`: both words written alike; or the surname in capitals as
+    // registries write it, with or without the comma (`MASON, Carl`, `MASON Carl`).
+    let gap = &text[first.range.end..next.range.start];
+    let alike = first.shape == next.shape
+        && matches!(first.shape, Shape::Capitalised | Shape::Upper)
+        && gap == b", ";
+    let registry = first.shape == Shape::Upper
+        && next.shape == Shape::Capitalised
+        && matches!(gap, b", " | b" ");
+    if !(alike || registry) || !alone(text, words, i, next) {
         return None;
     }
     let (a, b) = (word(first), word(next));

@@ -30,8 +30,9 @@ pub(crate) const PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])["']?[A-
 /// XML configuration (`<password>...</password>`); and the parameters of a query string (`?access_token=...&cursor=...`), which the pattern above reads
 /// as one long value after `https:`.
 pub(crate) const OTHER_PATTERN: &str = concat!(
-    r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])(?i:field|column|key|attribute|parameter|property)[ \t]+['"`][A-Za-z_][A-Za-z0-9_.\-]{0,63}['"`][ \t]+(?:[a-z]+[ \t]+){0,3}(?:value|got|=)[ \t]+'[^'\r\n]{1,128}'|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+(?:'[^'\r\n]{1,128}'|"[^"\r\n]{1,128}")|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+|<[A-Za-z_][A-Za-z0-9_.\-]{0,63}>[^<>\r\n]{1,128}</|"#,
-    errors::pattern!()
+    "(?-u)",
+    errors::pattern!(),
+    r#"|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])(?i:field|column|key|attribute|parameter|property)[ \t]+['"`][A-Za-z_][A-Za-z0-9_.\-]{0,63}['"`][ \t]+(?:[a-z]+[ \t]+){0,3}(?:value|got|=)[ \t]+'[^'\r\n]{1,128}'|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+(?:'[^'\r\n]{1,128}'|"[^"\r\n]{1,128}")|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+|<[A-Za-z_][A-Za-z0-9_.\-]{0,63}>[^<>\r\n]{1,128}</"#,
 );
 
 /// Splits one match of [`OTHER_PATTERN`] found at `offset`.

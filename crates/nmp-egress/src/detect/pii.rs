@@ -38,7 +38,7 @@ pub(crate) const RULES: &[Spec] = &[
         label: "phone",
         // A number of 7-15 digits that a word calls a phone number (`call 0406543528`, `tel.
         // 6937 5208`, `sms queued to=962344324`, `mobile: 07356566645`).
-        pattern: r"(?i)(?-u:\b)(?:phone|tel|telephone|mobile|cell|fax|msisdn|whatsapp|texted|callback(?: number)?|reach(?:ed)?(?: at| on)?|back (?:on|at)|contact number|dial(?:led)?|ring|(?:call(?:ed)?|sms|text|message)(?: [a-z]+)? (?:from|to|on|at)|call(?:ed)?(?: back)?)[ \t]*\.?[ \t]*(?:number|no\.?|nr\.?)?\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*(?:is |on |at )?[ \t]*\+?\(?[0-9][0-9 ()\-./]{5,20}[0-9](?-u:\b)",
+        pattern: r"(?i)(?-u:\b)(?:phone|tel|telephone|mobile|mobil|handy|t\xC3\xA9l|t\xC3\xA9l\xC3\xA9phone|telefon[oe]?|tel\xC3\xA9fono|m\xC3\xB3vil|celular|portable|gsm|recipient|cell|fax|msisdn|whatsapp|texted|callback(?: number)?|reach(?:ed)?(?: [a-z]+){0,3}(?: at| on)?|back (?:on|at)|contact number|dial(?:led)?|ring|(?:call(?:ed)?|sms|text|message)(?: [a-z]+)? (?:from|to|on|at)|call(?:ed)?(?: back)?)[ \t]*\.?[ \t]*(?:number|no\.?|nr\.?)?\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*(?:is |on |at )?[ \t]*\+?\(?[0-9][0-9 ()\-./]{5,20}[0-9](?-u:\b)",
         validate: Some(check::phrase_phone),
     },
     Spec {
