@@ -122,7 +122,14 @@ pub(crate) fn lowercase_word(word: &str) -> bool {
 /// all (`Eleanor Whitfield`, `Ksawery Sykała`; not `Emergency Department`, `North Wing`).
 pub(crate) fn name_like(words: &[&str]) -> bool {
     let listed = |w: &str| lookup(&GIVEN, w).or(lookup(&SURNAMES, w));
-    words.iter().all(|w| listed(w).is_some() || !english(w))
+    // `Camden Town`, `Saint Louis`: a place.
+    let place = words.last().is_some_and(|w| PLACE_HEADS.contains(w))
+        || words
+            .first()
+            .and_then(|w| fold(w))
+            .is_some_and(|k| PLACE_WORDS.contains(&k.as_str()));
+    !place
+        && words.iter().all(|w| listed(w).is_some() || !english(w))
         && words
             .iter()
             .any(|w| listed(w) == Some(false) || !english(w))
@@ -335,19 +342,10 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
     (!(organisation || eponym || place || drug || honoured)).then_some(j)
 }
 
-/// `true` when the words from `words[i]` to `last` stand alone in their field (a Markdown
-/// cell's padding, `| Jerzy Dowerg |`, allowed).
+/// `true` when the words from `words[i]` to `last` stand alone in their field.
 fn alone(text: &[u8], words: &[Word], i: usize, last: &Word) -> bool {
     let start = words[i].range.start;
-    let before = match start.checked_sub(2).map(|k| &text[k..start]) {
-        Some(b"| ") => Some(&b'|'),
-        _ => start.checked_sub(1).map(|k| &text[k]),
-    };
-    let after = match text.get(last.range.end..last.range.end + 2) {
-        Some(b" |") => Some(&b'|'),
-        _ => text.get(last.range.end),
-    };
-    field_edge(before) && field_edge(after)
+    field_edge(start.checked_sub(1).map(|k| &text[k])) && field_edge(text.get(last.range.end))
 }
 
 /// `true` when the word after `last` is a verb only a person is the subject of ([`PERSON_VERBS`]).
@@ -387,9 +385,11 @@ fn inverted_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
     let alike = first.shape == next.shape
         && matches!(first.shape, Shape::Capitalised | Shape::Upper)
         && gap == b", ";
+    // The capitals must be a listed surname: `MD Anderson`, `NYU Langone` are hospitals.
     let registry = first.shape == Shape::Upper
         && next.shape == Shape::Capitalised
-        && matches!(gap, b", " | b" ");
+        && matches!(gap, b", " | b" ")
+        && lookup(&SURNAMES, word(first)).is_some();
     if !(alike || registry) || !alone(text, words, i, next) {
         return None;
     }

@@ -183,6 +183,16 @@ impl Engine<'_> {
             Kind::Bool | Kind::Array(_) | Kind::Object(_) => Value::Other,
         };
         let mut class = info.class;
+        // The name of an organisation's object is the organisation's (`{"hospital": {"name":
+        // ...}}`).
+        let inherited = self.organisation_value
+            && matches!(
+                key.value.to_ascii_lowercase().as_str(),
+                "name" | "title" | "label" | "display_name" | "displayname"
+            );
+        if inherited && matches!(class, KeyClass::GenericName | KeyClass::Name) {
+            class = KeyClass::Plain;
+        }
         if class == KeyClass::Plain
             && let Some(parent) = &self.parent_key
             && (info.completes || self.det.holder_key(parent))
@@ -209,13 +219,6 @@ impl Engine<'_> {
             self.parent_key.replace(own.unwrap_or(&key.value).into())
         });
         let cursor = std::mem::replace(&mut self.cursor_value, info.cursor);
-        // The name of an organisation's object is the organisation's (`{"hospital": {"name":
-        // ...}}`).
-        let inherited = self.organisation_value
-            && matches!(
-                key.value.to_ascii_lowercase().as_str(),
-                "name" | "title" | "label" | "display_name" | "displayname"
-            );
         let organisation = std::mem::replace(
             &mut self.organisation_value,
             info.organisation || inherited,
