@@ -464,6 +464,21 @@ mod tests {
     }
 
     #[test]
+    fn drops_piece_numbers() {
+        let dropped = |k: &str| {
+            let mut w = words(k);
+            drop_piece(&mut w).then_some(w)
+        };
+        assert_eq!(dropped("ssn_part1"), Some(vec!["ssn".to_owned()]));
+        assert_eq!(dropped("ssn_part_2"), Some(vec!["ssn".to_owned()]));
+        assert_eq!(dropped("PatientId_0"), Some(vec!["patient".to_owned(), "id".to_owned()]));
+        assert_eq!(dropped("address_line1"), Some(vec!["address".to_owned()]));
+        for kept in ["seg1", "0", "api_v2", "sha256", "ssn"] {
+            assert_eq!(dropped(kept), None, "{kept}");
+        }
+    }
+
+    #[test]
     fn matches_variants_and_qualifies_statistics() {
         let m = matcher();
         for hit in [

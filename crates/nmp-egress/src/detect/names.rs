@@ -475,12 +475,26 @@ mod tests {
             ["KOWALCZYK, OLIWIER"]
         );
         assert!(names("vendor\n\"ACME, INC\",7").is_empty());
+        // Registry order: the surname in capitals, listed, then the given name.
+        assert_eq!(names("{\"who\": \"GARZA, David\"}"), ["GARZA, David"]);
+        assert_eq!(names("party,n\nMASON Carl,3\n"), ["MASON Carl"]);
+        assert!(names("site,n\nMD Anderson,3\nNYU Langone,4\n").is_empty());
         assert!(names("INFO, WARN and ERROR").is_empty());
         assert!(names("Ward renamed after Alexander Fleming in 1990.").is_empty());
         assert_eq!(
             names("Call Alexander Fleming today."),
             ["Alexander Fleming"]
         );
+    }
+
+    #[test]
+    fn a_verb_only_a_person_does_is_a_cue() {
+        assert_eq!(
+            names("Süleyman Schottin called twice on Monday."),
+            ["Süleyman Schottin"]
+        );
+        assert!(names("Novo Nordisk reported growth.").is_empty());
+        assert!(names("Visits from Elizabeth City and Camden Town.").is_empty());
     }
 
     #[test]
