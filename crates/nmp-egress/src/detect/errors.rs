@@ -99,7 +99,9 @@ mod tests {
             one("people.patientId", "P689179")
         );
         assert_eq!(
-            pairs(r#"json: cannot unmarshal string "1981-02-13" into Go struct field Patient.dob of type int64"#),
+            pairs(
+                r#"json: cannot unmarshal string "1981-02-13" into Go struct field Patient.dob of type int64"#
+            ),
             one("Patient.dob", "1981-02-13")
         );
         assert_eq!(
@@ -107,11 +109,15 @@ mod tests {
             vec![("P.ssn".to_owned(), "4417".to_owned())]
         );
         assert_eq!(
-            pairs("1 validation error for Patient\ndate_of_birth\n  Input should be a valid date [type=date_type, input_value='1985-03-14', input_type=str]"),
+            pairs(
+                "1 validation error for Patient\ndate_of_birth\n  Input should be a valid date [type=date_type, input_value='1985-03-14', input_type=str]"
+            ),
             one("date_of_birth", "1985-03-14")
         );
         assert_eq!(
-            pairs("UNIQUE constraint failed: people.tfn\n[SQL: INSERT INTO people (tfn) VALUES (?)]\n[parameters: ('861839751',)]"),
+            pairs(
+                "UNIQUE constraint failed: people.tfn\n[SQL: INSERT INTO people (tfn) VALUES (?)]\n[parameters: ('861839751',)]"
+            ),
             one("tfn", "861839751")
         );
         assert!(pairs("Duplicate entry '' for key 'PRIMARY'").is_empty());

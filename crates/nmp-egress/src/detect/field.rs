@@ -241,8 +241,16 @@ const PERSON_ID_WHOLE_KEYS: &[&str] = &[
 /// Bare holder words that name a person's identifier as a JSON key or in text
 /// (`{"member": "W123456789"}`), but not as a CSV column, which may as well hold their names
 /// or counts.
-pub(crate) const HOLDER_KEYS: &[&str] =
-    &["member", "subscriber", "insured", "beneficiary", "enrollee", "applicant", "claimant", "citizen"];
+pub(crate) const HOLDER_KEYS: &[&str] = &[
+    "member",
+    "subscriber",
+    "insured",
+    "beneficiary",
+    "enrollee",
+    "applicant",
+    "claimant",
+    "citizen",
+];
 
 /// Head words of keys whose value is an organisation, a place or a thing named after people
 /// (`payer`, `sponsor_name`, `hospital`, `method`).

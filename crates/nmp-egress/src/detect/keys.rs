@@ -471,7 +471,10 @@ mod tests {
         };
         assert_eq!(dropped("ssn_part1"), Some(vec!["ssn".to_owned()]));
         assert_eq!(dropped("ssn_part_2"), Some(vec!["ssn".to_owned()]));
-        assert_eq!(dropped("PatientId_0"), Some(vec!["patient".to_owned(), "id".to_owned()]));
+        assert_eq!(
+            dropped("PatientId_0"),
+            Some(vec!["patient".to_owned(), "id".to_owned()])
+        );
         assert_eq!(dropped("address_line1"), Some(vec!["address".to_owned()]));
         for kept in ["seg1", "0", "api_v2", "sha256", "ssn"] {
             assert_eq!(dropped(kept), None, "{kept}");

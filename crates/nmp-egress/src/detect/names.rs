@@ -350,13 +350,15 @@ fn alone(text: &[u8], words: &[Word], i: usize, last: &Word) -> bool {
 
 /// `true` when the word after `last` is a verb only a person is the subject of ([`PERSON_VERBS`]).
 fn verb_after(text: &[u8], last: &Word) -> bool {
-    text[last.range.end..].strip_prefix(b" ").is_some_and(|rest| {
-        let end = rest
-            .iter()
-            .position(|b| !b.is_ascii_lowercase())
-            .unwrap_or(rest.len());
-        std::str::from_utf8(&rest[..end]).is_ok_and(|w| PERSON_VERBS.contains(&w))
-    })
+    text[last.range.end..]
+        .strip_prefix(b" ")
+        .is_some_and(|rest| {
+            let end = rest
+                .iter()
+                .position(|b| !b.is_ascii_lowercase())
+                .unwrap_or(rest.len());
+            std::str::from_utf8(&rest[..end]).is_ok_and(|w| PERSON_VERBS.contains(&w))
+        })
 }
 
 /// `true` when the text before `start` ends with one of the `cues` (`Patient `, `Dr. `).

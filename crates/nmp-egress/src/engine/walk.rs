@@ -219,10 +219,8 @@ impl Engine<'_> {
             self.parent_key.replace(own.unwrap_or(&key.value).into())
         });
         let cursor = std::mem::replace(&mut self.cursor_value, info.cursor);
-        let organisation = std::mem::replace(
-            &mut self.organisation_value,
-            info.organisation || inherited,
-        );
+        let organisation =
+            std::mem::replace(&mut self.organisation_value, info.organisation || inherited);
         self.node(doc, value, layer);
         self.cursor_value = cursor;
         self.organisation_value = organisation;
