@@ -3,6 +3,7 @@
 
 mod automaton;
 mod check;
+mod errors;
 mod field;
 mod ids;
 mod keys;
@@ -353,7 +354,8 @@ impl Detector {
     /// What `key` says about its value (restricted, an identity field, a credential, or plain),
     /// and whether it can complete a restricted key as the member of a nested path.
     pub(crate) fn classify(&self, key: &str) -> (KeyClass, bool) {
-        let key_words = words(key);
+        let mut key_words = words(key);
+        let piece = keys::drop_piece(&mut key_words);
         let class = match self.keys.lookup(&key_words) {
             Some((rule, q)) => KeyClass::Restricted {
                 rule,
@@ -366,6 +368,8 @@ impl Detector {
                     rule,
                     statistic: true,
                 },
+                // One piece of a name (`name_0`) is a whole word of it.
+                (KeyClass::GenericName, _) if piece => KeyClass::Name,
                 (class, _) => class,
             },
         };
@@ -452,10 +456,9 @@ impl Detector {
     /// Key/value assignments in free text (`password=...`, `"patientId": 7`); the caller
     /// classifies each key and judges its value.
     pub(crate) fn pairs<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = Pair> + 't {
-        let other = (text.contains(&b'\'')
-            || text.contains(&b'(')
-            || text.contains(&b'?')
-            || text.contains(&b'<'))
+        let other = (memchr::memchr3(b'\'', b'"', b'(', text).is_some()
+            || memchr::memchr2(b'?', b'<', text).is_some()
+            || memchr::memmem::find(text, b"unmarshal").is_some())
         .then(|| {
             self.kv_other
                 .find_iter(text)

@@ -391,10 +391,8 @@ impl<'d> Engine<'d> {
                             .any(|c| c.start <= h.range.start && h.range.end <= c.end)
                 });
             }
-            if text.contains(&b':')
-                || text.contains(&b'=')
-                || text.contains(&b'\'')
-                || text.contains(&b'<')
+            if memchr::memchr3(b':', b'=', b'\'', text).is_some()
+                || memchr::memchr2(b'<', b'"', text).is_some()
             {
                 self.pairs(text, &mut hits);
             }

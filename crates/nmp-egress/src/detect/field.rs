@@ -241,8 +241,16 @@ const PERSON_ID_WHOLE_KEYS: &[&str] = &[
 /// Bare holder words that name a person's identifier as a JSON key or in text
 /// (`{"member": "W123456789"}`), but not as a CSV column, which may as well hold their names
 /// or counts.
-pub(crate) const HOLDER_KEYS: &[&str] =
-    &["member", "subscriber", "insured", "beneficiary", "enrollee"];
+pub(crate) const HOLDER_KEYS: &[&str] = &[
+    "member",
+    "subscriber",
+    "insured",
+    "beneficiary",
+    "enrollee",
+    "applicant",
+    "claimant",
+    "citizen",
+];
 
 /// Head words of keys whose value is an organisation, a place or a thing named after people
 /// (`payer`, `sponsor_name`, `hospital`, `method`).
@@ -298,6 +306,17 @@ const ORGANISATION_HEADS: &[&str] = &[
     "country",
     "region",
     "street",
+    "site",
+    "item",
+    "area",
+    "district",
+    "team",
+    "store",
+    "branch",
+    "venue",
+    "building",
+    "center",
+    "centre",
 ];
 
 /// `true` when the key's head (before a final `name`, `title` or `label`) names an
@@ -857,6 +876,9 @@ const HOLDER_WORDS: &[&str] = &[
     "patient",
     "mbr",
     "memb",
+    "applicant",
+    "claimant",
+    "citizen",
 ];
 /// Last words of a key that make it a number or identifier.
 const ID_WORDS: &[&str] = &[

@@ -302,6 +302,38 @@ pub(crate) fn words(key: &str) -> Vec<String> {
     out
 }
 
+/// Words that number the pieces of one value split across sibling keys (`ssn_part1`,
+/// `name_0`, `dob_seg_2`, `address_line1`).
+const PIECE_WORDS: &[&str] = &[
+    "part", "pt", "seg", "segment", "chunk", "piece", "frag", "fragment", "line", "block",
+];
+
+/// Drops a trailing piece number from `key_words` (`ssn part 1` → `ssn`, `name 0` → `name`): a
+/// piece of a value under such a key is a piece of the column's value. Leaves a key that would
+/// be left empty alone; `true` when it dropped one.
+pub(crate) fn drop_piece(key_words: &mut Vec<String>) -> bool {
+    let Some(last) = key_words.last() else {
+        return false;
+    };
+    let stem = last.trim_end_matches(|c: char| c.is_ascii_digit());
+    let numbered = stem.len() < last.len();
+    let drop = if stem.is_empty() {
+        // `name 0`, `ssn part 2`
+        1 + usize::from(
+            key_words.len() > 2 && PIECE_WORDS.contains(&key_words[key_words.len() - 2].as_str()),
+        )
+    } else if numbered && PIECE_WORDS.contains(&stem) {
+        1
+    } else {
+        0
+    };
+    let dropped = drop > 0 && drop < key_words.len();
+    if dropped {
+        key_words.truncate(key_words.len() - drop);
+    }
+    dropped
+}
+
 /// The restricted-key table: concatenated normalised key → the value the caller attached.
 #[derive(Debug)]
 pub(crate) struct KeyMatcher<T> {
@@ -429,6 +461,24 @@ mod tests {
         assert_eq!(words("MRNNumber"), ["mrn", "number"]);
         assert_eq!(words("ｐａｔｉｅｎｔＩｄ"), ["patient", "id"]);
         assert_eq!(words("pаtient\u{200B}Id"), ["patient", "id"]);
+    }
+
+    #[test]
+    fn drops_piece_numbers() {
+        let dropped = |k: &str| {
+            let mut w = words(k);
+            drop_piece(&mut w).then_some(w)
+        };
+        assert_eq!(dropped("ssn_part1"), Some(vec!["ssn".to_owned()]));
+        assert_eq!(dropped("ssn_part_2"), Some(vec!["ssn".to_owned()]));
+        assert_eq!(
+            dropped("PatientId_0"),
+            Some(vec!["patient".to_owned(), "id".to_owned()])
+        );
+        assert_eq!(dropped("address_line1"), Some(vec!["address".to_owned()]));
+        for kept in ["seg1", "0", "api_v2", "sha256", "ssn"] {
+            assert_eq!(dropped(kept), None, "{kept}");
+        }
     }
 
     #[test]

@@ -38,7 +38,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use lists::{
     CALENDAR, CUES, DRUG_STEMS, ENGLISH, EPONYM_HEADS, GIVEN, List, ORG_SUFFIXES, PARTICLES,
-    PLACE_WORDS, SURNAMES, WEAK_CUES,
+    PERSON_VERBS, PLACE_HEADS, PLACE_WORDS, SURNAMES, WEAK_CUES,
 };
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
@@ -122,7 +122,14 @@ pub(crate) fn lowercase_word(word: &str) -> bool {
 /// all (`Eleanor Whitfield`, `Ksawery Sykała`; not `Emergency Department`, `North Wing`).
 pub(crate) fn name_like(words: &[&str]) -> bool {
     let listed = |w: &str| lookup(&GIVEN, w).or(lookup(&SURNAMES, w));
-    words.iter().all(|w| listed(w).is_some() || !english(w))
+    // `Camden Town`, `Saint Louis`: a place.
+    let place = words.last().is_some_and(|w| PLACE_HEADS.contains(w))
+        || words
+            .first()
+            .and_then(|w| fold(w))
+            .is_some_and(|k| PLACE_WORDS.contains(&k.as_str()));
+    !place
+        && words.iter().all(|w| listed(w).is_some() || !english(w))
         && words
             .iter()
             .any(|w| listed(w) == Some(false) || !english(w))
@@ -266,19 +273,20 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
     }
     let (a, b) = (word(first), word(last));
     let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
+    let strong = || cue(text, words[i].range.start, CUES) || verb_after(text, last);
     let name = match (given, surname) {
         (Some(g), Some(s)) => !(g && s),
         (Some(false), None) if !english(b) => true,
         (None, Some(false)) if !english(a) => true,
         // After a title or role word one word that is no English word is enough (`Patient
         // Clive Day`).
-        (Some(_), None) => !english(b) && cue(text, words[i].range.start, CUES),
-        (None, Some(_)) => !english(a) && cue(text, words[i].range.start, CUES),
+        (Some(_), None) => !english(b) && strong(),
+        (None, Some(_)) => !english(a) && strong(),
         (None, None) => {
             !english(a)
                 && !english(b)
                 && (alone(text, words, i, last)
-                    || cue(text, words[i].range.start, CUES)
+                    || strong()
                     || cue(text, words[i].range.start, WEAK_CUES) && !any_list(a) && !any_list(b))
         }
     };
@@ -299,6 +307,8 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         .unwrap_or_default();
     let organisation = ORG_SUFFIXES.contains(&next_word)
         || ORG_SUFFIXES.contains(&b)
+        || PLACE_HEADS.contains(&next_word)
+        || PLACE_HEADS.contains(&b)
         || words
             .get(j + 1)
             .is_some_and(|n| n.shape == Shape::Capitalised && gap(last, n) && english(word(n)));
@@ -338,6 +348,19 @@ fn alone(text: &[u8], words: &[Word], i: usize, last: &Word) -> bool {
     field_edge(start.checked_sub(1).map(|k| &text[k])) && field_edge(text.get(last.range.end))
 }
 
+/// `true` when the word after `last` is a verb only a person is the subject of ([`PERSON_VERBS`]).
+fn verb_after(text: &[u8], last: &Word) -> bool {
+    text[last.range.end..]
+        .strip_prefix(b" ")
+        .is_some_and(|rest| {
+            let end = rest
+                .iter()
+                .position(|b| !b.is_ascii_lowercase())
+                .unwrap_or(rest.len());
+            std::str::from_utf8(&rest[..end]).is_ok_and(|w| PERSON_VERBS.contains(&w))
+        })
+}
+
 /// `true` when the text before `start` ends with one of the `cues` (`Patient `, `Dr. `).
 fn cue(text: &[u8], start: usize, cues: &[&str]) -> bool {
     text[..start]
@@ -358,11 +381,18 @@ fn cue(text: &[u8], start: usize, cues: &[&str]) -> bool {
 fn inverted_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
     let (first, next) = (&words[i], words.get(i + 1)?);
     let word = |w: &Word| std::str::from_utf8(&text[w.range.clone()]).unwrap_or_default();
-    // `Mason, Carl` or `MASON, CARL`: both words written alike.
-    let shapes =
-        first.shape == next.shape && matches!(first.shape, Shape::Capitalised | Shape::Upper);
-    if !shapes || &text[first.range.end..next.range.start] != b", " || !alone(text, words, i, next)
-    {
+    // `Mason, Carl` or `MASON, CARL`: both words written alike; or the surname in capitals as
+    // registries write it, with or without the comma (`MASON, Carl`, `MASON Carl`).
+    let gap = &text[first.range.end..next.range.start];
+    let alike = first.shape == next.shape
+        && matches!(first.shape, Shape::Capitalised | Shape::Upper)
+        && gap == b", ";
+    // The capitals must be a listed surname: `MD Anderson`, `NYU Langone` are hospitals.
+    let registry = first.shape == Shape::Upper
+        && next.shape == Shape::Capitalised
+        && matches!(gap, b", " | b" ")
+        && lookup(&SURNAMES, word(first)).is_some();
+    if !(alike || registry) || !alone(text, words, i, next) {
         return None;
     }
     let (a, b) = (word(first), word(next));
@@ -447,12 +477,26 @@ mod tests {
             ["KOWALCZYK, OLIWIER"]
         );
         assert!(names("vendor\n\"ACME, INC\",7").is_empty());
+        // Registry order: the surname in capitals, listed, then the given name.
+        assert_eq!(names("{\"who\": \"GARZA, David\"}"), ["GARZA, David"]);
+        assert_eq!(names("party,n\nMASON Carl,3\n"), ["MASON Carl"]);
+        assert!(names("site,n\nMD Anderson,3\nNYU Langone,4\n").is_empty());
         assert!(names("INFO, WARN and ERROR").is_empty());
         assert!(names("Ward renamed after Alexander Fleming in 1990.").is_empty());
         assert_eq!(
             names("Call Alexander Fleming today."),
             ["Alexander Fleming"]
         );
+    }
+
+    #[test]
+    fn a_verb_only_a_person_does_is_a_cue() {
+        assert_eq!(
+            names("Süleyman Schottin called twice on Monday."),
+            ["Süleyman Schottin"]
+        );
+        assert!(names("Novo Nordisk reported growth.").is_empty());
+        assert!(names("Visits from Elizabeth City and Camden Town.").is_empty());
     }
 
     #[test]

@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use super::errors;
+
 /// A key/value assignment: the key and the value (without quotes), as ranges of the text.
 #[derive(Debug, Clone)]
 pub(crate) struct Pair {
@@ -21,15 +23,23 @@ pub(crate) const PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])["']?[A-
 
 /// Assignments of other shapes: a validation error that quotes the field's name before its
 /// value (`field 'national_id' rejected value '70578262757'`); a word followed by a
-/// single-quoted value, as error messages write them (`dob '1998-08-21'`, `password
-/// 'hunter2x9'`); a parenthesised key and value, as
+/// single- or double-quoted value, as error messages write them (`dob '1998-08-21'`, `password
+/// 'hunter2x9'`, `unexpected mailing_address "4 Elm Rd"`); the error shapes of
+/// [`errors::pattern`]; a parenthesised key and value, as
 /// PostgreSQL's constraint errors write them (`Key (national_id)=(70578262757)`); an element of
 /// XML configuration (`<password>...</password>`); and the parameters of a query string (`?access_token=...&cursor=...`), which the pattern above reads
 /// as one long value after `https:`.
-pub(crate) const OTHER_PATTERN: &str = r#"(?-u)(?:^|[^A-Za-z0-9_.\-\x80-\xFF])(?i:field|column|key|attribute|parameter|property)[ \t]+['"`][A-Za-z_][A-Za-z0-9_.\-]{0,63}['"`][ \t]+(?:[a-z]+[ \t]+){0,3}(?:value|got|=)[ \t]+'[^'\r\n]{1,128}'|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+'[^'\r\n]{1,128}'|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+|<[A-Za-z_][A-Za-z0-9_.\-]{0,63}>[^<>\r\n]{1,128}</"#;
+pub(crate) const OTHER_PATTERN: &str = concat!(
+    "(?-u)",
+    errors::pattern!(),
+    r#"|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])(?i:field|column|key|attribute|parameter|property)[ \t]+['"`][A-Za-z_][A-Za-z0-9_.\-]{0,63}['"`][ \t]+(?:[a-z]+[ \t]+){0,3}(?:value|got|=)[ \t]+'[^'\r\n]{1,128}'|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+(?:'[^'\r\n]{1,128}'|"[^"\r\n]{1,128}")|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+|<[A-Za-z_][A-Za-z0-9_.\-]{0,63}>[^<>\r\n]{1,128}</"#,
+);
 
 /// Splits one match of [`OTHER_PATTERN`] found at `offset`.
 pub(crate) fn split_other(m: &[u8], offset: usize) -> Option<Pair> {
+    if let Some(pair) = errors::split(m, offset) {
+        return pair;
+    }
     let start = m.iter().position(|&b| key_start(b))?;
     let end = start + m[start..].iter().take_while(|&&b| key_byte(b)).count();
     let value = match m.get(end)? {

@@ -38,7 +38,7 @@ pub(crate) const RULES: &[Spec] = &[
         label: "phone",
         // A number of 7-15 digits that a word calls a phone number (`call 0406543528`, `tel.
         // 6937 5208`, `sms queued to=962344324`, `mobile: 07356566645`).
-        pattern: r"(?i)(?-u:\b)(?:phone|tel|telephone|mobile|cell|fax|msisdn|whatsapp|texted|callback(?: number)?|reach(?:ed)?(?: at| on)?|back (?:on|at)|contact number|dial(?:led)?|ring|(?:call(?:ed)?|sms|text|message)(?: [a-z]+)? (?:from|to|on|at)|call(?:ed)?(?: back)?)[ \t]*\.?[ \t]*(?:number|no\.?|nr\.?)?\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*(?:is |on |at )?[ \t]*\+?\(?[0-9][0-9 ()\-./]{5,20}[0-9](?-u:\b)",
+        pattern: r"(?i)(?-u:\b)(?:phone|tel|telephone|mobile|mobil|handy|t\xC3\xA9l|t\xC3\xA9l\xC3\xA9phone|telefon[oe]?|tel\xC3\xA9fono|m\xC3\xB3vil|celular|portable|gsm|recipient|cell|fax|msisdn|whatsapp|texted|callback(?: number)?|reach(?:ed)?(?: [a-z]+){0,3}(?: at| on)?|back (?:on|at)|contact number|dial(?:led)?|ring|(?:call(?:ed)?|sms|text|message)(?: [a-z]+)? (?:from|to|on|at)|call(?:ed)?(?: back)?)[ \t]*\.?[ \t]*(?:number|no\.?|nr\.?)?\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*(?:is |on |at )?[ \t]*\+?\(?[0-9][0-9 ()\-./]{5,20}[0-9](?-u:\b)",
         validate: Some(check::phrase_phone),
     },
     Spec {
@@ -237,7 +237,7 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.dob",
         label: "dob",
-        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento|geb\.)(?:/age)?(?:[ \t]+(?:is|was|of))?\*{0,2}[ \t]*[:=\-]?\*{0,2}[ \t]*[\x22']?(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th)?(?: of)? [a-z]{3,9}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}-[a-z]{3}-[0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)",
+        pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth(?: of(?: the)? [a-z]+)?|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento|geb\.)(?:/age)?(?:[ \t]+(?:is|was|of))?\*{0,2}[ \t]*[:=\-]?\*{0,2}[ \t]*[\x22']?(?:(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th|\.)?(?: of)? (?:[a-z]|\xC3[\xA0-\xBF]){3,10}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}[\-/][a-z]{3}[\-/][0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}|(?:19|20)[0-9]{2}\xE5\xB9\xB4[0-9]{1,2}\xE6\x9C\x88[0-9]{1,2}\xE6\x97\xA5)",
         validate: None,
     },
     Spec {
@@ -257,13 +257,13 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.address",
         label: "address",
-        pattern: r"(?-u:\b)[0-9]{1,6}[A-Za-z]? (?:(?:N|S|E|W|NE|NW|SE|SW)\.? )?(?:[A-Z](?:[a-z'\-]|[\x80-\xFF])+ ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Pike|Ridge|Crossing|Xing|Alley|Plaza|Point|Heights|Park|Gardens|Row|Mews|Close|Crescent|Grove|Hill|Walk|Path|Pass|Expressway|Freeway|Turnpike|Junction|Landing|Manor|Meadows?|Orchard|Summit|Trace|Vista|Estates?|Hollow|Knolls?|Mills?|Springs?|Village|Isle|Cove|Creek|Bypass|Causeway|Crossroad|Fork|Lodge|Stravenue|Inlet|Overpass|Underpass)(?-u:\b)",
+        pattern: r"(?-u:\b)[0-9]{1,6}[A-Za-z]? (?:(?:N|S|E|W|NE|NW|SE|SW)\.? )?(?:[A-Z](?:[a-z'\-]|[\x80-\xFF])+ ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Pike|Ridge|Crossing|Xing|Alley|Plaza|Point|Heights|Park|Gardens|Row|Mews|Close|Crescent|Grove|Hill|Walk|Path|Pass|Expressway|Freeway|Turnpike|Junction|Landing|Manor|Meadows?|Orchard|Summit|Trace|Vista|Estates?|Hollow|Knolls?|Mills?|Springs?|Village|Isle|Cove|Creek|Bypass|Causeway|Crossroad|Fork|Lodge|Stravenue|Inlet|Overpass|Underpass|Parade|Circuit|Esplanade|Promenade|Rise|Glade|Chase|Fairway|Strip|Entrance|Colonnade|Corners?|Triangle|Formation|Concourse|Boardwalk|Brae|Quay|Wharf|Retreat|Outlook|Ridgeway|Lookout)(?-u:\b)",
         validate: None,
     },
     Spec {
         id: "pii.address",
         label: "address",
-        pattern: r"(?:[A-Z](?:[a-z'\-]|[\x80-\xFF])+ ){0,3}[A-Z](?:[a-z'\-]|[\x80-\xFF])+,? (?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AA|AE|AP) [0-9]{5}(?:-[0-9]{4})?(?-u:\b)",
+        pattern: r"(?:[A-Z](?:[a-z'\-]|[\x80-\xFF])+ ){0,3}[A-Z](?:[a-z'\-]|[\x80-\xFF])+,? (?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AS|FM|MH|MP|PW|AA|AE|AP) [0-9]{5}(?:-[0-9]{4})?(?-u:\b)",
         validate: None,
     },
     Spec {
@@ -281,13 +281,22 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.address",
         label: "address",
-        pattern: r", ?(?:[0-9]{5}|[0-9]{4} ?[A-Z]{2}|[0-9]{2}-[0-9]{3}|[0-9]{5}-?[0-9]{3}),? (?:(?:da|de|do|di|la|le|am|an|im) )?[A-Z](?:[a-z'\-]|[\x80-\xFF])+",
+        pattern: r", ?(?:[0-9]{5}|[0-9]{4} ?[A-Z]{2}|[0-9]{2}-[0-9]{3}|[0-9]{5}-?[0-9]{3}),? (?:(?:da|de|do|di|la|le|am|an|im) )?(?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'\-]|[\x80-\xFF])+",
         validate: None,
     },
     Spec {
         id: "pii.address",
         label: "address",
-        pattern: r"(?-u:\b)(?:Calle|Avenida|Avda\.?|Paseo|Plaza|Camino|Ronda|Carrer|Rambla|Pasaje|Glorieta|Rua|Travessa|Rodovia|Alameda|Largo|Via|Viale|Piazza|Vicolo|Corso|Borgo|Strada|Contrada|ul\.|ulica|al\.|Aleja|Plac|os\.|Osiedle) (?:(?:de|del|la|las|los|da|do|dos|das|di|della|des|du|le|les|d'|l') ?)?(?:[A-Z](?:[a-z'\-]|[\x80-\xFF])+ ){0,4}[A-Z](?:[a-z'\-]|[\x80-\xFF])+,? [0-9]{1,5}(?-u:\b)",
+        // A house number, then a four-digit or Swedish `NNN NN` postal code and a place after a
+        // comma (`Hellestedvej 73, 2801 Store Merløse`, `Storgatan 4, 114 51 Stockholm`), and an
+        // Australian state and postcode after a place (`Gregoryhaven, NT, 2657`, `Sydney NSW 2000`).
+        pattern: r"(?-u:\b)[0-9]{1,4}[A-Za-z]?, ?(?:[0-9]{4}|[0-9]{3} [0-9]{2}),? (?:[A-Z]|[\xC3-\xC5][\x80-\xBF])(?:[a-z'\-]|[\x80-\xFF])+|[A-Z](?:[a-z'\-]|[\x80-\xFF])+,? (?:ACT|NSW|NT|QLD|SA|TAS|VIC|WA),? [0-9]{4}(?-u:\b)",
+        validate: None,
+    },
+    Spec {
+        id: "pii.address",
+        label: "address",
+        pattern: r"(?-u:\b)(?:Calle|Callej\xC3\xB3n|Cuesta|Pasadizo|Traves\xC3\xADa|Carretera|Urbanizaci\xC3\xB3n|Acceso|Ca\xC3\xB1ada|Partida|Senda|Avenida|Avda\.?|Paseo|Plaza|Camino|Ronda|Carrer|Rambla|Pasaje|Glorieta|Rua|Travessa|Rodovia|Alameda|Largo|Via|Viale|Piazza|Vicolo|Corso|Borgo|Strada|Contrada|ul\.|ulica|al\.|Aleja|Plac|os\.|Osiedle) (?:(?:de|del|la|las|los|da|do|dos|das|di|della|des|du|le|les|d'|l') ?)?(?:[A-Z](?:[a-z'\-]|[\x80-\xFF])+ ){0,4}[A-Z](?:[a-z'\-]|[\x80-\xFF])+,? [0-9]{1,5}(?-u:\b)",
         validate: None,
     },
     Spec {

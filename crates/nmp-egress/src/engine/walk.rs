@@ -183,6 +183,16 @@ impl Engine<'_> {
             Kind::Bool | Kind::Array(_) | Kind::Object(_) => Value::Other,
         };
         let mut class = info.class;
+        // The name of an organisation's object is the organisation's (`{"hospital": {"name":
+        // ...}}`).
+        let inherited = self.organisation_value
+            && matches!(
+                key.value.to_ascii_lowercase().as_str(),
+                "name" | "title" | "label" | "display_name" | "displayname"
+            );
+        if inherited && matches!(class, KeyClass::GenericName | KeyClass::Name) {
+            class = KeyClass::Plain;
+        }
         if class == KeyClass::Plain
             && let Some(parent) = &self.parent_key
             && (info.completes || self.det.holder_key(parent))
@@ -201,14 +211,16 @@ impl Engine<'_> {
         }
         let container = matches!(node.kind, Kind::Object(_) | Kind::Array(_));
         let saved = container.then(|| {
+            // A plural `s` is dropped (`patients`), not the end of `diagnosis` or `status`.
             let own = key
                 .value
                 .strip_suffix('s')
-                .filter(|k| k.len() >= 3 && !k.ends_with('s'));
+                .filter(|k| k.len() >= 3 && !k.ends_with(['s', 'i', 'u']));
             self.parent_key.replace(own.unwrap_or(&key.value).into())
         });
         let cursor = std::mem::replace(&mut self.cursor_value, info.cursor);
-        let organisation = std::mem::replace(&mut self.organisation_value, info.organisation);
+        let organisation =
+            std::mem::replace(&mut self.organisation_value, info.organisation || inherited);
         self.node(doc, value, layer);
         self.cursor_value = cursor;
         self.organisation_value = organisation;

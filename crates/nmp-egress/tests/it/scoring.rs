@@ -34,8 +34,13 @@ pub(crate) fn dir(name: &str) -> std::path::PathBuf {
 
 /// The scanner configuration and the cases of the corpus in `dir`.
 pub(crate) fn load(dir: &Path) -> (Config, Vec<Case>) {
+    load_file(dir, "cases.jsonl")
+}
+
+/// The scanner configuration of the corpus in `dir` and the cases of its file `cases`.
+pub(crate) fn load_file(dir: &Path, cases: &str) -> (Config, Vec<Case>) {
     let config = std::fs::read_to_string(dir.join("config.json")).expect("corpus config");
-    let cases = std::fs::read_to_string(dir.join("cases.jsonl")).expect("corpus cases");
+    let cases = std::fs::read_to_string(dir.join(cases)).expect("corpus cases");
     (
         serde_json::from_str(&config).expect("corpus config is valid"),
         cases

@@ -29,3 +29,22 @@ fn tuning_corpus_recall_and_false_positive_rate() {
     score.print("tuning");
     score.assert_floors(RECALL_FLOOR, FPR_CEILING);
 }
+
+/// Lowest recall on the fifth round (`tests/tuning/round5.jsonl`, written by
+/// `tests/tuning/round5.py`: evasions, error messages of common stacks, names in prose and
+/// registry order, addresses of several countries, dates of birth and phones in more formats).
+/// Measured: 94.00 % of 1,000 after its rules, 83.80 % before them.
+const ROUND5_RECALL_FLOOR: f64 = 0.94;
+/// Highest false-positive rate on the fifth round's negatives (measured: 8.08 %, 21 of 260,
+/// after its rules, 15.38 % before: organisations, brands and places named after people with
+/// no telling context, `Partner: Carl Zeiss`, `{"label": "Hugo Boss"}`).
+const ROUND5_FPR_CEILING: f64 = 0.081;
+
+#[test]
+fn tuning_round5_recall_and_false_positive_rate() {
+    let (config, cases) = scoring::load_file(&scoring::dir("tuning"), "round5.jsonl");
+    let scanner = Scanner::new(config).unwrap();
+    let score = scoring::score(&scanner, &cases);
+    score.print("round5");
+    score.assert_floors(ROUND5_RECALL_FLOOR, ROUND5_FPR_CEILING);
+}

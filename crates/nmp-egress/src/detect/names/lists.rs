@@ -70,9 +70,43 @@ pub(super) const PLACE_WORDS: &[&str] = &[
 
 /// Titles and role words after which two unknown capitalised words are a person's name.
 pub(super) const CUES: &[&str] = &[
-    "patient", "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "nurse", "doctor", "sir", "madam",
-    "mme", "mlle", "herr", "frau", "sr", "sra", "srta", "pan", "pani", "dhr", "mevr", "sig",
+    "patient",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "nurse",
+    "doctor",
+    "sir",
+    "madam",
+    "mme",
+    "mlle",
+    "herr",
+    "frau",
+    "sr",
+    "sra",
+    "srta",
+    "pan",
+    "pani",
+    "dhr",
+    "mevr",
+    "sig",
     "signora",
+    "signor",
+    "monsieur",
+    "madame",
+    "senhor",
+    "senhora",
+    "paciente",
+    "patientin",
+    "assignee",
+    "caller",
+    "physician",
+    "clinician",
+    "attending",
 ];
 
 /// Common stems (endings) of the WHO's international nonproprietary drug names: a capitalised
@@ -136,7 +170,35 @@ pub(super) const DRUG_STEMS: &[&str] = &[
 /// Words after which two capitalised words that are neither listed names nor English words are
 /// a person's name (`reviewed with Bianka Surdyk`, `the longest stay was Ksawery Sykała`); not
 /// `from`, `to`, `in` or `at`, which introduce places, nor `by` (`sponsored by Novo Nordisk`).
-pub(super) const WEAK_CUES: &[&str] = &["with", "for", "was"];
+pub(super) const WEAK_CUES: &[&str] = &["with", "for", "was", "by", "met"];
+
+/// Lowercase words after a pair that only a person does (`Süleyman Schottin called twice`,
+/// `Ilse Wagner phoned`): a cue as strong as a title before it.
+pub(super) const PERSON_VERBS: &[&str] = &[
+    "called",
+    "phoned",
+    "emailed",
+    "texted",
+    "said",
+    "told",
+    "asked",
+    "complained",
+    "died",
+    "visited",
+    "underwent",
+    "signed",
+    "declined",
+    "consented",
+    "attended",
+    "missed",
+];
+
+/// Capitalised words that end a place's name (`Elizabeth City`, `Jackson Hole`, `Camden
+/// Town`, `Alice Springs`): a pair ending in one, or followed by one, is no person.
+pub(super) const PLACE_HEADS: &[&str] = &[
+    "City", "Town", "Center", "Centre", "Garden", "Gardens", "Heights", "Falls", "Springs", "Hole",
+    "County", "Square", "Junction", "Island", "Beach", "Valley", "Hills", "Township",
+];
 
 /// Lowercase words after which a pair of names is an eponym, not a person (`Mann Whitney test`,
 /// `Kaplan Meier curves`, `Guillain Barre syndrome`).
