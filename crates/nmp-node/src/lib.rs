@@ -50,7 +50,7 @@ pub mod service;
 pub use config::PipelineConfig;
 pub use dataset::{Commitment, Dataset, DatasetError, MAX_DEPTH, MAX_FILES};
 pub use nmp_dataset::{Kind, MAX_CSV_RECORD_BYTES, SCHEMA_SAMPLE_ROWS};
-pub use node::Node;
+pub use node::{Node, Refreshed};
 pub use pipeline::{
     Execution, Filtered, Job, Outcome, Pipeline, PipelineError, Privacy, Protected,
 };

@@ -78,7 +78,16 @@ pub struct Node {
     metrics: Option<Endpoint>,
     rotation: Background,
     rescan: Option<Background>,
-    snapshots: Vec<Background>,
+    snapshots: snapshots::Snapshots,
+}
+
+/// What [`Node::refresh`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refreshed {
+    /// PostgreSQL snapshots taken and committed.
+    pub snapshots: usize,
+    /// Datasets whose files had changed and were committed again (or stopped being served).
+    pub recommitted: usize,
 }
 
 /// A periodic task (KEM key rotation, dataset checks, database snapshots); dropping it (with
@@ -265,6 +274,24 @@ impl Node {
     /// The request service the node serves.
     pub fn service(&self) -> &Arc<Service> {
         &self.service
+    }
+
+    /// What the data owner asks for when a source changed (`nmp node` does it on `SIGHUP`):
+    /// takes every PostgreSQL dataset's snapshot now, one after the other, then re-checks every
+    /// dataset's files as the `dataset_rescan_secs` schedule does. A snapshot already being
+    /// taken on schedule is waited for, never taken twice at once. The next capability document
+    /// and the receipts of requests accepted after a commitment name it.
+    pub async fn refresh(&self) -> Refreshed {
+        let snapshots = self.snapshots.take_all(&self.service).await;
+        let service = Arc::clone(&self.service);
+        // A panicked check is the same as a failed one: nothing was re-committed.
+        let recommitted = tokio::task::spawn_blocking(move || service.refresh_datasets())
+            .await
+            .unwrap_or(0);
+        Refreshed {
+            snapshots,
+            recommitted,
+        }
     }
 
     /// Stops gracefully: closes the service (queued jobs end with `ERROR_CODE_SHUTTING_DOWN`),

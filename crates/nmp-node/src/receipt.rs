@@ -59,6 +59,7 @@ impl Pipeline {
                     sha256: c.sha256.to_vec(),
                     files: c.files,
                     bytes: c.bytes,
+                    snapshot: None,
                 })
                 .collect(),
             guardian_policy_digest: execution.guardian.policy_digest.as_bytes().to_vec(),

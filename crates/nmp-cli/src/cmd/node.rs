@@ -1,4 +1,5 @@
-//! `nmp node --config FILE`: runs a Data Node until Ctrl-C or SIGTERM.
+//! `nmp node --config FILE`: runs a Data Node until Ctrl-C or SIGTERM. On SIGHUP it takes every
+//! PostgreSQL dataset's snapshot at once and re-checks every dataset's files ([`Node::refresh`]).
 //!
 //! Besides its address lines, the node logs structured events to stderr through `tracing`;
 //! `RUST_LOG` sets the filter (default [`DEFAULT_LOG_FILTER`]). See docs/observability.md.
@@ -62,6 +63,7 @@ async fn serve(identity: Identity, file: &File, base: &Path) -> anyhow::Result<S
     // Watched before the addresses are printed: a supervisor that reads them and signals at
     // once stops the node in order, never by the signal's default action.
     let stop = stop_signal()?;
+    let mut refresh = refresh_signal()?;
     let peer = node.peer_id();
     for addr in node.listen_addrs() {
         eprintln!("listening on {addr}/p2p/{peer}");
@@ -72,7 +74,19 @@ async fn serve(identity: Identity, file: &File, base: &Path) -> anyhow::Result<S
     if let Some(addr) = node.metrics_addr() {
         eprintln!("metrics on http://{addr}/metrics");
     }
-    stop.await;
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            () = refresh.next() => {
+                let done = node.refresh().await;
+                eprintln!(
+                    "refreshed: {} snapshots taken, {} datasets re-committed",
+                    done.snapshots, done.recommitted
+                );
+            }
+        }
+    }
     eprintln!("shutting down");
     node.shutdown().await;
     Ok(Status::Ok)
@@ -102,6 +116,32 @@ pub(crate) fn stop_signal() -> anyhow::Result<impl Future<Output = ()>> {
             }
         })
     }
+}
+
+/// The data owner's "a source changed" signal: SIGHUP on Unix, none elsewhere.
+struct RefreshSignal {
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+}
+
+impl RefreshSignal {
+    /// Resolves at the next signal (never, where there is none).
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        if self.hangup.recv().await.is_some() {
+            return;
+        }
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Starts watching for SIGHUP at once. Must be called inside a Tokio runtime.
+fn refresh_signal() -> anyhow::Result<RefreshSignal> {
+    Ok(RefreshSignal {
+        #[cfg(unix)]
+        hangup: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+            .context("cannot listen for SIGHUP")?,
+    })
 }
 
 #[cfg(test)]

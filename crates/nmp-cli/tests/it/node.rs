@@ -16,10 +16,11 @@ fn missing_or_broken_config_and_missing_key_exit_2() {
 }
 
 /// `nmp node` with TCP and WebSocket listeners prints a dialable `/ws` address (as a browser
-/// agent needs), an agent that dials only that address gets the node's signed document, and
-/// SIGTERM stops the node with exit status 0.
+/// agent needs), an agent that dials only that address gets the node's signed document, SIGHUP
+/// re-commits a dataset whose file changed (with the schedule off), and SIGTERM stops the node
+/// with exit status 0.
 #[tokio::test]
-async fn nmp_node_answers_over_its_websocket_address_and_exits_0_on_sigterm() {
+async fn nmp_node_answers_over_websocket_refreshes_on_sighup_and_exits_0_on_sigterm() {
     use std::io::BufRead as _;
     use std::process::{Command, Stdio};
     use std::time::Duration;
@@ -27,15 +28,17 @@ async fn nmp_node_answers_over_its_websocket_address_and_exits_0_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let identity = nmp_crypto::Identity::generate();
     identity.save(&dir.path().join("node.key")).unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let csv = data.join("patients.csv");
+    std::fs::copy(crate::example("data").join("patients.csv"), &csv).unwrap();
     let config = dir.path().join("node.toml");
     std::fs::write(
         &config,
-        format!(
-            "identity = \"node.key\"\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/0\"\n\
-             ws = \"/ip4/127.0.0.1/tcp/0/ws\"\n[[datasets]]\nname = \"patients\"\n\
-             path = \"{}\"\ncapability = \"demo.hospital/patients\"\n",
-            arg(&crate::example("data"))
-        ),
+        "identity = \"node.key\"\ndataset_rescan_secs = \"off\"\n[listen]\n\
+         tcp = \"/ip4/127.0.0.1/tcp/0\"\nws = \"/ip4/127.0.0.1/tcp/0/ws\"\n\
+         [[datasets]]\nname = \"patients\"\npath = \"data\"\n\
+         capability = \"demo.hospital/patients\"\n",
     )
     .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_nmp"))
@@ -82,8 +85,24 @@ async fn nmp_node_answers_over_its_websocket_address_and_exits_0_on_sigterm() {
             .expect("the node's own document")
     };
     let document = tokio::time::timeout(Duration::from_secs(60), agent).await;
-    // SIGTERM is an orderly stop: the node drains and exits 0 (the README's contract).
     let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid fits i32"));
+    // The file grows by a record; with the schedule off only the owner's SIGHUP sees it.
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    let last = text.lines().last().unwrap().to_owned();
+    text.push_str(&last);
+    text.push('\n');
+    std::fs::write(&csv, text).unwrap();
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGHUP).expect("signal nmp node");
+    let refreshed = loop {
+        let line = printed
+            .recv_timeout(Duration::from_secs(60))
+            .expect("nmp node reports the refresh");
+        if line.starts_with("refreshed: ") {
+            break line;
+        }
+    };
+    assert_eq!(refreshed, "refreshed: 0 snapshots taken, 1 datasets re-committed");
+    // SIGTERM is an orderly stop: the node drains and exits 0 (the README's contract).
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("signal nmp node");
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let exit = loop {

@@ -124,12 +124,7 @@ fn body_view(bytes: &[u8]) -> Value {
         "output_sha256": hex::encode(&body.output_sha256),
         "stderr_sha256": hex::encode(&body.stderr_sha256),
         "guardian_report_sha256": hex::encode(&body.guardian_report_sha256),
-        "datasets": body.datasets.iter().map(|d| json!({
-            "name": d.name,
-            "sha256": hex::encode(&d.sha256),
-            "files": d.files,
-            "bytes": d.bytes,
-        })).collect::<Vec<_>>(),
+        "datasets": body.datasets.iter().map(dataset_view).collect::<Vec<_>>(),
         "guardian_policy_digest": hex::encode(&body.guardian_policy_digest),
         "egress_verdict": enum_name(
             pb::EgressVerdict::try_from(body.egress_verdict).ok().map(|v| v.as_str_name()),
@@ -145,6 +140,24 @@ fn body_view(bytes: &[u8]) -> Value {
         ),
         "issued_at_ms": body.issued_at_ms,
     })
+}
+
+/// One dataset commitment; a database snapshot's query and time only when the dataset has one.
+fn dataset_view(dataset: &pb::DatasetCommitment) -> Value {
+    let mut view = json!({
+        "name": dataset.name,
+        "sha256": hex::encode(&dataset.sha256),
+        "files": dataset.files,
+        "bytes": dataset.bytes,
+    });
+    if let Some(snapshot) = &dataset.snapshot {
+        view["snapshot"] = json!({
+            "source": snapshot.source,
+            "query": snapshot.query,
+            "taken_at_ms": snapshot.taken_at_ms,
+        });
+    }
+    view
 }
 
 fn kind_name(kind: i32) -> Value {

@@ -190,6 +190,7 @@ pub fn receipt_vectors() -> Value {
             sha256: seed::<32>("receipt/dataset").to_vec(),
             files: 2,
             bytes: 18_432,
+            snapshot: None,
         }],
         guardian_policy_digest: seed::<32>("receipt/guardian-policy").to_vec(),
         egress_verdict: pb::EgressVerdict::Pass as i32,

@@ -30,11 +30,6 @@ impl Service {
                     capability: m.served.capability.clone(),
                     format: m.served.dataset.kind().file_format().to_owned(),
                     error: state.error.unwrap_or_default(),
-                    snapshot: state.snapshot.map(|s| pb::DatasetSnapshot {
-                        source: nmp_dataset::Kind::Postgres.label().to_owned(),
-                        query: s.query,
-                        taken_at_ms: s.taken_at_ms,
-                    }),
                     privacy: m
                         .protected
                         .as_ref()
@@ -46,6 +41,7 @@ impl Service {
                     info.row_count = facts.rows;
                     info.bytes = facts.commitment.bytes;
                     info.commitment = facts.commitment.sha256.to_vec();
+                    info.snapshot = facts.snapshot;
                 }
                 info
             })

@@ -26,6 +26,10 @@ pub(super) use self::events::Refusal;
 use super::{Mounted, Origin, RESPONSE_BUFFER, Service, mounted::Facts, report};
 use crate::{Commitment, Dataset, Execution, Job, Protected, metrics::Stage, receipt::Context};
 
+/// A mounted dataset's commitment, with the database snapshot its files hold (if any), as the
+/// receipt names them.
+type Committed = (Commitment, Option<pb::DatasetSnapshot>);
+
 /// Holds a place in the job queue; leaving (by any path) frees it.
 struct QueuePlace<'a>(&'a AtomicUsize);
 
@@ -144,7 +148,10 @@ impl Service {
         self.metrics
             .observe(Stage::Validate, events.started.elapsed());
         let datasets: Vec<Dataset> = facts.iter().map(|f| f.dataset.clone()).collect();
-        let commitments: Vec<Commitment> = facts.iter().map(|f| f.commitment).collect();
+        let committed: Vec<Committed> = facts
+            .iter()
+            .map(|f| (f.commitment, f.snapshot.clone()))
+            .collect();
         let protected: Vec<Protected> =
             mounted.iter().filter_map(|m| m.protected.clone()).collect();
         let quantum = quantum::of(mounted);
@@ -242,7 +249,7 @@ impl Service {
         let receipt = self.receipt(
             request,
             &opened.agent,
-            &commitments,
+            &committed,
             (&job, &execution),
             privacy,
             now_ms,
@@ -375,7 +382,7 @@ impl Service {
         &self,
         request: &pb::LogicRequest,
         agent: &PeerId,
-        commitments: &[Commitment],
+        committed: &[Committed],
         (job, execution): (&Job<'_>, &Execution),
         privacy: Vec<pb::PrivacyApplied>,
         issued_at_ms: u64,
@@ -384,7 +391,7 @@ impl Service {
         let datasets: Vec<_> = job
             .datasets
             .iter()
-            .zip(commitments.iter().copied())
+            .zip(committed.iter().map(|(commitment, _)| *commitment))
             .collect();
         let context = Context {
             request_id: &request.request_id,
@@ -394,6 +401,9 @@ impl Service {
             issued_at_ms,
         };
         let mut body = self.pipeline.receipt_body(job, execution, &context);
+        for (entry, (_, snapshot)) in body.datasets.iter_mut().zip(committed) {
+            entry.snapshot.clone_from(snapshot);
+        }
         body.privacy = privacy;
         nmp_crypto::receipt::sign(&self.identity, &body)
     }

@@ -26,8 +26,6 @@ pub(super) struct State {
     pub(super) facts: Option<Facts>,
     /// Why the last commitment or snapshot failed, fit to publish; `None` after a success.
     pub(super) error: Option<String>,
-    /// The snapshot the facts describe, for a PostgreSQL dataset.
-    pub(super) snapshot: Option<Snapshot>,
     /// The file listing the last attempt read.
     listing: Option<Listing>,
 }
@@ -40,6 +38,9 @@ pub(super) struct Facts {
     pub(super) rows: u64,
     /// The dataset with the index of its restricted values, as jobs mount and filter it.
     pub(super) dataset: Dataset,
+    /// For a PostgreSQL dataset, the snapshot the files hold, as documents and receipts name
+    /// it: kept with the commitment, so that the two always change together.
+    pub(super) snapshot: Option<pb::DatasetSnapshot>,
 }
 
 impl Mounted {
@@ -53,7 +54,7 @@ impl Mounted {
             state: RwLock::new(State::default()),
         };
         if mounted.served.dataset.kind() != Kind::Postgres
-            && let Err(error) = mounted.recommit(egress)
+            && let Err(error) = mounted.recommit(egress, None)
         {
             let dataset = mounted.served.dataset.name();
             tracing::error!(dataset, error = ?error, "dataset not served");
@@ -91,22 +92,27 @@ impl Mounted {
     /// the listing changed. A PostgreSQL dataset is looked at only once it has a snapshot.
     fn refresh(&self, egress: &nmp_egress::Scanner) -> Option<Result<(), DatasetError>> {
         let state = self.state();
-        if self.served.dataset.kind() == Kind::Postgres && state.snapshot.is_none() {
+        let snapshot = state.facts.as_ref().and_then(|f| f.snapshot.clone());
+        if self.served.dataset.kind() == Kind::Postgres && snapshot.is_none() {
             return None;
         }
         let listing = self.served.dataset.listing().ok();
         if listing.is_some() && listing == state.listing {
             return None;
         }
-        Some(self.recommit(egress))
+        Some(self.recommit(egress, snapshot))
     }
 
-    /// Reads the listing, then the files, and replaces the state: the new facts, or none and
-    /// the reason. Listed before hashing: a file changing while it is hashed shows at the
-    /// next check.
-    fn recommit(&self, egress: &nmp_egress::Scanner) -> Result<(), DatasetError> {
+    /// Reads the listing, then the files, and replaces the state: the new facts (naming
+    /// `snapshot`, the database snapshot the files hold, if any), or none and the reason.
+    /// Listed before hashing: a file changing while it is hashed shows at the next check.
+    fn recommit(
+        &self,
+        egress: &nmp_egress::Scanner,
+        snapshot: Option<pb::DatasetSnapshot>,
+    ) -> Result<(), DatasetError> {
         let (listing, computed) = match self.served.dataset.listing() {
-            Ok(listing) => (Some(listing), self.compute(egress)),
+            Ok(listing) => (Some(listing), self.compute(egress, snapshot)),
             Err(error) => (None, Err(error)),
         };
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
@@ -126,7 +132,11 @@ impl Mounted {
     }
 
     /// The commitment, then the schema, row count and value index, of the files as they are.
-    fn compute(&self, egress: &nmp_egress::Scanner) -> Result<Facts, DatasetError> {
+    fn compute(
+        &self,
+        egress: &nmp_egress::Scanner,
+        snapshot: Option<pb::DatasetSnapshot>,
+    ) -> Result<Facts, DatasetError> {
         // The filter's own rule: the document's flags and the filter cannot disagree.
         let restricted = |column: &str| egress.is_restricted_key(column);
         let commitment = self.served.dataset.commitment()?;
@@ -145,6 +155,7 @@ impl Mounted {
             columns,
             rows: table.rows,
             dataset,
+            snapshot,
         })
     }
 }
@@ -198,32 +209,34 @@ impl Service {
     /// `capability`: a snapshot taken is committed at once (the next document publishes its
     /// query, time and commitment); a failed one leaves the previous snapshot served, if any,
     /// and the document says why. Blocking like [`Service::refresh_datasets`]; does nothing
-    /// for a dataset that is not served or not a PostgreSQL one.
+    /// for a dataset that is not served or not a PostgreSQL one. Returns whether a snapshot was
+    /// committed.
     pub fn record_snapshot(
         &self,
         capability: &str,
         name: &str,
         taken: Result<Snapshot, nmp_dataset::Error>,
-    ) {
+    ) -> bool {
         let Some(mounted) = self
             .capabilities
             .get(capability)
             .and_then(|group| group.iter().find(|m| m.served.dataset.name() == name))
             .filter(|m| m.served.dataset.kind() == Kind::Postgres)
         else {
-            return;
+            return false;
         };
         match taken {
             Ok(snapshot) => {
-                let result = mounted.recommit(self.pipeline.egress());
-                let mut state = mounted
-                    .state
-                    .write()
-                    .unwrap_or_else(PoisonError::into_inner);
-                // Only a committed snapshot is published.
-                state.snapshot = result.is_ok().then_some(snapshot);
-                drop(state);
+                let snapshot = pb::DatasetSnapshot {
+                    source: Kind::Postgres.label().to_owned(),
+                    query: snapshot.query,
+                    taken_at_ms: snapshot.taken_at_ms,
+                };
+                // Only a committed snapshot is published: it lives in the facts.
+                let result = mounted.recommit(self.pipeline.egress(), Some(snapshot));
+                let committed = result.is_ok();
                 self.log_commitment(mounted, result);
+                committed
             }
             Err(error) => {
                 tracing::warn!(dataset = name, error = ?error, "snapshot not taken");
@@ -232,6 +245,7 @@ impl Service {
                     .write()
                     .unwrap_or_else(PoisonError::into_inner);
                 state.error = Some(error.summary());
+                false
             }
         }
     }

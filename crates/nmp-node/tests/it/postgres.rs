@@ -31,11 +31,13 @@ fn create(rows: u64) -> String {
     )
 }
 
-/// The node file's datasets: the snapshot under the tests' capability, the bundled CSV under
-/// another, and a snapshot whose query fails.
-fn datasets(server: &Server, dir: &std::path::Path) -> File {
+/// The node file's datasets: the snapshot under the tests' capability (taken every
+/// `refresh_secs`, or only at start and on demand), the bundled CSV under another, and a
+/// snapshot whose query fails.
+fn datasets(server: &Server, dir: &std::path::Path, refresh_secs: Option<u64>) -> File {
     let host = server.socket_dir().display();
     let port = server.port();
+    let refresh = refresh_secs.map_or(String::new(), |s| format!("refresh_secs = {s}"));
     File::parse(&format!(
         r#"
 identity = "node.key"
@@ -56,7 +58,7 @@ port = {port}
 user = "{USER}"
 dbname = "postgres"
 table = "patients"
-refresh_secs = 1
+{refresh}
 timeout_secs = 10
 
 [[datasets]]
@@ -100,7 +102,7 @@ async fn a_postgres_snapshot_is_served_refreshed_and_its_failures_published() {
     let server = Server::start();
     server.psql(&create(2_000));
     let dir = tempfile::tempdir().unwrap();
-    let configured = datasets(&server, dir.path());
+    let configured = datasets(&server, dir.path(), Some(1));
     tokio::time::timeout(DEADLINE, async {
         let (_bootstrap, node, agent, _) = mesh_with_node(dir.path(), |file| {
             file.datasets = configured.datasets.clone();
@@ -156,6 +158,7 @@ async fn a_postgres_snapshot_is_served_refreshed_and_its_failures_published() {
         let body = nmp_crypto::receipt::verify(receipt, &nmp_crypto::receipt::Expected::default())
             .expect("receipt verifies");
         assert_eq!(body.datasets[0].sha256, snapshot.commitment);
+        assert_eq!(body.datasets[0].snapshot, snapshot.snapshot);
 
         // The table changes: the next scheduled snapshot is a new commitment.
         server.psql(&create(2_500));
@@ -189,6 +192,50 @@ async fn a_postgres_snapshot_is_served_refreshed_and_its_failures_published() {
                 .count(),
             1
         );
+        node.shutdown().await;
+    })
+    .await
+    .expect("within the deadline");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_owner_refresh_takes_the_snapshot_at_once_and_receipts_name_it() {
+    let server = Server::start();
+    server.psql(&create(1_000));
+    let dir = tempfile::tempdir().unwrap();
+    let configured = datasets(&server, dir.path(), None);
+    tokio::time::timeout(DEADLINE, async {
+        let (_bootstrap, node, agent, _) = mesh_with_node(dir.path(), |file| {
+            file.datasets = configured.datasets.clone();
+        })
+        .await;
+        let first = dataset(&document(&agent, &node).await, "snapshot").clone();
+        assert_eq!(first.row_count, 1_000);
+
+        // Nothing changes without a schedule until the owner asks.
+        server.psql(&create(1_500));
+        let unchanged = node.refresh().await;
+        assert_eq!(unchanged.recommitted, 0);
+        // The failing query is tried again and fails; the table's snapshot is taken.
+        assert_eq!(unchanged.snapshots, 1);
+        let now = dataset(&document(&agent, &node).await, "snapshot").clone();
+        assert_eq!(now.row_count, 1_500);
+        assert_ne!(now.commitment, first.commitment);
+        let (old, new) = (first.snapshot.unwrap(), now.snapshot.clone().unwrap());
+        assert!(new.taken_at_ms >= old.taken_at_ms);
+
+        // A request accepted after the refresh names the new snapshot in its receipt.
+        let signed = agent.describe(node.peer_id()).await.unwrap();
+        let mut sealer = Agent::at(8, &signed, now_ms());
+        let (request, key, _) =
+            sealer.seal("c/aggregate.wasm", br#"{"group_by":"city","metric":"age"}"#);
+        let responses = collect(agent.open_logic(node.peer_id(), &request).await.unwrap()).await;
+        let answer = result(&responses, &key);
+        let receipt = answer.receipt.as_ref().expect("receipt");
+        let body = nmp_crypto::receipt::verify(receipt, &nmp_crypto::receipt::Expected::default())
+            .expect("receipt verifies");
+        assert_eq!(body.datasets[0].sha256, now.commitment);
+        assert_eq!(body.datasets[0].snapshot, Some(new));
         node.shutdown().await;
     })
     .await
