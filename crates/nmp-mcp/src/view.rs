@@ -68,6 +68,24 @@ pub(crate) struct DatasetData {
     /// budgets); absent when none are set.
     #[serde(default)]
     pub(crate) privacy: Option<PrivacyData>,
+    /// Why the node does not serve it now (its files cannot be read, or a database snapshot
+    /// failed); absent while it is served normally.
+    #[serde(default)]
+    pub(crate) error: Option<String>,
+    /// For a dataset the node copies from a database: the snapshot it serves.
+    #[serde(default)]
+    pub(crate) snapshot: Option<SnapshotData>,
+}
+
+/// A database snapshot a node serves as a dataset.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub(crate) struct SnapshotData {
+    /// The database, e.g. `postgres`.
+    pub(crate) source: String,
+    /// The query whose result the snapshot holds.
+    pub(crate) query: String,
+    /// When the copy finished (unix milliseconds).
+    pub(crate) taken_at_ms: u64,
 }
 
 /// One column of a dataset.
@@ -233,6 +251,12 @@ impl DatasetData {
                 })
                 .collect(),
             privacy: set.privacy.as_ref().map(PrivacyData::new),
+            error: (!set.error.is_empty()).then(|| set.error.clone()),
+            snapshot: set.snapshot.as_ref().map(|s| SnapshotData {
+                source: s.source.clone(),
+                query: s.query.clone(),
+                taken_at_ms: s.taken_at_ms,
+            }),
         }
     }
 }
@@ -336,5 +360,39 @@ impl AnswerView {
                 output: Payload::new(&answer.output),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dataset_shows_why_it_is_not_served_and_the_snapshot_it_serves() {
+        let served = DatasetData::new(&pb::DatasetInfo {
+            name: "visits".into(),
+            format: "csv".into(),
+            snapshot: Some(pb::DatasetSnapshot {
+                source: "postgres".into(),
+                query: "SELECT * FROM visits".into(),
+                taken_at_ms: 7,
+            }),
+            ..pb::DatasetInfo::default()
+        });
+        assert_eq!(served.error, None);
+        let snapshot = served.snapshot.expect("the snapshot is shown");
+        assert_eq!(
+            (snapshot.query.as_str(), snapshot.taken_at_ms),
+            ("SELECT * FROM visits", 7)
+        );
+        let broken = DatasetData::new(&pb::DatasetInfo {
+            error: "PostgreSQL snapshot: cannot connect".into(),
+            ..pb::DatasetInfo::default()
+        });
+        assert_eq!(
+            broken.error.as_deref(),
+            Some("PostgreSQL snapshot: cannot connect")
+        );
+        assert!(broken.snapshot.is_none());
     }
 }

@@ -89,6 +89,10 @@ pub(crate) fn provider_json(provider: &Provider) -> Value {
                 "rows": set.row_count, "bytes": set.bytes,
                 "commitment": hex::encode(&set.commitment), "columns": columns,
                 "privacy": set.privacy.as_ref().map(privacy_json),
+                "error": (!set.error.is_empty()).then_some(&set.error),
+                "snapshot": set.snapshot.as_ref().map(|s| json!({
+                    "source": s.source, "query": s.query, "taken_at_ms": s.taken_at_ms,
+                })),
             })
         })
         .collect();

@@ -101,7 +101,10 @@ async fn nmp_node_answers_over_websocket_refreshes_on_sighup_and_exits_0_on_sigt
             break line;
         }
     };
-    assert_eq!(refreshed, "refreshed: 0 snapshots taken, 1 datasets re-committed");
+    assert_eq!(
+        refreshed,
+        "refreshed: 0 snapshots taken, 1 datasets re-committed"
+    );
     // SIGTERM is an orderly stop: the node drains and exits 0 (the README's contract).
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("signal nmp node");
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
