@@ -126,6 +126,22 @@ pub(crate) struct DemoArgs {
     /// Keep the generated data and keys here instead of a temporary directory.
     #[arg(long, value_name = "DIR")]
     pub(crate) dir: Option<PathBuf>,
+    /// Where the hospitals keep their patients.
+    #[arg(long, value_enum, default_value_t = DemoSource::Csv)]
+    pub(crate) source: DemoSource,
+}
+
+/// Where `nmp demo`'s hospitals keep their patients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DemoSource {
+    /// CSV files; the agent sends a C aggregate.
+    Csv,
+    /// A SQLite database each; the agent sends SQL with SQLite's own engine compiled to
+    /// WebAssembly.
+    Sqlite,
+    /// A PostgreSQL table each, in a throwaway local server the demo starts (Debian's
+    /// `postgresql`); each node serves a snapshot it takes itself.
+    Postgres,
 }
 
 #[derive(Debug, Args)]

@@ -54,6 +54,8 @@ pub(crate) struct NodeSpec {
     pub(crate) transport: Transport,
     /// Columns the egress filter must never let out, also marked in the node's document.
     pub(crate) restricted: Vec<String>,
+    /// Further keys of its dataset entry (`format` and its section; default: CSV).
+    pub(crate) dataset: toml::Table,
     /// Its `[policy]` table.
     pub(crate) policy: toml::Table,
     /// Further top-level tables of its file (e.g. `[inbound]`).
@@ -129,7 +131,18 @@ impl LocalMesh {
 
     /// An agent with a fresh identity that knows only the bootstrap peer (over `transport`).
     pub(crate) async fn agent(&self, transport: Transport) -> anyhow::Result<NmpClient> {
+        self.agent_with(transport, nmp_guardian::Policy::default())
+            .await
+    }
+
+    /// [`LocalMesh::agent`] with `preflight` as its pre-flight Guardian policy.
+    pub(crate) async fn agent_with(
+        &self,
+        transport: Transport,
+        preflight: nmp_guardian::Policy,
+    ) -> anyhow::Result<NmpClient> {
         NmpClient::builder()
+            .guardian_policy(preflight)
             .bootstrap(self.bootstrap_addr(transport).await?)
             .query_timeout(Duration::from_secs(30))
             .connect()
@@ -191,7 +204,10 @@ fn config_toml(spec: &NodeSpec, seed: &Multiaddr) -> anyhow::Result<String> {
         ("format".to_owned(), "csv".into()),
         ("capability".to_owned(), spec.capability.clone().into()),
         ("restricted_keys".to_owned(), spec.restricted.clone().into()),
-    ]);
+    ])
+    .into_iter()
+    .chain(spec.dataset.clone())
+    .collect::<toml::Table>();
     file.insert("datasets".into(), vec![dataset].into());
     file.insert("policy".into(), spec.policy.clone().into());
     file.extend(spec.sections.clone());

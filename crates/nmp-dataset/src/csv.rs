@@ -8,7 +8,7 @@ use std::path::Path;
 use nmp_egress::ValueIndexBuilder;
 
 pub use self::records::MAX_CSV_RECORD_BYTES;
-use self::records::Records;
+pub(crate) use self::records::Records;
 use crate::{
     Error, Kind,
     table::{Column, Sampler, Table, Value},

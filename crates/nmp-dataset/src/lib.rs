@@ -25,12 +25,14 @@
 //! - [`Kind`]: what a dataset's directory holds, as the node file's `format` names it.
 //! - [`Table`]: the columns ([`Column`], [`ColumnType`]) and rows of a dataset, computed at each
 //!   commitment.
-//! - [`Source`]: where a PostgreSQL snapshot comes from; [`Snapshot`]: one taken.
+//! - [`Source`]: where a PostgreSQL snapshot comes from; [`Snapshot`]: one taken;
+//!   [`LocalServer`]: a throwaway PostgreSQL server for the demo and the tests.
 //! - [`generate`]: deterministic synthetic data in every kind, for tests and scale runs.
 
 mod csv;
 mod error;
 pub mod generate;
+mod import;
 mod jsonl;
 mod kind;
 mod parquet;
@@ -39,9 +41,12 @@ mod read;
 mod sqlite;
 mod table;
 
+#[cfg(unix)]
+pub use self::postgres::server::{LOCAL_PORT, LOCAL_USER, LocalServer, ServerError};
 pub use self::{
     csv::MAX_CSV_RECORD_BYTES,
     error::{Cause, Error},
+    import::csv_into_sqlite,
     jsonl::MAX_JSONL_LINE_BYTES,
     kind::Kind,
     postgres::{DEFAULT_MAX_SNAPSHOT_BYTES, SNAPSHOT_FILE, Snapshot, Source, snapshot},

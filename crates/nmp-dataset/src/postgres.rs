@@ -13,6 +13,9 @@ use tokio::io::AsyncWriteExt;
 
 use crate::Error;
 
+#[cfg(unix)]
+pub(crate) mod server;
+
 /// The snapshot's file name inside the dataset's directory.
 pub const SNAPSHOT_FILE: &str = "snapshot.csv";
 

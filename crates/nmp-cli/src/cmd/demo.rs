@@ -1,15 +1,18 @@
 //! `nmp demo`: a local mesh in one process (a bootstrap peer and two hospital Data Nodes over
-//! generated patients), and an agent that finds them through the DHT and sends an honest
-//! aggregate, an exfiltration attempt and an import escape.
+//! generated patients, kept as CSV files, SQLite databases or PostgreSQL tables), and an agent
+//! that finds them through the DHT and sends an honest aggregate, an exfiltration attempt and an
+//! import escape.
 
 mod data;
 mod report;
+mod source;
 
 use std::{path::PathBuf, time::Instant};
 
 use anyhow::{Context as _, bail, ensure};
 use nmp_client::{Answer, Error, Logic, NmpClient, NodeAnswer, Outcome};
 
+use self::source::Sources;
 use crate::{
     cli::DemoArgs,
     exit::Status,
@@ -18,11 +21,7 @@ use crate::{
 
 /// The capability both hospitals serve.
 const CAPABILITY: &str = "demo.hospital/patients";
-const AGGREGATE: &[u8] = include_bytes!("../../../../examples/logic/c/aggregate.wasm");
-const EXFILTRATE: &[u8] = include_bytes!("../../../../examples/logic/c/exfiltrate.wasm");
 const ESCAPE: &[u8] = include_bytes!("../../../../examples/logic/wat/escape.wasm");
-/// The honest question: patients, mean age and mean cost per diagnosis.
-const QUESTION: &str = r#"{"group_by":"diagnosis","metric":["age","cost_usd"],"min_count":5}"#;
 
 /// The two hospitals: directory name, data seed, transport.
 const HOSPITALS: [(&str, u64, Transport); 2] = [
@@ -56,20 +55,24 @@ async fn demo(args: &DemoArgs, dir: &std::path::Path) -> anyhow::Result<Status> 
     let started = Instant::now();
     report::title();
     report::step(1, "Generating synthetic patients (fake, deterministic)");
+    let sources = Sources::start(args.source)?;
+    report::source(sources.describe());
     let mut specs = Vec::new();
     for (name, seed, transport) in HOSPITALS {
-        let data = dir.join(name).join("data");
-        let bytes = data::write_patients(&data, seed, args.rows, name)?;
+        let export = dir.join(name).join("data");
+        let bytes = data::write_patients(&export, seed, args.rows, name)?;
         report::generated(name, args.rows, bytes);
+        let served = sources.serve(name, &dir.join(name), &export)?;
         specs.push(NodeSpec {
             name: name.to_owned(),
             capability: CAPABILITY.to_owned(),
-            data,
+            data: served.data,
             transport,
             restricted: ["patient_id", "name", "email", "ssn"]
                 .map(str::to_owned)
                 .to_vec(),
-            policy: toml::toml! { rate_limit_per_minute = 600 },
+            dataset: served.dataset,
+            policy: sources.node_policy(),
             sections: toml::Table::new(),
             grpc: false,
         });
@@ -80,10 +83,14 @@ async fn demo(args: &DemoArgs, dir: &std::path::Path) -> anyhow::Result<Status> 
     for (spec, node) in specs.iter().zip(mesh.nodes()) {
         report::node(&spec.name, spec.transport, &node.peer_id());
     }
-    let agent = mesh.agent(Transport::Tcp).await?;
+    let mut preflight = nmp_guardian::Policy::default();
+    if sources.recurses() {
+        preflight.recursion = nmp_guardian::RecursionPolicy::Allow;
+    }
+    let agent = mesh.agent_with(Transport::Tcp, preflight).await?;
     report::agent(&agent.peer_id());
 
-    let outcome = walk(&agent, &mesh).await;
+    let outcome = walk(&agent, &mesh, &sources).await;
     mesh.shutdown().await;
     if let Err(failure) = outcome {
         let line = format!("{failure:#}");
@@ -98,7 +105,7 @@ async fn demo(args: &DemoArgs, dir: &std::path::Path) -> anyhow::Result<Status> 
 }
 
 /// Steps 3 to 5, against a running mesh.
-async fn walk(agent: &NmpClient, mesh: &LocalMesh) -> anyhow::Result<()> {
+async fn walk(agent: &NmpClient, mesh: &LocalMesh, sources: &Sources) -> anyhow::Result<()> {
     report::step(3, &format!("Discovering `{CAPABILITY}` through the DHT"));
     let discovery = mesh.discover(agent, CAPABILITY).await?;
     ensure!(
@@ -115,7 +122,9 @@ async fn walk(agent: &NmpClient, mesh: &LocalMesh) -> anyhow::Result<()> {
         4,
         "Honest question: patients, mean age and mean cost per diagnosis",
     );
-    let honest = Logic::new(CAPABILITY, AGGREGATE).with_input(QUESTION.as_bytes());
+    let question = sources.honest();
+    report::question(&question);
+    let honest = Logic::new(CAPABILITY, question.wasm).with_input(question.input);
     let answers = agent
         .execute_all_with_progress(&honest, report::progress)
         .await
@@ -132,7 +141,8 @@ async fn walk(agent: &NmpClient, mesh: &LocalMesh) -> anyhow::Result<()> {
     }
 
     report::step(5, "Hostile logic");
-    let exfiltrate = Logic::new(CAPABILITY, EXFILTRATE);
+    let question = sources.exfiltration();
+    let exfiltrate = Logic::new(CAPABILITY, question.wasm).with_input(question.input);
     let answers = agent
         .execute_all(&exfiltrate)
         .await
@@ -146,7 +156,7 @@ async fn walk(agent: &NmpClient, mesh: &LocalMesh) -> anyhow::Result<()> {
                 answer.outcome
             );
         }
-        report::blocked(answer);
+        report::blocked(question.name, answer);
     }
     match agent.execute_all(&Logic::new(CAPABILITY, ESCAPE)).await {
         Err(Error::Rejected(guardian)) => report::rejected(&guardian),

@@ -148,9 +148,10 @@ fn agent_commands_refuse_bad_arguments() {
     assert_usage_error(&nmp(&["demo", "--rows", "0"], b""));
 }
 
-#[test]
-fn the_demo_runs_end_to_end() {
-    let output = nmp(&["demo", "--rows", "500"], b"");
+/// Runs `nmp demo --rows 500 --source SOURCE`, checks the tour, and returns both nodes' answer
+/// lines (diagnosis, patients, mean age, mean cost), sorted.
+fn demo(source: &str) -> Vec<String> {
+    let output = nmp(&["demo", "--rows", "500", "--source", source], b"");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
         status(&output),
@@ -171,4 +172,47 @@ fn the_demo_runs_end_to_end() {
         "{stdout}"
     );
     assert!(stdout.contains("REJECTED by the Guardian"), "{stdout}");
+    let tables: Vec<String> = stdout
+        .lines()
+        .filter(|line| {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            cells.len() == 4 && cells[1..].iter().all(|c| c.parse::<f64>().is_ok())
+        })
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(tables.len(), 14, "{stdout}");
+    // The nodes answer in any order: sorted by diagnosis, count, then whole dollars of cost
+    // (the two hospitals may have as many patients with one diagnosis).
+    let key = |line: &String| {
+        let cells: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        let number = |i: usize| cells[i].parse::<f64>().unwrap_or(0.0).round() as u64;
+        (cells[0].clone(), number(1), number(3))
+    };
+    let mut tables = tables;
+    tables.sort_by_key(key);
+    tables
+}
+
+/// The same hospitals kept as CSV files, SQLite databases (SQL answered by SQLite's engine in
+/// the sandbox) and PostgreSQL tables (served as the nodes' own snapshots) give the same
+/// answers, each node's receipt verified, the exfiltration blocked and the escape rejected.
+#[test]
+fn the_demo_runs_end_to_end_over_csv_sqlite_and_postgres_with_the_same_answers() {
+    let csv = demo("csv");
+    for source in ["sqlite", "postgres"] {
+        let other = demo(source);
+        for (a, b) in csv.iter().zip(&other) {
+            let (a, b): (Vec<&str>, Vec<&str>) = (
+                a.split_whitespace().collect(),
+                b.split_whitespace().collect(),
+            );
+            // Same group and count; means equal up to the last printed digit, which SQL's
+            // round() and the C aggregate's formatting may round differently at a tie.
+            assert_eq!(a[..2], b[..2], "{source}: {a:?} vs {b:?}");
+            for (x, y, digit) in [(a[2], b[2], 0.1), (a[3], b[3], 0.01)] {
+                let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+                assert!((x - y).abs() <= digit * 1.01, "{source}: {a:?} vs {b:?}");
+            }
+        }
+    }
 }

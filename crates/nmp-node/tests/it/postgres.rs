@@ -1,18 +1,17 @@
-//! PostgreSQL datasets on a running node, against a real server the test starts: the node
+//! PostgreSQL datasets on a running node, against a real server the test starts
+//! ([`LocalServer`]: Debian's `postgresql` binaries, which `scripts/setup.sh` installs): the node
 //! serves a committed CSV snapshot of a table, the guest reads it, a refresh after the table
 //! changes gives a new commitment, and an unreachable server or a failing query is a reason in
 //! the capability document while the other datasets are still served and nothing is
 //! half-written.
 
-mod server;
-
 use std::time::Duration;
 
 use nmp_crypto::capability;
+use nmp_dataset::{LOCAL_PORT, LOCAL_USER, LocalServer};
 use nmp_node::{Node, config::File};
 use nmp_wire::pb;
 
-use self::server::{Server, USER};
 use crate::{
     agent::{Agent, CAPABILITY, node_identity, result},
     example,
@@ -34,9 +33,9 @@ fn create(rows: u64) -> String {
 /// The node file's datasets: the snapshot under the tests' capability (taken every
 /// `refresh_secs`, or only at start and on demand), the bundled CSV under another, and a
 /// snapshot whose query fails.
-fn datasets(server: &Server, dir: &std::path::Path, refresh_secs: Option<u64>) -> File {
+fn datasets(server: &LocalServer, dir: &std::path::Path, refresh_secs: Option<u64>) -> File {
     let host = server.socket_dir().display();
-    let port = server.port();
+    let port = LOCAL_PORT;
     let refresh = refresh_secs.map_or(String::new(), |s| format!("refresh_secs = {s}"));
     File::parse(&format!(
         r#"
@@ -55,7 +54,7 @@ capability = "{CAPABILITY}"
 [datasets.postgres]
 host = "{host}"
 port = {port}
-user = "{USER}"
+user = "{LOCAL_USER}"
 dbname = "postgres"
 table = "patients"
 {refresh}
@@ -69,7 +68,7 @@ capability = "demo.hospital/broken"
 [datasets.postgres]
 host = "{host}"
 port = {port}
-user = "{USER}"
+user = "{LOCAL_USER}"
 dbname = "postgres"
 query = "SELECT no_such_column FROM patients"
 timeout_secs = 10
@@ -99,8 +98,8 @@ fn dataset<'d>(document: &'d pb::CapabilityDocument, name: &str) -> &'d pb::Data
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_postgres_snapshot_is_served_refreshed_and_its_failures_published() {
-    let server = Server::start();
-    server.psql(&create(2_000));
+    let server = LocalServer::start().expect("a local PostgreSQL server starts");
+    server.psql(&create(2_000)).expect("psql");
     let dir = tempfile::tempdir().unwrap();
     let configured = datasets(&server, dir.path(), Some(1));
     tokio::time::timeout(DEADLINE, async {
@@ -161,7 +160,7 @@ async fn a_postgres_snapshot_is_served_refreshed_and_its_failures_published() {
         assert_eq!(body.datasets[0].snapshot, snapshot.snapshot);
 
         // The table changes: the next scheduled snapshot is a new commitment.
-        server.psql(&create(2_500));
+        server.psql(&create(2_500)).expect("psql");
         let changed = loop {
             let now = document(&agent, &node).await;
             let info = dataset(&now, "snapshot").clone();
@@ -175,7 +174,7 @@ async fn a_postgres_snapshot_is_served_refreshed_and_its_failures_published() {
         // The server goes away: the last snapshot is still served, and the document says why
         // the refresh failed (a snapshot under way as it stops fails in its transaction; the
         // next one cannot connect).
-        server.stop();
+        server.stop().expect("the server stops");
         let failed = loop {
             let now = document(&agent, &node).await;
             let info = dataset(&now, "snapshot").clone();
@@ -200,8 +199,8 @@ async fn a_postgres_snapshot_is_served_refreshed_and_its_failures_published() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_owner_refresh_takes_the_snapshot_at_once_and_receipts_name_it() {
-    let server = Server::start();
-    server.psql(&create(1_000));
+    let server = LocalServer::start().expect("a local PostgreSQL server starts");
+    server.psql(&create(1_000)).expect("psql");
     let dir = tempfile::tempdir().unwrap();
     let configured = datasets(&server, dir.path(), None);
     tokio::time::timeout(DEADLINE, async {
@@ -213,7 +212,7 @@ async fn an_owner_refresh_takes_the_snapshot_at_once_and_receipts_name_it() {
         assert_eq!(first.row_count, 1_000);
 
         // Nothing changes without a schedule until the owner asks.
-        server.psql(&create(1_500));
+        server.psql(&create(1_500)).expect("psql");
         let unchanged = node.refresh().await;
         assert_eq!(unchanged.recommitted, 0);
         // The failing query is tried again and fails; the table's snapshot is taken.

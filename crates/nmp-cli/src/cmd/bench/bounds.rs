@@ -81,6 +81,7 @@ pub(super) async fn run(dir: &Path, requests: u32) -> anyhow::Result<Value> {
             data: data.clone(),
             transport: Transport::Tcp,
             restricted: Vec::new(),
+            dataset: toml::Table::new(),
             policy: policy(bounded),
             sections: sections(bounded),
             grpc: true,

@@ -33,6 +33,7 @@ pub(super) async fn run(dir: &Path, sizes: &[u32]) -> anyhow::Result<Value> {
                 data: data.clone(),
                 transport: Transport::Tcp,
                 restricted: Vec::new(),
+                dataset: toml::Table::new(),
                 policy: toml::Table::new(),
                 sections: toml::Table::new(),
                 grpc: false,

@@ -32,6 +32,7 @@ pub(super) async fn run(dir: &Path, requests: u32) -> anyhow::Result<Value> {
         data: data.clone(),
         transport,
         restricted: Vec::new(),
+        dataset: toml::Table::new(),
         policy: open_policy(),
         sections: toml::Table::new(),
         grpc,

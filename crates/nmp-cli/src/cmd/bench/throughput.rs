@@ -37,6 +37,7 @@ pub(super) async fn run(
         data: tiny_dataset(&dir)?,
         transport: Transport::Tcp,
         restricted: Vec::new(),
+        dataset: toml::Table::new(),
         policy: open_policy(),
         sections: toml::Table::new(),
         grpc: false,

@@ -103,21 +103,12 @@ pub(super) fn answer(answer: &Answer) -> anyhow::Result<()> {
         stages.join(" → "),
     );
     let json: Value = serde_json::from_slice(&answer.output)?;
-    let groups: BTreeMap<String, Value> = json["groups"]
-        .as_object()
-        .map(|g| g.clone().into_iter().collect())
-        .unwrap_or_default();
     println!(
         "        {:<14} {:>8} {:>9} {:>11}",
         "diagnosis", "patients", "mean age", "mean cost"
     );
-    for (name, group) in &groups {
-        println!(
-            "        {name:<14} {:>8} {:>9.1} {:>11.2}",
-            group["count"].as_u64().unwrap_or(0),
-            group["mean_age"].as_f64().unwrap_or(f64::NAN),
-            group["mean_cost_usd"].as_f64().unwrap_or(f64::NAN)
-        );
+    for (name, (count, age, cost)) in groups(&json) {
+        println!("        {name:<14} {count:>8} {age:>9.1} {cost:>11.2}");
     }
     println!(
         "        receipt verified: signed by the node, module {}…, output {}…, {} bytes left the node",
@@ -125,14 +116,75 @@ pub(super) fn answer(answer: &Answer) -> anyhow::Result<()> {
         hex::encode(&answer.receipt_body.output_sha256[..6]),
         answer.output.len()
     );
+    for dataset in &answer.receipt_body.datasets {
+        if let Some(snapshot) = &dataset.snapshot {
+            println!(
+                "        over the {} snapshot `{}` it took at {} (Unix ms), commitment {}…",
+                snapshot.source,
+                snapshot.query,
+                snapshot.taken_at_ms,
+                hex::encode(&dataset.sha256[..6.min(dataset.sha256.len())])
+            );
+        }
+    }
     Ok(())
 }
 
+/// Per diagnosis: patients, mean age and mean cost, from the aggregate's answer
+/// (`{"groups": {name: {count, mean_age, mean_cost_usd}}}`) or from SQL's
+/// (`{"columns": [...], "rows": [[name, count, age, cost], ...]}`).
+fn groups(json: &Value) -> BTreeMap<String, (u64, f64, f64)> {
+    let number = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    if let Some(rows) = json["rows"].as_array() {
+        return rows
+            .iter()
+            .map(|row| {
+                let name = row[0].as_str().unwrap_or("?").to_owned();
+                (
+                    name,
+                    (
+                        row[1].as_u64().unwrap_or(0),
+                        number(&row[2]),
+                        number(&row[3]),
+                    ),
+                )
+            })
+            .collect();
+    }
+    json["groups"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, g)| {
+            let count = g["count"].as_u64().unwrap_or(0);
+            (
+                name.clone(),
+                (count, number(&g["mean_age"]), number(&g["mean_cost_usd"])),
+            )
+        })
+        .collect()
+}
+
+/// What the hospitals keep their patients in.
+pub(super) fn source(what: &str) {
+    println!("      kept in {what}");
+}
+
+/// The module the honest question travels in.
+pub(super) fn question(question: &super::source::Question) {
+    println!(
+        "      {} ({} KiB) with input {}",
+        question.name,
+        question.wasm.len().div_ceil(1024),
+        String::from_utf8_lossy(&question.input).replace('\n', " ")
+    );
+}
+
 /// A blocked exfiltration: what the egress filter found, never the data.
-pub(super) fn blocked(answer: &Answer) {
+pub(super) fn blocked(module: &str, answer: &Answer) {
     clear_progress();
     println!(
-        "      exfiltrate.wasm on {}: BLOCKED by the egress filter (found: {}); 0 bytes returned, receipt verified",
+        "      {module} on {}: BLOCKED by the egress filter (found: {}); 0 bytes returned, receipt verified",
         short(&answer.peer),
         answer.egress.categories.join(", ")
     );
