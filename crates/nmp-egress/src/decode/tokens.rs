@@ -106,6 +106,36 @@ fn reverse(value: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// What one pass over a field learns, so fields that can hide nothing cost no second look: a
+/// value read backwards or regrouped needs nine digits or an `@`.
+#[derive(Debug, Clone, Copy)]
+struct Summary {
+    digits: usize,
+    at: bool,
+    letters: bool,
+}
+
+impl Summary {
+    fn of(field: &[u8]) -> Self {
+        let (mut digits, mut at, mut letters) = (0, false, false);
+        for &b in field {
+            digits += usize::from(b.is_ascii_digit());
+            at |= b == b'@';
+            letters |= b.is_ascii_alphabetic();
+        }
+        Self {
+            digits,
+            at,
+            letters,
+        }
+    }
+
+    /// `false` when neither [`worth_reversing`] nor [`separate`] can take the field.
+    fn may_hide(self) -> bool {
+        self.at || self.digits >= MIN_DIGITS
+    }
+}
+
 /// What the fields of `text` may hide, from one pass over them ([`fields`]): the fields read
 /// backwards (when `reverse`), and the fields with unusual separators, each list in field order.
 pub(super) fn field_candidates(text: &[u8], reverse: bool) -> (Vec<Candidate>, Vec<Candidate>) {
@@ -116,39 +146,49 @@ pub(super) fn field_candidates(text: &[u8], reverse: bool) -> (Vec<Candidate>, V
     }
     let mut previous = None;
     for r in fields(text) {
+        let summary = Summary::of(&text[r.clone()]);
         if reverse {
-            reversed_field(text, &mut previous, r.clone(), &mut reversed);
+            reversed_field(text, &mut previous, (r.clone(), summary), &mut reversed);
         }
-        separated.extend(separate(text, r));
+        if summary.may_hide() {
+            separated.extend(separate(text, r));
+        }
     }
     (reversed, separated)
 }
 
 /// The field `r` read backwards when it is worth it (at most [`MAX_FIELD`] bytes), then the pair
 /// of it and the `previous` field when both are letter-free and one space apart (`1342-283
-/// )777(`, a phone number read backwards); `r` becomes the previous field.
+/// )777(`, a phone number read backwards); `r` becomes the previous field. Each comes with its
+/// [`Summary`]; a pair's is the sum of its fields' (only spaces and brackets lie between).
 fn reversed_field(
     text: &[u8],
-    previous: &mut Option<Range<usize>>,
-    r: Range<usize>,
+    previous: &mut Option<(Range<usize>, Summary)>,
+    (r, summary): (Range<usize>, Summary),
     out: &mut Vec<Candidate>,
 ) {
-    let letter_free = |r: &Range<usize>| !text[r.clone()].iter().any(u8::is_ascii_alphabetic);
     let pair = previous
         .take()
-        .filter(|p| {
+        .filter(|(p, p_summary)| {
             r.end - p.start <= MAX_FIELD
                 && text[p.end..r.start]
                     .iter()
                     .all(|b| matches!(b, b' ' | b'(' | b')'))
-                && letter_free(p)
-                && letter_free(&r)
+                && !p_summary.letters
+                && !summary.letters
         })
-        .map(|p| p.start..r.end);
-    *previous = Some(r.clone());
-    for range in [Some(r), pair].into_iter().flatten() {
+        .map(|(p, p_summary)| {
+            let joined = Summary {
+                digits: p_summary.digits + summary.digits,
+                at: p_summary.at || summary.at,
+                letters: false,
+            };
+            (p.start..r.end, joined)
+        });
+    *previous = Some((r.clone(), summary));
+    for (range, summary) in [Some((r, summary)), pair].into_iter().flatten() {
         let value = &text[range.clone()];
-        if worth_reversing(value) && std::str::from_utf8(value).is_ok() {
+        if summary.may_hide() && worth_reversing(value) && std::str::from_utf8(value).is_ok() {
             out.push(Candidate {
                 via: Decoding::Reversed,
                 bytes: reverse(value),
