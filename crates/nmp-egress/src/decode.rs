@@ -258,8 +258,16 @@ fn hex_val(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Percent-decodes `%XX` sequences; `None` when there are none.
+/// Percent-decodes `%XX` sequences; `None` when there are none (found without allocating: a
+/// prose word with a `%` sign costs one `memchr` pass).
 fn percent(text: &[u8]) -> Option<Vec<u8>> {
+    let escape = |i: usize| {
+        text.get(i + 1).copied().and_then(hex_val).is_some()
+            && text.get(i + 2).copied().and_then(hex_val).is_some()
+    };
+    if !memchr::memchr_iter(b'%', text).any(escape) {
+        return None;
+    }
     let mut out = Vec::with_capacity(text.len());
     let mut changed = false;
     let mut i = 0;
