@@ -43,21 +43,32 @@ const CUT: [bool; 256] = {
 };
 
 /// The fields of `text`: maximal runs without whitespace, quotes, `,`, `;`, `|` or `=`, with a
-/// trailing `.`, `:` or `)` and a leading `(` trimmed.
-fn fields(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut start = 0;
-    text.split(|&b| CUT[usize::from(b)])
-        .filter_map(move |field| {
-            let mut range = start..start + field.len();
-            start += field.len() + 1;
+/// trailing `.`, `:` or `)` and a leading `(` trimmed, each with its [`Summary`] (the trimmed
+/// bytes change none of it), from one pass over the bytes.
+fn fields(text: &[u8]) -> impl Iterator<Item = (Range<usize>, Summary)> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos <= text.len() {
+            let start = pos;
+            let mut summary = Summary::default();
+            while let Some(&b) = text.get(pos).filter(|&&b| !CUT[usize::from(b)]) {
+                summary.add(b);
+                pos += 1;
+            }
+            let mut range = start..pos;
+            pos += 1;
             while range.end > range.start && matches!(text[range.end - 1], b'.' | b':' | b')') {
                 range.end -= 1;
             }
             while range.start < range.end && text[range.start] == b'(' {
                 range.start += 1;
             }
-            (!range.is_empty() && range.len() <= MAX_FIELD).then_some(range)
-        })
+            if !range.is_empty() && range.len() <= MAX_FIELD {
+                return Some((range, summary));
+            }
+        }
+        None
+    })
 }
 
 /// `true` when `value` starts like an ISO date or timestamp (`2026-03-14`, `2026/03/14T...`).
@@ -108,7 +119,7 @@ fn reverse(value: &[u8]) -> Vec<u8> {
 
 /// What one pass over a field learns, so fields that can hide nothing cost no second look: a
 /// value read backwards or regrouped needs nine digits or an `@`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Summary {
     digits: usize,
     at: bool,
@@ -116,18 +127,10 @@ struct Summary {
 }
 
 impl Summary {
-    fn of(field: &[u8]) -> Self {
-        let (mut digits, mut at, mut letters) = (0, false, false);
-        for &b in field {
-            digits += usize::from(b.is_ascii_digit());
-            at |= b == b'@';
-            letters |= b.is_ascii_alphabetic();
-        }
-        Self {
-            digits,
-            at,
-            letters,
-        }
+    fn add(&mut self, b: u8) {
+        self.digits += usize::from(b.is_ascii_digit());
+        self.at |= b == b'@';
+        self.letters |= b.is_ascii_alphabetic();
     }
 
     /// `false` when neither [`worth_reversing`] nor [`separate`] can take the field.
@@ -145,8 +148,7 @@ pub(super) fn field_candidates(text: &[u8], reverse: bool) -> (Vec<Candidate>, V
         separated.extend(separate(text, 0..text.len()));
     }
     let mut previous = None;
-    for r in fields(text) {
-        let summary = Summary::of(&text[r.clone()]);
+    for (r, summary) in fields(text) {
         if reverse {
             reversed_field(text, &mut previous, (r.clone(), summary), &mut reversed);
         }
@@ -415,6 +417,47 @@ pub(super) fn at_words(text: &[u8]) -> Vec<Candidate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The one-pass fields are the runs between cut bytes, trimmed, and their summaries
+        /// are those of the trimmed bytes.
+        #[test]
+        fn fields_are_the_trimmed_runs(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"a1@.:() ,=\"x9".to_vec()), 0..120),
+        ) {
+            let mut start = 0;
+            let expected: Vec<Range<usize>> = text
+                .split(|&b| CUT[usize::from(b)])
+                .filter_map(|field| {
+                    let mut range = start..start + field.len();
+                    start += field.len() + 1;
+                    while range.end > range.start
+                        && matches!(text[range.end - 1], b'.' | b':' | b')')
+                    {
+                        range.end -= 1;
+                    }
+                    while range.start < range.end && text[range.start] == b'(' {
+                        range.start += 1;
+                    }
+                    (!range.is_empty() && range.len() <= MAX_FIELD).then_some(range)
+                })
+                .collect();
+            let found: Vec<(Range<usize>, Summary)> = fields(&text).collect();
+            proptest::prop_assert_eq!(
+                found.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>(),
+                expected
+            );
+            for (r, summary) in found {
+                let mut own = Summary::default();
+                text[r].iter().for_each(|&b| own.add(b));
+                proptest::prop_assert_eq!(
+                    (summary.digits, summary.at, summary.letters),
+                    (own.digits, own.at, own.letters)
+                );
+            }
+        }
+    }
 
     fn all(c: impl IntoIterator<Item = Candidate>) -> Vec<String> {
         c.into_iter()
