@@ -1,5 +1,9 @@
 //! Rules that look at a key and its value together: restricted schema keys, identity fields
 //! (date of birth, address, person name) and credential assignments with an entropy check.
+//!
+//! A key is classified by its words ([`key_class`], from the lists of [`identity_keys`] and
+//! [`credential_keys`]); a value under it is judged ([`judge`]) unless it stands for no value
+//! ([`masks`]).
 
 mod credential_keys;
 mod identity_keys;
