@@ -57,7 +57,7 @@ impl Decoder {
             None => {}
         }
         if text.contains(&b'%') {
-            for range in words(text) {
+            for range in escaped_words(text) {
                 if let Some(bytes) = percent(&text[range.clone()]) {
                     out.push(Candidate {
                         via: Decoding::Url,
@@ -155,18 +155,32 @@ fn token_ranges(text: &[u8], min_len: usize) -> impl Iterator<Item = Range<usize
     })
 }
 
-/// Ranges of the whitespace-separated words of `text`.
-fn words(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        while pos < text.len() && text[pos].is_ascii_whitespace() {
-            pos += 1;
+/// `true` when a `%XX` escape starts at `i` of `text`.
+fn escape_at_percent(text: &[u8], i: usize) -> bool {
+    text[i] == b'%'
+        && text.get(i + 1).copied().and_then(hex_val).is_some()
+        && text.get(i + 2).copied().and_then(hex_val).is_some()
+}
+
+/// Ranges of the whitespace-separated words of `text` that hold a `%XX` escape, in order, each
+/// once: found from the `%` signs (`memchr`), so a long text with a few `25 %` costs no walk
+/// over all its words.
+fn escaped_words(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut done = 0;
+    memchr::memchr_iter(b'%', text).filter_map(move |i| {
+        if i < done || !escape_at_percent(text, i) {
+            return None;
         }
-        let start = pos;
-        while pos < text.len() && !text[pos].is_ascii_whitespace() {
-            pos += 1;
-        }
-        (pos > start).then_some(start..pos)
+        let start = text[..i]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(0, |p| p + 1);
+        let end = text[i..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(text.len(), |p| i + p);
+        done = end;
+        Some(start..end)
     })
 }
 
@@ -258,8 +272,11 @@ fn hex_val(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Percent-decodes `%XX` sequences; `None` when there are none.
+/// Percent-decodes `%XX` sequences; `None` when there are none (found before allocating).
 fn percent(text: &[u8]) -> Option<Vec<u8>> {
+    if !memchr::memchr_iter(b'%', text).any(|i| escape_at_percent(text, i)) {
+        return None;
+    }
     let mut out = Vec::with_capacity(text.len());
     let mut changed = false;
     let mut i = 0;
@@ -377,6 +394,27 @@ mod tests {
                 &format!("(?-u)[A-Za-z0-9+/_\\-]{{{min_len},}}={{0,2}}")).unwrap();
             let expected: Vec<_> = regex.find_iter(&text).map(|m| m.range()).collect();
             let found: Vec<_> = token_ranges(&text, min_len).collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
+    }
+
+    proptest::proptest! {
+        /// The words found from their `%` signs are the words with an escape.
+        #[test]
+        fn escaped_words_are_the_words_with_an_escape(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"%%4aG \n\t.x".to_vec()), 0..80),
+        ) {
+            let words = text
+                .split(u8::is_ascii_whitespace)
+                .scan(0, |at, w| {
+                    let range = *at..*at + w.len();
+                    *at += w.len() + 1;
+                    Some(range)
+                })
+                .filter(|r| !r.is_empty() && percent(&text[r.clone()]).is_some());
+            let expected: Vec<_> = words.collect();
+            let found: Vec<_> = escaped_words(&text).collect();
             proptest::prop_assert_eq!(found, expected);
         }
     }

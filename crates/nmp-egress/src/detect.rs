@@ -441,9 +441,15 @@ impl Detector {
             || field::holder_ref(&key_words)
     }
 
-    /// The rule a cell of the column `key` ([`Self::cell_column`]) triggers, if any.
-    pub(crate) fn cell(&self, key: &str, cell: &str) -> Option<usize> {
-        self.judge(classify(&words(key)), Value::Str(cell), Source::Text)
+    /// What the column `key` ([`Self::cell_column`]) says about its cells; decided once per
+    /// column, then each cell goes to [`Self::cell`].
+    pub(crate) fn column_class(&self, key: &str) -> KeyClass {
+        classify(&words(key))
+    }
+
+    /// The rule a cell of a column of class `class` ([`Self::column_class`]) triggers, if any.
+    pub(crate) fn cell(&self, class: KeyClass, cell: &str) -> Option<usize> {
+        self.judge(class, Value::Str(cell), Source::Text)
     }
 
     /// The restricted-key rule a bare key (a CSV header cell) names as a column, if any.
@@ -456,19 +462,22 @@ impl Detector {
     /// Key/value assignments in free text (`password=...`, `"patientId": 7`); the caller
     /// classifies each key and judges its value.
     pub(crate) fn pairs<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = Pair> + 't {
-        let other = (memchr::memchr3(b'\'', b'"', b'(', text).is_some()
-            || memchr::memchr2(b'?', b'<', text).is_some()
-            || memchr::memmem::find(text, b"unmarshal").is_some())
-        .then(|| {
-            self.kv_other
-                .find_iter(text)
-                .filter_map(|m| pairs::split_other(m.as_bytes(), m.start()))
-        })
-        .into_iter()
-        .flatten();
-        self.kv
-            .find_iter(text)
-            .filter_map(|m| pairs::split(m.as_bytes(), m.start()))
+        let other = pairs::may_hold_other(text)
+            .then(|| {
+                self.kv_other
+                    .find_iter(text)
+                    .filter_map(|m| pairs::split_other(m.as_bytes(), m.start()))
+            })
+            .into_iter()
+            .flatten();
+        pairs::may_hold_assignment(text)
+            .then(|| {
+                self.kv
+                    .find_iter(text)
+                    .filter_map(|m| pairs::split(m.as_bytes(), m.start()))
+            })
+            .into_iter()
+            .flatten()
             .chain(other)
     }
 }

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use crate::config::Limits;
 use crate::decode::{Candidate, Decoder};
-use crate::detect::{Detector, Hit, MAX_TEXT_KEY, Source, Value};
+use crate::detect::{Detector, Hit, KeyClass, MAX_TEXT_KEY, Source, Value};
 use crate::json::{self, ParseError, Text};
 use crate::report::Decoding;
 use crate::values::{self, ValueIndex};
@@ -326,6 +326,15 @@ impl<'d> Engine<'d> {
     /// masks or hashes passes. The cells of an organisation column (`payer`, `sponsor`) are
     /// remembered: a name there is an organisation's (`Morgan Stanley`).
     fn csv_cells(&mut self, input: &[u8], from: usize, sep: u8, columns: &[(usize, String)]) {
+        // What each column is (an organisation's, or its cells' class), decided once, not once
+        // per row.
+        let columns: Vec<(usize, bool, KeyClass)> = columns
+            .iter()
+            .map(|(c, key)| {
+                let class = self.det.column_class(key);
+                (*c, self.det.organisation_key(key), class)
+            })
+            .collect();
         let mut start = from + 1;
         while start < input.len() {
             let end = memchr::memchr(b'\n', &input[start..]).map_or(input.len(), |i| start + i);
@@ -336,10 +345,11 @@ impl<'d> Engine<'d> {
             for (column, cell) in input[start..end].split(|&b| b == sep).enumerate() {
                 let range = cell_start..cell_start + cell.len();
                 cell_start += cell.len() + 1;
-                let Some((_, key)) = columns.iter().find(|(c, _)| *c == column) else {
+                let Some(&(_, organisation, class)) = columns.iter().find(|(c, ..)| *c == column)
+                else {
                     continue;
                 };
-                if self.det.organisation_key(key) {
+                if organisation {
                     self.organisation_cells.push(range);
                     continue;
                 }
@@ -347,7 +357,7 @@ impl<'d> Engine<'d> {
                     continue;
                 };
                 let text = text.trim().trim_matches(['"', '\'']);
-                if let Some(rule) = self.det.cell(key, text) {
+                if let Some(rule) = self.det.cell(class, text) {
                     let edits = vec![Edit {
                         range,
                         rule,

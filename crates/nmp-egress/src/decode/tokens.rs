@@ -43,21 +43,32 @@ const CUT: [bool; 256] = {
 };
 
 /// The fields of `text`: maximal runs without whitespace, quotes, `,`, `;`, `|` or `=`, with a
-/// trailing `.`, `:` or `)` and a leading `(` trimmed.
-fn fields(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut start = 0;
-    text.split(|&b| CUT[usize::from(b)])
-        .filter_map(move |field| {
-            let mut range = start..start + field.len();
-            start += field.len() + 1;
+/// trailing `.`, `:` or `)` and a leading `(` trimmed, each with its [`Summary`] (the trimmed
+/// bytes change none of it), from one pass over the bytes.
+fn fields(text: &[u8]) -> impl Iterator<Item = (Range<usize>, Summary)> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos <= text.len() {
+            let start = pos;
+            let mut summary = Summary::default();
+            while let Some(&b) = text.get(pos).filter(|&&b| !CUT[usize::from(b)]) {
+                summary.add(b);
+                pos += 1;
+            }
+            let mut range = start..pos;
+            pos += 1;
             while range.end > range.start && matches!(text[range.end - 1], b'.' | b':' | b')') {
                 range.end -= 1;
             }
             while range.start < range.end && text[range.start] == b'(' {
                 range.start += 1;
             }
-            (!range.is_empty() && range.len() <= MAX_FIELD).then_some(range)
-        })
+            if !range.is_empty() && range.len() <= MAX_FIELD {
+                return Some((range, summary));
+            }
+        }
+        None
+    })
 }
 
 /// `true` when `value` starts like an ISO date or timestamp (`2026-03-14`, `2026/03/14T...`).
@@ -106,6 +117,28 @@ fn reverse(value: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// What one pass over a field learns, so fields that can hide nothing cost no second look: a
+/// value read backwards or regrouped needs nine digits or an `@`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Summary {
+    digits: usize,
+    at: bool,
+    letters: bool,
+}
+
+impl Summary {
+    fn add(&mut self, b: u8) {
+        self.digits += usize::from(b.is_ascii_digit());
+        self.at |= b == b'@';
+        self.letters |= b.is_ascii_alphabetic();
+    }
+
+    /// `false` when neither [`worth_reversing`] nor [`separate`] can take the field.
+    fn may_hide(self) -> bool {
+        self.at || self.digits >= MIN_DIGITS
+    }
+}
+
 /// What the fields of `text` may hide, from one pass over them ([`fields`]): the fields read
 /// backwards (when `reverse`), and the fields with unusual separators, each list in field order.
 pub(super) fn field_candidates(text: &[u8], reverse: bool) -> (Vec<Candidate>, Vec<Candidate>) {
@@ -115,40 +148,49 @@ pub(super) fn field_candidates(text: &[u8], reverse: bool) -> (Vec<Candidate>, V
         separated.extend(separate(text, 0..text.len()));
     }
     let mut previous = None;
-    for r in fields(text) {
+    for (r, summary) in fields(text) {
         if reverse {
-            reversed_field(text, &mut previous, r.clone(), &mut reversed);
+            reversed_field(text, &mut previous, (r.clone(), summary), &mut reversed);
         }
-        separated.extend(separate(text, r));
+        if summary.may_hide() {
+            separated.extend(separate(text, r));
+        }
     }
     (reversed, separated)
 }
 
 /// The field `r` read backwards when it is worth it (at most [`MAX_FIELD`] bytes), then the pair
 /// of it and the `previous` field when both are letter-free and one space apart (`1342-283
-/// )777(`, a phone number read backwards); `r` becomes the previous field.
+/// )777(`, a phone number read backwards); `r` becomes the previous field. Each comes with its
+/// [`Summary`]; a pair's is the sum of its fields' (only spaces and brackets lie between).
 fn reversed_field(
     text: &[u8],
-    previous: &mut Option<Range<usize>>,
-    r: Range<usize>,
+    previous: &mut Option<(Range<usize>, Summary)>,
+    (r, summary): (Range<usize>, Summary),
     out: &mut Vec<Candidate>,
 ) {
-    let letter_free = |r: &Range<usize>| !text[r.clone()].iter().any(u8::is_ascii_alphabetic);
     let pair = previous
         .take()
-        .filter(|p| {
+        .filter(|(p, p_summary)| {
             r.end - p.start <= MAX_FIELD
                 && text[p.end..r.start]
                     .iter()
                     .all(|b| matches!(b, b' ' | b'(' | b')'))
-                && letter_free(p)
-                && letter_free(&r)
+                && !p_summary.letters
+                && !summary.letters
         })
-        .map(|p| p.start..r.end);
-    *previous = Some(r.clone());
-    for range in [Some(r), pair].into_iter().flatten() {
+        .map(|(p, p_summary)| {
+            let joined = Summary {
+                digits: p_summary.digits + summary.digits,
+                at: p_summary.at || summary.at,
+                letters: false,
+            };
+            (p.start..r.end, joined)
+        });
+    *previous = Some((r.clone(), summary));
+    for (range, summary) in [Some((r, summary)), pair].into_iter().flatten() {
         let value = &text[range.clone()];
-        if worth_reversing(value) && std::str::from_utf8(value).is_ok() {
+        if summary.may_hide() && worth_reversing(value) && std::str::from_utf8(value).is_ok() {
             out.push(Candidate {
                 via: Decoding::Reversed,
                 bytes: reverse(value),
@@ -375,6 +417,47 @@ pub(super) fn at_words(text: &[u8]) -> Vec<Candidate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The one-pass fields are the runs between cut bytes, trimmed, and their summaries
+        /// are those of the trimmed bytes.
+        #[test]
+        fn fields_are_the_trimmed_runs(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"a1@.:() ,=\"x9".to_vec()), 0..120),
+        ) {
+            let mut start = 0;
+            let expected: Vec<Range<usize>> = text
+                .split(|&b| CUT[usize::from(b)])
+                .filter_map(|field| {
+                    let mut range = start..start + field.len();
+                    start += field.len() + 1;
+                    while range.end > range.start
+                        && matches!(text[range.end - 1], b'.' | b':' | b')')
+                    {
+                        range.end -= 1;
+                    }
+                    while range.start < range.end && text[range.start] == b'(' {
+                        range.start += 1;
+                    }
+                    (!range.is_empty() && range.len() <= MAX_FIELD).then_some(range)
+                })
+                .collect();
+            let found: Vec<(Range<usize>, Summary)> = fields(&text).collect();
+            proptest::prop_assert_eq!(
+                found.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>(),
+                expected
+            );
+            for (r, summary) in found {
+                let mut own = Summary::default();
+                text[r].iter().for_each(|&b| own.add(b));
+                proptest::prop_assert_eq!(
+                    (summary.digits, summary.at, summary.letters),
+                    (own.digits, own.at, own.letters)
+                );
+            }
+        }
+    }
 
     fn all(c: impl IntoIterator<Item = Candidate>) -> Vec<String> {
         c.into_iter()

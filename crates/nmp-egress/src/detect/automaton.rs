@@ -7,6 +7,8 @@
 //! before, and the scan spends its time building states. Such a text is read by a set of the
 //! other rules, and each rule with a long counted repetition runs on its own (a single regex
 //! stops at its first match and keeps no state per rule); both ways find the same rules.
+//! Rules that cannot match any text of the base64 alphabet (they need a space, `@`, `.` or
+//! `:`) are left out of that reading: they would find nothing in it.
 
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 use regex_syntax::hir::{Class, Hir, HirKind};
@@ -26,10 +28,12 @@ const WIDE_CLASS: usize = 56;
 pub(super) struct Automaton {
     /// Every rule, in rule order.
     all: RegexSet,
-    /// The rules without a long counted repetition, and the index of each in `all`.
+    /// The rules without a long counted repetition that can match base64-like text, and the
+    /// index of each in `all`.
     short: RegexSet,
     short_rules: Vec<usize>,
-    /// The rules with one, each alone, and its index in `all`.
+    /// The rules with one that can match base64-like text, each alone, and its index in
+    /// `all`.
     long: Vec<(usize, Regex)>,
 }
 
@@ -47,8 +51,9 @@ impl Automaton {
                 .dfa_size_limit(dfa_cache)
                 .build()
         };
-        let (long, short): (Vec<usize>, Vec<usize>) =
-            (0..patterns.len()).partition(|&i| long_count(patterns[i]));
+        let (long, short): (Vec<usize>, Vec<usize>) = (0..patterns.len())
+            .filter(|&i| base64_possible(patterns[i]))
+            .partition(|&i| long_count(patterns[i]));
         Ok(Self {
             all: set(&mut patterns.iter().copied())?,
             short: set(&mut short.iter().map(|&i| patterns[i]))?,
@@ -97,10 +102,44 @@ impl Automaton {
 /// `true` for a text of at least [`MIN_BASE64_LIKE`] bytes, all of the base64 or base64url
 /// alphabet or `=`.
 fn base64_like(text: &[u8]) -> bool {
-    text.len() >= MIN_BASE64_LIKE
-        && text
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-' | b'='))
+    text.len() >= MIN_BASE64_LIKE && text.iter().all(|&b| base64_byte(b))
+}
+
+/// `true` for a byte of base64-like text ([`base64_like`]).
+fn base64_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-' | b'=')
+}
+
+/// `false` when `pattern` cannot match any text made only of [`base64_byte`]s: every way through
+/// it needs a literal byte or a class with no such byte (a space, `@`, `.`, `:`). Look-around
+/// assertions count as satisfiable, so the answer errs towards `true`; `true` when it does
+/// not parse.
+fn base64_possible(pattern: &str) -> bool {
+    fn possible(hir: &Hir) -> bool {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => true,
+            HirKind::Literal(lit) => lit.0.iter().all(|&b| base64_byte(b)),
+            HirKind::Class(Class::Bytes(c)) => c
+                .ranges()
+                .iter()
+                .any(|r| (r.start()..=r.end()).any(base64_byte)),
+            HirKind::Class(Class::Unicode(c)) => c.ranges().iter().any(|r| {
+                (r.start()..=r.end().min('\x7F')).any(|ch| u8::try_from(ch).is_ok_and(base64_byte))
+            }),
+            HirKind::Repetition(rep) => rep.min == 0 || possible(&rep.sub),
+            HirKind::Capture(cap) => possible(&cap.sub),
+            HirKind::Concat(subs) => subs.iter().all(possible),
+            HirKind::Alternation(subs) => subs.iter().any(possible),
+        }
+    }
+    match regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+    {
+        Ok(hir) => possible(&hir),
+        Err(_) => true,
+    }
 }
 
 /// `true` when `pattern` holds a counted repetition bounded by at least [`LONG_COUNT`]
@@ -172,6 +211,20 @@ mod tests {
         assert!(!long_count(r"[a-z]+@[a-z]+\.[a-z]{2,3}"));
         let a = automaton();
         assert!(!a.long.is_empty() && !a.short_rules.is_empty());
+    }
+
+    #[test]
+    fn rules_that_need_other_bytes_are_told_apart() {
+        assert!(!base64_possible(r"[a-z]+@[a-z]+\.[a-z]{2,3}"));
+        assert!(!base64_possible(r"(?i)bearer[ \t]+[A-Za-z0-9]{20,}"));
+        assert!(!base64_possible(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}"));
+        assert!(base64_possible(r"(?i)password[ \t]*[:=][^\s]{8,}"));
+        assert!(base64_possible(r"(?-u)\bAKIA[0-9A-Z]{16}\b"));
+        assert!(base64_possible(r"x(?:@)?y"));
+        assert!(base64_possible(r"(?i)é|x"));
+        assert!(!base64_possible(r"(?i)é"));
+        let a = automaton();
+        assert!(a.short_rules.len() + a.long.len() < a.all.len());
     }
 
     /// Base64 text with, now and then, a value some rule finds.

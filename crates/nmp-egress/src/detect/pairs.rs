@@ -35,6 +35,27 @@ pub(crate) const OTHER_PATTERN: &str = concat!(
     r#"|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])(?i:field|column|key|attribute|parameter|property)[ \t]+['"`][A-Za-z_][A-Za-z0-9_.\-]{0,63}['"`][ \t]+(?:[a-z]+[ \t]+){0,3}(?:value|got|=)[ \t]+'[^'\r\n]{1,128}'|(?:^|[^A-Za-z0-9_.\-\x80-\xFF])[A-Za-z_\x80-\xFF][A-Za-z0-9_.\-\x80-\xFF]*[ \t]+(?:'[^'\r\n]{1,128}'|"[^"\r\n]{1,128}")|\([A-Za-z_][A-Za-z0-9_]*\)=\([^)\r\n]{1,128}\)|[?&][A-Za-z_][A-Za-z0-9_.\-]*=[^&\s#"']+|<[A-Za-z_][A-Za-z0-9_.\-]{0,63}>[^<>\r\n]{1,128}</"#,
 );
 
+/// `false` when no match of [`PATTERN`] can be in `text`: every match holds a `:` or `=`. One
+/// `memchr` pass, so a CSV extract or prose without either skips the automaton.
+pub(crate) fn may_hold_assignment(text: &[u8]) -> bool {
+    memchr::memchr2(b':', b'=', text).is_some()
+}
+
+/// `false` when no match of [`OTHER_PATTERN`] can be in `text`. Each of its shapes holds one of
+/// these: a `'` (the error shapes with `entry '`, a field named in quotes, a word before a
+/// single-quoted value), a space or tab before a `"` (a word before a double-quoted value), a
+/// `=` (`input_value=`, `(key)=(value)`, query parameters), `</` (an XML element), `unmarshal `
+/// or `INSERT INTO `. A few `memchr` passes instead of the automaton over a text of quoted CSV
+/// cells (`,"note"`) or JSON.
+pub(crate) fn may_hold_other(text: &[u8]) -> bool {
+    memchr::memchr2(b'\'', b'=', text).is_some()
+        || memchr::memmem::find(text, b" \"").is_some()
+        || memchr::memmem::find(text, b"\t\"").is_some()
+        || memchr::memmem::find(text, b"</").is_some()
+        || memchr::memmem::find(text, b"unmarshal ").is_some()
+        || memchr::memmem::find(text, b"INSERT INTO ").is_some()
+}
+
 /// Splits one match of [`OTHER_PATTERN`] found at `offset`.
 pub(crate) fn split_other(m: &[u8], offset: usize) -> Option<Pair> {
     if let Some(pair) = errors::split(m, offset) {
