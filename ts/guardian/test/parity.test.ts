@@ -97,12 +97,21 @@ test('the WebAssembly 2.0 spec suite: identical reports on all 4,581 modules', (
 
 test('the hostile corpus: identical reports', () => {
   const { files, accepted } = compare('hostile/');
-  assert.ok(files >= 440, `only ${files} hostile modules`);
+  assert.ok(files >= 590, `only ${files} hostile modules`);
   const codes = new Set([...native.entries()].filter(([f]) => f.startsWith('hostile/')).flatMap(([, r]) => errorCodes(r)));
   // The corpus exercises the codes a second implementation is likeliest to get wrong.
   for (const code of ['malformed', 'invalid', 'forbidden_import', 'import_signature_mismatch', 'recursion', 'threads', 'exceptions', 'too_many_locals', 'function_too_many_blocks', 'module_too_large'] as const) {
     assert.ok(codes.has(code), `no hostile module is rejected with ${code}`);
   }
+  // The exact-signature table: each of the 25 allowed imports as written is accepted, and every
+  // variant one type off is rejected for its signature.
+  const table = [...native.entries()].filter(([f]) => f.startsWith('hostile/allowlist-'))
+  assert.ok(table.length >= 25 * 4, `only ${table.length} allowlist cases`)
+  for (const [file, report] of table) {
+    if (file.endsWith('-exact.wasm')) assert.equal(report.verdict, 'accepted', file)
+    else assert.deepEqual(errorCodes(report), ['import_signature_mismatch'], file)
+  }
+  assert.ok(errorCodes(native.get('hostile/bomb-issue-10.wasm')!).includes('too_many_locals'), 'issue 10\'s bomb')
   console.log(`hostile corpus: ${files} modules, ${accepted} accepted, ${codes.size} distinct error codes, identical reports`);
 });
 

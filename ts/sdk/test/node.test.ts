@@ -4,8 +4,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 
-import { AbortedError, connect, Identity, NmpClient, NmpError, outcomeName, pb, RejectedError, TimeoutError, toHex, verifyReceipt } from '../src/index.js'
+import { toBinary } from '@bufbuild/protobuf'
+import { peerIdFromString } from '@libp2p/peer-id'
+
+import { AbortedError, connect, Identity, LOGIC_PROTOCOL, NmpClient, NmpError, outcomeName, pb, RejectedError, TimeoutError, toHex, verifyReceipt } from '../src/index.js'
 import { utf8 } from '../src/bytes.js'
+import { receive, sealFor } from '../src/client/exchange.js'
+import { FrameReader, writeFrame } from '../src/client/frames.js'
+import { MAX_FRAME_BYTES } from '../src/limits.js'
 import { example } from './support/modules.js'
 import { PATIENTS, startNode } from './support/node.js'
 import type { RunningNode } from './support/node.js'
@@ -107,6 +113,26 @@ for (const transport of ['tcp', 'ws'] as const) {
       // An abort before anything was sent sends nothing.
       const aborted = AbortSignal.abort()
       await assert.rejects(client.execute(node.peer, { capability: PATIENTS, wasm: example('wat/hello.wasm') }, { signal: aborted }), { code: 'ABORTED' })
+    })
+
+    test('a request whose write side is half-closed after it, as js-libp2p code does, is answered and not cancelled', async () => {
+      // The SDK keeps its write side open (to send a Cancel); other js-libp2p agents close it
+      // routinely. On /nmp/logic/1, as on gRPC, that half-close is normal: the node runs the job
+      // and answers, and its owner's log records the run, not a cancellation.
+      const from = node.audit().length
+      const provider = await client.describe(node.peer)
+      const logic = { capability: PATIENTS, wasm: example('c/aggregate.wasm'), input: utf8('{"group_by":"city"}') }
+      const sealed = await sealFor(client.identity, provider, logic, BigInt(Date.now()))
+      const stream = await client.libp2p.dialProtocol(peerIdFromString(node.peer), LOGIC_PROTOCOL)
+      await writeFrame(stream, toBinary(pb.LogicRequestSchema, sealed.request))
+      await stream.close()
+      assert.equal(stream.writeStatus, 'closed')
+      const stages: pb.Stage[] = []
+      const answer = await receive(provider, sealed, new FrameReader(stream, MAX_FRAME_BYTES), (status) => stages.push(status.stage), { value: false })
+      assert.equal(outcomeName(answer.outcome), 'completed')
+      assert.equal((JSON.parse(new TextDecoder().decode(answer.output)) as { rows: number }).rows, 200)
+      assert.ok(stages.includes(pb.Stage.RUNNING), `stages ${stages.join(',')}`)
+      assert.deepEqual(await auditedSince(from, 'completed'), ['completed'])
     })
 
     test('leaving the events() loop early cancels the job', async () => {

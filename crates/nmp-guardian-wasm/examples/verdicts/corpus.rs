@@ -5,8 +5,8 @@
 //! every truncation of a valid command, and deterministic single-byte mutations of one.
 //! Cases that the Rust tests run under a non-default policy appear here at the default limits.
 
-use nmp_guardian::Policy;
 use nmp_guardian::testing::{Bomb, LocalType};
+use nmp_guardian::{AllowedImport, Policy, ValueType};
 
 /// Every case, by a file-name-safe name.
 pub(crate) fn modules() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
@@ -15,8 +15,56 @@ pub(crate) fn modules() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         let wasm = wat::parse_str(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
         out.push((name.to_owned(), wasm));
     }
+    out.extend(allowlist_cases()?);
     out.extend(byte_cases()?);
     out.extend(bombs());
+    Ok(out)
+}
+
+/// Every import of the default allowlist with its exact signature (accepted), and each with one
+/// parameter too few, one too many, a changed first type and its result dropped or doubled
+/// (rejected): the whole exact-signature table, generated from the policy itself.
+fn allowlist_cases() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let text = |types: &[ValueType]| -> String {
+        types
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut out = Vec::new();
+    for allowed in AllowedImport::wasi_preview1_defaults() {
+        let (params, results) = (&allowed.params, &allowed.results);
+        let mut variants = vec![("exact", params.clone(), results.clone())];
+        if let Some((_, fewer)) = params.split_last() {
+            variants.push(("param-missing", fewer.to_vec(), results.clone()));
+        }
+        let more = [params.as_slice(), &[ValueType::I32]].concat();
+        variants.push(("param-extra", more, results.clone()));
+        if let Some(first) = params.first() {
+            let other = if *first == ValueType::I32 {
+                ValueType::I64
+            } else {
+                ValueType::I32
+            };
+            let changed = [&[other][..], &params[1..]].concat();
+            variants.push(("param-type", changed, results.clone()));
+        }
+        if results.is_empty() {
+            variants.push(("result-added", params.clone(), vec![ValueType::I32]));
+        } else {
+            variants.push(("result-missing", params.clone(), Vec::new()));
+            let doubled = [results.as_slice(), results.as_slice()].concat();
+            variants.push(("result-doubled", params.clone(), doubled));
+        }
+        for (variant, params, results) in variants {
+            let sig = format!("(param {}) (result {})", text(&params), text(&results));
+            let wat = import(&allowed.module, &allowed.name, &sig);
+            let wasm =
+                wat::parse_str(&wat).map_err(|e| anyhow::anyhow!("{}: {e}", allowed.name))?;
+            out.push((format!("allowlist-{}-{variant}", allowed.name), wasm));
+        }
+    }
     Ok(out)
 }
 
@@ -168,6 +216,18 @@ fn bombs() -> Vec<(String, Vec<u8>)> {
         ..largest
     };
     vec![
+        // Issue 10's bomb: one function, 50,000 locals, a 254 KiB chain of `if`s.
+        (
+            "bomb-issue-10".to_owned(),
+            Bomb {
+                locals: 50_000,
+                local_type: LocalType::I32,
+                ifs: 23_700,
+                nesting: 1,
+                functions: 1,
+            }
+            .wasm(),
+        ),
         ("bomb-largest-function-admitted".to_owned(), one.wasm()),
         (
             "bomb-too-many-blocks".to_owned(),

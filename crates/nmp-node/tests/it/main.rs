@@ -11,6 +11,7 @@ mod config;
 mod grpc;
 mod hostile;
 mod inbound;
+mod info;
 mod kinds;
 mod mesh;
 mod metrics;
