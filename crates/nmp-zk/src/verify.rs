@@ -1,0 +1,190 @@
+//! Verifying a receipt: the proof, then every journal field against what the agent expects.
+
+use bincode::Options;
+use nmp_zk_core::{Journal, JournalError, Outcome};
+use risc0_zkp::verify::VerificationError;
+use risc0_zkvm::sha::Digestible;
+use risc0_zkvm::{Digest, InnerReceipt, Receipt, VerifierContext};
+
+use crate::receipt::{MAX_RECEIPT_BYTES, codec};
+
+/// Why a zero-knowledge receipt was refused. Each variant names the one check that failed;
+/// nothing of the receipt may be relied on after any of them.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The encoded receipt is longer than [`MAX_RECEIPT_BYTES`]; it was not decoded.
+    #[error("receipt of {len} bytes exceeds {MAX_RECEIPT_BYTES}")]
+    TooLarge {
+        /// Its length.
+        len: usize,
+    },
+    /// The bytes are not an encoded RISC Zero receipt.
+    #[error("malformed receipt")]
+    Decode(#[source] bincode::Error),
+    /// A dev-mode (fake) receipt: it proves nothing and is refused whatever the environment
+    /// says.
+    #[error("dev-mode receipt refused")]
+    DevMode,
+    /// The receipt is for another program than the image id given.
+    #[error("receipt is for image {got}, not {expected}")]
+    ImageId {
+        /// The image id the caller trusts, hex.
+        expected: String,
+        /// The image id the receipt claims, hex.
+        got: String,
+    },
+    /// The proof does not verify (a forged or damaged seal, a journal that is not the one
+    /// proved, or a run that did not halt normally).
+    #[error("proof does not verify")]
+    Proof(#[source] VerificationError),
+    /// The proved journal is not a well-formed NMP journal.
+    #[error("malformed journal")]
+    Journal(#[source] JournalError),
+    /// The journal is for another request.
+    #[error("receipt is for another request")]
+    RequestId,
+    /// The journal's module digest is not the module sent.
+    #[error("receipt is for another module")]
+    Module,
+    /// The journal's input digest is not the input sent.
+    #[error("receipt is for another input")]
+    Input,
+    /// The journal's datasets (names or commitments) are not the ones announced.
+    #[error("receipt is for other data: the dataset commitments differ")]
+    Datasets,
+    /// The journal's stdout digest is not the output received.
+    #[error("receipt is for another output")]
+    Output,
+    /// The journal's outcome is not the one reported.
+    #[error("receipt proves outcome {got:?}, not {expected:?}")]
+    Outcome {
+        /// The outcome the agent was told.
+        expected: Outcome,
+        /// The outcome proved.
+        got: Outcome,
+    },
+}
+
+/// Verifies an encoded receipt (as [`prove`](crate::prove) writes it) for `image_id` and
+/// checks its journal against `expected`, field by field; returns the proved journal.
+///
+/// `expected` is what the agent knows: the request id and the digests of the module and
+/// input it sent, the dataset commitments the node's signed capability document announced
+/// (sorted by name), the digest of the stdout it received, and the outcome it was told.
+/// Refuses dev-mode receipts always. Costs about 20 ms per segment of the proof; the input is
+/// bounded by [`MAX_RECEIPT_BYTES`] before decoding.
+pub fn verify_zk_receipt(
+    receipt: &[u8],
+    image_id: &[u8; 32],
+    expected: &Journal,
+) -> Result<Journal, VerifyError> {
+    if receipt.len() > MAX_RECEIPT_BYTES {
+        return Err(VerifyError::TooLarge { len: receipt.len() });
+    }
+    let receipt: Receipt = codec().deserialize(receipt).map_err(VerifyError::Decode)?;
+    if matches!(receipt.inner, InnerReceipt::Fake(_)) {
+        return Err(VerifyError::DevMode);
+    }
+    // The image id is the digest of the claim's pre-execution state; a pruned claim has none
+    // to compare and is refused as an unverifiable proof.
+    let claim = receipt.claim().map_err(VerifyError::Proof)?;
+    let claimed = claim
+        .as_value()
+        .map_err(|_| VerifyError::Proof(VerificationError::ReceiptFormatError))?
+        .pre
+        .digest();
+    let image = Digest::from(*image_id);
+    if claimed != image {
+        return Err(VerifyError::ImageId {
+            expected: hex::encode(image_id),
+            got: hex::encode(claimed.as_bytes()),
+        });
+    }
+    let context = VerifierContext::default().with_dev_mode(false);
+    receipt
+        .verify_with_context(&context, image)
+        .map_err(VerifyError::Proof)?;
+    let journal = Journal::from_bytes(&receipt.journal.bytes).map_err(VerifyError::Journal)?;
+    check_fields(&journal, expected)?;
+    Ok(journal)
+}
+
+/// Compares a proved journal with the expected one, in the journal's order.
+pub(crate) fn check_fields(got: &Journal, expected: &Journal) -> Result<(), VerifyError> {
+    if got.request_id != expected.request_id {
+        return Err(VerifyError::RequestId);
+    }
+    if got.module_sha256 != expected.module_sha256 {
+        return Err(VerifyError::Module);
+    }
+    if got.input_sha256 != expected.input_sha256 {
+        return Err(VerifyError::Input);
+    }
+    if got.datasets != expected.datasets {
+        return Err(VerifyError::Datasets);
+    }
+    if got.stdout_sha256 != expected.stdout_sha256 {
+        return Err(VerifyError::Output);
+    }
+    if got.outcome != expected.outcome {
+        return Err(VerifyError::Outcome {
+            expected: expected.outcome,
+            got: got.outcome,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use risc0_zkvm::{FakeReceipt, ReceiptClaim};
+
+    use super::*;
+    use crate::IMAGE_ID;
+
+    /// The committed receipt, decoded, and the journal it proves.
+    fn committed() -> (Receipt, Journal) {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/receipts/hello.receipt");
+        let bytes = std::fs::read(path).expect("the committed receipt");
+        let receipt: Receipt = codec().deserialize(&bytes).expect("decodes");
+        let journal = Journal::from_bytes(&receipt.journal.bytes).expect("an nmp journal");
+        (receipt, journal)
+    }
+
+    fn encode(receipt: &Receipt) -> Vec<u8> {
+        codec().serialize(receipt).expect("encodes")
+    }
+
+    #[test]
+    fn dev_mode_receipt_with_a_matching_claim_is_refused() {
+        let (_, journal) = committed();
+        let bytes = journal.to_bytes().expect("valid");
+        let claim = ReceiptClaim::ok(Digest::from(IMAGE_ID), bytes.clone());
+        let fake = Receipt::new(InnerReceipt::Fake(FakeReceipt::new(claim)), bytes);
+        let err = verify_zk_receipt(&encode(&fake), &IMAGE_ID, &journal).expect_err("fake");
+        assert!(matches!(err, VerifyError::DevMode), "{err:?}");
+    }
+
+    #[test]
+    fn a_journal_swapped_in_after_proving_fails_the_proof() {
+        let (mut receipt, journal) = committed();
+        let mut other = journal.clone();
+        other.stdout_sha256 = [7; 32];
+        receipt.journal.bytes = other.to_bytes().expect("valid");
+        // Even an agent expecting the swapped journal must refuse: the seal does not cover it.
+        let err = verify_zk_receipt(&encode(&receipt), &IMAGE_ID, &other).expect_err("swap");
+        assert!(matches!(err, VerifyError::Proof(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_flipped_seal_word_fails_the_proof() {
+        let (mut receipt, journal) = committed();
+        let InnerReceipt::Composite(composite) = &mut receipt.inner else {
+            panic!("the committed receipt is composite");
+        };
+        composite.segments[0].seal[100] ^= 1;
+        let err = verify_zk_receipt(&encode(&receipt), &IMAGE_ID, &journal).expect_err("seal");
+        assert!(matches!(err, VerifyError::Proof(_)), "{err:?}");
+    }
+}
