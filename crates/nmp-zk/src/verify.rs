@@ -138,53 +138,86 @@ pub(crate) fn check_fields(got: &Journal, expected: &Journal) -> Result<(), Veri
 
 #[cfg(test)]
 mod tests {
+    use nmp_zk_core::DatasetCommitment;
     use risc0_zkvm::{FakeReceipt, ReceiptClaim};
 
     use super::*;
     use crate::IMAGE_ID;
 
-    /// The committed receipt, decoded, and the journal it proves.
-    fn committed() -> (Receipt, Journal) {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/receipts/hello.receipt");
-        let bytes = std::fs::read(path).expect("the committed receipt");
-        let receipt: Receipt = codec().deserialize(&bytes).expect("decodes");
-        let journal = Journal::from_bytes(&receipt.journal.bytes).expect("an nmp journal");
-        (receipt, journal)
-    }
-
-    fn encode(receipt: &Receipt) -> Vec<u8> {
-        codec().serialize(receipt).expect("encodes")
+    fn journal() -> Journal {
+        Journal {
+            request_id: [1; 16],
+            module_sha256: [2; 32],
+            input_sha256: [3; 32],
+            datasets: vec![DatasetCommitment {
+                name: "data".into(),
+                sha256: [4; 32],
+            }],
+            stdout_sha256: [5; 32],
+            outcome: Outcome::Completed,
+        }
     }
 
     #[test]
     fn dev_mode_receipt_with_a_matching_claim_is_refused() {
-        let (_, journal) = committed();
+        let journal = journal();
         let bytes = journal.to_bytes().expect("valid");
         let claim = ReceiptClaim::ok(Digest::from(IMAGE_ID), bytes.clone());
         let fake = Receipt::new(InnerReceipt::Fake(FakeReceipt::new(claim)), bytes);
-        let err = verify_zk_receipt(&encode(&fake), &IMAGE_ID, &journal).expect_err("fake");
+        let encoded = codec().serialize(&fake).expect("encodes");
+        let err = verify_zk_receipt(&encoded, &IMAGE_ID, &journal).expect_err("fake");
         assert!(matches!(err, VerifyError::DevMode), "{err:?}");
     }
 
     #[test]
-    fn a_journal_swapped_in_after_proving_fails_the_proof() {
-        let (mut receipt, journal) = committed();
-        let mut other = journal.clone();
-        other.stdout_sha256 = [7; 32];
-        receipt.journal.bytes = other.to_bytes().expect("valid");
-        // Even an agent expecting the swapped journal must refuse: the seal does not cover it.
-        let err = verify_zk_receipt(&encode(&receipt), &IMAGE_ID, &other).expect_err("swap");
-        assert!(matches!(err, VerifyError::Proof(_)), "{err:?}");
+    fn garbage_and_oversized_receipts_are_refused_before_any_proof_check() {
+        let err = verify_zk_receipt(b"\x01\x02", &IMAGE_ID, &journal()).expect_err("garbage");
+        assert!(matches!(err, VerifyError::Decode(_)), "{err:?}");
+        let huge = vec![0; MAX_RECEIPT_BYTES + 1];
+        let err = verify_zk_receipt(&huge, &IMAGE_ID, &journal()).expect_err("too large");
+        assert!(matches!(err, VerifyError::TooLarge { .. }), "{err:?}");
     }
 
     #[test]
-    fn a_flipped_seal_word_fails_the_proof() {
-        let (mut receipt, journal) = committed();
-        let InnerReceipt::Composite(composite) = &mut receipt.inner else {
-            panic!("the committed receipt is composite");
+    fn each_journal_field_that_differs_has_its_own_error() {
+        let expected = journal();
+        assert!(check_fields(&expected, &expected).is_ok());
+        let refuse = |change: &dyn Fn(&mut Journal)| {
+            let mut got = expected.clone();
+            change(&mut got);
+            check_fields(&got, &expected).expect_err("must differ")
         };
-        composite.segments[0].seal[100] ^= 1;
-        let err = verify_zk_receipt(&encode(&receipt), &IMAGE_ID, &journal).expect_err("seal");
-        assert!(matches!(err, VerifyError::Proof(_)), "{err:?}");
+        assert!(matches!(
+            refuse(&|j| j.request_id[0] ^= 1),
+            VerifyError::RequestId
+        ));
+        assert!(matches!(
+            refuse(&|j| j.module_sha256[31] ^= 1),
+            VerifyError::Module
+        ));
+        assert!(matches!(
+            refuse(&|j| j.input_sha256[5] ^= 1),
+            VerifyError::Input
+        ));
+        assert!(matches!(
+            refuse(&|j| j.datasets[0].sha256[0] ^= 1),
+            VerifyError::Datasets
+        ));
+        assert!(matches!(
+            refuse(&|j| j.datasets[0].name = "other".into()),
+            VerifyError::Datasets
+        ));
+        assert!(matches!(
+            refuse(&|j| j.datasets.clear()),
+            VerifyError::Datasets
+        ));
+        assert!(matches!(
+            refuse(&|j| j.stdout_sha256[9] ^= 1),
+            VerifyError::Output
+        ));
+        assert!(matches!(
+            refuse(&|j| j.outcome = Outcome::Trapped),
+            VerifyError::Outcome { .. }
+        ));
     }
 }

@@ -1,8 +1,7 @@
-//! nmp-zk's integration tests: the committed receipts, and parity between the node's
-//! wasmtime sandbox and the guest's wasmi run.
+//! nmp-zk's integration tests: parity between the node's wasmtime sandbox and the guest's
+//! wasmi run.
 
 mod parity;
-mod receipts;
 
 use std::path::{Path, PathBuf};
 
