@@ -66,7 +66,7 @@ pub enum VerifyError {
     },
 }
 
-/// Verifies an encoded receipt (as [`prove`](crate::prove) writes it) for `image_id` and
+/// Verifies an encoded receipt (as `prove`, feature `zk-prove`, writes it) for `image_id` and
 /// checks its journal against `expected`, field by field; returns the proved journal.
 ///
 /// `expected` is what the agent knows: the request id and the digests of the module and
