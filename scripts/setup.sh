@@ -19,9 +19,10 @@ command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # The TypeScript tests (ts/scripts/test.sh): a headless browser for @nmp/sdk's browser test, and
 # Debian's Rust for wasm32 (rustc 1.96 at /usr/bin/rustc, the standard library's source) that
-# rebuilds @nmp/guardian's committed nmp_guardian.wasm byte for byte.
+# rebuilds @nmp/guardian's committed nmp_guardian.wasm byte for byte; with lld-22 it also
+# rebuilds nmp-zk's RISC Zero guest ELF byte for byte (scripts/zk-guest.sh).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-for pkg in rustc-web cargo-web rust-web-src; do
+for pkg in rustc-web cargo-web rust-web-src lld-22; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 command -v python3 >/dev/null 2>&1 || need+=(python3)

@@ -14,10 +14,8 @@ use std::{
 use nmp_dataset::Kind;
 use nmp_egress::ValueIndex;
 
+use nmp_zk_core::CommitmentHasher;
 use sha2::{Digest, Sha256};
-
-/// Domain-separation prefix of a dataset commitment.
-const COMMITMENT_DOMAIN: &[u8] = b"nmp/v1/dataset\0";
 
 /// Most files one dataset may hold; a directory with more is refused. Default 100,000.
 pub const MAX_FILES: usize = 100_000;
@@ -184,21 +182,17 @@ impl Dataset {
         let mut files = Vec::new();
         self.walk(&self.path, String::new(), 0, &mut files)?;
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut outer = Sha256::new();
-        outer.update(COMMITMENT_DOMAIN);
+        // One definition of the commitment, shared with the zero-knowledge guest.
+        let mut outer = CommitmentHasher::new();
         let mut total = 0u64;
         let mut buf = vec![0u8; 1 << 20];
         for (relative, path) in &files {
             let (size, digest) = self.hash_file(path, &mut buf)?;
-            let len = u32::try_from(relative.len()).expect("path length bounded by the OS");
-            outer.update(len.to_be_bytes());
-            outer.update(relative.as_bytes());
-            outer.update(size.to_be_bytes());
-            outer.update(digest);
+            outer.add(relative, size, &digest);
             total += size;
         }
         Ok(Commitment {
-            sha256: outer.finalize().into(),
+            sha256: outer.finish(),
             files: files.len() as u64,
             bytes: total,
         })
