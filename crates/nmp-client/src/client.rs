@@ -146,7 +146,9 @@ impl NmpClient {
     /// Runs `logic` on `peer`: pre-flight, seal, send, stream, open, verify. Returns the
     /// answer only when its receipt verifies against the node, the module, the input and the
     /// output, and matches this request. A node outside the client's pin is refused with
-    /// [`Error::Untrusted`] before anything is sent.
+    /// [`Error::Untrusted`] before anything is sent. Everything after the pre-flight, retries
+    /// included, lives inside one deadline ([`Builder::execute_timeout`]); past it the call
+    /// fails with [`Error::Timeout`].
     pub async fn execute(&self, peer: PeerId, logic: &Logic) -> Result<Answer, Error> {
         self.execute_with_progress(peer, logic, |_, _| {}).await
     }
@@ -171,9 +173,17 @@ impl NmpClient {
         if !self.trusts(&peer) {
             return Err(Error::Untrusted { peer });
         }
-        let provider = self.provider(peer).await?;
-        let _slot = self.shared.streams.acquire(peer).await;
-        self.run_retrying(&provider, logic, progress).await
+        // One deadline for the whole call: the document, the stream slot, every open, resend
+        // and retry, and the run. Dropping the run on it cancels the job.
+        let run = async {
+            let provider = self.provider(peer).await?;
+            let _slot = self.shared.streams.acquire(peer).await;
+            self.run_retrying(&provider, logic, progress).await
+        };
+        let after = self.shared.execute_timeout;
+        tokio::time::timeout(after, run)
+            .await
+            .map_err(|_| Error::Timeout { peer, after })?
     }
 
     /// Discovers every provider of `logic.capability` and runs `logic` on each, concurrently.
