@@ -168,8 +168,10 @@ impl Mesh {
     }
 
     /// Looks `peer` up in the DHT (a Kademlia closest-peers query for its id) and remembers
-    /// the addresses found, so it can then be reached by its PeerId alone. Returns whether the
-    /// peer was found; ends after [`Config::query_timeout`] at the latest.
+    /// the addresses found, so it can then be reached by its PeerId alone. The addresses held
+    /// for it before are forgotten first (the lookup is for a peer they no longer reach, such
+    /// as a node restarted on its key at another port). Returns whether the peer was found;
+    /// ends after [`Config::query_timeout`] at the latest.
     pub async fn find_peer(&self, peer: PeerId) -> Result<bool, Error> {
         self.ask(|reply| Command::FindPeer(peer, reply)).await
     }
