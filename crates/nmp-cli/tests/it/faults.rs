@@ -8,6 +8,8 @@
 mod network;
 mod process;
 mod proxy;
+mod quic;
+mod udp;
 
 use std::time::Duration;
 
