@@ -5,6 +5,7 @@
 //! in-process node's TCP listener and gRPC face; process faults kill and restart real `nmp node`
 //! processes. The campaign and its results are in `docs/reliability.md`.
 
+mod bootstrap;
 mod network;
 mod process;
 mod proxy;

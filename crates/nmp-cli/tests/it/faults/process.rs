@@ -17,9 +17,9 @@ use super::{CAPABILITY, DEADLINE, honest, node_toml, spin};
 use crate::arg;
 
 /// One `nmp node` process; killed (SIGKILL) and reaped when dropped.
-struct NodeProcess {
+pub(super) struct NodeProcess {
     child: Child,
-    peer: PeerId,
+    pub(super) peer: PeerId,
     /// The TCP port it listens on.
     port: u16,
 }
@@ -27,7 +27,7 @@ struct NodeProcess {
 impl NodeProcess {
     /// Starts `nmp node` on the configuration in `dir` (key `dir/node.key`) and waits until it
     /// prints its TCP address.
-    fn start(dir: &Path) -> Self {
+    pub(super) fn start(dir: &Path) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_nmp"))
             .args(["node", "--config", arg(&dir.join("node.toml"))])
             .stdin(Stdio::null())
@@ -75,31 +75,40 @@ impl Drop for NodeProcess {
     }
 }
 
-/// A directory with a fresh key and a configuration bootstrapping from `seed`.
-fn node_dir(root: &Path, name: &str, seed: &str, timeout_ms: u64) -> PathBuf {
+/// A directory with a fresh key and a configuration bootstrapping from `seeds`.
+pub(super) fn node_dir(root: &Path, name: &str, seeds: &[&str], timeout_ms: u64) -> PathBuf {
     let dir = root.join(name);
     std::fs::create_dir_all(&dir).expect("node dir");
     Identity::generate()
         .save(&dir.join("node.key"))
         .expect("key written");
-    configure(&dir, seed, 0, timeout_ms);
+    configure(&dir, seeds, 0, timeout_ms);
     dir
 }
 
-/// Writes `dir/node.toml`: bootstrap from `seed`, listen on TCP `port` (0: any).
-fn configure(dir: &Path, seed: &str, port: u16, timeout_ms: u64) {
-    let extra = format!("bootstrap = [\"{seed}\"]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/{port}\"");
+/// Writes `dir/node.toml`: bootstrap from `seeds`, listen on TCP `port` (0: any).
+fn configure(dir: &Path, seeds: &[&str], port: u16, timeout_ms: u64) {
+    let seeds = seeds
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let extra = format!("bootstrap = [{seeds}]\n[listen]\ntcp = \"/ip4/127.0.0.1/tcp/{port}\"");
     std::fs::write(dir.join("node.toml"), node_toml(&extra, timeout_ms)).expect("config written");
 }
 
-/// A bootstrap peer in process; returns it and its address.
-async fn bootstrap() -> (nmp_net::Mesh, String) {
-    let (mesh, _) = nmp_net::Mesh::bind(
-        nmp_net::Keypair::generate_ed25519(),
-        nmp_net::Config::loopback(),
-    )
-    .await
-    .expect("bootstrap binds");
+/// A bootstrap peer in process, itself bootstrapping from `seeds`; returns it and its address.
+pub(super) async fn bootstrap_from(seeds: &[&str]) -> (nmp_net::Mesh, String) {
+    let config = nmp_net::Config {
+        bootstrap: seeds
+            .iter()
+            .map(|s| s.parse().expect("multiaddr"))
+            .collect(),
+        ..nmp_net::Config::loopback()
+    };
+    let (mesh, _) = nmp_net::Mesh::bind(nmp_net::Keypair::generate_ed25519(), config)
+        .await
+        .expect("bootstrap binds");
     let tcp = mesh
         .listen_addrs()
         .await
@@ -111,10 +120,13 @@ async fn bootstrap() -> (nmp_net::Mesh, String) {
     (mesh, seed)
 }
 
-async fn agent(seed: &str, identity: Identity) -> NmpClient {
-    NmpClient::builder()
-        .identity(identity)
-        .bootstrap(seed.parse().expect("multiaddr"))
+/// An agent bootstrapping from `seeds`.
+pub(super) async fn agent(seeds: &[&str], identity: Identity) -> NmpClient {
+    seeds
+        .iter()
+        .fold(NmpClient::builder().identity(identity), |builder, seed| {
+            builder.bootstrap(seed.parse().expect("multiaddr"))
+        })
         .request_timeout(Duration::from_secs(10))
         .execute_timeout(Duration::from_secs(60))
         .connect()
@@ -123,7 +135,7 @@ async fn agent(seed: &str, identity: Identity) -> NmpClient {
 }
 
 /// Waits (bounded) until discovery finds exactly `peers`.
-async fn discovered(agent: &NmpClient, peers: &[PeerId]) {
+pub(super) async fn discovered(agent: &NmpClient, peers: &[PeerId]) {
     let until = Instant::now() + Duration::from_secs(90);
     loop {
         let mut found: Vec<PeerId> = match agent.discover(CAPABILITY).await {
@@ -148,10 +160,10 @@ async fn discovered(agent: &NmpClient, peers: &[PeerId]) {
 async fn kill_9_of_one_node_mid_job_fails_typed_and_the_other_node_answers() {
     let root = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
-        let (_bootstrap, seed) = bootstrap().await;
-        let mut doomed = NodeProcess::start(&node_dir(root.path(), "a", &seed, 4_000));
-        let survivor = NodeProcess::start(&node_dir(root.path(), "b", &seed, 4_000));
-        let agent = agent(&seed, Identity::generate()).await;
+        let (_bootstrap, seed) = bootstrap_from(&[]).await;
+        let mut doomed = NodeProcess::start(&node_dir(root.path(), "a", &[&seed], 4_000));
+        let survivor = NodeProcess::start(&node_dir(root.path(), "b", &[&seed], 4_000));
+        let agent = agent(&[&seed], Identity::generate()).await;
         discovered(&agent, &[doomed.peer, survivor.peer]).await;
 
         // Fan-out of a 4 s job to both; once the doomed node reports progress, kill -9 it.
@@ -263,12 +275,12 @@ fn code(event: &Event) -> Option<pb::ErrorCode> {
 async fn a_node_restarted_on_its_key_at_another_port_serves_the_agent_again_and_refuses_a_replay() {
     let root = tempfile::tempdir().unwrap();
     tokio::time::timeout(DEADLINE, async {
-        let (_bootstrap, seed) = bootstrap().await;
-        let dir = node_dir(root.path(), "a", &seed, 4_000);
+        let (_bootstrap, seed) = bootstrap_from(&[]).await;
+        let dir = node_dir(root.path(), "a", &[&seed], 4_000);
         let mut node = NodeProcess::start(&dir);
         let peer = node.peer;
         let secret = [7u8; 32];
-        let agent = agent(&seed, Identity::from_secret_bytes(secret)).await;
+        let agent = agent(&[&seed], Identity::from_secret_bytes(secret)).await;
         discovered(&agent, &[peer]).await;
         let answer = agent
             .execute(peer, &honest())
@@ -288,7 +300,7 @@ async fn a_node_restarted_on_its_key_at_another_port_serves_the_agent_again_and_
         // kill -9, then the same key on another port (`tcp/0`): the agent's addresses and
         // cached document (with the old KEM key) are all stale.
         node.kill();
-        configure(&dir, &seed, 0, 4_000);
+        configure(&dir, &[&seed], 0, 4_000);
         let node = NodeProcess::start(&dir);
         assert_eq!(node.peer, peer, "same key, same PeerId");
         assert_ne!(node.port, old_port, "another port");
