@@ -93,7 +93,8 @@ impl Mesh {
     /// Starts a mesh node with identity `keypair`: binds every [`Config::listen`] address,
     /// waits until each reports its address, dials the bootstrap peers and spawns the swarm.
     ///
-    /// Fails with [`Error::InvalidConfig`] when a queue, stream or frame limit is zero, and
+    /// Fails with [`Error::InvalidConfig`] when a queue, stream, connection or frame limit, the
+    /// request timeout or the query timeout is zero, and
     /// otherwise when a transport cannot be built, an address cannot be bound or reports nothing
     /// within [`Config::request_timeout`], or a bootstrap address lacks its peer id. Must be
     /// called inside a tokio runtime.
