@@ -6,6 +6,7 @@
 //! processes. The campaign and its results are in `docs/reliability.md`.
 
 mod bootstrap;
+mod disk;
 mod input;
 mod network;
 mod process;

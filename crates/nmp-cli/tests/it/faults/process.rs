@@ -28,7 +28,22 @@ impl NodeProcess {
     /// Starts `nmp node` on the configuration in `dir` (key `dir/node.key`) and waits until it
     /// prints its TCP address.
     pub(super) fn start(dir: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nmp"))
+        Self::start_under(dir, &[])
+    }
+
+    /// [`NodeProcess::start`] through `wrapper` (a command line that runs the `nmp` path and
+    /// the arguments appended to it), e.g. to set a resource limit first.
+    pub(super) fn start_under(dir: &Path, wrapper: &[&str]) -> Self {
+        let nmp = env!("CARGO_BIN_EXE_nmp");
+        let (program, first) = wrapper
+            .split_first()
+            .map_or((nmp, &[][..]), |(p, a)| (*p, a));
+        let mut command = Command::new(program);
+        command.args(first);
+        if !wrapper.is_empty() {
+            command.arg(nmp);
+        }
+        let mut child = command
             .args(["node", "--config", arg(&dir.join("node.toml"))])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
