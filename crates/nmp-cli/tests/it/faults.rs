@@ -12,6 +12,7 @@ mod network;
 mod process;
 mod proxy;
 mod quic;
+mod scale;
 mod udp;
 
 use std::time::Duration;

@@ -77,6 +77,11 @@ impl NodeProcess {
         Self { child, peer, port }
     }
 
+    /// The process id.
+    pub(super) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGKILL, then reap.
     fn kill(&mut self) {
         let _ = self.child.kill();
