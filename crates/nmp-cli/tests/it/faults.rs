@@ -5,8 +5,10 @@
 //! in-process node's TCP listener and gRPC face; process faults kill and restart real `nmp node`
 //! processes. The campaign and its results are in `docs/reliability.md`.
 
+mod arguments;
 mod bootstrap;
 mod disk;
+mod files;
 mod input;
 mod network;
 mod process;
