@@ -112,11 +112,17 @@ async fn hold(agent: NmpClient, identity: Identity, index: usize, streams: usize
     .await;
     let mut tally = Tally::new();
     for end in ends {
-        // Stream numbers differ; the reason does not.
+        // Stream ids (`0000000a/12:`) differ; the reason does not.
         let kind = end
-            .chars()
-            .map(|c| if c.is_ascii_digit() { '#' } else { c })
-            .collect();
+            .split(' ')
+            .map(|word| {
+                let id = word.trim_end_matches(':');
+                let is_id =
+                    id.contains('/') && id.chars().all(|c| c.is_ascii_hexdigit() || c == '/');
+                if is_id { "<stream>:" } else { word }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         *tally.entry(kind).or_default() += 1;
     }
     tally
