@@ -6,16 +6,19 @@ use std::process::Command;
 
 use super::input::{Ending, config, listing, node, setup};
 
+/// What damages a fresh valid node directory for one case.
+type Prepare = Box<dyn Fn(&Path) + Send>;
+
 /// Runs `nmp node` on each case, all at once (each within `input::WITHIN`); `prepare`
 /// damages a fresh valid directory.
 fn sweep(
-    cases: Vec<(&'static str, Box<dyn Fn(&Path) + Send>)>,
+    cases: Vec<(&'static str, Prepare)>,
 ) -> Vec<(&'static str, Ending, Vec<String>, Vec<String>)> {
     let runs: Vec<_> = cases
         .into_iter()
         .map(|(case, prepare)| {
             std::thread::spawn(move || {
-                let dir = tempfile::tempdir().unwrap();
+                let dir = tempfile::tempdir().expect("temporary directory");
                 setup(dir.path(), &config("", ""));
                 prepare(dir.path());
                 let before = listing(dir.path());
@@ -38,7 +41,7 @@ fn mkfifo(path: &Path) {
 }
 
 /// Replaces the key file with `bytes`, mode 0600.
-fn key_bytes(bytes: &'static [u8]) -> Box<dyn Fn(&Path) + Send> {
+fn key_bytes(bytes: &'static [u8]) -> Prepare {
     Box::new(move |dir: &Path| {
         let key = dir.join("node.key");
         std::fs::remove_file(&key).expect("old key");
@@ -50,14 +53,14 @@ fn key_bytes(bytes: &'static [u8]) -> Box<dyn Fn(&Path) + Send> {
 
 #[test]
 fn broken_and_special_key_files_are_refused_on_one_line_with_exit_2_and_nothing_written() {
-    let replace = |make: fn(&Path)| -> Box<dyn Fn(&Path) + Send> {
+    let replace = |make: fn(&Path)| -> Prepare {
         Box::new(move |dir: &Path| {
             let key = dir.join("node.key");
             std::fs::remove_file(&key).expect("old key");
             make(&key);
         })
     };
-    let cases: Vec<(&'static str, Box<dyn Fn(&Path) + Send>)> = vec![
+    let cases: Vec<(&'static str, Prepare)> = vec![
         ("empty", key_bytes(b"")),
         ("67 bytes", key_bytes(&[0; 67])),
         ("69 bytes", key_bytes(&[0; 69])),
@@ -98,7 +101,7 @@ fn broken_and_special_key_files_are_refused_on_one_line_with_exit_2_and_nothing_
 #[test]
 fn a_dataset_of_special_enormous_and_non_utf8_named_files_does_not_stop_or_hang_the_node() {
     use std::os::unix::ffi::OsStrExt as _;
-    let cases: Vec<(&'static str, Box<dyn Fn(&Path) + Send>)> = vec![
+    let cases: Vec<(&'static str, Prepare)> = vec![
         (
             "a FIFO",
             Box::new(|dir: &Path| mkfifo(&dir.join("data/pipe.csv"))),

@@ -37,13 +37,14 @@ pub(super) fn node(dir: &Path) -> Ending {
         .spawn()
         .expect("spawn nmp node");
     let stderr = child.stderr.take().expect("stderr");
-    let (lines, printed) = mpsc::channel();
+    // Bounded: lines past it are dropped (the test reads it every 50 ms).
+    let (lines, printed) = mpsc::sync_channel(256);
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stderr)
             .lines()
             .map_while(Result::ok)
         {
-            let _ = lines.send(line);
+            let _ = lines.try_send(line);
         }
     });
     let until = Instant::now() + WITHIN;
@@ -88,7 +89,12 @@ pub(super) fn setup(dir: &Path, config: &str) {
 pub(super) fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = walk(dir)
         .into_iter()
-        .map(|p| p.strip_prefix(dir).unwrap().display().to_string())
+        .map(|p| {
+            p.strip_prefix(dir)
+                .expect("under dir")
+                .display()
+                .to_string()
+        })
         .collect();
     names.sort();
     names
@@ -120,7 +126,7 @@ pub(super) fn config(top: &str, sections: &str) -> String {
 /// Asserts the refusal contract for the configuration `text`: exit 2, one line starting
 /// `nmp: ` that names `names`, and nothing written.
 fn refused(case: &str, text: &str, names: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temporary directory");
     setup(dir.path(), text);
     let before = listing(dir.path());
     let ending = node(dir.path());
