@@ -57,12 +57,20 @@ pub(crate) fn usage(err: &clap::Error) -> ExitCode {
         }
         _ => {}
     }
+    // The reason is the first paragraph, which may go on over several lines (the names of
+    // missing arguments): joined on one line.
     let rendered = err.render().to_string();
-    let line = rendered
+    let reason = rendered
         .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid arguments")
-        .trim_start_matches("error: ");
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let line = match reason.trim_start_matches("error: ") {
+        "" => "invalid arguments",
+        reason => reason,
+    };
     eprintln!("nmp: {line} (see `nmp --help`)");
     ExitCode::from(USAGE)
 }

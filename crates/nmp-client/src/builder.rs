@@ -8,8 +8,9 @@ use nmp_net::{Multiaddr, PeerId};
 
 use crate::{Error, NmpClient, client::Shared};
 
-/// Default deadline of one whole execution, from sending the request to the last response:
-/// 120 s. The node's own run deadline is shorter; the rest covers queueing and transit.
+/// Default deadline of one whole execution, from the call to the verified answer, retries
+/// included: 120 s. The node's own run deadline is shorter; the rest covers queueing and
+/// transit.
 pub const DEFAULT_EXECUTE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Configures and starts an [`NmpClient`]. Start from [`NmpClient::builder`].
@@ -83,8 +84,11 @@ impl Builder {
         self
     }
 
-    /// Deadline of one whole execution (mesh or gRPC); past it the stream is dropped, which
-    /// cancels the job [default: [`DEFAULT_EXECUTE_TIMEOUT`]].
+    /// Deadline of one whole execution (mesh or gRPC), from the call to the verified answer:
+    /// fetching the node's document, waiting for a stream slot, opening the stream, every
+    /// resend and `OVERLOADED` retry and the node's run all live inside it (the request timeout
+    /// still bounds each open within it). Past it the stream is dropped, which cancels the
+    /// job, and the call fails with [`Error::Timeout`] [default: [`DEFAULT_EXECUTE_TIMEOUT`]].
     #[must_use]
     pub fn execute_timeout(mut self, timeout: Duration) -> Self {
         self.execute_timeout = timeout;

@@ -146,7 +146,12 @@ impl NmpClient {
     /// Runs `logic` on `peer`: pre-flight, seal, send, stream, open, verify. Returns the
     /// answer only when its receipt verifies against the node, the module, the input and the
     /// output, and matches this request. A node outside the client's pin is refused with
-    /// [`Error::Untrusted`] before anything is sent.
+    /// [`Error::Untrusted`] before anything is sent. Everything after the pre-flight, retries
+    /// included, lives inside one deadline ([`Builder::execute_timeout`]); past it the call
+    /// fails with [`Error::Timeout`]. A node that cannot be reached at the addresses held for
+    /// it, or that refuses the envelope (`ENVELOPE_INVALID`, as a node restarted on its key
+    /// does a request sealed to its previous KEM key), is described afresh (through a DHT
+    /// lookup when unreachable) and sent the logic once more, sealed anew.
     pub async fn execute(&self, peer: PeerId, logic: &Logic) -> Result<Answer, Error> {
         self.execute_with_progress(peer, logic, |_, _| {}).await
     }
@@ -171,9 +176,25 @@ impl NmpClient {
         if !self.trusts(&peer) {
             return Err(Error::Untrusted { peer });
         }
-        let provider = self.provider(peer).await?;
-        let _slot = self.shared.streams.acquire(peer).await;
-        self.run_retrying(&provider, logic, progress).await
+        // One deadline for the whole call: the document, the stream slot, every open, resend
+        // and retry, and the run. Dropping the run on it cancels the job.
+        let run = async {
+            let provider = self.provider(peer).await?;
+            let _slot = self.shared.streams.acquire(peer).await;
+            match self.run_retrying(&provider, logic, progress).await {
+                // Nothing ran: describe the node afresh (looking it up in the DHT if it is
+                // unreachable) and send once more, sealed anew to the key it offers now.
+                Err(err) if is_stale(&err) => {
+                    let provider = self.describe(peer).await?;
+                    self.run_retrying(&provider, logic, progress).await
+                }
+                result => result,
+            }
+        };
+        let after = self.shared.execute_timeout;
+        tokio::time::timeout(after, run)
+            .await
+            .map_err(|_| Error::Timeout { peer, after })?
     }
 
     /// Discovers every provider of `logic.capability` and runs `logic` on each, concurrently.
@@ -230,6 +251,21 @@ impl NmpClient {
         }));
         Ok(answers)
     }
+}
+
+/// Whether `err` says that what the client holds about a node is stale: it was not reached at
+/// the addresses held for it, or refused the envelope (as a node restarted on its key does a
+/// request sealed to the KEM key of its previous run, which it no longer has). A node
+/// restarted on its key at another port fails both ways. Nothing ran in either case.
+fn is_stale(err: &Error) -> bool {
+    matches!(
+        err,
+        Error::Mesh(nmp_net::Error::OpenStream(_))
+            | Error::Node {
+                code: pb::ErrorCode::EnvelopeInvalid,
+                ..
+            }
+    )
 }
 
 /// The client's clock: the protocol's, Unix milliseconds.

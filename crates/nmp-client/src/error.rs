@@ -107,7 +107,16 @@ pub enum Error {
         /// The node's one-line reason (untrusted text).
         message: String,
     },
-    /// The node broke the protocol: no final event, a response for another request, an
+    /// The node's response stream was reset, or its connection closed, before the node's
+    /// final event (mesh only): the node crashed, restarted or was cut off, or the network
+    /// failed. Nothing it sent was accepted, and unlike [`Error::Protocol`] nothing says that
+    /// the node lied. Over gRPC the same fault is an [`Error::Transport`].
+    #[error("{peer} went away before its answer (the stream was reset or its connection closed)")]
+    Disconnected {
+        /// The node.
+        peer: PeerId,
+    },
+    /// The node broke the protocol: no final event on a stream it closed itself, a response for another request, an
     /// unknown event, or more status events than the protocol allows.
     #[error("{peer} broke the protocol: {reason}")]
     Protocol {
@@ -116,9 +125,10 @@ pub enum Error {
         /// What it did.
         reason: &'static str,
     },
-    /// The node did not finish within the client's execute timeout (or, over gRPC, did not
-    /// send its response headers within the request timeout); the stream was dropped, which
-    /// cancels the job.
+    /// The execution did not finish within the client's execute timeout, the one deadline of
+    /// the whole call (the node's document, the wait for a stream slot, every open, resend and
+    /// `OVERLOADED` retry, and the run), or over gRPC the node did not send its response
+    /// headers within the request timeout; the stream was dropped, which cancels the job.
     #[error("{peer} did not answer within {after:?}")]
     Timeout {
         /// The node.
@@ -181,7 +191,8 @@ pub enum ErrorKind {
     Refused,
     /// The node (or a gRPC endpoint) did not answer in time; the job was cancelled.
     Timeout,
-    /// The mesh or the gRPC connection failed, or no node announces the capability.
+    /// The mesh or the gRPC connection failed, the node went away mid-request, or no node
+    /// announces the capability.
     Network,
     /// The request could not be built (module or input over a wire limit).
     Request,
@@ -225,9 +236,11 @@ impl Error {
             | Self::NoKemKey { .. }
             | Self::Untrusted { .. } => ErrorKind::Refused,
             Self::Timeout { .. } | Self::GrpcTimeout { .. } => ErrorKind::Timeout,
-            Self::Mesh(_) | Self::NoProviders { .. } | Self::Transport { .. } | Self::Grpc(_) => {
-                ErrorKind::Network
-            }
+            Self::Mesh(_)
+            | Self::NoProviders { .. }
+            | Self::Transport { .. }
+            | Self::Disconnected { .. }
+            | Self::Grpc(_) => ErrorKind::Network,
             Self::Seal(_) => ErrorKind::Request,
         }
     }

@@ -1,8 +1,6 @@
 //! One request and its answer, on any transport: seal to the node's key, read the response
 //! stream, open the output and check the receipt against everything the agent knows.
 
-use std::time::Duration;
-
 use futures::{Stream, StreamExt as _, future::ready};
 use nmp_crypto::{
     Identity,
@@ -89,87 +87,94 @@ pub(crate) fn seal(
     })
 }
 
-/// A mesh response stream as [`receive`] reads it: a stream that ends before its final event
-/// simply ends, as a gRPC stream the node finished does, so that both faces report it as
-/// [`Error::Protocol`] ("the stream ended without a result"). Yamux (TCP, WebSocket) shows a
-/// reset as the same clean end; a bad frame, a truncated one or a QUIC reset stays a
+/// Why a stream that ended before its final event is [`Error::Protocol`].
+const ENDED: &str = "the stream ended without a result";
+
+/// [`receive`] on a mesh stream. A stream that ends before its final event ends there, as a
+/// gRPC stream the node finished does; Yamux (TCP, WebSocket) reads a reset or a lost
+/// connection as the same end, so the `Cancel` frame is then written to tell them apart: a
+/// node that closed its side of the stream broke the protocol ([`Error::Protocol`], as over
+/// gRPC), while a stream that can no longer be written was reset or lost its connection
+/// ([`Error::Disconnected`]). A bad frame, a truncated one or a QUIC reset stays an
 /// [`Error::Transport`], as a gRPC error status is.
-pub(crate) fn mesh_responses(
-    responses: LogicResponses,
-) -> impl Stream<Item = Result<pb::LogicResponse, nmp_net::Error>> {
-    responses.take_while(|response| {
+pub(crate) async fn receive_mesh(
+    provider: &Provider,
+    sealed: &Sealed,
+    mut responses: LogicResponses,
+    progress: &(impl Fn(PeerId, &pb::Status) + Sync),
+    answered: &mut bool,
+) -> Result<Answer, Error> {
+    let until_closed = (&mut responses).take_while(|response| {
         ready(!matches!(
             response,
             Err(nmp_net::Error::Frame(FrameError::Closed))
         ))
-    })
+    });
+    match receive(provider, sealed, until_closed, progress, answered).await {
+        Err(Error::Protocol {
+            peer,
+            reason: ENDED,
+        }) if responses.cancel().await.is_err() => Err(Error::Disconnected { peer }),
+        result => result,
+    }
 }
 
-/// Reads `responses` to the end event within `timeout`, calling `progress` on each status,
-/// and returns the verified answer; sets `answered` once the node has sent anything. Dropping
-/// the stream (on timeout or error) cancels the job.
+/// Reads `responses` to the end event, calling `progress` on each status, and returns the
+/// verified answer; sets `answered` once the node has sent anything. The caller bounds it in
+/// time; dropping the stream (on its deadline or an error) cancels the job.
 pub(crate) async fn receive<E: Into<BoxError>>(
     provider: &Provider,
     sealed: &Sealed,
     responses: impl Stream<Item = Result<pb::LogicResponse, E>>,
-    timeout: Duration,
     progress: &(impl Fn(PeerId, &pb::Status) + Sync),
     answered: &mut bool,
 ) -> Result<Answer, Error> {
     let peer = provider.peer;
-    let read = async {
-        let mut responses = std::pin::pin!(responses);
-        let mut statuses = Vec::new();
-        while let Some(response) = responses.next().await {
-            let response = response.map_err(|e| Error::Transport {
-                peer,
-                source: e.into(),
-            })?;
-            *answered = true;
-            // A node refuses a request it did not read (its inbound byte budget is full) with
-            // one error carrying no request id; any other response must carry ours.
-            let unread =
-                response.request_id.is_empty() && matches!(response.event, Some(Event::Error(_)));
-            if response.request_id != sealed.request.request_id && !unread {
-                return Err(protocol(peer, "a response for another request"));
+    let mut responses = std::pin::pin!(responses);
+    let mut statuses = Vec::new();
+    while let Some(response) = responses.next().await {
+        let response = response.map_err(|e| Error::Transport {
+            peer,
+            source: e.into(),
+        })?;
+        *answered = true;
+        // A node refuses a request it did not read (its inbound byte budget is full) with
+        // one error carrying no request id; any other response must carry ours.
+        let unread =
+            response.request_id.is_empty() && matches!(response.event, Some(Event::Error(_)));
+        if response.request_id != sealed.request.request_id && !unread {
+            return Err(protocol(peer, "a response for another request"));
+        }
+        match response.event {
+            Some(Event::Status(status)) if statuses.len() < MAX_STATUS_EVENTS => {
+                progress(peer, &status);
+                statuses.push(status);
             }
-            match response.event {
-                Some(Event::Status(status)) if statuses.len() < MAX_STATUS_EVENTS => {
-                    progress(peer, &status);
-                    statuses.push(status);
-                }
-                Some(Event::Status(_)) => return Err(protocol(peer, "too many status events")),
-                Some(Event::Result(result)) => {
-                    return verify(provider, sealed, result, statuses);
-                }
-                Some(Event::Error(error)) => {
-                    let code =
-                        pb::ErrorCode::try_from(error.code).unwrap_or(pb::ErrorCode::Unspecified);
-                    if code == pb::ErrorCode::BudgetExhausted {
-                        let capability = &sealed.request.capability;
-                        return Err(Error::BudgetExhausted {
-                            peer,
-                            renews_at_ms: renewal(provider, capability, nmp_wire::now_ms()),
-                            message: error.message,
-                        });
-                    }
-                    return Err(Error::Node {
+            Some(Event::Status(_)) => return Err(protocol(peer, "too many status events")),
+            Some(Event::Result(result)) => {
+                return verify(provider, sealed, result, statuses);
+            }
+            Some(Event::Error(error)) => {
+                let code =
+                    pb::ErrorCode::try_from(error.code).unwrap_or(pb::ErrorCode::Unspecified);
+                if code == pb::ErrorCode::BudgetExhausted {
+                    let capability = &sealed.request.capability;
+                    return Err(Error::BudgetExhausted {
                         peer,
-                        code,
+                        renews_at_ms: renewal(provider, capability, nmp_wire::now_ms()),
                         message: error.message,
                     });
                 }
-                None => return Err(protocol(peer, "a response without an event")),
+                return Err(Error::Node {
+                    peer,
+                    code,
+                    message: error.message,
+                });
             }
+            None => return Err(protocol(peer, "a response without an event")),
         }
-        Err(protocol(peer, "the stream ended without a result"))
-    };
-    tokio::time::timeout(timeout, read)
-        .await
-        .map_err(|_| Error::Timeout {
-            peer,
-            after: timeout,
-        })?
+    }
+    Err(protocol(peer, ENDED))
 }
 
 /// The latest next window boundary after `now_ms` among the budgets the provider's document

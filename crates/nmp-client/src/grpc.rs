@@ -155,15 +155,25 @@ impl GrpcNode {
     /// the request timeout, and verified against the same node.
     ///
     /// The node's response headers must arrive within the client's request timeout and the
-    /// whole execution within its execute timeout; past either, the call is dropped (which
-    /// cancels the job) and the result is [`Error::Timeout`].
+    /// whole execution after the pre-flight (the document refetch included) within its
+    /// execute timeout; past either, the call is dropped (which cancels the job) and the
+    /// result is [`Error::Timeout`].
     pub async fn execute(&self, logic: &Logic) -> Result<Answer, Error> {
         let peer = self.provider().peer;
         if !self.client.trusts(&peer) {
             return Err(Error::Untrusted { peer });
         }
         self.client.preflight(&logic.wasm)?;
+        let after = self.client.shared().execute_timeout;
+        within(after, self.run(logic))
+            .await
+            .ok_or(Error::Timeout { peer, after })?
+    }
+
+    /// [`GrpcNode::execute`] after its pre-flight, without the overall deadline.
+    async fn run(&self, logic: &Logic) -> Result<Answer, Error> {
         let provider = self.fresh_provider().await?;
+        let peer = provider.peer;
         let shared = self.client.shared();
         let sealed = exchange::seal(&shared.identity, &provider, logic, now_ms())?;
         let start = pb::ExecuteRequest {
@@ -176,15 +186,7 @@ impl GrpcNode {
             .ok_or(Error::Timeout { peer, after })?
             .map_err(|status| Error::Grpc(status.into()))?
             .into_inner();
-        exchange::receive(
-            &provider,
-            &sealed,
-            responses,
-            shared.execute_timeout,
-            &|_, _| {},
-            &mut false,
-        )
-        .await
+        exchange::receive(&provider, &sealed, responses, &|_, _| {}, &mut false).await
     }
 }
 

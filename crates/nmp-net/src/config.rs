@@ -94,8 +94,13 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Checks the fields that must be positive for the mesh to work at all.
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    /// Checks the fields that must be positive for the mesh to work at all (every queue,
+    /// stream, connection and frame limit, the request and query timeouts), as
+    /// [`Mesh::bind`](crate::Mesh::bind) does first; a caller that opens files before binding
+    /// checks with this first.
+    ///
+    /// Fails with [`Error::InvalidConfig`] naming the first field that is zero.
+    pub fn validate(&self) -> Result<(), Error> {
         let positive = [
             ("inbound_queue", self.inbound_queue),
             ("command_queue", self.command_queue),
@@ -109,6 +114,18 @@ impl Config {
                 "max_connections_per_origin",
                 self.max_connections_per_origin as usize,
             ),
+            // A node allowed no connection, or no time for a request, serves nobody.
+            ("max_connections", self.max_connections as usize),
+            (
+                "max_connections_per_peer",
+                self.max_connections_per_peer as usize,
+            ),
+            ("max_pending_incoming", self.max_pending_incoming as usize),
+            (
+                "request_timeout",
+                usize::from(!self.request_timeout.is_zero()),
+            ),
+            ("query_timeout", usize::from(!self.query_timeout.is_zero())),
         ];
         match positive.into_iter().find(|(_, value)| *value == 0) {
             Some((name, _)) => Err(Error::InvalidConfig(name)),
@@ -148,5 +165,58 @@ mod tests {
             config.validate(),
             Err(Error::InvalidConfig("inbound_queue"))
         ));
+        let zero = |name: &'static str, config: Config| {
+            assert!(
+                matches!(config.validate(), Err(Error::InvalidConfig(n)) if n == name),
+                "{name}"
+            );
+        };
+        let base = Config::default;
+        zero(
+            "max_connections",
+            Config {
+                max_connections: 0,
+                ..base()
+            },
+        );
+        zero(
+            "max_connections_per_peer",
+            Config {
+                max_connections_per_peer: 0,
+                ..base()
+            },
+        );
+        zero(
+            "max_pending_incoming",
+            Config {
+                max_pending_incoming: 0,
+                ..base()
+            },
+        );
+        zero(
+            "request_timeout",
+            Config {
+                request_timeout: Duration::ZERO,
+                ..base()
+            },
+        );
+        zero(
+            "query_timeout",
+            Config {
+                query_timeout: Duration::ZERO,
+                ..base()
+            },
+        );
+        // One millisecond is at its boundary, and allowed.
+        let short = Duration::from_millis(1);
+        assert!(
+            Config {
+                request_timeout: short,
+                query_timeout: short,
+                ..base()
+            }
+            .validate()
+            .is_ok()
+        );
     }
 }

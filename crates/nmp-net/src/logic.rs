@@ -91,6 +91,28 @@ impl LogicResponses {
     }
 }
 
+impl LogicResponses {
+    /// Writes the `Cancel` frame now (within [`Config::request_timeout`](crate::Config)),
+    /// whether or not the responses have ended. After an early end of the responses this tells
+    /// the two ends apart that Yamux reads alike: it succeeds when the node closed its side of
+    /// the stream (a node that stopped answering), and fails with [`Error::Frame`] when the
+    /// stream was reset or its connection is gone (a node that crashed or restarted, or a
+    /// network that failed), or [`Error::Timeout`] when the write stalled. After
+    /// [`LogicResponses::close_write`] there is nothing to write with: it fails with
+    /// [`Error::Frame`] ([`FrameError::Closed`](crate::FrameError::Closed)).
+    pub async fn cancel(&mut self) -> Result<(), Error> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Err(Error::Frame(codec::FrameError::Closed));
+        };
+        let write = codec::write_message(writer, &self.cancel, usize::MAX);
+        tokio::time::timeout(self.cancel_timeout, write)
+            .await
+            .map_err(|_| Error::Timeout)??;
+        self.ended = true;
+        Ok(())
+    }
+}
+
 impl std::fmt::Debug for LogicResponses {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LogicResponses")

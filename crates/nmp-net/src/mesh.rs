@@ -93,7 +93,8 @@ impl Mesh {
     /// Starts a mesh node with identity `keypair`: binds every [`Config::listen`] address,
     /// waits until each reports its address, dials the bootstrap peers and spawns the swarm.
     ///
-    /// Fails with [`Error::InvalidConfig`] when a queue, stream or frame limit is zero, and
+    /// Fails with [`Error::InvalidConfig`] when a queue, stream, connection or frame limit, the
+    /// request timeout or the query timeout is zero, and
     /// otherwise when a transport cannot be built, an address cannot be bound or reports nothing
     /// within [`Config::request_timeout`], or a bootstrap address lacks its peer id. Must be
     /// called inside a tokio runtime.
@@ -168,8 +169,10 @@ impl Mesh {
     }
 
     /// Looks `peer` up in the DHT (a Kademlia closest-peers query for its id) and remembers
-    /// the addresses found, so it can then be reached by its PeerId alone. Returns whether the
-    /// peer was found; ends after [`Config::query_timeout`] at the latest.
+    /// the addresses found, so it can then be reached by its PeerId alone. The addresses held
+    /// for it before are forgotten first (the lookup is for a peer they no longer reach, such
+    /// as a node restarted on its key at another port). Returns whether the peer was found;
+    /// ends after [`Config::query_timeout`] at the latest.
     pub async fn find_peer(&self, peer: PeerId) -> Result<bool, Error> {
         self.ask(|reply| Command::FindPeer(peer, reply)).await
     }

@@ -13,7 +13,8 @@
 //! reordered, edited or inserted line breaks the chain at that point. [`verify`] checks a whole
 //! file; `nmp audit verify FILE` runs it. The log is appended with one `write` per line and
 //! flushed to the operating system per entry, not fsynced: a host crash can lose the last
-//! entries, never reorder them.
+//! entries, never reorder them. A write that fails part-way (a full disk, a file-size limit)
+//! is cut off again, so the file always ends in a whole entry and the request is refused.
 
 mod entry;
 mod verify;
@@ -135,10 +136,17 @@ impl AuditLog {
         let line = format!(r#"{{"entry":{body},"sig":"{}"}}"#, hex::encode(sig));
         let mut bytes = line.clone().into_bytes();
         bytes.push(b'\n');
-        state.file.write_all(&bytes).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: self.path.clone(),
             source,
-        })?;
+        };
+        let before = state.file.metadata().map_err(io)?.len();
+        if let Err(source) = state.file.write_all(&bytes) {
+            // A full disk (or a file-size limit) may have taken part of the line: cut it off,
+            // so the log still ends in a whole entry and the next one follows it.
+            let _ = state.file.set_len(before);
+            return Err(io(source));
+        }
         state.prev = Sha256::digest(line.as_bytes()).into();
         state.next_seq += 1;
         Ok(())

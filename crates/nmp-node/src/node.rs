@@ -146,6 +146,8 @@ impl Node {
         };
         file.mesh.apply(&mut mesh_config);
         file.inbound.apply(&mut mesh_config)?;
+        // Refused before anything is opened or written (the audit log, the ledger).
+        mesh_config.validate()?;
         let inbound_budget = mesh_config.inbound_budget.clone();
         let keyring = Keyring::new(
             identity.peer_id(),

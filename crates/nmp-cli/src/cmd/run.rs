@@ -174,6 +174,10 @@ mod tests {
                 Status::Unreachable,
             ),
             (
+                failed(|peer| Error::Disconnected { peer }),
+                Status::Unreachable,
+            ),
+            (
                 failed(|peer| Error::Protocol {
                     peer,
                     reason: "the stream ended without a result",

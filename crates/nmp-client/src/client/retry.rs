@@ -1,5 +1,6 @@
 //! When a request is sent again, and how long the client waits first: the two backoff
-//! schedules (on `backon`) and the loops that follow them.
+//! schedules (on `backon`) and the loops that follow them. Every loop lives inside the one
+//! deadline of the call ([`crate::Builder::execute_timeout`]), which `NmpClient::run_on` sets.
 
 use std::time::Duration;
 
@@ -91,26 +92,18 @@ impl NmpClient {
             let mut answered = false;
             let result = match shared.mesh.open_logic(provider.peer, &sealed.request).await {
                 Ok(responses) => {
-                    let responses = exchange::mesh_responses(responses);
-                    let timeout = shared.execute_timeout;
-                    exchange::receive(
-                        provider,
-                        &sealed,
-                        responses,
-                        timeout,
-                        progress,
-                        &mut answered,
-                    )
-                    .await
+                    exchange::receive_mesh(provider, &sealed, responses, progress, &mut answered)
+                        .await
                 }
                 Err(err) => Err(err.into()),
             };
             match result {
-                // Nothing came back: Yamux shows a reset by a saturated node as the stream's
-                // end, so an empty stream is resent like a failed one.
+                // Nothing came back: a saturated node resets the streams it cannot take, and
+                // an empty stream is resent like a failed one.
                 Err(
                     Error::Transport { .. }
                     | Error::Protocol { .. }
+                    | Error::Disconnected { .. }
                     | Error::Mesh(nmp_net::Error::OpenStream(_) | nmp_net::Error::Frame(_)),
                 ) if !answered && let Some(pause) = pauses.next() => {
                     tokio::time::sleep(pause).await;

@@ -40,6 +40,13 @@ pub enum KeyFileError {
         /// The file.
         path: PathBuf,
     },
+    /// The path is not a regular file (a directory, a pipe, a device, or a link to one); it
+    /// was not opened, so a pipe with no writer cannot hold the caller.
+    #[error("key file {path} is not a regular file")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
     /// Group or others may access the file (Unix); fix it with `chmod 600`.
     #[error("key file {path} has mode {mode:o}: it must not be accessible by group or others")]
     InsecurePermissions {
@@ -80,6 +87,12 @@ pub(super) fn load(path: &Path) -> Result<Identity, KeyFileError> {
         path: path.to_owned(),
         source,
     };
+    // Opening a FIFO for reading blocks until a writer comes: look before opening.
+    if !fs::metadata(path).map_err(io_err)?.is_file() {
+        return Err(KeyFileError::NotAFile {
+            path: path.to_owned(),
+        });
+    }
     let file = fs::File::open(path).map_err(io_err)?;
     check_permissions(path, &file)?;
     // Read at most one byte more than a key file, so a huge file is never buffered.
@@ -176,6 +189,20 @@ mod tests {
         assert!(matches!(
             Identity::load(&path),
             Err(KeyFileError::InsecurePermissions { mode: 0o640, .. })
+        ));
+    }
+
+    #[test]
+    fn a_directory_or_a_device_is_not_a_key_file_and_is_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            Identity::load(dir.path()),
+            Err(KeyFileError::NotAFile { .. })
+        ));
+        #[cfg(unix)]
+        assert!(matches!(
+            Identity::load(Path::new("/dev/zero")),
+            Err(KeyFileError::NotAFile { .. })
         ));
     }
 

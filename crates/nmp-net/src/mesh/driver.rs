@@ -176,6 +176,11 @@ impl Driver {
                 self.lookups.insert(id, (HashSet::new(), reply));
             }
             Command::FindPeer(peer, reply) => {
+                // The peer is looked up because the addresses we hold for it failed (a node
+                // restarted elsewhere on its key). Kept, they would make the query ask the peer
+                // there first, mark it failed and leave it out of the peers found, whatever
+                // addresses the others report; forgotten, the query reaches it at those.
+                swarm.behaviour_mut().kad.remove_peer(&peer);
                 let id = swarm.behaviour_mut().kad.get_closest_peers(peer);
                 self.peer_lookups.insert(id, (peer, reply));
             }
