@@ -82,6 +82,7 @@ pub mod identity;
 pub mod kem;
 pub mod receipt;
 mod rng;
+pub mod session;
 #[cfg(feature = "test-vectors")]
 pub mod testing;
 
