@@ -22,8 +22,8 @@ use crate::{
     kem::{KemKeyError, NodeKey},
 };
 
-pub(crate) use open::{check_ciphertext, check_metadata, fixed};
 pub use open::{Keyring, OpenConfig, OpenError, Opened, Verified};
+pub(crate) use open::{check_ciphertext, check_metadata, fixed};
 pub use response::ResponseKey;
 pub use schedule::SUITE;
 
@@ -200,11 +200,7 @@ pub(crate) fn check_fields(
         return Err(SealError::EmptyCapability);
     }
     for (field, limit, actual) in [
-        (
-            "capability",
-            limits::MAX_CAPABILITY_BYTES,
-            capability.len(),
-        ),
+        ("capability", limits::MAX_CAPABILITY_BYTES, capability.len()),
         ("wasm", limits::MAX_MODULE_BYTES, payload.wasm.len()),
         ("input", limits::MAX_INPUT_BYTES, payload.input.len()),
     ] {

@@ -30,8 +30,8 @@ use crate::{
     kem::NodeKey,
 };
 
-pub use node::VerifiedOffer;
 pub(crate) use node::NodeSession;
+pub use node::VerifiedOffer;
 pub use table::SessionConfig;
 pub(crate) use table::Table;
 
@@ -157,8 +157,7 @@ impl Pending {
                 reason: "not this offer's session",
             });
         }
-        let confirmation: [u8; 32] =
-            envelope::fixed(&accepted.confirmation, "confirmation")?;
+        let confirmation: [u8; 32] = envelope::fixed(&accepted.confirmation, "confirmation")?;
         let expected = schedule::confirmation(
             &self.secret,
             &self.id,

@@ -24,9 +24,9 @@ use crate::{
     session::{self, Table},
 };
 
+use self::verified::Sealed;
 pub use config::OpenConfig;
 pub use error::OpenError;
-use self::verified::Sealed;
 pub use verified::Verified;
 
 /// An opened request: what the agent sealed, who it is, and the key for the answer.
@@ -201,12 +201,9 @@ impl Keyring {
         self.check_recipient(parts.node)?;
         self.check_window(open.timestamp_ms, now_ms)?;
         let entry = self.key(&parts.key_id, now_ms)?;
-        let transcript_hash = session::transcript(
-            open,
-            entry.pair.x25519_public(),
-            entry.pair.ml_kem_public(),
-        )
-        .hash();
+        let transcript_hash =
+            session::transcript(open, entry.pair.x25519_public(), entry.pair.ml_kem_public())
+                .hash();
         identity::verify(
             &parts.agent,
             Domain::Session,

@@ -204,8 +204,8 @@ pub(crate) fn verify_request(
     session.seen().check(sealed.counter)?;
     let keys = schedule::request_keys(&session.secret, &request_id, sealed.counter);
     let aad = schedule::aad(req, &id, sealed.counter);
-    let plaintext = aead::open(&keys.request, &nonce, &aad, &sealed.ciphertext)
-        .ok_or(OpenError::Tampered)?;
+    let plaintext =
+        aead::open(&keys.request, &nonce, &aad, &sealed.ciphertext).ok_or(OpenError::Tampered)?;
     Ok(Checked {
         agent,
         request_id,

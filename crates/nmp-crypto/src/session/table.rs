@@ -138,7 +138,10 @@ impl Table {
     }
 
     fn evict_oldest_of(&mut self, agent: &PeerId) {
-        let oldest = self.by_agent.get(agent).and_then(|ids| ids.front().copied());
+        let oldest = self
+            .by_agent
+            .get(agent)
+            .and_then(|ids| ids.front().copied());
         if let Some(id) = oldest {
             self.remove(&id);
         }

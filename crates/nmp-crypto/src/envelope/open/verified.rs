@@ -92,12 +92,8 @@ impl Verified<'_> {
                     .ok_or(OpenError::Tampered)?;
                 let payload = decode(&plaintext)?;
                 let timestamp_ms = self.request.timestamp_ms;
-                self.keyring.record(
-                    &parts.agent,
-                    &parts.request_id,
-                    timestamp_ms,
-                    self.now_ms,
-                )?;
+                self.keyring
+                    .record(&parts.agent, &parts.request_id, timestamp_ms, self.now_ms)?;
                 Ok(Opened {
                     payload,
                     agent: parts.agent,

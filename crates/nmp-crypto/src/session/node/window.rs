@@ -33,7 +33,11 @@ impl Window {
         self.check(counter)?;
         if counter >= self.next {
             let shift = counter - self.next + 1;
-            self.used = if shift >= WINDOW { 0 } else { self.used << shift };
+            self.used = if shift >= WINDOW {
+                0
+            } else {
+                self.used << shift
+            };
             self.used |= 1;
             self.next = counter.saturating_add(1);
         } else {
