@@ -177,7 +177,7 @@ impl Keyring {
             request: req,
             now_ms,
             sealed: Sealed::Envelope {
-                parts,
+                parts: Box::new(parts),
                 entry,
                 transcript_hash,
                 aad,

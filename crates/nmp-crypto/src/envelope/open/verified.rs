@@ -33,7 +33,7 @@ pub struct Verified<'a> {
 pub(super) enum Sealed<'a> {
     /// Its own key exchange, signed by the agent.
     Envelope {
-        parts: Parts<'a>,
+        parts: Box<Parts<'a>>,
         entry: Entry,
         transcript_hash: [u8; 32],
         aad: Vec<u8>,
