@@ -13,7 +13,7 @@ use nmp_wire::pb::{
     session_reply::Reply,
 };
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
+use tokio_stream::{StreamExt as _, wrappers::TcpListenerStream};
 use tonic::{Request, Response, Status, Streaming, transport::Endpoint};
 
 use super::stats::Samples;
@@ -65,11 +65,17 @@ pub(super) async fn measure(
         .await
         .context("cannot bind the baseline server")?;
     let addr: SocketAddr = listener.local_addr().context("the baseline's address")?;
+    // The node sets TCP_NODELAY on every accepted connection; so does the baseline (a
+    // listener handed to tonic keeps the kernel's default, Nagle on).
+    let incoming = TcpListenerStream::new(listener).map(|stream| {
+        let stream = stream?;
+        stream.set_nodelay(true)?;
+        Ok::<_, std::io::Error>(stream)
+    });
     let server = tokio::spawn(
         tonic::transport::Server::builder()
-            .tcp_nodelay(true)
             .add_service(LogicMeshServer::new(Echo(response_bytes)))
-            .serve_with_incoming(TcpListenerStream::new(listener)),
+            .serve_with_incoming(incoming),
     );
     let channel = Endpoint::from_shared(format!("http://{addr}"))
         .context("the baseline's endpoint")?
