@@ -13,6 +13,7 @@ const PROTOS: &[&str] = &[
     "nmp/v1/privacy.proto",
     "nmp/v1/receipt.proto",
     "nmp/v1/service.proto",
+    "nmp/v1/session.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

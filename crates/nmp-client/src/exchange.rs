@@ -6,6 +6,7 @@ use nmp_crypto::{
     Identity,
     envelope::{self, ResponseKey},
     receipt,
+    session::{Session, SessionSealParams},
 };
 use nmp_net::{BoxError, FrameError, LogicResponses, PeerId};
 use nmp_wire::{limits::REQUEST_ID_BYTES, pb, pb::logic_response::Event};
@@ -47,24 +48,10 @@ pub(crate) fn seal(
     logic: &Logic,
     now_ms: u64,
 ) -> Result<Sealed, Error> {
-    if provider.dataset(&logic.capability).is_none() {
-        return Err(Error::NotServed {
-            peer: provider.peer,
-            capability: logic.capability.clone(),
-        });
-    }
+    let (request_id, payload) = prepare(provider, logic)?;
     let node_key = usable_key(&provider.document, now_ms).ok_or(Error::NoKemKey {
         peer: provider.peer,
     })?;
-    let mut request_id = [0; REQUEST_ID_BYTES];
-    getrandom::fill(&mut request_id).map_err(|err| Error::Transport {
-        peer: provider.peer,
-        source: format!("no randomness for a request id: {err}").into(),
-    })?;
-    let payload = pb::LogicPayload {
-        wasm: logic.wasm.to_vec(),
-        input: logic.input.to_vec(),
-    };
     let (request, key) = envelope::seal(
         &envelope::SealParams {
             agent,
@@ -78,13 +65,66 @@ pub(crate) fn seal(
         },
         &payload,
     )?;
-    Ok(Sealed {
-        request,
-        key,
-        agent: agent.peer_id(),
-        module_sha256: Sha256::digest(&logic.wasm).into(),
-        input_sha256: Sha256::digest(&logic.input).into(),
-    })
+    Ok(Sealed::new(request, key, agent.peer_id(), logic))
+}
+
+/// Seals `logic` as the next request of `session` (with `provider`) at `now_ms`, under a fresh
+/// random request id: no key exchange and no signature.
+pub(crate) fn seal_in_session(
+    session: &Session,
+    agent: PeerId,
+    provider: &Provider,
+    logic: &Logic,
+    now_ms: u64,
+) -> Result<Sealed, Error> {
+    let (request_id, payload) = prepare(provider, logic)?;
+    let (request, key) = session.seal(
+        &SessionSealParams {
+            request_id,
+            capability: &logic.capability,
+            timestamp_ms: now_ms,
+            limits: logic.limits,
+            receipt_kind: pb::ReceiptKind::Signed,
+        },
+        &payload,
+    )?;
+    Ok(Sealed::new(request, key, agent, logic))
+}
+
+/// A fresh random request id and the payload, once the provider is known to serve the
+/// capability.
+fn prepare(
+    provider: &Provider,
+    logic: &Logic,
+) -> Result<([u8; REQUEST_ID_BYTES], pb::LogicPayload), Error> {
+    if provider.dataset(&logic.capability).is_none() {
+        return Err(Error::NotServed {
+            peer: provider.peer,
+            capability: logic.capability.clone(),
+        });
+    }
+    let mut request_id = [0; REQUEST_ID_BYTES];
+    getrandom::fill(&mut request_id).map_err(|err| Error::Transport {
+        peer: provider.peer,
+        source: format!("no randomness for a request id: {err}").into(),
+    })?;
+    let payload = pb::LogicPayload {
+        wasm: logic.wasm.to_vec(),
+        input: logic.input.to_vec(),
+    };
+    Ok((request_id, payload))
+}
+
+impl Sealed {
+    fn new(request: pb::LogicRequest, key: ResponseKey, agent: PeerId, logic: &Logic) -> Self {
+        Self {
+            request,
+            key,
+            agent,
+            module_sha256: Sha256::digest(&logic.wasm).into(),
+            input_sha256: Sha256::digest(&logic.input).into(),
+        }
+    }
 }
 
 /// Why a stream that ended before its final event is [`Error::Protocol`].

@@ -1,6 +1,7 @@
 //! Execution through a node's gRPC endpoint (`LogicMesh`), for agents outside the mesh: the same
 //! envelope, the same answer checks. Every network wait has a deadline.
 
+mod session;
 mod tls;
 
 use std::{
@@ -40,6 +41,8 @@ pub struct GrpcNode {
     endpoint: Arc<str>,
     channel: LogicMeshClient<Channel>,
     provider: Arc<Mutex<Provider>>,
+    /// The sealed session with the node, shared by clones; its lock serializes opening one.
+    session: Arc<tokio::sync::Mutex<session::Slot>>,
 }
 
 impl NmpClient {
@@ -102,6 +105,7 @@ impl NmpClient {
             endpoint: endpoint.into(),
             channel,
             provider: Arc::new(Mutex::new(provider)),
+            session: Arc::default(),
         })
     }
 }
@@ -151,6 +155,14 @@ impl GrpcNode {
     /// [`NmpClient::execute`]; a node outside the client's trusted-nodes pin is refused with
     /// [`Error::Untrusted`] before anything is sent.
     ///
+    /// The request is sealed in the handle's session with the node (opened on first use, and
+    /// again within 30 s of its expiry or at its last counter), so it costs no key exchange and
+    /// no signature; a node that does not serve sessions, or a handle
+    /// [without them](GrpcNode::without_sessions), gets the per-request envelope. When the node
+    /// no longer knows the session (`ERROR_CODE_SESSION_UNKNOWN`: it restarted, or evicted or
+    /// expired the session), nothing ran: a new session is opened and the request sent once
+    /// more under a new request id.
+    ///
     /// A document (or its newest KEM key) within 30 s of expiring is fetched again first, with
     /// the request timeout, and verified against the same node.
     ///
@@ -173,9 +185,42 @@ impl GrpcNode {
     /// [`GrpcNode::execute`] after its pre-flight, without the overall deadline.
     async fn run(&self, logic: &Logic) -> Result<Answer, Error> {
         let provider = self.fresh_provider().await?;
+        let session = self.session(&provider).await?;
+        let Some(stale) = session else {
+            return self.send(&provider, logic, None).await;
+        };
+        match self.send(&provider, logic, Some(&stale)).await {
+            Err(Error::Node {
+                code: pb::ErrorCode::SessionUnknown,
+                ..
+            }) => {
+                self.forget(&stale).await;
+                let session = self.session(&provider).await?;
+                self.send(&provider, logic, session.as_deref()).await
+            }
+            answer => answer,
+        }
+    }
+
+    /// Seals `logic` (in `session`, or in its own envelope), sends it and checks the answer.
+    async fn send(
+        &self,
+        provider: &Provider,
+        logic: &Logic,
+        session: Option<&nmp_crypto::session::Session>,
+    ) -> Result<Answer, Error> {
         let peer = provider.peer;
         let shared = self.client.shared();
-        let sealed = exchange::seal(&shared.identity, &provider, logic, now_ms())?;
+        let sealed = match session {
+            Some(session) => exchange::seal_in_session(
+                session,
+                shared.identity.peer_id(),
+                provider,
+                logic,
+                now_ms(),
+            )?,
+            None => exchange::seal(&shared.identity, provider, logic, now_ms())?,
+        };
         let start = pb::ExecuteRequest {
             message: Some(Message::Start(sealed.request.clone())),
         };
@@ -186,7 +231,7 @@ impl GrpcNode {
             .ok_or(Error::Timeout { peer, after })?
             .map_err(|status| Error::Grpc(status.into()))?
             .into_inner();
-        exchange::receive(&provider, &sealed, responses, &|_, _| {}, &mut false).await
+        exchange::receive(provider, &sealed, responses, &|_, _| {}, &mut false).await
     }
 }
 

@@ -15,6 +15,7 @@ fn main() -> anyhow::Result<()> {
     for (name, value) in [
         ("envelope.json", testing::envelope_vectors()),
         ("receipt.json", testing::receipt_vectors()),
+        ("session.json", testing::session_vectors()),
     ] {
         let path = dir.join(name);
         let text = serde_json::to_string_pretty(&value)? + "\n";

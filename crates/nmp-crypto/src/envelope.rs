@@ -6,7 +6,7 @@
 //! request's clear metadata is the associated data, and the agent signs the whole request with
 //! its identity. `docs/crypto.md` gives the exact bytes.
 
-mod aead;
+pub(crate) mod aead;
 mod open;
 mod replay;
 mod response;
@@ -23,6 +23,7 @@ use crate::{
 };
 
 pub use open::{Keyring, OpenConfig, OpenError, Opened, Verified};
+pub(crate) use open::{check_ciphertext, check_metadata, fixed};
 pub use response::ResponseKey;
 pub use schedule::SUITE;
 
@@ -86,6 +87,9 @@ pub enum SealError {
     /// Only [`pb::ReceiptKind::Signed`] can be requested from this version.
     #[error("receipt kind {0:?} is not served")]
     UnsupportedReceiptKind(pb::ReceiptKind),
+    /// The session is past its expiry or has used its last counter: open a new session.
+    #[error("session expired or used up")]
+    SessionSpent,
 }
 
 /// Seals `payload` to the node and signs the request as the agent.
@@ -132,7 +136,7 @@ pub(crate) fn seal_with(
     payload: &pb::LogicPayload,
     randomness: &SealRandomness,
 ) -> Result<(pb::LogicRequest, ResponseKey), SealError> {
-    check_params(params, payload)?;
+    check_fields(params.capability, params.receipt_kind, payload)?;
     let node_key = NodeKey::parse(params.node_key).map_err(SealError::InvalidNodeKey)?;
     if params.timestamp_ms > params.node_key.not_after_ms {
         return Err(SealError::KeyExpired {
@@ -153,6 +157,7 @@ pub(crate) fn seal_with(
         receipt_kind: params.receipt_kind as i32,
         envelope: None,
         agent_signature: Vec::new(),
+        session: None,
     };
     let transcript_hash = schedule::Transcript {
         request_id: &request.request_id,
@@ -184,16 +189,18 @@ pub(crate) fn seal_with(
     Ok((request, response_key))
 }
 
-fn check_params(params: &SealParams<'_>, payload: &pb::LogicPayload) -> Result<(), SealError> {
-    if params.capability.is_empty() {
+/// The checks every sealed request passes before it is sealed: a capability name of 1 to
+/// `limits::MAX_CAPABILITY_BYTES` bytes, module and input within their limits, a signed receipt.
+pub(crate) fn check_fields(
+    capability: &str,
+    receipt_kind: pb::ReceiptKind,
+    payload: &pb::LogicPayload,
+) -> Result<(), SealError> {
+    if capability.is_empty() {
         return Err(SealError::EmptyCapability);
     }
     for (field, limit, actual) in [
-        (
-            "capability",
-            limits::MAX_CAPABILITY_BYTES,
-            params.capability.len(),
-        ),
+        ("capability", limits::MAX_CAPABILITY_BYTES, capability.len()),
         ("wasm", limits::MAX_MODULE_BYTES, payload.wasm.len()),
         ("input", limits::MAX_INPUT_BYTES, payload.input.len()),
     ] {
@@ -205,8 +212,8 @@ fn check_params(params: &SealParams<'_>, payload: &pb::LogicPayload) -> Result<(
             });
         }
     }
-    if params.receipt_kind != pb::ReceiptKind::Signed {
-        return Err(SealError::UnsupportedReceiptKind(params.receipt_kind));
+    if receipt_kind != pb::ReceiptKind::Signed {
+        return Err(SealError::UnsupportedReceiptKind(receipt_kind));
     }
     Ok(())
 }

@@ -23,6 +23,8 @@ pub enum Domain {
     Capability,
     /// One entry of a node's owner-side audit log: prefix `"nmp/v1/audit\0"`.
     Audit,
+    /// An agent's `SessionOpen` (its transcript hash): prefix `"nmp/v1/session\0"`.
+    Session,
 }
 
 impl Domain {
@@ -33,6 +35,7 @@ impl Domain {
             Self::Receipt => b"nmp/v1/receipt\0",
             Self::Capability => b"nmp/v1/capability\0",
             Self::Audit => b"nmp/v1/audit\0",
+            Self::Session => b"nmp/v1/session\0",
         }
     }
 

@@ -72,6 +72,9 @@
 //!   with an admission policy calls [`Keyring::verify`], decides on the authenticated agent,
 //!   then [`envelope::Verified::open`].
 //! - [`envelope::ResponseKey`]: seals and opens the one answer to that request.
+//! - [`session::offer`], [`Keyring::verify_session`] and [`session::Session`]: a sealed
+//!   session, one hybrid exchange whose secret keys many requests; lives until its expiry
+//!   (default 10 minutes) or last counter, in the node's bounded session table.
 //! - [`receipt::sign`] and [`receipt::verify`]: the node's signed statement about a run, and its
 //!   JSON file view.
 //! - [`capability::sign`] and [`capability::verify`]: the node's signed capability document.
@@ -82,6 +85,7 @@ pub mod identity;
 pub mod kem;
 pub mod receipt;
 mod rng;
+pub mod session;
 #[cfg(feature = "test-vectors")]
 pub mod testing;
 

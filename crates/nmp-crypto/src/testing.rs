@@ -4,6 +4,7 @@
 //! vector generator (`cargo run -p nmp-crypto --example gen_vectors --features test-vectors`),
 //! the tests and the benches can reproduce every intermediate value of the key schedule.
 
+mod session;
 mod vectors;
 
 use nmp_wire::pb;
@@ -15,6 +16,7 @@ use crate::{
     kem::NodeKey,
 };
 
+pub use session::session_vectors;
 pub use vectors::{GENERATOR, envelope_vectors, receipt_vectors, seed};
 
 /// The random values one seal consumes, fixed.
@@ -102,6 +104,18 @@ pub fn seal_response_with_nonce(
     nonce: [u8; NONCE_BYTES],
 ) -> pb::SealedResponse {
     key.seal_response_with_nonce(payload, nonce)
+}
+
+/// Seals `payload` in `session` under a chosen `counter` and nonce, so a test can replay a
+/// counter, skip ahead or go past the session's end.
+pub fn seal_in_session(
+    session: &crate::session::Session,
+    params: &crate::session::SessionSealParams<'_>,
+    payload: &pb::LogicPayload,
+    counter: u64,
+    nonce: [u8; NONCE_BYTES],
+) -> Result<(pb::LogicRequest, ResponseKey), SealError> {
+    session.seal_with(params, payload, counter, nonce)
 }
 
 /// Re-signs a (modified) request as `agent`, so a test can reach the checks behind the

@@ -10,6 +10,7 @@ mod mounted;
 mod policy;
 mod privacy;
 pub(crate) mod report;
+mod session;
 
 use std::{
     collections::HashMap,

@@ -4,6 +4,7 @@
 //! throughput under concurrent load, discovery time in meshes of several sizes, and what the
 //! node's protective bounds cost an honest request.
 
+mod bare;
 mod bounds;
 mod discovery;
 mod latency;

@@ -39,7 +39,14 @@ fn a_short_bench_runs_every_suite_and_writes_its_figures() {
 
     let latency = &results["latency"];
     assert_eq!(latency["requests"], 10);
-    for face in ["tcp", "quic", "grpc", "in_process"] {
+    for face in [
+        "tcp",
+        "quic",
+        "grpc",
+        "grpc_session",
+        "bare_tonic_unary",
+        "in_process",
+    ] {
         assert_eq!(latency[face]["samples"], 10, "{face}: {latency}");
         assert!(latency[face]["p50_ms"].as_f64().unwrap() > 0.0, "{face}");
     }

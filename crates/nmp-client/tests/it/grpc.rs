@@ -179,6 +179,14 @@ impl LogicMesh for Silent {
     ) -> Result<Response<pb::SignedCapabilityDocument>, Status> {
         Ok(Response::new(self.document.clone()))
     }
+
+    /// An older node: no sessions, so the client seals each request on its own.
+    async fn open_session(
+        &self,
+        _: Request<pb::SessionOpen>,
+    ) -> Result<Response<pb::SessionReply>, Status> {
+        Err(Status::unimplemented("no sessions"))
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

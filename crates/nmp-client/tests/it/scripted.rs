@@ -156,6 +156,16 @@ impl LogicMesh for ScriptedGrpc {
         self.describes.fetch_add(1, Ordering::SeqCst);
         Ok(Response::new(self.service.describe(now_ms())))
     }
+
+    async fn open_session(
+        &self,
+        request: Request<pb::SessionOpen>,
+    ) -> Result<Response<pb::SessionReply>, Status> {
+        let reply = self
+            .service
+            .open_session(request.get_ref(), Origin::UNKNOWN, now_ms());
+        Ok(Response::new(reply))
+    }
 }
 
 /// Serves `service` over plain gRPC on loopback; returns the agent's connection to it.

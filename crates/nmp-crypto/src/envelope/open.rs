@@ -12,7 +12,7 @@ use libp2p_identity::PeerId;
 use nmp_wire::pb;
 
 use self::parts::Parts;
-pub(super) use self::parts::{check_ciphertext, fixed};
+pub(crate) use self::parts::{check_ciphertext, check_metadata, fixed};
 use super::{
     ResponseKey,
     replay::{Refusal, ReplayCache},
@@ -21,8 +21,10 @@ use super::{
 use crate::{
     identity::{self, Domain},
     kem::{KEY_ID_BYTES, KemKeyPair},
+    session::{self, Table},
 };
 
+use self::verified::Sealed;
 pub use config::OpenConfig;
 pub use error::OpenError;
 pub use verified::Verified;
@@ -51,6 +53,7 @@ pub struct Keyring {
     config: OpenConfig,
     keys: Mutex<Keys>,
     seen: Mutex<ReplayCache>,
+    sessions: Mutex<Table>,
 }
 
 #[derive(Debug)]
@@ -69,6 +72,7 @@ impl Keyring {
     /// A keyring for `node` whose current KEM key is `key`, valid until `not_after_ms`.
     pub fn new(node: PeerId, key: KemKeyPair, not_after_ms: u64, config: OpenConfig) -> Self {
         let seen = Mutex::new(ReplayCache::new(config.replay));
+        let sessions = Mutex::new(Table::new(config.session));
         let current = Entry {
             pair: Arc::new(key),
             not_after_ms,
@@ -81,6 +85,7 @@ impl Keyring {
                 previous: None,
             }),
             seen,
+            sessions,
         }
     }
 
@@ -110,26 +115,36 @@ impl Keyring {
             .collect()
     }
 
-    /// Checks everything about a request sealed to this node that needs no secret, at node
-    /// time `now_ms` (unix milliseconds), and records nothing.
+    /// Checks everything about a request sealed to this node that comes before the node's own
+    /// decision, at node time `now_ms` (unix milliseconds), and records nothing.
     ///
-    /// Checks, in order and before any allocation that depends on the request: field sizes,
-    /// suite and receipt kind, the recipient, the timestamp window, the KEM key, the agent's
-    /// signature, then the replay cache (without recording). Each refusal has its own
+    /// An enveloped request: in order and before any allocation that depends on the request,
+    /// field sizes, suite and receipt kind, the recipient, the timestamp window, the KEM key,
+    /// the agent's signature, then the replay cache (without recording); costs one Ed25519
+    /// verification and one pass of SHA-256 over the ciphertext, and needs no secret. A request
+    /// with a `session` ([`crate::session`]): sizes, the recipient, the window, the session
+    /// ([`OpenError::UnknownSession`], [`OpenError::WrongSessionAgent`],
+    /// [`OpenError::SessionSpent`]), its counter ([`OpenError::Replayed`]), then authenticated
+    /// decryption under the session's request key ([`OpenError::Tampered`]); costs two
+    /// HKDF-SHA256 expansions and one pass of AES-256-GCM. Each refusal has its own
     /// [`OpenError`] variant. The caller applies its policy to [`Verified::agent`] and then
-    /// calls [`Verified::open`]. Costs one Ed25519 verification and one pass of SHA-256 over
-    /// the ciphertext.
+    /// calls [`Verified::open`].
     pub fn verify<'a>(
         &'a self,
         req: &'a pb::LogicRequest,
         now_ms: u64,
     ) -> Result<Verified<'a>, OpenError> {
-        let parts = Parts::check(req)?;
-        if parts.node != self.node {
-            return Err(OpenError::MisAddressed {
-                recipient: parts.node,
+        if req.session.is_some() {
+            let checked = session::node::verify_request(self, req, now_ms)?;
+            return Ok(Verified {
+                keyring: self,
+                request: req,
+                now_ms,
+                sealed: Sealed::Session(checked),
             });
         }
+        let parts = Parts::check(req)?;
+        self.check_recipient(parts.node)?;
         self.check_window(req.timestamp_ms, now_ms)?;
         let entry = self.key(&parts.key_id, now_ms)?;
         let transcript_hash = schedule::Transcript {
@@ -160,12 +175,75 @@ impl Keyring {
         Ok(Verified {
             keyring: self,
             request: req,
-            parts,
-            entry,
+            now_ms,
+            sealed: Sealed::Envelope {
+                parts: Box::new(parts),
+                entry,
+                transcript_hash,
+                aad,
+            },
+        })
+    }
+
+    /// Checks a session offer ([`crate::session::offer`]) at node time `now_ms`, and records
+    /// nothing: sizes and suite, the recipient, the timestamp window, the KEM key, the agent's
+    /// signature over the offer's transcript, and the replay cache (the session id, as a
+    /// request id of the agent). Fails with the [`OpenError`] variants of [`Keyring::verify`].
+    /// The caller applies its policy to [`session::VerifiedOffer::agent`] and then calls
+    /// [`session::VerifiedOffer::establish`]. Costs one Ed25519 verification and one SHA-256 of
+    /// the transcript.
+    pub fn verify_session<'a>(
+        &'a self,
+        open: &pb::SessionOpen,
+        now_ms: u64,
+    ) -> Result<session::VerifiedOffer<'a>, OpenError> {
+        let parts = session::node::OfferParts::check(open)?;
+        self.check_recipient(parts.node)?;
+        self.check_window(open.timestamp_ms, now_ms)?;
+        let entry = self.key(&parts.key_id, now_ms)?;
+        let transcript_hash =
+            session::transcript(open, entry.pair.x25519_public(), entry.pair.ml_kem_public())
+                .hash();
+        identity::verify(
+            &parts.agent,
+            Domain::Session,
+            &transcript_hash,
+            &open.agent_signature,
+        )
+        .map_err(OpenError::BadSignature)?;
+        let id = session::schedule::session_id(&transcript_hash);
+        self.seen()
+            .check(
+                &parts.agent,
+                &id,
+                open.timestamp_ms,
+                self.oldest_accepted_ms(now_ms),
+            )
+            .map_err(|refusal| refused(refusal, open.timestamp_ms))?;
+        Ok(session::VerifiedOffer {
+            keyring: self,
+            agent: parts.agent,
+            id,
+            timestamp_ms: open.timestamp_ms,
             transcript_hash,
-            aad,
+            pair: entry.pair,
+            key_not_after_ms: entry.not_after_ms,
+            ephemeral: parts.ephemeral,
+            ml_kem_ciphertext: parts.ml_kem_ciphertext,
             now_ms,
         })
+    }
+
+    /// Sessions the node holds now (live or not yet forgotten after expiry).
+    pub fn session_count(&self) -> usize {
+        self.sessions().len()
+    }
+
+    pub(crate) fn check_recipient(&self, node: PeerId) -> Result<(), OpenError> {
+        if node != self.node {
+            return Err(OpenError::MisAddressed { recipient: node });
+        }
+        Ok(())
     }
 
     /// Verifies and opens a request in one step, for a caller with no policy between the two:
@@ -178,7 +256,7 @@ impl Keyring {
         now_ms.saturating_sub(self.config.max_age_ms)
     }
 
-    fn check_window(&self, timestamp_ms: u64, now_ms: u64) -> Result<(), OpenError> {
+    pub(crate) fn check_window(&self, timestamp_ms: u64, now_ms: u64) -> Result<(), OpenError> {
         let oldest_accepted_ms = self.oldest_accepted_ms(now_ms);
         let newest_accepted_ms = now_ms.saturating_add(self.config.max_future_ms);
         if timestamp_ms < oldest_accepted_ms {
@@ -213,6 +291,10 @@ impl Keyring {
 
     fn seen(&self) -> MutexGuard<'_, ReplayCache> {
         self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn sessions(&self) -> MutexGuard<'_, Table> {
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

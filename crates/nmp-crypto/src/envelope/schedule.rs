@@ -18,7 +18,7 @@ const REQUEST_KEY_INFO: &[u8] = b"nmp/v1 request key";
 const RESPONSE_KEY_INFO: &[u8] = b"nmp/v1 response key";
 
 /// Appends `u32be(len) || bytes`.
-fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+pub(crate) fn put(out: &mut Vec<u8>, bytes: &[u8]) {
     let len = u32::try_from(bytes.len()).expect("every encoded field is checked to be under 4 GiB");
     out.extend_from_slice(&len.to_be_bytes());
     out.extend_from_slice(bytes);

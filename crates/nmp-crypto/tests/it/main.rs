@@ -10,6 +10,7 @@ mod ed25519_strict;
 mod envelope;
 mod props;
 mod receipt;
+mod session;
 mod tee;
 mod vectors;
 

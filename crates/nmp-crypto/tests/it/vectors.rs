@@ -124,3 +124,99 @@ fn receipt_vector_verifies_and_its_json_round_trips() {
     message.extend_from_slice(&signed.body);
     assert_eq!(message, bytes(&vector["signed_message"]));
 }
+
+#[test]
+fn session_vectors_match_the_generator_and_recompute_independently() {
+    use hkdf::Hkdf;
+    let committed = committed("session.json");
+    assert_eq!(committed, testing::session_vectors());
+    let (inputs, open) = (&committed["inputs"], &committed["open"]);
+    let hash: [u8; 32] = Sha256::digest(bytes(&open["transcript"])).into();
+    assert_eq!(hash.to_vec(), bytes(&open["transcript_hash"]));
+    assert_eq!(hash[..16].to_vec(), bytes(&open["session_id"]));
+    let ikm = [bytes(&open["ml_kem_shared"]), bytes(&open["x25519_shared"])].concat();
+    let (secret, _) = Hkdf::<Sha256>::extract(Some(&hash), &ikm);
+    assert_eq!(secret.to_vec(), bytes(&open["session_secret"]));
+    let expand = |info: &[&[u8]]| {
+        let mut out = [0; 32];
+        Hkdf::<Sha256>::from_prk(&secret)
+            .unwrap()
+            .expand_multi_info(info, &mut out)
+            .unwrap();
+        out
+    };
+    let agent = PeerId::from_bytes(&bytes(&inputs["agent_peer_id"])).unwrap();
+    nmp_crypto::identity::verify(
+        &agent,
+        nmp_crypto::identity::Domain::Session,
+        &hash,
+        &bytes(&open["agent_signature"]),
+    )
+    .unwrap();
+    let accepted = &committed["accepted"];
+    let confirmation = expand(&[
+        b"nmp/v1 session confirm",
+        &hash[..16],
+        &accepted["expires_at_ms"].as_u64().unwrap().to_be_bytes(),
+        &accepted["max_requests"].as_u64().unwrap().to_be_bytes(),
+    ]);
+    assert_eq!(confirmation.to_vec(), bytes(&accepted["confirmation"]));
+    // The node establishes the committed offer and opens the committed requests.
+    let node = Identity::from_secret_bytes(array(&inputs["node_secret"]));
+    let keyring = Keyring::new(
+        node.peer_id(),
+        KemKeyPair::from_seeds(
+            &array(&inputs["node_kem_x25519_secret"]),
+            &array(&inputs["node_kem_ml_kem_seed"]),
+        ),
+        inputs["node_kem_not_after_ms"].as_u64().unwrap(),
+        OpenConfig::default().sessions(
+            nmp_crypto::session::SessionConfig::default()
+                .ttl_ms(inputs["session_ttl_ms"].as_u64().unwrap())
+                .max_requests(accepted["max_requests"].as_u64().unwrap()),
+        ),
+    );
+    let now = inputs["node_now_ms"].as_u64().unwrap();
+    let offer = pb::SessionOpen::decode(bytes(&open["session_open"]).as_slice()).unwrap();
+    let established = keyring
+        .verify_session(&offer, now)
+        .unwrap()
+        .establish()
+        .unwrap();
+    assert_eq!(
+        established.encode_to_vec(),
+        bytes(&accepted["session_accepted"])
+    );
+    for case in committed["requests"].as_array().unwrap() {
+        let id = bytes(&case["request_id"]);
+        let counter = case["counter"].as_u64().unwrap().to_be_bytes();
+        let request_key = expand(&[b"nmp/v1 session request key", &id, &counter]);
+        let response_key = expand(&[b"nmp/v1 session response key", &id, &counter]);
+        assert_eq!(request_key.to_vec(), bytes(&case["request_key"]));
+        assert_eq!(response_key.to_vec(), bytes(&case["response_key"]));
+        let plain = Aes256Gcm::new(&request_key.into())
+            .decrypt(
+                &Nonce::from(array::<12>(&case["nonce"])),
+                Payload {
+                    msg: &bytes(&case["ciphertext"]),
+                    aad: &bytes(&case["aad"]),
+                },
+            )
+            .unwrap();
+        assert_eq!(plain, bytes(&case["payload_encoded"]));
+        let request = pb::LogicRequest::decode(bytes(&case["logic_request"]).as_slice()).unwrap();
+        let opened = keyring.open(&request, now).unwrap();
+        assert_eq!(opened.payload.encode_to_vec(), plain);
+        let response = &case["response"];
+        let answer = Aes256Gcm::new(&response_key.into())
+            .decrypt(
+                &Nonce::from(array::<12>(&response["nonce"])),
+                Payload {
+                    msg: &bytes(&response["ciphertext"]),
+                    aad: &bytes(&response["aad"]),
+                },
+            )
+            .unwrap();
+        assert_eq!(answer, bytes(&response["encoded"]));
+    }
+}

@@ -79,6 +79,28 @@ impl LogicMesh for Mesh {
     ) -> Result<Response<pb::SignedCapabilityDocument>, Status> {
         Ok(Response::new(self.service.describe(now_ms())))
     }
+
+    /// Takes a handler slot, as `Execute` does (none free: `RESOURCE_EXHAUSTED`), and answers
+    /// the offer; every refusal travels in the reply with its code.
+    async fn open_session(
+        &self,
+        request: Request<pb::SessionOpen>,
+    ) -> Result<Response<pb::SessionReply>, Status> {
+        let Ok(_slot) = Arc::clone(&self.handlers).try_acquire_owned() else {
+            self.service.metrics().error(pb::ErrorCode::Overloaded);
+            tracing::info!("gRPC call refused: too many requests in progress");
+            return Err(Status::resource_exhausted("too many requests in progress"));
+        };
+        let origin = request
+            .extensions()
+            .get::<Origin>()
+            .copied()
+            .unwrap_or(Origin::UNKNOWN);
+        let reply = self
+            .service
+            .open_session(request.get_ref(), origin, now_ms());
+        Ok(Response::new(reply))
+    }
 }
 
 /// Forwards the service's responses to the client until the request ends, the client cancels

@@ -121,7 +121,9 @@ pub(crate) fn open_error_code(error: &OpenError) -> pb::ErrorCode {
         }
         OpenError::Stale { .. } | OpenError::FutureDated { .. } => pb::ErrorCode::Stale,
         OpenError::Replayed => pb::ErrorCode::Replay,
-        OpenError::ReplayCacheFull => pb::ErrorCode::Overloaded,
+        OpenError::ReplayCacheFull | OpenError::SessionTableFull => pb::ErrorCode::Overloaded,
+        OpenError::UnknownSession | OpenError::SessionSpent { .. } => pb::ErrorCode::SessionUnknown,
+        OpenError::WrongSessionAgent => pb::ErrorCode::WrongRecipient,
         _ => pb::ErrorCode::EnvelopeInvalid,
     }
 }

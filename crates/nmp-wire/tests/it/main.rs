@@ -60,6 +60,7 @@ fn request() -> impl Strategy<Value = pb::LogicRequest> {
                     receipt_kind: kind,
                     envelope: Some(env),
                     agent_signature: sig,
+                    session: None,
                 }
             },
         )

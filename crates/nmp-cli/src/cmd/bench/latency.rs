@@ -1,7 +1,8 @@
 //! The latency suite: one agent, sequential requests for the 1 KiB benchmark guest, through the
 //! whole pipeline (envelope, Guardian, cached instantiate, egress, receipt, sealed answer) over
-//! TCP, QUIC and gRPC; beside the same job run in-process (Guardian, sandbox and egress with no
-//! envelope, receipt or network).
+//! TCP, QUIC and gRPC (per-request envelope and sealed session); beside the same job run
+//! in-process (Guardian, sandbox and egress with no envelope, receipt or network) and a bare
+//! tonic unary call carrying the same bytes.
 
 use std::{
     future::Future,
@@ -15,7 +16,7 @@ use nmp_node::{Dataset, Job, Pipeline, PipelineConfig};
 use serde_json::{Value, json};
 
 use super::{
-    CAPABILITY, KIB, open_policy,
+    CAPABILITY, KIB, bare, open_policy,
     stats::{Samples, ms},
 };
 use crate::local::{LocalMesh, NodeSpec, Transport};
@@ -74,8 +75,14 @@ async fn measure_all(mesh: &LocalMesh, data: &Path, requests: u32) -> anyhow::Re
         tcp.grpc_addr().context("the TCP node serves gRPC")?
     );
     let grpc = agent.connect_grpc(&endpoint, Some(tcp.peer_id())).await?;
-    let grpc_samples = measure(requests, || grpc.execute(&logic)).await?;
-    row("gRPC (full pipeline)", &grpc_samples);
+    let enveloped = grpc.clone().without_sessions();
+    let grpc_samples = measure(requests, || enveloped.execute(&logic)).await?;
+    row("gRPC, envelope (full pipeline)", &grpc_samples);
+    let session_samples = measure(requests, || grpc.execute(&logic)).await?;
+    row("gRPC, session (full pipeline)", &session_samples);
+    let sizes = bare::sizes(&grpc.execute(&logic).await?, &logic);
+    let bare_samples = bare::measure(sizes, WARM_UP, requests).await?;
+    row("bare tonic unary, same bytes", &bare_samples);
     let data = data.to_path_buf();
     let local = tokio::task::spawn_blocking(move || in_process(&data, requests))
         .await
@@ -85,16 +92,32 @@ async fn measure_all(mesh: &LocalMesh, data: &Path, requests: u32) -> anyhow::Re
         s.percentile(50.0).as_secs_f64() / local.percentile(50.0).as_secs_f64().max(1e-9)
     };
     println!(
-        "  p50 over the in-process pipeline: TCP {:.1}x, QUIC {:.1}x, gRPC {:.1}x\n",
+        "  p50 over the in-process pipeline: TCP {:.1}x, QUIC {:.1}x, gRPC {:.1}x, gRPC in a session {:.1}x",
         ratio(&tcp_samples),
         ratio(&quic_samples),
-        ratio(&grpc_samples)
+        ratio(&grpc_samples),
+        ratio(&session_samples)
+    );
+    let over_bare = |s: &Samples, p: f64| {
+        s.percentile(p).as_secs_f64() / bare_samples.percentile(p).as_secs_f64().max(1e-9)
+    };
+    println!(
+        "  over bare tonic ({} B in, {} B out), p50 / p99: session {:.1}x / {:.1}x, envelope {:.1}x / {:.1}x\n",
+        sizes.0,
+        sizes.1,
+        over_bare(&session_samples, 50.0),
+        over_bare(&session_samples, 99.0),
+        over_bare(&grpc_samples, 50.0),
+        over_bare(&grpc_samples, 99.0),
     );
     Ok(json!({
         "requests": requests,
         "tcp": tcp_samples.json(),
         "quic": quic_samples.json(),
         "grpc": grpc_samples.json(),
+        "grpc_session": session_samples.json(),
+        "bare_tonic_unary": bare_samples.json(),
+        "bare_bytes": { "request": sizes.0, "response": sizes.1 },
         "in_process": local.json(),
     }))
 }

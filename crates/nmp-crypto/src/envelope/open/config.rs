@@ -1,6 +1,6 @@
 //! How tolerant a node is of clocks, how much it remembers, and how long old keys live.
 
-use crate::envelope::replay;
+use crate::{envelope::replay, session::SessionConfig};
 
 /// The node's acceptance window, replay-cache bounds and key grace period.
 ///
@@ -12,6 +12,7 @@ pub struct OpenConfig {
     pub(super) max_future_ms: u64,
     pub(super) replay: replay::Limits,
     pub(super) grace_ms: u64,
+    pub(super) session: SessionConfig,
 }
 
 impl Default for OpenConfig {
@@ -25,6 +26,7 @@ impl Default for OpenConfig {
                 capacity: 65_536,
             },
             grace_ms: 600_000,
+            session: SessionConfig::default(),
         }
     }
 }
@@ -86,6 +88,13 @@ impl OpenConfig {
     /// the rotation. Defaults to 600_000 (10 minutes).
     pub fn grace_ms(mut self, ms: u64) -> Self {
         self.grace_ms = ms;
+        self
+    }
+
+    /// The lifetime and bounds of sealed sessions ([`crate::session`]). Defaults to
+    /// [`SessionConfig::default`].
+    pub fn sessions(mut self, config: SessionConfig) -> Self {
+        self.session = config;
         self
     }
 }

@@ -10,8 +10,9 @@ use crate::{identity::SignatureError, kem::KEY_ID_BYTES};
 /// onto `MALFORMED`; `TooLarge` onto `TOO_LARGE`; `UnsupportedSuite` and
 /// `UnsupportedReceiptKind` onto `UNSUPPORTED`; `MisAddressed` and `BadSignature` onto
 /// `WRONG_RECIPIENT`; `Stale` and `FutureDated` onto `STALE`; `Replayed` onto `REPLAY`;
-/// `ReplayCacheFull` onto `OVERLOADED`; `UnknownKey`, `KeyExpired` and `Tampered` onto
-/// `ENVELOPE_INVALID`.
+/// `ReplayCacheFull` and `SessionTableFull` onto `OVERLOADED`; `UnknownKey`, `KeyExpired` and
+/// `Tampered` onto `ENVELOPE_INVALID`; `UnknownSession` and `SessionSpent` onto
+/// `SESSION_UNKNOWN`; `WrongSessionAgent` onto `WRONG_RECIPIENT`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum OpenError {
@@ -102,6 +103,24 @@ pub enum OpenError {
     /// exchange differs from what was sealed.
     #[error("envelope failed authentication")]
     Tampered,
+    /// The request names a session this node does not hold: never established, expired,
+    /// evicted, or forgotten at a restart. Open a new session and send the request again.
+    #[error("unknown or expired session")]
+    UnknownSession,
+    /// The request names a session another agent established.
+    #[error("session belongs to another agent")]
+    WrongSessionAgent,
+    /// The request's counter is at or past the session's `max_requests`: open a new session.
+    #[error("session used up: counters end at {max_requests}")]
+    SessionSpent {
+        /// The session's request count.
+        max_requests: u64,
+    },
+    /// The session table holds as many sessions as it may and none of this agent's: it is
+    /// refused rather than another agent's session dropped. Retry later (a session expires
+    /// within the session lifetime) or use the per-request envelope.
+    #[error("session table full: no room for another agent")]
+    SessionTableFull,
     /// The authenticated plaintext is not the expected protobuf message.
     #[error("sealed payload is not a valid message")]
     MalformedPayload(#[source] prost::DecodeError),

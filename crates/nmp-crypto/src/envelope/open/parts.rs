@@ -25,23 +25,9 @@ pub(super) struct Parts<'a> {
 impl<'a> Parts<'a> {
     pub(super) fn check(req: &'a pb::LogicRequest) -> Result<Self, OpenError> {
         let request_id = fixed(&req.request_id, "request_id")?;
-        if req.capability.is_empty() {
-            return Err(OpenError::Malformed {
-                field: "capability",
-                reason: "empty",
-            });
-        }
-        too_large(
-            "capability",
-            limits::MAX_CAPABILITY_BYTES,
-            req.capability.len(),
-        )?;
+        check_metadata(req)?;
         let node = peer_id(&req.node_peer_id, "node_peer_id")?;
         let agent = peer_id(&req.agent_peer_id, "agent_peer_id")?;
-        let kind = pb::ReceiptKind::try_from(req.receipt_kind).ok();
-        if kind != Some(pb::ReceiptKind::Signed) {
-            return Err(OpenError::UnsupportedReceiptKind(req.receipt_kind));
-        }
         let envelope = req.envelope.as_ref().ok_or(OpenError::Malformed {
             field: "envelope",
             reason: "missing",
@@ -64,8 +50,29 @@ impl<'a> Parts<'a> {
     }
 }
 
+/// The clear metadata every sealed request shares: a capability name of 1 to
+/// `limits::MAX_CAPABILITY_BYTES` bytes and a signed receipt.
+pub(crate) fn check_metadata(req: &pb::LogicRequest) -> Result<(), OpenError> {
+    if req.capability.is_empty() {
+        return Err(OpenError::Malformed {
+            field: "capability",
+            reason: "empty",
+        });
+    }
+    too_large(
+        "capability",
+        limits::MAX_CAPABILITY_BYTES,
+        req.capability.len(),
+    )?;
+    let kind = pb::ReceiptKind::try_from(req.receipt_kind).ok();
+    if kind != Some(pb::ReceiptKind::Signed) {
+        return Err(OpenError::UnsupportedReceiptKind(req.receipt_kind));
+    }
+    Ok(())
+}
+
 /// A fixed-size field: shorter is [`OpenError::Truncated`], longer is [`OpenError::Malformed`].
-pub(in crate::envelope) fn fixed<const N: usize>(
+pub(crate) fn fixed<const N: usize>(
     bytes: &[u8],
     field: &'static str,
 ) -> Result<[u8; N], OpenError> {
@@ -83,7 +90,7 @@ pub(in crate::envelope) fn fixed<const N: usize>(
 }
 
 /// An AEAD ciphertext: at least a tag, at most a frame.
-pub(in crate::envelope) fn check_ciphertext(ciphertext: &[u8]) -> Result<(), OpenError> {
+pub(crate) fn check_ciphertext(ciphertext: &[u8]) -> Result<(), OpenError> {
     if ciphertext.len() < TAG_BYTES {
         return Err(OpenError::Truncated {
             field: "ciphertext",
@@ -111,7 +118,7 @@ fn too_large(field: &'static str, limit: usize, actual: usize) -> Result<(), Ope
     Ok(())
 }
 
-fn peer_id(bytes: &[u8], field: &'static str) -> Result<PeerId, OpenError> {
+pub(crate) fn peer_id(bytes: &[u8], field: &'static str) -> Result<PeerId, OpenError> {
     identity::parse_peer_id(bytes).ok_or(OpenError::Malformed {
         field,
         reason: "not a PeerId",
