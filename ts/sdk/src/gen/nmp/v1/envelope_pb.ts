@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file nmp/v1/envelope.proto.
  */
 export const file_nmp_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChVubXAvdjEvZW52ZWxvcGUucHJvdG8SBm5tcC52MSKLAQoOU2VhbGVkRW52ZWxvcGUSDQoFc3VpdGUYASABKA0SEgoKa2VtX2tleV9pZBgCIAEoDBIYChB4MjU1MTlfZXBoZW1lcmFsGAMgASgMEhkKEW1sX2tlbV9jaXBoZXJ0ZXh0GAQgASgMEg0KBW5vbmNlGAUgASgMEhIKCmNpcGhlcnRleHQYBiABKAwiKwoMTG9naWNQYXlsb2FkEgwKBHdhc20YASABKAwSDQoFaW5wdXQYAiABKAwiMwoOU2VhbGVkUmVzcG9uc2USDQoFbm9uY2UYASABKAwSEgoKY2lwaGVydGV4dBgCIAEoDCLGAQoPUmVzcG9uc2VQYXlsb2FkEg4KBnN0ZG91dBgBIAEoDBIOCgZzdGRlcnIYAiABKAwSIAoHb3V0Y29tZRgDIAEoDjIPLm5tcC52MS5PdXRjb21lEigKCGd1YXJkaWFuGAQgASgLMhYubm1wLnYxLkd1YXJkaWFuUmVwb3J0EiUKBmVncmVzcxgFIAEoCzIVLm5tcC52MS5FZ3Jlc3NTdW1tYXJ5EiAKB3JlY2VpcHQYBiABKAsyDy5ubXAudjEuUmVjZWlwdGIGcHJvdG8z", [file_nmp_v1_egress, file_nmp_v1_guardian, file_nmp_v1_receipt]);
+  fileDesc("ChVubXAvdjEvZW52ZWxvcGUucHJvdG8SBm5tcC52MSKLAQoOU2VhbGVkRW52ZWxvcGUSDQoFc3VpdGUYASABKA0SEgoKa2VtX2tleV9pZBgCIAEoDBIYChB4MjU1MTlfZXBoZW1lcmFsGAMgASgMEhkKEW1sX2tlbV9jaXBoZXJ0ZXh0GAQgASgMEg0KBW5vbmNlGAUgASgMEhIKCmNpcGhlcnRleHQYBiABKAwiWQoPU2Vzc2lvbkVudmVsb3BlEhIKCnNlc3Npb25faWQYASABKAwSDwoHY291bnRlchgCIAEoBBINCgVub25jZRgDIAEoDBISCgpjaXBoZXJ0ZXh0GAQgASgMIisKDExvZ2ljUGF5bG9hZBIMCgR3YXNtGAEgASgMEg0KBWlucHV0GAIgASgMIjMKDlNlYWxlZFJlc3BvbnNlEg0KBW5vbmNlGAEgASgMEhIKCmNpcGhlcnRleHQYAiABKAwixgEKD1Jlc3BvbnNlUGF5bG9hZBIOCgZzdGRvdXQYASABKAwSDgoGc3RkZXJyGAIgASgMEiAKB291dGNvbWUYAyABKA4yDy5ubXAudjEuT3V0Y29tZRIoCghndWFyZGlhbhgEIAEoCzIWLm5tcC52MS5HdWFyZGlhblJlcG9ydBIlCgZlZ3Jlc3MYBSABKAsyFS5ubXAudjEuRWdyZXNzU3VtbWFyeRIgCgdyZWNlaXB0GAYgASgLMg8ubm1wLnYxLlJlY2VpcHRiBnByb3RvMw", [file_nmp_v1_egress, file_nmp_v1_guardian, file_nmp_v1_receipt]);
 
 /**
  * The agent's logic and input, sealed end-to-end to one Data Node (hybrid X25519 + ML-KEM-768).
@@ -78,6 +78,49 @@ export const SealedEnvelopeSchema: GenMessage<SealedEnvelope> = /*@__PURE__*/
   messageDesc(file_nmp_v1_envelope, 0);
 
 /**
+ * A request sealed under a session instead of its own key exchange (`LogicRequest.session`).
+ *
+ * @generated from message nmp.v1.SessionEnvelope
+ */
+export type SessionEnvelope = Message<"nmp.v1.SessionEnvelope"> & {
+  /**
+   * The session id from `SessionAccepted`. 16 bytes.
+   *
+   * @generated from field: bytes session_id = 1;
+   */
+  sessionId: Uint8Array;
+
+  /**
+   * This request's counter in the session, below `max_requests`; each used once.
+   *
+   * @generated from field: uint64 counter = 2;
+   */
+  counter: bigint;
+
+  /**
+   * AES-256-GCM nonce. 12 bytes.
+   *
+   * @generated from field: bytes nonce = 3;
+   */
+  nonce: Uint8Array;
+
+  /**
+   * AES-256-GCM ciphertext and tag of an encoded `LogicPayload` under the request's key; the
+   * associated data is the session id, the counter and the request's metadata.
+   *
+   * @generated from field: bytes ciphertext = 4;
+   */
+  ciphertext: Uint8Array;
+};
+
+/**
+ * Describes the message nmp.v1.SessionEnvelope.
+ * Use `create(SessionEnvelopeSchema)` to create a new message.
+ */
+export const SessionEnvelopeSchema: GenMessage<SessionEnvelope> = /*@__PURE__*/
+  messageDesc(file_nmp_v1_envelope, 1);
+
+/**
  * The plaintext inside a `SealedEnvelope`.
  *
  * @generated from message nmp.v1.LogicPayload
@@ -103,7 +146,7 @@ export type LogicPayload = Message<"nmp.v1.LogicPayload"> & {
  * Use `create(LogicPayloadSchema)` to create a new message.
  */
 export const LogicPayloadSchema: GenMessage<LogicPayload> = /*@__PURE__*/
-  messageDesc(file_nmp_v1_envelope, 1);
+  messageDesc(file_nmp_v1_envelope, 2);
 
 /**
  * The node's answer, sealed under the response key derived from the same key exchange.
@@ -132,7 +175,7 @@ export type SealedResponse = Message<"nmp.v1.SealedResponse"> & {
  * Use `create(SealedResponseSchema)` to create a new message.
  */
 export const SealedResponseSchema: GenMessage<SealedResponse> = /*@__PURE__*/
-  messageDesc(file_nmp_v1_envelope, 2);
+  messageDesc(file_nmp_v1_envelope, 3);
 
 /**
  * The plaintext inside a `SealedResponse`: what the agent may learn about its run, and nothing
@@ -191,5 +234,5 @@ export type ResponsePayload = Message<"nmp.v1.ResponsePayload"> & {
  * Use `create(ResponsePayloadSchema)` to create a new message.
  */
 export const ResponsePayloadSchema: GenMessage<ResponsePayload> = /*@__PURE__*/
-  messageDesc(file_nmp_v1_envelope, 3);
+  messageDesc(file_nmp_v1_envelope, 4);
 

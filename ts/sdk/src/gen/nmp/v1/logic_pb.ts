@@ -5,7 +5,7 @@
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_nmp_v1_egress } from "./egress_pb.js";
-import type { SealedEnvelope, SealedResponse } from "./envelope_pb.js";
+import type { SealedEnvelope, SealedResponse, SessionEnvelope } from "./envelope_pb.js";
 import { file_nmp_v1_envelope } from "./envelope_pb.js";
 import { file_nmp_v1_guardian } from "./guardian_pb.js";
 import type { ReceiptKind } from "./receipt_pb.js";
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file nmp/v1/logic.proto.
  */
 export const file_nmp_v1_logic: GenFile = /*@__PURE__*/
-  fileDesc("ChJubXAvdjEvbG9naWMucHJvdG8SBm5tcC52MSKQAgoMTG9naWNSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAwSEgoKY2FwYWJpbGl0eRgCIAEoCRIUCgxub2RlX3BlZXJfaWQYAyABKAwSFQoNYWdlbnRfcGVlcl9pZBgEIAEoDBIUCgx0aW1lc3RhbXBfbXMYBSABKAQSJwoGbGltaXRzGAYgASgLMhcubm1wLnYxLlJlcXVlc3RlZExpbWl0cxIpCgxyZWNlaXB0X2tpbmQYByABKA4yEy5ubXAudjEuUmVjZWlwdEtpbmQSKAoIZW52ZWxvcGUYCCABKAsyFi5ubXAudjEuU2VhbGVkRW52ZWxvcGUSFwoPYWdlbnRfc2lnbmF0dXJlGAkgASgMIkkKD1JlcXVlc3RlZExpbWl0cxISCgp0aW1lb3V0X21zGAEgASgEEhQKDG1lbW9yeV9ieXRlcxgCIAEoBBIMCgRmdWVsGAMgASgEIpUBCg1Mb2dpY1Jlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKAwSIAoGc3RhdHVzGAIgASgLMg4ubm1wLnYxLlN0YXR1c0gAEiUKBnJlc3VsdBgDIAEoCzITLm5tcC52MS5Mb2dpY1Jlc3VsdEgAEh4KBWVycm9yGAQgASgLMg0ubm1wLnYxLkVycm9ySABCBwoFZXZlbnQiUgoGU3RhdHVzEhwKBXN0YWdlGAEgASgOMg0ubm1wLnYxLlN0YWdlEhIKCmVsYXBzZWRfdXMYAiABKAQSFgoOcXVldWVfcG9zaXRpb24YAyABKA0iegoLTG9naWNSZXN1bHQSJgoGc2VhbGVkGAggASgLMhYubm1wLnYxLlNlYWxlZFJlc3BvbnNlSgQIARAIUgdvdXRjb21lUglleGl0X2NvZGVSBmRldGFpbFIIZ3VhcmRpYW5SBmVncmVzc1IGb3V0cHV0UgdyZWNlaXB0IjkKBUVycm9yEh8KBGNvZGUYASABKA4yES5ubXAudjEuRXJyb3JDb2RlEg8KB21lc3NhZ2UYAiABKAkqmQEKBVN0YWdlEhUKEVNUQUdFX1VOU1BFQ0lGSUVEEAASFAoQU1RBR0VfVkFMSURBVElORxABEhMKD1NUQUdFX0NPTVBJTElORxACEhAKDFNUQUdFX1FVRVVFRBADEhEKDVNUQUdFX1JVTk5JTkcQBCIECAUQBSIECAYQBioPU1RBR0VfRklMVEVSSU5HKgxTVEFHRV9TSUdORUQqzAMKCUVycm9yQ29kZRIaChZFUlJPUl9DT0RFX1VOU1BFQ0lGSUVEEAASGAoURVJST1JfQ09ERV9NQUxGT1JNRUQQARIYChRFUlJPUl9DT0RFX1RPT19MQVJHRRACEhoKFkVSUk9SX0NPREVfVU5TVVBQT1JURUQQAxIfChtFUlJPUl9DT0RFX0VOVkVMT1BFX0lOVkFMSUQQBBIeChpFUlJPUl9DT0RFX1dST05HX1JFQ0lQSUVOVBAFEhQKEEVSUk9SX0NPREVfU1RBTEUQBhIVChFFUlJPUl9DT0RFX1JFUExBWRAHEiEKHUVSUk9SX0NPREVfVU5LTk9XTl9DQVBBQklMSVRZEAgSGAoURVJST1JfQ09ERV9GT1JCSURERU4QCRIbChdFUlJPUl9DT0RFX1JBVEVfTElNSVRFRBAKEhkKFUVSUk9SX0NPREVfT1ZFUkxPQURFRBALEhgKFEVSUk9SX0NPREVfQ0FOQ0VMTEVEEAwSHAoYRVJST1JfQ09ERV9TSFVUVElOR19ET1dOEA0SFwoTRVJST1JfQ09ERV9JTlRFUk5BTBAOEh8KG0VSUk9SX0NPREVfQlVER0VUX0VYSEFVU1RFRBAPYgZwcm90bzM", [file_nmp_v1_egress, file_nmp_v1_envelope, file_nmp_v1_guardian, file_nmp_v1_receipt]);
+  fileDesc("ChJubXAvdjEvbG9naWMucHJvdG8SBm5tcC52MSK6AgoMTG9naWNSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAwSEgoKY2FwYWJpbGl0eRgCIAEoCRIUCgxub2RlX3BlZXJfaWQYAyABKAwSFQoNYWdlbnRfcGVlcl9pZBgEIAEoDBIUCgx0aW1lc3RhbXBfbXMYBSABKAQSJwoGbGltaXRzGAYgASgLMhcubm1wLnYxLlJlcXVlc3RlZExpbWl0cxIpCgxyZWNlaXB0X2tpbmQYByABKA4yEy5ubXAudjEuUmVjZWlwdEtpbmQSKAoIZW52ZWxvcGUYCCABKAsyFi5ubXAudjEuU2VhbGVkRW52ZWxvcGUSFwoPYWdlbnRfc2lnbmF0dXJlGAkgASgMEigKB3Nlc3Npb24YCiABKAsyFy5ubXAudjEuU2Vzc2lvbkVudmVsb3BlIkkKD1JlcXVlc3RlZExpbWl0cxISCgp0aW1lb3V0X21zGAEgASgEEhQKDG1lbW9yeV9ieXRlcxgCIAEoBBIMCgRmdWVsGAMgASgEIpUBCg1Mb2dpY1Jlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKAwSIAoGc3RhdHVzGAIgASgLMg4ubm1wLnYxLlN0YXR1c0gAEiUKBnJlc3VsdBgDIAEoCzITLm5tcC52MS5Mb2dpY1Jlc3VsdEgAEh4KBWVycm9yGAQgASgLMg0ubm1wLnYxLkVycm9ySABCBwoFZXZlbnQiUgoGU3RhdHVzEhwKBXN0YWdlGAEgASgOMg0ubm1wLnYxLlN0YWdlEhIKCmVsYXBzZWRfdXMYAiABKAQSFgoOcXVldWVfcG9zaXRpb24YAyABKA0iegoLTG9naWNSZXN1bHQSJgoGc2VhbGVkGAggASgLMhYubm1wLnYxLlNlYWxlZFJlc3BvbnNlSgQIARAIUgdvdXRjb21lUglleGl0X2NvZGVSBmRldGFpbFIIZ3VhcmRpYW5SBmVncmVzc1IGb3V0cHV0UgdyZWNlaXB0IjkKBUVycm9yEh8KBGNvZGUYASABKA4yES5ubXAudjEuRXJyb3JDb2RlEg8KB21lc3NhZ2UYAiABKAkqmQEKBVN0YWdlEhUKEVNUQUdFX1VOU1BFQ0lGSUVEEAASFAoQU1RBR0VfVkFMSURBVElORxABEhMKD1NUQUdFX0NPTVBJTElORxACEhAKDFNUQUdFX1FVRVVFRBADEhEKDVNUQUdFX1JVTk5JTkcQBCIECAUQBSIECAYQBioPU1RBR0VfRklMVEVSSU5HKgxTVEFHRV9TSUdORUQq7AMKCUVycm9yQ29kZRIaChZFUlJPUl9DT0RFX1VOU1BFQ0lGSUVEEAASGAoURVJST1JfQ09ERV9NQUxGT1JNRUQQARIYChRFUlJPUl9DT0RFX1RPT19MQVJHRRACEhoKFkVSUk9SX0NPREVfVU5TVVBQT1JURUQQAxIfChtFUlJPUl9DT0RFX0VOVkVMT1BFX0lOVkFMSUQQBBIeChpFUlJPUl9DT0RFX1dST05HX1JFQ0lQSUVOVBAFEhQKEEVSUk9SX0NPREVfU1RBTEUQBhIVChFFUlJPUl9DT0RFX1JFUExBWRAHEiEKHUVSUk9SX0NPREVfVU5LTk9XTl9DQVBBQklMSVRZEAgSGAoURVJST1JfQ09ERV9GT1JCSURERU4QCRIbChdFUlJPUl9DT0RFX1JBVEVfTElNSVRFRBAKEhkKFUVSUk9SX0NPREVfT1ZFUkxPQURFRBALEhgKFEVSUk9SX0NPREVfQ0FOQ0VMTEVEEAwSHAoYRVJST1JfQ09ERV9TSFVUVElOR19ET1dOEA0SFwoTRVJST1JfQ09ERV9JTlRFUk5BTBAOEh8KG0VSUk9SX0NPREVfQlVER0VUX0VYSEFVU1RFRBAPEh4KGkVSUk9SX0NPREVfU0VTU0lPTl9VTktOT1dOEBBiBnByb3RvMw", [file_nmp_v1_egress, file_nmp_v1_envelope, file_nmp_v1_guardian, file_nmp_v1_receipt]);
 
 /**
  * One request to run logic next to data. The metadata travels in the clear and is bound to the
@@ -82,11 +82,20 @@ export type LogicRequest = Message<"nmp.v1.LogicRequest"> & {
    * Ed25519 signature by the agent's identity key over "nmp/v1/request\0" || aad || transcript
    * hash || nonce || SHA-256(ciphertext), which covers every other field of this message without
    * depending on its protobuf encoding (exact bytes in docs/crypto.md). Authenticates the agent
-   * on transports without peer identity (gRPC). 64 bytes.
+   * on transports without peer identity (gRPC). 64 bytes. Empty with `session`.
    *
    * @generated from field: bytes agent_signature = 9;
    */
   agentSignature: Uint8Array;
+
+  /**
+   * Instead of `envelope` and `agent_signature`: the request sealed under a session the agent
+   * opened with `OpenSession` (docs/crypto.md, "Sealed sessions"). A request carries one or
+   * the other.
+   *
+   * @generated from field: nmp.v1.SessionEnvelope session = 10;
+   */
+  session?: SessionEnvelope | undefined;
 };
 
 /**
@@ -399,6 +408,14 @@ export enum ErrorCode {
    * @generated from enum value: ERROR_CODE_BUDGET_EXHAUSTED = 15;
    */
   BUDGET_EXHAUSTED = 15,
+
+  /**
+   * The request names a session this node does not hold (never opened, expired, used up or
+   * forgotten at a restart). Open a new session and send the request again with a new id.
+   *
+   * @generated from enum value: ERROR_CODE_SESSION_UNKNOWN = 16;
+   */
+  SESSION_UNKNOWN = 16,
 }
 
 /**

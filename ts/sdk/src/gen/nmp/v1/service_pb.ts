@@ -8,13 +8,15 @@ import type { SignedCapabilityDocumentSchema } from "./capability_pb.js";
 import { file_nmp_v1_capability } from "./capability_pb.js";
 import type { LogicRequest, LogicResponseSchema } from "./logic_pb.js";
 import { file_nmp_v1_logic } from "./logic_pb.js";
+import type { SessionOpenSchema, SessionReplySchema } from "./session_pb.js";
+import { file_nmp_v1_session } from "./session_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file nmp/v1/service.proto.
  */
 export const file_nmp_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("ChRubXAvdjEvc2VydmljZS5wcm90bxIGbm1wLnYxImQKDkV4ZWN1dGVSZXF1ZXN0EiUKBXN0YXJ0GAEgASgLMhQubm1wLnYxLkxvZ2ljUmVxdWVzdEgAEiAKBmNhbmNlbBgCIAEoCzIOLm5tcC52MS5DYW5jZWxIAEIJCgdtZXNzYWdlIhwKBkNhbmNlbBISCgpyZXF1ZXN0X2lkGAEgASgMIhEKD0Rlc2NyaWJlUmVxdWVzdDKQAQoJTG9naWNNZXNoEjwKB0V4ZWN1dGUSFi5ubXAudjEuRXhlY3V0ZVJlcXVlc3QaFS5ubXAudjEuTG9naWNSZXNwb25zZSgBMAESRQoIRGVzY3JpYmUSFy5ubXAudjEuRGVzY3JpYmVSZXF1ZXN0GiAubm1wLnYxLlNpZ25lZENhcGFiaWxpdHlEb2N1bWVudGIGcHJvdG8z", [file_nmp_v1_capability, file_nmp_v1_logic]);
+  fileDesc("ChRubXAvdjEvc2VydmljZS5wcm90bxIGbm1wLnYxImQKDkV4ZWN1dGVSZXF1ZXN0EiUKBXN0YXJ0GAEgASgLMhQubm1wLnYxLkxvZ2ljUmVxdWVzdEgAEiAKBmNhbmNlbBgCIAEoCzIOLm5tcC52MS5DYW5jZWxIAEIJCgdtZXNzYWdlIhwKBkNhbmNlbBISCgpyZXF1ZXN0X2lkGAEgASgMIhEKD0Rlc2NyaWJlUmVxdWVzdDLKAQoJTG9naWNNZXNoEjwKB0V4ZWN1dGUSFi5ubXAudjEuRXhlY3V0ZVJlcXVlc3QaFS5ubXAudjEuTG9naWNSZXNwb25zZSgBMAESRQoIRGVzY3JpYmUSFy5ubXAudjEuRGVzY3JpYmVSZXF1ZXN0GiAubm1wLnYxLlNpZ25lZENhcGFiaWxpdHlEb2N1bWVudBI4CgtPcGVuU2Vzc2lvbhITLm5tcC52MS5TZXNzaW9uT3BlbhoULm5tcC52MS5TZXNzaW9uUmVwbHliBnByb3RvMw", [file_nmp_v1_capability, file_nmp_v1_logic, file_nmp_v1_session]);
 
 /**
  * @generated from message nmp.v1.ExecuteRequest
@@ -108,6 +110,17 @@ export const LogicMesh: GenService<{
     methodKind: "unary";
     input: typeof DescribeRequestSchema;
     output: typeof SignedCapabilityDocumentSchema;
+  },
+  /**
+   * Opens a sealed session: one key exchange whose secret the agent's later requests derive
+   * their keys from (docs/crypto.md, "Sealed sessions").
+   *
+   * @generated from rpc nmp.v1.LogicMesh.OpenSession
+   */
+  openSession: {
+    methodKind: "unary";
+    input: typeof SessionOpenSchema;
+    output: typeof SessionReplySchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_nmp_v1_service, 0);
