@@ -33,9 +33,6 @@ cargo check --manifest-path fuzz/Cargo.toml --bins --locked
 step "committed example .wasm files match their sources"
 bash scripts/build-logic.sh --check
 
-step "the zk guest ELF matches its source (skipped without rustc-web, rust-web-src, lld-22)"
-bash scripts/zk-guest.sh --check
-
 step "TypeScript: @nmp/sdk, @nmp/guardian and examples/agent-ts against real nodes (ts/scripts/test.sh)"
 bash ts/scripts/test.sh
 
