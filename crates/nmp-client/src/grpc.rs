@@ -20,7 +20,7 @@ use tonic::{
 };
 
 use crate::{
-    Answer, Error, Logic, NmpClient, Provider,
+    Answer, Error, Logic, NmpClient, Provider, budget,
     client::{REFRESH_MARGIN_MS, is_fresh, now_ms},
     exchange,
 };
@@ -159,18 +159,30 @@ impl GrpcNode {
     /// execute timeout; past either, the call is dropped (which cancels the job) and the
     /// result is [`Error::Timeout`].
     pub async fn execute(&self, logic: &Logic) -> Result<Answer, Error> {
+        self.client.preflight(&logic.wasm)?;
+        self.send(logic).await
+    }
+
+    /// The agent's own standing on each dataset of `capability` that has privacy controls,
+    /// without running anything (see [`NmpClient::budget`]).
+    pub async fn budget(&self, capability: &str) -> Result<Vec<pb::PrivacyApplied>, Error> {
+        let peer = self.provider().peer;
+        budget::standings(peer, self.send(&budget::query(capability)).await?)
+    }
+
+    /// Seals `logic` to the node, sends it and verifies the answer.
+    async fn send(&self, logic: &Logic) -> Result<Answer, Error> {
         let peer = self.provider().peer;
         if !self.client.trusts(&peer) {
             return Err(Error::Untrusted { peer });
         }
-        self.client.preflight(&logic.wasm)?;
         let after = self.client.shared().execute_timeout;
         within(after, self.run(logic))
             .await
             .ok_or(Error::Timeout { peer, after })?
     }
 
-    /// [`GrpcNode::execute`] after its pre-flight, without the overall deadline.
+    /// [`GrpcNode::send`] without the overall deadline.
     async fn run(&self, logic: &Logic) -> Result<Answer, Error> {
         let provider = self.fresh_provider().await?;
         let peer = provider.peer;

@@ -50,7 +50,8 @@ pub struct SealParams<'a> {
     pub timestamp_ms: u64,
     /// Limits the agent asks for (0 = node default).
     pub limits: pb::RequestedLimits,
-    /// The receipt kind wanted; only [`pb::ReceiptKind::Signed`] is served by this version.
+    /// The receipt kind wanted: [`pb::ReceiptKind::Signed`], or [`pb::ReceiptKind::Tee`] from a
+    /// node whose attestation the agent verified.
     pub receipt_kind: pb::ReceiptKind,
 }
 
@@ -83,7 +84,8 @@ pub enum SealError {
     /// The capability name is empty.
     #[error("empty capability name")]
     EmptyCapability,
-    /// Only [`pb::ReceiptKind::Signed`] can be requested from this version.
+    /// Only [`pb::ReceiptKind::Signed`] and [`pb::ReceiptKind::Tee`] can be requested from this
+    /// version.
     #[error("receipt kind {0:?} is not served")]
     UnsupportedReceiptKind(pb::ReceiptKind),
 }
@@ -205,7 +207,10 @@ fn check_params(params: &SealParams<'_>, payload: &pb::LogicPayload) -> Result<(
             });
         }
     }
-    if params.receipt_kind != pb::ReceiptKind::Signed {
+    if !matches!(
+        params.receipt_kind,
+        pb::ReceiptKind::Signed | pb::ReceiptKind::Tee
+    ) {
         return Err(SealError::UnsupportedReceiptKind(params.receipt_kind));
     }
     Ok(())

@@ -11,6 +11,7 @@ mod grpc;
 mod mesh;
 mod privacy;
 mod scripted;
+mod tee;
 
 use std::{
     path::{Path, PathBuf},

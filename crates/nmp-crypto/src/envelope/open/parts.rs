@@ -39,7 +39,7 @@ impl<'a> Parts<'a> {
         let node = peer_id(&req.node_peer_id, "node_peer_id")?;
         let agent = peer_id(&req.agent_peer_id, "agent_peer_id")?;
         let kind = pb::ReceiptKind::try_from(req.receipt_kind).ok();
-        if kind != Some(pb::ReceiptKind::Signed) {
+        if !matches!(kind, Some(pb::ReceiptKind::Signed | pb::ReceiptKind::Tee)) {
             return Err(OpenError::UnsupportedReceiptKind(req.receipt_kind));
         }
         let envelope = req.envelope.as_ref().ok_or(OpenError::Malformed {
