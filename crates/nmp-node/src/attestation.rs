@@ -2,7 +2,7 @@
 //! is refreshed for the current KEM key, and what the capability document publishes.
 //!
 //! Three sources: a `document` file, a `command` that prints the evidence, or the kernel's
-//! configfs-tsm interface (`tsm`, SEV-SNP and TDX guests; [`tsm`]).
+//! configfs-tsm interface (`tsm`, SEV-SNP and TDX guests).
 //!
 //! The node never verifies its own evidence against a vendor root (agents do, at their own
 //! time); it only makes sure what it publishes claims the binding of its identity and its
