@@ -42,7 +42,10 @@ async fn discover_and_run_follow_the_contract() {
         let found = json(&found);
         assert_eq!(found["providers"][0]["peer"], peer.as_str());
         assert_eq!(found["providers"][0]["datasets"][0]["rows"], 200);
-        assert_eq!(found["providers"][0]["attestation"], serde_json::Value::Null);
+        assert_eq!(
+            found["providers"][0]["attestation"],
+            serde_json::Value::Null
+        );
         // The agent's own budget: this dataset sets no privacy controls.
         let budget = nmp_async(strings(&[
             "discover",
@@ -53,7 +56,10 @@ async fn discover_and_run_follow_the_contract() {
         ]))
         .await;
         assert_eq!(status(&budget), 0);
-        assert_eq!(json(&budget)["providers"][0]["budget"], serde_json::json!([]));
+        assert_eq!(
+            json(&budget)["providers"][0]["budget"],
+            serde_json::json!([])
+        );
         // Requiring a TEE: a node without an attestation is refused, nothing sent.
         let tee = format!("sev-snp:measurement={}", "42".repeat(48));
         let untrusted = nmp_async(strings(&[

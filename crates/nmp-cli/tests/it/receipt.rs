@@ -235,7 +235,12 @@ fn a_tee_receipt_needs_an_allow_list_and_an_attestation_from_a_vendor_root() {
     let allow = format!("sev-snp:measurement={}", "42".repeat(48));
     refused(&["--tee-allow", &allow], "attestation refused");
     assert_usage_error(&nmp(
-        &["verify", arg(&path), "--tee-allow", "sev-snp:measurement=42"],
+        &[
+            "verify",
+            arg(&path),
+            "--tee-allow",
+            "sev-snp:measurement=42",
+        ],
         b"",
     ));
 }
