@@ -81,12 +81,24 @@ pub(crate) struct AgentArgs {
     #[arg(long, value_name = "N", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub(crate) lookup_timeout_secs: u64,
+    /// Require nodes to run inside a TEE whose measured code is this one (repeatable), e.g.
+    /// `sev-snp:measurement=<96 hex>`, `nitro:pcr0=<96 hex>`, `sgx:mrenclave=<64 hex>`,
+    /// `tdx:mrtd=<96 hex>`: a node whose attestation does not verify to the vendor's root,
+    /// match one, be at most a day old and bind its keys is refused before anything is sealed
+    /// to it, and receipts are `RECEIPT_KIND_TEE` [default: no TEE required].
+    #[arg(long, value_name = "MEASUREMENT")]
+    pub(crate) require_tee: Vec<nmp_client::nmp_attest::Allowed>,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct DiscoverArgs {
     /// The capability, e.g. `demo.hospital/patients`.
     pub(crate) capability: String,
+    /// Also ask each provider for this agent's own remaining privacy budget on the
+    /// capability's datasets: one signed request per provider that runs nothing and is charged
+    /// nothing, but counts against the node's rate limit.
+    #[arg(long)]
+    pub(crate) budget: bool,
     #[command(flatten)]
     pub(crate) agent: AgentArgs,
 }
@@ -174,6 +186,12 @@ pub(crate) struct VerifyArgs {
     /// The input that was sent (its SHA-256 must be the receipted `input_sha256`).
     #[arg(long, value_name = "FILE")]
     pub(crate) input: Option<PathBuf>,
+    /// For a TEE receipt: a measured code identity to trust (repeatable, as `--require-tee`
+    /// of `nmp run`). The receipt's attestation must verify to the vendor's root at the
+    /// receipt's issue time, match one, and bind the signing node; without this a TEE
+    /// receipt is refused.
+    #[arg(long, value_name = "MEASUREMENT")]
+    pub(crate) tee_allow: Vec<nmp_client::nmp_attest::Allowed>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -167,7 +167,7 @@ impl NmpClient {
         self.run_on(peer, logic, &progress).await
     }
 
-    async fn run_on(
+    pub(crate) async fn run_on(
         &self,
         peer: PeerId,
         logic: &Logic,

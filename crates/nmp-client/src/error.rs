@@ -94,10 +94,11 @@ pub enum Error {
     },
     /// A privacy budget (the agent's own, or the one all agents share) of a dataset the
     /// capability mounts is spent for the current window (the node's `BUDGET_EXHAUSTED`):
-    /// nothing ran, or the answer was discarded. Budget windows are fixed periods aligned to
-    /// the Unix epoch and announced in the node's signed document, so `renews_at_ms` is the
-    /// latest next window boundary among the capability's announced budgets (0 when the
-    /// document announces none).
+    /// nothing ran, or the answer was discarded. `renews_at_ms` is the node's
+    /// `Error.renews_at_ms`: the end of the window of the budget that refused. From a node
+    /// that leaves it 0 (an older one), it is the latest next window boundary among the
+    /// capability's budgets its signed document announces (windows are fixed periods aligned
+    /// to the Unix epoch), or 0 when it announces none.
     #[error("{peer}: a privacy budget is spent until {renews_at_ms} (Unix ms): {message}")]
     BudgetExhausted {
         /// The node.

@@ -61,7 +61,10 @@ pub(crate) fn seal(
             capability: &logic.capability,
             timestamp_ms: now_ms,
             limits: logic.limits,
-            receipt_kind: pb::ReceiptKind::Signed,
+            receipt_kind: match provider.attested {
+                Some(_) => pb::ReceiptKind::Tee,
+                None => pb::ReceiptKind::Signed,
+            },
         },
         &payload,
     )?;
@@ -198,10 +201,15 @@ pub(crate) async fn receive<E: Into<BoxError>>(
                 let code =
                     pb::ErrorCode::try_from(error.code).unwrap_or(pb::ErrorCode::Unspecified);
                 if code == pb::ErrorCode::BudgetExhausted {
-                    let capability = &sealed.request.capability;
+                    // The node says when; a node that does not (an older one) is read from
+                    // its announced windows.
+                    let renews_at_ms = match error.renews_at_ms {
+                        0 => renewal(provider, &sealed.request.capability, nmp_wire::now_ms()),
+                        at => at,
+                    };
                     return Err(Error::BudgetExhausted {
                         peer,
-                        renews_at_ms: renewal(provider, capability, nmp_wire::now_ms()),
+                        renews_at_ms,
                         message: error.message,
                     });
                 }
@@ -278,7 +286,7 @@ fn verify(
             module_sha256: Some(sealed.module_sha256),
             input_sha256: Some(sealed.input_sha256),
             output: Some(&payload.stdout),
-            attested: None,
+            attested: provider.attested.as_ref(),
         },
     )
     .map_err(|source| Error::Receipt {

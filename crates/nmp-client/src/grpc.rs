@@ -21,7 +21,7 @@ use tonic::{
 };
 
 use crate::{
-    Answer, Error, Logic, NmpClient, Provider,
+    Answer, Error, Logic, NmpClient, Provider, budget,
     client::{REFRESH_MARGIN_MS, is_fresh, now_ms},
     exchange,
 };
@@ -157,7 +157,8 @@ impl GrpcNode {
     ///
     /// The request is sealed in the handle's session with the node (opened on first use, and
     /// again within 30 s of its expiry or at its last counter), so it costs no key exchange and
-    /// no signature; a node that does not serve sessions, or a handle
+    /// no signature; a node that does not serve sessions, an attested node (a TEE receipt is
+    /// bound to the KEM key a request names), or a handle
     /// [without them](GrpcNode::without_sessions), gets the per-request envelope. When the node
     /// no longer knows the session (`ERROR_CODE_SESSION_UNKNOWN`: it restarted, or evicted or
     /// expired the session), nothing ran: a new session is opened and the request sent once
@@ -171,20 +172,38 @@ impl GrpcNode {
     /// execute timeout; past either, the call is dropped (which cancels the job) and the
     /// result is [`Error::Timeout`].
     pub async fn execute(&self, logic: &Logic) -> Result<Answer, Error> {
+        self.client.preflight(&logic.wasm)?;
+        self.deliver(logic).await
+    }
+
+    /// The agent's own standing on each dataset of `capability` that has privacy controls,
+    /// without running anything (see [`NmpClient::budget`]).
+    pub async fn budget(&self, capability: &str) -> Result<Vec<pb::PrivacyApplied>, Error> {
+        let peer = self.provider().peer;
+        budget::standings(peer, self.deliver(&budget::query(capability)).await?)
+    }
+
+    /// Seals `logic` to the node, sends it and verifies the answer, within the client's
+    /// execute timeout; a node outside the trusted-nodes pin is refused first.
+    async fn deliver(&self, logic: &Logic) -> Result<Answer, Error> {
         let peer = self.provider().peer;
         if !self.client.trusts(&peer) {
             return Err(Error::Untrusted { peer });
         }
-        self.client.preflight(&logic.wasm)?;
         let after = self.client.shared().execute_timeout;
         within(after, self.run(logic))
             .await
             .ok_or(Error::Timeout { peer, after })?
     }
 
-    /// [`GrpcNode::execute`] after its pre-flight, without the overall deadline.
+    /// [`GrpcNode::deliver`] without the overall deadline.
     async fn run(&self, logic: &Logic) -> Result<Answer, Error> {
         let provider = self.fresh_provider().await?;
+        // A TEE receipt is bound to the attested KEM key a request names; session requests
+        // name none, so an attested node gets the per-request envelope.
+        if provider.attested.is_some() {
+            return self.send(&provider, logic, None).await;
+        }
         let session = self.session(&provider).await?;
         let Some(stale) = session else {
             return self.send(&provider, logic, None).await;

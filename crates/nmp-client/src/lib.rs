@@ -31,14 +31,18 @@
 //! # Concepts
 //!
 //! - [`Builder`]: identity, bootstrap peers, mesh limits, timeouts and the pre-flight policy.
-//! - [`NmpClient`]: `discover`, `describe`, `execute`, `execute_all`; cheap to clone.
+//! - [`NmpClient`]: `discover`, `describe`, `execute`, `execute_all`, `budget`; cheap to
+//!   clone.
 //! - [`Logic`]: what to run: capability, module, input and requested limits.
-//! - [`Provider`]: a node with its verified capability document.
+//! - [`Provider`]: a node with its verified capability document (and verified attestation,
+//!   under a TEE policy).
 //! - [`Answer`]: a verified result: outcome, output, reports and the receipt body.
 //! - [`Error`]: every way a call fails; nothing in a failed call is trusted. [`ErrorKind`]
 //!   classifies it for scripts and models.
 
 mod answer;
+mod attestation;
+mod budget;
 mod builder;
 mod client;
 mod error;
@@ -47,6 +51,7 @@ mod grpc;
 mod logic;
 
 pub use answer::{Answer, NodeAnswer, outcome_name, verdict_name};
+pub use attestation::AttestationStatus;
 pub use builder::{Builder, DEFAULT_EXECUTE_TIMEOUT};
 pub use client::{Discovery, MAX_PROVIDERS, NmpClient, Provider};
 pub use error::{Error, ErrorKind};

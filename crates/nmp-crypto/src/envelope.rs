@@ -51,7 +51,8 @@ pub struct SealParams<'a> {
     pub timestamp_ms: u64,
     /// Limits the agent asks for (0 = node default).
     pub limits: pb::RequestedLimits,
-    /// The receipt kind wanted; only [`pb::ReceiptKind::Signed`] is served by this version.
+    /// The receipt kind wanted: [`pb::ReceiptKind::Signed`], or [`pb::ReceiptKind::Tee`] from a
+    /// node whose attestation the agent verified.
     pub receipt_kind: pb::ReceiptKind,
 }
 
@@ -84,7 +85,8 @@ pub enum SealError {
     /// The capability name is empty.
     #[error("empty capability name")]
     EmptyCapability,
-    /// Only [`pb::ReceiptKind::Signed`] can be requested from this version.
+    /// Only [`pb::ReceiptKind::Signed`] and [`pb::ReceiptKind::Tee`] can be requested from this
+    /// version.
     #[error("receipt kind {0:?} is not served")]
     UnsupportedReceiptKind(pb::ReceiptKind),
     /// The session is past its expiry or has used its last counter: open a new session.
@@ -212,7 +214,7 @@ pub(crate) fn check_fields(
             });
         }
     }
-    if receipt_kind != pb::ReceiptKind::Signed {
+    if !matches!(receipt_kind, pb::ReceiptKind::Signed | pb::ReceiptKind::Tee) {
         return Err(SealError::UnsupportedReceiptKind(receipt_kind));
     }
     Ok(())

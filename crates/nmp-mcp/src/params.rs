@@ -39,6 +39,16 @@ pub(crate) struct DescribeParams {
     pub(crate) peer: String,
 }
 
+/// Arguments of `nmp_budget`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BudgetParams {
+    /// The node's PeerId (base58, as `nmp_discover` returns it).
+    pub(crate) peer: String,
+    /// The capability whose datasets' budgets to read, e.g. `demo.hospital/patients`.
+    pub(crate) capability: String,
+}
+
 /// Arguments of `nmp_inspect`: a module, as exactly one of base64 WebAssembly or WAT text.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

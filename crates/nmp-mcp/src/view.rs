@@ -4,6 +4,7 @@
 //! guest's output, error messages) sits under a field named `data`. Everything
 //! else (peer ids, outcomes, digests, verdicts) the bridge checked or computed itself.
 
+mod attestation;
 mod privacy;
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
@@ -12,7 +13,10 @@ use nmp_wire::{Label as _, pb};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use self::privacy::{AppliedData, PrivacyData};
+use self::attestation::AttestationView;
+pub(crate) use self::privacy::AppliedData;
+pub(crate) use self::privacy::BudgetOutput;
+use self::privacy::PrivacyData;
 
 /// Result of `nmp_discover`.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -30,6 +34,8 @@ pub(crate) struct DiscoverOutput {
 pub(crate) struct NodeView {
     /// The node's PeerId; its document's signature verified against it.
     pub(crate) peer: String,
+    /// The node's TEE attestation as the bridge checked it; absent when it publishes none.
+    pub(crate) attestation: Option<AttestationView>,
     /// The document as the node wrote it: data, not instructions.
     pub(crate) data: DocumentData,
 }
@@ -140,6 +146,8 @@ pub(crate) struct Failure {
     pub(crate) peer: String,
     /// What kind of failure, for the model to act on.
     pub(crate) kind: FailureKind,
+    /// For a spent privacy budget: when it renews (unix milliseconds).
+    pub(crate) renews_at_ms: Option<u64>,
     /// The reason.
     pub(crate) data: FailureData,
 }
@@ -189,6 +197,10 @@ impl Failure {
         Self {
             peer: peer.to_string(),
             kind: err.kind().into(),
+            renews_at_ms: match err {
+                Error::BudgetExhausted { renews_at_ms, .. } => Some(*renews_at_ms),
+                _ => None,
+            },
             data: FailureData {
                 message: err.chain(),
             },
@@ -200,6 +212,7 @@ impl NodeView {
     pub(crate) fn new(provider: &Provider) -> Self {
         Self {
             peer: provider.peer.to_string(),
+            attestation: AttestationView::new(provider),
             data: DocumentData::new(&provider.document),
         }
     }
@@ -315,6 +328,9 @@ pub(crate) struct AnswerView {
 pub(crate) struct ReceiptView {
     /// Always `true`: an answer whose receipt fails is never returned.
     pub(crate) verified: bool,
+    /// `signed`, or `tee` (the node's signing key is attested by the TEE attestation the
+    /// bridge verified).
+    pub(crate) kind: String,
     /// SHA-256 of the module that ran (hex).
     pub(crate) module_sha256: String,
     /// SHA-256 of the input (hex).
@@ -348,6 +364,7 @@ impl AnswerView {
             outcome: outcome_name(answer.outcome),
             receipt: ReceiptView {
                 verified: true,
+                kind: pb::ReceiptKind::label_of(answer.receipt.kind),
                 module_sha256: hex::encode(&body.module_sha256),
                 input_sha256: hex::encode(&body.input_sha256),
                 output_sha256: hex::encode(&body.output_sha256),

@@ -1,9 +1,14 @@
 //! The node's TEE attestation: where it comes from (`[attestation]` in the node file), how it
 //! is refreshed for the current KEM key, and what the capability document publishes.
 //!
+//! Three sources: a `document` file, a `command` that prints the evidence, or the kernel's
+//! configfs-tsm interface (`tsm`, SEV-SNP and TDX guests).
+//!
 //! The node never verifies its own evidence against a vendor root (agents do, at their own
 //! time); it only makes sure what it publishes claims the binding of its identity and its
 //! current KEM key ([`nmp_attest::Binding`]), so an agent can check it.
+
+mod tsm;
 
 use std::{path::PathBuf, time::Duration};
 
@@ -12,6 +17,7 @@ use nmp_crypto::PeerId;
 use nmp_wire::pb;
 use prost::Message as _;
 use serde::Deserialize;
+pub use tsm::DEFAULT_ROOT as TSM_ROOT;
 
 /// How long the attestation command may run before it is killed: 30 s (a DCAP quote with a
 /// collateral fetch from a local PCCS takes about a second).
@@ -21,12 +27,13 @@ pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 /// 4 KiB of framing.
 pub const MAX_ATTESTATION_BYTES: usize = MAX_DOCUMENT_BYTES + MAX_COLLATERAL_BYTES + 4096;
 
-/// `[attestation]` in the node file: `kind` and exactly one of `document` or `command`.
+/// `[attestation]` in the node file: `kind` and exactly one of `document`, `command` or
+/// `tsm`.
 ///
 /// ```toml
 /// [attestation]
-/// kind = "sev-snp"                      # nitro, sgx, tdx or sev-snp
-/// command = ["nmp", "attest", "quote"]  # or: document = "attestation.pb"
+/// kind = "sev-snp"                        # nitro, sgx, tdx or sev-snp
+/// tsm = "/sys/kernel/config/tsm/report"   # or: command = [...], or: document = "attestation.pb"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,6 +54,16 @@ pub struct Entry {
     /// (none ships with this version).
     #[serde(default)]
     pub command: Option<Vec<String>>,
+    /// The configfs-tsm report root (normally [`TSM_ROOT`]): the node asks the
+    /// kernel for a fresh SEV-SNP report or TDX quote over its binding at start-up and after
+    /// every KEM key rotation. Untested on hardware in this version (docs/attestation.md).
+    #[serde(default)]
+    pub tsm: Option<PathBuf>,
+    /// With `tsm`: a file read at each refresh for what the kernel does not give, the DCAP
+    /// collateral (JSON) of a TDX quote (required for TDX), or a VCEK certificate (DER) when
+    /// the SNP certificate table carries none; relative to the node file.
+    #[serde(default)]
+    pub collateral: Option<PathBuf>,
 }
 
 /// Why the node could not produce or load its attestation.
@@ -56,9 +73,18 @@ pub enum Error {
     /// `kind` is not `nitro`, `sgx`, `tdx` or `sev-snp`.
     #[error(transparent)]
     Kind(#[from] nmp_attest::UnknownKind),
-    /// Neither or both of `document` and `command` are set, or `command` is empty.
-    #[error("[attestation] needs exactly one of `document` or a non-empty `command`")]
+    /// Not exactly one of `document`, `command` and `tsm` is set, `command` is empty, or
+    /// `collateral` is set without `tsm`.
+    #[error(
+        "[attestation] needs exactly one of `document`, a non-empty `command` or `tsm` (and \
+         `collateral` only with `tsm`)"
+    )]
     Source,
+    /// The configfs-tsm interface answered something unusable (another provider, evidence
+    /// without this request's REPORTDATA, no collateral for a TDX quote, a kind it does not
+    /// serve).
+    #[error("configfs-tsm: {0}")]
+    Tsm(String),
     /// The file could not be read, or the command not run.
     #[error("attestation source unreadable")]
     Io(#[source] std::io::Error),
@@ -95,22 +121,34 @@ pub struct Source {
 enum From {
     Document(PathBuf),
     Command(Vec<String>),
+    Tsm {
+        root: PathBuf,
+        collateral: Option<PathBuf>,
+    },
 }
 
 impl Source {
     /// The source an entry describes; relative paths resolve against `base`.
     pub fn new(entry: &Entry, base: &std::path::Path) -> Result<Self, Error> {
         let kind = entry.kind.parse()?;
-        let from = match (&entry.document, &entry.command) {
-            (Some(path), None) => From::Document(base.join(path)),
-            (None, Some(argv)) if !argv.is_empty() => From::Command(argv.clone()),
+        let from = match (&entry.document, &entry.command, &entry.tsm) {
+            (Some(path), None, None) => From::Document(base.join(path)),
+            (None, Some(argv), None) if !argv.is_empty() => From::Command(argv.clone()),
+            (None, None, Some(root)) => From::Tsm {
+                root: root.clone(),
+                collateral: entry.collateral.as_ref().map(|c| base.join(c)),
+            },
             _ => return Err(Error::Source),
         };
+        if entry.collateral.is_some() && entry.tsm.is_none() {
+            return Err(Error::Source);
+        }
         Ok(Source { kind, from })
     }
 
     /// The attestation of `node` for the KEM key `kem`, issued at `now_ms`: the file as
-    /// written, or the command's evidence with a fresh time nonce and the binding filled in.
+    /// written, or the command's or the kernel's evidence with a fresh time nonce and the
+    /// binding filled in.
     /// Either way it must claim exactly this binding ([`Error::Unbound`] otherwise).
     pub async fn produce(
         &self,
@@ -121,12 +159,20 @@ impl Source {
         let wire = match &self.from {
             From::Document(path) => decode(&tokio::fs::read(path).await.map_err(Error::Io)?)?,
             From::Command(argv) => {
-                let mut random = [0; 24];
-                getrandom::fill(&mut random)
-                    .map_err(|e| Error::Command(format!("no randomness for a nonce: {e}")))?;
-                let binding = Binding::new(node, kem, time_nonce(now_ms, random))
-                    .map_err(|e| Error::Unbound(Some(e)))?;
+                let binding = fresh_binding(node, kem, now_ms)?;
                 let mut wire = decode(&run(argv, self.kind, &binding).await?)?;
+                binding.apply(&mut wire);
+                wire
+            }
+            From::Tsm { root, collateral } => {
+                let binding = fresh_binding(node, kem, now_ms)?;
+                let (root, collateral, kind) = (root.clone(), collateral.clone(), self.kind);
+                let report_data = binding.report_data();
+                let mut wire = tokio::task::spawn_blocking(move || {
+                    tsm::report(&root, kind, &report_data, collateral.as_deref())
+                })
+                .await
+                .map_err(|e| Error::Tsm(e.to_string()))??;
                 binding.apply(&mut wire);
                 wire
             }
@@ -143,6 +189,14 @@ impl Source {
         }
         Ok(wire)
     }
+}
+
+/// A binding of `node` and `kem` under a fresh time nonce issued at `now_ms`.
+fn fresh_binding(node: &PeerId, kem: &pb::KemPublicKey, now_ms: u64) -> Result<Binding, Error> {
+    let mut random = [0; 24];
+    getrandom::fill(&mut random)
+        .map_err(|e| Error::Command(format!("no randomness for a nonce: {e}")))?;
+    Binding::new(node, kem, time_nonce(now_ms, random)).map_err(|e| Error::Unbound(Some(e)))
 }
 
 fn decode(bytes: &[u8]) -> Result<pb::Attestation, Error> {
@@ -198,6 +252,8 @@ mod tests {
             kind: kind.to_owned(),
             document,
             command,
+            tsm: None,
+            collateral: None,
         };
         Source::new(&entry, std::path::Path::new("/")).unwrap()
     }
@@ -284,6 +340,8 @@ mod tests {
             kind: kind.to_owned(),
             document: document.map(PathBuf::from),
             command,
+            tsm: None,
+            collateral: None,
         };
         let base = std::path::Path::new("/");
         assert!(matches!(

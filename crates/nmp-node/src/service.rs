@@ -151,6 +151,10 @@ pub enum Error {
     Ledger(#[source] nmp_privacy::LedgerError),
 }
 
+/// Attestations a node keeps: its current KEM key's and the previous key's (which the keyring
+/// accepts through its grace period after a rotation): 2.
+const KEPT_ATTESTATIONS: usize = 2;
+
 /// The node's request service. Build one per node and share it in an `Arc`.
 #[derive(Debug)]
 pub struct Service {
@@ -166,8 +170,10 @@ pub struct Service {
     metrics: Metrics,
     audit: Option<AuditLog>,
     ledger: Option<Arc<nmp_privacy::Ledger>>,
-    /// The attestation the capability document publishes, when it binds the current KEM key.
-    attestation: std::sync::RwLock<Option<nmp_wire::pb::Attestation>>,
+    /// The latest attestations, newest first (at most [`KEPT_ATTESTATIONS`]): the document
+    /// publishes the one binding the current KEM key; TEE receipts carry the one binding the
+    /// key a request was sealed to.
+    attestations: std::sync::RwLock<Vec<nmp_wire::pb::Attestation>>,
 }
 
 impl Service {
@@ -229,7 +235,7 @@ impl Service {
             pipeline,
             capabilities,
             config,
-            attestation: std::sync::RwLock::new(None),
+            attestations: std::sync::RwLock::new(Vec::new()),
         })
     }
 
@@ -278,28 +284,50 @@ impl Service {
         self.keyring.public_keys(now_ms).into_iter().next()
     }
 
-    /// Replaces the attestation the capability document publishes (see
-    /// [`crate::attestation`]); it is published only while it binds the current KEM key.
+    /// Adds the attestation of a new KEM key (see [`crate::attestation`]), keeping the one
+    /// before it for requests sealed to the previous key in its grace period; `None` drops
+    /// them all. The capability document publishes an attestation only while it binds the
+    /// current KEM key, and a node with none refuses `RECEIPT_KIND_TEE` requests.
     pub fn set_attestation(&self, attestation: Option<nmp_wire::pb::Attestation>) {
-        let mut slot = self
-            .attestation
+        let mut kept = self
+            .attestations
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *slot = attestation;
+        match attestation {
+            Some(attestation) => {
+                kept.insert(0, attestation);
+                kept.truncate(KEPT_ATTESTATIONS);
+            }
+            None => kept.clear(),
+        }
     }
 
-    /// The published attestation, if it binds `kem`.
+    /// The newest attestation that binds `kem`, if any.
     pub(crate) fn attestation_for(
         &self,
         kem: &nmp_wire::pb::KemPublicKey,
     ) -> Option<nmp_wire::pb::Attestation> {
-        let slot = self
-            .attestation
+        let kept = self
+            .attestations
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        slot.as_ref()
-            .filter(|a| a.kem_x25519 == kem.x25519 && a.kem_ml_kem_768 == kem.ml_kem_768)
+        kept.iter()
+            .find(|a| a.kem_x25519 == kem.x25519 && a.kem_ml_kem_768 == kem.ml_kem_768)
             .cloned()
+    }
+
+    /// The attestation binding the KEM key whose id is `key_id`, while the keyring still
+    /// accepts that key at `now_ms`.
+    pub(crate) fn attestation_for_key_id(
+        &self,
+        key_id: &[u8],
+        now_ms: u64,
+    ) -> Option<nmp_wire::pb::Attestation> {
+        self.keyring
+            .public_keys(now_ms)
+            .iter()
+            .find(|k| k.key_id == key_id)
+            .and_then(|k| self.attestation_for(k))
     }
 
     /// Stops taking work: new requests and jobs still queued are answered

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use nmp_client::{Answer, Error, Multiaddr, NmpClient, Provider, outcome_name, verdict_name};
+use nmp_client::{
+    Answer, AttestationStatus, Error, Multiaddr, NmpClient, Provider, outcome_name, verdict_name,
+};
 use nmp_crypto::{Identity, receipt};
 use nmp_wire::{Label as _, pb};
 use serde_json::{Value, json};
@@ -29,6 +31,10 @@ pub(crate) async fn connect_trusting(
         .execute_timeout(execute_timeout);
     if !trusted.is_empty() {
         builder = builder.trusted_nodes(trusted);
+    }
+    if !args.require_tee.is_empty() {
+        let allow = nmp_client::nmp_attest::AllowList::new(args.require_tee.iter().cloned());
+        builder = builder.require_tee(allow);
     }
     for text in &args.bootstrap {
         let addr: Multiaddr = text
@@ -116,7 +122,48 @@ pub(crate) fn provider_json(provider: &Provider) -> Value {
         },
         "kem_keys": d.kem_keys.len(),
         "expires_at_ms": d.expires_at_ms,
+        "attestation": attestation_json(&provider.attestation_status(nmp_wire::now_ms())),
     })
+}
+
+/// A node's attestation as this agent sees it: `null` when it publishes none; `accepted` by
+/// the agent's `--require-tee` allow-list; or, without one, `unchecked` with the measurement
+/// its evidence claims (its vendor chain and key binding verified) or why that failed.
+pub(crate) fn attestation_json(status: &AttestationStatus) -> Value {
+    match status {
+        AttestationStatus::Accepted { kind, measurement } => {
+            json!({"kind": kind.name(), "status": "accepted", "measurement": measurement})
+        }
+        AttestationStatus::Unchecked { kind, measurement } => {
+            let kind = kind.map(|k| k.name());
+            match measurement {
+                Ok(m) => json!({"kind": kind, "status": "unchecked", "measurement": m}),
+                Err(e) => json!({"kind": kind, "status": "unchecked", "invalid": e.to_string()}),
+            }
+        }
+        _ => Value::Null,
+    }
+}
+
+/// This agent's own standing on each dataset of a budget query, as JSON.
+pub(crate) fn budget_json(applied: &[pb::PrivacyApplied]) -> Value {
+    let rows: Vec<Value> = applied
+        .iter()
+        .map(|a| {
+            let s = a.standing.as_ref();
+            json!({
+                "dataset": a.dataset, "settings_digest": hex::encode(&a.settings_digest),
+                "renews_at_ms": s.map(|s| s.renews_at_ms),
+                "queries_spent": s.map(|s| s.queries_spent),
+                "bytes_spent": s.map(|s| s.bytes_spent),
+                "epsilon_spent": s.map(|s| s.epsilon_spent),
+                "queries_remaining": s.and_then(|s| s.queries_remaining),
+                "bytes_remaining": s.and_then(|s| s.bytes_remaining),
+                "epsilon_remaining": s.and_then(|s| s.epsilon_remaining),
+            })
+        })
+        .collect();
+    Value::Array(rows)
 }
 
 /// A verified answer as JSON: the output (as JSON when it parses, else text), the outcome and
@@ -135,6 +182,7 @@ pub(crate) fn answer_json(answer: &Answer) -> Value {
         "output": output,
         "receipt": {
             "verified": true,
+            "kind": pb::ReceiptKind::label_of(answer.receipt.kind),
             "module_sha256": hex::encode(&body.module_sha256),
             "input_sha256": hex::encode(&body.input_sha256),
             "output_sha256": hex::encode(&body.output_sha256),
@@ -156,9 +204,15 @@ fn applied_json(a: &pb::PrivacyApplied) -> Value {
     })
 }
 
-/// A failed node as JSON: its error chain on one line and its kind.
+/// A failed node as JSON: its error chain on one line and its kind, and when a spent privacy
+/// budget renews.
 pub(crate) fn failure_json(peer: &nmp_client::PeerId, err: &Error) -> Value {
-    json!({"peer": peer.to_string(), "error": err.chain(), "kind": err.kind().as_str()})
+    let mut failure =
+        json!({"peer": peer.to_string(), "error": err.chain(), "kind": err.kind().as_str()});
+    if let Error::BudgetExhausted { renews_at_ms, .. } = err {
+        failure["renews_at_ms"] = json!(renews_at_ms);
+    }
+    failure
 }
 
 /// Writes `answer`'s receipt as `<dir>/<peer id>.json`.

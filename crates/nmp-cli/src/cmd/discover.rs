@@ -27,11 +27,17 @@ async fn discover(args: &DiscoverArgs) -> anyhow::Result<Status> {
             return Ok(Status::Unreachable);
         }
     };
-    let providers: Vec<_> = discovery
-        .providers
-        .iter()
-        .map(agent::provider_json)
-        .collect();
+    let mut providers = Vec::with_capacity(discovery.providers.len());
+    for provider in &discovery.providers {
+        let mut json = agent::provider_json(provider);
+        if args.budget {
+            json["budget"] = match client.budget(provider.peer, &args.capability).await {
+                Ok(applied) => agent::budget_json(&applied),
+                Err(err) => agent::failure_json(&provider.peer, &err),
+            };
+        }
+        providers.push(json);
+    }
     let failed: Vec<_> = discovery
         .failed
         .iter()

@@ -34,6 +34,11 @@ pub(crate) struct Args {
     #[arg(long, value_name = "N", default_value_t = 120,
           value_parser = clap::value_parser!(u64).range(1..=3_600))]
     timeout_secs: u64,
+    /// Require nodes to run inside a TEE whose measured code is this one (repeatable; as
+    /// `nmp run --require-tee`): other nodes are refused before anything is sealed to them,
+    /// and receipts are TEE receipts [default: no TEE required].
+    #[arg(long, value_name = "MEASUREMENT")]
+    require_tee: Vec<nmp_client::nmp_attest::Allowed>,
 }
 
 pub(crate) fn run(args: &Args) -> anyhow::Result<Status> {
@@ -74,6 +79,10 @@ async fn serve(
     }
     if let Some(identity) = identity {
         builder = builder.identity(identity);
+    }
+    if !args.require_tee.is_empty() {
+        let allow = nmp_client::nmp_attest::AllowList::new(args.require_tee.iter().cloned());
+        builder = builder.require_tee(allow);
     }
     let client = builder.connect().await.context("cannot join the mesh")?;
     let bridge = Bridge::new(client);

@@ -137,7 +137,13 @@ fn the_mcp_inspector_lists_the_tools_with_no_schema_portability_problem() {
     names.sort_unstable();
     assert_eq!(
         names,
-        ["nmp_describe", "nmp_discover", "nmp_execute", "nmp_inspect"]
+        [
+            "nmp_budget",
+            "nmp_describe",
+            "nmp_discover",
+            "nmp_execute",
+            "nmp_inspect"
+        ]
     );
 }
 

@@ -42,6 +42,39 @@ async fn discover_and_run_follow_the_contract() {
         let found = json(&found);
         assert_eq!(found["providers"][0]["peer"], peer.as_str());
         assert_eq!(found["providers"][0]["datasets"][0]["rows"], 200);
+        assert_eq!(
+            found["providers"][0]["attestation"],
+            serde_json::Value::Null
+        );
+        // The agent's own budget: this dataset sets no privacy controls.
+        let budget = nmp_async(strings(&[
+            "discover",
+            CAPABILITY,
+            "--budget",
+            "--bootstrap",
+            &seed,
+        ]))
+        .await;
+        assert_eq!(status(&budget), 0);
+        assert_eq!(
+            json(&budget)["providers"][0]["budget"],
+            serde_json::json!([])
+        );
+        // Requiring a TEE: a node without an attestation is refused, nothing sent.
+        let tee = format!("sev-snp:measurement={}", "42".repeat(48));
+        let untrusted = nmp_async(strings(&[
+            "discover",
+            CAPABILITY,
+            "--require-tee",
+            &tee,
+            "--bootstrap",
+            &seed,
+        ]))
+        .await;
+        assert_eq!(status(&untrusted), 6);
+        let untrusted = json(&untrusted);
+        assert_eq!(untrusted["failed"][0]["peer"], peer.as_str());
+        assert_eq!(untrusted["failed"][0]["kind"], "verification");
         let none = nmp_async(strings(&[
             "discover",
             "demo.nowhere/none",
@@ -79,6 +112,7 @@ async fn discover_and_run_follow_the_contract() {
         assert_eq!(honest["nodes"][0]["outcome"], "completed");
         assert_eq!(honest["nodes"][0]["output"]["rows"], 200);
         assert_eq!(honest["nodes"][0]["receipt"]["verified"], true);
+        assert_eq!(honest["nodes"][0]["receipt"]["kind"], "signed");
         let receipt = receipts.join(format!("{peer}.json"));
         let verified = nmp_async(strings(&[
             "verify",

@@ -194,3 +194,53 @@ fn audit_verify_checks_the_chain_and_the_signer() {
     assert_eq!(status(&out), 7);
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
 }
+
+#[test]
+fn a_tee_receipt_needs_an_allow_list_and_an_attestation_from_a_vendor_root() {
+    use nmp_attest::{Binding, testing};
+    use nmp_crypto::{Identity, KemKeyPair, receipt};
+    use nmp_wire::pb;
+
+    // A TEE receipt whose attestation is a SYNTHETIC SEV-SNP report (test CA, not AMD's keys).
+    let dir = tempfile::tempdir().unwrap();
+    let node = Identity::generate();
+    let kem = KemKeyPair::generate().public_key(u64::MAX);
+    let now = nmp_wire::now_ms();
+    let nonce = nmp_attest::time_nonce(now, [0; 24]);
+    let attestation = testing::snp(
+        &Binding::new(&node.peer_id(), &kem, nonce).unwrap(),
+        [0x42; 48],
+    );
+    let body = pb::ReceiptBody {
+        module_sha256: vec![0; 32],
+        input_sha256: vec![0; 32],
+        output_sha256: vec![0; 32],
+        issued_at_ms: now,
+        ..pb::ReceiptBody::default()
+    };
+    let signed = receipt::sign_attested(&node, &body, attestation);
+    let path = dir.path().join("tee.json");
+    std::fs::write(&path, receipt::to_json(&signed).to_string()).unwrap();
+
+    let refused = |extra: &[&str], why: &str| {
+        let mut args = vec!["verify", arg(&path)];
+        args.extend_from_slice(extra);
+        let out = nmp(&args, b"");
+        assert_eq!(status(&out), 7);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains(why), "{said}");
+    };
+    refused(&[], "give --tee-allow");
+    // The real vendor roots do not include the synthetic CA.
+    let allow = format!("sev-snp:measurement={}", "42".repeat(48));
+    refused(&["--tee-allow", &allow], "attestation refused");
+    assert_usage_error(&nmp(
+        &[
+            "verify",
+            arg(&path),
+            "--tee-allow",
+            "sev-snp:measurement=42",
+        ],
+        b"",
+    ));
+}

@@ -97,7 +97,7 @@ try {
     assert.equal(client.getServerVersion().name, 'nmp');
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name).sort();
-    assert.deepEqual(names, ['nmp_describe', 'nmp_discover', 'nmp_execute', 'nmp_inspect']);
+    assert.deepEqual(names, ['nmp_budget', 'nmp_describe', 'nmp_discover', 'nmp_execute', 'nmp_inspect']);
     for (const tool of tools) {
       assert.equal(tool.inputSchema.type, 'object', tool.name);
       assert.ok(tool.outputSchema, `${tool.name} declares an output schema`);

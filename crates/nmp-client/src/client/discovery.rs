@@ -21,6 +21,11 @@ pub struct Provider {
     pub peer: PeerId,
     /// Its document, verified against `peer` and unexpired when fetched.
     pub document: pb::CapabilityDocument,
+    /// The node's attestation as the client's TEE policy
+    /// ([`Builder::require_tee`](crate::Builder::require_tee)) accepted it: requests to this
+    /// node are then sealed to the attested KEM key only and ask for a `RECEIPT_KIND_TEE`
+    /// receipt, verified against this. `None` without a TEE policy.
+    pub attested: Option<nmp_attest::Attested>,
 }
 
 impl Provider {
@@ -123,11 +128,18 @@ impl NmpClient {
         let document = capability::verify(signed, expected.as_ref(), now_ms()).map_err(refused)?;
         let peer = PeerId::from_bytes(&document.node_peer_id)
             .map_err(|_| refused(capability::VerifyError::MalformedNode))?;
-        let document = match &self.shared().tee {
-            Some(policy) => attested_keys(policy, peer, document)?,
-            None => document,
+        let (document, attested) = match &self.shared().tee {
+            Some(policy) => {
+                let (document, attested) = attested_keys(policy, peer, document)?;
+                (document, Some(attested))
+            }
+            None => (document, None),
         };
-        Ok(Provider { peer, document })
+        Ok(Provider {
+            peer,
+            document,
+            attested,
+        })
     }
 }
 
@@ -137,7 +149,7 @@ fn attested_keys(
     policy: &nmp_attest::Policy,
     peer: PeerId,
     mut document: pb::CapabilityDocument,
-) -> Result<pb::CapabilityDocument, Error> {
+) -> Result<(pb::CapabilityDocument, nmp_attest::Attested), Error> {
     let refused = |source| Error::Attestation {
         peer,
         source: Box::new(source),
@@ -155,7 +167,7 @@ fn attested_keys(
     if document.kem_keys.is_empty() {
         return Err(refused(nmp_attest::Error::BindingMismatch("kem_keys")));
     }
-    Ok(document)
+    Ok((document, attested))
 }
 
 #[cfg(test)]
@@ -195,7 +207,7 @@ mod tests {
         let node = Identity::from_secret_bytes([8; 32]);
         let now = now_ms();
         let checked = attested_keys(&policy(0x42), node.peer_id(), document(&node, 1, now));
-        let kept = checked.unwrap().kem_keys;
+        let kept = checked.unwrap().0.kem_keys;
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0], document(&node, 1, now).kem_keys[1]);
     }
@@ -205,7 +217,7 @@ mod tests {
         let node = Identity::from_secret_bytes([8; 32]);
         let other = Identity::from_secret_bytes([9; 32]);
         let now = now_ms();
-        let refused = |result: Result<pb::CapabilityDocument, Error>| {
+        let refused = |result: Result<(pb::CapabilityDocument, _), Error>| {
             matches!(result, Err(Error::Attestation { .. }))
         };
         let mut bare = document(&node, 0, now);

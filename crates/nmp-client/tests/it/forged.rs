@@ -107,6 +107,7 @@ async fn liar(lie: Lie) -> Multiaddr {
                             event: Some(Event::Error(pb::Error {
                                 code: pb::ErrorCode::Overloaded as i32,
                                 message: "the node's inbound byte budget is exhausted".to_owned(),
+                                renews_at_ms: 0,
                             })),
                         };
                         let _ = sender.send(&refusal).await;

@@ -12,6 +12,7 @@ mod mesh;
 mod privacy;
 mod scripted;
 mod session;
+mod tee;
 
 use std::{
     path::{Path, PathBuf},

@@ -360,7 +360,8 @@ epsilon = 1.8
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_readme_hospital_honest_aggregate_passes_and_averaging_runs_out_of_budget() {
+async fn the_readme_hospital_honest_aggregate_passes_and_a_differencing_attack_runs_out_of_budget()
+{
     tokio::time::timeout(DEADLINE, async {
         let dir = tempfile::tempdir().unwrap();
         let identity = Identity::generate();
@@ -371,33 +372,128 @@ async fn the_readme_hospital_honest_aggregate_passes_and_averaging_runs_out_of_b
              path = \"{}\"\ncapability = \"demo.hospital/patients\"\n{HOSPITAL}",
             crate::example("data").display()
         );
+        let file = File::parse(&text).unwrap();
+        let node = Node::start(identity.clone(), &file, dir.path())
+            .await
+            .unwrap();
+        let me = agent().await;
+        let grpc = connect(&me, &node).await;
+        let honest = Logic::new("demo.hospital/patients", crate::module("c/aggregate.wasm"))
+            .with_input(br#"{"group_by":"diagnosis","metric":[]}"#.to_vec());
+
+        // The honest aggregate passes, noised: rows and every group's count (groups below 10
+        // would be suppressed). It spends ε 0.6 of the day's 1.8.
+        let answer = grpc.execute(&honest).await.unwrap();
+        assert_eq!(answer.outcome, Outcome::Completed);
+        let out = json(&answer.output);
+        let rows = out["rows"].as_f64().unwrap();
+        assert!((rows - 200.0).abs() < 200.0, "{rows}");
+        assert!(!out["groups"].as_object().unwrap().is_empty());
+        for (key, group) in out["groups"].as_object().unwrap() {
+            assert!(group["count"].is_number(), "{key}");
+        }
+        assert!((answer.privacy()[0].epsilon_charged - 0.6).abs() < 1e-12);
+
+        // A differencing attack: a module that counts everyone, then everyone but Alice (the
+        // echo states the two exact answers a module computing them would write). Each answer
+        // gets the node's noise (scale 10 on `rows`), which buries the difference of one.
+        let differencing = |rows: u32| {
+            echo(
+                "demo.hospital/patients",
+                &format!(r#"{{"group_by":"diagnosis","files":1,"rows":{rows},"groups":{{}}}}"#),
+            )
+        };
+        let mut noisy = Vec::new();
+        for rows in [200, 199] {
+            let answer = grpc.execute(&differencing(rows)).await.unwrap();
+            assert_eq!(answer.outcome, Outcome::Completed);
+            noisy.push(json(&answer.output)["rows"].as_f64().unwrap());
+        }
+        assert_ne!(noisy, [200.0, 199.0], "no noise on the attack's answers");
+        let standing = grpc.budget("demo.hospital/patients").await.unwrap()[0]
+            .standing
+            .unwrap();
+        assert!(standing.epsilon_remaining.unwrap() < 1e-9);
+
+        // Repeating the pair to average the noise away is refused until the day's window ends,
+        // also after a restart of the node.
+        let renews = exhausted(grpc.execute(&differencing(200)).await);
+        assert_eq!(renews % 86_400_000, 0);
+        node.shutdown().await;
+        let node = Node::start(identity, &file, dir.path()).await.unwrap();
+        let grpc = connect(&me, &node).await;
+        assert_eq!(exhausted(grpc.execute(&differencing(199)).await), renews);
+        node.shutdown().await;
+    })
+    .await
+    .expect("within the deadline");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_sees_its_own_budget_without_a_run_and_only_its_own() {
+    tokio::time::timeout(DEADLINE, async {
+        let dir = tempfile::tempdir().unwrap();
+        let identity = prepare(dir.path());
+        // Five requests a day per agent, budget queries included.
+        let text =
+            format!("identity = \"node.key\"\ngrpc = \"127.0.0.1:0\"\n[policy]\nbudget_per_day = 5\n{PRIVACY}");
         let node = Node::start(identity, &File::parse(&text).unwrap(), dir.path())
             .await
             .unwrap();
         let me = agent().await;
         let grpc = connect(&me, &node).await;
-        let query = |group_by: &str| {
-            Logic::new("demo.hospital/patients", crate::module("c/aggregate.wasm"))
-                .with_input(format!("{{\"group_by\":\"{group_by}\",\"metric\":[]}}").into_bytes())
+        let digest = |capability: &str| {
+            let provider = grpc.provider();
+            let privacy = provider.dataset(capability).unwrap().privacy.clone();
+            privacy.unwrap().settings_digest
         };
-        // Honest aggregates pass, noised (groups below 10 would be suppressed; grouping by city
-        // is blocked by the egress filter, place names being personal data).
-        for group_by in ["diagnosis", "sex"] {
-            let answer = grpc.execute(&query(group_by)).await.unwrap();
-            assert_eq!(answer.outcome, Outcome::Completed, "{group_by}");
-            let out = json(&answer.output);
-            let rows = out["rows"].as_f64().unwrap();
-            assert!((rows - 200.0).abs() < 200.0, "{rows}");
-            for (key, group) in out["groups"].as_object().unwrap() {
-                assert!(group["count"].is_number(), "{key}");
-            }
-            assert!((answer.privacy()[0].epsilon_charged - 0.6).abs() < 1e-12);
-        }
-        // Averaging the noise away: the third query spends the rest of the day's ε 1.8 and the
-        // fourth is refused until the window ends.
-        grpc.execute(&query("diagnosis")).await.unwrap();
-        let renews = exhausted(grpc.execute(&query("diagnosis")).await);
-        assert_eq!(renews % 86_400_000, 0);
+
+        // Before any run: the whole budget, renewing at the next hour; nothing charged.
+        let budget = grpc.budget("test/daily").await.unwrap();
+        assert_eq!(budget.len(), 1);
+        assert_eq!(budget[0].dataset, "daily");
+        assert_eq!(budget[0].settings_digest, digest("test/daily"));
+        assert_eq!(
+            (budget[0].queries_charged, budget[0].bytes_charged),
+            (0, 0)
+        );
+        let fresh = budget[0].standing.unwrap();
+        assert_eq!(fresh.queries_spent, 0);
+        assert_eq!(fresh.queries_remaining, Some(2));
+        assert_eq!(fresh.bytes_remaining, Some(40));
+        assert_eq!(fresh.renews_at_ms % 3_600_000, 0);
+        assert!(fresh.renews_at_ms > nmp_wire::now_ms());
+
+        // A run spends; the next query shows it, and asking again charges nothing.
+        grpc.execute(&echo("test/daily", "{\"n\":1}")).await.unwrap();
+        let after = grpc.budget("test/daily").await.unwrap()[0].standing.unwrap();
+        assert_eq!(after.queries_remaining, Some(1));
+        assert_eq!(after.bytes_remaining, Some(40 - 7));
+        assert_eq!(after.renews_at_ms, fresh.renews_at_ms);
+
+        // Another agent sees its own untouched budget, never this agent's spend.
+        let other = agent().await;
+        let theirs = connect(&other, &node).await.budget("test/daily").await.unwrap();
+        assert_eq!(theirs[0].standing.unwrap(), fresh);
+
+        // A dataset with controls but no per-agent budget: the settings, no standing.
+        let strict = grpc.budget("test/strict").await.unwrap();
+        assert_eq!(strict[0].settings_digest, digest("test/strict"));
+        assert!(strict[0].standing.is_none());
+
+        // Budget queries count against the agent's requests like runs: the sixth is refused.
+        grpc.budget("test/daily").await.unwrap();
+        let limited = grpc.budget("test/daily").await;
+        assert!(
+            matches!(
+                limited,
+                Err(Error::Node {
+                    code: nmp_wire::pb::ErrorCode::RateLimited,
+                    ..
+                })
+            ),
+            "{limited:?}"
+        );
         node.shutdown().await;
     })
     .await

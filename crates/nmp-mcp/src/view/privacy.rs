@@ -135,3 +135,16 @@ impl AppliedData {
         }
     }
 }
+
+/// Result of `nmp_budget`: this agent's own standing on each dataset of a capability at one
+/// node, read from the receipt of a request that ran nothing (nothing was charged).
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct BudgetOutput {
+    /// The node; the standing is bound by its verified receipt.
+    pub(crate) peer: String,
+    /// The capability asked about.
+    pub(crate) capability: String,
+    /// Per dataset with privacy controls: its settings digest and, with a per-agent budget,
+    /// what this agent has left and when it renews (charges are 0).
+    pub(crate) datasets: Vec<AppliedData>,
+}

@@ -90,7 +90,13 @@ async fn tools_declare_clean_schemas_and_answer_with_verified_data() {
         names.sort();
         assert_eq!(
             names,
-            ["nmp_describe", "nmp_discover", "nmp_execute", "nmp_inspect"]
+            [
+                "nmp_budget",
+                "nmp_describe",
+                "nmp_discover",
+                "nmp_execute",
+                "nmp_inspect"
+            ]
         );
         for tool in &tools {
             let output = serde_json::to_string(tool.output_schema.as_ref().unwrap()).unwrap();
@@ -119,6 +125,20 @@ async fn tools_declare_clean_schemas_and_answer_with_verified_data() {
             answered["receipt"]["module_sha256"],
             content["module_sha256"]
         );
+        assert_eq!(answered["receipt"]["kind"], "signed");
+
+        // The budget: a verified answer about this agent alone; this dataset sets no controls.
+        let peer = node.peer_id().to_string();
+        let budget = call(
+            &client,
+            "nmp_budget",
+            json!({"peer": peer, "capability": CAPABILITY}),
+        )
+        .await;
+        assert_ne!(budget.is_error, Some(true), "{budget:?}");
+        let content = budget.structured_content.unwrap();
+        assert_eq!(content["peer"], peer);
+        assert_eq!(content["datasets"], json!([]));
         node.shutdown().await;
     })
     .await

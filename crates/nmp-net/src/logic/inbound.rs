@@ -120,6 +120,7 @@ async fn refuse(mut stream: libp2p::Stream, exhausted: Exhausted, max_frame_byte
         event: Some(Event::Error(pb::Error {
             code: pb::ErrorCode::Overloaded as i32,
             message: exhausted.to_string(),
+            renews_at_ms: 0,
         })),
     };
     if codec::write_message(&mut stream, &response, max_frame_bytes)

@@ -129,6 +129,7 @@ async fn relay(
                         event: Some(Event::Error(pb::Error {
                             code: pb::ErrorCode::Cancelled as i32,
                             message: "cancelled by the agent".to_owned(),
+                            renews_at_ms: 0,
                         })),
                     };
                     // The client may already be gone; either way the request ends here.

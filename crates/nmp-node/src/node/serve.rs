@@ -99,6 +99,7 @@ async fn refuse(stream: LogicStream) {
         event: Some(Event::Error(pb::Error {
             code: pb::ErrorCode::Overloaded as i32,
             message: format!("more than {MAX_LOGIC_HANDLERS} requests in progress"),
+            renews_at_ms: 0,
         })),
     };
     let reply = async move {

@@ -97,6 +97,7 @@ impl Service {
                     Event::Error(pb::Error {
                         code: refusal.code as i32,
                         message: refusal.message,
+                        renews_at_ms: refusal.renews_at_ms,
                     })
                 }
             };
@@ -121,6 +122,7 @@ impl Service {
             return Err(Refusal::shutting_down());
         }
         let mounted = self.mounted(request)?;
+        let attestation = self.receipt_attestation(request, now_ms)?;
         // The facts as the job is admitted: a re-commitment during the run applies to later
         // requests.
         let facts = served(&request.capability, mounted)?;
@@ -231,14 +233,16 @@ impl Service {
             };
             (execution, slot, privacy)
         } else {
-            // A rejected module never takes a run slot; its report is the whole answer.
+            // A rejected module never takes a run slot and is charged nothing; its report and
+            // the agent's own standing (an empty module is how an agent asks) are the answer.
             let execution = Execution {
                 guardian,
                 run: None,
                 egress: None,
                 privacy: None,
             };
-            (execution, None, Vec::new())
+            let standings = self.standings(&protected, &opened.agent, now_ms).await?;
+            (execution, None, standings)
         };
         let job = Job {
             wasm: &payload.wasm,
@@ -251,7 +255,7 @@ impl Service {
             &opened.agent,
             &committed,
             (&job, &execution),
-            privacy,
+            (privacy, attestation),
             now_ms,
         );
         let outcome = crate::receipt::wire_outcome(execution.outcome());
@@ -282,10 +286,6 @@ impl Service {
             let message = format!("capability name is {cap_len} bytes, limit 256");
             return Err(Refusal::new(pb::ErrorCode::TooLarge, message));
         }
-        if request.receipt_kind != pb::ReceiptKind::Signed as i32 {
-            let message = format!("receipt kind {} is not offered", request.receipt_kind);
-            return Err(Refusal::new(pb::ErrorCode::Unsupported, message));
-        }
         self.capabilities
             .get(&request.capability)
             .map(Vec::as_slice)
@@ -293,6 +293,33 @@ impl Service {
                 let message = format!("no dataset serves `{}`", request.capability);
                 Refusal::new(pb::ErrorCode::UnknownCapability, message)
             })
+    }
+
+    /// The attestation a `RECEIPT_KIND_TEE` receipt will carry: the one binding the KEM key
+    /// the request is sealed to (`None` for a signed receipt). Refused with `UNSUPPORTED`
+    /// before anything is opened when this node has none for that key, or for another kind.
+    fn receipt_attestation(
+        &self,
+        request: &pb::LogicRequest,
+        now_ms: u64,
+    ) -> Result<Option<pb::Attestation>, Refusal> {
+        match pb::ReceiptKind::try_from(request.receipt_kind) {
+            Ok(pb::ReceiptKind::Signed) => Ok(None),
+            Ok(pb::ReceiptKind::Tee) => {
+                let key_id = request.envelope.as_ref().map(|e| e.kem_key_id.as_slice());
+                key_id
+                    .and_then(|id| self.attestation_for_key_id(id, now_ms))
+                    .map(Some)
+                    .ok_or_else(|| {
+                        let message = "no attestation binds the KEM key the request is sealed to";
+                        Refusal::new(pb::ErrorCode::Unsupported, message)
+                    })
+            }
+            _ => {
+                let message = format!("receipt kind {} is not offered", request.receipt_kind);
+                Err(Refusal::new(pb::ErrorCode::Unsupported, message))
+            }
+        }
     }
 
     /// Waits for a run slot, announcing the queue position; refuses when the queue is full and
@@ -377,14 +404,15 @@ impl Service {
         limits
     }
 
-    /// Signs the receipt of a run, with what the privacy controls applied and charged.
+    /// Signs the receipt of a run, with what the privacy controls applied and charged: a
+    /// `RECEIPT_KIND_TEE` receipt carrying `attestation` when there is one.
     fn receipt(
         &self,
         request: &pb::LogicRequest,
         agent: &PeerId,
         committed: &[Committed],
         (job, execution): (&Job<'_>, &Execution),
-        privacy: Vec<pb::PrivacyApplied>,
+        (privacy, attestation): (Vec<pb::PrivacyApplied>, Option<pb::Attestation>),
         issued_at_ms: u64,
     ) -> pb::Receipt {
         let agent_peer_id = agent.to_bytes();
@@ -405,7 +433,12 @@ impl Service {
             entry.snapshot.clone_from(snapshot);
         }
         body.privacy = privacy;
-        nmp_crypto::receipt::sign(&self.identity, &body)
+        match attestation {
+            Some(attestation) => {
+                nmp_crypto::receipt::sign_attested(&self.identity, &body, attestation)
+            }
+            None => nmp_crypto::receipt::sign(&self.identity, &body),
+        }
     }
 
     /// The result as it travels: everything the agent may learn, sealed to it.

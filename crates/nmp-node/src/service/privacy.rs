@@ -73,6 +73,43 @@ impl Service {
             .collect())
     }
 
+    /// What the receipt of a request that ran nothing binds for each dataset with controls:
+    /// the settings, no charge, and the agent's own standing (read, never written: an agent
+    /// asking about its budget creates no account).
+    pub(super) async fn standings(
+        self: &Arc<Self>,
+        protected: &[Protected],
+        agent: &PeerId,
+        now_ms: u64,
+    ) -> Result<Vec<pb::PrivacyApplied>, Refusal> {
+        let ledger = self.ledger.clone();
+        let protected = protected.to_vec();
+        let agent = agent.to_bytes();
+        tokio::task::spawn_blocking(move || {
+            protected
+                .iter()
+                .map(|p| {
+                    let standing = match (&ledger, &p.policy.settings().budget) {
+                        (Some(ledger), Some(budget)) => {
+                            let account = account(p, &agent, budget);
+                            Some(wire_standing(&ledger.standing(&account, now_ms)?))
+                        }
+                        _ => None,
+                    };
+                    Ok::<_, LedgerError>(pb::PrivacyApplied {
+                        dataset: p.dataset.clone(),
+                        settings_digest: p.policy.digest().to_vec(),
+                        standing,
+                        ..pb::PrivacyApplied::default()
+                    })
+                })
+                .collect::<Result<Vec<_>, LedgerError>>()
+        })
+        .await
+        .map_err(|e| Refusal::internal("the budget ledger", e))?
+        .map_err(refusal)
+    }
+
     /// Charges every budget of `charges` in one ledger transaction on a blocking thread;
     /// returns the agent's own standing per dataset (`None` without a per-agent budget).
     async fn charge(
@@ -154,7 +191,7 @@ fn refusal(error: LedgerError) -> Refusal {
                 "the agent's"
             };
             let message = format!("{whose} {what} budget is spent until {renews_at_ms} (Unix ms)");
-            Refusal::new(pb::ErrorCode::BudgetExhausted, message)
+            Refusal::budget_exhausted(message, renews_at_ms)
         }
         LedgerError::Full => Refusal::new(pb::ErrorCode::Overloaded, "the budget ledger is full"),
         e => Refusal::internal("the budget ledger", e),

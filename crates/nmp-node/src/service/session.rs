@@ -36,6 +36,7 @@ impl Service {
                 Reply::Error(pb::Error {
                     code: code as i32,
                     message,
+                    renews_at_ms: 0,
                 })
             }
         };

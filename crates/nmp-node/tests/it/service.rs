@@ -158,6 +158,9 @@ async fn bad_envelopes_get_their_error_codes() {
     long_name.capability = "x".repeat(257);
     let (mut zk, _, _) = agent.seal("wat/hello.wasm", b"");
     zk.receipt_kind = pb::ReceiptKind::Zk as i32;
+    // A TEE receipt from a node that publishes no attestation.
+    let (mut tee, _, _) = agent.seal("wat/hello.wasm", b"");
+    tee.receipt_kind = pb::ReceiptKind::Tee as i32;
 
     let cases = [
         // The agent's signature covers the ciphertext's hash, so a changed byte fails there
@@ -170,6 +173,7 @@ async fn bad_envelopes_get_their_error_codes() {
         (short_id, pb::ErrorCode::Malformed),
         (long_name, pb::ErrorCode::TooLarge),
         (zk, pb::ErrorCode::Unsupported),
+        (tee, pb::ErrorCode::Unsupported),
     ];
     for (request, code) in cases {
         let responses = collect(node.execute(request, LOCAL, NOW_MS)).await;

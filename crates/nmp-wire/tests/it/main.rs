@@ -98,8 +98,13 @@ fn response() -> impl Strategy<Value = pb::LogicResponse> {
                 queue_position,
             })
         });
-    let error = (0..15i32, ".{0,60}")
-        .prop_map(|(code, message)| pb::logic_response::Event::Error(pb::Error { code, message }));
+    let error = (0..16i32, ".{0,60}", any::<u64>()).prop_map(|(code, message, renews_at_ms)| {
+        pb::logic_response::Event::Error(pb::Error {
+            code,
+            message,
+            renews_at_ms,
+        })
+    });
     let result = (bytes(12), bytes(256)).prop_map(|(nonce, ciphertext)| {
         pb::logic_response::Event::Result(pb::LogicResult {
             sealed: Some(pb::SealedResponse { nonce, ciphertext }),

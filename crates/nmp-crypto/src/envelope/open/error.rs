@@ -47,7 +47,8 @@ pub enum OpenError {
     /// The envelope uses a suite this version does not implement (only suite 1 exists).
     #[error("unsupported envelope suite {0}")]
     UnsupportedSuite(u32),
-    /// The request asks for a receipt kind other than `RECEIPT_KIND_SIGNED`.
+    /// The request asks for a receipt kind other than `RECEIPT_KIND_SIGNED` or
+    /// `RECEIPT_KIND_TEE` (whether this node serves TEE receipts is the node's decision).
     #[error("unsupported receipt kind {0}")]
     UnsupportedReceiptKind(i32),
     /// The request is sealed to another node.

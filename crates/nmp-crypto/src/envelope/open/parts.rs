@@ -65,7 +65,7 @@ pub(crate) fn check_metadata(req: &pb::LogicRequest) -> Result<(), OpenError> {
         req.capability.len(),
     )?;
     let kind = pb::ReceiptKind::try_from(req.receipt_kind).ok();
-    if kind != Some(pb::ReceiptKind::Signed) {
+    if !matches!(kind, Some(pb::ReceiptKind::Signed | pb::ReceiptKind::Tee)) {
         return Err(OpenError::UnsupportedReceiptKind(req.receipt_kind));
     }
     Ok(())

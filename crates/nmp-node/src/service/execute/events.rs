@@ -9,11 +9,14 @@ use nmp_wire::{
 };
 use tokio::sync::mpsc;
 
-/// Why a request ended before reaching an outcome: its error code and one line of text.
+/// Why a request ended before reaching an outcome: its error code, one line of text and, for
+/// `BUDGET_EXHAUSTED`, when the budget renews.
 #[derive(Debug)]
 pub(in crate::service) struct Refusal {
     pub(in crate::service) code: pb::ErrorCode,
     pub(in crate::service) message: String,
+    /// Unix milliseconds at which the budget that refused renews; 0 for other codes.
+    pub(in crate::service) renews_at_ms: u64,
 }
 
 impl Refusal {
@@ -21,6 +24,15 @@ impl Refusal {
         Self {
             code,
             message: message.into(),
+            renews_at_ms: 0,
+        }
+    }
+
+    /// `BUDGET_EXHAUSTED`, renewing at `renews_at_ms`.
+    pub(in crate::service) fn budget_exhausted(message: String, renews_at_ms: u64) -> Self {
+        Self {
+            renews_at_ms,
+            ..Self::new(pb::ErrorCode::BudgetExhausted, message)
         }
     }
 

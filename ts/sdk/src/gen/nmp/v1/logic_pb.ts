@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file nmp/v1/logic.proto.
  */
 export const file_nmp_v1_logic: GenFile = /*@__PURE__*/
-  fileDesc("ChJubXAvdjEvbG9naWMucHJvdG8SBm5tcC52MSK6AgoMTG9naWNSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAwSEgoKY2FwYWJpbGl0eRgCIAEoCRIUCgxub2RlX3BlZXJfaWQYAyABKAwSFQoNYWdlbnRfcGVlcl9pZBgEIAEoDBIUCgx0aW1lc3RhbXBfbXMYBSABKAQSJwoGbGltaXRzGAYgASgLMhcubm1wLnYxLlJlcXVlc3RlZExpbWl0cxIpCgxyZWNlaXB0X2tpbmQYByABKA4yEy5ubXAudjEuUmVjZWlwdEtpbmQSKAoIZW52ZWxvcGUYCCABKAsyFi5ubXAudjEuU2VhbGVkRW52ZWxvcGUSFwoPYWdlbnRfc2lnbmF0dXJlGAkgASgMEigKB3Nlc3Npb24YCiABKAsyFy5ubXAudjEuU2Vzc2lvbkVudmVsb3BlIkkKD1JlcXVlc3RlZExpbWl0cxISCgp0aW1lb3V0X21zGAEgASgEEhQKDG1lbW9yeV9ieXRlcxgCIAEoBBIMCgRmdWVsGAMgASgEIpUBCg1Mb2dpY1Jlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKAwSIAoGc3RhdHVzGAIgASgLMg4ubm1wLnYxLlN0YXR1c0gAEiUKBnJlc3VsdBgDIAEoCzITLm5tcC52MS5Mb2dpY1Jlc3VsdEgAEh4KBWVycm9yGAQgASgLMg0ubm1wLnYxLkVycm9ySABCBwoFZXZlbnQiUgoGU3RhdHVzEhwKBXN0YWdlGAEgASgOMg0ubm1wLnYxLlN0YWdlEhIKCmVsYXBzZWRfdXMYAiABKAQSFgoOcXVldWVfcG9zaXRpb24YAyABKA0iegoLTG9naWNSZXN1bHQSJgoGc2VhbGVkGAggASgLMhYubm1wLnYxLlNlYWxlZFJlc3BvbnNlSgQIARAIUgdvdXRjb21lUglleGl0X2NvZGVSBmRldGFpbFIIZ3VhcmRpYW5SBmVncmVzc1IGb3V0cHV0UgdyZWNlaXB0IjkKBUVycm9yEh8KBGNvZGUYASABKA4yES5ubXAudjEuRXJyb3JDb2RlEg8KB21lc3NhZ2UYAiABKAkqmQEKBVN0YWdlEhUKEVNUQUdFX1VOU1BFQ0lGSUVEEAASFAoQU1RBR0VfVkFMSURBVElORxABEhMKD1NUQUdFX0NPTVBJTElORxACEhAKDFNUQUdFX1FVRVVFRBADEhEKDVNUQUdFX1JVTk5JTkcQBCIECAUQBSIECAYQBioPU1RBR0VfRklMVEVSSU5HKgxTVEFHRV9TSUdORUQq7AMKCUVycm9yQ29kZRIaChZFUlJPUl9DT0RFX1VOU1BFQ0lGSUVEEAASGAoURVJST1JfQ09ERV9NQUxGT1JNRUQQARIYChRFUlJPUl9DT0RFX1RPT19MQVJHRRACEhoKFkVSUk9SX0NPREVfVU5TVVBQT1JURUQQAxIfChtFUlJPUl9DT0RFX0VOVkVMT1BFX0lOVkFMSUQQBBIeChpFUlJPUl9DT0RFX1dST05HX1JFQ0lQSUVOVBAFEhQKEEVSUk9SX0NPREVfU1RBTEUQBhIVChFFUlJPUl9DT0RFX1JFUExBWRAHEiEKHUVSUk9SX0NPREVfVU5LTk9XTl9DQVBBQklMSVRZEAgSGAoURVJST1JfQ09ERV9GT1JCSURERU4QCRIbChdFUlJPUl9DT0RFX1JBVEVfTElNSVRFRBAKEhkKFUVSUk9SX0NPREVfT1ZFUkxPQURFRBALEhgKFEVSUk9SX0NPREVfQ0FOQ0VMTEVEEAwSHAoYRVJST1JfQ09ERV9TSFVUVElOR19ET1dOEA0SFwoTRVJST1JfQ09ERV9JTlRFUk5BTBAOEh8KG0VSUk9SX0NPREVfQlVER0VUX0VYSEFVU1RFRBAPEh4KGkVSUk9SX0NPREVfU0VTU0lPTl9VTktOT1dOEBBiBnByb3RvMw", [file_nmp_v1_egress, file_nmp_v1_envelope, file_nmp_v1_guardian, file_nmp_v1_receipt]);
+  fileDesc("ChJubXAvdjEvbG9naWMucHJvdG8SBm5tcC52MSK6AgoMTG9naWNSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAwSEgoKY2FwYWJpbGl0eRgCIAEoCRIUCgxub2RlX3BlZXJfaWQYAyABKAwSFQoNYWdlbnRfcGVlcl9pZBgEIAEoDBIUCgx0aW1lc3RhbXBfbXMYBSABKAQSJwoGbGltaXRzGAYgASgLMhcubm1wLnYxLlJlcXVlc3RlZExpbWl0cxIpCgxyZWNlaXB0X2tpbmQYByABKA4yEy5ubXAudjEuUmVjZWlwdEtpbmQSKAoIZW52ZWxvcGUYCCABKAsyFi5ubXAudjEuU2VhbGVkRW52ZWxvcGUSFwoPYWdlbnRfc2lnbmF0dXJlGAkgASgMEigKB3Nlc3Npb24YCiABKAsyFy5ubXAudjEuU2Vzc2lvbkVudmVsb3BlIkkKD1JlcXVlc3RlZExpbWl0cxISCgp0aW1lb3V0X21zGAEgASgEEhQKDG1lbW9yeV9ieXRlcxgCIAEoBBIMCgRmdWVsGAMgASgEIpUBCg1Mb2dpY1Jlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKAwSIAoGc3RhdHVzGAIgASgLMg4ubm1wLnYxLlN0YXR1c0gAEiUKBnJlc3VsdBgDIAEoCzITLm5tcC52MS5Mb2dpY1Jlc3VsdEgAEh4KBWVycm9yGAQgASgLMg0ubm1wLnYxLkVycm9ySABCBwoFZXZlbnQiUgoGU3RhdHVzEhwKBXN0YWdlGAEgASgOMg0ubm1wLnYxLlN0YWdlEhIKCmVsYXBzZWRfdXMYAiABKAQSFgoOcXVldWVfcG9zaXRpb24YAyABKA0iegoLTG9naWNSZXN1bHQSJgoGc2VhbGVkGAggASgLMhYubm1wLnYxLlNlYWxlZFJlc3BvbnNlSgQIARAIUgdvdXRjb21lUglleGl0X2NvZGVSBmRldGFpbFIIZ3VhcmRpYW5SBmVncmVzc1IGb3V0cHV0UgdyZWNlaXB0Ik8KBUVycm9yEh8KBGNvZGUYASABKA4yES5ubXAudjEuRXJyb3JDb2RlEg8KB21lc3NhZ2UYAiABKAkSFAoMcmVuZXdzX2F0X21zGAMgASgEKpkBCgVTdGFnZRIVChFTVEFHRV9VTlNQRUNJRklFRBAAEhQKEFNUQUdFX1ZBTElEQVRJTkcQARITCg9TVEFHRV9DT01QSUxJTkcQAhIQCgxTVEFHRV9RVUVVRUQQAxIRCg1TVEFHRV9SVU5OSU5HEAQiBAgFEAUiBAgGEAYqD1NUQUdFX0ZJTFRFUklORyoMU1RBR0VfU0lHTkVEKuwDCglFcnJvckNvZGUSGgoWRVJST1JfQ09ERV9VTlNQRUNJRklFRBAAEhgKFEVSUk9SX0NPREVfTUFMRk9STUVEEAESGAoURVJST1JfQ09ERV9UT09fTEFSR0UQAhIaChZFUlJPUl9DT0RFX1VOU1VQUE9SVEVEEAMSHwobRVJST1JfQ09ERV9FTlZFTE9QRV9JTlZBTElEEAQSHgoaRVJST1JfQ09ERV9XUk9OR19SRUNJUElFTlQQBRIUChBFUlJPUl9DT0RFX1NUQUxFEAYSFQoRRVJST1JfQ09ERV9SRVBMQVkQBxIhCh1FUlJPUl9DT0RFX1VOS05PV05fQ0FQQUJJTElUWRAIEhgKFEVSUk9SX0NPREVfRk9SQklEREVOEAkSGwoXRVJST1JfQ09ERV9SQVRFX0xJTUlURUQQChIZChVFUlJPUl9DT0RFX09WRVJMT0FERUQQCxIYChRFUlJPUl9DT0RFX0NBTkNFTExFRBAMEhwKGEVSUk9SX0NPREVfU0hVVFRJTkdfRE9XThANEhcKE0VSUk9SX0NPREVfSU5URVJOQUwQDhIfChtFUlJPUl9DT0RFX0JVREdFVF9FWEhBVVNURUQQDxIeChpFUlJPUl9DT0RFX1NFU1NJT05fVU5LTk9XThAQYgZwcm90bzM", [file_nmp_v1_egress, file_nmp_v1_envelope, file_nmp_v1_guardian, file_nmp_v1_receipt]);
 
 /**
  * One request to run logic next to data. The metadata travels in the clear and is bound to the
@@ -67,7 +67,9 @@ export type LogicRequest = Message<"nmp.v1.LogicRequest"> & {
   limits?: RequestedLimits | undefined;
 
   /**
-   * The kind of receipt the agent wants. Only RECEIPT_KIND_SIGNED is served by this version.
+   * The kind of receipt the agent wants: RECEIPT_KIND_SIGNED, or RECEIPT_KIND_TEE from a node that
+   * publishes an attestation binding the KEM key the envelope is sealed to (refused with
+   * ERROR_CODE_UNSUPPORTED otherwise, before anything runs).
    *
    * @generated from field: nmp.v1.ReceiptKind receipt_kind = 7;
    */
@@ -246,6 +248,14 @@ export type Error = Message<"nmp.v1.Error"> & {
    * @generated from field: string message = 2;
    */
   message: string;
+
+  /**
+   * For ERROR_CODE_BUDGET_EXHAUSTED: Unix milliseconds at which the budget that refused the
+   * request renews (the end of its current window); 0 for every other code.
+   *
+   * @generated from field: uint64 renews_at_ms = 3;
+   */
+  renewsAtMs: bigint;
 };
 
 /**
@@ -402,8 +412,8 @@ export enum ErrorCode {
    * A privacy budget of a dataset (the agent's, or the one all agents share) is spent for the
    * current window; the run was refused before the guest started, or its answer discarded.
    * Budget windows are fixed periods aligned to the Unix epoch, announced in the capability
-   * document, so the budget renews at the next multiple of its `window_secs`; the message
-   * states the time too.
+   * document, so the budget renews at the next multiple of its `window_secs`;
+   * `Error.renews_at_ms` states when (and the message too).
    *
    * @generated from enum value: ERROR_CODE_BUDGET_EXHAUSTED = 15;
    */
