@@ -441,7 +441,8 @@ async fn the_agent_sees_its_own_budget_without_a_run_and_only_its_own() {
             .await
             .unwrap();
         let me = agent().await;
-        let grpc = connect(&me, &node).await;
+        // Per-request envelopes: opening a session would spend one more of the five.
+        let grpc = connect(&me, &node).await.without_sessions();
         let digest = |capability: &str| {
             let provider = grpc.provider();
             let privacy = provider.dataset(capability).unwrap().privacy.clone();
