@@ -42,6 +42,7 @@ async fn a_python_grpcio_reflection_client_resolves_the_service() {
         serde_json::json!({
             "Execute": ["nmp.v1.ExecuteRequest", "nmp.v1.LogicResponse"],
             "Describe": ["nmp.v1.DescribeRequest", "nmp.v1.SignedCapabilityDocument"],
+            "OpenSession": ["nmp.v1.SessionOpen", "nmp.v1.SessionReply"],
         })
     );
 }
