@@ -20,12 +20,16 @@
 //!   agent expects; each mismatch is its own [`VerifyError`] variant.
 //! - [`GUEST_ELF`] / [`IMAGE_ID`]: the guest this version proves with, and its identity.
 //!
-//! ```no_run
-//! # fn get() -> (Vec<u8>, nmp_zk::Journal) { unimplemented!() }
-//! let (receipt, expected) = get();
-//! match nmp_zk::verify_zk_receipt(&receipt, &nmp_zk::IMAGE_ID, &expected) {
-//!     Ok(journal) => println!("proved: outcome {:?}", journal.outcome),
-//!     Err(e) => eprintln!("refused: {e}"),
+//! ```
+//! /// Whether `receipt` proves exactly the run the agent expects.
+//! fn proved(receipt: &[u8], expected: &nmp_zk::Journal) -> bool {
+//!     match nmp_zk::verify_zk_receipt(receipt, &nmp_zk::IMAGE_ID, expected) {
+//!         Ok(journal) => journal.outcome == expected.outcome,
+//!         Err(e) => {
+//!             eprintln!("refused: {e}");
+//!             false
+//!         }
+//!     }
 //! }
 //! ```
 
