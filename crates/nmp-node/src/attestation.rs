@@ -1,17 +1,21 @@
 //! The node's TEE attestation: where it comes from (`[attestation]` in the node file), how it
 //! is refreshed for the current KEM key, and what the capability document publishes.
 //!
-//! Three sources: a `document` file, a `command` that prints the evidence, or the kernel's
-//! configfs-tsm interface (`tsm`, SEV-SNP and TDX guests).
+//! Four sources: a `document` file, a `command` that prints the evidence, the kernel's
+//! configfs-tsm interface (`tsm`, SEV-SNP and TDX guests), or a TEE `device` (Nitro's
+//! `/dev/nsm`, SEV-SNP's `/dev/sev-guest`, Gramine's `/dev/attestation` for SGX).
 //!
 //! The node never verifies its own evidence against a vendor root (agents do, at their own
 //! time); it only makes sure what it publishes claims the binding of its identity and its
 //! current KEM key ([`nmp_attest::Binding`]), so an agent can check it.
 
+mod device;
+mod files;
 mod tsm;
 
 use std::{path::PathBuf, time::Duration};
 
+pub use device::SEV_GUEST;
 use nmp_attest::{Binding, Kind, MAX_COLLATERAL_BYTES, MAX_DOCUMENT_BYTES, time_nonce};
 use nmp_crypto::PeerId;
 use nmp_wire::pb;
@@ -27,13 +31,14 @@ pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 /// 4 KiB of framing.
 pub const MAX_ATTESTATION_BYTES: usize = MAX_DOCUMENT_BYTES + MAX_COLLATERAL_BYTES + 4096;
 
-/// `[attestation]` in the node file: `kind` and exactly one of `document`, `command` or
-/// `tsm`.
+/// `[attestation]` in the node file: `kind` and exactly one of `document`, `command`, `tsm`
+/// or `device`.
 ///
 /// ```toml
 /// [attestation]
 /// kind = "sev-snp"                        # nitro, sgx, tdx or sev-snp
-/// tsm = "/sys/kernel/config/tsm/report"   # or: command = [...], or: document = "attestation.pb"
+/// tsm = "/sys/kernel/config/tsm/report"   # or: command = [...], document = "attestation.pb",
+///                                         # or device = "/dev/sev-guest"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,9 +64,16 @@ pub struct Entry {
     /// every KEM key rotation. Untested on hardware in this version (docs/attestation.md).
     #[serde(default)]
     pub tsm: Option<PathBuf>,
-    /// With `tsm`: a file read at each refresh for what the kernel does not give, the DCAP
-    /// collateral (JSON) of a TDX quote (required for TDX), or a VCEK certificate (DER) when
-    /// the SNP certificate table carries none; relative to the node file.
+    /// A TEE device the node asks for fresh evidence over its binding at start-up and after
+    /// every KEM key rotation: `/dev/nsm` (kind `nitro`), [`SEV_GUEST`] (kind `sev-snp`,
+    /// kernels before 6.7), or Gramine's `/dev/attestation` directory (kind `sgx`). Untested
+    /// on hardware in this version (docs/attestation.md).
+    #[serde(default)]
+    pub device: Option<PathBuf>,
+    /// With `tsm` or `device`: a file read at each refresh for what the TEE does not give, the
+    /// DCAP collateral (JSON) of a TDX or SGX quote (required for those), or a VCEK
+    /// certificate (DER) when the SNP certificate table carries none; relative to the node
+    /// file.
     #[serde(default)]
     pub collateral: Option<PathBuf>,
 }
@@ -73,18 +85,18 @@ pub enum Error {
     /// `kind` is not `nitro`, `sgx`, `tdx` or `sev-snp`.
     #[error(transparent)]
     Kind(#[from] nmp_attest::UnknownKind),
-    /// Not exactly one of `document`, `command` and `tsm` is set, `command` is empty, or
-    /// `collateral` is set without `tsm`.
+    /// Not exactly one of `document`, `command`, `tsm` and `device` is set, `command` is
+    /// empty, or `collateral` is set without `tsm` or `device`.
     #[error(
-        "[attestation] needs exactly one of `document`, a non-empty `command` or `tsm` (and \
-         `collateral` only with `tsm`)"
+        "[attestation] needs exactly one of `document`, a non-empty `command`, `tsm` or \
+         `device` (and `collateral` only with `tsm` or `device`)"
     )]
     Source,
-    /// The configfs-tsm interface answered something unusable (another provider, evidence
-    /// without this request's REPORTDATA, no collateral for a TDX quote, a kind it does not
-    /// serve).
-    #[error("configfs-tsm: {0}")]
-    Tsm(String),
+    /// The TEE interface (configfs-tsm or a device) answered something unusable: another
+    /// provider or attestation type, evidence without this request's REPORTDATA, no collateral
+    /// for a DCAP quote, a refusal by the device, a kind it does not serve.
+    #[error("TEE interface: {0}")]
+    Device(String),
     /// The file could not be read, or the command not run.
     #[error("attestation source unreadable")]
     Io(#[source] std::io::Error),
@@ -125,22 +137,31 @@ enum From {
         root: PathBuf,
         collateral: Option<PathBuf>,
     },
+    Device {
+        path: PathBuf,
+        collateral: Option<PathBuf>,
+    },
 }
 
 impl Source {
     /// The source an entry describes; relative paths resolve against `base`.
     pub fn new(entry: &Entry, base: &std::path::Path) -> Result<Self, Error> {
         let kind = entry.kind.parse()?;
-        let from = match (&entry.document, &entry.command, &entry.tsm) {
-            (Some(path), None, None) => From::Document(base.join(path)),
-            (None, Some(argv), None) if !argv.is_empty() => From::Command(argv.clone()),
-            (None, None, Some(root)) => From::Tsm {
+        let collateral = entry.collateral.as_ref().map(|c| base.join(c));
+        let from = match (&entry.document, &entry.command, &entry.tsm, &entry.device) {
+            (Some(path), None, None, None) => From::Document(base.join(path)),
+            (None, Some(argv), None, None) if !argv.is_empty() => From::Command(argv.clone()),
+            (None, None, Some(root), None) => From::Tsm {
                 root: root.clone(),
-                collateral: entry.collateral.as_ref().map(|c| base.join(c)),
+                collateral,
+            },
+            (None, None, None, Some(path)) => From::Device {
+                path: path.clone(),
+                collateral,
             },
             _ => return Err(Error::Source),
         };
-        if entry.collateral.is_some() && entry.tsm.is_none() {
+        if entry.collateral.is_some() && entry.tsm.is_none() && entry.device.is_none() {
             return Err(Error::Source);
         }
         Ok(Source { kind, from })
@@ -172,8 +193,20 @@ impl Source {
                     tsm::report(&root, kind, &report_data, collateral.as_deref())
                 })
                 .await
-                .map_err(|e| Error::Tsm(e.to_string()))??;
+                .map_err(|e| Error::Device(e.to_string()))??;
                 binding.apply(&mut wire);
+                wire
+            }
+            From::Device { path, collateral } => {
+                let binding = fresh_binding(node, kem, now_ms)?;
+                let (path, collateral, kind) = (path.clone(), collateral.clone(), self.kind);
+                let applied = binding.clone();
+                let mut wire = tokio::task::spawn_blocking(move || {
+                    device::evidence(&path, kind, &binding, collateral.as_deref())
+                })
+                .await
+                .map_err(|e| Error::Device(e.to_string()))??;
+                applied.apply(&mut wire);
                 wire
             }
         };
@@ -253,6 +286,7 @@ mod tests {
             document,
             command,
             tsm: None,
+            device: None,
             collateral: None,
         };
         Source::new(&entry, std::path::Path::new("/")).unwrap()
@@ -341,6 +375,7 @@ mod tests {
             document: document.map(PathBuf::from),
             command,
             tsm: None,
+            device: None,
             collateral: None,
         };
         let base = std::path::Path::new("/");
@@ -360,5 +395,21 @@ mod tests {
             Source::new(&entry("sgx-dcap", Some("a"), None), base),
             Err(Error::Kind(_))
         ));
+        let device = |tsm: Option<&str>, collateral: Option<&str>| Entry {
+            device: Some(PathBuf::from("/dev/attestation")),
+            tsm: tsm.map(PathBuf::from),
+            collateral: collateral.map(PathBuf::from),
+            ..entry("sgx", None, None)
+        };
+        assert!(Source::new(&device(None, Some("collateral.json")), base).is_ok());
+        assert!(matches!(
+            Source::new(&device(Some("/sys/kernel/config/tsm/report"), None), base),
+            Err(Error::Source)
+        ));
+        let stray = Entry {
+            collateral: Some(PathBuf::from("c.json")),
+            ..entry("sgx", Some("a"), None)
+        };
+        assert!(matches!(Source::new(&stray, base), Err(Error::Source)));
     }
 }

@@ -10,14 +10,16 @@
 
 use std::{
     fs,
-    io::Read as _,
     path::{Path, PathBuf},
 };
 
 use nmp_attest::{Kind, MAX_COLLATERAL_BYTES, MAX_DOCUMENT_BYTES};
 use nmp_wire::pb;
 
-use super::Error;
+use super::{
+    Error,
+    files::{self, carries, read_limited},
+};
 
 /// The report root of configfs-tsm on Linux: `/sys/kernel/config/tsm/report`.
 pub const DEFAULT_ROOT: &str = "/sys/kernel/config/tsm/report";
@@ -42,26 +44,18 @@ pub(super) fn report(
         Kind::SevSnp => "sev_guest",
         Kind::Tdx => "tdx_guest",
         other => {
-            return Err(Error::Tsm(format!(
+            return Err(Error::Device(format!(
                 "configfs-tsm serves no {other} evidence"
             )));
         }
     };
     let mut name = [0; 8];
-    getrandom::fill(&mut name).map_err(|e| Error::Tsm(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut name).map_err(|e| Error::Device(format!("no randomness: {e}")))?;
     let entry = Entry::create(root.join(format!("nmp-{}", hex::encode(name))))?;
     let (document, aux) = read_entry(&entry.0, provider, report_data)?;
     let collateral = match (kind, aux.as_deref().and_then(vcek)) {
         (Kind::SevSnp, Some(vcek)) => vcek.to_vec(),
-        _ => match collateral {
-            Some(path) => read_limited(path, MAX_COLLATERAL_BYTES)?,
-            None if kind == Kind::Tdx => {
-                return Err(Error::Tsm(
-                    "a TDX quote needs `collateral` (its PCCS collateral as JSON)".to_owned(),
-                ));
-            }
-            None => Vec::new(),
-        },
+        _ => files::collateral(collateral, (kind == Kind::Tdx).then_some("a TDX quote"))?,
     };
     Ok(pb::Attestation {
         kind: kind.to_wire() as i32,
@@ -98,21 +92,14 @@ fn read_entry(
 ) -> Result<(Vec<u8>, Option<Vec<u8>>), Error> {
     let actual = fs::read_to_string(entry.join("provider")).map_err(Error::Io)?;
     if actual.trim() != provider {
-        return Err(Error::Tsm(format!(
+        return Err(Error::Device(format!(
             "configfs-tsm provider is `{}`, expected `{provider}`",
             actual.trim()
         )));
     }
     fs::write(entry.join("inblob"), report_data).map_err(Error::Io)?;
     let document = read_limited(&entry.join("outblob"), MAX_DOCUMENT_BYTES)?;
-    if !document
-        .windows(report_data.len())
-        .any(|w| w == report_data)
-    {
-        return Err(Error::Tsm(
-            "the evidence does not carry this request's REPORTDATA".to_owned(),
-        ));
-    }
+    carries(&document, report_data)?;
     let aux = entry.join("auxblob");
     let aux = if aux.exists() {
         Some(read_limited(&aux, MAX_COLLATERAL_BYTES)?).filter(|a| !a.is_empty())
@@ -140,22 +127,6 @@ fn vcek(table: &[u8]) -> Option<&[u8]> {
         }
     }
     None
-}
-
-/// Reads at most `limit` bytes of `path`; more is an error.
-fn read_limited(path: &Path, limit: usize) -> Result<Vec<u8>, Error> {
-    let file = fs::File::open(path).map_err(Error::Io)?;
-    let mut bytes = Vec::new();
-    file.take(limit as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(Error::Io)?;
-    if bytes.len() > limit {
-        return Err(Error::Tsm(format!(
-            "{} is larger than {limit} bytes",
-            path.display()
-        )));
-    }
-    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -232,9 +203,9 @@ mod tests {
         kernel_entry(dir.path(), "sev_guest", &binding(&node), false);
         let other = binding(&Identity::from_secret_bytes([6; 32]));
         let refused = read_entry(dir.path(), "sev_guest", &other.report_data());
-        assert!(matches!(refused, Err(Error::Tsm(_))), "{refused:?}");
+        assert!(matches!(refused, Err(Error::Device(_))), "{refused:?}");
         let refused = read_entry(dir.path(), "tdx_guest", &binding(&node).report_data());
-        assert!(matches!(refused, Err(Error::Tsm(_))), "{refused:?}");
+        assert!(matches!(refused, Err(Error::Device(_))), "{refused:?}");
         // A root without the kernel's interface: the entry has no provider; nothing is left.
         let root = tempfile::tempdir().unwrap();
         let data = binding(&node).report_data();
@@ -242,7 +213,7 @@ mod tests {
         assert!(matches!(missing, Err(Error::Io(_))), "{missing:?}");
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 0);
         let nitro = report(root.path(), Kind::Nitro, &data, None);
-        assert!(matches!(nitro, Err(Error::Tsm(_))), "{nitro:?}");
+        assert!(matches!(nitro, Err(Error::Device(_))), "{nitro:?}");
     }
 
     #[test]
