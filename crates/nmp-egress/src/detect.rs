@@ -436,7 +436,10 @@ impl Detector {
     /// reference (`member`, `subscriber`, `member_ref`), which may hold names or counts.
     pub(crate) fn cell_column(&self, key: &str) -> bool {
         let key_words = words(key);
-        matches!(classify(&key_words), KeyClass::Secret { suffix: true, .. })
+        matches!(
+            classify(&key_words),
+            KeyClass::Secret { suffix: true, .. } | KeyClass::Role
+        )
             || field::HOLDER_KEYS.contains(&key_words.concat().as_str())
             || field::holder_ref(&key_words)
     }

@@ -317,6 +317,10 @@ pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
     if inside_number(hay, &m, b"-.") && !extension_after(hay, &m) {
         return false;
     }
+    // `Order #769-939-9803`: a number glued to `#` is a reference.
+    if byte_before(hay, &m) == Some(b'#') {
+        return false;
+    }
     // An extension glued to the number (`956.356.1722x5462`) is not part of it.
     let raw = hay[m].split(|&b| b == b'x').next().unwrap_or_default();
     let n = raw.iter().filter(|b| b.is_ascii_digit()).count();

@@ -38,7 +38,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use lists::{
     CALENDAR, CUES, DRUG_STEMS, ENGLISH, EPONYM_HEADS, GIVEN, List, ORG_SUFFIXES, PARTICLES,
-    PERSON_VERBS, PLACE_HEADS, PLACE_WORDS, SURNAMES, WEAK_CUES,
+    PERSON_VERBS, PLACE_HEADS, PLACE_WORDS, PLACEHOLDER_NAMES, SURNAMES, WEAK_CUES,
 };
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
@@ -129,10 +129,48 @@ pub(crate) fn name_like(words: &[&str]) -> bool {
             .and_then(|w| fold(w))
             .is_some_and(|k| PLACE_WORDS.contains(&k.as_str()));
     !place
+        && !placeholder(
+            words.first().copied().unwrap_or_default(),
+            words.last().copied().unwrap_or_default(),
+        )
         && words.iter().all(|w| listed(w).is_some() || !english(w))
         && words
             .iter()
             .any(|w| listed(w) == Some(false) || !english(w))
+}
+
+/// `true` when the words are a person's name where a key already says a person stands
+/// (`assignee`, `approved_by`): two to four capitalised words (`O'Flynn`, `Smith-Jones` and an
+/// initial allowed), the first a listed given name or no English word, the last a listed surname
+/// or no English word, none a company word or legal form, not a place (`Martin French`, `Declan
+/// Small`; not `Zendesk Suite`, `Fort Worth`, `Riehl Schuster AG`).
+pub(crate) fn role_name(words: &[&str]) -> bool {
+    let capitalised = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && w.chars().any(char::is_lowercase)
+            && w.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+    };
+    let initial = |w: &str| w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_ascii_uppercase());
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    (2..=4).contains(&words.len())
+        && !placeholder(first, last)
+        && capitalised(first)
+        && capitalised(last)
+        && words[1..words.len() - 1]
+            .iter()
+            .all(|w| capitalised(w) || initial(w) || PARTICLES.contains(w))
+        && !words.iter().any(|w| ORG_SUFFIXES.contains(w) || PLACE_HEADS.contains(w))
+        && !fold(first).is_some_and(|k| PLACE_WORDS.contains(&k.as_str()))
+        && (lookup(&GIVEN, first).is_some() || !english(first))
+        && (lookup(&SURNAMES, last).is_some() || !english(last))
+}
+
+/// `true` for a name that stands in for a person in forms and examples ([`PLACEHOLDER_NAMES`]).
+fn placeholder(first: &str, last: &str) -> bool {
+    PLACEHOLDER_NAMES.contains(&(first, last))
 }
 
 /// `true` when the word is on either name list, in whichever place (`Kaiser`, a surname, first).
@@ -272,6 +310,9 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         return None;
     }
     let (a, b) = (word(first), word(last));
+    if placeholder(a, b) {
+        return None;
+    }
     let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
     let strong = || cue(text, words[i].range.start, CUES) || verb_after(text, last);
     let name = match (given, surname) {

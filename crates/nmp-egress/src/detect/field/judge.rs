@@ -60,8 +60,26 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     if text.is_empty() || is_placeholder(text) {
         return None;
     }
+    // Full-width digits and zero-width characters do not hide an identifier, a phone number or a
+    // date from its key.
+    if matches!(class, KeyClass::PersonId | KeyClass::Phone | KeyClass::Dob)
+        && let Some(folded) = crate::decode::folded(text)
+    {
+        let value = match value {
+            Value::Num(_) => Value::Num(&folded),
+            _ => Value::Str(&folded),
+        };
+        return evaluate(class, value, source);
+    }
     if class == KeyClass::PersonId {
-        return person_id_shaped(value).then_some(FieldRule::PersonId);
+        // A holder's column or key (`beneficiary`) may hold the holder's name.
+        return if person_id_shaped(value) {
+            Some(FieldRule::PersonId)
+        } else {
+            matches!(value, Value::Str(_))
+                .then(|| role_name(text))
+                .and_then(|name| name.then_some(FieldRule::Name))
+        };
     }
     if class == KeyClass::Phone {
         return phone_shaped(text).then_some(FieldRule::Phone);
@@ -86,6 +104,7 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
         KeyClass::Address => (has_letter() && (source == Source::Json || text.contains(' ')))
             .then_some(FieldRule::Address),
         KeyClass::Name => has_letter().then_some(FieldRule::Name),
+        KeyClass::Role => role_name(text).then_some(FieldRule::Name),
         KeyClass::GenericName => {
             (source == Source::Json && person_name(text)).then_some(FieldRule::Name)
         }
@@ -110,6 +129,14 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
             }
         }
     }
+}
+
+/// Two to four capitalised alphabetic words that are a person's name when a key names a
+/// person's part in a record ([`crate::detect::names::role_name`]): `Martin French`,
+/// `Declan Small`; not `Zendesk Suite` or `Acme GmbH`.
+fn role_name(text: &str) -> bool {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    text.len() <= 64 && crate::detect::names::role_name(&parts)
 }
 
 /// Two to four capitalised alphabetic words that could be a person's name

@@ -6,7 +6,7 @@ use super::credential_keys::{
 };
 use super::identity_keys::{
     ADDRESS_KEYS, DOB_KEYS, HOLDER_KEYS, NAME_KEYS, PERSON_ID_KEYS, PERSON_ID_WHOLE_KEYS,
-    PHONE_WORDS, holder_ref,
+    PHONE_WORDS, holder_ref, role_key,
 };
 use super::judge::value_head;
 
@@ -27,6 +27,9 @@ pub(crate) enum KeyClass {
     Name,
     /// The bare key `name`: a person's name only if the value looks like one.
     GenericName,
+    /// A key naming a person by their part in a record (`assignee`, `approved_by`): a person's
+    /// name if the value looks like one, in JSON and in text.
+    Role,
     /// A phone number key (`phone`, `mobile_no`, `fax`).
     Phone,
     /// A key naming a person's identifier (`member_id`, `bsn`, `codice_fiscale`).
@@ -82,6 +85,9 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
             || key_words.iter().any(|w| glued_id_word(w)))
     {
         return KeyClass::PersonId;
+    }
+    if !stat && role_key(key_words) {
+        return KeyClass::Role;
     }
     let described = cursor_key(key_words)
         || key_words
