@@ -33,8 +33,9 @@ fn tuning_corpus_recall_and_false_positive_rate() {
 /// Lowest recall on the fifth round (`tests/tuning/round5.jsonl`, written by
 /// `tests/tuning/round5.py`: evasions, error messages of common stacks, names in prose and
 /// registry order, addresses of several countries, dates of birth and phones in more formats).
-/// Measured: 94.00 % of 1,000 after its rules, 83.80 % before them.
-const ROUND5_RECALL_FLOOR: f64 = 0.94;
+/// Measured: 94.00 % of 1,000 after its rules, 83.80 % before them; 94.60 % after the sixth
+/// round's rules.
+const ROUND5_RECALL_FLOOR: f64 = 0.946;
 /// Highest false-positive rate on the fifth round's negatives (measured: 8.08 %, 21 of 260,
 /// after its rules, 15.38 % before: organisations, brands and places named after people with
 /// no telling context, `Partner: Carl Zeiss`, `{"label": "Hugo Boss"}`).
@@ -52,12 +53,14 @@ fn tuning_round5_recall_and_false_positive_rate() {
 /// Lowest recall on the sixth round (`tests/tuning/round6.jsonl`, written by
 /// `tests/tuning/round6.py`: national ids of 20 locales under their own words, names under
 /// neutral keys, in CSV cells, logs and NDJSON, dates of birth and phones in analytics shapes).
-/// Measured: PLACEHOLDER.
-const ROUND6_RECALL_FLOOR: f64 = 0.0;
+/// Measured: 90.00 % of 760 before its rules, 99.08 % after them.
+const ROUND6_RECALL_FLOOR: f64 = 0.99;
 /// Highest false-positive rate on the sixth round's negatives (organisations, brands, products
 /// and places named after people, placeholders, numbers shaped like ids, non-birth dates).
-/// Measured: PLACEHOLDER.
-const ROUND6_FPR_CEILING: f64 = 1.0;
+/// Measured: 19.55 % of 220 before its rules, 14.09 % after them (organisations and brands
+/// named after people under an account, client or owner key or in a partner column, the
+/// fictional `555 0100`, an SSN-shaped SKU column, `123-45-6789` as a hint).
+const ROUND6_FPR_CEILING: f64 = 0.141;
 
 #[test]
 fn tuning_round6_recall_and_false_positive_rate() {
