@@ -10,7 +10,9 @@ country uses; names of 14 locales under neutral keys, in CSV cells, logs, NDJSON
 JSON; dates of birth and phones in more shapes; and negatives that sit close to them:
 organisations and brands named after people (with and without a legal form), products, places,
 version numbers, order and tracking numbers, non-birth dates, statistics. Written before the
-sixth round's rules. Needs Faker 40.63.0.
+sixth round's rules; a second batch (`gen_evasions`: the same values split across sibling keys
+or array elements, regrouped with other separators, base64-encoded or reversed) was written
+after the first batch's rules and before the second's. Needs Faker 40.63.0.
 
 Usage: python3 round6.py
 """
@@ -276,12 +278,72 @@ def gen_negatives():
         add("negative", "benign", "statistic_date", "mixed", t)
 
 
+# ---------------------------------------------------------------- second batch: evasions
+
+def pieces(v):
+    parts = [p for p in v.replace("-", " ").replace(".", " ").replace("/", " ").split(" ") if p]
+    if len(parts) < 2:
+        w = max(2, len(v) // R.randint(2, 4))
+        parts = [v[i:i + w] for i in range(0, len(v), w)]
+    return parts[:5]
+
+
+def regroup(v):
+    sep = pick(["_", ".", "/", "~", "|", " \u2013 ", "__", " / "])
+    out = v
+    for c in " -./":
+        out = out.replace(c, "\x00")
+    if "\x00" not in out:
+        out = "\x00".join(out[i:i + 3] for i in range(0, len(out), 3))
+    return out.replace("\x00", sep)
+
+
+def gen_evasions(n=240):
+    """A national id, phone or date of birth under its key or phrase, split across sibling keys
+    or array elements, regrouped with other separators, base64-encoded or reversed."""
+    for _ in range(n):
+        cls = pick(["national_id", "national_id", "phone", "date_of_birth"])
+        if cls == "national_id":
+            word, v, keys = an_id()
+            key = pick(keys + NEUTRAL_ID_KEYS)
+        elif cls == "phone":
+            v, word = PF[pick(PHONE_LOCS)].phone_number(), pick(["phone", "mobile", "tel."])
+            key = pick(["phone", "mobile", "contact_number", "msisdn"])
+        else:
+            y, m, d = G.rand_date()
+            v, word = pick([f"{y}-{m:02d}-{d:02d}", f"{d:02d}.{m:02d}.{y}", f"{m:02d}/{d:02d}/{y}"]), pick(["DOB", "date of birth", "born"])
+            key = pick(["dob", "birth_date", "date_of_birth"])
+        ev = pick(["split_keys", "split_array", "separator_change", "base64", "reversal"])
+        shape = pick(["json", "log", "prose", "error"]) if ev in ("separator_change", "base64", "reversal") else "json"
+        if ev == "split_keys":
+            parts = pieces(v)
+            names = pick([[f"{key}_{i + 1}" for i in range(len(parts))], [f"{key}_part{i}" for i in range(len(parts))],
+                          [f"{key}{i}" for i in range(len(parts))]])
+            t = json.dumps({"row": R.randint(1, 99)} | dict(zip(names, parts)))
+        elif ev == "split_array":
+            t = json.dumps({"row": R.randint(1, 99), key: pieces(v)})
+        else:
+            w = {"separator_change": regroup, "base64": lambda s: base64.b64encode(s.encode()).decode(),
+                 "reversal": lambda s: s[::-1]}[ev](v)
+            if shape == "json":
+                t = json.dumps({"row": R.randint(1, 99), key: w})
+            elif shape == "log":
+                t = f"{ts()} WARN {pick(['kyc', 'intake'])}: mismatch {key}={w} row={R.randint(1, 99)}\n"
+            elif shape == "prose":
+                t = pick([f"The {word} on the rejected row was {w}.", f"{word.capitalize()} {w} did not match the register."])
+            else:
+                t = pick([f"ValueError: invalid {key} '{w}'", f"ERROR 1062 (23000): Duplicate entry '{w}' for key 'people.{key}'",
+                          f"ValidationError: field '{key}' rejected value '{w}'"])
+        add("positive", "pii", cls, shape, t, ev)
+
+
 def main():
     gen_national()
     gen_names()
     gen_dob()
     gen_phone()
     gen_negatives()
+    gen_evasions()
     with open(HERE / "round6.jsonl", "w", encoding="utf-8") as out:
         for c in CASES:
             out.write(json.dumps(c, ensure_ascii=False) + "\n")
