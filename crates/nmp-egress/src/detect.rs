@@ -370,6 +370,9 @@ impl Detector {
                 },
                 // One piece of a name (`name_0`) is a whole word of it.
                 (KeyClass::GenericName, _) if piece => KeyClass::Name,
+                (KeyClass::PersonId, _) if piece => KeyClass::Piece { phone: false },
+                (KeyClass::Phone, _) if piece => KeyClass::Piece { phone: true },
+                (KeyClass::Plain, _) => glued_piece(&key_words),
                 (class, _) => class,
             },
         };
@@ -409,6 +412,18 @@ impl Detector {
             FieldRule::AwsSecret => aws.or(credential),
             FieldRule::Credential => credential,
         }
+    }
+
+    /// The rule a value split across the elements of an array under a key of class `class`
+    /// triggers (`{"bsn": ["378", "246", "598"]}`): the scalar elements joined by spaces, judged
+    /// as one value, for identity keys (person identifiers, phones, dates of birth) only.
+    pub(crate) fn judge_parts(&self, class: KeyClass, joined: &str) -> Option<usize> {
+        matches!(
+            class,
+            KeyClass::PersonId | KeyClass::Phone | KeyClass::Dob | KeyClass::Piece { .. }
+        )
+        .then(|| self.judge(class, Value::Str(joined), Source::Json))
+        .flatten()
     }
 
     /// The identity rule (date of birth, address, name) whose column a CSV header cell names.
@@ -482,6 +497,27 @@ impl Detector {
             .into_iter()
             .flatten()
             .chain(other)
+    }
+}
+
+/// A key whose last word carries a glued piece number (`citizen_id0`, `dob2`,
+/// `mispar_zehut1`): one piece of an identifier, a phone number or a date of birth when the key
+/// without the number names one; otherwise [`KeyClass::Plain`].
+fn glued_piece(key_words: &[String]) -> KeyClass {
+    let Some((last, head)) = key_words.split_last() else {
+        return KeyClass::Plain;
+    };
+    let stem = last.trim_end_matches(|c: char| c.is_ascii_digit());
+    if stem.len() == last.len() || stem.len() < 2 {
+        return KeyClass::Plain;
+    }
+    let mut stemmed = head.to_vec();
+    stemmed.push(stem.to_owned());
+    match classify(&stemmed) {
+        KeyClass::PersonId => KeyClass::Piece { phone: false },
+        KeyClass::Phone => KeyClass::Piece { phone: true },
+        KeyClass::Dob => KeyClass::Dob,
+        _ => KeyClass::Plain,
     }
 }
 

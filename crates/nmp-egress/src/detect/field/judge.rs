@@ -19,7 +19,7 @@ pub(crate) fn phone_shaped(text: &str) -> bool {
     (7..=15).contains(&digits)
         && body
             .bytes()
-            .all(|b| b.is_ascii_digit() || b" +()-./".contains(&b))
+            .all(|b| b.is_ascii_digit() || b" +()-./_~|".contains(&b))
         && !crate::detect::check::date_like(body)
         && body.parse::<f64>().map_or(true, |_| !body.contains('.'))
 }
@@ -51,6 +51,28 @@ pub(crate) fn pan_shaped(s: &str) -> bool {
         && b[9].is_ascii_uppercase()
 }
 
+/// The text a value of at least eight characters of the base64 alphabet decodes to (standard or
+/// URL-safe, padding optional), when it is printable ASCII with a digit.
+fn base64_text(text: &str) -> Option<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    let body = text.trim_end_matches('=');
+    if body.len() < 8
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'))
+    {
+        return None;
+    }
+    let bytes = STANDARD_NO_PAD
+        .decode(body)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(body))
+        .ok()?;
+    let decoded = String::from_utf8(bytes).ok()?;
+    (decoded.bytes().all(|b| (0x20..0x7f).contains(&b)) && decoded.bytes().any(|b| b.is_ascii_digit()))
+        .then_some(decoded)
+}
+
 /// Evaluates the identity and credential rules for a value under a key of class `class`.
 pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Option<FieldRule> {
     let text = match value {
@@ -62,14 +84,27 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     }
     // Full-width digits and zero-width characters do not hide an identifier, a phone number or a
     // date from its key.
-    if matches!(class, KeyClass::PersonId | KeyClass::Phone | KeyClass::Dob)
-        && let Some(folded) = crate::decode::folded(text)
-    {
+    let identity = matches!(
+        class,
+        KeyClass::PersonId | KeyClass::Phone | KeyClass::Dob | KeyClass::Piece { .. }
+    );
+    if identity && let Some(folded) = crate::decode::folded(text) {
         let value = match value {
             Value::Num(_) => Value::Num(&folded),
             _ => Value::Str(&folded),
         };
         return evaluate(class, value, source);
+    }
+    if let KeyClass::Piece { phone } = class {
+        return text.bytes().any(|b| b.is_ascii_digit()).then_some(if phone {
+            FieldRule::Phone
+        } else {
+            FieldRule::PersonId
+        });
+    }
+    // Base64 does not hide one either (`{"bsn": "Mzc4MjQ2NTk4"}`).
+    if identity && let Some(decoded) = base64_text(text) {
+        return evaluate(class, Value::Str(&decoded), source);
     }
     if class == KeyClass::PersonId {
         // A holder's column or key (`beneficiary`) may hold the holder's name.
@@ -99,7 +134,8 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
         | KeyClass::Restricted { .. }
         | KeyClass::Dob
         | KeyClass::Phone
-        | KeyClass::PersonId => None,
+        | KeyClass::PersonId
+        | KeyClass::Piece { .. } => None,
         // In free text `address = /ip4/...` is code or config; a postal address has words.
         KeyClass::Address => (has_letter() && (source == Source::Json || text.contains(' ')))
             .then_some(FieldRule::Address),

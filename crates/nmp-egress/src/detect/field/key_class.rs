@@ -34,6 +34,12 @@ pub(crate) enum KeyClass {
     Phone,
     /// A key naming a person's identifier (`member_id`, `bsn`, `codice_fiscale`).
     PersonId,
+    /// One numbered piece of a person's identifier or phone number (`bsn_1`, `mobile_part2`):
+    /// any value with a digit is part of one.
+    Piece {
+        /// The pieces are of a phone number, not an identifier.
+        phone: bool,
+    },
     /// A credential key: `aws` when the key names an AWS secret key, `suffix` when it ends with a
     /// credential word, `password` when that word names a password.
     Secret {
