@@ -52,15 +52,17 @@ fn tuning_round5_recall_and_false_positive_rate() {
 
 /// Lowest recall on the sixth round (`tests/tuning/round6.jsonl`, written by
 /// `tests/tuning/round6.py`: national ids of 20 locales under their own words, names under
-/// neutral keys, in CSV cells, logs and NDJSON, dates of birth and phones in analytics shapes).
-/// Measured: 90.00 % of 760 before its rules, 99.08 % after them.
-const ROUND6_RECALL_FLOOR: f64 = 0.99;
+/// neutral keys, in CSV cells, logs and NDJSON, dates of birth and phones in analytics shapes;
+/// a second batch splits, regroups, encodes and reverses ids, phones and dates of birth).
+/// Measured on the first batch (760 positives): 90.00 % before its rules, 99.08 % after them;
+/// on both batches (1,000): 91.70 % before the second batch's rules, 97.60 % after them.
+const ROUND6_RECALL_FLOOR: f64 = 0.976;
 /// Highest false-positive rate on the sixth round's negatives (organisations, brands, products
 /// and places named after people, placeholders, numbers shaped like ids, non-birth dates).
-/// Measured: 19.55 % of 220 before its rules, 14.09 % after them (organisations and brands
-/// named after people under an account, client or owner key or in a partner column, the
-/// fictional `555 0100`, an SSN-shaped SKU column, `123-45-6789` as a hint).
-const ROUND6_FPR_CEILING: f64 = 0.141;
+/// Measured: 19.55 % of 220 before its rules, 11.82 % after them (organisations and brands
+/// named after people under an account, client or owner key or in prose, `555 0100` as an
+/// example, an SSN-shaped SKU column, `123-45-6789` as a hint).
+const ROUND6_FPR_CEILING: f64 = 0.1183;
 
 #[test]
 fn tuning_round6_recall_and_false_positive_rate() {

@@ -389,6 +389,23 @@ pub(super) const ORGANISATION_HEADS: &[&str] = &[
     "building",
     "center",
     "centre",
+    "partner",
+    "merchant",
+    "retailer",
+    "distributor",
+    "reseller",
+    "provider",
+    "contractor",
+    "counterparty",
+    "issuer",
+    "integration",
+    "connector",
+    "tenant",
+    "subsidiary",
+    "competitor",
+    "exchange",
+    "fund",
+    "franchise",
 ];
 
 /// `true` when the key's head (before a final `name`, `title` or `label`) names an
