@@ -102,28 +102,11 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
             FieldRule::PersonId
         });
     }
-    // Base64 does not hide one either (`{"bsn": "Mzc4MjQ2NTk4"}`).
-    if identity && let Some(decoded) = base64_text(text) {
-        return evaluate(class, Value::Str(&decoded), source);
-    }
-    if class == KeyClass::PersonId {
-        // A holder's column or key (`beneficiary`) may hold the holder's name.
-        return if person_id_shaped(value) {
-            Some(FieldRule::PersonId)
-        } else {
-            matches!(value, Value::Str(_))
-                .then(|| role_name(text))
-                .and_then(|name| name.then_some(FieldRule::Name))
-        };
-    }
-    if class == KeyClass::Phone {
-        return phone_shaped(text).then_some(FieldRule::Phone);
-    }
-    if class == KeyClass::Dob {
-        return text
-            .bytes()
-            .any(|b| b.is_ascii_digit())
-            .then_some(FieldRule::Dob);
+    if identity {
+        // Base64 does not hide one either (`{"bsn": "Mzc4MjQ2NTk4"}`).
+        return identity_value(class, value, text).or_else(|| {
+            base64_text(text).and_then(|decoded| identity_value(class, Value::Str(&decoded), &decoded))
+        });
     }
     let Value::Str(_) = value else {
         return None;
@@ -165,6 +148,31 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
             }
         }
     }
+}
+
+/// The identity rule (person identifier, phone, date of birth) a value under such a key
+/// triggers, if it is shaped like one.
+fn identity_value(class: KeyClass, value: Value<'_>, text: &str) -> Option<FieldRule> {
+    if class == KeyClass::PersonId {
+        // A holder's column or key (`beneficiary`) may hold the holder's name.
+        return if person_id_shaped(value) {
+            Some(FieldRule::PersonId)
+        } else {
+            matches!(value, Value::Str(_))
+                .then(|| role_name(text))
+                .and_then(|name| name.then_some(FieldRule::Name))
+        };
+    }
+    if class == KeyClass::Phone {
+        return phone_shaped(text).then_some(FieldRule::Phone);
+    }
+    if class == KeyClass::Dob {
+        return text
+            .bytes()
+            .any(|b| b.is_ascii_digit())
+            .then_some(FieldRule::Dob);
+    }
+    None
 }
 
 /// Two to four capitalised alphabetic words that are a person's name when a key names a
