@@ -418,12 +418,18 @@ impl Detector {
     /// triggers (`{"bsn": ["378", "246", "598"]}`): the scalar elements joined by spaces, judged
     /// as one value, for identity keys (person identifiers, phones, dates of birth) only.
     pub(crate) fn judge_parts(&self, class: KeyClass, joined: &str) -> Option<usize> {
+        self.splits_value(class)
+            .then(|| self.judge(class, Value::Str(joined), Source::Json))
+            .flatten()
+    }
+
+    /// `true` for the key classes whose value may be split across an array
+    /// ([`Self::judge_parts`]): person identifiers, phones and dates of birth.
+    pub(crate) fn splits_value(&self, class: KeyClass) -> bool {
         matches!(
             class,
             KeyClass::PersonId | KeyClass::Phone | KeyClass::Dob | KeyClass::Piece { .. }
         )
-        .then(|| self.judge(class, Value::Str(joined), Source::Json))
-        .flatten()
     }
 
     /// The identity rule (date of birth, address, name) whose column a CSV header cell names.
@@ -454,8 +460,7 @@ impl Detector {
         matches!(
             classify(&key_words),
             KeyClass::Secret { suffix: true, .. } | KeyClass::Role
-        )
-            || field::HOLDER_KEYS.contains(&key_words.concat().as_str())
+        ) || field::HOLDER_KEYS.contains(&key_words.concat().as_str())
             || field::holder_ref(&key_words)
     }
 

@@ -149,9 +149,12 @@ pub(crate) fn role_name(words: &[&str]) -> bool {
         let mut chars = w.chars();
         chars.next().is_some_and(char::is_uppercase)
             && w.chars().any(char::is_lowercase)
-            && w.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
     };
-    let initial = |w: &str| w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_ascii_uppercase());
+    let initial = |w: &str| {
+        w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_ascii_uppercase())
+    };
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
         return false;
     };
@@ -162,7 +165,9 @@ pub(crate) fn role_name(words: &[&str]) -> bool {
         && words[1..words.len() - 1]
             .iter()
             .all(|w| capitalised(w) || initial(w) || PARTICLES.contains(w))
-        && !words.iter().any(|w| ORG_SUFFIXES.contains(w) || PLACE_HEADS.contains(w))
+        && !words
+            .iter()
+            .any(|w| ORG_SUFFIXES.contains(w) || PLACE_HEADS.contains(w))
         && !fold(first).is_some_and(|k| PLACE_WORDS.contains(&k.as_str()))
         && (lookup(&GIVEN, first).is_some() || !english(first))
         && (lookup(&SURNAMES, last).is_some() || !english(last))

@@ -233,6 +233,7 @@ impl Engine<'_> {
             let edits = self.value_edits(node, layer, rule);
             self.record(rule, edits, true);
         } else if let Kind::Array(items) = &node.kind
+            && self.det.splits_value(class)
             && let Some(joined) = scalar_parts(doc, items)
             && let Some(rule) = self.det.judge_parts(class, &joined)
         {

@@ -69,8 +69,9 @@ fn base64_text(text: &str) -> Option<String> {
         .or_else(|_| URL_SAFE_NO_PAD.decode(body))
         .ok()?;
     let decoded = String::from_utf8(bytes).ok()?;
-    (decoded.bytes().all(|b| (0x20..0x7f).contains(&b)) && decoded.bytes().any(|b| b.is_ascii_digit()))
-        .then_some(decoded)
+    (decoded.bytes().all(|b| (0x20..0x7f).contains(&b))
+        && decoded.bytes().any(|b| b.is_ascii_digit()))
+    .then_some(decoded)
 }
 
 /// Evaluates the identity and credential rules for a value under a key of class `class`.
@@ -96,16 +97,20 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
         return evaluate(class, value, source);
     }
     if let KeyClass::Piece { phone } = class {
-        return text.bytes().any(|b| b.is_ascii_digit()).then_some(if phone {
-            FieldRule::Phone
-        } else {
-            FieldRule::PersonId
-        });
+        return text
+            .bytes()
+            .any(|b| b.is_ascii_digit())
+            .then_some(if phone {
+                FieldRule::Phone
+            } else {
+                FieldRule::PersonId
+            });
     }
     if identity {
         // Base64 does not hide one either (`{"bsn": "Mzc4MjQ2NTk4"}`).
         return identity_value(class, value, text).or_else(|| {
-            base64_text(text).and_then(|decoded| identity_value(class, Value::Str(&decoded), &decoded))
+            base64_text(text)
+                .and_then(|decoded| identity_value(class, Value::Str(&decoded), &decoded))
         });
     }
     let Value::Str(_) = value else {
