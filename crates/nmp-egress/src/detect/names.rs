@@ -141,9 +141,10 @@ pub(crate) fn name_like(words: &[&str]) -> bool {
 
 /// `true` when the words are a person's name where a key already says a person stands
 /// (`assignee`, `approved_by`): two to four capitalised words (`O'Flynn`, `Smith-Jones` and an
-/// initial allowed), the first a listed given name or no English word, the last a listed surname
-/// or no English word, none a company word or legal form, not a place (`Martin French`, `Declan
-/// Small`; not `Zendesk Suite`, `Fort Worth`, `Riehl Schuster AG`).
+/// initial allowed): a listed given name and a listed surname or a word that is no English word,
+/// or a first word that is no English word and a last that is a listed surname but no common
+/// word, or no English word; none a company word or legal form, not a place (`Martin French`,
+/// `Declan Kowalczyk`; not `Zendesk Suite`, `Fort Worth`, `Riehl Schuster KGaA`).
 pub(crate) fn role_name(words: &[&str]) -> bool {
     let capitalised = |w: &str| {
         let mut chars = w.chars();
@@ -169,8 +170,11 @@ pub(crate) fn role_name(words: &[&str]) -> bool {
             .iter()
             .any(|w| ORG_SUFFIXES.contains(w) || PLACE_HEADS.contains(w))
         && !fold(first).is_some_and(|k| PLACE_WORDS.contains(&k.as_str()))
-        && (lookup(&GIVEN, first).is_some() || !english(first))
-        && (lookup(&SURNAMES, last).is_some() || !english(last))
+        && match (lookup(&GIVEN, first), lookup(&SURNAMES, last)) {
+            (Some(_), surname) => surname.is_some() || !english(last),
+            // An unlisted first word needs a surname that is no common word.
+            (None, surname) => !english(first) && (surname == Some(false) || !english(last)),
+        }
 }
 
 /// `true` for a name that stands in for a person in forms and examples ([`PLACEHOLDER_NAMES`]).
@@ -543,6 +547,20 @@ mod tests {
         );
         assert!(names("Novo Nordisk reported growth.").is_empty());
         assert!(names("Visits from Elizabeth City and Camden Town.").is_empty());
+    }
+
+    #[test]
+    fn role_names_and_placeholders() {
+        assert!(role_name(&["Martin", "French"]));
+        assert!(role_name(&["Declan", "Kowalczyk"]));
+        assert!(role_name(&["Jay", "O'Flynn"]));
+        assert!(!role_name(&["Zendesk", "Suite"]));
+        assert!(!role_name(&["Riehl", "Schuster", "KGaA"]));
+        assert!(!role_name(&["Fort", "Worth"]));
+        assert!(!role_name(&["John", "Doe"]));
+        assert!(!role_name(&["BI", "Team"]));
+        assert_eq!(names("Dear Ivona Bártová,"), vec!["Ivona Bártová"]);
+        assert_eq!(names("for example Max Mustermann"), Vec::<&str>::new());
     }
 
     #[test]

@@ -317,5 +317,7 @@ mod tests {
         assert!(!whole(formatted, "1238 010180"));
         assert!(baltic_or_cuil(&digits(b"35701064265")));
         assert!(!baltic_or_cuil(&digits(b"35701064266")));
+        assert!(whole(taiwan_id, "A123456789"));
+        assert!(!whole(taiwan_id, "A123456788"));
     }
 }

@@ -7,15 +7,15 @@
 use crate::scoring;
 
 /// Lowest overall recall that passes (measured: 92.00 %, 253 of 275, before the sixth round;
-/// 93.82 %, 258 of 275, after it).
-const RECALL_FLOOR: f64 = 0.938;
+/// 94.18 %, 259 of 275, after it).
+const RECALL_FLOOR: f64 = 0.941;
 /// Highest overall false-positive rate that passes (measured: 12.50 %, 20 of 160, before and
 /// after the sixth round: organisations and brands named after people, numbers shaped like
 /// phones, placeholders).
 const FPR_CEILING: f64 = 0.1251;
-/// Lowest recall per category (measured after the sixth round: pii 93.82 %; every positive of
+/// Lowest recall per category (measured after the sixth round: pii 94.18 %; every positive of
 /// this corpus is `pii`).
-const CATEGORY_RECALL_FLOORS: [(&str, f64); 1] = [("pii", 0.938)];
+const CATEGORY_RECALL_FLOORS: [(&str, f64); 1] = [("pii", 0.941)];
 
 #[test]
 fn holdout3_corpus_recall_and_false_positive_rate() {
