@@ -434,6 +434,16 @@ pub(crate) fn jwt(hay: &[u8], m: Range<usize>) -> bool {
         .is_some_and(|v| v.get("alg").is_some())
 }
 
+/// `true` when the last four-digit number of the match is a year someone now alive and of age
+/// was born in (1900-2011): a date after a name is then a date of birth, not an event's.
+pub(super) fn birth_year(hay: &[u8], m: Range<usize>) -> bool {
+    hay[m]
+        .split(|b| !b.is_ascii_digit())
+        .rfind(|run| run.len() == 4)
+        .and_then(|run| std::str::from_utf8(run).ok()?.parse::<u32>().ok())
+        .is_some_and(|year| (1900..=2011).contains(&year))
+}
+
 /// `true` for a date written with separators (`2024-01-05`, `05/01/2024`, `5.1.24`) or a time
 /// (`12:30`): numbers that are no identifier.
 pub(crate) fn date_like(s: &str) -> bool {

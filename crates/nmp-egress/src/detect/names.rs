@@ -177,6 +177,17 @@ pub(crate) fn role_name(words: &[&str]) -> bool {
         }
 }
 
+/// A date right after a name (`Tuva Ekholm (1986-02-09)`, `MORAES, Gabrielly, 1991-03-05`): the
+/// year is a birth year ([`crate::detect::check::birth_year`]) and the words before a bracketed
+/// date are a person's name by [`role_name`] (`Visual Studio (2005-02-18)` is a product's date).
+pub(crate) fn dated_name(hay: &[u8], m: Range<usize>) -> bool {
+    let text = std::str::from_utf8(&hay[m.clone()]).unwrap_or_default();
+    crate::detect::check::birth_year(hay, m)
+        && text
+            .split_once(" (")
+            .is_none_or(|(name, _)| role_name(&name.split(' ').collect::<Vec<_>>()))
+}
+
 /// `true` for a name that stands in for a person in forms and examples ([`PLACEHOLDER_NAMES`]).
 fn placeholder(first: &str, last: &str) -> bool {
     PLACEHOLDER_NAMES.contains(&(first, last))
@@ -561,6 +572,11 @@ mod tests {
         assert!(!role_name(&["BI", "Team"]));
         assert_eq!(names("Dear Ivona Bártová,"), vec!["Ivona Bártová"]);
         assert_eq!(names("for example Max Mustermann"), Vec::<&str>::new());
+        let dated = |s: &str| dated_name(s.as_bytes(), 0..s.len());
+        assert!(dated("Tuva Ekholm (1986-02-09)"));
+        assert!(dated("MORAES, Gabrielly, 1991-03-05"));
+        assert!(!dated("Visual Studio (2005-02-18)"));
+        assert!(!dated("Tuva Ekholm (2024-02-09)"));
     }
 
     #[test]

@@ -258,6 +258,16 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.dob",
         label: "dob",
+        // A full date right after a person's name, as registers and clinic lists write it: in
+        // brackets after two or three capitalised words (`Anna Kowalska (1984-03-14)`), or after
+        // an upper-case surname and a given name (`MÜLLER, Jörg, 03.04.1961`); the year
+        // is a birth year and the words are a name (see `names::dated_name`).
+        pattern: r"(?-u:\b)(?:[A-Z](?:[a-z'\-]|[\xC3-\xC5][\x80-\xBF])+ ){1,2}[A-Z](?:[a-z'\-]|[\xC3-\xC5][\x80-\xBF])+ \((?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}[./][0-9]{1,2}[./][0-9]{4}|[0-9]{1,2} [A-Z][a-z]{2,8} [0-9]{4})\)|(?-u:\b)(?:[A-Z]|\xC3[\x80-\x9E]|\xC5[\x80-\xBF]){2,}, [A-Z](?:[a-z'\-]|[\xC3-\xC5][\x80-\xBF])+, (?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}[./][0-9]{1,2}[./][0-9]{4}|[0-9]{1,2} [A-Z][a-z]{2,8} [0-9]{4})(?-u:\b)",
+        validate: Some(super::names::dated_name),
+    },
+    Spec {
+        id: "pii.dob",
+        label: "dob",
         // HL7 v2 PID segment: field 7 is the patient's date of birth (`PID|1||4627||DOE^JANE||19550401|F`).
         pattern: r"(?-u:\b)PID\|(?:[^|\r\n]*\|){6}(?:19|20)[0-9]{6}",
         validate: None,

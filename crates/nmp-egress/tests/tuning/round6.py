@@ -12,7 +12,9 @@ organisations and brands named after people (with and without a legal form), pro
 version numbers, order and tracking numbers, non-birth dates, statistics. Written before the
 sixth round's rules; a second batch (`gen_evasions`: the same values split across sibling keys
 or array elements, regrouped with other separators, base64-encoded or reversed) was written
-after the first batch's rules and before the second's. Needs Faker 40.63.0.
+after the first batch's rules and before the second's, and a third (`gen_dated_names`: a date of
+birth right after a name) after the second batch's rules and before the third's. Needs Faker
+40.63.0.
 
 Usage: python3 round6.py
 """
@@ -337,6 +339,28 @@ def gen_evasions(n=240):
         add("positive", "pii", cls, shape, t, ev)
 
 
+# ---------------------------------------------------------------- third batch: dates after names
+
+def gen_dated_names(n=80):
+    """A date of birth in brackets or after a comma right after a person's name, as registers and
+    clinic lists write it (`Anna Kowalska (1984-03-14)`, `MÜLLER, Jörg, 03.04.1961`); and the
+    honest near-misses: an event or organisation with a year or date after it."""
+    for _ in range(n):
+        y, m, d = G.rand_date()
+        v = pick([f"{y}-{m:02d}-{d:02d}", f"{d:02d}.{m:02d}.{y}", f"{d:02d}/{m:02d}/{y}", f"{d} {G.MONTHS[m - 1]} {y}"])
+        nm = a_name()
+        first, last = nm.split(" ", 1)
+        t = pick([f"{nm} ({v}) - follow-up in two weeks", f"Seen today: {nm} ({v}), referred by the GP.",
+                  f"{last.upper()}, {first}, {v}", f"{nm}, {v}, ward B2", f"Patient list:\n- {nm} ({v})\n- {a_name()} ({v})"])
+        add("positive", "pii", "date_of_birth", pick(["prose", "log", "csv"]), t)
+    for _ in range(40):
+        y = R.randint(1990, 2025)
+        d = f"{y}-{R.randint(1, 12):02d}-{R.randint(1, 28):02d}"
+        t = pick([f"{an_org()} ({y}) annual report", f"Release notes ({d}): fixed the export.", f"{pick(PLACES)} ({y}) census",
+                  f"Merger of {an_org()} ({d}) closed.", f"{pick(PRODUCTS)} ({d}) rollout finished."])
+        add("negative", "benign", "statistic_date", "mixed", t)
+
+
 def main():
     gen_national()
     gen_names()
@@ -344,6 +368,7 @@ def main():
     gen_phone()
     gen_negatives()
     gen_evasions()
+    gen_dated_names()
     with open(HERE / "round6.jsonl", "w", encoding="utf-8") as out:
         for c in CASES:
             out.write(json.dumps(c, ensure_ascii=False) + "\n")
