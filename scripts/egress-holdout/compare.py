@@ -19,7 +19,10 @@ Cases of category `data_aware` are reported apart and left out of the overall fi
 `crates/nmp-egress/tests/it/holdout.rs`.
 
     /tmp/holdout-venv/bin/pip install presidio-analyzer==2.2.366 detect-secrets==1.5.0
-    /tmp/holdout-venv/bin/python scripts/egress-holdout/compare.py [--nmp scan_corpus.jsonl]
+    /tmp/holdout-venv/bin/python scripts/egress-holdout/compare.py [--nmp scan_corpus.jsonl] [--corpus holdout2]
+
+`--corpus` names the corpus directory under `crates/nmp-egress/tests` (default `holdout`; also
+`holdout2`, `holdout3`). The scores print the per-row share wrong only: no case is shown.
 """
 
 import argparse
@@ -36,13 +39,13 @@ OFF_POLICY = {"DATE_TIME", "URL", "UUID", "IP_ADDRESS", "MAC_ADDRESS", "ORGANIZA
 CORPUS = ROOT / "crates" / "nmp-egress" / "tests" / "holdout"
 
 
-def nmp_flags(saved):
+def nmp_flags(saved, corpus):
     if saved:
         text = Path(saved).read_text(encoding="utf-8")
     else:
         text = subprocess.run(
             ["cargo", "run", "-q", "-p", "nmp-egress", "--example", "scan_corpus", "--",
-             "--config", str(CORPUS / "config.json"), str(CORPUS / "cases.jsonl")],
+             "--config", str(corpus / "config.json"), str(corpus / "cases.jsonl")],
             cwd=ROOT, check=True, capture_output=True, text=True).stdout
     out = {}
     for line in text.splitlines():
@@ -117,12 +120,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--nmp", help="saved output of the scan_corpus example")
     ap.add_argument("--spacy-model", help="installed spaCy pipeline for Presidio's NER variant")
+    ap.add_argument("--corpus", default="holdout",
+                    help="directory under crates/nmp-egress/tests to score (holdout, holdout2, holdout3)")
     args = ap.parse_args()
-    cases = [json.loads(l) for l in (CORPUS / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
+    corpus = CORPUS.parent / args.corpus
+    cases = [json.loads(l) for l in (corpus / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
     from importlib.metadata import version
     presidio, strong, entities = presidio_flags(cases)
     pv = version("presidio-analyzer")
-    tools = {"nmp": nmp_flags(args.nmp), f"presidio {pv}": presidio, f"presidio {pv} >=0.5": strong}
+    tools = {"nmp": nmp_flags(args.nmp, corpus), f"presidio {pv}": presidio, f"presidio {pv} >=0.5": strong}
     if args.spacy_model:
         ner, ner_strong, ner_entities = presidio_ner_flags(cases, args.spacy_model)
         print(f"Presidio with {args.spacy_model} {version(args.spacy_model.replace('_', '-'))}: "

@@ -6,6 +6,7 @@
 
 mod embedded;
 mod fold;
+pub(crate) use fold::folded;
 mod tokens;
 
 use std::ops::Range;

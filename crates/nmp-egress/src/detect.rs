@@ -370,6 +370,9 @@ impl Detector {
                 },
                 // One piece of a name (`name_0`) is a whole word of it.
                 (KeyClass::GenericName, _) if piece => KeyClass::Name,
+                (KeyClass::PersonId, _) if piece => KeyClass::Piece { phone: false },
+                (KeyClass::Phone, _) if piece => KeyClass::Piece { phone: true },
+                (KeyClass::Plain, _) => glued_piece(&key_words),
                 (class, _) => class,
             },
         };
@@ -411,6 +414,24 @@ impl Detector {
         }
     }
 
+    /// The rule a value split across the elements of an array under a key of class `class`
+    /// triggers (`{"bsn": ["378", "246", "598"]}`): the scalar elements joined by spaces, judged
+    /// as one value, for identity keys (person identifiers, phones, dates of birth) only.
+    pub(crate) fn judge_parts(&self, class: KeyClass, joined: &str) -> Option<usize> {
+        self.splits_value(class)
+            .then(|| self.judge(class, Value::Str(joined), Source::Json))
+            .flatten()
+    }
+
+    /// `true` for the key classes whose value may be split across an array
+    /// ([`Self::judge_parts`]): person identifiers, phones and dates of birth.
+    pub(crate) fn splits_value(&self, class: KeyClass) -> bool {
+        matches!(
+            class,
+            KeyClass::PersonId | KeyClass::Phone | KeyClass::Dob | KeyClass::Piece { .. }
+        )
+    }
+
     /// The identity rule (date of birth, address, name) whose column a CSV header cell names.
     pub(crate) fn identity_column(&self, key: &str) -> Option<usize> {
         let [dob, address, name, _, _, phone, person_id] = self.field_rules;
@@ -436,8 +457,10 @@ impl Detector {
     /// reference (`member`, `subscriber`, `member_ref`), which may hold names or counts.
     pub(crate) fn cell_column(&self, key: &str) -> bool {
         let key_words = words(key);
-        matches!(classify(&key_words), KeyClass::Secret { suffix: true, .. })
-            || field::HOLDER_KEYS.contains(&key_words.concat().as_str())
+        matches!(
+            classify(&key_words),
+            KeyClass::Secret { suffix: true, .. } | KeyClass::Role
+        ) || field::HOLDER_KEYS.contains(&key_words.concat().as_str())
             || field::holder_ref(&key_words)
     }
 
@@ -479,6 +502,27 @@ impl Detector {
             .into_iter()
             .flatten()
             .chain(other)
+    }
+}
+
+/// A key whose last word carries a glued piece number (`citizen_id0`, `dob2`,
+/// `mispar_zehut1`): one piece of an identifier, a phone number or a date of birth when the key
+/// without the number names one; otherwise [`KeyClass::Plain`].
+fn glued_piece(key_words: &[String]) -> KeyClass {
+    let Some((last, head)) = key_words.split_last() else {
+        return KeyClass::Plain;
+    };
+    let stem = last.trim_end_matches(|c: char| c.is_ascii_digit());
+    if stem.len() == last.len() || stem.len() < 2 {
+        return KeyClass::Plain;
+    }
+    let mut stemmed = head.to_vec();
+    stemmed.push(stem.to_owned());
+    match classify(&stemmed) {
+        KeyClass::PersonId => KeyClass::Piece { phone: false },
+        KeyClass::Phone => KeyClass::Piece { phone: true },
+        KeyClass::Dob => KeyClass::Dob,
+        _ => KeyClass::Plain,
     }
 }
 

@@ -57,6 +57,12 @@ pub(super) fn unicode(text: &[u8]) -> Option<Candidate> {
     })
 }
 
+/// `s` folded as [`unicode`] folds it, when that changes it (the field rules judge a value
+/// under its key in this form: `１２３４５６７８９` under `bsn` is `123456789`).
+pub(crate) fn folded(s: &str) -> Option<String> {
+    unicode(s.as_bytes()).and_then(|c| String::from_utf8(c.bytes).ok())
+}
+
 /// A short value read backwards (`9876-54-321`, `gro.elpmaxe@nna`, `2310-555 )514(`), when it is
 /// worth it ([`super::tokens::worth_reversing`]).
 pub(super) fn reversed(text: &[u8]) -> Option<Candidate> {

@@ -317,6 +317,10 @@ pub(crate) fn phone(hay: &[u8], m: Range<usize>) -> bool {
     if inside_number(hay, &m, b"-.") && !extension_after(hay, &m) {
         return false;
     }
+    // `Order #769-939-9803`: a number glued to `#` is a reference.
+    if byte_before(hay, &m) == Some(b'#') {
+        return false;
+    }
     // An extension glued to the number (`956.356.1722x5462`) is not part of it.
     let raw = hay[m].split(|&b| b == b'x').next().unwrap_or_default();
     let n = raw.iter().filter(|b| b.is_ascii_digit()).count();
@@ -428,6 +432,16 @@ pub(crate) fn jwt(hay: &[u8], m: Range<usize>) -> bool {
         .ok()
         .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
         .is_some_and(|v| v.get("alg").is_some())
+}
+
+/// `true` when the last four-digit number of the match is a year someone now alive and of age
+/// was born in (1900-2011): a date after a name is then a date of birth, not an event's.
+pub(super) fn birth_year(hay: &[u8], m: Range<usize>) -> bool {
+    hay[m]
+        .split(|b| !b.is_ascii_digit())
+        .rfind(|run| run.len() == 4)
+        .and_then(|run| std::str::from_utf8(run).ok()?.parse::<u32>().ok())
+        .is_some_and(|year| (1900..=2011).contains(&year))
 }
 
 /// `true` for a date written with separators (`2024-01-05`, `05/01/2024`, `5.1.24`) or a time

@@ -119,6 +119,20 @@ mod tests {
     }
 
     #[test]
+    fn role_keys_and_disguised_identity_values() {
+        assert_eq!(eval("approved_by", "Martin French"), Some(FieldRule::Name));
+        assert_eq!(eval("assignee", "Martin Small"), Some(FieldRule::Name));
+        assert_eq!(eval("assignee", "Zendesk Suite"), None);
+        assert_eq!(eval("beneficiary", "Martin French"), Some(FieldRule::Name));
+        assert_eq!(eval("partner", "Martin French"), None);
+        assert_eq!(eval("bsn", "３７８２４６５９８"), Some(FieldRule::PersonId));
+        assert_eq!(eval("bsn", "Mzc4MjQ2NTk4"), Some(FieldRule::PersonId));
+        assert_eq!(eval("gov_id", "378246598"), Some(FieldRule::PersonId));
+        assert_eq!(eval("fecha_nac", "07.08.1989"), Some(FieldRule::Dob));
+        assert_eq!(eval("phone", "020_7946_0958"), Some(FieldRule::Phone));
+    }
+
+    #[test]
     fn identity_fields() {
         assert_eq!(eval("dateOfBirth", "1984-02-29"), Some(FieldRule::Dob));
         assert_eq!(

@@ -38,7 +38,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use lists::{
     CALENDAR, CUES, DRUG_STEMS, ENGLISH, EPONYM_HEADS, GIVEN, List, ORG_SUFFIXES, PARTICLES,
-    PERSON_VERBS, PLACE_HEADS, PLACE_WORDS, SURNAMES, WEAK_CUES,
+    PERSON_VERBS, PLACE_HEADS, PLACE_WORDS, PLACEHOLDER_NAMES, SURNAMES, WEAK_CUES,
 };
 
 /// Longest word (in bytes) looked up; longer capitalised words are no names.
@@ -129,10 +129,68 @@ pub(crate) fn name_like(words: &[&str]) -> bool {
             .and_then(|w| fold(w))
             .is_some_and(|k| PLACE_WORDS.contains(&k.as_str()));
     !place
+        && !placeholder(
+            words.first().copied().unwrap_or_default(),
+            words.last().copied().unwrap_or_default(),
+        )
         && words.iter().all(|w| listed(w).is_some() || !english(w))
         && words
             .iter()
             .any(|w| listed(w) == Some(false) || !english(w))
+}
+
+/// `true` when the words are a person's name where a key already says a person stands
+/// (`assignee`, `approved_by`): two to four capitalised words (`O'Flynn`, `Smith-Jones` and an
+/// initial allowed): a listed given name and a listed surname or a word that is no English word,
+/// or a first word that is no English word and a last that is a listed surname but no common
+/// word, or no English word; none a company word or legal form, not a place (`Martin French`,
+/// `Declan Kowalczyk`; not `Zendesk Suite`, `Fort Worth`, `Riehl Schuster KGaA`).
+pub(crate) fn role_name(words: &[&str]) -> bool {
+    let capitalised = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && w.chars().any(char::is_lowercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+    };
+    let initial = |w: &str| {
+        w.len() == 2 && w.ends_with('.') && w.starts_with(|c: char| c.is_ascii_uppercase())
+    };
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    (2..=4).contains(&words.len())
+        && !placeholder(first, last)
+        && capitalised(first)
+        && capitalised(last)
+        && words[1..words.len() - 1]
+            .iter()
+            .all(|w| capitalised(w) || initial(w) || PARTICLES.contains(w))
+        && !words
+            .iter()
+            .any(|w| ORG_SUFFIXES.contains(w) || PLACE_HEADS.contains(w))
+        && !fold(first).is_some_and(|k| PLACE_WORDS.contains(&k.as_str()))
+        && match (lookup(&GIVEN, first), lookup(&SURNAMES, last)) {
+            (Some(_), surname) => surname.is_some() || !english(last),
+            // An unlisted first word needs a surname that is no common word.
+            (None, surname) => !english(first) && (surname == Some(false) || !english(last)),
+        }
+}
+
+/// A date right after a name (`Tuva Ekholm (1986-02-09)`, `MORAES, Gabrielly, 1991-03-05`): the
+/// year is a birth year ([`crate::detect::check::birth_year`]) and the words before a bracketed
+/// date are a person's name by [`role_name`] (`Visual Studio (2005-02-18)` is a product's date).
+pub(crate) fn dated_name(hay: &[u8], m: Range<usize>) -> bool {
+    let text = std::str::from_utf8(&hay[m.clone()]).unwrap_or_default();
+    crate::detect::check::birth_year(hay, m)
+        && text
+            .split_once(" (")
+            .is_none_or(|(name, _)| role_name(&name.split(' ').collect::<Vec<_>>()))
+}
+
+/// `true` for a name that stands in for a person in forms and examples ([`PLACEHOLDER_NAMES`]).
+fn placeholder(first: &str, last: &str) -> bool {
+    PLACEHOLDER_NAMES.contains(&(first, last))
 }
 
 /// `true` when the word is on either name list, in whichever place (`Kaiser`, a surname, first).
@@ -272,6 +330,9 @@ fn name_at(text: &[u8], words: &[Word], i: usize) -> Option<usize> {
         return None;
     }
     let (a, b) = (word(first), word(last));
+    if placeholder(a, b) {
+        return None;
+    }
     let (given, surname) = (lookup(&GIVEN, a), lookup(&SURNAMES, b));
     let strong = || cue(text, words[i].range.start, CUES) || verb_after(text, last);
     let name = match (given, surname) {
@@ -497,6 +558,25 @@ mod tests {
         );
         assert!(names("Novo Nordisk reported growth.").is_empty());
         assert!(names("Visits from Elizabeth City and Camden Town.").is_empty());
+    }
+
+    #[test]
+    fn role_names_and_placeholders() {
+        assert!(role_name(&["Martin", "French"]));
+        assert!(role_name(&["Declan", "Kowalczyk"]));
+        assert!(role_name(&["Jay", "O'Flynn"]));
+        assert!(!role_name(&["Zendesk", "Suite"]));
+        assert!(!role_name(&["Riehl", "Schuster", "KGaA"]));
+        assert!(!role_name(&["Fort", "Worth"]));
+        assert!(!role_name(&["John", "Doe"]));
+        assert!(!role_name(&["BI", "Team"]));
+        assert_eq!(names("Dear Ivona Bártová,"), vec!["Ivona Bártová"]);
+        assert_eq!(names("for example Max Mustermann"), Vec::<&str>::new());
+        let dated = |s: &str| dated_name(s.as_bytes(), 0..s.len());
+        assert!(dated("Tuva Ekholm (1986-02-09)"));
+        assert!(dated("MORAES, Gabrielly, 1991-03-05"));
+        assert!(!dated("Visual Studio (2005-02-18)"));
+        assert!(!dated("Tuva Ekholm (2024-02-09)"));
     }
 
     #[test]

@@ -161,6 +161,21 @@ pub(crate) const RULES: &[Spec] = &[
     Spec {
         id: "pii.national_id",
         label: "national_id",
+        // An identifier after the Korean, Chinese or Taiwanese name of the national id
+        // (`주민등록번호 930411-1791361`).
+        pattern: r"(?:\xEC\xA3\xBC\xEB\xAF\xBC\xEB\x93\xB1\xEB\xA1\x9D\xEB\xB2\x88\xED\x98\xB8|\xE8\xBA\xAB\xE4\xBB\xBD\xE8\xAF\x81\xE5\x8F\xB7\xE7\xA0\x81|\xE8\xBA\xAB\xE4\xBB\xBD\xE8\xAF\x81\xE5\x8F\xB7|\xE8\xBA\xAB\xE5\x88\x86\xE8\xAD\x89\xE5\xAD\x97\xE8\x99\x9F|\xE8\xBA\xAB\xE5\x88\x86\xE8\xAD\x89):?[ \t]*[0-9A-Z][0-9A-Z\-]{5,20}",
+        validate: Some(ids::id_phrase),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
+        // A Taiwanese national id (`A123456789`): a letter, the sex digit and the check.
+        pattern: r"(?-u:\b)[A-Z][12][0-9]{8}(?-u:\b)",
+        validate: Some(world::taiwan_id),
+    },
+    Spec {
+        id: "pii.national_id",
+        label: "national_id",
         pattern: r"(?-u:\b)[A-Z]{1,2}[0-9]{6}\([0-9A]\)",
         validate: Some(world::hkid),
     },
@@ -205,7 +220,7 @@ pub(crate) const RULES: &[Spec] = &[
         // An identifier that a word names: a national id, a member, policy, claim or record
         // number, a bank account (`Dutch BSN 378246598`, `Member ID XEH123456789`, `claim
         // CLM-2026-0048213`, `routing 021000021 account 4417120935`).
-        pattern: r"(?i)(?-u:\b)(?:ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|national (?:regist(?:er|ry) )?number|rijksregisternummer|ahv|avs|rut|curp|nric|hkid|tfn|tax file number|pps(?:n| number| no\.?)|tc kimlik(?: no)?|tckn|my number|individual number|cnp|rrn|resident registration number|resident id|itin|svnr|sozialversicherungsnummer|mykad|cuil|cuit|isikukood|asmens kodas|oib|egn|jmbg|amka|c(?:\xC3\xA9|e)dula|rodn(?:\xC3\xA9|e) (?:\xC4\x8D|c)(?:\xC3\xAD|i)slo|birth number|health card|insured|id ?#|patient|member(?:ship)?|mbr|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:'s)?(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-#]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
+        pattern: r"(?i)(?-u:\b)(?:personas kods|teudat zehut|mispar zehut|kennitala|taxpayer id|gov(?:ernment)? id|ssn|social security(?: number| no\.?)?|nino|national insurance(?: number| no\.?)?|ni number|social insurance number|sin|nir|insee|bsn|burgerservicenummer|codice fiscale|personnummer|personal (?:identity )?(?:number|code)|hetu|henkil(?:\xC3\xB6|o)tunnus|pesel|cpf|f(?:\xC3\xB8|o)dselsnummer|cpr(?:-nummer)?|dni|nie|nif|aadhaa?r|pan|steuer-?id|steueridentifikationsnummer|tax (?:id|code|number)|national id(?:entity)?(?: number| card)?|id number|id card|passport|national (?:regist(?:er|ry) )?number|rijksregisternummer|ahv|avs|rut|curp|nric|hkid|tfn|tax file number|pps(?:n| number| no\.?)|tc kimlik(?: no)?|tckn|my number|individual number|cnp|rrn|resident registration number|resident id|itin|svnr|sozialversicherungsnummer|mykad|cuil|cuit|isikukood|asmens kodas|oib|egn|jmbg|amka|c(?:\xC3\xA9|e)dula|rodn(?:\xC3\xA9|e) (?:\xC4\x8D|c)(?:\xC3\xAD|i)slo|birth number|health card|insured|id ?#|patient|member(?:ship)?|mbr|subscriber|policy(?:holder)?|claim|mrn|medical record|nhs|medicare|medicaid|mbi|insurance (?:id|number|no\.?)|beneficiary|enrollee|chart|account|acct|routing|aba|sort code|bban)(?:'s)?(?:[ \t]+(?:number|no\.?|nr\.?|num|id|#|code|on file|of record|for the record|is|was|of))*\*{0,2}[ \t]*[:=#]?\*{0,2}[ \t]*[\x22'(\[]?(?-i:(?:[A-Z]{1,6}[ \-#]?)?[0-9][0-9A-Z]*(?:[ ./\-][0-9A-Z]+){0,6})",
         validate: Some(ids::id_phrase),
     },
     Spec {
@@ -239,6 +254,16 @@ pub(crate) const RULES: &[Spec] = &[
         label: "dob",
         pattern: r"(?i)(?-u:\b)(?:dob|d\.o\.b\.?|date of birth(?: of(?: the)? [a-z]+)?|birth ?date|birthday|born(?: on)?(?: the)?|b\.|n\xC3\xA9e? le|geboren (?:am|op)|geburtsdatum|nacid[oa] el|fecha de nacimiento|nat[oa] il|data di nascita|date de naissance|geboortedatum|f\xC3\xB6dd|f\xC3\xB6delsedatum|f\xC3\xB8dt|f\xC3\xB8dselsdato|syntynyt|syntym\xC3\xA4aika|urodzon[ya]|data urodzenia|nascid[oa] em|data de nascimento|geb\.)(?:/age)?(?:[ \t]+(?:is|was|of))?\*{0,2}[ \t]*[:=\-]?\*{0,2}[ \t]*[\x22']?(?:(?:[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2,4}|[0-9]{1,2}(?:st|nd|rd|th|\.)?(?: of)? (?:[a-z]|\xC3[\xA0-\xBF]){3,10}\.?,? [0-9]{4}|[a-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}|[0-9]{1,2}[\-/][a-z]{3}[\-/][0-9]{2,4}|(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])[0-3][0-9])(?-u:\b)|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}|(?:19|20)[0-9]{2}\xE5\xB9\xB4[0-9]{1,2}\xE6\x9C\x88[0-9]{1,2}\xE6\x97\xA5)",
         validate: None,
+    },
+    Spec {
+        id: "pii.dob",
+        label: "dob",
+        // A full date right after a person's name, as registers and clinic lists write it: in
+        // brackets after two or three capitalised words (`Anna Kowalska (1984-03-14)`), or after
+        // an upper-case surname and a given name (`MÜLLER, Jörg, 03.04.1961`); the year
+        // is a birth year and the words are a name (see `names::dated_name`).
+        pattern: r"(?-u:\b)(?:[A-Z](?:[a-z'\-]|[\xC3-\xC5][\x80-\xBF])+ ){1,2}[A-Z](?:[a-z'\-]|[\xC3-\xC5][\x80-\xBF])+ \((?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}[./][0-9]{1,2}[./][0-9]{4}|[0-9]{1,2} [A-Z][a-z]{2,8} [0-9]{4})\)|(?-u:\b)(?:[A-Z]|\xC3[\x80-\x9E]|\xC5[\x80-\xBF]){2,}, [A-Z](?:[a-z'\-]|[\xC3-\xC5][\x80-\xBF])+, (?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}[./][0-9]{1,2}[./][0-9]{4}|[0-9]{1,2} [A-Z][a-z]{2,8} [0-9]{4})(?-u:\b)",
+        validate: Some(super::names::dated_name),
     },
     Spec {
         id: "pii.dob",

@@ -128,6 +128,20 @@ pub(crate) fn curp(hay: &[u8], m: Range<usize>) -> bool {
         && usize::from(s[17].wrapping_sub(b'0')) == (10 - sum % 10) % 10
 }
 
+/// Taiwanese national id (`A123456789`): the letter's two-digit code and the nine digits,
+/// weighted 1, 9, 8, ..., 1, 1, sum to a multiple of ten.
+pub(crate) fn taiwan_id(hay: &[u8], m: Range<usize>) -> bool {
+    const CODES: &[u8; 26] = &[
+        10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29, 32,
+        30, 31, 33,
+    ];
+    let s = &hay[m.clone()];
+    let code = u32::from(CODES[usize::from(s[0] - b'A')]);
+    let d = digits(&s[1..]);
+    let sum = code / 10 + (code % 10) * 9 + weighted(&d[..8], &[8, 7, 6, 5, 4, 3, 2, 1]) + d[8];
+    !glued(hay, &m) && sum.is_multiple_of(10)
+}
+
 /// Hong Kong identity card number (`A123456(7)`): the weighted check digit (`A` for ten).
 pub(crate) fn hkid(hay: &[u8], m: Range<usize>) -> bool {
     let s = &hay[m.clone()];
@@ -303,5 +317,7 @@ mod tests {
         assert!(!whole(formatted, "1238 010180"));
         assert!(baltic_or_cuil(&digits(b"35701064265")));
         assert!(!baltic_or_cuil(&digits(b"35701064266")));
+        assert!(whole(taiwan_id, "A123456789"));
+        assert!(!whole(taiwan_id, "A123456788"));
     }
 }

@@ -31,6 +31,30 @@ const TINY_RUN: std::ops::RangeInclusive<usize> = 5..=64;
 /// Longest string joined with its siblings when looking for a split dataset value.
 const MAX_VALUE_PIECE: usize = crate::values::MAX_FORM_LEN;
 
+/// The 2-8 short scalar elements (strings or numbers of at most 16 bytes) of an array joined
+/// by spaces, if every element is one.
+fn scalar_parts(doc: &Doc<'_>, items: &[usize]) -> Option<String> {
+    if !(2..=8).contains(&items.len()) {
+        return None;
+    }
+    let mut joined = String::new();
+    for &item in items {
+        let piece = match &doc.nodes[item].kind {
+            Kind::Str(t) => t.value.as_ref(),
+            Kind::Num(n) => std::str::from_utf8(n).ok()?,
+            _ => return None,
+        };
+        if piece.is_empty() || piece.len() > 16 {
+            return None;
+        }
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(piece);
+    }
+    Some(joined)
+}
+
 fn shown_key(key: &str) -> Option<Rc<str>> {
     let ok = !key.is_empty()
         && key.len() <= MAX_SHOWN_KEY
@@ -206,6 +230,14 @@ impl Engine<'_> {
         // `{"ssn": {"null_fraction": 0.1}}` is a statistic and `{"ssn": {"value": ..}}` is not.
         let walked_later = object && matches!(class, KeyClass::Restricted { .. });
         if !walked_later && let Some(rule) = self.det.judge(class, field_value, Source::Json) {
+            let edits = self.value_edits(node, layer, rule);
+            self.record(rule, edits, true);
+        } else if let Kind::Array(items) = &node.kind
+            && self.det.splits_value(class)
+            && let Some(joined) = scalar_parts(doc, items)
+            && let Some(rule) = self.det.judge_parts(class, &joined)
+        {
+            // `{"bsn": ["378", "246", "598"]}`: a value split across an array under its key.
             let edits = self.value_edits(node, layer, rule);
             self.record(rule, edits, true);
         }

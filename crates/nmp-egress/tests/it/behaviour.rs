@@ -77,6 +77,43 @@ fn split_contraband_is_joined() {
 }
 
 #[test]
+fn identity_values_split_under_their_keys() {
+    let block = scanner(Mode::Block);
+    let rules = |input: &[u8]| -> Vec<String> {
+        block
+            .scan(input)
+            .report
+            .findings
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    };
+    // Across the elements of an array under the key, in numbered pieces (also glued), and a
+    // statistic's array passes.
+    for input in [
+        br#"{"bsn": ["378", "246", "598"]}"#.as_slice(),
+        br#"{"bsn_1": "378", "bsn_2": "246", "bsn_3": "598"}"#,
+        br#"{"citizen_id0": "39", "citizen_id1": "12"}"#,
+    ] {
+        assert!(rules(input).contains(&"pii.national_id".to_owned()));
+    }
+    assert!(
+        rules(br#"{"mobile_part1": "020", "mobile_part2": "7946"}"#)
+            .contains(&"pii.phone".to_owned())
+    );
+    assert!(rules(br#"{"dob": ["1942", "03", "14"]}"#).contains(&"pii.dob".to_owned()));
+    assert!(rules(br#"{"bsn_null_counts": [3, 4, 5]}"#).is_empty());
+    assert!(rules(br#"{"values": ["378", "246", "598"]}"#).is_empty());
+    // A person named by their part in a record, in JSON, a log pair and a CSV column.
+    assert!(rules(br#"{"approved_by": "Martin French"}"#).contains(&"pii.name".to_owned()));
+    assert!(rules(b"ts=1 assignee=\"Martin Small\" rows=3\n").contains(&"pii.name".to_owned()));
+    assert!(
+        rules(b"ticket,reviewer,minutes\n512,Martin French,35\n").contains(&"pii.name".to_owned())
+    );
+    assert!(rules(b"partner,contracts\nSherwin Williams,3\n").is_empty());
+}
+
+#[test]
 fn text_mode_and_csv_headers() {
     let log = b"2026-11-22 INFO user jane.doe@example.org logged in from 203.0.113.9\n";
     let scan = scanner(Mode::Redact).scan(log);

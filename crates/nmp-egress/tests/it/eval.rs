@@ -13,8 +13,9 @@ use nmp_egress::Scanner;
 use crate::scoring;
 
 /// Lowest overall recall on the evaluation corpus that passes (measured: 98.43 %; when the
-/// corpus was frozen, 53.7 %; after the first round of rules, 89.9 %).
-const RECALL_FLOOR: f64 = 0.984;
+/// corpus was frozen, 53.7 %; after the first round of rules, 89.9 %; 98.67 % after the sixth
+/// round).
+const RECALL_FLOOR: f64 = 0.986;
 /// Highest overall false-positive rate on the evaluation corpus that passes (measured: 0.14 %,
 /// one of 730; when frozen, 19.0 %; after the first round, 1.37 %).
 const FPR_CEILING: f64 = 0.0014;

@@ -8,16 +8,18 @@
 
 use crate::scoring;
 
-/// Lowest overall recall that passes (measured: 91.44 % after the fifth round of issue 11;
+/// Lowest overall recall that passes (measured: 92.27 % after the sixth round of issue 11;
+/// 91.44 % after the fifth;
 /// 91.07 % after the fourth, 85.73 % after the third, 72.74 % before it).
-const RECALL_FLOOR: f64 = 0.914;
+const RECALL_FLOOR: f64 = 0.922;
 /// Highest overall false-positive rate that passes (measured: 1.05 %; 1.38 % after the third
 /// round, 2.60 % before it).
 const FPR_CEILING: f64 = 0.0106;
-/// Lowest recall per category (measured after the fifth round: pii 88.86 %, secret 97.62 %,
+/// Lowest recall per category (measured after the sixth round: pii 90.21 %, secret 97.62 %,
+/// restricted 92.35 %; after the fifth round: pii 88.86 %, secret 97.62 %,
 /// restricted 92.35 %; after the fourth: pii 88.55 %, restricted 91.18 %).
 const CATEGORY_RECALL_FLOORS: [(&str, f64); 3] =
-    [("pii", 0.888), ("secret", 0.976), ("restricted", 0.923)];
+    [("pii", 0.902), ("secret", 0.976), ("restricted", 0.923)];
 
 #[test]
 fn holdout_corpus_recall_and_false_positive_rate() {

@@ -9,15 +9,16 @@ use crate::scoring;
 
 /// Lowest overall recall that passes (measured: 85.65 %, 591 of 690, on the filter of d0dc9cc;
 /// 90.72 %, 626 of 690, after the fourth accuracy round, merge 326a605; 92.32 %, 637 of 690,
-/// after the fifth).
-const RECALL_FLOOR: f64 = 0.922;
+/// after the fifth; 93.62 %, 646 of 690, after the sixth).
+const RECALL_FLOOR: f64 = 0.936;
 /// Highest overall false-positive rate that passes (measured: 3.63 %, 17 of 468, at d0dc9cc;
-/// 1.92 %, 9 of 468, at 326a605 and after the fifth round).
-const FPR_CEILING: f64 = 0.020;
+/// 1.92 %, 9 of 468, at 326a605 and after the fifth round; 1.71 %, 8 of 468, after the sixth).
+const FPR_CEILING: f64 = 0.0172;
 /// Lowest recall per category (measured at 326a605: pii 89.66 %, secret 96.10 %, restricted
-/// 86.11 %; after the fifth round: pii 90.52 %, secret 97.40 %, restricted 93.06 %).
+/// 86.11 %; after the fifth round: pii 90.52 %, secret 97.40 %, restricted 93.06 %; after the
+/// sixth: pii 92.46 %, secret and restricted unchanged).
 const CATEGORY_RECALL_FLOORS: [(&str, f64); 3] =
-    [("pii", 0.905), ("secret", 0.973), ("restricted", 0.93)];
+    [("pii", 0.924), ("secret", 0.973), ("restricted", 0.93)];
 
 #[test]
 fn holdout2_corpus_recall_and_false_positive_rate() {

@@ -6,6 +6,7 @@ mod corpus;
 mod eval;
 mod holdout;
 mod holdout2;
+mod holdout3;
 mod props;
 mod scoring;
 mod tuning;

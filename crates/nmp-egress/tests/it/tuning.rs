@@ -33,8 +33,9 @@ fn tuning_corpus_recall_and_false_positive_rate() {
 /// Lowest recall on the fifth round (`tests/tuning/round5.jsonl`, written by
 /// `tests/tuning/round5.py`: evasions, error messages of common stacks, names in prose and
 /// registry order, addresses of several countries, dates of birth and phones in more formats).
-/// Measured: 94.00 % of 1,000 after its rules, 83.80 % before them.
-const ROUND5_RECALL_FLOOR: f64 = 0.94;
+/// Measured: 94.00 % of 1,000 after its rules, 83.80 % before them; 94.80 % after the sixth
+/// round's rules.
+const ROUND5_RECALL_FLOOR: f64 = 0.948;
 /// Highest false-positive rate on the fifth round's negatives (measured: 8.08 %, 21 of 260,
 /// after its rules, 15.38 % before: organisations, brands and places named after people with
 /// no telling context, `Partner: Carl Zeiss`, `{"label": "Hugo Boss"}`).
@@ -47,4 +48,30 @@ fn tuning_round5_recall_and_false_positive_rate() {
     let score = scoring::score(&scanner, &cases);
     score.print("round5");
     score.assert_floors(ROUND5_RECALL_FLOOR, ROUND5_FPR_CEILING);
+}
+
+/// Lowest recall on the sixth round (`tests/tuning/round6.jsonl`, written by
+/// `tests/tuning/round6.py`: national ids of 20 locales under their own words, names under
+/// neutral keys, in CSV cells, logs and NDJSON, dates of birth and phones in analytics shapes;
+/// a second batch splits, regroups, encodes and reverses ids, phones and dates of birth; a third
+/// puts a date of birth right after a name). Each batch was written before its rules. Measured
+/// on the first batch (760 positives): 90.00 % before its rules, 99.08 % after them; on the
+/// first two (1,000): 91.70 % before the second batch's rules, 97.40 % after them; on all three
+/// (1,080): 96.48 % before the third batch's rules, 97.22 % after them.
+const ROUND6_RECALL_FLOOR: f64 = 0.972;
+/// Highest false-positive rate on the sixth round's negatives (organisations, brands, products
+/// and places named after people, placeholders, numbers shaped like ids, non-birth dates).
+/// Measured: 19.55 % of 220 before its rules, 11.82 % after the second batch's; 10.77 % of 260
+/// with the third batch, before and after its rules (organisations and brands named after
+/// people under an account, client or owner key or in prose, `555 0100` as an example, an
+/// SSN-shaped SKU column, `123-45-6789` as a hint).
+const ROUND6_FPR_CEILING: f64 = 0.1078;
+
+#[test]
+fn tuning_round6_recall_and_false_positive_rate() {
+    let (config, cases) = scoring::load_file(&scoring::dir("tuning"), "round6.jsonl");
+    let scanner = Scanner::new(config).unwrap();
+    let score = scoring::score(&scanner, &cases);
+    score.print("round6");
+    score.assert_floors(ROUND6_RECALL_FLOOR, ROUND6_FPR_CEILING);
 }

@@ -30,6 +30,14 @@ pub(super) const DOB_KEYS: &[&str] = &[
     "born",
     "bornon",
     "birth",
+    "fechanac",
+    "fnac",
+    "gebdatum",
+    "gebdat",
+    "datanasc",
+    "dtnasc",
+    "datenaiss",
+    "dobdt",
 ];
 /// Keys whose value is a postal address.
 pub(super) const ADDRESS_KEYS: &[&str] = &[
@@ -205,6 +213,24 @@ pub(super) const PERSON_ID_KEYS: &[&str] = &[
     "cedula",
     "healthcardno",
     "insurancecardnumber",
+    "govid",
+    "identityno",
+    "identitynum",
+    "personalcode",
+    "iddoc",
+    "iddocument",
+    "identitydocument",
+    "taxid",
+    "taxnumber",
+    "taxpayerno",
+    "svnummer",
+    "rijksregister",
+    "jumin",
+    "kennitala",
+    "teudatzehut",
+    "misparzehut",
+    "nationalidentifier",
+    "personalidentifier",
 ];
 /// Person-identifier keys that count only as the whole key (short, or words in other uses).
 pub(super) const PERSON_ID_WHOLE_KEYS: &[&str] = &[
@@ -236,6 +262,54 @@ pub(super) const PERSON_ID_WHOLE_KEYS: &[&str] = &[
     "cin",
     "ohip",
 ];
+/// Head words of keys that name a person by the part they play in a record (`assignee`,
+/// `reviewer`, `signatory`): a value shaped like a person's name there is one
+/// ([`crate::detect::names::role_name`]). A key `<verb>_by` or `assigned_to` is one too
+/// ([`role_key`]).
+pub(super) const ROLE_HEADS: &[&str] = &[
+    "assignee",
+    "reviewer",
+    "approver",
+    "agent",
+    "author",
+    "signatory",
+    "signer",
+    "recipient",
+    "requester",
+    "requestor",
+    "driver",
+    "contact",
+    "handler",
+    "employee",
+    "nurse",
+    "physician",
+    "doctor",
+    "clinician",
+    "clerk",
+    "caller",
+    "attendee",
+    "participant",
+    "guarantor",
+    "cosigner",
+    "witness",
+    "inspector",
+    "technician",
+    "supervisor",
+    "user",
+    "owner",
+];
+
+/// `true` when the key names a person by their part in a record: its head is a role word
+/// ([`ROLE_HEADS`]), or it is `<verb>_by` (`created_by`, `approvedBy`) or `assigned_to`.
+pub(super) fn role_key(key_words: &[String]) -> bool {
+    match key_words {
+        [.., head] if ROLE_HEADS.contains(&head.as_str()) => true,
+        [.., verb, by] if by == "by" => verb.ends_with("ed") || verb == "run",
+        [.., verb, to] if to == "to" => verb == "assigned",
+        _ => false,
+    }
+}
+
 /// Bare holder words that name a person's identifier as a JSON key or in text
 /// (`{"member": "W123456789"}`), but not as a CSV column, which may as well hold their names
 /// or counts.
@@ -315,6 +389,23 @@ pub(super) const ORGANISATION_HEADS: &[&str] = &[
     "building",
     "center",
     "centre",
+    "partner",
+    "merchant",
+    "retailer",
+    "distributor",
+    "reseller",
+    "provider",
+    "contractor",
+    "counterparty",
+    "issuer",
+    "integration",
+    "connector",
+    "tenant",
+    "subsidiary",
+    "competitor",
+    "exchange",
+    "fund",
+    "franchise",
 ];
 
 /// `true` when the key's head (before a final `name`, `title` or `label`) names an

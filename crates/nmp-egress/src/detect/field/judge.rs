@@ -19,7 +19,7 @@ pub(crate) fn phone_shaped(text: &str) -> bool {
     (7..=15).contains(&digits)
         && body
             .bytes()
-            .all(|b| b.is_ascii_digit() || b" +()-./".contains(&b))
+            .all(|b| b.is_ascii_digit() || b" +()-./_~|".contains(&b))
         && !crate::detect::check::date_like(body)
         && body.parse::<f64>().map_or(true, |_| !body.contains('.'))
 }
@@ -51,6 +51,29 @@ pub(crate) fn pan_shaped(s: &str) -> bool {
         && b[9].is_ascii_uppercase()
 }
 
+/// The text a value of at least eight characters of the base64 alphabet decodes to (standard or
+/// URL-safe, padding optional), when it is printable ASCII with a digit.
+fn base64_text(text: &str) -> Option<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    let body = text.trim_end_matches('=');
+    if body.len() < 8
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'))
+    {
+        return None;
+    }
+    let bytes = STANDARD_NO_PAD
+        .decode(body)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(body))
+        .ok()?;
+    let decoded = String::from_utf8(bytes).ok()?;
+    (decoded.bytes().all(|b| (0x20..0x7f).contains(&b))
+        && decoded.bytes().any(|b| b.is_ascii_digit()))
+    .then_some(decoded)
+}
+
 /// Evaluates the identity and credential rules for a value under a key of class `class`.
 pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Option<FieldRule> {
     let text = match value {
@@ -60,17 +83,35 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
     if text.is_empty() || is_placeholder(text) {
         return None;
     }
-    if class == KeyClass::PersonId {
-        return person_id_shaped(value).then_some(FieldRule::PersonId);
+    // Full-width digits and zero-width characters do not hide an identifier, a phone number or a
+    // date from its key.
+    let identity = matches!(
+        class,
+        KeyClass::PersonId | KeyClass::Phone | KeyClass::Dob | KeyClass::Piece { .. }
+    );
+    if identity && let Some(folded) = crate::decode::folded(text) {
+        let value = match value {
+            Value::Num(_) => Value::Num(&folded),
+            _ => Value::Str(&folded),
+        };
+        return evaluate(class, value, source);
     }
-    if class == KeyClass::Phone {
-        return phone_shaped(text).then_some(FieldRule::Phone);
-    }
-    if class == KeyClass::Dob {
+    if let KeyClass::Piece { phone } = class {
         return text
             .bytes()
             .any(|b| b.is_ascii_digit())
-            .then_some(FieldRule::Dob);
+            .then_some(if phone {
+                FieldRule::Phone
+            } else {
+                FieldRule::PersonId
+            });
+    }
+    if identity {
+        // Base64 does not hide one either (`{"bsn": "Mzc4MjQ2NTk4"}`).
+        return identity_value(class, value, text).or_else(|| {
+            base64_text(text)
+                .and_then(|decoded| identity_value(class, Value::Str(&decoded), &decoded))
+        });
     }
     let Value::Str(_) = value else {
         return None;
@@ -81,11 +122,13 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
         | KeyClass::Restricted { .. }
         | KeyClass::Dob
         | KeyClass::Phone
-        | KeyClass::PersonId => None,
+        | KeyClass::PersonId
+        | KeyClass::Piece { .. } => None,
         // In free text `address = /ip4/...` is code or config; a postal address has words.
         KeyClass::Address => (has_letter() && (source == Source::Json || text.contains(' ')))
             .then_some(FieldRule::Address),
         KeyClass::Name => has_letter().then_some(FieldRule::Name),
+        KeyClass::Role => role_name(text).then_some(FieldRule::Name),
         KeyClass::GenericName => {
             (source == Source::Json && person_name(text)).then_some(FieldRule::Name)
         }
@@ -110,6 +153,39 @@ pub(crate) fn evaluate(class: KeyClass, value: Value<'_>, source: Source) -> Opt
             }
         }
     }
+}
+
+/// The identity rule (person identifier, phone, date of birth) a value under such a key
+/// triggers, if it is shaped like one.
+fn identity_value(class: KeyClass, value: Value<'_>, text: &str) -> Option<FieldRule> {
+    if class == KeyClass::PersonId {
+        // A holder's column or key (`beneficiary`) may hold the holder's name.
+        return if person_id_shaped(value) {
+            Some(FieldRule::PersonId)
+        } else {
+            matches!(value, Value::Str(_))
+                .then(|| role_name(text))
+                .and_then(|name| name.then_some(FieldRule::Name))
+        };
+    }
+    if class == KeyClass::Phone {
+        return phone_shaped(text).then_some(FieldRule::Phone);
+    }
+    if class == KeyClass::Dob {
+        return text
+            .bytes()
+            .any(|b| b.is_ascii_digit())
+            .then_some(FieldRule::Dob);
+    }
+    None
+}
+
+/// Two to four capitalised alphabetic words that are a person's name when a key names a
+/// person's part in a record ([`crate::detect::names::role_name`]): `Martin French`,
+/// `Declan Small`; not `Zendesk Suite` or `Acme GmbH`.
+fn role_name(text: &str) -> bool {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    text.len() <= 64 && crate::detect::names::role_name(&parts)
 }
 
 /// Two to four capitalised alphabetic words that could be a person's name

@@ -6,7 +6,7 @@ use super::credential_keys::{
 };
 use super::identity_keys::{
     ADDRESS_KEYS, DOB_KEYS, HOLDER_KEYS, NAME_KEYS, PERSON_ID_KEYS, PERSON_ID_WHOLE_KEYS,
-    PHONE_WORDS, holder_ref,
+    PHONE_WORDS, holder_ref, role_key,
 };
 use super::judge::value_head;
 
@@ -27,10 +27,19 @@ pub(crate) enum KeyClass {
     Name,
     /// The bare key `name`: a person's name only if the value looks like one.
     GenericName,
+    /// A key naming a person by their part in a record (`assignee`, `approved_by`): a person's
+    /// name if the value looks like one, in JSON and in text.
+    Role,
     /// A phone number key (`phone`, `mobile_no`, `fax`).
     Phone,
     /// A key naming a person's identifier (`member_id`, `bsn`, `codice_fiscale`).
     PersonId,
+    /// One numbered piece of a person's identifier or phone number (`bsn_1`, `mobile_part2`):
+    /// any value with a digit is part of one.
+    Piece {
+        /// The pieces are of a phone number, not an identifier.
+        phone: bool,
+    },
     /// A credential key: `aws` when the key names an AWS secret key, `suffix` when it ends with a
     /// credential word, `password` when that word names a password.
     Secret {
@@ -82,6 +91,9 @@ pub(crate) fn classify(key_words: &[String]) -> KeyClass {
             || key_words.iter().any(|w| glued_id_word(w)))
     {
         return KeyClass::PersonId;
+    }
+    if !stat && role_key(key_words) {
+        return KeyClass::Role;
     }
     let described = cursor_key(key_words)
         || key_words
