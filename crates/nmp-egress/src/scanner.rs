@@ -179,9 +179,10 @@ impl Scanner {
             engine.limit("limit.input_size", None, 0);
             Format::Unread
         } else {
-            match json::parse(input, limits.max_json_depth) {
-                Ok(doc) => {
-                    engine.doc(&doc, None);
+            match json::validate(input, limits.max_json_depth) {
+                Ok(roots) => {
+                    // Accepted by `validate`, so read again without error.
+                    let _ = engine.doc(input, limits.max_json_depth, roots, None);
                     Format::Json
                 }
                 Err(ParseError::TooDeep) => {

@@ -1,12 +1,14 @@
-//! Walking a parsed JSON document: every key and value with its path, key/value field rules,
-//! and contraband split across adjacent strings.
+//! Walking a JSON text as it is read: every key and value with its path, key/value field rules,
+//! and contraband split across adjacent strings. No tree is built: a container's items are
+//! walked as they are read, and what the container's own checks need of them (strings,
+//! numbers, spans) is kept until it closes.
 
 use std::ops::Range;
 use std::rc::Rc;
 
 use super::{Edit, Engine, Origin, Seg};
 use crate::detect::{Hit, KeyClass, Source, Value};
-use crate::json::{Doc, Kind, Node, Text};
+use crate::json::{Event, Kind, Node, ParseError, Reader, Text};
 use crate::report::Decoding;
 
 /// Most distinct keys whose class one scan remembers.
@@ -104,15 +106,27 @@ impl Engine<'_> {
         (info.class, info.completes)
     }
 
-    /// Walks every document of `doc`. `layer` is `None` for the input itself, or the input
+    /// Walks every document of `src`, which [`crate::json::validate`] accepted with `max_depth`
+    /// and found `roots` documents in. `layer` is `None` for the input itself, or the input
     /// ranges that decoded content came from.
-    pub(crate) fn doc(&mut self, doc: &Doc<'_>, layer: Option<&Origin<'_>>) {
-        let many = doc.roots.len() > 1;
-        for (i, &root) in doc.roots.iter().enumerate() {
-            self.path.push(Seg::Root(many.then_some(i)));
-            self.node(doc, root, layer);
+    pub(crate) fn doc(
+        &mut self,
+        src: &[u8],
+        max_depth: usize,
+        roots: usize,
+        layer: Option<&Origin<'_>>,
+    ) -> Result<(), ParseError> {
+        let mut r = Reader::new(src, max_depth)?;
+        let mut i = 0;
+        while r.more() {
+            self.path.push(Seg::Root((roots > 1).then_some(i)));
+            let event = r.value()?;
+            let walked = self.node(&mut r, event, layer);
             self.path.pop();
+            walked?;
+            i += 1;
         }
+        Ok(())
     }
 
     /// Origin of a string node: its own escapes at the top, the decoded source below.
@@ -145,10 +159,66 @@ impl Engine<'_> {
         }
     }
 
-    fn node(&mut self, doc: &Doc<'_>, idx: usize, layer: Option<&Origin<'_>>) {
-        let node = &doc.nodes[idx];
+    /// Walks the value that starts with `event` (reading the rest of a container from `r`);
+    /// returns what its parent keeps of it.
+    fn node<'a>(
+        &mut self,
+        r: &mut Reader<'a>,
+        event: Event<'a>,
+        layer: Option<&Origin<'_>>,
+    ) -> Result<Node<'a>, ParseError> {
+        let (start, object) = match event {
+            Event::Scalar(node) => {
+                self.scalar(&node, layer);
+                return Ok(node);
+            }
+            Event::Open { start, object } => (start, object),
+        };
+        self.json_depth += 1;
+        let mut children = Vec::new();
+        let mut first = true;
+        let read = loop {
+            let child = if object {
+                match r.next_key(first) {
+                    Ok(Some(key)) => self.member(r, &key, layer),
+                    Ok(None) => break Ok(()),
+                    Err(e) => Err(e),
+                }
+            } else {
+                match r.next_item(first) {
+                    Ok(true) => {
+                        self.path.push(Seg::Index(children.len()));
+                        let child = r.value().and_then(|event| self.node(r, event, layer));
+                        self.path.pop();
+                        child
+                    }
+                    Ok(false) => break Ok(()),
+                    Err(e) => Err(e),
+                }
+            };
+            match child {
+                Ok(child) => children.push(child),
+                Err(e) => break Err(e),
+            }
+            first = false;
+        };
+        let node = Node {
+            span: start..r.pos(),
+            kind: if object { Kind::Object } else { Kind::Array },
+        };
+        if read.is_ok() {
+            self.joined(&children, layer);
+            self.tiny_runs(&children, layer);
+            self.values_of(&children, &node, layer);
+        }
+        self.json_depth -= 1;
+        read.map(|()| node)
+    }
+
+    /// Walks a scalar: the rules over a number or a string.
+    fn scalar(&mut self, node: &Node<'_>, layer: Option<&Origin<'_>>) {
         match &node.kind {
-            Kind::Null | Kind::Bool => {}
+            Kind::Null | Kind::Bool | Kind::Array | Kind::Object => {}
             Kind::Num(raw) => {
                 if self.clean.numbers.contains(raw) || self.clean.texts.contains(raw) {
                     return;
@@ -160,51 +230,47 @@ impl Engine<'_> {
                     let edits = self.value_edits(node, layer, h.rule);
                     self.record(h.rule, edits, true);
                 }
-                if !self.values_of(doc, &[idx], node, layer) && quiet {
+                if !self.values_of(std::slice::from_ref(node), node, layer) && quiet {
                     self.clean.numbers.insert(raw);
                 }
             }
             Kind::Str(t) => self.text(t.value.as_bytes(), &Self::str_origin(t, layer)),
-            Kind::Array(items) => {
-                self.json_depth += 1;
-                for (i, &item) in items.iter().enumerate() {
-                    self.path.push(Seg::Index(i));
-                    self.node(doc, item, layer);
-                    self.path.pop();
-                }
-                self.joined(doc, items.iter().copied(), layer);
-                self.tiny_runs(doc, items.iter().copied(), layer);
-                self.values_of(doc, items, node, layer);
-                self.json_depth -= 1;
-            }
-            Kind::Object(members) => {
-                self.json_depth += 1;
-                for (key, value) in members {
-                    self.member(doc, key, *value, layer);
-                }
-                self.joined(doc, members.iter().map(|m| m.1), layer);
-                self.tiny_runs(doc, members.iter().map(|m| m.1), layer);
-                if !self.values.is_empty() {
-                    let children: Vec<usize> = members.iter().map(|m| m.1).collect();
-                    self.values_of(doc, &children, node, layer);
-                }
-                self.json_depth -= 1;
-            }
         }
     }
 
-    fn member(&mut self, doc: &Doc<'_>, key: &Text<'_>, value: usize, layer: Option<&Origin<'_>>) {
+    /// Walks one member of an object: its key, then its value (read from `r`); returns what
+    /// the object keeps of the value.
+    fn member<'a>(
+        &mut self,
+        r: &mut Reader<'a>,
+        key: &Text<'_>,
+        layer: Option<&Origin<'_>>,
+    ) -> Result<Node<'a>, ParseError> {
         let before = self.found.len();
         self.text(key.value.as_bytes(), &Self::str_origin(key, layer));
         let clean_key = self.found.len() == before;
         let info = self.key_info(&key.value);
         self.path.push(Seg::Key(info.shown.filter(|_| clean_key)));
-        let node = &doc.nodes[value];
-        let field_value = match &node.kind {
-            Kind::Str(t) => Value::Str(&t.value),
-            Kind::Num(n) => Value::Num(std::str::from_utf8(n).unwrap_or_default()),
-            Kind::Null => Value::Null,
-            Kind::Bool | Kind::Array(_) | Kind::Object(_) => Value::Other,
+        let ahead = r.clone();
+        let event = match r.value() {
+            Ok(event) => event,
+            Err(e) => {
+                self.path.pop();
+                return Err(e);
+            }
+        };
+        let (field_value, object, container) = match &event {
+            Event::Scalar(node) => (
+                match &node.kind {
+                    Kind::Str(t) => Value::Str(&t.value),
+                    Kind::Num(n) => Value::Num(std::str::from_utf8(n).unwrap_or_default()),
+                    Kind::Null => Value::Null,
+                    Kind::Bool | Kind::Array | Kind::Object => Value::Other,
+                },
+                false,
+                false,
+            ),
+            Event::Open { object, .. } => (Value::Other, *object, true),
         };
         let mut class = info.class;
         // The name of an organisation's object is the organisation's (`{"hospital": {"name":
@@ -225,12 +291,23 @@ impl Engine<'_> {
             // `{"member": {"id": "W123456789"}}` the person identifier `member_id`.
             class = self.key_class(&format!("{parent}.{}", key.value)).0;
         }
-        let object = matches!(node.kind, Kind::Object(_));
         // An object under a restricted key is walked with the key as its members' prefix, so
         // `{"ssn": {"null_fraction": 0.1}}` is a statistic and `{"ssn": {"value": ..}}` is not.
         let walked_later = object && matches!(class, KeyClass::Restricted { .. });
         if !walked_later && let Some(rule) = self.det.judge(class, field_value, Source::Json) {
-            let edits = self.value_edits(node, layer, rule);
+            let edits = match &event {
+                Event::Scalar(node) => self.value_edits(node, layer, rule),
+                Event::Open { start, object } => {
+                    // The container's end, read ahead: its findings come after this one.
+                    let mut ahead = ahead;
+                    let end = ahead.skip_value();
+                    let node = Node {
+                        span: *start..end.unwrap_or(*start),
+                        kind: if *object { Kind::Object } else { Kind::Array },
+                    };
+                    self.value_edits(&node, layer, rule)
+                }
+            };
             self.record(rule, edits, true);
         } else if let Kind::Array(items) = &node.kind
             && self.det.splits_value(class)
@@ -241,7 +318,6 @@ impl Engine<'_> {
             let edits = self.value_edits(node, layer, rule);
             self.record(rule, edits, true);
         }
-        let container = matches!(node.kind, Kind::Object(_) | Kind::Array(_));
         let saved = container.then(|| {
             // A plural `s` is dropped (`patients`), not the end of `diagnosis` or `status`.
             let own = key
@@ -253,13 +329,14 @@ impl Engine<'_> {
         let cursor = std::mem::replace(&mut self.cursor_value, info.cursor);
         let organisation =
             std::mem::replace(&mut self.organisation_value, info.organisation || inherited);
-        self.node(doc, value, layer);
+        let node = self.node(r, event, layer);
         self.cursor_value = cursor;
         self.organisation_value = organisation;
         if let Some(saved) = saved {
             self.parent_key = saved;
         }
         self.path.pop();
+        node
     }
 
     /// Dataset values in the scalars of `children` joined by spaces: a number, or a value split
@@ -267,8 +344,7 @@ impl Engine<'_> {
     /// covers `node`, the number or container; `true` when there was one.
     fn values_of(
         &mut self,
-        doc: &Doc<'_>,
-        children: &[usize],
+        children: &[Node<'_>],
         node: &Node<'_>,
         layer: Option<&Origin<'_>>,
     ) -> bool {
@@ -276,8 +352,8 @@ impl Engine<'_> {
             return false;
         }
         let mut joined = Vec::new();
-        for &child in children {
-            let piece = match &doc.nodes[child].kind {
+        for child in children {
+            let piece = match &child.kind {
                 Kind::Num(raw) => *raw,
                 Kind::Str(t) if t.value.len() <= MAX_VALUE_PIECE => t.value.as_bytes(),
                 _ => continue,
@@ -297,14 +373,10 @@ impl Engine<'_> {
 
     /// Joins runs of 2 to [`MAX_RUN`] adjacent short string children and reports matches (and
     /// decodable tokens) that span the whole run; redaction then covers every string involved.
-    fn joined(
-        &mut self,
-        doc: &Doc<'_>,
-        children: impl Iterator<Item = usize>,
-        layer: Option<&Origin<'_>>,
-    ) {
+    fn joined(&mut self, children: &[Node<'_>], layer: Option<&Origin<'_>>) {
         let pieces: Vec<Option<&Text<'_>>> = children
-            .map(|c| match &doc.nodes[c].kind {
+            .iter()
+            .map(|c| match &c.kind {
                 Kind::Str(t) if !t.value.is_empty() && t.value.len() <= MAX_PIECE => Some(t),
                 _ => None,
             })
@@ -384,25 +456,20 @@ impl Engine<'_> {
 
     /// Joins runs of [`TINY_RUN`] adjacent one-character strings or one-digit numbers (a value
     /// spelled out one character per element) and reports any match in the joined text.
-    fn tiny_runs(
-        &mut self,
-        doc: &Doc<'_>,
-        children: impl Iterator<Item = usize>,
-        layer: Option<&Origin<'_>>,
-    ) {
-        let tiny = |c: &usize| match &doc.nodes[*c].kind {
+    fn tiny_runs(&mut self, children: &[Node<'_>], layer: Option<&Origin<'_>>) {
+        let tiny = |c: &&Node<'_>| match &c.kind {
             Kind::Str(t) => !t.value.is_empty() && t.value.len() <= MAX_TINY,
             Kind::Num(raw) => raw.len() == 1,
             _ => false,
         };
-        let mut run: Vec<usize> = Vec::new();
-        for c in children.map(Some).chain([None]) {
+        let mut run: Vec<&Node<'_>> = Vec::new();
+        for c in children.iter().map(Some).chain([None]) {
             match c.filter(tiny) {
                 Some(c) if run.len() < *TINY_RUN.end() => run.push(c),
                 Some(_) => {}
                 None => {
                     if run.len() >= *TINY_RUN.start() {
-                        self.tiny_run(doc, &run, layer);
+                        self.tiny_run(&run, layer);
                     }
                     run.clear();
                 }
@@ -410,13 +477,15 @@ impl Engine<'_> {
         }
     }
 
-    fn tiny_run(&mut self, doc: &Doc<'_>, run: &[usize], layer: Option<&Origin<'_>>) {
-        let bytes = |c: &usize| match &doc.nodes[*c].kind {
-            Kind::Str(t) => t.value.as_bytes(),
-            Kind::Num(raw) => raw,
-            _ => &[],
-        };
-        let joined: Vec<u8> = run.iter().flat_map(|c| bytes(c).iter().copied()).collect();
+    fn tiny_run(&mut self, run: &[&Node<'_>], layer: Option<&Origin<'_>>) {
+        let mut joined: Vec<u8> = Vec::new();
+        for c in run {
+            match &c.kind {
+                Kind::Str(t) => joined.extend_from_slice(t.value.as_bytes()),
+                Kind::Num(raw) => joined.extend_from_slice(raw),
+                _ => {}
+            }
+        }
         let mut hits: Vec<Hit> = Vec::new();
         self.det.matches(&joined, &mut hits);
         if hits.is_empty() {
@@ -426,9 +495,9 @@ impl Engine<'_> {
             Some(o) => o.resolve(0..0),
             None => run
                 .iter()
-                .map(|&c| match &doc.nodes[c].kind {
+                .map(|c| match &c.kind {
                     Kind::Str(t) => t.source(0..t.value.len()),
-                    _ => doc.nodes[c].span.clone(),
+                    _ => c.span.clone(),
                 })
                 .collect(),
         };
