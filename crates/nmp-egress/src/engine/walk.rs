@@ -117,14 +117,45 @@ impl Engine<'_> {
         layer: Option<&Origin<'_>>,
     ) -> Result<(), ParseError> {
         let mut r = Reader::new(src, max_depth)?;
+        let mut stack = Vec::new();
         let mut i = 0;
         while r.more() {
             self.path.push(Seg::Root((roots > 1).then_some(i)));
-            let event = r.value()?;
-            let walked = self.node(&mut r, event, layer);
+            let walked = r
+                .value()
+                .and_then(|event| self.node(&mut r, event, layer, &mut stack));
             self.path.pop();
             walked?;
             i += 1;
+        }
+        Ok(())
+    }
+
+    /// Walks the input as JSON while reading it, without validating it first: `Err` when it is
+    /// not acceptable JSON, and then the engine holds part of a walk and must be dropped. The
+    /// paths of the findings in the first document gain their `#0` once a second one begins.
+    pub(crate) fn input_doc(&mut self, src: &[u8], max_depth: usize) -> Result<(), ParseError> {
+        let mut r = Reader::new(src, max_depth)?;
+        let mut stack = Vec::new();
+        let mut i = 0;
+        while r.more() {
+            if i == 1 {
+                for found in &mut self.found {
+                    if let Some(path) = &mut found.path {
+                        path.insert_str(0, "#0");
+                    }
+                }
+            }
+            self.path.push(Seg::Root((i > 0).then_some(i)));
+            let walked = r
+                .value()
+                .and_then(|event| self.node(&mut r, event, None, &mut stack));
+            self.path.pop();
+            walked?;
+            i += 1;
+        }
+        if i == 0 {
+            return Err(ParseError::Syntax);
         }
         Ok(())
     }
@@ -161,11 +192,14 @@ impl Engine<'_> {
 
     /// Walks the value that starts with `event` (reading the rest of a container from `r`);
     /// returns what its parent keeps of it.
+    ///
+    /// `stack` holds what the containers being read keep of their items, innermost last.
     fn node<'a>(
         &mut self,
         r: &mut Reader<'a>,
         event: Event<'a>,
         layer: Option<&Origin<'_>>,
+        stack: &mut Vec<Node<'a>>,
     ) -> Result<Node<'a>, ParseError> {
         let (start, object) = match event {
             Event::Scalar(node) => {
@@ -175,20 +209,22 @@ impl Engine<'_> {
             Event::Open { start, object } => (start, object),
         };
         self.json_depth += 1;
-        let mut children = Vec::new();
+        let mark = stack.len();
         let mut first = true;
         let read = loop {
             let child = if object {
                 match r.next_key(first) {
-                    Ok(Some(key)) => self.member(r, &key, layer),
+                    Ok(Some(key)) => self.member(r, &key, layer, stack),
                     Ok(None) => break Ok(()),
                     Err(e) => Err(e),
                 }
             } else {
                 match r.next_item(first) {
                     Ok(true) => {
-                        self.path.push(Seg::Index(children.len()));
-                        let child = r.value().and_then(|event| self.node(r, event, layer));
+                        self.path.push(Seg::Index(stack.len() - mark));
+                        let child = r
+                            .value()
+                            .and_then(|event| self.node(r, event, layer, stack));
                         self.path.pop();
                         child
                     }
@@ -197,7 +233,7 @@ impl Engine<'_> {
                 }
             };
             match child {
-                Ok(child) => children.push(child),
+                Ok(child) => stack.push(child),
                 Err(e) => break Err(e),
             }
             first = false;
@@ -207,10 +243,12 @@ impl Engine<'_> {
             kind: if object { Kind::Object } else { Kind::Array },
         };
         if read.is_ok() {
-            self.joined(&children, layer);
-            self.tiny_runs(&children, layer);
-            self.values_of(&children, &node, layer);
+            let children = &stack[mark..];
+            self.joined(children, layer);
+            self.tiny_runs(children, layer);
+            self.values_of(children, &node, layer);
         }
+        stack.truncate(mark);
         self.json_depth -= 1;
         read.map(|()| node)
     }
@@ -245,6 +283,7 @@ impl Engine<'_> {
         r: &mut Reader<'a>,
         key: &Text<'_>,
         layer: Option<&Origin<'_>>,
+        stack: &mut Vec<Node<'a>>,
     ) -> Result<Node<'a>, ParseError> {
         let before = self.found.len();
         self.text(key.value.as_bytes(), &Self::str_origin(key, layer));
@@ -329,7 +368,7 @@ impl Engine<'_> {
         let cursor = std::mem::replace(&mut self.cursor_value, info.cursor);
         let organisation =
             std::mem::replace(&mut self.organisation_value, info.organisation || inherited);
-        let node = self.node(r, event, layer);
+        let node = self.node(r, event, layer, stack);
         self.cursor_value = cursor;
         self.organisation_value = organisation;
         if let Some(saved) = saved {
