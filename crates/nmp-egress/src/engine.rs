@@ -2,6 +2,7 @@
 //! and records findings with the input bytes each one covers.
 
 mod clean;
+mod joined;
 mod walk;
 
 use std::collections::{HashMap, HashSet};
