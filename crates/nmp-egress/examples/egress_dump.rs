@@ -32,6 +32,9 @@ mod scan_inputs;
 #[path = "../benches/inputs/values.rs"]
 mod values_inputs;
 
+/// A benchmark input generator: bytes of about the given size.
+type Generator = fn(&mut scan_inputs::Rng, usize) -> Vec<u8>;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -177,7 +180,7 @@ fn main() -> anyhow::Result<()> {
         );
         // The benchmark's single outputs, each from its kind's seed as `benches/scan.rs` makes
         // them.
-        let kinds: [(&str, fn(&mut scan_inputs::Rng, usize) -> Vec<u8>); 3] = [
+        let kinds: [(&str, Generator); 3] = [
             ("json", scan_inputs::json_result),
             ("csv", scan_inputs::csv_extract),
             ("prose", scan_inputs::prose_report),
