@@ -18,20 +18,30 @@ const MAX_SHOWN_KEY: usize = 64;
 /// Longest string joined with its siblings when looking for a split dataset value.
 const MAX_VALUE_PIECE: usize = crate::values::MAX_FORM_LEN;
 
-/// The 2-8 short scalar elements (strings or numbers of at most 16 bytes) of an array joined
-/// by spaces, if every element is one.
-fn scalar_parts(doc: &Doc<'_>, items: &[usize]) -> Option<String> {
-    if !(2..=8).contains(&items.len()) {
+/// The 2-8 short scalar elements (strings or numbers of at most 16 bytes) of the array `r`
+/// stands at the start of, joined by spaces, if every element is one, and the array's span.
+/// Reads ahead on its own copy of the reader.
+fn scalar_parts(mut r: Reader<'_>) -> Option<(String, Node<'_>)> {
+    let Ok(Event::Open {
+        start,
+        object: false,
+    }) = r.value()
+    else {
         return None;
-    }
+    };
     let mut joined = String::new();
-    for &item in items {
-        let piece = match &doc.nodes[item].kind {
+    let mut count = 0;
+    while r.next_item(count == 0).ok()? {
+        count += 1;
+        let Ok(Event::Scalar(item)) = r.value() else {
+            return None;
+        };
+        let piece = match &item.kind {
             Kind::Str(t) => t.value.as_ref(),
             Kind::Num(n) => std::str::from_utf8(n).ok()?,
             _ => return None,
         };
-        if piece.is_empty() || piece.len() > 16 {
+        if count > 8 || piece.is_empty() || piece.len() > 16 {
             return None;
         }
         if !joined.is_empty() {
@@ -39,7 +49,11 @@ fn scalar_parts(doc: &Doc<'_>, items: &[usize]) -> Option<String> {
         }
         joined.push_str(piece);
     }
-    Some(joined)
+    let node = Node {
+        span: start..r.pos(),
+        kind: Kind::Array,
+    };
+    (count >= 2).then_some((joined, node))
 }
 
 fn shown_key(key: &str) -> Option<Rc<str>> {
@@ -323,7 +337,7 @@ impl Engine<'_> {
                 Event::Scalar(node) => self.value_edits(node, layer, rule),
                 Event::Open { start, object } => {
                     // The container's end, read ahead: its findings come after this one.
-                    let mut ahead = ahead;
+                    let mut ahead = ahead.clone();
                     let end = ahead.skip_value();
                     let node = Node {
                         span: *start..end.unwrap_or(*start),
@@ -333,13 +347,13 @@ impl Engine<'_> {
                 }
             };
             self.record(rule, edits, true);
-        } else if let Kind::Array(items) = &node.kind
+        } else if matches!(event, Event::Open { object: false, .. })
             && self.det.splits_value(class)
-            && let Some(joined) = scalar_parts(doc, items)
+            && let Some((joined, node)) = scalar_parts(ahead)
             && let Some(rule) = self.det.judge_parts(class, &joined)
         {
             // `{"bsn": ["378", "246", "598"]}`: a value split across an array under its key.
-            let edits = self.value_edits(node, layer, rule);
+            let edits = self.value_edits(&node, layer, rule);
             self.record(rule, edits, true);
         }
         let saved = container.then(|| {
