@@ -6,8 +6,8 @@
 //! `cargo run --release -p nmp-egress --example egress_dump > dump.jsonl`
 //!
 //! Scanned: the tuning corpora (`tests/corpus/*.jsonl`, `tests/tuning/*.jsonl`), the
-//! evaluation corpus (`tests/eval/cases.jsonl`) and the two hold-out corpora
-//! (`tests/holdout/cases.jsonl`, `tests/holdout2/cases.jsonl`), each with its own
+//! evaluation corpus (`tests/eval/cases.jsonl`) and the three hold-out corpora
+//! (`tests/holdout*/cases.jsonl`), each with its own
 //! configuration, in block and redact mode, and again against a value index of the bundled demo
 //! dataset (with a few disguises of every indexed value); the `scan` benchmark's inputs (the
 //! JSON result, CSV extract and prose report of 1 MiB and 100 MiB, and 100 MiB of mixed
@@ -144,6 +144,8 @@ fn main() -> anyhow::Result<()> {
     let holdout = cases(&holdout_dir.join("cases.jsonl"))?;
     let holdout2_dir = root().join("tests/holdout2");
     let holdout2 = cases(&holdout2_dir.join("cases.jsonl"))?;
+    let holdout3_dir = root().join("tests/holdout3");
+    let holdout3 = cases(&holdout3_dir.join("cases.jsonl"))?;
     let (demo_index, disguised) = demo()?;
     for mode in [Mode::Block, Mode::Redact] {
         let sets = [
@@ -152,6 +154,7 @@ fn main() -> anyhow::Result<()> {
             ("eval", eval.join("config.json"), &evaluation),
             ("holdout", holdout_dir.join("config.json"), &holdout),
             ("holdout2", holdout2_dir.join("config.json"), &holdout2),
+            ("holdout3", holdout3_dir.join("config.json"), &holdout3),
             ("demo", corpus.join("config.json"), &disguised),
         ];
         for (set, config_path, cases) in sets {
