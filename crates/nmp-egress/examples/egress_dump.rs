@@ -5,13 +5,17 @@
 //!
 //! `cargo run --release -p nmp-egress --example egress_dump > dump.jsonl`
 //!
-//! Scanned: the tuning corpus (`tests/corpus/*.jsonl`), the evaluation corpus
-//! (`tests/eval/cases.jsonl`) and the hold-out corpus (`tests/holdout/cases.jsonl`), each with
-//! its own configuration, in block and redact mode, and
-//! again against a value index of the bundled demo dataset (with a few disguises of every
-//! indexed value); the `scan` benchmark's 1 MiB result and mixed outputs; the `values`
-//! benchmark's outputs against an index of `NMP_DUMP_PATIENTS` synthetic patients (default
-//! 100,000).
+//! Scanned: the tuning corpora (`tests/corpus/*.jsonl`, `tests/tuning/*.jsonl`), the
+//! evaluation corpus (`tests/eval/cases.jsonl`) and the three hold-out corpora
+//! (`tests/holdout*/cases.jsonl`), each with its own
+//! configuration, in block and redact mode, and again against a value index of the bundled demo
+//! dataset (with a few disguises of every indexed value); the `scan` benchmark's inputs (the
+//! JSON result, CSV extract and prose report of 1 MiB and 100 MiB, and 100 MiB of mixed
+//! outputs); the `values` benchmark's outputs against an index of `NMP_DUMP_PATIENTS` synthetic
+//! patients (default 100,000).
+//!
+//! The hold-out corpora must not be read while rules are written: compare their lines by count
+//! (`set` and `verdict`), not by eye.
 
 use std::path::Path;
 
@@ -27,6 +31,9 @@ mod scan_inputs;
 #[allow(dead_code, reason = "the example uses some of the benchmark's inputs")]
 #[path = "../benches/inputs/values.rs"]
 mod values_inputs;
+
+/// A benchmark input generator: bytes of about the given size.
+type Generator = fn(&mut scan_inputs::Rng, usize) -> Vec<u8>;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -121,16 +128,33 @@ fn main() -> anyhow::Result<()> {
     ] {
         tuning.extend(cases(&corpus.join(format!("{file}.jsonl")))?);
     }
+    let tuning_dir = root().join("tests/tuning");
+    let mut rounds: Vec<_> = std::fs::read_dir(&tuning_dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    rounds.retain(|p| p.extension().is_some_and(|e| e == "jsonl"));
+    rounds.sort();
+    let mut tuned = Vec::new();
+    for path in &rounds {
+        tuned.extend(cases(path)?);
+    }
     let eval = root().join("tests/eval");
     let evaluation = cases(&eval.join("cases.jsonl"))?;
     let holdout_dir = root().join("tests/holdout");
     let holdout = cases(&holdout_dir.join("cases.jsonl"))?;
+    let holdout2_dir = root().join("tests/holdout2");
+    let holdout2 = cases(&holdout2_dir.join("cases.jsonl"))?;
+    let holdout3_dir = root().join("tests/holdout3");
+    let holdout3 = cases(&holdout3_dir.join("cases.jsonl"))?;
     let (demo_index, disguised) = demo()?;
     for mode in [Mode::Block, Mode::Redact] {
         let sets = [
             ("corpus", corpus.join("config.json"), &tuning),
+            ("tuning", tuning_dir.join("config.json"), &tuned),
             ("eval", eval.join("config.json"), &evaluation),
             ("holdout", holdout_dir.join("config.json"), &holdout),
+            ("holdout2", holdout2_dir.join("config.json"), &holdout2),
+            ("holdout3", holdout3_dir.join("config.json"), &holdout3),
             ("demo", corpus.join("config.json"), &disguised),
         ];
         for (set, config_path, cases) in sets {
@@ -157,6 +181,24 @@ fn main() -> anyhow::Result<()> {
             mode,
             &scanner.scan(&result),
         );
+        // The benchmark's single outputs, each from its kind's seed as `benches/scan.rs` makes
+        // them.
+        let kinds: [(&str, Generator); 3] = [
+            ("json", scan_inputs::json_result),
+            ("csv", scan_inputs::csv_extract),
+            ("prose", scan_inputs::prose_report),
+        ];
+        for (seed, (name, make)) in kinds.into_iter().enumerate() {
+            for (size, label) in [(1 << 20, "1MiB"), (100 << 20, "100MiB")] {
+                let output = make(&mut scan_inputs::Rng(0x05EE_D0FE_6E55 ^ seed as u64), size);
+                print(
+                    "bench-scan",
+                    &format!("{name}_{label}"),
+                    mode,
+                    &scanner.scan(&output),
+                );
+            }
+        }
         let mut total = 0;
         let mut i = 0;
         while total < 100 << 20 {

@@ -2,6 +2,7 @@
 //! and records findings with the input bytes each one covers.
 
 mod clean;
+mod joined;
 mod walk;
 
 use std::collections::{HashMap, HashSet};
@@ -506,12 +507,13 @@ impl<'d> Engine<'d> {
     /// JSON after all (the caller then scans it as text).
     fn json_candidate(&mut self, c: &Candidate, origin: &Origin<'_>) -> bool {
         let room = self.limits.max_json_depth.saturating_sub(self.json_depth);
-        match json::parse(&c.bytes, room) {
-            Ok(doc) => {
+        match json::validate(&c.bytes, room) {
+            Ok(roots) => {
                 let spans = Origin::Spans(origin.resolve(c.range.clone()));
                 self.via.push(Decoding::Json);
                 self.path.push(Seg::Layer);
-                self.doc(&doc, Some(&spans));
+                // Accepted by `validate`, so read again without error.
+                let _ = self.doc(&c.bytes, room, roots, Some(&spans));
                 self.path.pop();
                 self.via.pop();
                 true

@@ -1,18 +1,16 @@
-//! A small JSON reader that keeps byte spans, so findings can name a position and redaction can
-//! rewrite exactly the matched bytes. Linear time, depth-limited, no allocation per scalar unless
-//! a string holds escapes.
+//! A small streaming JSON reader that keeps byte spans, so findings can name a position and
+//! redaction can rewrite exactly the matched bytes. Linear time, depth-limited, no allocation per
+//! scalar unless a string holds escapes, and no tree: the walk reads each value once, in
+//! document order (after [`validate`] has accepted the whole text, or starting over when the
+//! reader meets an error).
+
+mod string;
 
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// A parsed JSON text: one or more whitespace-separated documents (JSON Lines works too).
-#[derive(Debug)]
-pub(crate) struct Doc<'a> {
-    pub(crate) nodes: Vec<Node<'a>>,
-    pub(crate) roots: Vec<usize>,
-}
-
-/// One value and the bytes it covers (quotes and brackets included).
+/// One value and the bytes it covers (quotes and brackets included), as the walk keeps it
+/// once read: a container is kept without its content, which was walked when it was read.
 #[derive(Debug)]
 pub(crate) struct Node<'a> {
     pub(crate) span: Range<usize>,
@@ -26,8 +24,8 @@ pub(crate) enum Kind<'a> {
     Bool,
     Num(&'a [u8]),
     Str(Text<'a>),
-    Array(Vec<usize>),
-    Object(Vec<(Text<'a>, usize)>),
+    Array,
+    Object,
 }
 
 /// A decoded JSON string and how to find its bytes in the source.
@@ -60,47 +58,64 @@ pub(crate) enum ParseError {
     TooDeep,
 }
 
-/// Parses `src`; `max_depth` bounds nesting of arrays and objects.
-pub(crate) fn parse(src: &[u8], max_depth: usize) -> Result<Doc<'_>, ParseError> {
-    if src.len() > u32::MAX as usize {
-        return Err(ParseError::Syntax);
-    }
-    let mut p = Parser {
-        src,
-        pos: 0,
-        nodes: Vec::new(),
-        items: Vec::new(),
-        members: Vec::new(),
-        max_depth,
-    };
-    let mut roots = Vec::new();
-    p.skip_ws();
-    while p.pos < src.len() {
-        roots.push(p.value(0)?);
-        p.skip_ws();
-    }
-    if roots.is_empty() {
-        return Err(ParseError::Syntax);
-    }
-    Ok(Doc {
-        nodes: p.nodes,
-        roots,
-    })
+/// What [`Reader::value`] found at the start of a value.
+#[derive(Debug)]
+pub(crate) enum Event<'a> {
+    /// A whole scalar (null, boolean, number or string).
+    Scalar(Node<'a>),
+    /// The opening bracket of an array (`object: false`) or object at `start`: its items follow
+    /// ([`Reader::next_item`], [`Reader::next_key`]).
+    Open { start: usize, object: bool },
 }
 
-struct Parser<'a> {
+/// Checks that `src` is acceptable JSON: one or more whitespace-separated documents (JSON Lines
+/// works too), nested at most `max_depth` deep. `Ok` is the number of documents. The error is
+/// the first one a [`Reader`] meets, so a reader over accepted bytes meets none.
+pub(crate) fn validate(src: &[u8], max_depth: usize) -> Result<usize, ParseError> {
+    let mut r = Reader::new(src, max_depth)?;
+    let mut roots = 0;
+    while r.more() {
+        r.skip_value()?;
+        roots += 1;
+    }
+    if roots == 0 {
+        return Err(ParseError::Syntax);
+    }
+    Ok(roots)
+}
+
+/// A pull reader of JSON text: values in document order, each container's items between its
+/// [`Event::Open`] and the call of [`Reader::next_item`] or [`Reader::next_key`] that reports
+/// its end. Nothing is kept of what was read.
+#[derive(Debug, Clone)]
+pub(crate) struct Reader<'a> {
     src: &'a [u8],
     pos: usize,
-    nodes: Vec<Node<'a>>,
-    /// The items of the arrays being read, innermost last: each array takes its own off the
-    /// top when it closes, in one allocation of the right size.
-    items: Vec<usize>,
-    /// The members of the objects being read, likewise.
-    members: Vec<(Text<'a>, usize)>,
+    /// Containers open around the position.
+    depth: usize,
     max_depth: usize,
 }
 
-impl<'a> Parser<'a> {
+impl<'a> Reader<'a> {
+    /// A reader at the start of `src`; `max_depth` bounds nesting of arrays and objects.
+    pub(crate) fn new(src: &'a [u8], max_depth: usize) -> Result<Self, ParseError> {
+        if src.len() > u32::MAX as usize {
+            return Err(ParseError::Syntax);
+        }
+        Ok(Self {
+            src,
+            pos: 0,
+            depth: 0,
+            max_depth,
+        })
+    }
+
+    /// `true` when another document follows (only whitespace skipped).
+    pub(crate) fn more(&mut self) -> bool {
+        self.skip_ws();
+        self.pos < self.src.len()
+    }
+
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.src.get(self.pos) {
             self.pos += 1;
@@ -117,21 +132,27 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn push(&mut self, start: usize, kind: Kind<'a>) -> usize {
-        self.nodes.push(Node {
+    fn scalar(&self, start: usize, kind: Kind<'a>) -> Event<'a> {
+        Event::Scalar(Node {
             span: start..self.pos,
             kind,
-        });
-        self.nodes.len() - 1
+        })
     }
 
-    fn value(&mut self, depth: usize) -> Result<usize, ParseError> {
+    /// Reads the start of the next value: a whole scalar, or a container's opening bracket.
+    pub(crate) fn value(&mut self) -> Result<Event<'a>, ParseError> {
         self.skip_ws();
         let start = self.pos;
         let kind = match self.src.get(self.pos) {
-            Some(b'{' | b'[') if depth >= self.max_depth => return Err(ParseError::TooDeep),
-            Some(b'{') => self.object(depth)?,
-            Some(b'[') => self.array(depth)?,
+            Some(b'{' | b'[') if self.depth >= self.max_depth => return Err(ParseError::TooDeep),
+            Some(&b @ (b'{' | b'[')) => {
+                self.pos += 1;
+                self.depth += 1;
+                return Ok(Event::Open {
+                    start,
+                    object: b == b'{',
+                });
+            }
             Some(b'"') => Kind::Str(self.string()?),
             Some(b't') => self.literal(b"true", Kind::Bool)?,
             Some(b'f') => self.literal(b"false", Kind::Bool)?,
@@ -139,7 +160,82 @@ impl<'a> Parser<'a> {
             Some(b'-' | b'0'..=b'9') => Kind::Num(self.number()?),
             _ => return Err(ParseError::Syntax),
         };
-        Ok(self.push(start, kind))
+        Ok(self.scalar(start, kind))
+    }
+
+    /// Inside an array: `true` when an item follows (read it with [`Reader::value`]), `false`
+    /// at the closing bracket (consumed). `first` is `true` right after the opening bracket.
+    pub(crate) fn next_item(&mut self, first: bool) -> Result<bool, ParseError> {
+        self.skip_ws();
+        match self.src.get(self.pos) {
+            Some(b']') => {
+                self.pos += 1;
+                self.depth -= 1;
+                Ok(false)
+            }
+            Some(b',') if !first => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ if first => Ok(true),
+            _ => Err(ParseError::Syntax),
+        }
+    }
+
+    /// Inside an object: the next member's key (its value follows: read it with
+    /// [`Reader::value`]), or `None` at the closing brace (consumed). `first` is `true` right
+    /// after the opening brace.
+    pub(crate) fn next_key(&mut self, first: bool) -> Result<Option<Text<'a>>, ParseError> {
+        self.skip_ws();
+        match self.src.get(self.pos) {
+            Some(b'}') => {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(None);
+            }
+            Some(b',') if !first => {
+                self.pos += 1;
+                self.skip_ws();
+            }
+            _ if first => {}
+            _ => return Err(ParseError::Syntax),
+        }
+        if self.src.get(self.pos) != Some(&b'"') {
+            return Err(ParseError::Syntax);
+        }
+        let key = self.string()?;
+        self.eat(b':')?;
+        Ok(Some(key))
+    }
+
+    /// Reads a whole value, keeping nothing; `Ok` is where it ends.
+    pub(crate) fn skip_value(&mut self) -> Result<usize, ParseError> {
+        if let Event::Open { object, .. } = self.value()? {
+            self.skip_items(object)?;
+        }
+        Ok(self.pos)
+    }
+
+    /// Reads the rest of an open container, keeping nothing.
+    fn skip_items(&mut self, object: bool) -> Result<(), ParseError> {
+        let mut first = true;
+        loop {
+            let more = if object {
+                self.next_key(first)?.is_some()
+            } else {
+                self.next_item(first)?
+            };
+            if !more {
+                return Ok(());
+            }
+            first = false;
+            self.skip_value()?;
+        }
+    }
+
+    /// Source offset of the next byte to read.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
     }
 
     fn literal(&mut self, word: &[u8], kind: Kind<'a>) -> Result<Kind<'a>, ParseError> {
@@ -183,171 +279,58 @@ impl<'a> Parser<'a> {
         }
         Ok(&self.src[start..self.pos])
     }
-
-    fn array(&mut self, depth: usize) -> Result<Kind<'a>, ParseError> {
-        self.pos += 1;
-        let mark = self.items.len();
-        self.skip_ws();
-        if self.src.get(self.pos) == Some(&b']') {
-            self.pos += 1;
-            return Ok(Kind::Array(Vec::new()));
-        }
-        loop {
-            let item = self.value(depth + 1)?;
-            self.items.push(item);
-            self.skip_ws();
-            match self.src.get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Kind::Array(self.items.drain(mark..).collect()));
-                }
-                _ => return Err(ParseError::Syntax),
-            }
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Kind<'a>, ParseError> {
-        self.pos += 1;
-        let mark = self.members.len();
-        self.skip_ws();
-        if self.src.get(self.pos) == Some(&b'}') {
-            self.pos += 1;
-            return Ok(Kind::Object(Vec::new()));
-        }
-        loop {
-            self.skip_ws();
-            if self.src.get(self.pos) != Some(&b'"') {
-                return Err(ParseError::Syntax);
-            }
-            let key = self.string()?;
-            self.eat(b':')?;
-            let value = self.value(depth + 1)?;
-            self.members.push((key, value));
-            self.skip_ws();
-            match self.src.get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Kind::Object(self.members.drain(mark..).collect()));
-                }
-                _ => return Err(ParseError::Syntax),
-            }
-        }
-    }
-
-    /// Reads a string at `self.pos` (on the opening quote).
-    fn string(&mut self) -> Result<Text<'a>, ParseError> {
-        self.pos += 1;
-        let start = self.pos;
-        let end = memchr::memchr2(b'"', b'\\', &self.src[start..]).ok_or(ParseError::Syntax)?;
-        if self.src[start..start + end].iter().any(|&b| b < 0x20) {
-            return Err(ParseError::Syntax);
-        }
-        self.pos = start + end;
-        if self.src[self.pos] == b'\\' {
-            return self.escaped_string(start);
-        }
-        let value =
-            std::str::from_utf8(&self.src[start..self.pos]).map_err(|_| ParseError::Syntax)?;
-        self.pos += 1;
-        Ok(Text {
-            value: Cow::Borrowed(value),
-            start,
-            map: None,
-        })
-    }
-
-    /// Slow path for strings with escapes: decodes and records the source offset of every byte.
-    fn escaped_string(&mut self, start: usize) -> Result<Text<'a>, ParseError> {
-        let mut out: Vec<u8> = self.src[start..self.pos].to_vec();
-        let mut map: Vec<u32> = (start..self.pos).map(|i| i as u32).collect();
-        loop {
-            let at = self.pos;
-            match self.src.get(self.pos) {
-                None => return Err(ParseError::Syntax),
-                Some(b'"') => break,
-                Some(b'\\') => {
-                    let c = self.escape()?;
-                    let mut buf = [0u8; 4];
-                    for &b in c.encode_utf8(&mut buf).as_bytes() {
-                        out.push(b);
-                        map.push(at as u32);
-                    }
-                }
-                Some(&b) if b < 0x20 => return Err(ParseError::Syntax),
-                Some(&b) => {
-                    out.push(b);
-                    map.push(at as u32);
-                    self.pos += 1;
-                }
-            }
-        }
-        map.push(self.pos as u32);
-        self.pos += 1;
-        let value = String::from_utf8(out).map_err(|_| ParseError::Syntax)?;
-        Ok(Text {
-            value: Cow::Owned(value),
-            start,
-            map: Some(map),
-        })
-    }
-
-    fn hex4(&mut self) -> Result<u32, ParseError> {
-        let digits = self
-            .src
-            .get(self.pos..self.pos + 4)
-            .ok_or(ParseError::Syntax)?;
-        let text = std::str::from_utf8(digits).map_err(|_| ParseError::Syntax)?;
-        let v = u32::from_str_radix(text, 16).map_err(|_| ParseError::Syntax)?;
-        self.pos += 4;
-        Ok(v)
-    }
-
-    /// Decodes one escape at `self.pos` (on the backslash). Lone surrogates become U+FFFD.
-    fn escape(&mut self) -> Result<char, ParseError> {
-        let c = *self.src.get(self.pos + 1).ok_or(ParseError::Syntax)?;
-        self.pos += 2;
-        Ok(match c {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let hi = self.hex4()?;
-                if (0xD800..0xDC00).contains(&hi) && self.src[self.pos..].starts_with(b"\\u") {
-                    let save = self.pos;
-                    self.pos += 2;
-                    let lo = self.hex4()?;
-                    if (0xDC00..0xE000).contains(&lo) {
-                        let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                        return Ok(char::from_u32(cp).unwrap_or('\u{FFFD}'));
-                    }
-                    self.pos = save;
-                }
-                char::from_u32(hi).unwrap_or('\u{FFFD}')
-            }
-            _ => return Err(ParseError::Syntax),
-        })
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Every value of `src` in document order, as `(depth, span bytes)`; containers at their
+    /// end, after their items.
+    fn values(src: &[u8]) -> Vec<(usize, String)> {
+        fn read(r: &mut Reader<'_>, src: &[u8], depth: usize, out: &mut Vec<(usize, String)>) {
+            let span = match r.value().unwrap() {
+                Event::Scalar(node) => node.span,
+                Event::Open { start, object } => {
+                    let mut first = true;
+                    while if object {
+                        r.next_key(first).unwrap().is_some()
+                    } else {
+                        r.next_item(first).unwrap()
+                    } {
+                        first = false;
+                        read(r, src, depth + 1, out);
+                    }
+                    start..r.pos()
+                }
+            };
+            out.push((depth, String::from_utf8_lossy(&src[span]).into_owned()));
+        }
+        let mut r = Reader::new(src, 8).unwrap();
+        let mut out = Vec::new();
+        while r.more() {
+            read(&mut r, src, 0, &mut out);
+        }
+        out
+    }
+
     #[test]
     fn spans_and_escapes() {
         let src = br#"{"a":"x\u0040y","b":[1,-2.5e3,true,null]}"#;
-        let doc = parse(src, 8).unwrap();
-        let Kind::Object(members) = &doc.nodes[doc.roots[0]].kind else {
-            panic!("object expected")
-        };
-        let Kind::Str(t) = &doc.nodes[members[0].1].kind else {
+        let mut r = Reader::new(src, 8).unwrap();
+        assert!(matches!(
+            r.value(),
+            Ok(Event::Open {
+                start: 0,
+                object: true
+            })
+        ));
+        let key = r.next_key(true).unwrap().unwrap();
+        assert_eq!(key.value, "a");
+        let Ok(Event::Scalar(Node {
+            kind: Kind::Str(t), ..
+        })) = r.value()
+        else {
             panic!("string expected")
         };
         assert_eq!(t.value, "x@y");
@@ -357,36 +340,45 @@ mod tests {
 
     #[test]
     fn nested_containers_keep_their_own_children() {
-        let src = br#"[[1,2],{"a":[3],"b":{}},[],4]"#;
-        let doc = parse(src, 8).unwrap();
-        let spans = |items: &[usize]| -> Vec<&[u8]> {
-            items
-                .iter()
-                .map(|&i| &src[doc.nodes[i].span.clone()])
-                .collect()
-        };
-        let Kind::Array(items) = &doc.nodes[doc.roots[0]].kind else {
-            panic!("array expected")
-        };
+        let read = values(br#"[[1,2],{"a":[3],"b":{}},[],4]"#);
+        let shown: Vec<(usize, &str)> = read.iter().map(|(d, s)| (*d, s.as_str())).collect();
         assert_eq!(
-            spans(items),
-            [&b"[1,2]"[..], br#"{"a":[3],"b":{}}"#, b"[]", b"4"]
+            shown,
+            [
+                (2, "1"),
+                (2, "2"),
+                (1, "[1,2]"),
+                (3, "3"),
+                (2, "[3]"),
+                (2, "{}"),
+                (1, r#"{"a":[3],"b":{}}"#),
+                (1, "[]"),
+                (1, "4"),
+                (0, r#"[[1,2],{"a":[3],"b":{}},[],4]"#),
+            ]
         );
-        let Kind::Object(members) = &doc.nodes[items[1]].kind else {
-            panic!("object expected")
-        };
-        let keys: Vec<&str> = members.iter().map(|(k, _)| &*k.value).collect();
-        assert_eq!(keys, ["a", "b"]);
-        let values: Vec<usize> = members.iter().map(|m| m.1).collect();
-        assert_eq!(spans(&values), [&b"[3]"[..], b"{}"]);
     }
 
     #[test]
     fn json_lines_and_errors() {
-        assert_eq!(parse(b"{}\n{}\n", 4).unwrap().roots.len(), 2);
-        assert_eq!(parse(b"[[[]]]", 2).unwrap_err(), ParseError::TooDeep);
-        assert_eq!(parse(b"{\"a\" 1}", 4).unwrap_err(), ParseError::Syntax);
-        assert_eq!(parse(b"  ", 4).unwrap_err(), ParseError::Syntax);
-        assert_eq!(parse(b"\"\\ud800\"", 4).unwrap().roots.len(), 1);
+        assert_eq!(validate(b"{}\n{}\n", 4), Ok(2));
+        assert_eq!(validate(b"[[[]]]", 2), Err(ParseError::TooDeep));
+        assert_eq!(validate(b"[[[]]]", 3), Ok(1));
+        assert_eq!(validate(b"{\"a\" 1}", 4), Err(ParseError::Syntax));
+        assert_eq!(validate(b"  ", 4), Err(ParseError::Syntax));
+        assert_eq!(validate(b"\"\\ud800\"", 4), Ok(1));
+        for bad in [
+            &b"[1,]"[..],
+            b"[,1]",
+            b"{\"a\":1,}",
+            b"{,}",
+            b"[1 2]",
+            b"{\"a\":1 \"b\":2}",
+        ] {
+            assert_eq!(validate(bad, 4), Err(ParseError::Syntax), "{bad:?}");
+        }
+        // The first error in document order decides.
+        assert_eq!(validate(b"[x,[[[]]]]", 2), Err(ParseError::Syntax));
+        assert_eq!(validate(b"[[[[]]],x]", 2), Err(ParseError::TooDeep));
     }
 }

@@ -7,7 +7,7 @@ use crate::config::{Config, ConfigError, Limits, Mode};
 use crate::decode::Decoder;
 use crate::detect::{BUILTIN_KEYS, Detector};
 use crate::engine::Engine;
-use crate::json::{self, ParseError};
+use crate::json::ParseError;
 use crate::redact::{self, Replacement};
 use crate::report::{Category, Finding, Format, Report, Scan, Span, Verdict};
 use crate::values::ValueIndex;
@@ -179,18 +179,19 @@ impl Scanner {
             engine.limit("limit.input_size", None, 0);
             Format::Unread
         } else {
-            match json::parse(input, limits.max_json_depth) {
-                Ok(doc) => {
-                    engine.doc(&doc, None);
-                    Format::Json
-                }
-                Err(ParseError::TooDeep) => {
-                    engine.limit("limit.json_depth", None, 0);
-                    Format::Json
-                }
-                Err(ParseError::Syntax) => {
-                    engine.text_input(input);
-                    Format::Text
+            // Walked as JSON while read; bytes that turn out not to be JSON (or too deep) are
+            // read again, from a fresh engine, the way they are.
+            match engine.input_doc(input, limits.max_json_depth) {
+                Ok(()) => Format::Json,
+                Err(e) => {
+                    engine = Engine::new(&self.det, &self.decoder, limits, values, input.len());
+                    if e == ParseError::TooDeep {
+                        engine.limit("limit.json_depth", None, 0);
+                        Format::Json
+                    } else {
+                        engine.text_input(input);
+                        Format::Text
+                    }
                 }
             }
         };

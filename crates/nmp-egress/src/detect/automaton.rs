@@ -1,39 +1,53 @@
 //! Which regex rules match a text: one combined automaton (a regex set), with base64-like text
-//! read by a second one that leaves out the rules with a long counted repetition.
+//! read rule by rule through the alternatives that can match it.
 //!
 //! A regex set reports every rule that matches, so its lazy DFA tracks, for every counted
 //! repetition (`[A-Z0-9]{11,30}`), each position a match could have started at. On text that
 //! reads like random base64 (an attachment) almost every byte then leads to a state never seen
-//! before, and the scan spends its time building states. Such a text is read by a set of the
-//! other rules, and each rule with a long counted repetition runs on its own (a single regex
-//! stops at its first match and keeps no state per rule); both ways find the same rules.
-//! Rules that cannot match any text of the base64 alphabet (they need a space, `@`, `.` or
-//! `:`) are left out of that reading: they would find nothing in it.
+//! before, and the scan spends its time building states. Such a text is read another way: each
+//! rule is split into its alternatives (`a(?:b|c)` is `ab` or `ac`), and the alternatives that
+//! cannot match any text of the base64 alphabet (they need a space, `@`, `.` or `:`) are left
+//! out. Of the rest, those without a long counted repetition go into a second set; those with
+//! one and a short literal prefix (`SG.`, `npm_`) run each on its own, where the prefix lets a
+//! literal search skip the text between candidates; the remaining long ones run as one regex
+//! per rule. A rule matches a text when one of its alternatives does, so both ways find the
+//! same rules.
 
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
+use regex_syntax::hir::literal::Extractor;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Shortest text read as base64-like: shorter texts cost the set little.
 const MIN_BASE64_LIKE: usize = 1024;
 
-/// Counted repetitions with a bound at least this large make a rule run on its own on
-/// base64-like text.
+/// Counted repetitions with a bound at least this large make an alternative run outside the
+/// set on base64-like text.
 const LONG_COUNT: u32 = 10;
 
 /// Fewest bytes of the base64 alphabet a repeated class must cover to count as wide.
 const WIDE_CLASS: usize = 56;
+
+/// Most alternatives one rule is split into; a rule with more is read whole.
+const MAX_ALTERNATIVES: usize = 64;
+
+/// A long alternative runs on its own when its matches start with one of at most this many
+/// literals, each at least [`MIN_PREFIX`] bytes long.
+const MAX_PREFIXES: usize = 8;
+
+/// Shortest literal prefix that lets a long alternative run on its own.
+const MIN_PREFIX: usize = 2;
 
 /// The rule sets of one detector.
 #[derive(Debug)]
 pub(super) struct Automaton {
     /// Every rule, in rule order.
     all: RegexSet,
-    /// The rules without a long counted repetition that can match base64-like text, and the
-    /// index of each in `all`.
+    /// The alternatives without a long counted repetition that can match base64-like text, and
+    /// the index in `all` of the rule each comes from.
     short: RegexSet,
     short_rules: Vec<usize>,
-    /// The rules with one that can match base64-like text, each alone, and its index in
-    /// `all`.
+    /// The other alternatives that can match base64-like text (one regex each when it has a
+    /// literal prefix, otherwise one per rule), and the index of their rule in `all`.
     long: Vec<(usize, Regex)>,
 }
 
@@ -51,17 +65,39 @@ impl Automaton {
                 .dfa_size_limit(dfa_cache)
                 .build()
         };
-        let (long, short): (Vec<usize>, Vec<usize>) = (0..patterns.len())
-            .filter(|&i| base64_possible(patterns[i]))
-            .partition(|&i| long_count(patterns[i]));
+        let mut short = Vec::new();
+        let mut short_rules = Vec::new();
+        let mut long = Vec::new();
+        for (i, pattern) in patterns.iter().enumerate() {
+            let Some(hir) = parse(pattern) else {
+                // Unparsed here (it compiled as a regex, so rarely): read whole, in the set.
+                short.push((*pattern).to_owned());
+                short_rules.push(i);
+                continue;
+            };
+            let pieces = alternatives(&hir)
+                .filter(|p| p.len() <= MAX_ALTERNATIVES)
+                .unwrap_or_else(|| vec![hir.clone()]);
+            let mut grouped = Vec::new();
+            for piece in pieces.into_iter().filter(base64_possible) {
+                if !long_count(&piece) {
+                    short.push(piece.to_string());
+                    short_rules.push(i);
+                } else if prefixed(&piece) {
+                    long.push((i, Regex::new(&piece.to_string())?));
+                } else {
+                    grouped.push(piece);
+                }
+            }
+            if !grouped.is_empty() {
+                long.push((i, Regex::new(&Hir::alternation(grouped).to_string())?));
+            }
+        }
         Ok(Self {
             all: set(&mut patterns.iter().copied())?,
-            short: set(&mut short.iter().map(|&i| patterns[i]))?,
-            short_rules: short,
-            long: long
-                .into_iter()
-                .map(|i| Ok((i, Regex::new(patterns[i])?)))
-                .collect::<Result<_, regex::Error>>()?,
+            short: set(&mut short.iter().map(String::as_str))?,
+            short_rules,
+            long,
         })
     }
 
@@ -79,13 +115,13 @@ impl Automaton {
         } else {
             Vec::new()
         };
-        out.extend(
-            self.long
-                .iter()
-                .filter(|(_, r)| r.is_match(text))
-                .map(|&(i, _)| i),
-        );
+        for (i, regex) in &self.long {
+            if !out.contains(i) && regex.is_match(text) {
+                out.push(*i);
+            }
+        }
         out.sort_unstable();
+        out.dedup();
         out
     }
 
@@ -99,6 +135,63 @@ impl Automaton {
     }
 }
 
+/// `pattern`'s syntax tree as the regex crate reads it (bytes, not necessarily UTF-8).
+fn parse(pattern: &str) -> Option<Hir> {
+    regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()
+}
+
+/// The alternatives of `hir`: alternations flattened and concatenations distributed over them
+/// (`a(?:b|c)d` is `abd` or `acd`), groups dropped (only whether a rule matches is asked);
+/// `None` past [`MAX_ALTERNATIVES`].
+fn alternatives(hir: &Hir) -> Option<Vec<Hir>> {
+    match hir.kind() {
+        HirKind::Alternation(subs) => {
+            let mut out = Vec::new();
+            for sub in subs {
+                out.extend(alternatives(sub)?);
+                if out.len() > MAX_ALTERNATIVES {
+                    return None;
+                }
+            }
+            Some(out)
+        }
+        HirKind::Capture(cap) => alternatives(&cap.sub),
+        HirKind::Concat(subs) => {
+            let mut out: Vec<Vec<Hir>> = vec![Vec::new()];
+            for sub in subs {
+                let choices = alternatives(sub)?;
+                if out.len() * choices.len() > MAX_ALTERNATIVES {
+                    return None;
+                }
+                out = out
+                    .iter()
+                    .flat_map(|head| {
+                        choices.iter().map(move |c| {
+                            let mut next = head.clone();
+                            next.push(c.clone());
+                            next
+                        })
+                    })
+                    .collect();
+            }
+            Some(out.into_iter().map(Hir::concat).collect())
+        }
+        _ => Some(vec![hir.clone()]),
+    }
+}
+
+/// `true` when every match of `hir` starts with one of a few literals of at least
+/// [`MIN_PREFIX`] bytes ([`MAX_PREFIXES`] at most), so a search for them skips the rest.
+fn prefixed(hir: &Hir) -> bool {
+    let seq = Extractor::new().extract(hir);
+    seq.len().is_some_and(|n| n <= MAX_PREFIXES)
+        && seq.min_literal_len().is_some_and(|n| n >= MIN_PREFIX)
+}
+
 /// `true` for a text of at least [`MIN_BASE64_LIKE`] bytes, all of the base64 or base64url
 /// alphabet or `=`.
 fn base64_like(text: &[u8]) -> bool {
@@ -110,11 +203,10 @@ fn base64_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-' | b'=')
 }
 
-/// `false` when `pattern` cannot match any text made only of [`base64_byte`]s: every way through
-/// it needs a literal byte or a class with no such byte (a space, `@`, `.`, `:`). Look-around
-/// assertions count as satisfiable, so the answer errs towards `true`; `true` when it does
-/// not parse.
-fn base64_possible(pattern: &str) -> bool {
+/// `false` when `hir` cannot match any text made only of [`base64_byte`]s: every way through it
+/// needs a literal byte or a class with no such byte (a space, `@`, `.`, `:`). Look-around
+/// assertions count as satisfiable, so the answer errs towards `true`.
+fn base64_possible(hir: &Hir) -> bool {
     fn possible(hir: &Hir) -> bool {
         match hir.kind() {
             HirKind::Empty | HirKind::Look(_) => true,
@@ -132,21 +224,14 @@ fn base64_possible(pattern: &str) -> bool {
             HirKind::Alternation(subs) => subs.iter().any(possible),
         }
     }
-    match regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(pattern)
-    {
-        Ok(hir) => possible(&hir),
-        Err(_) => true,
-    }
+    possible(hir)
 }
 
-/// `true` when `pattern` holds a counted repetition bounded by at least [`LONG_COUNT`]
-/// (`{11,30}`, `{20,}`) of a class that covers at least [`WIDE_CLASS`] of the 64 bytes of the
-/// base64 alphabet (`[A-Za-z0-9]`, `(?i:[A-Z0-9])`): on base64 such a run goes on and on, so
-/// the set keeps many starts alive. `false` when it does not parse (it then stays in the set).
-fn long_count(pattern: &str) -> bool {
+/// `true` when `hir` holds a counted repetition bounded by at least [`LONG_COUNT`] (`{11,30}`,
+/// `{20,}`) of a class that covers at least [`WIDE_CLASS`] of the 64 bytes of the base64
+/// alphabet (`[A-Za-z0-9]`, `(?i:[A-Z0-9])`): on base64 such a run goes on and on, so a set
+/// keeps many starts alive.
+fn long_count(hir: &Hir) -> bool {
     fn wide(hir: &Hir) -> bool {
         const BASE64: &[u8; 64] =
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -181,11 +266,7 @@ fn long_count(pattern: &str) -> bool {
             HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
         }
     }
-    regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .is_ok_and(|hir| walk(&hir))
+    walk(hir)
 }
 
 #[cfg(test)]
@@ -194,6 +275,14 @@ mod tests {
     use crate::Config;
     use crate::detect::Detector;
     use proptest::prelude::*;
+
+    fn long_count(pattern: &str) -> bool {
+        super::long_count(&parse(pattern).unwrap())
+    }
+
+    fn base64_possible(pattern: &str) -> bool {
+        super::base64_possible(&parse(pattern).unwrap())
+    }
 
     fn automaton() -> &'static Automaton {
         static DETECTOR: std::sync::LazyLock<Detector> =
@@ -224,7 +313,37 @@ mod tests {
         assert!(base64_possible(r"(?i)é|x"));
         assert!(!base64_possible(r"(?i)é"));
         let a = automaton();
-        assert!(a.short_rules.len() + a.long.len() < a.all.len());
+        let mut read: Vec<usize> = a.short_rules.clone();
+        read.extend(a.long.iter().map(|(i, _)| i));
+        read.sort_unstable();
+        read.dedup();
+        assert!(read.len() < a.all.len());
+    }
+
+    #[test]
+    fn rules_split_into_their_alternatives() {
+        let shown = |p: &str| -> Vec<String> {
+            alternatives(&parse(p).unwrap())
+                .unwrap()
+                .iter()
+                .map(|h| Regex::new(&h.to_string()).unwrap().as_str().to_owned())
+                .collect()
+        };
+        let split = shown(r"(?-u)\b(?:ab|c(dd|ee))f|gh");
+        assert_eq!(split.len(), 4);
+        for (alternative, text) in split.iter().zip(["abf", "cddf", "ceef", "gh"]) {
+            assert!(Regex::new(alternative).unwrap().is_match(text.as_bytes()));
+        }
+        let many = "(?:ab|cd)".repeat(7);
+        assert!(alternatives(&parse(&many).unwrap()).is_none());
+        assert!(prefixed(&parse(r"(?-u)\bSG\.[A-Za-z0-9_\-]{22}").unwrap()));
+        assert!(prefixed(
+            &parse(r"shp(?:at|ss|ca|pa)_[0-9a-f]{32}").unwrap()
+        ));
+        assert!(!prefixed(
+            &parse(r"[0-9]{8,10}:AA[A-Za-z0-9_\-]{33}").unwrap()
+        ));
+        assert!(!prefixed(&parse(r"(?i)salasana[:=][^\s]{8,64}").unwrap()));
     }
 
     /// Base64 text with, now and then, a value some rule finds.

@@ -1,13 +1,13 @@
-//! Walking a parsed JSON document: every key and value with its path, key/value field rules,
-//! and contraband split across adjacent strings.
+//! Walking a JSON text as it is read: every key and value with its path, key/value field rules,
+//! and contraband split across adjacent strings. No tree is built: a container's items are
+//! walked as they are read, and what the container's own checks need of them (strings,
+//! numbers, spans) is kept until it closes.
 
-use std::ops::Range;
 use std::rc::Rc;
 
 use super::{Edit, Engine, Origin, Seg};
 use crate::detect::{Hit, KeyClass, Source, Value};
-use crate::json::{Doc, Kind, Node, Text};
-use crate::report::Decoding;
+use crate::json::{Event, Kind, Node, ParseError, Reader, Text};
 
 /// Most distinct keys whose class one scan remembers.
 const KEY_CACHE: usize = 4096;
@@ -15,36 +15,33 @@ const KEY_CACHE: usize = 4096;
 /// Longest key shown in a path; longer or non-identifier keys show as `*`.
 const MAX_SHOWN_KEY: usize = 64;
 
-/// Most adjacent strings joined in one run when looking for split contraband.
-const MAX_RUN: usize = 4;
-
-/// Longest string that takes part in a joined run; longer strings are scanned alone.
-const MAX_PIECE: usize = 64;
-
-/// Longest string (in bytes) that counts as one character of a value spelled out one character
-/// per element (`["1","2","3",...]`, `{"c0": "4", "c1": "1", ...}`); a one-digit number counts too.
-const MAX_TINY: usize = 4;
-
-/// Fewest adjacent tiny elements joined; most joined in one run.
-const TINY_RUN: std::ops::RangeInclusive<usize> = 5..=64;
-
 /// Longest string joined with its siblings when looking for a split dataset value.
 const MAX_VALUE_PIECE: usize = crate::values::MAX_FORM_LEN;
 
-/// The 2-8 short scalar elements (strings or numbers of at most 16 bytes) of an array joined
-/// by spaces, if every element is one.
-fn scalar_parts(doc: &Doc<'_>, items: &[usize]) -> Option<String> {
-    if !(2..=8).contains(&items.len()) {
+/// The 2-8 short scalar elements (strings or numbers of at most 16 bytes) of the array `r`
+/// stands at the start of, joined by spaces, if every element is one, and the array's span.
+/// Reads ahead on its own copy of the reader.
+fn scalar_parts(mut r: Reader<'_>) -> Option<(String, Node<'_>)> {
+    let Ok(Event::Open {
+        start,
+        object: false,
+    }) = r.value()
+    else {
         return None;
-    }
+    };
     let mut joined = String::new();
-    for &item in items {
-        let piece = match &doc.nodes[item].kind {
+    let mut count = 0;
+    while r.next_item(count == 0).ok()? {
+        count += 1;
+        let Ok(Event::Scalar(item)) = r.value() else {
+            return None;
+        };
+        let piece = match &item.kind {
             Kind::Str(t) => t.value.as_ref(),
             Kind::Num(n) => std::str::from_utf8(n).ok()?,
             _ => return None,
         };
-        if piece.is_empty() || piece.len() > 16 {
+        if count > 8 || piece.is_empty() || piece.len() > 16 {
             return None;
         }
         if !joined.is_empty() {
@@ -52,7 +49,11 @@ fn scalar_parts(doc: &Doc<'_>, items: &[usize]) -> Option<String> {
         }
         joined.push_str(piece);
     }
-    Some(joined)
+    let node = Node {
+        span: start..r.pos(),
+        kind: Kind::Array,
+    };
+    (count >= 2).then_some((joined, node))
 }
 
 fn shown_key(key: &str) -> Option<Rc<str>> {
@@ -104,15 +105,58 @@ impl Engine<'_> {
         (info.class, info.completes)
     }
 
-    /// Walks every document of `doc`. `layer` is `None` for the input itself, or the input
+    /// Walks every document of `src`, which [`crate::json::validate`] accepted with `max_depth`
+    /// and found `roots` documents in. `layer` is `None` for the input itself, or the input
     /// ranges that decoded content came from.
-    pub(crate) fn doc(&mut self, doc: &Doc<'_>, layer: Option<&Origin<'_>>) {
-        let many = doc.roots.len() > 1;
-        for (i, &root) in doc.roots.iter().enumerate() {
-            self.path.push(Seg::Root(many.then_some(i)));
-            self.node(doc, root, layer);
+    pub(crate) fn doc(
+        &mut self,
+        src: &[u8],
+        max_depth: usize,
+        roots: usize,
+        layer: Option<&Origin<'_>>,
+    ) -> Result<(), ParseError> {
+        let mut r = Reader::new(src, max_depth)?;
+        let mut stack = Vec::new();
+        let mut i = 0;
+        while r.more() {
+            self.path.push(Seg::Root((roots > 1).then_some(i)));
+            let walked = r
+                .value()
+                .and_then(|event| self.node(&mut r, event, layer, &mut stack));
             self.path.pop();
+            walked?;
+            i += 1;
         }
+        Ok(())
+    }
+
+    /// Walks the input as JSON while reading it, without validating it first: `Err` when it is
+    /// not acceptable JSON, and then the engine holds part of a walk and must be dropped. The
+    /// paths of the findings in the first document gain their `#0` once a second one begins.
+    pub(crate) fn input_doc(&mut self, src: &[u8], max_depth: usize) -> Result<(), ParseError> {
+        let mut r = Reader::new(src, max_depth)?;
+        let mut stack = Vec::new();
+        let mut i = 0;
+        while r.more() {
+            if i == 1 {
+                for found in &mut self.found {
+                    if let Some(path) = &mut found.path {
+                        path.insert_str(0, "#0");
+                    }
+                }
+            }
+            self.path.push(Seg::Root((i > 0).then_some(i)));
+            let walked = r
+                .value()
+                .and_then(|event| self.node(&mut r, event, None, &mut stack));
+            self.path.pop();
+            walked?;
+            i += 1;
+        }
+        if i == 0 {
+            return Err(ParseError::Syntax);
+        }
+        Ok(())
     }
 
     /// Origin of a string node: its own escapes at the top, the decoded source below.
@@ -145,10 +189,73 @@ impl Engine<'_> {
         }
     }
 
-    fn node(&mut self, doc: &Doc<'_>, idx: usize, layer: Option<&Origin<'_>>) {
-        let node = &doc.nodes[idx];
+    /// Walks the value that starts with `event` (reading the rest of a container from `r`);
+    /// returns what its parent keeps of it.
+    ///
+    /// `stack` holds what the containers being read keep of their items, innermost last.
+    fn node<'a>(
+        &mut self,
+        r: &mut Reader<'a>,
+        event: Event<'a>,
+        layer: Option<&Origin<'_>>,
+        stack: &mut Vec<Node<'a>>,
+    ) -> Result<Node<'a>, ParseError> {
+        let (start, object) = match event {
+            Event::Scalar(node) => {
+                self.scalar(&node, layer);
+                return Ok(node);
+            }
+            Event::Open { start, object } => (start, object),
+        };
+        self.json_depth += 1;
+        let mark = stack.len();
+        let mut first = true;
+        let read = loop {
+            let child = if object {
+                match r.next_key(first) {
+                    Ok(Some(key)) => self.member(r, &key, layer, stack),
+                    Ok(None) => break Ok(()),
+                    Err(e) => Err(e),
+                }
+            } else {
+                match r.next_item(first) {
+                    Ok(true) => {
+                        self.path.push(Seg::Index(stack.len() - mark));
+                        let child = r
+                            .value()
+                            .and_then(|event| self.node(r, event, layer, stack));
+                        self.path.pop();
+                        child
+                    }
+                    Ok(false) => break Ok(()),
+                    Err(e) => Err(e),
+                }
+            };
+            match child {
+                Ok(child) => stack.push(child),
+                Err(e) => break Err(e),
+            }
+            first = false;
+        };
+        let node = Node {
+            span: start..r.pos(),
+            kind: if object { Kind::Object } else { Kind::Array },
+        };
+        if read.is_ok() {
+            let children = &stack[mark..];
+            self.joined(children, layer);
+            self.tiny_runs(children, layer);
+            self.values_of(children, &node, layer);
+        }
+        stack.truncate(mark);
+        self.json_depth -= 1;
+        read.map(|()| node)
+    }
+
+    /// Walks a scalar: the rules over a number or a string.
+    fn scalar(&mut self, node: &Node<'_>, layer: Option<&Origin<'_>>) {
         match &node.kind {
-            Kind::Null | Kind::Bool => {}
+            Kind::Null | Kind::Bool | Kind::Array | Kind::Object => {}
             Kind::Num(raw) => {
                 if self.clean.numbers.contains(raw) || self.clean.texts.contains(raw) {
                     return;
@@ -160,51 +267,48 @@ impl Engine<'_> {
                     let edits = self.value_edits(node, layer, h.rule);
                     self.record(h.rule, edits, true);
                 }
-                if !self.values_of(doc, &[idx], node, layer) && quiet {
+                if !self.values_of(std::slice::from_ref(node), node, layer) && quiet {
                     self.clean.numbers.insert(raw);
                 }
             }
             Kind::Str(t) => self.text(t.value.as_bytes(), &Self::str_origin(t, layer)),
-            Kind::Array(items) => {
-                self.json_depth += 1;
-                for (i, &item) in items.iter().enumerate() {
-                    self.path.push(Seg::Index(i));
-                    self.node(doc, item, layer);
-                    self.path.pop();
-                }
-                self.joined(doc, items.iter().copied(), layer);
-                self.tiny_runs(doc, items.iter().copied(), layer);
-                self.values_of(doc, items, node, layer);
-                self.json_depth -= 1;
-            }
-            Kind::Object(members) => {
-                self.json_depth += 1;
-                for (key, value) in members {
-                    self.member(doc, key, *value, layer);
-                }
-                self.joined(doc, members.iter().map(|m| m.1), layer);
-                self.tiny_runs(doc, members.iter().map(|m| m.1), layer);
-                if !self.values.is_empty() {
-                    let children: Vec<usize> = members.iter().map(|m| m.1).collect();
-                    self.values_of(doc, &children, node, layer);
-                }
-                self.json_depth -= 1;
-            }
         }
     }
 
-    fn member(&mut self, doc: &Doc<'_>, key: &Text<'_>, value: usize, layer: Option<&Origin<'_>>) {
+    /// Walks one member of an object: its key, then its value (read from `r`); returns what
+    /// the object keeps of the value.
+    fn member<'a>(
+        &mut self,
+        r: &mut Reader<'a>,
+        key: &Text<'_>,
+        layer: Option<&Origin<'_>>,
+        stack: &mut Vec<Node<'a>>,
+    ) -> Result<Node<'a>, ParseError> {
         let before = self.found.len();
         self.text(key.value.as_bytes(), &Self::str_origin(key, layer));
         let clean_key = self.found.len() == before;
         let info = self.key_info(&key.value);
         self.path.push(Seg::Key(info.shown.filter(|_| clean_key)));
-        let node = &doc.nodes[value];
-        let field_value = match &node.kind {
-            Kind::Str(t) => Value::Str(&t.value),
-            Kind::Num(n) => Value::Num(std::str::from_utf8(n).unwrap_or_default()),
-            Kind::Null => Value::Null,
-            Kind::Bool | Kind::Array(_) | Kind::Object(_) => Value::Other,
+        let ahead = r.clone();
+        let event = match r.value() {
+            Ok(event) => event,
+            Err(e) => {
+                self.path.pop();
+                return Err(e);
+            }
+        };
+        let (field_value, object, container) = match &event {
+            Event::Scalar(node) => (
+                match &node.kind {
+                    Kind::Str(t) => Value::Str(&t.value),
+                    Kind::Num(n) => Value::Num(std::str::from_utf8(n).unwrap_or_default()),
+                    Kind::Null => Value::Null,
+                    Kind::Bool | Kind::Array | Kind::Object => Value::Other,
+                },
+                false,
+                false,
+            ),
+            Event::Open { object, .. } => (Value::Other, *object, true),
         };
         let mut class = info.class;
         // The name of an organisation's object is the organisation's (`{"hospital": {"name":
@@ -225,23 +329,33 @@ impl Engine<'_> {
             // `{"member": {"id": "W123456789"}}` the person identifier `member_id`.
             class = self.key_class(&format!("{parent}.{}", key.value)).0;
         }
-        let object = matches!(node.kind, Kind::Object(_));
         // An object under a restricted key is walked with the key as its members' prefix, so
         // `{"ssn": {"null_fraction": 0.1}}` is a statistic and `{"ssn": {"value": ..}}` is not.
         let walked_later = object && matches!(class, KeyClass::Restricted { .. });
         if !walked_later && let Some(rule) = self.det.judge(class, field_value, Source::Json) {
-            let edits = self.value_edits(node, layer, rule);
+            let edits = match &event {
+                Event::Scalar(node) => self.value_edits(node, layer, rule),
+                Event::Open { start, object } => {
+                    // The container's end, read ahead: its findings come after this one.
+                    let mut ahead = ahead.clone();
+                    let end = ahead.skip_value();
+                    let node = Node {
+                        span: *start..end.unwrap_or(*start),
+                        kind: if *object { Kind::Object } else { Kind::Array },
+                    };
+                    self.value_edits(&node, layer, rule)
+                }
+            };
             self.record(rule, edits, true);
-        } else if let Kind::Array(items) = &node.kind
+        } else if matches!(event, Event::Open { object: false, .. })
             && self.det.splits_value(class)
-            && let Some(joined) = scalar_parts(doc, items)
+            && let Some((joined, node)) = scalar_parts(ahead)
             && let Some(rule) = self.det.judge_parts(class, &joined)
         {
             // `{"bsn": ["378", "246", "598"]}`: a value split across an array under its key.
-            let edits = self.value_edits(node, layer, rule);
+            let edits = self.value_edits(&node, layer, rule);
             self.record(rule, edits, true);
         }
-        let container = matches!(node.kind, Kind::Object(_) | Kind::Array(_));
         let saved = container.then(|| {
             // A plural `s` is dropped (`patients`), not the end of `diagnosis` or `status`.
             let own = key
@@ -253,13 +367,14 @@ impl Engine<'_> {
         let cursor = std::mem::replace(&mut self.cursor_value, info.cursor);
         let organisation =
             std::mem::replace(&mut self.organisation_value, info.organisation || inherited);
-        self.node(doc, value, layer);
+        let node = self.node(r, event, layer, stack);
         self.cursor_value = cursor;
         self.organisation_value = organisation;
         if let Some(saved) = saved {
             self.parent_key = saved;
         }
         self.path.pop();
+        node
     }
 
     /// Dataset values in the scalars of `children` joined by spaces: a number, or a value split
@@ -267,8 +382,7 @@ impl Engine<'_> {
     /// covers `node`, the number or container; `true` when there was one.
     fn values_of(
         &mut self,
-        doc: &Doc<'_>,
-        children: &[usize],
+        children: &[Node<'_>],
         node: &Node<'_>,
         layer: Option<&Origin<'_>>,
     ) -> bool {
@@ -276,8 +390,8 @@ impl Engine<'_> {
             return false;
         }
         let mut joined = Vec::new();
-        for &child in children {
-            let piece = match &doc.nodes[child].kind {
+        for child in children {
+            let piece = match &child.kind {
                 Kind::Num(raw) => *raw,
                 Kind::Str(t) if t.value.len() <= MAX_VALUE_PIECE => t.value.as_bytes(),
                 _ => continue,
@@ -293,150 +407,5 @@ impl Engine<'_> {
         let edits = self.value_edits(node, layer, rule);
         self.record(rule, edits, true);
         true
-    }
-
-    /// Joins runs of 2 to [`MAX_RUN`] adjacent short string children and reports matches (and
-    /// decodable tokens) that span the whole run; redaction then covers every string involved.
-    fn joined(
-        &mut self,
-        doc: &Doc<'_>,
-        children: impl Iterator<Item = usize>,
-        layer: Option<&Origin<'_>>,
-    ) {
-        let pieces: Vec<Option<&Text<'_>>> = children
-            .map(|c| match &doc.nodes[c].kind {
-                Kind::Str(t) if !t.value.is_empty() && t.value.len() <= MAX_PIECE => Some(t),
-                _ => None,
-            })
-            .collect();
-        let mut joined = Vec::new();
-        let mut bounds = Vec::with_capacity(MAX_RUN);
-        for start in 0..pieces.len() {
-            joined.clear();
-            bounds.clear();
-            for piece in pieces[start..].iter().take(MAX_RUN) {
-                let Some(t) = piece else { break };
-                joined.extend_from_slice(t.value.as_bytes());
-                bounds.push(joined.len());
-                if bounds.len() >= 2 {
-                    let run = &pieces[start..start + bounds.len()];
-                    self.join_run(&joined, &bounds, run, layer);
-                }
-            }
-        }
-    }
-
-    /// Scans one joined run; only what starts in its first piece and ends in its last counts
-    /// (shorter runs cover the rest).
-    fn join_run(
-        &mut self,
-        joined: &[u8],
-        bounds: &[usize],
-        run: &[Option<&Text<'_>>],
-        layer: Option<&Origin<'_>>,
-    ) {
-        let first_end = bounds[0];
-        let last_start = bounds[bounds.len() - 2];
-        let spans_run = |r: &Range<usize>| r.start < first_end && r.end > last_start;
-        if run
-            .iter()
-            .flatten()
-            .any(|t| self.det.allowed(t.value.as_bytes()))
-        {
-            return;
-        }
-        // The run's bytes and where its first piece ends and its last begins decide it.
-        self.run_key.clear();
-        self.run_key.extend_from_slice(joined);
-        self.run_key
-            .extend_from_slice(&[first_end as u8, last_start as u8]);
-        if self.clean.runs.contains(&self.run_key) {
-            return;
-        }
-        let mut hits: Vec<Hit> = Vec::new();
-        self.det.matches(joined, &mut hits);
-        let tokens: Vec<_> = self
-            .decoder
-            .tokens(joined)
-            .filter(|c| spans_run(&c.range))
-            .collect();
-        hits.retain(|h| spans_run(&h.range) && !self.det.not_joined(h.rule));
-        if hits.is_empty() && tokens.is_empty() {
-            self.clean.runs.insert(&self.run_key);
-            return;
-        }
-        let spans: Rc<[Range<usize>]> = match layer {
-            Some(o) => o.resolve(0..0),
-            None => run
-                .iter()
-                .flatten()
-                .map(|t| t.source(0..t.value.len()))
-                .collect(),
-        };
-        let origin = Origin::Spans(spans);
-        self.via.push(Decoding::Joined);
-        for h in hits {
-            self.hit(h.rule, &origin, 0..0, false);
-        }
-        self.follow(tokens.iter(), &origin, 0);
-        self.via.pop();
-    }
-
-    /// Joins runs of [`TINY_RUN`] adjacent one-character strings or one-digit numbers (a value
-    /// spelled out one character per element) and reports any match in the joined text.
-    fn tiny_runs(
-        &mut self,
-        doc: &Doc<'_>,
-        children: impl Iterator<Item = usize>,
-        layer: Option<&Origin<'_>>,
-    ) {
-        let tiny = |c: &usize| match &doc.nodes[*c].kind {
-            Kind::Str(t) => !t.value.is_empty() && t.value.len() <= MAX_TINY,
-            Kind::Num(raw) => raw.len() == 1,
-            _ => false,
-        };
-        let mut run: Vec<usize> = Vec::new();
-        for c in children.map(Some).chain([None]) {
-            match c.filter(tiny) {
-                Some(c) if run.len() < *TINY_RUN.end() => run.push(c),
-                Some(_) => {}
-                None => {
-                    if run.len() >= *TINY_RUN.start() {
-                        self.tiny_run(doc, &run, layer);
-                    }
-                    run.clear();
-                }
-            }
-        }
-    }
-
-    fn tiny_run(&mut self, doc: &Doc<'_>, run: &[usize], layer: Option<&Origin<'_>>) {
-        let bytes = |c: &usize| match &doc.nodes[*c].kind {
-            Kind::Str(t) => t.value.as_bytes(),
-            Kind::Num(raw) => raw,
-            _ => &[],
-        };
-        let joined: Vec<u8> = run.iter().flat_map(|c| bytes(c).iter().copied()).collect();
-        let mut hits: Vec<Hit> = Vec::new();
-        self.det.matches(&joined, &mut hits);
-        if hits.is_empty() {
-            return;
-        }
-        let spans: Rc<[Range<usize>]> = match layer {
-            Some(o) => o.resolve(0..0),
-            None => run
-                .iter()
-                .map(|&c| match &doc.nodes[c].kind {
-                    Kind::Str(t) => t.source(0..t.value.len()),
-                    _ => doc.nodes[c].span.clone(),
-                })
-                .collect(),
-        };
-        let origin = Origin::Spans(spans);
-        self.via.push(Decoding::Joined);
-        for h in hits {
-            self.hit(h.rule, &origin, 0..0, false);
-        }
-        self.via.pop();
     }
 }

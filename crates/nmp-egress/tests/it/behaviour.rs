@@ -345,3 +345,49 @@ fn csv_columns_judged_cell_by_cell() {
         Verdict::Blocked
     );
 }
+
+#[test]
+fn json_lines_paths_name_their_document() {
+    let paths = |input: &str| -> Vec<String> {
+        let scan = scanner(Mode::Block).scan(input.as_bytes());
+        assert_eq!(scan.report.format, Format::Json);
+        scan.report
+            .findings
+            .into_iter()
+            .filter_map(|f| f.path)
+            .collect()
+    };
+    assert_eq!(paths(r#"{"e": "ann@example.org"}"#), ["$.e"]);
+    assert_eq!(
+        paths("{\"e\": \"ann@example.org\"}\n{\"n\": 1}\n{\"e\": \"bob@example.org\"}\n"),
+        ["#0$.e", "#2$.e"]
+    );
+}
+
+#[test]
+fn json_that_breaks_late_is_read_as_text_alone() {
+    // The walk meets the email before the syntax error; the scan is then the text scan's.
+    let broken = br#"{"e": "ann@example.org", "n": 1,}"#;
+    let scan = scanner(Mode::Block).scan(broken);
+    assert_eq!(scan.report.format, Format::Text);
+    assert!(scan.report.findings.iter().all(|f| f.path.is_none()));
+    assert_eq!(scan.report.findings.len(), 1, "{:?}", scan.report.findings);
+    // Too deep after a finding: only the limit, as for any input nested too deep.
+    let config = Config {
+        limits: Limits {
+            max_json_depth: 3,
+            ..Limits::default()
+        },
+        ..Config::default()
+    };
+    let deep = br#"{"e": "ann@example.org", "d": [[[[1]]]]}"#;
+    let scan = Scanner::new(config).unwrap().scan(deep);
+    assert_eq!(scan.report.format, Format::Json);
+    let rules: Vec<&str> = scan
+        .report
+        .findings
+        .iter()
+        .map(|f| f.rule.as_str())
+        .collect();
+    assert_eq!(rules, ["limit.json_depth"]);
+}
