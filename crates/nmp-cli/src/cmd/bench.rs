@@ -2,7 +2,9 @@
 //! 127.0.0.1 and measures what a user of the mesh feels: the latency of one request through the
 //! whole pipeline (over TCP, QUIC and gRPC, beside the same job run in-process with no network),
 //! throughput under concurrent load, discovery time in meshes of several sizes, and what the
-//! node's protective bounds cost an honest request.
+//! node's protective bounds cost an honest request. With `--agents-procs N` the throughput
+//! suite's agents run in `N` child processes of this executable (`nmp bench-agents`) and each
+//! row adds the node's CPU time per job.
 
 mod bare;
 mod bounds;

@@ -141,14 +141,14 @@ pub(super) fn load(
         .map(Worker::line)
         .collect::<anyhow::Result<Vec<_>>>()?;
     let elapsed = started.elapsed();
-    let node_cpu = node_before.zip(cpu(Whose::Node)).map(|(a, b)| b - a);
+    let node_cpu = node_before.zip(cpu(Whose::Node)).map(|(a, b)| b.saturating_sub(a));
     for worker in &mut workers.0 {
         let status = worker.child.wait().context("an agent process")?;
         ensure!(status.success(), "an agent process failed: {status}");
     }
     let agents_cpu = agents_before
         .zip(cpu(Whose::Children))
-        .map(|(a, b)| b - a);
+        .map(|(a, b)| b.saturating_sub(a));
     let (mut all, mut refused) = (Vec::with_capacity(total as usize), 0);
     for line in lines {
         let report: Value = serde_json::from_str(&line).context("an agent process's report")?;
