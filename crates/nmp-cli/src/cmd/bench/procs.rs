@@ -132,8 +132,13 @@ pub(super) fn load(
     let node_before = cpu(Whose::Node);
     let started = Instant::now();
     for worker in &mut workers.0 {
-        let mut stdin = worker.stdin.take().context("an agent process lost its stdin")?;
-        stdin.write_all(b"go\n").context("cannot start an agent process")?;
+        let mut stdin = worker
+            .stdin
+            .take()
+            .context("an agent process lost its stdin")?;
+        stdin
+            .write_all(b"go\n")
+            .context("cannot start an agent process")?;
     }
     let lines = workers
         .0
@@ -141,7 +146,9 @@ pub(super) fn load(
         .map(Worker::line)
         .collect::<anyhow::Result<Vec<_>>>()?;
     let elapsed = started.elapsed();
-    let node_cpu = node_before.zip(cpu(Whose::Node)).map(|(a, b)| b.saturating_sub(a));
+    let node_cpu = node_before
+        .zip(cpu(Whose::Node))
+        .map(|(a, b)| b.saturating_sub(a));
     for worker in &mut workers.0 {
         let status = worker.child.wait().context("an agent process")?;
         ensure!(status.success(), "an agent process failed: {status}");
@@ -152,11 +159,18 @@ pub(super) fn load(
     let (mut all, mut refused) = (Vec::with_capacity(total as usize), 0);
     for line in lines {
         let report: Value = serde_json::from_str(&line).context("an agent process's report")?;
-        refused += report["refused"].as_u64().context("a report without `refused`")?;
+        refused += report["refused"]
+            .as_u64()
+            .context("a report without `refused`")?;
         let latencies = report["latencies_us"]
             .as_array()
             .context("a report without latencies")?;
-        all.extend(latencies.iter().filter_map(Value::as_u64).map(Duration::from_micros));
+        all.extend(
+            latencies
+                .iter()
+                .filter_map(Value::as_u64)
+                .map(Duration::from_micros),
+        );
     }
     Ok(Run {
         procs,
@@ -179,8 +193,14 @@ impl Worker {
     /// The next line the process prints; its end of output is an error.
     fn line(&mut self) -> anyhow::Result<String> {
         let mut line = String::new();
-        let read = self.stdout.read_line(&mut line).context("an agent process")?;
-        ensure!(read > 0, "an agent process ended early (its stderr says why)");
+        let read = self
+            .stdout
+            .read_line(&mut line)
+            .context("an agent process")?;
+        ensure!(
+            read > 0,
+            "an agent process ended early (its stderr says why)"
+        );
         Ok(line)
     }
 }
@@ -219,7 +239,9 @@ fn cpu(whose: Whose) -> Option<Duration> {
     let usage = getrusage(who).ok()?;
     let time = |t: nix::sys::time::TimeVal| {
         let micros = u64::try_from(t.tv_sec()).ok()? * 1_000_000;
-        Some(Duration::from_micros(micros + u64::try_from(t.tv_usec()).ok()?))
+        Some(Duration::from_micros(
+            micros + u64::try_from(t.tv_usec()).ok()?,
+        ))
     };
     Some(time(usage.user_time())? + time(usage.system_time())?)
 }

@@ -72,13 +72,24 @@ async fn measure_procs(
 ) -> anyhow::Result<Value> {
     let node = &mesh.nodes()[0];
     let bootstrap = mesh.bootstrap_addr(Transport::Tcp).await?;
-    let grpc = format!("http://{}", node.grpc_addr().context("the node serves gRPC")?);
+    let grpc = format!(
+        "http://{}",
+        node.grpc_addr().context("the node serves gRPC")?
+    );
     println!(
         "throughput: 1 KiB result, cached module, one Data Node on TCP, agents in up to {procs} other processes"
     );
     println!(
         "  {:>11} {:<13} {:>5} {:>9} {:>8} {:>9} {:>9} {:>7} {:>12}",
-        "concurrency", "path", "procs", "requests", "req/s", "p50 ms", "p99 ms", "refused", "node CPU ms/job"
+        "concurrency",
+        "path",
+        "procs",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "refused",
+        "node CPU ms/job"
     );
     let mut rows = Vec::new();
     for &level in levels {
