@@ -45,8 +45,11 @@ impl Route {
 /// Where the agent processes find the node: the bootstrap peer, the node, and its gRPC
 /// endpoint.
 pub(super) struct Target<'a> {
+    /// The bootstrap peer's address, ending in `/p2p/<peer id>`.
     pub(super) bootstrap: &'a Multiaddr,
+    /// The Data Node.
     pub(super) node: PeerId,
+    /// The node's gRPC endpoint, `http://IP:PORT`.
     pub(super) grpc: &'a str,
 }
 
