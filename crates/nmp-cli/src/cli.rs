@@ -47,6 +47,9 @@ pub(crate) enum Command {
     Mcp(crate::cmd::mcp::Args),
     /// Measure the mesh end to end on loopback: latency, throughput and discovery time.
     Bench(crate::cmd::bench::Args),
+    /// One agent process of `nmp bench --agents-procs` (internal).
+    #[command(name = "bench-agents", hide = true)]
+    BenchAgents(crate::cmd::bench::WorkerArgs),
     /// Compile one module for `nmp node` in a limited child process (internal).
     #[command(name = nmp_node::config::COMPILE_WORKER_COMMAND, hide = true)]
     CompileWorker(crate::cmd::compile_worker::Args),

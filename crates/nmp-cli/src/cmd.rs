@@ -39,6 +39,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Demo(args) => demo::run(&args),
         Command::Mcp(args) => mcp::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::BenchAgents(args) => bench::run_worker(&args),
         Command::CompileWorker(args) => compile_worker::run(&args),
     }
 }

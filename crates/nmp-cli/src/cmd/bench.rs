@@ -2,14 +2,20 @@
 //! 127.0.0.1 and measures what a user of the mesh feels: the latency of one request through the
 //! whole pipeline (over TCP, QUIC and gRPC, beside the same job run in-process with no network),
 //! throughput under concurrent load, discovery time in meshes of several sizes, and what the
-//! node's protective bounds cost an honest request.
+//! node's protective bounds cost an honest request. With `--agents-procs N` the throughput
+//! suite's agents run in `N` child processes of this executable (`nmp bench-agents`) and each
+//! row adds the node's CPU time per job.
 
 mod bare;
 mod bounds;
 mod discovery;
 mod latency;
+mod procs;
 mod stats;
 mod throughput;
+mod worker;
+
+pub(crate) use worker::{Args as WorkerArgs, run as run_worker};
 
 use std::path::PathBuf;
 
@@ -57,6 +63,14 @@ pub(crate) struct Args {
     /// Requests per throughput level [default: 4 per concurrent slot, at least 500].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     throughput_requests: Option<u32>,
+    /// Runs the throughput suite's agents in this many other processes (this process then
+    /// holds only the node and the bootstrap peer) and reports the node's CPU time per job.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    agents_procs: Option<u32>,
+    /// With `--agents-procs`, the paths the agents' requests take, comma-separated; each level
+    /// runs each path in turn.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "mesh")]
+    agents_paths: Vec<procs::Route>,
     /// Mesh sizes (Data Nodes) of the discovery suite, comma-separated.
     #[arg(long, value_name = "N,...", value_delimiter = ',', default_value = "10,50",
           value_parser = clap::value_parser!(u32).range(2..=200))]
@@ -71,7 +85,8 @@ pub(crate) struct Args {
 enum Suite {
     /// p50/p99 of sequential requests over TCP, QUIC and gRPC, and in-process.
     Latency,
-    /// Requests per second at each concurrency level, over TCP.
+    /// Requests per second at each concurrency level, over TCP (with `--agents-procs`, the
+    /// node's CPU time per job too).
     Throughput,
     /// Time to find and describe a node in meshes of each size.
     Discovery,
@@ -100,6 +115,7 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<Status> {
                 dir.path(),
                 &args.concurrency,
                 args.throughput_requests,
+                args.agents_procs.map(|n| (n, args.agents_paths.as_slice())),
             ))?,
             Suite::Discovery => runtime.block_on(discovery::run(dir.path(), &args.nodes))?,
             Suite::Bounds => runtime.block_on(bounds::run(dir.path(), args.requests))?,

@@ -5,25 +5,12 @@ use std::time::Duration;
 
 use crate::{arg, nmp, status};
 
-#[test]
-fn a_short_bench_runs_every_suite_and_writes_its_figures() {
+/// Runs `nmp bench` with `args` (the JSON file appended) within 5 minutes; its JSON results.
+fn bench(args: &[&str]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("bench.json");
-    let args: Vec<String> = [
-        "bench",
-        "--requests",
-        "10",
-        "--concurrency",
-        "1,2",
-        "--throughput-requests",
-        "4",
-        "--nodes",
-        "2",
-        "--json",
-        arg(&json),
-    ]
-    .map(str::to_owned)
-    .to_vec();
+    let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    args.extend(["--json".to_owned(), arg(&json).to_owned()]);
     let (done, finished) = std::sync::mpsc::sync_channel(1);
     std::thread::spawn(move || {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -34,8 +21,48 @@ fn a_short_bench_runs_every_suite_and_writes_its_figures() {
         .expect("a short bench ends within 5 minutes");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(status(&output), 0, "stderr: {stderr}");
-    let results: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).expect("the JSON file")).expect("JSON");
+    serde_json::from_slice(&std::fs::read(&json).expect("the JSON file")).expect("JSON")
+}
+
+#[test]
+fn agents_in_other_processes_load_the_node_along_each_path() {
+    let results = bench(&[
+        "bench",
+        "--suites",
+        "throughput",
+        "--concurrency",
+        "3",
+        "--throughput-requests",
+        "6",
+        "--agents-procs",
+        "2",
+        "--agents-paths",
+        "mesh,grpc-session,grpc-envelope",
+    ]);
+    let rows = results["throughput"].as_array().expect("one row per path");
+    let paths: Vec<&str> = rows.iter().filter_map(|r| r["path"].as_str()).collect();
+    assert_eq!(paths, ["mesh", "grpc-session", "grpc-envelope"]);
+    for row in rows {
+        assert_eq!(row["agent_processes"], 2, "{row}");
+        assert_eq!(row["latency"]["samples"], 6, "{row}");
+        assert_eq!(row["refused"], 0, "{row}");
+        assert!(row["node_cpu_us_per_job"].as_f64().unwrap() > 0.0, "{row}");
+    }
+}
+
+#[test]
+fn a_short_bench_runs_every_suite_and_writes_its_figures() {
+    let results = bench(&[
+        "bench",
+        "--requests",
+        "10",
+        "--concurrency",
+        "1,2",
+        "--throughput-requests",
+        "4",
+        "--nodes",
+        "2",
+    ]);
 
     let latency = &results["latency"];
     assert_eq!(latency["requests"], 10);

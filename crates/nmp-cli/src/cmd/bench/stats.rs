@@ -23,6 +23,11 @@ impl Samples {
         self.0[rank.clamp(1, self.0.len()) - 1]
     }
 
+    /// The samples, shortest first.
+    pub(super) fn as_slice(&self) -> &[Duration] {
+        &self.0
+    }
+
     pub(super) fn len(&self) -> usize {
         self.0.len()
     }
