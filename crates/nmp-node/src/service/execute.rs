@@ -289,9 +289,10 @@ impl Service {
     ) -> Result<(), Refusal> {
         let service = Arc::clone(self);
         let (capability, facts) = (capability.to_owned(), facts.to_vec());
-        let changed = tokio::task::spawn_blocking(move || service.changed_since(&capability, &facts))
-            .await
-            .map_err(|e| Refusal::internal("the dataset check failed", e))?;
+        let changed =
+            tokio::task::spawn_blocking(move || service.changed_since(&capability, &facts))
+                .await
+                .map_err(|e| Refusal::internal("the dataset check failed", e))?;
         match changed {
             None => Ok(()),
             Some(name) => {

@@ -35,8 +35,10 @@ fn append_row(file: &Path) {
         .append(true)
         .open(file)
         .expect("open");
-    csv.write_all(b"P999999999,Ada Test,ada.test@example.org,000-00-0000,40,F,asthma,Lakeside,10.00\n")
-        .expect("appended");
+    csv.write_all(
+        b"P999999999,Ada Test,ada.test@example.org,000-00-0000,40,F,asthma,Lakeside,10.00\n",
+    )
+    .expect("appended");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,7 +54,10 @@ async fn a_dataset_changed_between_or_during_runs_is_never_misnamed_by_a_receipt
         let dir = node_dir(root.path(), "a", &[&seed], 2_000);
         let config = dir.join("node.toml");
         let text = std::fs::read_to_string(&config).expect("config");
-        let text = text.replace(&crate::example("data").display().to_string(), crate::arg(&data));
+        let text = text.replace(
+            &crate::example("data").display().to_string(),
+            crate::arg(&data),
+        );
         let text = format!("dataset_rescan_secs = \"off\"\n{text}");
         std::fs::write(&config, text).expect("config written");
         let node = NodeProcess::start(&dir);
@@ -81,7 +86,11 @@ async fn a_dataset_changed_between_or_during_runs_is_never_misnamed_by_a_receipt
         let edited = commitment(&data);
         assert_ne!(edited, original);
         let second = agent.execute(node.peer, &honest()).await.expect("answered");
-        assert_eq!(named(&second), edited, "the receipt names the files the guest read");
+        assert_eq!(
+            named(&second),
+            edited,
+            "the receipt names the files the guest read"
+        );
 
         // Changed while a guest runs (a 2 s spin): on a raw stream, that run's answer is
         // withheld with a typed refusal, never returned under the old commitment.
@@ -110,7 +119,11 @@ async fn a_dataset_changed_between_or_during_runs_is_never_misnamed_by_a_receipt
             panic!("an answer over files that changed during its run: {end:?}");
         };
         assert_eq!(error.code(), pb::ErrorCode::Overloaded, "{}", error.message);
-        assert!(error.message.contains("changed while the job ran"), "{}", error.message);
+        assert!(
+            error.message.contains("changed while the job ran"),
+            "{}",
+            error.message
+        );
 
         // The retry binds the files as they are now.
         let appended = commitment(&data);

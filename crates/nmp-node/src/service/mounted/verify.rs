@@ -32,7 +32,10 @@ impl Service {
         facts: &[Facts],
     ) -> Option<String> {
         let group = self.capabilities.get(capability)?;
-        let index = group.iter().zip(facts).position(|(m, f)| !m.still_holds(f))?;
+        let index = group
+            .iter()
+            .zip(facts)
+            .position(|(m, f)| !m.still_holds(f))?;
         let service = Arc::clone(self);
         let capability = capability.to_owned();
         tokio::task::spawn_blocking(move || {
