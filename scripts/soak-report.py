@@ -48,10 +48,21 @@ for (module, result, detail), n in sorted(counts.items()):
 for transport, values in sorted(latency.items()):
     print(f"  {transport:5} n={len(values):5} p50={pct(values, .5):8.1f} ms p99={pct(values, .99):8.1f} ms")
 rows = list(csv.DictReader((out / "samples.csv").open()))
-print("  t_s   rss_kib  fds")
-step = max(1, len(rows) // 12)
+print("   t_s   rss_kib  anon_kib  file_kib  fds  requests")
+step = max(1, len(rows) // 40)
 for row in rows[::step] + ([rows[-1]] if rows and (len(rows) - 1) % step else []):
-    print(f"  {row['t_s']:>4} {row['rss_kib']:>9} {row['fds']:>4}")
+    print(f"  {row['t_s']:>4} {row['rss_kib']:>9} {row['anon_kib']:>9} {row['file_kib']:>9}"
+          f" {row['fds']:>4} {row['requests']:>9}")
+# Growth over the second half of the run, per 1,000 requests: flat memory is near zero.
+loaded = [r for r in rows if int(r["requests"]) > 0]
+if len(loaded) >= 4:
+    mid, last = loaded[len(loaded) // 2], loaded[-1]
+    served = int(last["requests"]) - int(mid["requests"])
+    if served > 0:
+        for column in ("rss_kib", "anon_kib"):
+            grown = int(last[column]) - int(mid[column])
+            print(f"  second half: {column} {grown:+d} KiB over {served} requests"
+                  f" ({grown * 1000 / served:+.1f} KiB per 1,000)")
 if problems:
     print(f"FAILED: {len(problems)} problems", file=sys.stderr)
     for p in problems[:20]:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The soak harness: one `nmp node` (TCP, QUIC, WebSocket and gRPC faces, runs stopped after
 # 1 s) under a mixed workload from AGENTS `nmp-soak` agent processes for SECONDS, sampling the
-# node's RSS and open file descriptors every SAMPLE seconds. At the end it checks that every
+# node's resident memory (all, anonymous, file-backed), open file descriptors and the requests
+# answered so far every SAMPLE seconds. At the end it checks that every
 # request was answered exactly once (a verified receipt or a typed refusal, no request line
 # missing or repeated, every agent finished) and prints the counts, latencies by transport
 # and the RSS/fd curve. Exit status 0 only if every check passed.
@@ -68,7 +69,7 @@ grpc="$(grep -m1 '^gRPC on ' "$out/node.log" | sed 's/^gRPC on //')"
 peer="${tcp##*/p2p/}"
 echo "node $peer (pid $node): $tcp $quic $ws $grpc" >&2
 
-echo "t_s,rss_kib,fds" >"$out/samples.csv"
+echo "t_s,rss_kib,anon_kib,file_kib,fds,requests" >"$out/samples.csv"
 started=$(date +%s)
 pids=()
 for agent in $(seq "$agents"); do
@@ -80,9 +81,12 @@ for agent in $(seq "$agents"); do
 done
 running=1
 while [ "$running" = 1 ]; do
-    rss=$(awk '/^VmRSS/ {print $2}' "/proc/$node/status")
+    # Resident memory: all of it, the anonymous part (heap, stacks, the sandbox's memories)
+    # and the file-backed part (the binary's pages, faulted in as code paths first run).
+    mem=$(awk '/^(VmRSS|RssAnon|RssFile):/ {printf "%s,", $2}' "/proc/$node/status")
     fds=$(find "/proc/$node/fd" -mindepth 1 -maxdepth 1 | wc -l)
-    echo "$(($(date +%s) - started)),$rss,$fds" >>"$out/samples.csv"
+    requests=$(cat "$out"/agent-*.jsonl 2>/dev/null | wc -l)
+    echo "$(($(date +%s) - started)),$mem$fds,$requests" >>"$out/samples.csv"
     running=0
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && running=1; done
     [ "$running" = 1 ] && sleep "$sample"

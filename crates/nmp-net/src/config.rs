@@ -41,7 +41,9 @@ pub struct Config {
     /// Concurrent inbound `/nmp/info/1` streams per connection; further ones are refused.
     /// Defaults to 16.
     pub max_info_streams: usize,
-    /// Concurrent inbound `/nmp/logic/1` streams per peer; further ones are reset at once.
+    /// Concurrent inbound `/nmp/logic/1` streams per peer; a further one is answered
+    /// `ERROR_CODE_OVERLOADED` at once without its request being read (reset instead while
+    /// [`MAX_REFUSALS`](crate::MAX_REFUSALS) refusals are in flight).
     /// Defaults to 8.
     pub max_logic_streams_per_peer: usize,
     /// Largest frame read or written on any stream; larger ones fail with
@@ -54,8 +56,10 @@ pub struct Config {
     /// charge is released when the request ends. Defaults to [`Budget::default`]: 256 MiB in
     /// all, 64 MiB per origin.
     pub inbound_budget: Budget,
-    /// Capacity of the inbound queue handed to the node; when it is full, new requests are
-    /// refused (info) or reset (logic) rather than queued. Defaults to 64.
+    /// Capacity of the inbound queue handed to the node, and of the queue of negotiated logic
+    /// streams before their requests are read; when the first is full, new requests are refused
+    /// (info) or answered `ERROR_CODE_OVERLOADED` (logic) rather than queued, and a logic stream
+    /// that finds the second full is reset. Defaults to 64.
     pub inbound_queue: usize,
     /// Capacity of the command queue from [`Mesh`](crate::Mesh) handles to the swarm task;
     /// callers wait when it is full. Defaults to 64.

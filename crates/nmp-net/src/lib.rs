@@ -56,7 +56,8 @@ pub use info::{
 pub use libp2p::identity::Keypair;
 pub use libp2p::{Multiaddr, PeerId};
 pub use logic::{
-    LogicClosed, LogicResponses, LogicSender, LogicStream, PROTOCOL as LOGIC_PROTOCOL,
+    LogicClosed, LogicResponses, LogicSender, LogicStream, MAX_REFUSALS,
+    PROTOCOL as LOGIC_PROTOCOL, REFUSAL_TIMEOUT,
 };
 pub use mesh::{Inbound, Incoming, MAX_LOOKUP_PROVIDERS, Mesh};
 pub use origin::Origin;

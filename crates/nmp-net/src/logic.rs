@@ -4,6 +4,7 @@
 
 mod inbound;
 mod listener;
+mod refusal;
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -22,6 +23,7 @@ use crate::error::Error;
 pub(crate) use inbound::accept;
 pub use inbound::{LogicClosed, LogicSender, LogicStream};
 pub(crate) use listener::{Accepted, Listener};
+pub use refusal::{MAX_REFUSALS, REFUSAL_TIMEOUT};
 
 /// The protocol name of the logic stream.
 pub const PROTOCOL: StreamProtocol = StreamProtocol::new("/nmp/logic/1");

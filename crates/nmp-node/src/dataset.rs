@@ -23,9 +23,38 @@ pub const MAX_FILES: usize = 100_000;
 /// Deepest directory nesting walked inside a dataset. Default 16.
 pub const MAX_DEPTH: usize = 16;
 
-/// Every regular file of a dataset, sorted by relative path, with its size and modification
-/// time (when the platform reports one): what changes when the data does.
-pub(crate) type Listing = Vec<(String, u64, Option<SystemTime>)>;
+/// Every regular file of a dataset, sorted by relative path, with its [`Stamp`]: what changes
+/// when the data does.
+pub(crate) type Listing = Vec<(String, Stamp)>;
+
+/// What a file's metadata says about its contents without reading them: its size, its
+/// modification time (when the platform reports one) and, on Unix, its device, inode and
+/// status-change time, which every write, rename over it and `utimes` call updates and no call
+/// sets back. A write lands unseen only when it keeps the size and falls within the file
+/// system's timestamp granularity of the previous change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    size: u64,
+    modified: Option<SystemTime>,
+    changed: (u64, u64, i64, i64),
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Self {
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let changed = (0, 0, 0, 0);
+        Self {
+            size: meta.len(),
+            modified: meta.modified().ok(),
+            changed,
+        }
+    }
+}
 
 /// A read-only directory of data of one [`Kind`], mounted for the guest at `/data/<name>`,
 /// with the columns whose values the egress filter blocks and, once
@@ -198,8 +227,8 @@ impl Dataset {
         })
     }
 
-    /// The dataset's files with their sizes and modification times, without reading them:
-    /// one `stat` per file. Bounded like [`Dataset::commitment`].
+    /// The dataset's files with their [`Stamp`]s, without reading them: one `stat` per file.
+    /// Bounded like [`Dataset::commitment`].
     pub(crate) fn listing(&self) -> Result<Listing, DatasetError> {
         let mut files = Vec::new();
         self.walk(&self.path, String::new(), 0, &mut files)?;
@@ -208,7 +237,7 @@ impl Dataset {
             .into_iter()
             .map(|(relative, path)| {
                 let meta = fs::metadata(&path).map_err(|e| self.io(&path, e))?;
-                Ok((relative, meta.len(), meta.modified().ok()))
+                Ok((relative, Stamp::of(&meta)))
             })
             .collect()
     }

@@ -7,6 +7,7 @@
 
 mod arguments;
 mod bootstrap;
+mod dataset;
 mod disk;
 mod files;
 mod input;

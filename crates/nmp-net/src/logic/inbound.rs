@@ -8,12 +8,12 @@ use futures::io::{ReadHalf, WriteHalf};
 use futures::{AsyncReadExt, AsyncWriteExt};
 use libp2p::PeerId;
 use nmp_wire::pb;
-use nmp_wire::pb::logic_response::Event;
 use prost::Message as _;
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use crate::budget::{Charge, Exhausted};
+use crate::budget::Charge;
 use crate::codec::{self, FrameError};
 use crate::config::Config;
 use crate::error::Error;
@@ -21,14 +21,17 @@ use crate::mesh::Incoming;
 use crate::origin::Origin;
 
 use super::Accepted;
+use super::refusal::{Refusals, overloaded, refuse};
 
 type Active = Arc<Mutex<HashMap<PeerId, usize>>>;
 
 /// Takes inbound logic streams off the [`Listener`](super::Listener)'s queue, at most
-/// [`Config::max_logic_streams_per_peer`] per peer at once; streams over the limit, or whose
-/// request is late or malformed, are reset. Each request is charged to
-/// [`Config::inbound_budget`] under the origin of the connection it came on, as it arrives; one
-/// the budget refuses is answered `ERROR_CODE_OVERLOADED`.
+/// [`Config::max_logic_streams_per_peer`] per peer at once; a stream over the limit is answered
+/// `ERROR_CODE_OVERLOADED` without its request being read (reset instead while
+/// [`MAX_REFUSALS`](super::MAX_REFUSALS) refusals are in flight), and one whose request is late
+/// or malformed is reset. Each request is charged to [`Config::inbound_budget`] under the
+/// origin of the connection it came on, as it arrives; one the budget refuses is answered
+/// `ERROR_CODE_OVERLOADED`, and so is one read while the node's inbound queue is full.
 ///
 /// `connected` is the set of peers with an established connection, which [`LogicClosed`]
 /// watches once the agent has half-closed its stream.
@@ -39,13 +42,18 @@ pub(crate) async fn accept(
     config: Config,
 ) {
     let active = Active::default();
+    let refusals = Refusals::new(config.max_frame_bytes);
     while let Some(Accepted {
         peer,
         origin,
         stream,
     }) = accepted.recv().await
     {
-        let Some(permit) = Permit::acquire(&active, peer, config.max_logic_streams_per_peer) else {
+        let max = config.max_logic_streams_per_peer;
+        let Some(permit) = Permit::acquire(&active, peer, max) else {
+            tracing::debug!(%peer, "logic stream over the peer's limit refused as overloaded");
+            let message = format!("more than {max} requests open from one peer");
+            refusals.refuse_unread(stream, message);
             continue;
         };
         let charge = config.inbound_budget.charge(origin);
@@ -80,7 +88,8 @@ async fn read_request(
                 "logic request refused as overloaded"
             );
             drop(charge);
-            let refusal = refuse(stream, exhausted, config.max_frame_bytes);
+            let response = overloaded(Vec::new(), exhausted.to_string());
+            let refusal = refuse(stream, response, config.max_frame_bytes);
             let _ = tokio::time::timeout_at(deadline, refusal).await;
             return;
         }
@@ -107,30 +116,21 @@ async fn read_request(
             connected,
         },
     };
-    // A full queue resets the stream: the node is saturated and says so at once.
-    let _ = inbound.try_send(Incoming::Logic(Box::new(stream)));
-}
-
-/// Answers a request the budget refused with `ERROR_CODE_OVERLOADED` (no request id: the request
-/// was not read), then reads and discards the rest of what the agent sends, holding nothing, so
-/// that an agent still writing its request gets to read the answer. The caller bounds the wait.
-async fn refuse(mut stream: libp2p::Stream, exhausted: Exhausted, max_frame_bytes: usize) {
-    let response = pb::LogicResponse {
-        request_id: Vec::new(),
-        event: Some(Event::Error(pb::Error {
-            code: pb::ErrorCode::Overloaded as i32,
-            message: exhausted.to_string(),
-            renews_at_ms: 0,
-        })),
-    };
-    if codec::write_message(&mut stream, &response, max_frame_bytes)
-        .await
-        .is_err()
+    // A full queue: the node is saturated and says so at once, within the request's deadline.
+    if let Err(TrySendError::Full(Incoming::Logic(stream))) =
+        inbound.try_send(Incoming::Logic(Box::new(stream)))
     {
-        return;
+        tracing::debug!(%peer, "inbound queue full; request refused as overloaded");
+        let (request, mut sender, _) = stream.into_parts();
+        let message = "the node's queue of new requests is full".to_owned();
+        let response = overloaded(request.request_id, message);
+        let refusal = async move {
+            if sender.send(&response).await.is_ok() {
+                let _ = sender.finish().await;
+            }
+        };
+        let _ = tokio::time::timeout_at(deadline, refusal).await;
     }
-    let _ = stream.close().await;
-    let _ = futures::io::copy(&mut stream, &mut futures::io::sink()).await;
 }
 
 /// One slot of a peer's inbound stream budget, released on drop.

@@ -125,12 +125,19 @@ async fn a_flood_of_streams_from_one_peer_is_bounded() {
             ..Config::loopback()
         };
         let (node, flooder) = pair(config).await;
-        // Two silent streams hold the flooder's whole budget; the third is reset at once.
+        // Two silent streams hold the flooder's whole budget; the third is answered
+        // OVERLOADED at once, before it has written anything, and then ends.
         let _held = [
             raw(&flooder, &node, LOGIC_PROTOCOL).await,
             raw(&flooder, &node, LOGIC_PROTOCOL).await,
         ];
         let mut over = raw(&flooder, &node, LOGIC_PROTOCOL).await;
+        let refusal: pb::LogicResponse = codec::read_message(&mut over, 1024).await.unwrap();
+        let Some(Event::Error(error)) = refusal.event else {
+            panic!("not a refusal: {refusal:?}");
+        };
+        assert_eq!(error.code(), pb::ErrorCode::Overloaded);
+        assert!(refusal.request_id.is_empty());
         let mut byte = [0u8; 1];
         assert!(matches!(over.read(&mut byte).await, Ok(0) | Err(_)));
 

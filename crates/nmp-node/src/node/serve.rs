@@ -18,9 +18,12 @@ use crate::Service;
 /// `RESOURCE_EXHAUSTED`). The service's own run slots and job queue bound the work underneath.
 pub const MAX_LOGIC_HANDLERS: usize = 256;
 
-/// How long the loop waits to write an `OVERLOADED` refusal to a peer before dropping the
-/// stream: 1 s, so a slow peer cannot stall the loop.
+/// How long an `OVERLOADED` refusal may take to write before its stream is dropped: 1 s.
 const REFUSAL_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Such refusals written at once, each in its own task so that a peer too slow to take one
+/// never stalls the loop: 64. One more stream is dropped (reset) instead.
+const MAX_REFUSING: usize = 64;
 
 /// Serves `inbound` until `stop` fires (or its sender is dropped) or the mesh shuts down, then
 /// waits up to [`SHUTDOWN_GRACE`] for running handlers. Each logic stream takes one of `slots`
@@ -32,6 +35,7 @@ pub(super) async fn run(
     mut stop: oneshot::Receiver<()>,
 ) {
     let mut handlers = JoinSet::new();
+    let refusing = Arc::new(Semaphore::new(MAX_REFUSING));
     loop {
         tokio::select! {
             _ = &mut stop => break,
@@ -49,7 +53,9 @@ pub(super) async fn run(
                     Err(_) => {
                         service.metrics().error(pb::ErrorCode::Overloaded);
                         tracing::info!(peer = %stream.peer(), "refused: too many requests in progress");
-                        refuse(*stream).await;
+                        if let Ok(refusal) = Arc::clone(&refusing).try_acquire_owned() {
+                            handlers.spawn(refuse(*stream, refusal));
+                        }
                     }
                 },
                 Some(_) => {}
@@ -85,8 +91,9 @@ async fn handle(service: Arc<Service>, stream: LogicStream, _slot: OwnedSemaphor
     }
 }
 
-/// Answers a stream beyond [`MAX_LOGIC_HANDLERS`] with `ERROR_CODE_OVERLOADED`.
-async fn refuse(stream: LogicStream) {
+/// Answers a stream beyond [`MAX_LOGIC_HANDLERS`] with `ERROR_CODE_OVERLOADED`, holding one of
+/// the [`MAX_REFUSING`] refusal slots while it does.
+async fn refuse(stream: LogicStream, _slot: OwnedSemaphorePermit) {
     let id = &stream.request().request_id;
     let request_id = if id.len() == nmp_wire::limits::REQUEST_ID_BYTES {
         id.clone()

@@ -213,6 +213,10 @@ impl Service {
                     return Err(refusal);
                 }
             };
+            if let Err(refusal) = self.read_as_committed(&request.capability, &facts).await {
+                quantum::hold(events.started, quantum).await;
+                return Err(refusal);
+            }
             let filter = execution
                 .egress
                 .as_ref()
@@ -272,6 +276,33 @@ impl Service {
         let result = self.result(&execution, &opened.response_key, receipt);
         quantum::hold(events.started, quantum).await;
         Ok(result)
+    }
+
+    /// Refuses the answer of a run, `ERROR_CODE_OVERLOADED` (retry), when a dataset's files
+    /// changed since the commitment the receipt would name was computed: the guest may have
+    /// read other bytes. The dataset is re-committed meanwhile, so the retry binds the new
+    /// contents.
+    async fn read_as_committed(
+        self: &Arc<Self>,
+        capability: &str,
+        facts: &[Facts],
+    ) -> Result<(), Refusal> {
+        let service = Arc::clone(self);
+        let (capability, facts) = (capability.to_owned(), facts.to_vec());
+        let changed =
+            tokio::task::spawn_blocking(move || service.changed_since(&capability, &facts))
+                .await
+                .map_err(|e| Refusal::internal("the dataset check failed", e))?;
+        match changed {
+            None => Ok(()),
+            Some(name) => {
+                tracing::warn!(dataset = %name, "dataset changed during the run; answer withheld");
+                let message = format!(
+                    "dataset `{name}` changed while the job ran; the answer is withheld and the node is committing to the new files: retry"
+                );
+                Err(Refusal::new(pb::ErrorCode::Overloaded, message))
+            }
+        }
     }
 
     /// The datasets of the capability a well-formed request names.

@@ -1,7 +1,9 @@
 //! A served dataset and what the node computed about it (commitment, schema, row count, value
 //! index), re-computing those when its files change, and the reason when they cannot be.
 
-use std::sync::{PoisonError, RwLock};
+mod verify;
+
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use nmp_dataset::{Kind, Snapshot};
 use nmp_wire::pb;
@@ -16,6 +18,9 @@ pub(super) struct Mounted {
     /// The owner's privacy controls on this dataset, when it has any.
     pub(super) protected: Option<crate::Protected>,
     state: RwLock<State>,
+    /// Held while a job that found the files changed under it re-commits them, so that many
+    /// such jobs start one re-commitment.
+    recommitting: Mutex<()>,
 }
 
 /// Where a dataset stands: served with its facts, or not served and why.
@@ -41,6 +46,9 @@ pub(super) struct Facts {
     /// For a PostgreSQL dataset, the snapshot the files hold, as documents and receipts name
     /// it: kept with the commitment, so that the two always change together.
     pub(super) snapshot: Option<pb::DatasetSnapshot>,
+    /// The files' stamps, listed before they were hashed into the commitment: a run whose
+    /// datasets no longer have them read other bytes than the commitment names.
+    pub(super) listing: Listing,
 }
 
 impl Mounted {
@@ -52,6 +60,7 @@ impl Mounted {
             served,
             protected: None,
             state: RwLock::new(State::default()),
+            recommitting: Mutex::new(()),
         };
         if mounted.served.dataset.kind() != Kind::Postgres
             && let Err(error) = mounted.recommit(egress, None)
@@ -112,7 +121,10 @@ impl Mounted {
         snapshot: Option<pb::DatasetSnapshot>,
     ) -> Result<(), DatasetError> {
         let (listing, computed) = match self.served.dataset.listing() {
-            Ok(listing) => (Some(listing), self.compute(egress, snapshot)),
+            Ok(listing) => (
+                Some(listing.clone()),
+                self.compute(egress, snapshot, listing),
+            ),
             Err(error) => (None, Err(error)),
         };
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
@@ -131,11 +143,13 @@ impl Mounted {
         }
     }
 
-    /// The commitment, then the schema, row count and value index, of the files as they are.
+    /// The commitment, then the schema, row count and value index, of the files as they are;
+    /// `listing` is their stamps, read just before.
     fn compute(
         &self,
         egress: &nmp_egress::Scanner,
         snapshot: Option<pb::DatasetSnapshot>,
+        listing: Listing,
     ) -> Result<Facts, DatasetError> {
         // The filter's own rule: the document's flags and the filter cannot disagree.
         let restricted = |column: &str| egress.is_restricted_key(column);
@@ -156,6 +170,7 @@ impl Mounted {
             rows: table.rows,
             dataset,
             snapshot,
+            listing,
         })
     }
 }
@@ -187,14 +202,15 @@ fn column_type(ty: nmp_dataset::ColumnType) -> pb::ColumnType {
 }
 
 impl Service {
-    /// Re-commits every dataset whose files changed (by path, size or modification time) since
-    /// its last commitment: a new commitment, schema and row count, which receipts of requests
-    /// admitted afterwards bind and the next capability document publishes. A dataset whose
+    /// Re-commits every dataset whose files changed (by path, size, modification time, inode or
+    /// status-change time) since its last commitment: a new commitment, schema and row count,
+    /// which receipts of requests admitted afterwards bind and the next capability document publishes. A dataset whose
     /// changed files cannot be described stops being served until they can, and the next
     /// document says why. Returns how many datasets changed.
     ///
     /// Blocking: one `stat` per file, and a full read of each changed dataset; call it from a
-    /// blocking thread. A change that keeps every size and modification time is not seen.
+    /// blocking thread. A change that keeps all of those is not seen: a write of the same size
+    /// within the file system's timestamp granularity of the previous change.
     pub fn refresh_datasets(&self) -> usize {
         let egress = self.pipeline.egress();
         self.capabilities

@@ -176,6 +176,31 @@ pub(super) async fn discovered(agent: &NmpClient, peers: &[PeerId]) {
     }
 }
 
+/// `logic` sealed by `identity` to `provider`'s first KEM key as request `request_id`, as an
+/// agent writes it on a raw logic stream.
+pub(super) fn seal(
+    identity: &Identity,
+    provider: &nmp_client::Provider,
+    logic: &nmp_client::Logic,
+    request_id: [u8; 16],
+) -> pb::LogicRequest {
+    let payload = pb::LogicPayload {
+        wasm: logic.wasm.to_vec(),
+        input: Vec::new(),
+    };
+    let params = envelope::SealParams {
+        agent: identity,
+        node_peer: &provider.peer,
+        node_key: &provider.document.kem_keys[0],
+        request_id,
+        capability: CAPABILITY,
+        timestamp_ms: nmp_wire::now_ms(),
+        limits: pb::RequestedLimits::default(),
+        receipt_kind: pb::ReceiptKind::Signed,
+    };
+    envelope::seal(&params, &payload).expect("sealed").0
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_of_one_node_mid_job_fails_typed_and_the_other_node_answers() {
     let root = tempfile::tempdir().unwrap();
@@ -238,25 +263,10 @@ async fn kill_9_of_one_node_mid_job_fails_typed_and_the_other_node_answers() {
 /// again.
 async fn sealed(agent: &NmpClient, identity: &Identity, peer: PeerId) -> pb::LogicRequest {
     let provider = agent.describe(peer).await.expect("described");
-    let logic = honest();
-    let params = envelope::SealParams {
-        agent: identity,
-        node_peer: &peer,
-        node_key: &provider.document.kem_keys[0],
-        request_id: rand_id(),
-        capability: CAPABILITY,
-        timestamp_ms: nmp_wire::now_ms(),
-        limits: pb::RequestedLimits::default(),
-        receipt_kind: pb::ReceiptKind::Signed,
-    };
-    let payload = pb::LogicPayload {
-        wasm: logic.wasm.to_vec(),
-        input: Vec::new(),
-    };
-    envelope::seal(&params, &payload).expect("sealed").0
+    seal(identity, &provider, &honest(), rand_id())
 }
 
-fn rand_id() -> [u8; 16] {
+pub(super) fn rand_id() -> [u8; 16] {
     let mut id = [0u8; 16];
     id[..8].copy_from_slice(&nmp_wire::now_ms().to_le_bytes());
     id[8..].copy_from_slice(&std::process::id().to_le_bytes().repeat(2));

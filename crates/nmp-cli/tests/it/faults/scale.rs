@@ -12,11 +12,11 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use futures::future::join_all;
 use nmp_client::NmpClient;
-use nmp_crypto::{Identity, envelope};
+use nmp_crypto::Identity;
 use nmp_wire::pb::{self, logic_response::Event};
 use tokio::time::Instant;
 
-use super::process::{NodeProcess, agent, bootstrap_from, discovered, node_dir};
+use super::process::{NodeProcess, agent, bootstrap_from, discovered, node_dir, seal};
 use super::{CAPABILITY, DEADLINE, honest};
 
 /// How a stream ended.
@@ -55,35 +55,19 @@ fn chain(err: &dyn std::error::Error) -> String {
 
 /// Opens `streams` raw logic streams from `agent` at once and tallies how each ended.
 async fn hold(agent: NmpClient, identity: Identity, index: usize, streams: usize) -> Tally {
-    let peer_provider = |p: &nmp_client::Provider| p.document.kem_keys[0].clone();
     let provider = agent
         .discover(CAPABILITY)
         .await
         .expect("discovers")
         .providers;
     let provider = provider.first().expect("one provider").clone();
-    let key = peer_provider(&provider);
     let logic = honest();
-    let payload = pb::LogicPayload {
-        wasm: logic.wasm.to_vec(),
-        input: Vec::new(),
-    };
     let requests: Vec<pb::LogicRequest> = (0..streams)
         .map(|n| {
             let mut request_id = [0u8; 16];
             request_id[..8].copy_from_slice(&(index as u64).to_le_bytes());
             request_id[8..].copy_from_slice(&(n as u64).to_le_bytes());
-            let params = envelope::SealParams {
-                agent: &identity,
-                node_peer: &provider.peer,
-                node_key: &key,
-                request_id,
-                capability: CAPABILITY,
-                timestamp_ms: nmp_wire::now_ms(),
-                limits: pb::RequestedLimits::default(),
-                receipt_kind: pb::ReceiptKind::Signed,
-            };
-            envelope::seal(&params, &payload).expect("sealed").0
+            seal(&identity, &provider, &logic, request_id)
         })
         .collect();
     let ends = join_all(requests.iter().map(|request| {
