@@ -58,6 +58,6 @@ pub use libp2p::{Multiaddr, PeerId};
 pub use logic::{
     LogicClosed, LogicResponses, LogicSender, LogicStream, PROTOCOL as LOGIC_PROTOCOL,
 };
-pub use mesh::{Inbound, Incoming, MAX_LOOKUP_PROVIDERS, Mesh};
+pub use mesh::{Inbound, Incoming, MAX_LOOKUP_PROVIDERS, Mesh, QueryCounts, Stats};
 pub use origin::Origin;
 pub use swarm::KAD_PROTOCOL;

@@ -6,6 +6,7 @@ mod hostile;
 #[cfg(test)]
 mod origins;
 mod providers;
+mod stats;
 
 use std::collections::HashSet;
 
@@ -19,6 +20,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot, watch};
 
 pub use self::providers::MAX_LOOKUP_PROVIDERS;
+pub use self::stats::{QueryCounts, Stats};
 
 use crate::config::Config;
 use crate::error::Error;
@@ -33,6 +35,7 @@ pub(crate) enum Command {
     Provide(RecordKey, oneshot::Sender<Result<(), Error>>),
     FindProviders(RecordKey, oneshot::Sender<Vec<PeerId>>),
     FindPeer(PeerId, oneshot::Sender<bool>),
+    Stats(oneshot::Sender<Stats>),
     Describe(
         PeerId,
         oneshot::Sender<Result<pb::SignedCapabilityDocument, Error>>,
@@ -184,6 +187,12 @@ impl Mesh {
     /// answer within [`Config::request_timeout`] or sends a malformed frame.
     pub async fn describe(&self, peer: PeerId) -> Result<pb::SignedCapabilityDocument, Error> {
         self.ask(|reply| Command::Describe(peer, reply)).await?
+    }
+
+    /// What this node's discovery has cost since it started: Kademlia queries and their
+    /// requests by kind, requests served, connections, describe requests (see [`Stats`]).
+    pub async fn stats(&self) -> Result<Stats, Error> {
+        self.ask(Command::Stats).await
     }
 
     /// Opens a `/nmp/logic/1` stream to `peer`, sends `request` and returns the responses.

@@ -14,6 +14,7 @@ use libp2p::{PeerId, Swarm, identify};
 use nmp_wire::pb;
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::stats::Stats;
 use super::{Command, Incoming};
 use crate::config::Config;
 use crate::error::Error;
@@ -35,6 +36,7 @@ struct Driver {
     describes:
         HashMap<OutboundRequestId, (PeerId, Reply<Result<pb::SignedCapabilityDocument, Error>>)>,
     connected: watch::Sender<HashSet<PeerId>>,
+    stats: Stats,
 }
 
 /// The channels between the swarm task and the rest of the mesh.
@@ -71,6 +73,7 @@ pub(super) async fn start(
         peer_lookups: HashMap::new(),
         describes: HashMap::new(),
         connected: channels.connected,
+        stats: Stats::default(),
     };
     tokio::spawn(driver.run(channels.commands));
     Ok((control, queue))
@@ -184,7 +187,14 @@ impl Driver {
                 let id = swarm.behaviour_mut().kad.get_closest_peers(peer);
                 self.peer_lookups.insert(id, (peer, reply));
             }
+            Command::Stats(reply) => {
+                let _ = reply.send(self.stats);
+            }
             Command::Describe(peer, reply) => {
+                self.stats.describes += 1;
+                if !swarm.is_connected(&peer) {
+                    self.stats.describe_dials += 1;
+                }
                 let id = swarm
                     .behaviour_mut()
                     .info
@@ -208,6 +218,11 @@ impl Driver {
             } => {
                 if let Some(reply) = self.dials.remove(&connection_id) {
                     let _ = reply.send(Ok(peer_id));
+                }
+                if endpoint.is_dialer() {
+                    self.stats.dialled += 1;
+                } else {
+                    self.stats.accepted += 1;
                 }
                 self.connected
                     .send_if_modified(|peers| peers.insert(peer_id));
@@ -254,11 +269,21 @@ impl Driver {
     }
 
     fn on_kad(&mut self, event: kad::Event) {
-        let kad::Event::OutboundQueryProgressed {
-            id, result, step, ..
-        } = event
-        else {
-            return;
+        let (id, result, step) = match event {
+            kad::Event::OutboundQueryProgressed {
+                id,
+                result,
+                step,
+                stats,
+            } => {
+                self.stats.on_query(&result, &stats, &step);
+                (id, result, step)
+            }
+            kad::Event::InboundRequest { .. } => {
+                self.stats.served += 1;
+                return;
+            }
+            _ => return,
         };
         match result {
             QueryResult::StartProviding(result) => {
