@@ -7,6 +7,7 @@
 use std::{path::Path, time::Instant};
 
 use anyhow::{Context as _, ensure};
+use nmp_client::NmpClient;
 use nmp_net::Stats;
 use serde_json::{Value, json};
 
@@ -19,11 +20,11 @@ use crate::local::{LocalMesh, NodeSpec, Transport};
 /// Lookups timed per mesh after the first.
 const LOOKUPS: usize = 20;
 
-pub(super) async fn run(dir: &Path, sizes: &[u32]) -> anyhow::Result<Value> {
-    println!("discovery: each node announces its own capability; a fresh agent looks them up");
+pub(super) async fn run(dir: &Path, sizes: &[u32], quorums: &[u32]) -> anyhow::Result<Value> {
+    println!("discovery: each node announces its own capability; fresh agents look them up");
     println!(
-        "  {:>5} {:>9} {:>14} {:>11} {:>11}",
-        "nodes", "start s", "first lookup", "p50 ms", "p99 ms"
+        "  {:>5} {:>9} {:>6} {:>14} {:>11} {:>11}",
+        "nodes", "start s", "quorum", "first lookup", "p50 ms", "p99 ms"
     );
     let mut rows = Vec::new();
     for &size in sizes {
@@ -46,28 +47,43 @@ pub(super) async fn run(dir: &Path, sizes: &[u32]) -> anyhow::Result<Value> {
         let mesh = LocalMesh::start(&dir, &specs).await?;
         let start = started.elapsed();
         let seed = mesh.bootstrap().stats().await?;
-        let result = lookups(&mesh, &specs).await;
-        mesh.shutdown().await;
-        let (first, samples, costs) = result?;
         println!(
-            "  {size:>5} {:>9.2} {:>11.1} ms {:>11.1} {:>11.1}",
+            "  {size:>5} {:>9.2}   (the bootstrap peer served {} Kademlia requests on {} connections)",
             start.as_secs_f64(),
-            ms(first),
-            ms(samples.percentile(50.0)),
-            ms(samples.percentile(99.0))
+            seed.served,
+            seed.accepted
         );
-        println!(
-            "        start: the bootstrap peer served {} Kademlia requests on {} connections",
-            seed.served, seed.accepted
-        );
-        println!("        first lookup: {}", costs[0].line());
-        let later = Cost::mean(&costs[1..]);
-        println!("        later lookups, mean: {}", later.line());
+        let mut agents = Vec::new();
+        for &quorum in quorums {
+            let result = lookups(&mesh, &specs, quorum).await;
+            let (first, samples, costs) = match result {
+                Ok(measured) => measured,
+                Err(err) => {
+                    mesh.shutdown().await;
+                    return Err(err);
+                }
+            };
+            println!(
+                "  {:>5} {:>9} {quorum:>6} {:>11.1} ms {:>11.1} {:>11.1}",
+                "",
+                "",
+                ms(first),
+                ms(samples.percentile(50.0)),
+                ms(samples.percentile(99.0))
+            );
+            println!("        first lookup: {}", costs[0].line());
+            let later = Cost::mean(&costs[1..]);
+            println!("        later lookups, mean: {}", later.line());
+            agents.push(json!({
+                "lookup_quorum": quorum, "first_lookup_ms": ms(first), "lookups": samples.json(),
+                "first_lookup_cost": costs[0].json(), "later_lookup_cost_mean": later.json(),
+            }));
+        }
+        mesh.shutdown().await;
         rows.push(json!({
-            "nodes": size, "start_s": start.as_secs_f64(), "first_lookup_ms": ms(first),
-            "lookups": samples.json(),
+            "nodes": size, "start_s": start.as_secs_f64(),
             "bootstrap_peer": { "served": seed.served, "accepted": seed.accepted },
-            "first_lookup_cost": costs[0].json(), "later_lookup_cost_mean": later.json(),
+            "agents": agents,
         }));
     }
     println!();
@@ -130,13 +146,23 @@ impl Cost {
     }
 }
 
-/// The first lookup of a fresh agent, then [`LOOKUPS`] more spread over the mesh; with what
-/// each cost.
+/// The first lookup of a fresh agent whose lookups end at `quorum`, then [`LOOKUPS`] more
+/// spread over the mesh; with what each cost.
 async fn lookups(
     mesh: &LocalMesh,
     specs: &[NodeSpec],
+    quorum: u32,
 ) -> anyhow::Result<(std::time::Duration, Samples, Vec<Cost>)> {
-    let agent = mesh.agent(Transport::Tcp).await?;
+    let config = nmp_net::Config {
+        bootstrap: vec![mesh.bootstrap_addr(Transport::Tcp).await?],
+        lookup_quorum: usize::try_from(quorum)?,
+        ..nmp_net::Config::default()
+    };
+    let agent = NmpClient::builder()
+        .mesh_config(config)
+        .connect()
+        .await
+        .context("the agent could not join the mesh")?;
     let mut times = Vec::new();
     let mut costs = Vec::new();
     let mut before = agent.mesh().stats().await?;
