@@ -123,7 +123,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<Status> {
                 args.throughput_requests,
                 args.agents_procs.map(|n| (n, args.agents_paths.as_slice())),
             ))?,
-            Suite::Discovery => runtime.block_on(discovery::run(dir.path(), &args.nodes, &args.lookup_quorum))?,
+            Suite::Discovery => {
+                runtime.block_on(discovery::run(dir.path(), &args.nodes, &args.lookup_quorum))?
+            }
             Suite::Bounds => runtime.block_on(bounds::run(dir.path(), args.requests))?,
         };
         let name = suite

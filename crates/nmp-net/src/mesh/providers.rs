@@ -144,11 +144,17 @@ mod tests {
         let [a, b] = [PeerId::random(), PeerId::random()];
         assert!(!lookup.on_answer([a], 3), "one answer");
         for _ in 0..5 {
-            assert!(!lookup.on_answer([], 3), "a peer with no record does not count");
+            assert!(
+                !lookup.on_answer([], 3),
+                "a peer with no record does not count"
+            );
         }
         assert!(!lookup.on_answer([a], 3), "two agree");
         assert!(!lookup.on_answer([], 3), "nor does it restart the count");
-        assert!(!lookup.on_answer([a, b], 3), "a new provider: the count restarts");
+        assert!(
+            !lookup.on_answer([a, b], 3),
+            "a new provider: the count restarts"
+        );
         assert!(!lookup.on_answer([b], 3));
         assert!(lookup.on_answer([a], 3), "three in a row name no new one");
         assert!(lookup.holds(&a) && lookup.holds(&b));
@@ -164,6 +170,9 @@ mod tests {
         }
         let (reply, _) = oneshot::channel();
         let mut single = Lookup::new(reply);
-        assert!(single.on_answer([a], 1), "quorum 1: the first answer ends it");
+        assert!(
+            single.on_answer([a], 1),
+            "quorum 1: the first answer ends it"
+        );
     }
 }

@@ -55,7 +55,12 @@ pub struct Stats {
 
 impl Stats {
     /// Counts a finished Kademlia query (or, for a bootstrap, each finished step of one).
-    pub(super) fn on_query(&mut self, result: &QueryResult, stats: &QueryStats, step: &ProgressStep) {
+    pub(super) fn on_query(
+        &mut self,
+        result: &QueryResult,
+        stats: &QueryStats,
+        step: &ProgressStep,
+    ) {
         let counts = match result {
             QueryResult::Bootstrap(_) => &mut self.bootstraps,
             _ if !step.last => return,
