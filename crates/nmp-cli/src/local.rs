@@ -8,7 +8,7 @@ use std::{
 };
 
 use anyhow::Context as _;
-use futures::future::join_all;
+use futures::future::try_join_all;
 use nmp_client::{Discovery, Multiaddr, NmpClient};
 use nmp_crypto::Identity;
 use nmp_net::Mesh;
@@ -72,9 +72,8 @@ pub(crate) struct LocalMesh {
 }
 
 impl LocalMesh {
-    /// Starts the bootstrap peer, then every node of `specs` concurrently, each on its own task
-    /// (so that the runtime's threads share the starts' work) and configured by
-    /// `dir/<name>/node.toml`. When a node fails to start, those that did are shut down.
+    /// Starts the bootstrap peer, then every node of `specs` concurrently, each configured by
+    /// `dir/<name>/node.toml`.
     pub(crate) async fn start(dir: &Path, specs: &[NodeSpec]) -> anyhow::Result<Self> {
         let (bootstrap, _) = Mesh::bind(
             nmp_net::Keypair::generate_ed25519(),
@@ -86,26 +85,32 @@ impl LocalMesh {
             bootstrap,
             nodes: Vec::new(),
         };
-        let mut starts = Vec::new();
-        for spec in specs {
-            let seed = mesh.bootstrap_addr(spec.transport).await?;
-            let home = dir.join(&spec.name);
-            starts.push(tokio::spawn(start_node(home, spec.clone(), seed)));
+        let starts = specs.iter().map(|spec| mesh.start_node(dir, spec));
+        mesh.nodes = try_join_all(starts).await?;
+        Ok(mesh)
+    }
+
+    async fn start_node(&self, dir: &Path, spec: &NodeSpec) -> anyhow::Result<Node> {
+        let home = dir.join(&spec.name);
+        std::fs::create_dir_all(&home)
+            .with_context(|| format!("cannot create {}", home.display()))?;
+        let identity = Identity::generate();
+        let key = home.join("node.key");
+        if key.exists() {
+            std::fs::remove_file(&key)
+                .with_context(|| format!("cannot replace {}", key.display()))?;
         }
-        let mut failure = None;
-        for started in join_all(starts).await {
-            match started.context("a node's start panicked") {
-                Ok(Ok(node)) => mesh.nodes.push(node),
-                Ok(Err(err)) | Err(err) => failure = failure.or(Some(err)),
-            }
-        }
-        match failure {
-            None => Ok(mesh),
-            Some(err) => {
-                mesh.shutdown().await;
-                Err(err)
-            }
-        }
+        identity.save(&key).context("cannot write a node key")?;
+        let seed = self.bootstrap_addr(spec.transport).await?;
+        let text = config_toml(spec, &seed)?;
+        let config = home.join("node.toml");
+        std::fs::write(&config, text)
+            .with_context(|| format!("cannot write {}", config.display()))?;
+        let file =
+            File::load(&config).with_context(|| format!("cannot load {}", config.display()))?;
+        Node::start(identity, &file, &home)
+            .await
+            .with_context(|| format!("cannot start node {}", spec.name))
     }
 
     /// The bootstrap peer's address on `transport`, ending in `/p2p/<peer id>`.
@@ -178,24 +183,6 @@ impl LocalMesh {
     pub(crate) async fn shutdown(self) {
         futures::future::join_all(self.nodes.into_iter().map(Node::shutdown)).await;
     }
-}
-
-/// Starts `spec`'s node in `home` (its key, file and data), bootstrapping from `seed`.
-async fn start_node(home: PathBuf, spec: NodeSpec, seed: Multiaddr) -> anyhow::Result<Node> {
-    std::fs::create_dir_all(&home).with_context(|| format!("cannot create {}", home.display()))?;
-    let identity = Identity::generate();
-    let key = home.join("node.key");
-    if key.exists() {
-        std::fs::remove_file(&key).with_context(|| format!("cannot replace {}", key.display()))?;
-    }
-    identity.save(&key).context("cannot write a node key")?;
-    let text = config_toml(&spec, &seed)?;
-    let config = home.join("node.toml");
-    std::fs::write(&config, text).with_context(|| format!("cannot write {}", config.display()))?;
-    let file = File::load(&config).with_context(|| format!("cannot load {}", config.display()))?;
-    Node::start(identity, &file, &home)
-        .await
-        .with_context(|| format!("cannot start node {}", spec.name))
 }
 
 /// The TOML configuration of `spec`'s node, serialised (paths and names are escaped by the
