@@ -169,6 +169,11 @@ impl LocalMesh {
         }
     }
 
+    /// The bootstrap peer.
+    pub(crate) fn bootstrap(&self) -> &Mesh {
+        &self.bootstrap
+    }
+
     /// The running Data Nodes, in the order of their specs.
     pub(crate) fn nodes(&self) -> &[Node] {
         &self.nodes

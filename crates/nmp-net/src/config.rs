@@ -71,6 +71,13 @@ pub struct Config {
     pub provider_ttl: Duration,
     /// Deadline of one Kademlia query (provide or lookup). Defaults to 30 s.
     pub query_timeout: Duration,
+    /// A provider lookup ends once this many record holders in a row have answered without
+    /// naming a provider it had not heard of, rather than once the 20 peers closest to the
+    /// key have all answered; 0 runs every lookup to the end of its Kademlia query. In a
+    /// settled DHT every holder stores every provider's record, so the first holders agree;
+    /// holders that disagree (records published while the mesh was forming) restart the count.
+    /// Defaults to 3.
+    pub lookup_quorum: usize,
 }
 
 impl Default for Config {
@@ -93,6 +100,7 @@ impl Default for Config {
             provider_republish: Duration::from_secs(12 * 60 * 60),
             provider_ttl: Duration::from_secs(48 * 60 * 60),
             query_timeout: Duration::from_secs(30),
+            lookup_quorum: 3,
         }
     }
 }

@@ -32,6 +32,7 @@
 //! - [`codec`]: the length-delimited frames every protocol uses.
 //! - [`Origin`]: where a request comes from (an IPv4 address, an IPv6 /64), the key of every
 //!   per-origin limit, on the mesh and on a node's gRPC face alike.
+//! - [`Stats`]: what discovery has cost a node so far, in Kademlia requests and connections.
 //! - [`Budget`]: the node-wide allowance of inbound request bytes with a share per origin,
 //!   charged as bytes arrive ([`Charge`]) and shared with a node's gRPC face.
 
@@ -59,6 +60,6 @@ pub use logic::{
     LogicClosed, LogicResponses, LogicSender, LogicStream, MAX_REFUSALS,
     PROTOCOL as LOGIC_PROTOCOL, REFUSAL_TIMEOUT,
 };
-pub use mesh::{Inbound, Incoming, MAX_LOOKUP_PROVIDERS, Mesh};
+pub use mesh::{Inbound, Incoming, MAX_LOOKUP_PROVIDERS, Mesh, QueryCounts, Stats};
 pub use origin::Origin;
 pub use swarm::KAD_PROTOCOL;

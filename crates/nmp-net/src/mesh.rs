@@ -6,6 +6,7 @@ mod hostile;
 #[cfg(test)]
 mod origins;
 mod providers;
+mod stats;
 
 use std::collections::HashSet;
 
@@ -19,6 +20,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot, watch};
 
 pub use self::providers::MAX_LOOKUP_PROVIDERS;
+pub use self::stats::{QueryCounts, Stats};
 
 use crate::config::Config;
 use crate::error::Error;
@@ -33,6 +35,7 @@ pub(crate) enum Command {
     Provide(RecordKey, oneshot::Sender<Result<(), Error>>),
     FindProviders(RecordKey, oneshot::Sender<Vec<PeerId>>),
     FindPeer(PeerId, oneshot::Sender<bool>),
+    Stats(oneshot::Sender<Stats>),
     Describe(
         PeerId,
         oneshot::Sender<Result<pb::SignedCapabilityDocument, Error>>,
@@ -92,6 +95,9 @@ impl std::fmt::Debug for Mesh {
 impl Mesh {
     /// Starts a mesh node with identity `keypair`: binds every [`Config::listen`] address,
     /// waits until each reports its address, dials the bootstrap peers and spawns the swarm.
+    /// Kademlia bootstraps by itself (a lookup of this node's id, then one per bucket to
+    /// refresh) half a second after its routing table last gained a peer while it held fewer
+    /// than 20, and every 5 minutes after that.
     ///
     /// Fails with [`Error::InvalidConfig`] when a queue, stream, connection or frame limit, the
     /// request timeout or the query timeout is zero, and
@@ -160,9 +166,13 @@ impl Mesh {
     /// Fails with [`Error::CapabilityTooLong`] past
     /// [`nmp_wire::limits::MAX_CAPABILITY_BYTES`], as does [`Mesh::provide`].
     ///
-    /// Ends when the query completes, after [`Config::query_timeout`], or once it has
-    /// [`MAX_LOOKUP_PROVIDERS`] distinct peers, returning whatever was found by then (possibly
-    /// nothing; never more than the bound).
+    /// Ends when the query completes, after [`Config::query_timeout`], once
+    /// [`Config::lookup_quorum`] record holders in a row have named no provider it had not
+    /// heard of, or once it has [`MAX_LOOKUP_PROVIDERS`] distinct peers, returning whatever was
+    /// found by then (possibly nothing; never more than the bound). The addresses the query
+    /// learnt for the providers are kept (libp2p's cache of the 100 peers heard of last, 8
+    /// addresses each), so a [`Mesh::describe`] or [`Mesh::open_logic`] that follows dials them
+    /// without another lookup.
     pub async fn find_providers(&self, capability: &str) -> Result<Vec<PeerId>, Error> {
         let key = capability_key(capability)?;
         self.ask(|reply| Command::FindProviders(key, reply)).await
@@ -184,6 +194,12 @@ impl Mesh {
     /// answer within [`Config::request_timeout`] or sends a malformed frame.
     pub async fn describe(&self, peer: PeerId) -> Result<pb::SignedCapabilityDocument, Error> {
         self.ask(|reply| Command::Describe(peer, reply)).await?
+    }
+
+    /// What this node's discovery has cost since it started: Kademlia queries and their
+    /// requests by kind, requests served, connections, describe requests (see [`Stats`]).
+    pub async fn stats(&self) -> Result<Stats, Error> {
+        self.ask(Command::Stats).await
     }
 
     /// Opens a `/nmp/logic/1` stream to `peer`, sends `request` and returns the responses.

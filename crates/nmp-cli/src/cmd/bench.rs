@@ -75,6 +75,12 @@ pub(crate) struct Args {
     #[arg(long, value_name = "N,...", value_delimiter = ',', default_value = "10,50",
           value_parser = clap::value_parser!(u32).range(2..=200))]
     nodes: Vec<u32>,
+    /// Lookup quorums of the discovery suite's agents (`nmp_net::Config::lookup_quorum`; 0 runs
+    /// each lookup to the end of its Kademlia query), one fresh agent each, in this order, in
+    /// every mesh.
+    #[arg(long, value_name = "N,...", value_delimiter = ',', default_value = "3",
+          value_parser = clap::value_parser!(u32).range(0..=20))]
+    lookup_quorum: Vec<u32>,
     /// Also write the results as JSON to this file.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -117,7 +123,9 @@ pub(crate) fn run(args: &Args) -> anyhow::Result<Status> {
                 args.throughput_requests,
                 args.agents_procs.map(|n| (n, args.agents_paths.as_slice())),
             ))?,
-            Suite::Discovery => runtime.block_on(discovery::run(dir.path(), &args.nodes))?,
+            Suite::Discovery => {
+                runtime.block_on(discovery::run(dir.path(), &args.nodes, &args.lookup_quorum))?
+            }
             Suite::Bounds => runtime.block_on(bounds::run(dir.path(), args.requests))?,
         };
         let name = suite

@@ -14,6 +14,8 @@ use libp2p::{PeerId, Swarm, identify};
 use nmp_wire::pb;
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::providers::{self, Lookup};
+use super::stats::Stats;
 use super::{Command, Incoming};
 use crate::config::Config;
 use crate::error::Error;
@@ -30,11 +32,14 @@ struct Driver {
     inbound: mpsc::Sender<Incoming>,
     dials: HashMap<ConnectionId, Reply<Result<PeerId, Error>>>,
     provides: HashMap<QueryId, Reply<Result<(), Error>>>,
-    lookups: HashMap<QueryId, (HashSet<PeerId>, Reply<Vec<PeerId>>)>,
+    lookups: HashMap<QueryId, Lookup>,
+    /// [`Config::lookup_quorum`].
+    lookup_quorum: usize,
     peer_lookups: HashMap<QueryId, (PeerId, Reply<bool>)>,
     describes:
         HashMap<OutboundRequestId, (PeerId, Reply<Result<pb::SignedCapabilityDocument, Error>>)>,
     connected: watch::Sender<HashSet<PeerId>>,
+    stats: Stats,
 }
 
 /// The channels between the swarm task and the rest of the mesh.
@@ -68,9 +73,11 @@ pub(super) async fn start(
         dials: HashMap::new(),
         provides: HashMap::new(),
         lookups: HashMap::new(),
+        lookup_quorum: config.lookup_quorum,
         peer_lookups: HashMap::new(),
         describes: HashMap::new(),
         connected: channels.connected,
+        stats: Stats::default(),
     };
     tokio::spawn(driver.run(channels.commands));
     Ok((control, queue))
@@ -116,7 +123,11 @@ async fn listen(swarm: &mut Swarm<Behaviour>, config: &Config) -> Result<(), Err
         .map_err(|_| Error::ListenTimeout)?
 }
 
-/// Seeds Kademlia with the bootstrap peers, dials them and starts a bootstrap query.
+/// Seeds Kademlia with the bootstrap peers and dials them.
+///
+/// No bootstrap query is started here: Kademlia starts its own half a second after its routing
+/// table last gained a peer while it held fewer than 20, so a node's first announcement or
+/// lookup (which fills the table on its way) runs before it rather than beside it.
 fn bootstrap(swarm: &mut Swarm<Behaviour>, config: &Config) -> Result<(), Error> {
     for addr in &config.bootstrap {
         let Some(Protocol::P2p(peer)) = addr.iter().last() else {
@@ -125,9 +136,6 @@ fn bootstrap(swarm: &mut Swarm<Behaviour>, config: &Config) -> Result<(), Error>
         swarm.behaviour_mut().kad.add_address(&peer, addr.clone());
         // A failed dial is retried by Kademlia's own queries; the mesh still starts.
         let _ = swarm.dial(addr.clone());
-    }
-    if !config.bootstrap.is_empty() {
-        let _ = swarm.behaviour_mut().kad.bootstrap();
     }
     Ok(())
 }
@@ -173,7 +181,7 @@ impl Driver {
             },
             Command::FindProviders(key, reply) => {
                 let id = swarm.behaviour_mut().kad.get_providers(key);
-                self.lookups.insert(id, (HashSet::new(), reply));
+                self.lookups.insert(id, Lookup::new(reply));
             }
             Command::FindPeer(peer, reply) => {
                 // The peer is looked up because the addresses we hold for it failed (a node
@@ -184,7 +192,14 @@ impl Driver {
                 let id = swarm.behaviour_mut().kad.get_closest_peers(peer);
                 self.peer_lookups.insert(id, (peer, reply));
             }
+            Command::Stats(reply) => {
+                let _ = reply.send(self.stats);
+            }
             Command::Describe(peer, reply) => {
+                self.stats.describes += 1;
+                if !swarm.is_connected(&peer) {
+                    self.stats.describe_dials += 1;
+                }
                 let id = swarm
                     .behaviour_mut()
                     .info
@@ -208,6 +223,11 @@ impl Driver {
             } => {
                 if let Some(reply) = self.dials.remove(&connection_id) {
                     let _ = reply.send(Ok(peer_id));
+                }
+                if endpoint.is_dialer() {
+                    self.stats.dialled += 1;
+                } else {
+                    self.stats.accepted += 1;
                 }
                 self.connected
                     .send_if_modified(|peers| peers.insert(peer_id));
@@ -254,11 +274,21 @@ impl Driver {
     }
 
     fn on_kad(&mut self, event: kad::Event) {
-        let kad::Event::OutboundQueryProgressed {
-            id, result, step, ..
-        } = event
-        else {
-            return;
+        let (id, result, step) = match event {
+            kad::Event::OutboundQueryProgressed {
+                id,
+                result,
+                step,
+                stats,
+            } => {
+                self.stats.on_query(&result, &stats, &step);
+                (id, result, step)
+            }
+            kad::Event::InboundRequest { .. } => {
+                self.stats.served += 1;
+                return;
+            }
+            _ => return,
         };
         match result {
             QueryResult::StartProviding(result) => {
@@ -271,23 +301,34 @@ impl Driver {
                 }
             }
             QueryResult::GetProviders(result) => {
-                let Some((found, _)) = self.lookups.get_mut(&id) else {
+                let Some(lookup) = self.lookups.get_mut(&id) else {
                     return;
                 };
                 let finished = match result {
                     Ok(GetProvidersOk::FoundProviders { providers, .. }) => {
-                        let full = super::providers::collect(found, providers);
-                        if full
+                        let done = lookup.on_answer(providers.iter().copied(), self.lookup_quorum);
+                        let unreached: Vec<PeerId> = providers
+                            .into_iter()
+                            .filter(|peer| lookup.holds(peer) && !self.swarm.is_connected(peer))
+                            .collect();
+                        // Read while the query runs: it forgets the addresses when it ends.
+                        for peer in unreached {
+                            let kad = &mut self.swarm.behaviour_mut().kad;
+                            for addr in providers::addresses(kad, peer) {
+                                self.swarm.add_peer_address(peer, addr);
+                            }
+                        }
+                        if done
                             && let Some(mut query) = self.swarm.behaviour_mut().kad.query_mut(&id)
                         {
                             query.finish();
                         }
-                        full || step.last
+                        done || step.last
                     }
                     Ok(GetProvidersOk::FinishedWithNoAdditionalRecord { .. }) | Err(_) => true,
                 };
-                if finished && let Some((found, reply)) = self.lookups.remove(&id) {
-                    let _ = reply.send(found.into_iter().collect());
+                if finished && let Some(lookup) = self.lookups.remove(&id) {
+                    lookup.finish();
                 }
             }
             QueryResult::GetClosestPeers(result) => {
