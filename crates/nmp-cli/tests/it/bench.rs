@@ -7,7 +7,7 @@ use crate::{arg, nmp, status};
 
 /// Runs `nmp bench` with `args` (the JSON file appended) within 5 minutes; its JSON results.
 fn bench(args: &[&str]) -> serde_json::Value {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("a temporary directory");
     let json = dir.path().join("bench.json");
     let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     args.extend(["--json".to_owned(), arg(&json).to_owned()]);

@@ -14,7 +14,7 @@ use nmp_crypto::Identity;
 use nmp_wire::pb::{self, logic_response::Event};
 
 use super::process::{NodeProcess, agent, bootstrap_from, discovered, node_dir, rand_id, seal};
-use super::{CAPABILITY, DEADLINE, honest, spin};
+use super::{DEADLINE, honest, spin};
 
 /// The commitment of the files in `dir` now, computed apart from the node.
 fn commitment(dir: &Path) -> Vec<u8> {
