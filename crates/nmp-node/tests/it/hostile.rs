@@ -168,13 +168,22 @@ async fn a_flood_of_streams_from_one_peer_is_refused_past_its_budget() {
         let (_bootstrap, node, agent, _) = mesh_with_node(dir.path(), |_| {}).await;
         let mut control = raw_peer(&node).await;
         let budget = nmp_net::Config::default().max_logic_streams_per_peer;
-        // Silent streams hold the flooder's whole budget; every one past it is reset at once.
+        // Silent streams hold the flooder's whole budget; every one past it is refused
+        // OVERLOADED at once, before its request is read (no request id), and then ends.
         let mut held = Vec::new();
         for _ in 0..budget {
             held.push(logic_stream(&mut control, node.peer_id()).await);
         }
         for _ in 0..4 {
             let mut over = logic_stream(&mut control, node.peer_id()).await;
+            let refusal: pb::LogicResponse = nmp_net::codec::read_message(&mut over, 1024)
+                .await
+                .expect("a typed refusal");
+            assert_eq!(
+                error_code(std::slice::from_ref(&refusal)),
+                pb::ErrorCode::Overloaded
+            );
+            assert!(refusal.request_id.is_empty());
             assert!(answered_nothing(&mut over).await);
         }
         still_serves(&agent, &node, 13).await;
