@@ -2,8 +2,9 @@
 //! wasmtime sandbox, with and without fuel metering) versus the same C source compiled natively,
 //! in the same run.
 //!
-//! `cargo bench -p nmp-node --bench csv_scan` (release). The file is generated once into the
-//! system temporary directory and reused; `NMP_BENCH_CSV_BYTES` sets its size (default 1 GiB).
+//! `cargo bench -p nmp-node --bench csv_scan` (release). The file is generated once into
+//! `NMP_BENCH_DIR` (default: the system temporary directory) and reused;
+//! `NMP_BENCH_CSV_BYTES` sets its size (default 1 GiB).
 
 #![allow(
     missing_docs,
@@ -26,9 +27,15 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Where the generated file and the native build live: `NMP_BENCH_DIR`, or the system
+/// temporary directory.
+fn bench_root() -> PathBuf {
+    std::env::var_os("NMP_BENCH_DIR").map_or_else(std::env::temp_dir, PathBuf::from)
+}
+
 /// A directory holding one generated `patients.csv` of `bytes` bytes, reused across runs.
 fn dataset_dir(bytes: u64) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nmp-bench-csv-{bytes}"));
+    let dir = bench_root().join(format!("nmp-bench-csv-{bytes}"));
     let csv = dir.join("patients.csv");
     if fs::metadata(&csv).map(|m| m.len()).ok() != Some(bytes) {
         fs::create_dir_all(&dir).expect("create bench dir");
@@ -45,7 +52,7 @@ fn dataset_dir(bytes: u64) -> PathBuf {
 
 /// The native build of `aggregate.c`, compiled with `cc -O2` by the repo's build script.
 fn native_aggregate() -> PathBuf {
-    let dir = std::env::temp_dir().join("nmp-bench-native");
+    let dir = bench_root().join("nmp-bench-native");
     let status = Command::new("bash")
         .arg(repo().join("scripts/build-logic.sh"))
         .arg("--native")
