@@ -176,9 +176,10 @@ pub struct Config {
     /// Artifacts are named by the module's SHA-256 and a fingerprint of the engine's settings,
     /// and each is checked against a SHA-256 digest stored beside it; any mismatch means a
     /// recompile. An artifact is trusted code, so the directory must be writable by the node
-    /// alone: [`Sandbox::new`](crate::Sandbox::new) creates it with mode `0700` and refuses
-    /// (with [`Error::InvalidConfig`] on `cache_dir`) one that is a symbolic link, owned by
-    /// another user, or writable by its group or others. Defaults to `None`.
+    /// alone: [`Sandbox::new`](crate::Sandbox::new) refuses (with [`Error::InvalidConfig`] on
+    /// `cache_dir`) an existing one that is a symbolic link, owned by another user, or
+    /// writable by its group or others; a missing one is created with mode `0700` when the
+    /// first artifact is stored. Defaults to `None`.
     pub cache_dir: Option<PathBuf>,
     /// Maximum artifacts kept in `cache_dir`; writing one more first deletes the oldest.
     /// Defaults to 1,024.

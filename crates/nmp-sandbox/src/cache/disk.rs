@@ -46,9 +46,10 @@ pub(crate) struct DiskCache {
 }
 
 impl DiskCache {
-    /// Creates `dir` if needed, private to this user, and refuses one that others could
-    /// write to ([`Error::InvalidConfig`] on `cache_dir`). `engine`'s settings are folded into
-    /// every file name, so an artifact is only ever offered to an engine that can run it.
+    /// Refuses an existing `dir` that others could write to ([`Error::InvalidConfig`] on
+    /// `cache_dir`); a missing one is created, private to this user, at the first store.
+    /// `engine`'s settings are folded into every file name, so an artifact is only ever
+    /// offered to an engine that can run it.
     pub(crate) fn open(
         dir: &Path,
         engine: &Engine,
@@ -97,7 +98,7 @@ impl DiskCache {
             return;
         };
         let size = artifact.len() as u64;
-        if size > self.max_bytes {
+        if size > self.max_bytes || private::ensure(&self.dir).is_err() {
             return;
         }
         self.make_room(size);

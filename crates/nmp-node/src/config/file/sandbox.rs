@@ -34,9 +34,9 @@ pub struct Sandbox {
     /// Default 256.
     pub cache_entries: Option<usize>,
     /// Directory for compiled artifacts that survive restarts, relative to the file, or
-    /// `"off"` (memory only). The node creates it with mode 0700 and refuses to start if it is
-    /// a symbolic link, another user's, or writable by its group or others. Default
-    /// `"module-cache"`.
+    /// `"off"` (memory only). Created with mode 0700 when the first artifact is stored; the
+    /// node refuses to start if it exists and is a symbolic link, another user's, or writable
+    /// by its group or others. Default `"module-cache"`.
     pub cache_dir: Option<PathBuf>,
     /// Artifacts kept in `cache_dir`, the oldest deleted first; at least 1. Default 1,024.
     pub disk_cache_entries: Option<usize>,

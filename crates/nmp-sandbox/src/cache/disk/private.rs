@@ -1,6 +1,7 @@
 //! The cache directory is trusted code: whatever artifact it holds is deserialized into the
 //! node and run. It is created private, and an existing one is used only if no one but the
-//! node's own user can write to it.
+//! node's own user can write to it. It is created when the first artifact is stored, not when
+//! the sandbox starts, so a node that fails to start leaves nothing behind.
 
 use std::fs;
 use std::path::Path;
@@ -10,13 +11,12 @@ use crate::Error;
 /// Prefix of the temporary files an artifact is written to before it is renamed into place.
 pub(super) const TEMP_PREFIX: &str = ".tmp-";
 
-/// Creates `dir` (and its missing parents) private to this user, checks that it is safe to
-/// load code from, and deletes temporary files a crashed node left behind.
+/// Checks that an existing `dir` is safe to load code from and deletes temporary files a
+/// crashed node left behind. A missing `dir` is fine: [`ensure`] creates it.
 pub(super) fn open(dir: &Path) -> Result<(), Error> {
-    create(dir).map_err(|source| Error::Io {
-        what: "creating the module cache directory",
-        source,
-    })?;
+    if fs::symlink_metadata(dir).is_err() {
+        return Ok(());
+    }
     check(dir)?;
     if let Ok(entries) = fs::read_dir(dir) {
         for entry in entries.filter_map(Result::ok) {
@@ -26,6 +26,16 @@ pub(super) fn open(dir: &Path) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Creates `dir` (and its missing parents) private to this user if it is missing, and checks
+/// that it is safe to write to and load code from.
+pub(super) fn ensure(dir: &Path) -> Result<(), Error> {
+    create(dir).map_err(|source| Error::Io {
+        what: "creating the module cache directory",
+        source,
+    })?;
+    check(dir)
 }
 
 #[cfg(unix)]
@@ -77,10 +87,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_new_directory_is_private_to_its_user() {
+    fn a_new_directory_is_private_to_its_user_and_made_only_when_needed() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("a/b");
         open(&dir).unwrap();
+        assert!(!root.path().join("a").exists());
+        ensure(&dir).unwrap();
         let mode = fs::metadata(&dir).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700);
     }
@@ -90,6 +102,8 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         fs::set_permissions(root.path(), fs::Permissions::from_mode(0o777)).unwrap();
         let err = open(root.path()).unwrap_err();
+        assert!(matches!(err, Error::InvalidConfig { field: "cache_dir", .. }));
+        let err = ensure(root.path()).unwrap_err();
         assert!(matches!(err, Error::InvalidConfig { field: "cache_dir", .. }));
     }
 
