@@ -111,9 +111,11 @@ impl DiskCache {
 
     fn write_atomically(&self, path: &Path, bytes: &[u8]) -> bool {
         let unique = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temp = self
-            .dir
-            .join(format!("{}{}-{unique}", private::TEMP_PREFIX, std::process::id()));
+        let temp = self.dir.join(format!(
+            "{}{}-{unique}",
+            private::TEMP_PREFIX,
+            std::process::id()
+        ));
         let written = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, path));
         if written.is_err() {
             let _ = fs::remove_file(&temp);

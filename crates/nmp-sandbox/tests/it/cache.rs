@@ -117,7 +117,12 @@ fn exit_with(code: u32) -> Vec<u8> {
 fn the_disk_cache_keeps_at_most_its_byte_total() {
     let probe = TempDir::new().unwrap();
     let config = disk_config(probe.path());
-    bounded(move || Sandbox::new(config).unwrap().run(&exit_with(0), b"", &[]).unwrap());
+    bounded(move || {
+        Sandbox::new(config)
+            .unwrap()
+            .run(&exit_with(0), b"", &[])
+            .unwrap()
+    });
     let one = fs::metadata(files_with(probe.path(), "cwasm").remove(0))
         .unwrap()
         .len();

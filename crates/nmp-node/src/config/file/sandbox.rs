@@ -120,8 +120,7 @@ mod tests {
     #[test]
     fn the_disk_cache_can_be_turned_off_and_sized() {
         let mut sandbox = nmp_sandbox::Config::default();
-        let section: Sandbox =
-            toml::from_str("cache_dir = \"off\"\ndisk_cache_mib = 3\n").unwrap();
+        let section: Sandbox = toml::from_str("cache_dir = \"off\"\ndisk_cache_mib = 3\n").unwrap();
         section.apply(&mut sandbox, Path::new("/etc/nmp"));
         assert_eq!(sandbox.cache_dir, None);
         assert_eq!(sandbox.disk_cache_bytes, 3 * 1024 * 1024);

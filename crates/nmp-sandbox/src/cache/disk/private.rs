@@ -41,7 +41,10 @@ pub(super) fn ensure(dir: &Path) -> Result<(), Error> {
 #[cfg(unix)]
 fn create(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt as _;
-    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
 
 #[cfg(not(unix))]
@@ -55,10 +58,12 @@ fn create(dir: &Path) -> std::io::Result<()> {
 #[cfg(unix)]
 fn check(dir: &Path) -> Result<(), Error> {
     use std::os::unix::fs::MetadataExt as _;
-    let refuse = |reason| Err(Error::InvalidConfig {
-        field: "cache_dir",
-        reason,
-    });
+    let refuse = |reason| {
+        Err(Error::InvalidConfig {
+            field: "cache_dir",
+            reason,
+        })
+    };
     let metadata = fs::symlink_metadata(dir).map_err(|source| Error::Io {
         what: "reading the module cache directory's owner and mode",
         source,
@@ -102,9 +107,21 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         fs::set_permissions(root.path(), fs::Permissions::from_mode(0o777)).unwrap();
         let err = open(root.path()).unwrap_err();
-        assert!(matches!(err, Error::InvalidConfig { field: "cache_dir", .. }));
+        assert!(matches!(
+            err,
+            Error::InvalidConfig {
+                field: "cache_dir",
+                ..
+            }
+        ));
         let err = ensure(root.path()).unwrap_err();
-        assert!(matches!(err, Error::InvalidConfig { field: "cache_dir", .. }));
+        assert!(matches!(
+            err,
+            Error::InvalidConfig {
+                field: "cache_dir",
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -113,7 +130,13 @@ mod tests {
         let link = root.path().join("link");
         std::os::unix::fs::symlink(root.path(), &link).unwrap();
         let err = open(&link).unwrap_err();
-        assert!(matches!(err, Error::InvalidConfig { field: "cache_dir", .. }));
+        assert!(matches!(
+            err,
+            Error::InvalidConfig {
+                field: "cache_dir",
+                ..
+            }
+        ));
     }
 
     #[test]
