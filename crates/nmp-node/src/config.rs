@@ -4,7 +4,7 @@
 mod file;
 
 pub use file::{
-    Allocator, COMPILE_WORKER_COMMAND, ClockMode, CompileIsolation, DEFAULT_CACHE_DIR,
+    Allocator, COMPILE_WORKER_COMMAND, ClockMode, CompileIsolation,
     DatasetEntry, File, FileError, Inbound, Listen, MAX_DATASET_RESCAN_SECS, MAX_DOCUMENT_TTL_SECS,
     MAX_FILE_BYTES, MIN_DOCUMENT_TTL_SECS, Mesh, OrOff, Policy, RandomMode, Sandbox, SandboxLimits,
 };

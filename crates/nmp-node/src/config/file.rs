@@ -27,7 +27,7 @@ pub use self::inbound::Inbound;
 pub use self::isolation::{COMPILE_WORKER_COMMAND, CompileIsolation};
 pub use self::mesh::Mesh;
 pub use self::off::OrOff;
-pub use self::sandbox::{Allocator, DEFAULT_CACHE_DIR, Sandbox};
+pub use self::sandbox::{Allocator, Sandbox};
 use crate::{
     Dataset, DatasetError,
     service::{self, Access, Served},

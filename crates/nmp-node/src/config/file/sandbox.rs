@@ -36,7 +36,7 @@ pub struct Sandbox {
     /// Directory for compiled artifacts that survive restarts, relative to the file, or
     /// `"off"` (memory only). Created with mode 0700 when the first artifact is stored; the
     /// node refuses to start if it exists and is a symbolic link, another user's, or writable
-    /// by its group or others. Default `"module-cache"`.
+    /// by its group or others. Default off (`examples/node.toml` sets `"module-cache"`).
     pub cache_dir: Option<PathBuf>,
     /// Artifacts kept in `cache_dir`, the oldest deleted first; at least 1. Default 1,024.
     pub disk_cache_entries: Option<usize>,
@@ -45,15 +45,11 @@ pub struct Sandbox {
     pub disk_cache_mib: Option<u64>,
 }
 
-/// `sandbox.cache_dir` when the key is left out, relative to the file.
-pub const DEFAULT_CACHE_DIR: &str = "module-cache";
-
 /// The `sandbox.cache_dir` value that keeps compiled modules in memory only.
 const CACHE_OFF: &str = "off";
 
 impl Sandbox {
-    /// Sets the keys this section gives on `sandbox`, `cache_dir` resolved against `base`
-    /// ([`DEFAULT_CACHE_DIR`] when left out).
+    /// Sets the keys this section gives on `sandbox`, `cache_dir` resolved against `base`.
     pub(crate) fn apply(&self, sandbox: &mut nmp_sandbox::Config, base: &Path) {
         if let Some(allocator) = self.allocator {
             sandbox.allocator = match allocator {
@@ -78,11 +74,11 @@ impl Sandbox {
         if let Some(mib) = self.disk_cache_mib {
             sandbox.disk_cache_bytes = mib.saturating_mul(1024 * 1024);
         }
-        sandbox.cache_dir = match self.cache_dir.as_deref() {
-            Some(dir) if dir == Path::new(CACHE_OFF) => None,
-            Some(dir) => Some(base.join(dir)),
-            None => Some(base.join(DEFAULT_CACHE_DIR)),
-        };
+        match self.cache_dir.as_deref() {
+            Some(dir) if dir == Path::new(CACHE_OFF) => sandbox.cache_dir = None,
+            Some(dir) => sandbox.cache_dir = Some(base.join(dir)),
+            None => {}
+        }
     }
 }
 
@@ -95,11 +91,6 @@ mod tests {
         let defaults = nmp_sandbox::Config::default();
         let mut sandbox = nmp_sandbox::Config::default();
         Sandbox::default().apply(&mut sandbox, Path::new("/etc/nmp"));
-        assert_eq!(
-            sandbox.cache_dir,
-            Some(PathBuf::from("/etc/nmp/module-cache"))
-        );
-        sandbox.cache_dir = None;
         assert_eq!(sandbox, defaults);
 
         let section: Sandbox = toml::from_str(
