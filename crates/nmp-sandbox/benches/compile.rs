@@ -4,6 +4,10 @@
 //! side by side in one run: a small module (a WASI command of a few dozen bytes) and a
 //! mid-size one (`examples/logic/c/aggregate.wasm`, 41 KiB of clang `-O2` output).
 //!
+//! `first_run` is a cold node's first request for `aggregate.wasm`: a sandbox created just
+//! before (not timed), then its first run timed, with no disk cache (a compile) beside one
+//! whose `cache_dir` already holds the artifact (a load), for both isolations.
+//!
 //! This bench binary is its own compile worker: run with `compile-worker SETTINGS`, it
 //! compiles one module as `nmp compile-worker` does.
 //!
@@ -72,7 +76,48 @@ fn cold_compile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, cold_compile);
+/// A new sandbox's first run of `aggregate.wasm`, compiling it or loading it from a warm disk
+/// cache.
+fn first_run(c: &mut Criterion) {
+    let program = std::env::current_exe().expect("this bench's own path");
+    let isolations = [
+        ("in_process", Isolation::InProcess),
+        (
+            "process",
+            Isolation::Process(Worker::new(program, [WORKER])),
+        ),
+    ];
+    let wasm = aggregate();
+    let warm = tempfile::tempdir().expect("a cache directory");
+    let mut group = c.benchmark_group("first_run");
+    group.sample_size(20);
+    for (name, isolation) in &isolations {
+        for (cache, dir) in [("no_disk_cache", None), ("disk_cache", Some(warm.path()))] {
+            let config = Config {
+                isolation: isolation.clone(),
+                cache_dir: dir.map(Path::to_path_buf),
+                ..Config::default()
+            };
+            // Fills the disk cache (a no-op once it holds the artifact).
+            let sandbox = Sandbox::new(config.clone()).expect("valid config");
+            sandbox.run(&wasm, b"", &[]).expect("the module runs");
+            drop(sandbox);
+            group.bench_function(format!("{cache}/{name}"), |b| {
+                b.iter_batched(
+                    || Sandbox::new(config.clone()).expect("valid config"),
+                    |sandbox| {
+                        let run = sandbox.run(&wasm, b"", &[]).expect("the module runs");
+                        (sandbox, black_box(run))
+                    },
+                    criterion::BatchSize::PerIteration,
+                );
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, cold_compile, first_run);
 
 fn main() {
     let mut args = std::env::args().skip(1);

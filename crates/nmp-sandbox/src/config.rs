@@ -173,13 +173,21 @@ pub struct Config {
     /// Directory for compiled artifacts that survive restarts; `None` keeps the cache in memory
     /// only.
     ///
-    /// Only this node's own artifacts are ever loaded from it, each checked against a SHA-256
-    /// digest stored beside it; any mismatch means a recompile. The directory must be writable
-    /// by the node alone. Defaults to `None`.
+    /// Artifacts are named by the module's SHA-256 and a fingerprint of the engine's settings,
+    /// and each is checked against a SHA-256 digest stored beside it; any mismatch means a
+    /// recompile. An artifact is trusted code, so the directory must be writable by the node
+    /// alone: [`Sandbox::new`](crate::Sandbox::new) refuses (with [`Error::InvalidConfig`] on
+    /// `cache_dir`) an existing one that is a symbolic link, owned by another user, or
+    /// writable by its group or others; a missing one is created with mode `0700` when the
+    /// first artifact is stored. Defaults to `None`.
     pub cache_dir: Option<PathBuf>,
     /// Maximum artifacts kept in `cache_dir`; writing one more first deletes the oldest.
     /// Defaults to 1,024.
     pub disk_cache_entries: usize,
+    /// Maximum bytes of artifacts kept in `cache_dir` together; writing one more first deletes
+    /// the oldest until it fits, and an artifact larger than this alone is not stored. At
+    /// least 1. Defaults to 256 MiB.
+    pub disk_cache_bytes: u64,
     /// The clocks every guest reads. Defaults to [`Clocks::Coarse`] at 100 ms.
     ///
     /// With [`Clocks::Fixed`] and [`Randomness::Seeded`] together the sandbox is
@@ -205,6 +213,7 @@ impl Default for Config {
             cache_entries: 256,
             cache_dir: None,
             disk_cache_entries: 1024,
+            disk_cache_bytes: 256 * MIB as u64,
             clocks: Clocks::default(),
             randomness: Randomness::default(),
         }
@@ -261,6 +270,9 @@ impl Config {
         }
         if self.disk_cache_entries == 0 {
             return invalid("disk_cache_entries", "must be at least 1");
+        }
+        if self.disk_cache_bytes == 0 {
+            return invalid("disk_cache_bytes", "must be at least 1");
         }
         self.isolation.validate()?;
         self.clocks.validate()

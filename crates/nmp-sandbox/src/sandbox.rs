@@ -65,7 +65,12 @@ impl Sandbox {
                 source,
             })?;
         let disk = match &config.cache_dir {
-            Some(dir) => Some(DiskCache::open(dir, &engine, config.disk_cache_entries)?),
+            Some(dir) => Some(DiskCache::open(
+                dir,
+                &engine,
+                config.disk_cache_entries,
+                config.disk_cache_bytes,
+            )?),
             None => None,
         };
         let entries = NonZeroUsize::new(config.cache_entries)

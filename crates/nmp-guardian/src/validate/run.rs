@@ -196,30 +196,39 @@ fn walk<O: Observer>(
         }
     }
     observer.locals(declared, bytes);
-    let mut ops = OperatorsReader::new_with_allocs(locals.get_binary_reader(), take(allocs));
-    while !ops.eof() {
-        let offset = ops.original_position();
-        match validator.as_mut() {
-            Some(v) => {
-                let mut tee = Tee {
-                    inner: v.simd_visitor(offset),
-                    observer: &mut *observer,
-                    offset,
-                };
-                // The outer error is a decoding one, the inner a validation one.
-                ops.visit_operator(&mut tee)
-                    .map_err(malformed)?
-                    .map_err(invalid)?;
-            }
-            None => {
-                let op = ops.read().map_err(malformed)?;
-                observe_operator(observer, offset, &op);
-            }
+    let mut reader = locals.get_binary_reader();
+    let Some(v) = validator else {
+        // Validation has already failed: decode only, for the policy checks. The operators
+        // reader tracks the control frames decoding needs.
+        let mut ops = OperatorsReader::new_with_allocs(reader, take(allocs));
+        while !ops.eof() {
+            let offset = ops.original_position();
+            let op = ops.read().map_err(malformed)?;
+            observe_operator(observer, offset, &op);
         }
+        ops.finish().map_err(malformed)?;
+        *allocs = ops.into_allocations();
+        return Ok(());
+    };
+    // Validating: the validator's own control frames serve the decoder, as in wasmparser's
+    // `FuncValidator::validate`, so frames are tracked once rather than twice.
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let mut tee = Tee {
+            inner: v.visitor(offset),
+            observer: &mut *observer,
+            offset,
+        };
+        // The outer error is a decoding one, the inner a validation one.
+        reader
+            .visit_operator(&mut tee)
+            .map_err(malformed)?
+            .map_err(invalid)?;
     }
-    ops.finish().map_err(malformed)?;
-    *allocs = ops.into_allocations();
-    Ok(())
+    let offset = reader.original_position();
+    reader
+        .finish_expression(&v.visitor(offset))
+        .map_err(malformed)
 }
 
 /// The section a payload belongs to, for locations.

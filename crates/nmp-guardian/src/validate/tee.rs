@@ -4,9 +4,14 @@
 //! cares about to an [`Observer`] and forwards every instruction to the
 //! function validator. Decoding into an `Operator` value and matching on it
 //! instead costs about twice as much as wasmparser's own visitor-driven
-//! validation; this keeps the Guardian close to it.
+//! validation; this keeps the Guardian close to it. The validator's control
+//! frames are also the decoder's ([`FrameStack`]), as in wasmparser's own
+//! function validation.
 
-use wasmparser::{BinaryReaderError, Operator, VisitOperator, VisitSimdOperator};
+use wasmparser::{
+    BinaryReader, BinaryReaderError, FrameKind, FrameStack, Operator, VisitOperator,
+    VisitSimdOperator,
+};
 
 use super::Observer;
 
@@ -79,26 +84,60 @@ macro_rules! tee {
     };
 }
 
-/// SIMD instructions concern no policy check: forward only.
+/// SIMD instructions concern no policy check: forward only, to the
+/// validator's SIMD visitor.
 macro_rules! forward {
     ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
         $(
             #[inline]
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
-                self.inner.$visit($($($arg),*)?)
+                self.simd(|simd| simd.$visit($($($arg),*)?))
             }
         )*
     };
 }
 
+impl<'a, V, O> Tee<'_, V, O>
+where
+    V: VisitOperator<'a, Output = Result<(), BinaryReaderError>>,
+{
+    /// Forwards a SIMD instruction to the validator's SIMD visitor. The
+    /// decoder only calls this after [`VisitOperator::simd_visitor`] found
+    /// one, so the refusal below is never reached; it is there so that a
+    /// missing visitor could never let an instruction through unvalidated.
+    fn simd(
+        &mut self,
+        visit: impl FnOnce(
+            &mut dyn VisitSimdOperator<'a, Output = Result<(), BinaryReaderError>>,
+        ) -> Result<(), BinaryReaderError>,
+    ) -> Result<(), BinaryReaderError> {
+        let offset = self.offset;
+        match self.inner.simd_visitor() {
+            Some(simd) => visit(simd),
+            // wasmparser has no public error constructor: this is the error of
+            // reading a byte from an empty input at this offset.
+            None => BinaryReader::new(&[], offset).read_u8().map(drop),
+        }
+    }
+}
+
+impl<V: FrameStack, O> FrameStack for Tee<'_, V, O> {
+    fn current_frame(&self) -> Option<FrameKind> {
+        self.inner.current_frame()
+    }
+}
+
 impl<'a, V, O> VisitOperator<'a> for Tee<'_, V, O>
 where
-    V: VisitSimdOperator<'a, Output = Result<(), BinaryReaderError>>,
+    V: VisitOperator<'a, Output = Result<(), BinaryReaderError>>,
     O: Observer,
 {
     type Output = Result<(), BinaryReaderError>;
 
     fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
+        // Without the validator's SIMD visitor the decoder refuses the
+        // instruction itself.
+        self.inner.simd_visitor()?;
         Some(self)
     }
 
@@ -107,7 +146,7 @@ where
 
 impl<'a, V, O> VisitSimdOperator<'a> for Tee<'_, V, O>
 where
-    V: VisitSimdOperator<'a, Output = Result<(), BinaryReaderError>>,
+    V: VisitOperator<'a, Output = Result<(), BinaryReaderError>>,
     O: Observer,
 {
     wasmparser::for_each_visit_simd_operator!(forward);

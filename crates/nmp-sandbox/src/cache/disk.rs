@@ -4,10 +4,20 @@
 //! `K-F.sha256` beside it holding the artifact's SHA-256 in hex. Loading reads the artifact
 //! into memory, checks it against that digest, and only then deserializes the checked bytes
 //! (never the file itself, which could change between the check and an mmap). Any missing
-//! file, mismatch or rejected artifact is a miss: the caller recompiles and overwrites.
+//! file, mismatch, oversized or rejected artifact is a miss: the caller recompiles and
+//! overwrites.
+//!
+//! The directory holds at most `max_entries` artifacts of at most `max_bytes` together; an
+//! artifact larger than `max_bytes` alone is not stored. What is stored is keyed by the
+//! module's SHA-256 and the engine's settings, so a peer who sends many modules can only
+//! churn the cache within those bounds, never grow it or make one module's entry serve
+//! another.
+
+mod private;
 
 use std::fs;
 use std::hash::Hasher;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
@@ -32,20 +42,26 @@ pub(crate) struct DiskCache {
     dir: PathBuf,
     fingerprint: String,
     max_entries: usize,
+    max_bytes: u64,
 }
 
 impl DiskCache {
-    /// Creates `dir` if needed. `engine`'s settings are folded into every file name, so an
-    /// artifact is only ever offered to an engine that can run it.
-    pub(crate) fn open(dir: &Path, engine: &Engine, max_entries: usize) -> Result<Self, Error> {
-        fs::create_dir_all(dir).map_err(|source| Error::Io {
-            what: "creating the module cache directory",
-            source,
-        })?;
+    /// Refuses an existing `dir` that others could write to ([`Error::InvalidConfig`] on
+    /// `cache_dir`); a missing one is created, private to this user, at the first store.
+    /// `engine`'s settings are folded into every file name, so an artifact is only ever
+    /// offered to an engine that can run it.
+    pub(crate) fn open(
+        dir: &Path,
+        engine: &Engine,
+        max_entries: usize,
+        max_bytes: u64,
+    ) -> Result<Self, Error> {
+        private::open(dir)?;
         Ok(Self {
             dir: dir.to_path_buf(),
             fingerprint: fingerprint(engine),
             max_entries,
+            max_bytes,
         })
     }
 
@@ -56,7 +72,15 @@ impl DiskCache {
 
     /// The module stored under `key`, if its artifact is intact.
     pub(crate) fn load(&self, engine: &Engine, key: &Key) -> Option<Module> {
-        let artifact = fs::read(self.path(key, ARTIFACT)).ok()?;
+        let mut artifact = Vec::new();
+        fs::File::open(self.path(key, ARTIFACT))
+            .ok()?
+            .take(self.max_bytes.saturating_add(1))
+            .read_to_end(&mut artifact)
+            .ok()?;
+        if artifact.len() as u64 > self.max_bytes {
+            return None;
+        }
         let recorded = fs::read_to_string(self.path(key, DIGEST)).ok()?;
         if hex::encode(Sha256::digest(&artifact)) != recorded.trim() {
             return None;
@@ -64,7 +88,8 @@ impl DiskCache {
         deserialize_verified(engine, &artifact).ok()
     }
 
-    /// Stores `module` under `key`, evicting the oldest artifact when full.
+    /// Stores `module` under `key`, evicting the oldest artifacts until it fits; an artifact
+    /// over `max_bytes` on its own is not stored.
     ///
     /// Best effort: the cache only saves time, so a failed write leaves the run correct and
     /// the module is simply compiled again next time.
@@ -72,7 +97,11 @@ impl DiskCache {
         let Ok(artifact) = module.serialize() else {
             return;
         };
-        self.make_room();
+        let size = artifact.len() as u64;
+        if size > self.max_bytes || private::ensure(&self.dir).is_err() {
+            return;
+        }
+        self.make_room(size);
         let digest = hex::encode(Sha256::digest(&artifact));
         // Artifact first: a reader that sees it without its digest treats it as a miss.
         if self.write_atomically(&self.path(key, ARTIFACT), &artifact) {
@@ -82,9 +111,11 @@ impl DiskCache {
 
     fn write_atomically(&self, path: &Path, bytes: &[u8]) -> bool {
         let unique = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temp = self
-            .dir
-            .join(format!(".tmp-{}-{unique}", std::process::id()));
+        let temp = self.dir.join(format!(
+            "{}{}-{unique}",
+            private::TEMP_PREFIX,
+            std::process::id()
+        ));
         let written = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, path));
         if written.is_err() {
             let _ = fs::remove_file(&temp);
@@ -92,27 +123,34 @@ impl DiskCache {
         written.is_ok()
     }
 
-    /// Deletes the oldest artifacts (and their digests) until one more fits.
-    fn make_room(&self) {
+    /// Deletes the oldest artifacts (and their digests) until one more of `size` bytes fits
+    /// under both the entry count and the byte total.
+    fn make_room(&self, size: u64) {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
         };
-        let mut artifacts: Vec<(SystemTime, PathBuf)> = entries
+        let mut artifacts: Vec<(SystemTime, u64, PathBuf)> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
             .filter(|path| path.extension().is_some_and(|ext| ext == ARTIFACT))
             .map(|path| {
-                let modified = fs::metadata(&path).and_then(|m| m.modified());
-                (modified.unwrap_or(SystemTime::UNIX_EPOCH), path)
+                let metadata = fs::metadata(&path);
+                let modified = metadata.as_ref().ok().and_then(|m| m.modified().ok());
+                let len = metadata.map_or(0, |m| m.len());
+                (modified.unwrap_or(SystemTime::UNIX_EPOCH), len, path)
             })
             .collect();
-        let Some(excess) = (artifacts.len() + 1).checked_sub(self.max_entries) else {
-            return;
-        };
         artifacts.sort();
-        for (_, path) in artifacts.into_iter().take(excess) {
+        let mut count = artifacts.len();
+        let mut total: u64 = artifacts.iter().map(|(_, len, _)| len).sum();
+        for (_, len, path) in artifacts {
+            if count < self.max_entries && total.saturating_add(size) <= self.max_bytes {
+                break;
+            }
             let _ = fs::remove_file(path.with_extension(DIGEST));
             let _ = fs::remove_file(path);
+            count -= 1;
+            total = total.saturating_sub(len);
         }
     }
 }

@@ -106,3 +106,54 @@ fn the_disk_cache_keeps_at_most_its_entry_count() {
     assert_eq!(files_with(dir.path(), "cwasm").len(), 2);
     assert_eq!(files_with(dir.path(), "sha256").len(), 2);
 }
+
+fn exit_with(code: u32) -> Vec<u8> {
+    command(&format!(
+        r#"(func (export "_start") (call $proc_exit (i32.const {code})))"#
+    ))
+}
+
+#[test]
+fn the_disk_cache_keeps_at_most_its_byte_total() {
+    let probe = TempDir::new().unwrap();
+    let config = disk_config(probe.path());
+    bounded(move || {
+        Sandbox::new(config)
+            .unwrap()
+            .run(&exit_with(0), b"", &[])
+            .unwrap()
+    });
+    let one = fs::metadata(files_with(probe.path(), "cwasm").remove(0))
+        .unwrap()
+        .len();
+
+    // Room for one artifact and a half: each store evicts the one before.
+    let dir = TempDir::new().unwrap();
+    let config = Config {
+        disk_cache_bytes: one + one / 2,
+        ..disk_config(dir.path())
+    };
+    bounded(move || {
+        let sandbox = Sandbox::new(config).unwrap();
+        for code in 0..3 {
+            sandbox.run(&exit_with(code), b"", &[]).unwrap();
+        }
+    });
+    assert_eq!(files_with(dir.path(), "cwasm").len(), 1);
+    assert_eq!(files_with(dir.path(), "sha256").len(), 1);
+}
+
+#[test]
+fn an_artifact_over_the_byte_total_is_not_stored() {
+    let dir = TempDir::new().unwrap();
+    let config = Config {
+        disk_cache_bytes: 1,
+        ..disk_config(dir.path())
+    };
+    let first = bounded(move || {
+        let sandbox = Sandbox::new(config).unwrap();
+        sandbox.run(&exit_with(0), b"", &[]).unwrap()
+    });
+    assert_eq!(first.stats.cache, CacheHit::Miss);
+    assert!(files_with(dir.path(), "cwasm").is_empty());
+}

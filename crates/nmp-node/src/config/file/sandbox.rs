@@ -33,12 +33,20 @@ pub struct Sandbox {
     /// Compiled modules kept in memory, least recently used evicted first; at least 1.
     /// Default 256.
     pub cache_entries: Option<usize>,
-    /// Directory for compiled artifacts that survive restarts, relative to the file; writable
-    /// by the node alone. Default none (memory only).
+    /// Directory for compiled artifacts that survive restarts, relative to the file, or
+    /// `"off"` (memory only). Created with mode 0700 when the first artifact is stored; the
+    /// node refuses to start if it exists and is a symbolic link, another user's, or writable
+    /// by its group or others. Default off (`examples/node.toml` sets `"module-cache"`).
     pub cache_dir: Option<PathBuf>,
     /// Artifacts kept in `cache_dir`, the oldest deleted first; at least 1. Default 1,024.
     pub disk_cache_entries: Option<usize>,
+    /// Bytes of artifacts kept in `cache_dir` together, in MiB, the oldest deleted first; an
+    /// artifact larger than this alone is not kept. At least 1. Default 256.
+    pub disk_cache_mib: Option<u64>,
 }
+
+/// The `sandbox.cache_dir` value that keeps compiled modules in memory only.
+const CACHE_OFF: &str = "off";
 
 impl Sandbox {
     /// Sets the keys this section gives on `sandbox`, `cache_dir` resolved against `base`.
@@ -63,8 +71,13 @@ impl Sandbox {
                 *field = value;
             }
         }
-        if let Some(dir) = &self.cache_dir {
-            sandbox.cache_dir = Some(base.join(dir));
+        if let Some(mib) = self.disk_cache_mib {
+            sandbox.disk_cache_bytes = mib.saturating_mul(1024 * 1024);
+        }
+        match self.cache_dir.as_deref() {
+            Some(dir) if dir == Path::new(CACHE_OFF) => sandbox.cache_dir = None,
+            Some(dir) => sandbox.cache_dir = Some(base.join(dir)),
+            None => {}
         }
     }
 }
@@ -91,6 +104,20 @@ mod tests {
         assert_eq!(sandbox.cache_entries, 8);
         assert_eq!(sandbox.cache_dir, Some(PathBuf::from("/etc/nmp/cache")));
         assert_eq!(sandbox.disk_cache_entries, defaults.disk_cache_entries);
+        assert_eq!(sandbox.disk_cache_bytes, defaults.disk_cache_bytes);
         assert!(toml::from_str::<Sandbox>("allocator = \"mmap\"\n").is_err());
+    }
+
+    #[test]
+    fn the_disk_cache_can_be_turned_off_and_sized() {
+        let mut sandbox = nmp_sandbox::Config::default();
+        let section: Sandbox = toml::from_str("cache_dir = \"off\"\ndisk_cache_mib = 3\n").unwrap();
+        section.apply(&mut sandbox, Path::new("/etc/nmp"));
+        assert_eq!(sandbox.cache_dir, None);
+        assert_eq!(sandbox.disk_cache_bytes, 3 * 1024 * 1024);
+        // A directory really named "off" is still reachable.
+        let section: Sandbox = toml::from_str("cache_dir = \"./off\"\n").unwrap();
+        section.apply(&mut sandbox, Path::new("/etc/nmp"));
+        assert_eq!(sandbox.cache_dir, Some(PathBuf::from("/etc/nmp/./off")));
     }
 }
