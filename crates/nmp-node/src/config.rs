@@ -4,9 +4,9 @@
 mod file;
 
 pub use file::{
-    Allocator, COMPILE_WORKER_COMMAND, ClockMode, CompileIsolation,
-    DatasetEntry, File, FileError, Inbound, Listen, MAX_DATASET_RESCAN_SECS, MAX_DOCUMENT_TTL_SECS,
-    MAX_FILE_BYTES, MIN_DOCUMENT_TTL_SECS, Mesh, OrOff, Policy, RandomMode, Sandbox, SandboxLimits,
+    Allocator, COMPILE_WORKER_COMMAND, ClockMode, CompileIsolation, DatasetEntry, File, FileError,
+    Inbound, Listen, MAX_DATASET_RESCAN_SECS, MAX_DOCUMENT_TTL_SECS, MAX_FILE_BYTES,
+    MIN_DOCUMENT_TTL_SECS, Mesh, OrOff, Policy, RandomMode, Sandbox, SandboxLimits,
 };
 
 /// What a node's pipeline enforces (its Guardian policy, sandbox configuration and egress
